@@ -1,0 +1,86 @@
+//! Typed errors of the library. Errors caused by the user's input (a file, a flag value, a
+//! query) are kept apart from internal faults, and each carries what is needed to fix it: the
+//! path, the line, the value, what is allowed.
+
+use std::path::PathBuf;
+
+/// Result alias used across the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in igf-lens.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad content in an input file (taxonomy, registry, transcript, gold set, …).
+    #[error("{path}:{line}: {message}")]
+    InputLine {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    /// A whole input file that cannot be used.
+    #[error("{path}: {message}")]
+    InputFile { path: PathBuf, message: String },
+    /// A flag or argument value that is not allowed.
+    #[error("invalid value {value:?} for {what}: valid values are {valid}")]
+    InvalidValue {
+        what: String,
+        value: String,
+        valid: String,
+    },
+    /// A search query that does not parse.
+    #[error("{0}")]
+    Query(String),
+    /// No index where one was expected.
+    #[error("no index at {0}: run `igf-lens ingest` first")]
+    NoIndex(PathBuf),
+    /// An index written by an incompatible igf-lens version.
+    #[error("the index at {path} was written by schema version {found}, this igf-lens reads version {expected}: run `igf-lens ingest --rebuild --index {path}`")]
+    IndexVersion {
+        path: PathBuf,
+        found: String,
+        expected: String,
+    },
+    /// Another ingest holds the index's writer lock.
+    #[error("the index at {0} is locked: another ingest is running on it; try again when it has finished, or pass --wait")]
+    Locked(PathBuf),
+    /// The index is damaged.
+    #[error("the index at {path} is damaged: {message}. Run `igf-lens verify --index {path}` for details, then `igf-lens ingest --rebuild --index {path}`")]
+    Corrupt { path: PathBuf, message: String },
+    /// An I/O error on a named path.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A fault inside the search engine.
+    #[error("index error: {0}")]
+    Index(String),
+    /// Anything else (internal).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// The process exit code for this error (ripgrep's convention, 75 for a locked index).
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Locked(_) => 75,
+            _ => 2,
+        }
+    }
+}
+
+impl From<tantivy::TantivyError> for Error {
+    fn from(e: tantivy::TantivyError) -> Self {
+        Error::Index(e.to_string())
+    }
+}

@@ -1,0 +1,1 @@
+//! Language detection per turn with whatlang.

@@ -1,0 +1,29 @@
+//! The `igf-lens` command: parses arguments, calls the library, maps errors to exit codes.
+
+use clap::Parser;
+use std::io::Write;
+
+fn main() {
+    let cli = igf_lens::cli::Cli::parse();
+    let code = match igf_lens::cli::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                0
+            } else {
+                let _ = writeln!(std::io::stderr(), "igf-lens: {err:#}");
+                err.chain()
+                    .find_map(|e| e.downcast_ref::<igf_lens::Error>())
+                    .map_or(2, igf_lens::Error::exit_code)
+            }
+        }
+    };
+    std::process::exit(code);
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

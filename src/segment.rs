@@ -1,0 +1,1 @@
+//! Splitting turns into passages.

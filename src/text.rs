@@ -1,0 +1,315 @@
+//! Text normalisation and the one analyzer shared by tagging, indexing and queries.
+//!
+//! Input: any `&str`. Output: tokens (tantivy [`Token`]s with byte offsets into the original
+//! text, lower-cased, accent-folded, NFKC-normalised, UK spellings mapped to US ones, stop words
+//! removed except negations, English-stemmed). Because the tagger, the index and the query
+//! parser all use [`analyzer`], a theme term matches exactly the passages a search for it finds.
+//!
+//! Invisible characters (soft hyphen, zero-width space/joiners, word joiner, BOM) never split a
+//! word: `cyber\u{AD}crime` is the token `cybercrime`. All hyphens (ASCII, U+2010, U+2011,
+//! doubled as a dash or not) behave alike, so `co‑moderator` (U+2011) indexes and searches
+//! exactly as `co-moderator`. Non-breaking spaces are spaces. Stored text is never changed here.
+
+use std::borrow::Cow;
+use tantivy::tokenizer::{
+    Language, Stemmer, StopWordFilter, TextAnalyzer, Token, TokenStream, Tokenizer,
+};
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Name under which [`analyzer`] is registered on every tantivy index.
+pub const ANALYZER_NAME: &str = "igf_en";
+
+/// Tokens longer than this (in bytes) are dropped, as tantivy's `RemoveLongFilter` would.
+const MAX_TOKEN_BYTES: usize = 60;
+
+/// English stop words removed from the token stream. Lucene's list minus `no` and `not`, which
+/// the tagger needs for negation.
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+    "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this",
+    "to", "was", "will", "with",
+];
+
+/// Characters that are dropped inside words without splitting them.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+/// Removes accents: `Wiśniewski` → `Wisniewski`, `Benítez` → `Benitez`.
+pub fn fold_accents(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.nfkd().filter(|c| !is_combining_mark(*c)).collect())
+}
+
+/// Text prepared for matching names and labels: NFKC, invisible characters removed, any kind of
+/// space or hyphen made ASCII, accents folded, lower case. Stored text is never passed through
+/// this.
+pub fn normalize_for_matching(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfkc() {
+        if is_invisible(c) {
+            continue;
+        }
+        match c {
+            '\u{A0}' | '\u{2007}' | '\u{202F}' => out.push(' '),
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' => out.push('-'),
+            '\u{2018}' | '\u{2019}' | '\u{02BC}' => out.push('\''),
+            _ => out.push(c),
+        }
+    }
+    fold_accents(&out).to_lowercase()
+}
+
+/// Maps a lower-case word spelt the UK way to its US spelling, so `criminalise` and
+/// `criminalize`, `harmonisation` and `harmonization`, `behaviour` and `behavior` give one token.
+/// The mapping only has to be consistent (it runs on the index and on queries alike), so a rule
+/// that also rewrites `rise` to `rize` does no harm.
+pub fn us_spelling(word: &str) -> Cow<'_, str> {
+    const EXACT: &[(&str, &str)] = &[
+        ("behaviour", "behavior"),
+        ("behaviours", "behaviors"),
+        ("favour", "favor"),
+        ("favourable", "favorable"),
+        ("labour", "labor"),
+        ("honour", "honor"),
+        ("colour", "color"),
+        ("neighbour", "neighbor"),
+        ("neighbouring", "neighboring"),
+        ("centre", "center"),
+        ("centres", "centers"),
+        ("defence", "defense"),
+        ("offence", "offense"),
+        ("offences", "offenses"),
+        ("licence", "license"),
+        ("programme", "program"),
+        ("programmes", "programs"),
+        ("judgement", "judgment"),
+        ("analyse", "analyze"),
+        ("analysed", "analyzed"),
+        ("analysing", "analyzing"),
+    ];
+    if let Some((_, us)) = EXACT.iter().find(|(uk, _)| *uk == word) {
+        return Cow::Borrowed(us);
+    }
+    // -ise family: criminalise(d/s), criminalising, criminalisation(s), organiser(s).
+    const SUFFIXES: &[(&str, &str)] = &[
+        ("isations", "izations"),
+        ("isation", "ization"),
+        ("ising", "izing"),
+        ("isers", "izers"),
+        ("iser", "izer"),
+        ("ised", "ized"),
+        ("ises", "izes"),
+        ("ise", "ize"),
+    ];
+    if word.len() > 5 {
+        for (uk, us) in SUFFIXES {
+            if let Some(stem) = word.strip_suffix(uk) {
+                return Cow::Owned(format!("{stem}{us}"));
+            }
+        }
+    }
+    Cow::Borrowed(word)
+}
+
+/// Splits text into word tokens and normalises each one (see the module docs). Offsets point
+/// into the original text, so snippets and evidence highlight what was written.
+#[derive(Clone, Default)]
+pub struct WordTokenizer {
+    token: Token,
+}
+
+/// The token stream of [`WordTokenizer`].
+pub struct WordTokenStream<'a> {
+    text: &'a str,
+    pos: usize,
+    token: &'a mut Token,
+    buf: String,
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordTokenStream<'a> {
+        self.token.reset();
+        self.token.position = usize::MAX;
+        WordTokenStream {
+            text,
+            pos: 0,
+            token: &mut self.token,
+            buf: String::new(),
+        }
+    }
+}
+
+impl WordTokenStream<'_> {
+    /// Normalises `self.buf` (the raw word, invisible characters already removed) into the token.
+    fn finish_token(&mut self, from: usize, to: usize) {
+        let raw = &self.buf;
+        let mut out = String::with_capacity(raw.len());
+        if raw.is_ascii() {
+            out.push_str(raw);
+            out.make_ascii_lowercase();
+        } else {
+            for c in fold_accents(&raw.nfkc().collect::<String>()).chars() {
+                out.extend(c.to_lowercase());
+            }
+        }
+        let spelled = us_spelling(&out);
+        self.token.text.clear();
+        self.token.text.push_str(&spelled);
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position = self.token.position.wrapping_add(1);
+        self.token.position_length = 1;
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+impl TokenStream for WordTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        loop {
+            let rest = &self.text[self.pos..];
+            let start_rel = match rest.find(is_word_char) {
+                Some(i) => i,
+                None => {
+                    self.pos = self.text.len();
+                    return false;
+                }
+            };
+            let start = self.pos + start_rel;
+            self.buf.clear();
+            let mut end = start;
+            for (i, c) in self.text[start..].char_indices() {
+                if is_word_char(c) {
+                    self.buf.push(c);
+                    end = start + i + c.len_utf8();
+                } else if is_invisible(c) {
+                    continue;
+                } else {
+                    break;
+                }
+            }
+            self.pos = end;
+            if self.buf.len() > MAX_TOKEN_BYTES {
+                continue;
+            }
+            self.finish_token(start, end);
+            return true;
+        }
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// The analyzer used by the index, the query parser and the tagger.
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(WordTokenizer::default())
+        .filter(StopWordFilter::remove(
+            STOP_WORDS.iter().map(|s| s.to_string()),
+        ))
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Analyzes `text` into tokens (text, byte offsets, positions).
+pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        out.push(stream.token().clone());
+    }
+    out
+}
+
+/// Counts words the way CSV summaries count them: runs of alphanumerics (invisible characters
+/// joining), so figures agree with the index.
+pub fn count_words(text: &str) -> u32 {
+    let mut n = 0u32;
+    let mut in_word = false;
+    for c in text.chars() {
+        if is_word_char(c) {
+            if !in_word {
+                n += 1;
+                in_word = true;
+            }
+        } else if !is_invisible(c) {
+            in_word = false;
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<String> {
+        analyze(&mut analyzer(), s)
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
+    }
+
+    #[test]
+    fn uk_and_us_spellings_give_one_token() {
+        assert_eq!(texts("criminalising"), texts("criminalizing"));
+        assert_eq!(texts("criminalisation"), texts("criminalization"));
+        assert_eq!(texts("harmonise"), texts("harmonize"));
+        assert_eq!(texts("behaviour"), texts("behavior"));
+        assert_eq!(texts("offences"), texts("offenses"));
+    }
+
+    #[test]
+    fn invisible_characters_do_not_split_words() {
+        assert_eq!(texts("cyber\u{AD}crime"), vec!["cybercrim"]);
+        assert_eq!(texts("cyber\u{200B}crime"), vec!["cybercrim"]);
+        assert_eq!(texts("cyber\u{2060}crime"), vec!["cybercrim"]);
+    }
+
+    #[test]
+    fn all_hyphens_behave_like_the_ascii_hyphen() {
+        assert_eq!(texts("co\u{2011}moderator"), texts("co-moderator"));
+        assert_eq!(texts("Kerry\u{2011}Ann"), texts("Kerry-Ann"));
+        assert_eq!(texts("word\u{2011}\u{2011}word"), texts("word -- word"));
+    }
+
+    #[test]
+    fn accents_fold_and_full_width_normalises() {
+        assert_eq!(texts("Wiśniewski"), texts("Wisniewski"));
+        assert_eq!(texts("ＵＮＯＤＣ"), texts("unodc"));
+    }
+
+    #[test]
+    fn negations_survive_stop_words() {
+        assert_eq!(texts("this would not undermine the treaty"), vec!["would", "not", "undermin", "treati"]);
+    }
+
+    #[test]
+    fn offsets_point_into_the_original_text() {
+        let s = "Le co\u{2011}modérateur dit";
+        let toks = analyze(&mut analyzer(), s);
+        let words: Vec<&str> = toks.iter().map(|t| &s[t.offset_from..t.offset_to]).collect();
+        assert_eq!(words, vec!["Le", "co", "modérateur", "dit"]);
+    }
+
+    #[test]
+    fn count_words_joins_invisible_characters() {
+        assert_eq!(count_words("cyber\u{AD}crime is a co-operation issue"), 6);
+    }
+}
