@@ -26,6 +26,7 @@ pub mod pipeline;
 pub mod read;
 pub mod resolve;
 pub mod segment;
+pub mod synth;
 pub mod tag;
 pub mod text;
 

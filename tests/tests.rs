@@ -1,1 +1,3 @@
+//! Integration tests: one binary, a module per command or concern (as ripgrep does).
 
+mod util;

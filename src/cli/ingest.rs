@@ -1,13 +1,157 @@
-//! `igf-lens ingest`.
+//! `igf-lens ingest`: read transcripts and session pages into an index, incrementally.
 
 use super::Global;
+use crate::pipeline;
+use std::path::PathBuf;
 
 /// Arguments of `igf-lens ingest`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Files or directories to read (directories recursively). Default: data/.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub opts: IngestOpts,
+}
+
+/// Options shared by `ingest` and `run`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct IngestOpts {
+    /// Index directory (created when missing).
+    #[arg(short, long, value_name = "DIR", default_value = "index")]
+    pub index: PathBuf,
+    /// Worker threads for parsing, tagging and indexing (default: the machine's cores).
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Index writer memory budget in MB, in total (default: 64 MB per thread).
+    #[arg(long, value_name = "MB", default_value_t = 0)]
+    pub memory: usize,
+    /// Theme taxonomy (TOML) to tag with, instead of the built-in data/themes.toml.
+    #[arg(long, value_name = "FILE")]
+    pub themes: Option<PathBuf>,
+    /// Speaker registry (CSV: name,aliases,stakeholder,region,affiliation) instead of the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub registry: Option<PathBuf>,
+    /// Organisations list (CSV: organization,aliases,stakeholder) instead of the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub organizations: Option<PathBuf>,
+    /// Drop everything in the index and ingest all files again.
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Remove the passages of files that no longer exist.
+    #[arg(long)]
+    pub prune: bool,
+    /// Fail (exit 2, nothing indexed) when any file would be skipped.
+    #[arg(long)]
+    pub strict: bool,
+    /// Wait for another ingest on the same index instead of exiting with code 75.
+    #[arg(long)]
+    pub wait: bool,
+}
+
+impl IngestOpts {
+    /// The pipeline configuration for these options.
+    pub fn config(&self, inputs: Vec<PathBuf>, quiet: bool) -> pipeline::IngestConfig {
+        pipeline::IngestConfig {
+            inputs,
+            index_dir: self.index.clone(),
+            threads: self.threads,
+            memory_budget: self.memory * 1024 * 1024,
+            themes: self.themes.clone(),
+            registry: self.registry.clone(),
+            organizations: self.organizations.clone(),
+            rebuild: self.rebuild,
+            prune: self.prune,
+            strict: self.strict,
+            quiet,
+            wait: self.wait,
+        }
+    }
+}
+
+/// Prints warnings for skipped files and duplicates (always), and the summary (unless quiet).
+pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: bool) {
+    for (path, why) in &r.skipped {
+        eprintln!("igf-lens: warning: skipped {}: {why}", path.display());
+    }
+    for d in &r.duplicates {
+        eprintln!(
+            "igf-lens: warning: skipped {}: same session as {} (duplicate)",
+            d.path.display(),
+            d.of.display()
+        );
+    }
+    if r.files_missing > 0 && r.files_pruned == 0 {
+        eprintln!(
+            "igf-lens: warning: {} file(s) ingested before no longer exist; their passages stay in the index until you run ingest with --prune",
+            r.files_missing
+        );
+    }
+    if quiet {
+        return;
+    }
+    if let Some(why) = &r.full_reprocess {
+        eprintln!("igf-lens: every file was processed again: {why}");
+    }
+    if r.untouched {
+        eprintln!(
+            "igf-lens: {} files unchanged; index {} is up to date ({:.2}s)",
+            r.files_unchanged,
+            index.display(),
+            r.seconds
+        );
+        return;
+    }
+    let total = r.speakers_resolved + r.speakers_unresolved;
+    let tags: Vec<String> = r
+        .tags_by_theme
+        .iter()
+        .map(|(t, n)| format!("{t} {n}"))
+        .collect();
+    eprintln!(
+        "igf-lens: {} files ({} processed, {} unchanged, {} skipped, {} duplicates, {} pruned)\n\
+         sessions {}  pages {}  turns {}  passages {}  words {}  annotations removed {}\n\
+         speakers resolved {}/{} ({:.1}% of words in named turns)\n\
+         tags: {}\n\
+         {:.2}s, {:.1} MB/s -> {}",
+        r.files_seen,
+        r.files_processed,
+        r.files_unchanged,
+        r.skipped.len(),
+        r.duplicates.len(),
+        r.files_pruned,
+        r.sessions,
+        r.pages,
+        r.turns,
+        r.passages,
+        r.words,
+        r.annotations,
+        r.speakers_resolved,
+        total,
+        r.resolved_share() * 100.0,
+        if tags.is_empty() { "none".to_string() } else { tags.join(", ") },
+        r.seconds,
+        r.mb_per_s(),
+        index.display()
+    );
+    if !r.unpaired.is_empty() {
+        eprintln!(
+            "igf-lens: {} session(s) without a session page (speakers resolved through the registry): {}",
+            r.unpaired.len(),
+            r.unpaired.join(", ")
+        );
+    }
+}
 
 /// Runs `igf-lens ingest`.
 pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
-    let _ = (args, g);
-    anyhow::bail!("`igf-lens ingest` is not available yet")
+    let inputs = if args.paths.is_empty() {
+        vec![PathBuf::from("data")]
+    } else {
+        args.paths
+    };
+    let cfg = args.opts.config(inputs, g.quiet);
+    let report = pipeline::ingest(&cfg)?;
+    print_report(&report, &cfg.index_dir, g.quiet);
+    Ok(0)
 }

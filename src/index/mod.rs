@@ -1,19 +1,47 @@
 //! The tantivy index: schema, writer, reader and search. No tantivy type leaves this module:
 //! callers hand in [`PassageRecord`]s and get [`Hit`]s and records back.
+//!
+//! - `schema`: the fields and the record ⇄ document mapping;
+//! - `files`: the schema-version file ([`VERSION_FILE`]) and the read-only directory view;
+//! - `writer`: [`Writer`] (one per index at a time; a second fails with `Error::Locked`);
+//! - `reader`: [`Reader`] (search, facets, whole-index reads, passage context);
+//! - `query`: request → tantivy query, and the positioned explanation of a bad query.
+//!
+//! The text analyzer is [`crate::text::analyzer`], registered under
+//! [`crate::text::ANALYZER_NAME`] on every index handle, so queries, tagging and the index agree.
+//! This module does not format output (see [`crate::export`]) and does not decide what an
+//! ingest deletes or re-adds (see [`crate::pipeline`]).
 
-use crate::error::Result;
+mod files;
+mod query;
+mod reader;
+mod schema;
+mod writer;
+
+pub use files::VERSION_FILE;
+pub use reader::{sort_records, Reader};
+pub use writer::Writer;
+
+use crate::error::{Error, Result};
 use crate::model::{PassageRecord, Polarity, Region, Stakeholder};
-use std::path::{Path, PathBuf};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Version of the schema and analyzer; bump it whenever either changes, so an old index is
+/// refused with [`Error::IndexVersion`] instead of answering wrongly.
+pub const SCHEMA_VERSION: u32 = 1;
 
 /// Filters that compose with a query (all optional, AND-ed).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filters {
     pub stakeholder: Option<Stakeholder>,
     pub region: Option<Region>,
+    /// Theme id (`security-research`); must be carried by some passage of the index.
     pub theme: Option<String>,
     pub polarity: Option<Polarity>,
-    /// Session id (`2023-ws-225`) or code (`WS #225`).
+    /// Session id (`2023-ws-225`) or code (`WS #225`, `ws-225`).
     pub session: Option<String>,
+    /// A speaker's name or part of it, in any case and with or without accents.
     pub speaker: Option<String>,
     pub year: Option<u16>,
 }
@@ -21,8 +49,10 @@ pub struct Filters {
 /// Result order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
+    /// Best match first.
     #[default]
     Score,
+    /// By session date, then session, turn and passage (undated sessions last).
     Date,
 }
 
@@ -32,10 +62,14 @@ pub struct SearchRequest {
     /// tantivy query syntax; empty matches every passage.
     pub query: String,
     pub filters: Filters,
+    /// Let each term match words one edit away (scores become flat).
     pub fuzzy: bool,
     pub sort: Sort,
     pub offset: usize,
+    /// Number of hits to return (0: only count).
     pub limit: usize,
+    /// Also count all matching passages by stakeholder, region, theme:polarity, session, year.
+    pub facets: bool,
 }
 
 /// One search result.
@@ -43,67 +77,60 @@ pub struct SearchRequest {
 pub struct Hit {
     pub score: f32,
     pub record: PassageRecord,
-    /// A fragment of the text around the matches.
+    /// A fragment of the text around the matches (the start of the text when nothing in the
+    /// text matched, e.g. for an empty query).
     pub snippet: String,
     /// Byte ranges of the matched terms inside `snippet`.
     pub highlights: Vec<std::ops::Range<usize>>,
 }
 
-/// Search results: the page of hits and the total number of matching passages.
+/// Counts of matching passages by dimension. A passage with several tags counts once under
+/// each of its `theme:polarity` values; every other dimension sums to `total`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Facets {
+    pub total: usize,
+    pub stakeholder: BTreeMap<String, usize>,
+    pub region: BTreeMap<String, usize>,
+    pub theme_polarity: BTreeMap<String, usize>,
+    pub session: BTreeMap<String, usize>,
+    pub year: BTreeMap<String, usize>,
+}
+
+/// Search results: the page of hits, the total number of matching passages, and facets when
+/// the request asked for them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchResults {
     pub hits: Vec<Hit>,
     pub total: usize,
+    pub facets: Option<Facets>,
 }
 
-/// Writes passages into the index at a directory (created when missing).
-pub struct Writer {
-    dir: PathBuf,
+/// Parses a `--stakeholder` value (full name in any case, slug, or common variant).
+pub fn parse_stakeholder(value: &str) -> Result<Stakeholder> {
+    Stakeholder::parse(value).ok_or_else(|| Error::InvalidValue {
+        what: "--stakeholder".into(),
+        value: value.into(),
+        valid: Stakeholder::valid_values(),
+    })
 }
 
-impl Writer {
-    /// Opens (or creates) the index at `dir` for writing with `threads` indexing threads and
-    /// `memory_budget` bytes in total.
-    pub fn open(dir: &Path, threads: usize, memory_budget: usize) -> Result<Writer> {
-        let _ = (threads, memory_budget);
-        Ok(Writer { dir: dir.to_path_buf() })
-    }
-    /// Adds one passage (not visible until [`Writer::commit`]).
-    pub fn add(&self, record: &PassageRecord) -> Result<()> {
-        let _ = record;
-        Ok(())
-    }
-    /// Deletes every passage that came from `source` (takes effect at commit).
-    pub fn delete_source(&self, source: &str) -> Result<()> {
-        let _ = source;
-        Ok(())
-    }
-    /// Deletes every passage.
-    pub fn delete_all(&self) -> Result<()> {
-        Ok(())
-    }
-    /// Commits everything added since opening, waits for merges, releases the lock.
-    pub fn commit(self) -> Result<()> {
-        let _ = self.dir;
-        Ok(())
-    }
+/// Parses a `--region` value (full name in any case, slug, or common variant).
+pub fn parse_region(value: &str) -> Result<Region> {
+    Region::parse(value).ok_or_else(|| Error::InvalidValue {
+        what: "--region".into(),
+        value: value.into(),
+        valid: Region::valid_values(),
+    })
 }
 
-/// Reads an index (never needs write access).
-pub struct Reader {}
-
-impl Reader {
-    /// Opens the index at `dir`.
-    pub fn open(dir: &Path) -> Result<Reader> {
-        Err(crate::Error::NoIndex(dir.to_path_buf()))
-    }
-    /// Runs a search.
-    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
-        let _ = request;
-        Ok(SearchResults::default())
-    }
-    /// Every passage, sorted by (session, turn, ordinal).
-    pub fn all(&self) -> Result<Vec<PassageRecord>> {
-        Ok(Vec::new())
-    }
+/// Parses a `--polarity` value.
+pub fn parse_polarity(value: &str) -> Result<Polarity> {
+    Polarity::parse(value).ok_or_else(|| Error::InvalidValue {
+        what: "--polarity".into(),
+        value: value.into(),
+        valid: "risk, opportunity".into(),
+    })
 }
+
+#[cfg(test)]
+mod tests;

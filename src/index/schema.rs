@@ -1,0 +1,283 @@
+//! The index schema and the mapping between [`PassageRecord`]s and tantivy documents.
+//!
+//! Input: a [`PassageRecord`]; output: a [`TantivyDocument`] (and back). Every field of the
+//! record is stored under its own name; tags (with their evidence) are stored as JSON in the
+//! stored-only field `tags`. A few unstored helper fields exist only for filtering:
+//! `theme`, `theme_polarity`, `polarity` (derived from the tags), `code_key` (the slug of the
+//! session code) and `speaker_name` (the speaker's name run through the shared analyzer). This
+//! module does not open indexes or run queries.
+
+use crate::error::{Error, Result};
+use crate::model::{slugify, PassageRecord, Tag};
+use crate::text::ANALYZER_NAME;
+use tantivy::schema::{
+    Field, IndexRecordOption, OwnedValue, Schema, TextFieldIndexing, TextOptions, Value, FAST,
+    INDEXED, STORED, STRING,
+};
+use tantivy::TantivyDocument;
+
+/// Every field of the schema, resolved once.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    pub passage_id: Field,
+    pub session: Field,
+    pub code: Field,
+    pub code_key: Field,
+    pub year: Field,
+    pub title: Field,
+    pub date: Field,
+    pub speaker: Field,
+    pub speaker_name: Field,
+    pub label: Field,
+    pub stakeholder: Field,
+    pub region: Field,
+    pub role: Field,
+    pub affiliation: Field,
+    pub method: Field,
+    pub confidence: Field,
+    pub turn: Field,
+    pub ordinal: Field,
+    pub language: Field,
+    pub words: Field,
+    pub theme: Field,
+    pub theme_polarity: Field,
+    pub polarity: Field,
+    pub tags: Field,
+    pub taxonomy: Field,
+    pub source: Field,
+    pub line: Field,
+    pub start_ms: Field,
+    pub end_ms: Field,
+    pub text: Field,
+}
+
+/// Names of the fields a query may name (`speaker:"Jane Doe"`), for error messages.
+pub(crate) const QUERYABLE_FIELDS: &[&str] = &[
+    "text",
+    "title",
+    "session",
+    "code",
+    "year",
+    "date",
+    "speaker",
+    "stakeholder",
+    "region",
+    "role",
+    "language",
+    "theme",
+    "theme_polarity",
+    "polarity",
+    "turn",
+    "passage_id",
+    "source",
+];
+
+fn analyzed(stored: bool) -> TextOptions {
+    let opts = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER_NAME)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    if stored {
+        opts.set_stored()
+    } else {
+        opts
+    }
+}
+
+/// Builds the schema (its shape is part of [`super::SCHEMA_VERSION`]).
+pub(crate) fn build() -> (Schema, Fields) {
+    let mut sb = Schema::builder();
+    let raw = STRING | STORED | FAST;
+    let fields = Fields {
+        passage_id: sb.add_u64_field("passage_id", INDEXED | STORED | FAST),
+        session: sb.add_text_field("session", raw.clone()),
+        code: sb.add_text_field("code", raw.clone()),
+        code_key: sb.add_text_field("code_key", STRING),
+        year: sb.add_u64_field("year", INDEXED | STORED | FAST),
+        title: sb.add_text_field("title", analyzed(true)),
+        date: sb.add_text_field("date", raw.clone()),
+        speaker: sb.add_text_field("speaker", raw.clone()),
+        speaker_name: sb.add_text_field("speaker_name", analyzed(false)),
+        label: sb.add_text_field("label", STRING | STORED),
+        stakeholder: sb.add_text_field("stakeholder", raw.clone()),
+        region: sb.add_text_field("region", raw.clone()),
+        role: sb.add_text_field("role", raw.clone()),
+        affiliation: sb.add_text_field("affiliation", STORED),
+        method: sb.add_text_field("method", STRING | STORED),
+        confidence: sb.add_f64_field("confidence", STORED),
+        turn: sb.add_u64_field("turn", INDEXED | STORED | FAST),
+        ordinal: sb.add_u64_field("ordinal", STORED | FAST),
+        language: sb.add_text_field("language", raw.clone()),
+        words: sb.add_u64_field("words", STORED | FAST),
+        theme: sb.add_text_field("theme", STRING | FAST),
+        theme_polarity: sb.add_text_field("theme_polarity", STRING | FAST),
+        polarity: sb.add_text_field("polarity", STRING),
+        tags: sb.add_text_field("tags", STORED),
+        taxonomy: sb.add_text_field("taxonomy", STRING | STORED),
+        source: sb.add_text_field("source", raw),
+        line: sb.add_u64_field("line", STORED),
+        start_ms: sb.add_u64_field("start_ms", STORED | FAST),
+        end_ms: sb.add_u64_field("end_ms", STORED | FAST),
+        text: sb.add_text_field("text", analyzed(true)),
+    };
+    (sb.build(), fields)
+}
+
+/// Turns a record into a tantivy document.
+pub(crate) fn to_doc(f: &Fields, r: &PassageRecord) -> Result<TantivyDocument> {
+    let mut d = TantivyDocument::default();
+    d.add_u64(f.passage_id, r.passage_id);
+    d.add_text(f.session, &r.session);
+    d.add_text(f.code, &r.code);
+    d.add_text(f.code_key, slugify(&r.code));
+    d.add_u64(f.year, u64::from(r.year));
+    d.add_text(f.title, &r.title);
+    d.add_text(f.date, &r.date);
+    d.add_text(f.speaker, &r.speaker);
+    d.add_text(f.speaker_name, &r.speaker);
+    d.add_text(f.label, &r.label);
+    d.add_text(f.stakeholder, &r.stakeholder);
+    d.add_text(f.region, &r.region);
+    d.add_text(f.role, &r.role);
+    d.add_text(f.affiliation, &r.affiliation);
+    d.add_text(f.method, &r.method);
+    d.add_f64(f.confidence, f64::from(r.confidence));
+    d.add_u64(f.turn, u64::from(r.turn));
+    d.add_u64(f.ordinal, u64::from(r.ordinal));
+    d.add_text(f.language, &r.language);
+    d.add_u64(f.words, u64::from(r.words));
+    let mut polarities: Vec<&str> = Vec::new();
+    for t in &r.tags {
+        d.add_text(f.theme, &t.theme);
+        d.add_text(f.theme_polarity, t.label());
+        if !polarities.contains(&t.polarity.as_str()) {
+            polarities.push(t.polarity.as_str());
+        }
+    }
+    for p in polarities {
+        d.add_text(f.polarity, p);
+    }
+    let tags = serde_json::to_string(&r.tags)
+        .map_err(|e| Error::Other(format!("cannot encode the tags of passage {}: {e}", r.passage_id)))?;
+    d.add_text(f.tags, tags);
+    d.add_text(f.taxonomy, &r.taxonomy);
+    d.add_text(f.source, &r.source);
+    d.add_u64(f.line, u64::from(r.line));
+    if let Some(ms) = r.start_ms {
+        d.add_u64(f.start_ms, ms);
+    }
+    if let Some(ms) = r.end_ms {
+        d.add_u64(f.end_ms, ms);
+    }
+    d.add_text(f.text, &r.text);
+    Ok(d)
+}
+
+fn text(d: &TantivyDocument, f: Field) -> String {
+    d.get_first(f)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn uint(d: &TantivyDocument, f: Field) -> Option<u64> {
+    d.get_first(f).and_then(|v| v.as_u64())
+}
+
+fn small(d: &TantivyDocument, f: Field) -> u32 {
+    uint(d, f).map_or(0, |v| u32::try_from(v).unwrap_or(u32::MAX))
+}
+
+/// Rebuilds a record from a stored document.
+pub(crate) fn from_doc(f: &Fields, d: &TantivyDocument) -> Result<PassageRecord> {
+    let tags_json = text(d, f.tags);
+    let tags: Vec<Tag> = if tags_json.is_empty() {
+        Vec::new()
+    } else {
+        serde_json::from_str(&tags_json)
+            .map_err(|e| Error::Index(format!("stored tags do not decode: {e}")))?
+    };
+    let confidence = match d.get_first(f.confidence) {
+        Some(v) => match OwnedValue::from(v) {
+            OwnedValue::F64(x) => x as f32,
+            _ => 0.0,
+        },
+        None => 0.0,
+    };
+    Ok(PassageRecord {
+        passage_id: uint(d, f.passage_id).unwrap_or_default(),
+        session: text(d, f.session),
+        code: text(d, f.code),
+        year: u16::try_from(uint(d, f.year).unwrap_or_default()).unwrap_or_default(),
+        title: text(d, f.title),
+        date: text(d, f.date),
+        speaker: text(d, f.speaker),
+        label: text(d, f.label),
+        stakeholder: text(d, f.stakeholder),
+        region: text(d, f.region),
+        role: text(d, f.role),
+        affiliation: text(d, f.affiliation),
+        method: text(d, f.method),
+        confidence,
+        turn: small(d, f.turn),
+        ordinal: small(d, f.ordinal),
+        language: text(d, f.language),
+        words: small(d, f.words),
+        tags,
+        taxonomy: text(d, f.taxonomy),
+        source: text(d, f.source),
+        line: small(d, f.line),
+        start_ms: uint(d, f.start_ms),
+        end_ms: uint(d, f.end_ms),
+        text: text(d, f.text),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Evidence, Polarity};
+
+    #[test]
+    fn record_round_trips_through_a_document() {
+        let (_, f) = build();
+        let r = PassageRecord {
+            passage_id: 42,
+            session: "2023-ws-225".into(),
+            code: "WS #225".into(),
+            year: 2023,
+            title: "A title".into(),
+            date: "2023-10-10".into(),
+            speaker: "Ana Pérez".into(),
+            label: "ANA PEREZ".into(),
+            stakeholder: "Civil Society".into(),
+            region: "GRULAC".into(),
+            role: "speaker".into(),
+            affiliation: "Some NGO".into(),
+            method: "roster".into(),
+            confidence: 0.5,
+            turn: 3,
+            ordinal: 1,
+            language: "eng".into(),
+            words: 12,
+            tags: vec![Tag {
+                theme: "scope".into(),
+                polarity: Polarity::Risk,
+                score: 1.5,
+                evidence: Evidence {
+                    terms: vec![("overbroad".into(), 2)],
+                    cue: None,
+                },
+            }],
+            taxonomy: "abc123".into(),
+            source: "data/sessions/x.raw.txt".into(),
+            line: 77,
+            start_ms: Some(1000),
+            end_ms: None,
+            text: "Some words here.".into(),
+        };
+        let d = to_doc(&f, &r).unwrap();
+        assert_eq!(from_doc(&f, &d).unwrap(), r);
+    }
+}

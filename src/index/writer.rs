@@ -1,0 +1,111 @@
+//! Writing passages into the index.
+//!
+//! Input: [`PassageRecord`]s, from one or many threads. Output: a committed tantivy index in a
+//! directory, with the schema version recorded next to it. One [`Writer`] per index at a time:
+//! tantivy's writer lock makes a second one fail with [`Error::Locked`]. This module does not
+//! decide what to delete or re-add on an incremental ingest; its caller does.
+
+use super::files;
+use super::schema::{self, Fields};
+use crate::error::{Error, Result};
+use crate::model::PassageRecord;
+use std::path::{Path, PathBuf};
+use tantivy::directory::error::LockError;
+use tantivy::indexer::IndexWriterOptions;
+use tantivy::schema::Term;
+use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
+
+/// tantivy refuses a per-thread budget below 15 MB.
+const MIN_BUDGET_PER_THREAD: usize = 15_000_000;
+
+/// Writes passages into the index at a directory (created when missing).
+pub struct Writer {
+    dir: PathBuf,
+    fields: Fields,
+    writer: IndexWriter<TantivyDocument>,
+}
+
+impl Writer {
+    /// Opens (or creates) the index at `dir` for writing with `threads` indexing threads and
+    /// `memory_budget` bytes in total (raised to tantivy's minimum of 15 MB per thread).
+    ///
+    /// Fails with [`Error::Locked`] when another writer holds the index, and with
+    /// [`Error::IndexVersion`] when the index was written with another schema version.
+    pub fn open(dir: &Path, threads: usize, memory_budget: usize) -> Result<Writer> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let existed = files::has_index(dir);
+        if existed {
+            files::check_version(dir)?;
+        }
+        let (schema, fields) = schema::build();
+        let index = Index::open_or_create(files::mmap(dir)?, schema).map_err(|e| match e {
+            TantivyError::SchemaError(msg) => Error::IndexVersion {
+                path: dir.to_path_buf(),
+                found: format!("a different schema ({msg})"),
+                expected: super::SCHEMA_VERSION.to_string(),
+            },
+            other => Error::Index(format!("{}: {other}", dir.display())),
+        })?;
+        index
+            .tokenizers()
+            .register(crate::text::ANALYZER_NAME, crate::text::analyzer());
+        let threads = threads.max(1);
+        let per_thread = (memory_budget / threads).max(MIN_BUDGET_PER_THREAD);
+        let options = IndexWriterOptions::builder()
+            .num_worker_threads(threads)
+            .memory_budget_per_thread(per_thread)
+            .num_merge_threads(1)
+            .build();
+        let writer = index
+            .writer_with_options(options)
+            .map_err(|e| map_lock_error(e, dir))?;
+        if !existed || files::read_version(dir)?.is_none() {
+            files::write_version(dir)?;
+        }
+        Ok(Writer {
+            dir: dir.to_path_buf(),
+            fields,
+            writer,
+        })
+    }
+
+    /// The index directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Adds one passage (not visible until [`Writer::commit`]). Callable from several threads.
+    pub fn add(&self, record: &PassageRecord) -> Result<()> {
+        let doc = schema::to_doc(&self.fields, record)?;
+        self.writer.add_document(doc)?;
+        Ok(())
+    }
+
+    /// Deletes every passage that came from `source` (takes effect at commit).
+    pub fn delete_source(&self, source: &str) -> Result<()> {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.source, source));
+        Ok(())
+    }
+
+    /// Deletes every passage (takes effect at commit).
+    pub fn delete_all(&self) -> Result<()> {
+        self.writer.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Commits everything added since opening, waits for merges, makes the directory durable
+    /// and releases the lock.
+    pub fn commit(mut self) -> Result<()> {
+        self.writer.commit()?;
+        self.writer.wait_merging_threads()?;
+        files::sync_dir(&self.dir)
+    }
+}
+
+fn map_lock_error(e: TantivyError, dir: &Path) -> Error {
+    match e {
+        TantivyError::LockFailure(LockError::LockBusy, _) => Error::Locked(dir.to_path_buf()),
+        other => Error::Index(format!("{}: {other}", dir.display())),
+    }
+}

@@ -1,0 +1,258 @@
+//! Bytes → text: the encoding is guessed from the bytes alone (BOM, NUL pattern, UTF-8
+//! validity), line endings are normalised to `\n`.
+//!
+//! Input: raw file bytes. Output: a `String`, or the reason the bytes are not text ("empty
+//! file", "binary file …"). Accepts UTF-8 with or without BOM, UTF-16 LE/BE with BOM (and
+//! without one when the NUL pattern is unmistakable), and falls back to Windows-1252 when the
+//! bytes are not valid UTF-8. Deliberately does no Unicode normalisation: stored text stays as
+//! written (matching-time folding lives in [`crate::text`]).
+
+use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1252};
+
+/// How many leading bytes are inspected to tell text from binary.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// Decodes a file's bytes to text with `\n` line endings. Pure: no I/O.
+///
+/// Errors are short lowercase reasons meant to follow a path: `empty file`, `binary file`,
+/// `binary file (looks like PDF): convert it to text first`.
+pub fn decode(bytes: &[u8]) -> Result<String, String> {
+    decode_vec(bytes.to_vec())
+}
+
+/// [`decode`] on an owned buffer, so valid UTF-8 (the common case) is not copied.
+pub(crate) fn decode_vec(mut bytes: Vec<u8>) -> Result<String, String> {
+    if bytes.is_empty() {
+        return Err("empty file".into());
+    }
+    let text = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+        match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        }
+    } else if bytes.starts_with(&[0xFF, 0xFE]) {
+        UTF_16LE
+            .decode_without_bom_handling(&bytes[2..])
+            .0
+            .into_owned()
+    } else if bytes.starts_with(&[0xFE, 0xFF]) {
+        UTF_16BE
+            .decode_without_bom_handling(&bytes[2..])
+            .0
+            .into_owned()
+    } else if let Some(big_endian) = bomless_utf16(&bytes) {
+        let enc = if big_endian { UTF_16BE } else { UTF_16LE };
+        enc.decode_without_bom_handling(&bytes).0.into_owned()
+    } else {
+        if let Some(reason) = binary_reason(&bytes) {
+            return Err(reason);
+        }
+        match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => WINDOWS_1252
+                .decode_without_bom_handling(e.as_bytes())
+                .0
+                .into_owned(),
+        }
+    };
+    let text = normalize_newlines(text);
+    if text.trim().is_empty() {
+        return Err("empty file (only whitespace)".into());
+    }
+    if control_share(text.chars().take(SNIFF_BYTES)) > 0.02 {
+        return Err("binary file".into());
+    }
+    Ok(text)
+}
+
+/// Why `bytes` look like binary data, or `None` when they look like text.
+fn binary_reason(bytes: &[u8]) -> Option<String> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"%PDF", "PDF"),
+        (b"PK\x03\x04", "a ZIP archive or an Office document"),
+        (b"\x89PNG", "PNG"),
+        (b"GIF8", "GIF"),
+        (b"\xFF\xD8\xFF", "JPEG"),
+        (b"\x1F\x8B", "gzip"),
+        (b"\xD0\xCF\x11\xE0", "an old Office document"),
+    ];
+    for (magic, what) in MAGIC {
+        if bytes.starts_with(magic) {
+            return Some(format!(
+                "binary file (looks like {what}): convert it to text first"
+            ));
+        }
+    }
+    let sample = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    let nul = sample.iter().filter(|&&b| b == 0).count();
+    let control = sample.iter().filter(|&&b| is_control_byte(b)).count();
+    if nul * 200 > sample.len() || control * 50 > sample.len() {
+        return Some("binary file".into());
+    }
+    None
+}
+
+/// C0 controls other than tab, newline, form feed, carriage return and the old DOS end-of-file
+/// mark, plus DEL.
+fn is_control_byte(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | 0x1A)) || b == 0x7F
+}
+
+/// Share of control characters (as [`is_control_byte`]) among `chars`.
+fn control_share(chars: impl Iterator<Item = char>) -> f64 {
+    let (mut n, mut bad) = (0usize, 0usize);
+    for c in chars {
+        n += 1;
+        if (c as u32) < 0x80 && is_control_byte(c as u8) {
+            bad += 1;
+        }
+    }
+    if n == 0 {
+        0.0
+    } else {
+        bad as f64 / n as f64
+    }
+}
+
+/// Detects UTF-16 without a BOM: almost every other byte NUL, on one side only, and the other
+/// side mostly printable ASCII. Returns `Some(true)` for big-endian.
+fn bomless_utf16(bytes: &[u8]) -> Option<bool> {
+    let sample = &bytes[..bytes.len().min(SNIFF_BYTES) & !1];
+    if sample.len() < 8 {
+        return None;
+    }
+    let pairs = sample.len() / 2;
+    let (mut even_nul, mut odd_nul) = (0usize, 0usize);
+    for pair in sample.chunks_exact(2) {
+        even_nul += usize::from(pair[0] == 0);
+        odd_nul += usize::from(pair[1] == 0);
+    }
+    if odd_nul * 10 >= pairs * 7 && even_nul * 20 <= pairs {
+        Some(false)
+    } else if even_nul * 10 >= pairs * 7 && odd_nul * 20 <= pairs {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// CRLF and lone CR become `\n`; NUL characters are dropped. Returns the input untouched when
+/// there is nothing to change.
+fn normalize_newlines(text: String) -> String {
+    if !text.contains(['\r', '\0']) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            '\0' => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn utf16(s: &str, big_endian: bool, bom: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        if bom {
+            out.extend_from_slice(if big_endian { &[0xFE, 0xFF] } else { &[0xFF, 0xFE] });
+        }
+        for unit in s.encode_utf16() {
+            let b = if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            };
+            out.extend_from_slice(&b);
+        }
+        out
+    }
+
+    #[test]
+    fn decodes_every_supported_encoding() {
+        let want = "IGF 2023 WS #225\n>> MODERATOR:  Caf\u{e9} \u{2019}s\n";
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            ("utf-8", want.as_bytes().to_vec()),
+            ("utf-8 bom", [b"\xEF\xBB\xBF".as_slice(), want.as_bytes()].concat()),
+            ("utf-16le bom", utf16(want, false, true)),
+            ("utf-16be bom", utf16(want, true, true)),
+            ("utf-16le no bom", utf16(want, false, false)),
+            ("utf-16be no bom", utf16(want, true, false)),
+            (
+                "windows-1252",
+                b"IGF 2023 WS #225\n>> MODERATOR:  Caf\xE9 \x92s\n".to_vec(),
+            ),
+            (
+                "crlf",
+                b"IGF 2023 WS #225\r\n>> MODERATOR:  Caf\xC3\xA9 \xE2\x80\x99s\r\n".to_vec(),
+            ),
+            (
+                "lone cr",
+                b"IGF 2023 WS #225\r>> MODERATOR:  Caf\xC3\xA9 \xE2\x80\x99s\r".to_vec(),
+            ),
+        ];
+        for (name, bytes) in cases {
+            assert_eq!(decode(&bytes).as_deref(), Ok(want), "{name}");
+        }
+    }
+
+    #[test]
+    fn rejects_empty_and_binary_input() {
+        let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+            ("empty", vec![], "empty file"),
+            ("bom only", b"\xEF\xBB\xBF".to_vec(), "empty file (only whitespace)"),
+            ("spaces", b" \n\t\r\n".to_vec(), "empty file (only whitespace)"),
+            (
+                "pdf",
+                b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec(),
+                "binary file (looks like PDF): convert it to text first",
+            ),
+            ("nuls", vec![0, 1, 2, 3, 0, 0, 7, 8, 0, 250, 0, 0, 0, 0], "binary file"),
+            (
+                "control bytes",
+                (0u8..=255).cycle().take(4096).collect(),
+                "binary file",
+            ),
+        ];
+        for (name, bytes, want) in cases {
+            assert_eq!(decode(&bytes), Err(want.to_string()), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_stray_nul_is_dropped_not_fatal() {
+        let bytes = b"hello\0 world, this is a long enough line of ordinary text".repeat(3);
+        let text = decode(&bytes).unwrap();
+        assert!(!text.contains('\0'));
+        assert!(text.starts_with("hello world"));
+    }
+
+    proptest! {
+        #[test]
+        fn decode_never_panics_and_never_returns_cr(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            if let Ok(text) = decode(&bytes) {
+                prop_assert!(!text.contains('\r'));
+                prop_assert!(!text.trim().is_empty());
+            }
+        }
+
+        #[test]
+        fn valid_utf8_text_round_trips(s in "[a-zA-Z0-9 .,:>#\u{e9}\u{2011}\n]{1,200}") {
+            prop_assume!(!s.trim().is_empty());
+            prop_assert_eq!(decode(s.as_bytes()), Ok(s.clone()));
+        }
+    }
+}

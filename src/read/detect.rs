@@ -1,0 +1,295 @@
+//! Format detection from decoded text: markers in the content decide, the file name only
+//! breaks ties.
+//!
+//! Input: decoded text and its path. Output: a [`Format`]. Only the first 64 KiB are looked
+//! at. Deliberately does not parse: a file detected as a transcript may still hold no turns,
+//! which the parser reports.
+
+use crate::model::Format;
+use std::path::Path;
+
+/// How much of the text is looked at.
+const SNIFF_CHARS: usize = 64 * 1024;
+
+/// Detects the format of decoded text. Content decides (HTML markers, `WEBVTT`, SRT cue numbers
+/// with `-->`, JSON objects with `speaker`/`text`, `>>` turn labels / RAW titles / captioning
+/// disclaimers for transcripts, `Speaker N:` / `Organizer N:` / "Policy Question" / "Key
+/// Takeaways" / a UTC schedule line for session pages); the extension (`.html`, `.vtt`, `.srt`,
+/// `.jsonl`, `.raw.txt`, `.page.txt`) is consulted only when the content is undecided.
+pub fn detect(text: &str, path: &Path) -> Format {
+    let head = prefix(text, SNIFF_CHARS);
+    let hint = extension_hint(path);
+    let start = head.trim_start_matches(['\u{feff}', ' ', '\t', '\n']);
+    if looks_like_html(start, head) {
+        return Format::Html;
+    }
+    if start.starts_with("WEBVTT") {
+        return Format::WebVtt;
+    }
+    if let Some(f) = caption_timing(head) {
+        return f;
+    }
+    if looks_like_jsonl(start) {
+        return Format::JsonLines;
+    }
+    let (transcript, page) = scores(head);
+    if transcript > page {
+        Format::Transcript
+    } else if page > transcript {
+        Format::SessionPage
+    } else {
+        match hint {
+            Some(f) => f,
+            None => Format::Unknown,
+        }
+    }
+}
+
+/// The longest prefix of `s` with at most `n` bytes, cut at a char boundary.
+fn prefix(s: &str, n: usize) -> &str {
+    if s.len() <= n {
+        return s;
+    }
+    let mut end = n;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// The format an extension suggests.
+fn extension_hint(path: &Path) -> Option<Format> {
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    let ext = name.rsplit('.').next().unwrap_or("");
+    Some(match ext {
+        "html" | "htm" | "xhtml" => Format::Html,
+        "vtt" => Format::WebVtt,
+        "srt" => Format::Srt,
+        "jsonl" | "ndjson" => Format::JsonLines,
+        _ if name.contains(".raw.") || name.contains("transcript") || name.contains("-raw") => {
+            Format::Transcript
+        }
+        _ if name.contains(".page.") || name.contains("session-page") => Format::SessionPage,
+        _ => return None,
+    })
+}
+
+/// A document that starts with markup, or holds a `<html`/`<body` element early on.
+fn looks_like_html(start: &str, head: &str) -> bool {
+    let lower = prefix(start, 2048).to_ascii_lowercase();
+    if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+        return true;
+    }
+    if lower.starts_with('<') {
+        const TAGS: [&str; 8] = [
+            "<head", "<body", "<div", "<p>", "<p ", "<meta", "<title", "<article",
+        ];
+        if TAGS.iter().any(|t| lower.contains(t)) {
+            return true;
+        }
+    }
+    let early = prefix(head, 8192).to_ascii_lowercase();
+    early.contains("<html") && early.contains("<body")
+}
+
+/// SRT (`00:00:01,000 --> …`, cue numbers) or header-less WebVTT (`00:00:01.000 --> …`), when a
+/// timing line appears among the first non-empty lines.
+fn caption_timing(head: &str) -> Option<Format> {
+    let lines: Vec<&str> = head
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(4)
+        .collect();
+    for (i, line) in lines.iter().enumerate() {
+        let Some((left, _)) = line.split_once("-->") else {
+            continue;
+        };
+        let left = left.trim();
+        let is_time = left.len() >= 7
+            && left.chars().all(|c| c.is_ascii_digit() || ":.,".contains(c))
+            && left.contains(':');
+        if !is_time {
+            continue;
+        }
+        let numbered = i > 0 && lines[i - 1].chars().all(|c| c.is_ascii_digit());
+        return Some(if left.contains(',') || numbered {
+            Format::Srt
+        } else {
+            Format::WebVtt
+        });
+    }
+    None
+}
+
+/// The first non-empty line is a JSON object naming `speaker` or `text`.
+fn looks_like_jsonl(start: &str) -> bool {
+    let first = start.lines().next().unwrap_or("").trim();
+    first.starts_with('{') && (first.contains("\"speaker\"") || first.contains("\"text\""))
+}
+
+/// Evidence for (transcript, session page), from line-level markers.
+fn scores(head: &str) -> (u32, u32) {
+    let mut labels = 0u32;
+    let mut page_lines = 0u32;
+    let mut transcript = 0u32;
+    let mut page = 0u32;
+    for (i, raw) in head.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if line.starts_with(">>") {
+            labels += 1;
+            continue;
+        }
+        if is_roster_line(line) {
+            page_lines += 1;
+            continue;
+        }
+        let lower = line.to_lowercase();
+        if i < 40 && is_raw_title(line) {
+            transcript += 6;
+        }
+        if i < 60 && is_disclaimer(&lower) {
+            transcript += 6;
+        }
+        if lower.starts_with("policy question") {
+            page += 4;
+        }
+        if lower.starts_with("key takeaways") || lower.starts_with("call to action") {
+            page += 3;
+        }
+        if matches!(
+            lower.as_str(),
+            "onsite moderator" | "online moderator" | "rapporteur" | "moderator" | "speakers"
+        ) {
+            page += 2;
+        }
+        if i < 30 && lower.contains(" utc)") && lower.contains(" - ") {
+            page += 4;
+        }
+    }
+    transcript += 3 * labels.min(20);
+    page += 3 * page_lines.min(20);
+    (transcript, page)
+}
+
+/// A lower-cased line or paragraph that reads like the captioning disclaimer of an IGF
+/// transcript, in any of its wordings: it names captioning (or CART, real-time text,
+/// transcription) and warns about accuracy ("authoritative record", "verbatim", "not been
+/// edited", "inaudible passages", "rough draft").
+pub(crate) fn is_disclaimer(lower: &str) -> bool {
+    const SOURCE: [&str; 7] = [
+        "captioning",
+        "captioned",
+        "captions",
+        "cart ",
+        "real-time text",
+        "transcription",
+        "realtime",
+    ];
+    const CAVEAT: [&str; 11] = [
+        "authoritative",
+        "verbatim",
+        "not been edited",
+        "unedited",
+        "inaudible passages",
+        "rough draft",
+        "transcription errors",
+        "may be incomplete",
+        "not be relied",
+        "posted as an aid",
+        "not a totally",
+    ];
+    SOURCE.iter().any(|w| lower.contains(w)) && CAVEAT.iter().any(|w| lower.contains(w))
+}
+
+/// `Speaker 3: …` or `Organizer 1: …`.
+fn is_roster_line(line: &str) -> bool {
+    for word in ["Speaker ", "Organizer ", "Organiser "] {
+        if let Some(rest) = line.strip_prefix(word) {
+            let digits = rest.chars().take_while(char::is_ascii_digit).count();
+            return digits > 0 && rest[digits..].starts_with(':');
+        }
+    }
+    false
+}
+
+/// A transcript title: starts with `IGF` and carries a RAW marker or a `Day N` segment.
+fn is_raw_title(line: &str) -> bool {
+    let upper = line.to_uppercase();
+    if !upper.starts_with("IGF") {
+        return false;
+    }
+    let raw = upper.ends_with("RAW")
+        || upper.contains("- RAW")
+        || upper.contains("– RAW")
+        || upper.contains("(RAW)")
+        || upper.contains("--RAW");
+    raw || upper.contains("DAY ") && upper.contains(" – ") || upper.contains("FINISHED")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn content_decides_and_extension_breaks_ties() {
+        let cases: &[(&str, &str, Format)] = &[
+            ("<!DOCTYPE html><html><body><p>hi</p></body></html>", "a.txt", Format::Html),
+            ("  <div class=\"x\"><p>text</p></div>", "a.txt", Format::Html),
+            ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhello\n", "a.txt", Format::WebVtt),
+            ("00:00:01.000 --> 00:00:02.000\nhello\n", "a", Format::WebVtt),
+            ("1\n00:00:01,000 --> 00:00:02,500\nhello\n", "a.txt", Format::Srt),
+            (
+                "{\"session\":\"IGF 2023 WS #1\",\"speaker\":\"A\",\"text\":\"hi\"}\n",
+                "a.txt",
+                Format::JsonLines,
+            ),
+            (">> MODERATOR: Hello.\n\n>> ANNA: Hi.\n", "a.txt", Format::Transcript),
+            (
+                "IGF 2023 – Day 2 – WS #9 Something – RAW\n\nplain words only\n",
+                "x",
+                Format::Transcript,
+            ),
+            (
+                "The following are the outputs of the captioning taken during an IGF intervention.\n",
+                "x",
+                Format::Transcript,
+            ),
+            (
+                "IGF 2023 WS #9 Title\n\nSpeaker 1: Ann Lee, Government, African Group\n",
+                "x.txt",
+                Format::SessionPage,
+            ),
+            (
+                "IGF 2023 WS #9 Title\n\nTuesday, 10th October, 2023 (02:00 UTC) - Tuesday, 10th October, 2023 (03:30 UTC)\n",
+                "x.txt",
+                Format::SessionPage,
+            ),
+            ("just some words\n", "notes.txt", Format::Unknown),
+            ("just some words\n", "2023-ws-1.raw.txt", Format::Transcript),
+            ("just some words\n", "2023-ws-1.page.txt", Format::SessionPage),
+            ("just some words\n", "x.jsonl", Format::JsonLines),
+        ];
+        for (text, path, want) in cases {
+            assert_eq!(detect(text, &PathBuf::from(path)), *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn speech_about_key_takeaways_stays_a_transcript() {
+        let text = ">> ANNA: Key Takeaways\n\n>> BO: Policy Questions are fine.\n>> ANNA: ok\n";
+        assert_eq!(detect(text, Path::new("x.page.txt")), Format::Transcript);
+    }
+
+    proptest! {
+        #[test]
+        fn detect_never_panics(s in any::<String>(), name in "[a-z.]{0,12}") {
+            let _ = detect(&s, Path::new(&name));
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! Polarity: which cue decides whether a theme's mention is a risk or an opportunity.
+//!
+//! Input: the passage text and tokens, the theme's term matches and the cue matches that apply
+//! to it (already resolved so they do not overlap). Output: the polarity and the cue that
+//! decided it (`None` when the theme's default applied).
+//!
+//! Rules, in order:
+//! 1. Only cues in the same sentence as a matched term count. Sentences end at `.`, `!`, `?`,
+//!    `…` followed by an upper-case letter or a digit (not after `Mr.`, `e.g.` and similar), and
+//!    at blank lines, all read from the original text between tokens.
+//! 2. A cue inside one of the theme's own matched terms does not count (the term says what the
+//!    passage is about, not how the speaker judges it).
+//! 3. A negation at most `negation_window` tokens before a cue, in the same sentence and with no
+//!    other deciding cue between them, flips it: `would not undermine` and `no risk of` read as
+//!    opportunity, `will not benefit` and `without safeguards` as risk.
+//! 4. Hedges (`could`, `might`, `may`) do not change polarity: `could undermine` is a risk and
+//!    `could help` an opportunity. They are recognised so they never count as cues themselves.
+//! 5. The cue nearest to a matched term wins, counted in kept tokens; a cue across a clause
+//!    break (`,` `;` `:` `(` or a dash) counts as [`CLAUSE_PENALTY`] tokens further away. On a tie
+//!    the cue after the term wins.
+//!
+//! This module finds no matches itself (see `matcher`).
+
+use super::taxonomy::CueRole;
+use crate::model::Polarity;
+use tantivy::tokenizer::Token;
+
+/// Extra distance, in tokens, for a cue on the other side of a clause break.
+pub const CLAUSE_PENALTY: usize = 3;
+
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "vs", "etc", "e.g", "i.e", "eg", "ie",
+    "art", "para", "fig", "al", "jr", "sr", "amb", "hon", "gen", "govt", "dept", "approx", "inc",
+    "ltd", "co", "u.s", "u.k", "u.n", "h.e",
+];
+
+/// Sentence and clause number of each token.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Layout {
+    pub sentence: Vec<u32>,
+    pub clause: Vec<u32>,
+}
+
+impl Layout {
+    /// Reads sentence and clause breaks from the text between consecutive tokens.
+    pub fn of(text: &str, tokens: &[Token]) -> Layout {
+        let mut sentence = Vec::with_capacity(tokens.len());
+        let mut clause = Vec::with_capacity(tokens.len());
+        let (mut s, mut c) = (0u32, 0u32);
+        let mut prev_end: Option<usize> = None;
+        for t in tokens {
+            if let Some(pe) = prev_end {
+                let from = t.offset_from.max(pe).min(text.len());
+                let gap_start = pe.min(from);
+                if let Some(gap) = text.get(gap_start..from) {
+                    if ends_sentence(text, gap_start, gap, t) {
+                        s += 1;
+                        c += 1;
+                    } else if breaks_clause(gap) {
+                        c += 1;
+                    }
+                }
+            }
+            sentence.push(s);
+            clause.push(c);
+            prev_end = Some(t.offset_to);
+        }
+        Layout { sentence, clause }
+    }
+}
+
+fn ends_sentence(text: &str, gap_start: usize, gap: &str, next: &Token) -> bool {
+    if gap.contains("\n\n") || gap.contains("\n \n") {
+        return true;
+    }
+    // The last sentence mark in the gap, then what follows it.
+    let Some(rel) = gap.rfind(['.', '!', '?', '…']) else {
+        return false;
+    };
+    let abs = gap_start + rel;
+    let mark = gap[rel..].chars().next().unwrap_or('.');
+    let after = &gap[rel + mark.len_utf8()..];
+    if !after.starts_with(char::is_whitespace) {
+        return false;
+    }
+    let first = after
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .or_else(|| text.get(next.offset_from..).and_then(|r| r.chars().next()));
+    let starts_well = first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+    if !starts_well {
+        return false;
+    }
+    if mark == '.' {
+        // The word just before the full stop: an abbreviation or a single initial does not end
+        // a sentence.
+        let before = &text[..abs];
+        let word_start = before
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '.'))
+            .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+        let word = before[word_start..].to_lowercase();
+        if ABBREVIATIONS.contains(&word.as_str())
+            || (word.chars().count() == 1 && word.chars().all(char::is_alphabetic))
+        {
+            return false;
+        }
+    }
+    true
+}
+
+fn breaks_clause(gap: &str) -> bool {
+    gap.contains([',', ';', ':', '(', ')', '–', '—']) || gap.contains(" - ") || gap.contains("--")
+}
+
+/// A cue occurrence that applies to one theme.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CueHit<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub role: CueRole,
+    pub text: &'a str,
+}
+
+/// A deciding cue after negation: where it is, its polarity, how to show it.
+#[derive(Debug, Clone, PartialEq)]
+struct Decider {
+    start: usize,
+    end: usize,
+    polarity: Polarity,
+    label: String,
+}
+
+/// Turns the non-overlapping cue hits of one theme into deciding cues (negation applied).
+fn deciders(cues: &[CueHit<'_>], layout: &Layout, window: usize) -> Vec<Decider> {
+    let mut out = Vec::new();
+    for (i, c) in cues.iter().enumerate() {
+        let Some(polarity) = c.role.polarity() else {
+            continue;
+        };
+        let sentence = layout.sentence[c.start];
+        let mut negated = false;
+        // Walk back over earlier cues: hedges are skipped, a deciding cue stops the search.
+        for p in cues[..i].iter().rev() {
+            if c.start - p.end >= window || layout.sentence[p.start] != sentence {
+                break;
+            }
+            match p.role {
+                CueRole::Negation => {
+                    negated = true;
+                    break;
+                }
+                CueRole::Hedge => continue,
+                CueRole::Neutral => continue,
+                CueRole::Risk | CueRole::Opportunity => break,
+            }
+        }
+        let (polarity, label) = if negated {
+            (polarity.flip(), format!("not {}", c.text))
+        } else {
+            (polarity, c.text.to_string())
+        };
+        out.push(Decider {
+            start: c.start,
+            end: c.end,
+            polarity,
+            label,
+        });
+    }
+    out
+}
+
+/// Decides the polarity of one theme from its term spans (token index ranges) and its cue hits
+/// (sorted, non-overlapping, already without those inside the theme's terms).
+pub fn decide(
+    terms: &[(usize, usize)],
+    cues: &[CueHit<'_>],
+    layout: &Layout,
+    window: usize,
+    default: Polarity,
+) -> (Polarity, Option<String>) {
+    let deciders = deciders(cues, layout, window);
+    // (distance, before-term flag so that a cue after the term wins ties, index)
+    let mut best: Option<(usize, bool, usize)> = None;
+    for &(ts, te) in terms {
+        let sentence = layout.sentence[ts];
+        for (i, d) in deciders.iter().enumerate() {
+            if layout.sentence[d.start] != sentence {
+                continue;
+            }
+            let (gap, before) = if d.end <= ts {
+                (ts - d.end, true)
+            } else if d.start >= te {
+                (d.start - te, false)
+            } else {
+                (0, false)
+            };
+            let (a, b) = if before { (d.end - 1, ts) } else { (te - 1, d.start) };
+            let penalty = if layout.clause[a] != layout.clause[b] {
+                CLAUSE_PENALTY
+            } else {
+                0
+            };
+            let key = (gap + penalty, before, i);
+            let better = match best {
+                None => true,
+                Some(b) => (key.0, key.1) < (b.0, b.1),
+            };
+            if better {
+                best = Some(key);
+            }
+        }
+    }
+    match best {
+        Some((_, _, i)) => (deciders[i].polarity, Some(deciders[i].label.clone())),
+        None => (default, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::{analyze, analyzer};
+
+    fn layout(s: &str) -> (Vec<String>, Layout) {
+        let toks = analyze(&mut analyzer(), s);
+        let l = Layout::of(s, &toks);
+        (toks.into_iter().map(|t| t.text).collect(), l)
+    }
+
+    #[test]
+    fn sentences_break_at_full_stops_before_capitals_only() {
+        let cases: &[(&str, Vec<u32>)] = &[
+            ("Good point. The draft fails.", vec![0, 0, 1, 1]),
+            ("We met Dr. Smith today.", vec![0, 0, 0, 0, 0]),
+            ("See e.g. the annex.", vec![0, 0, 0, 0]),
+            ("It ends here. And there.", vec![0, 0, 1, 1]),
+            ("One?\n\ntwo", vec![0, 1]),
+            ("Version 2.0 is out", vec![0, 0, 0, 0]),
+            ("Art. 5 says so", vec![0, 0, 0, 0]),
+        ];
+        for (text, want) in cases {
+            let (toks, l) = layout(text);
+            assert_eq!(&l.sentence, want, "{text:?} → {toks:?}");
+        }
+    }
+
+    #[test]
+    fn clauses_break_at_commas_and_dashes() {
+        let (_, l) = layout("Capacity is welcome, but surveillance – worrying");
+        assert_eq!(l.clause, vec![0, 0, 1, 2, 2]);
+    }
+
+    fn hit(start: usize, role: CueRole, text: &str) -> CueHit<'_> {
+        CueHit {
+            start,
+            end: start + 1,
+            role,
+            text,
+        }
+    }
+
+    #[test]
+    fn negation_flips_and_nearest_cue_wins() {
+        // tokens: would not undermin human right (5 tokens, one sentence)
+        let (_, l) = layout("would not undermine human rights");
+        let cues = [hit(1, CueRole::Negation, "not"), hit(2, CueRole::Risk, "undermine")];
+        assert_eq!(
+            decide(&[(3, 5)], &cues, &l, 3, Polarity::Risk),
+            (Polarity::Opportunity, Some("not undermine".into()))
+        );
+        // without a negation the risk cue decides
+        assert_eq!(
+            decide(&[(3, 5)], &cues[1..], &l, 3, Polarity::Opportunity),
+            (Polarity::Risk, Some("undermine".into()))
+        );
+        // no cue: default
+        assert_eq!(decide(&[(3, 5)], &[], &l, 3, Polarity::Opportunity), (Polarity::Opportunity, None));
+    }
+
+    #[test]
+    fn negation_outside_the_window_or_sentence_does_not_flip() {
+        let (toks, l) = layout("No. Then a b c threat to privacy");
+        assert_eq!(toks, vec!["no", "a", "b", "c", "threat", "privaci"]);
+        let cues = [hit(0, CueRole::Negation, "no"), hit(4, CueRole::Risk, "threat")];
+        assert_eq!(
+            decide(&[(5, 6)], &cues, &l, 10, Polarity::Opportunity),
+            (Polarity::Risk, Some("threat".into()))
+        );
+    }
+
+    #[test]
+    fn hedges_are_skipped_between_negation_and_cue() {
+        let (_, l) = layout("not could undermine privacy");
+        let cues = [
+            hit(0, CueRole::Negation, "not"),
+            hit(1, CueRole::Hedge, "could"),
+            hit(2, CueRole::Risk, "undermine"),
+        ];
+        assert_eq!(decide(&[(3, 4)], &cues, &l, 3, Polarity::Risk).0, Polarity::Opportunity);
+    }
+
+    #[test]
+    fn cue_in_another_sentence_is_ignored() {
+        let (_, l) = layout("Privacy matters. A big threat remains");
+        let cues = [hit(3, CueRole::Risk, "threat")];
+        assert_eq!(decide(&[(0, 1)], &cues, &l, 3, Polarity::Opportunity), (Polarity::Opportunity, None));
+    }
+
+    #[test]
+    fn clause_break_makes_a_cue_further_away() {
+        // capac build welcom new surveil power worri
+        let (toks, l) = layout("capacity building welcome, new surveillance powers worry");
+        assert_eq!(toks.len(), 7);
+        let cues = [hit(2, CueRole::Opportunity, "welcome"), hit(6, CueRole::Risk, "worry")];
+        assert_eq!(decide(&[(4, 5)], &cues, &l, 3, Polarity::Opportunity).0, Polarity::Risk);
+        assert_eq!(decide(&[(0, 2)], &cues, &l, 3, Polarity::Risk).0, Polarity::Opportunity);
+    }
+}

@@ -1,0 +1,725 @@
+//! The theme taxonomy: reading `themes.toml`, validating it, and its content version.
+//!
+//! Input: the text of a taxonomy file (and its path, for error messages). Output: a
+//! [`Taxonomy`] whose themes, terms and cues have already been run through
+//! [`crate::text::analyzer`], so the matcher compares token sequences only. Every validation
+//! error names the file and the line. This module does not match anything (see `matcher`) and
+//! decides no polarity (see `polarity`).
+
+use crate::error::{Error, Result};
+use crate::model::Polarity;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// Default number of tokens before a cue searched for a negation or a hedge.
+pub const DEFAULT_NEGATION_WINDOW: usize = 3;
+/// Largest allowed `negation_window`.
+pub const MAX_NEGATION_WINDOW: usize = 10;
+
+/// What a cue phrase does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CueRole {
+    /// Marks a risk.
+    Risk,
+    /// Marks an opportunity.
+    Opportunity,
+    /// Flips a risk or opportunity cue that follows within the negation window.
+    Negation,
+    /// Softens a cue that follows (`could`, `might`); never changes polarity.
+    Hedge,
+    /// Looks like a cue but is not one (`not only`, `threat intelligence`): consumes its tokens.
+    Neutral,
+}
+
+impl CueRole {
+    /// The key used in the taxonomy file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CueRole::Risk => "risk",
+            CueRole::Opportunity => "opportunity",
+            CueRole::Negation => "negation",
+            CueRole::Hedge => "hedge",
+            CueRole::Neutral => "neutral",
+        }
+    }
+
+    /// The polarity a risk or opportunity cue marks (`None` for the other roles).
+    pub fn polarity(self) -> Option<Polarity> {
+        match self {
+            CueRole::Risk => Some(Polarity::Risk),
+            CueRole::Opportunity => Some(Polarity::Opportunity),
+            _ => None,
+        }
+    }
+}
+
+/// A phrase of the taxonomy (term or cue): as written, its tokens, and its line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Phrase {
+    text: String,
+    tokens: Vec<String>,
+    line: usize,
+}
+
+impl Phrase {
+    /// The phrase as written in the taxonomy file.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+    /// The analyzed tokens (lower-cased, folded, stemmed, stop words removed).
+    pub fn tokens(&self) -> &[String] {
+        &self.tokens
+    }
+    /// 1-based line in the taxonomy file.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+}
+
+/// A theme term with its weight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    phrase: Phrase,
+    weight: f32,
+}
+
+impl Term {
+    /// The term as written.
+    pub fn text(&self) -> &str {
+        self.phrase.text()
+    }
+    /// Its analyzed tokens.
+    pub fn tokens(&self) -> &[String] {
+        self.phrase.tokens()
+    }
+    /// What one match adds to the theme's score (default 1.0).
+    pub fn weight(&self) -> f32 {
+        self.weight
+    }
+    /// 1-based line in the taxonomy file.
+    pub fn line(&self) -> usize {
+        self.phrase.line()
+    }
+}
+
+/// A cue phrase with its role.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cue {
+    phrase: Phrase,
+    role: CueRole,
+}
+
+impl Cue {
+    /// The cue as written.
+    pub fn text(&self) -> &str {
+        self.phrase.text()
+    }
+    /// Its analyzed tokens.
+    pub fn tokens(&self) -> &[String] {
+        self.phrase.tokens()
+    }
+    /// What it does.
+    pub fn role(&self) -> CueRole {
+        self.role
+    }
+    /// 1-based line in the taxonomy file.
+    pub fn line(&self) -> usize {
+        self.phrase.line()
+    }
+}
+
+/// One theme: id, label, default polarity, threshold, terms and its own cues.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Theme {
+    id: String,
+    label: String,
+    description: String,
+    polarity: Polarity,
+    threshold: f32,
+    terms: Vec<Term>,
+    cues: Vec<Cue>,
+    line: usize,
+}
+
+impl Theme {
+    /// The fixed id (`security-research`).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    /// Human-readable label.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+    /// Free-text description (may be empty).
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+    /// The polarity used when no cue in the sentence decides.
+    pub fn default_polarity(&self) -> Polarity {
+        self.polarity
+    }
+    /// Score a passage must reach to carry the theme (default 1.0).
+    pub fn threshold(&self) -> f32 {
+        self.threshold
+    }
+    /// The theme's terms, in file order.
+    pub fn terms(&self) -> &[Term] {
+        &self.terms
+    }
+    /// Cues that apply to this theme only (they take precedence over global cues).
+    pub fn cues(&self) -> &[Cue] {
+        &self.cues
+    }
+    /// 1-based line of the theme's `id`.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+}
+
+/// A validated theme taxonomy. Cheap to clone (the compiled matcher is shared).
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    pub(crate) version: String,
+    pub(crate) path: PathBuf,
+    pub(crate) themes: Vec<Theme>,
+    pub(crate) cues: Vec<Cue>,
+    pub(crate) negation_window: usize,
+    pub(crate) compiled: std::sync::Arc<super::matcher::Compiled>,
+}
+
+impl Taxonomy {
+    /// Loads and validates a taxonomy file.
+    pub fn load(path: &Path) -> Result<Taxonomy> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Taxonomy::parse(&text, path)
+    }
+
+    /// Parses and validates taxonomy text; `path` names it in errors. Returns the first
+    /// problem (by line); [`Taxonomy::check`] returns all of them.
+    pub fn parse(text: &str, path: &Path) -> Result<Taxonomy> {
+        Taxonomy::check(text, path).map_err(|mut errs| errs.remove(0))
+    }
+
+    /// Parses and validates taxonomy text, returning every problem found (sorted by line) when
+    /// it is not valid. A TOML syntax or shape error stops the check at that error.
+    pub fn check(text: &str, path: &Path) -> std::result::Result<Taxonomy, Vec<Error>> {
+        let raw: RawFile = toml::from_str(text).map_err(|e| {
+            let message = e.message().trim().to_string();
+            vec![match e.span() {
+                Some(span) => Error::InputLine {
+                    path: path.to_path_buf(),
+                    line: line_of(text, span.start),
+                    message,
+                },
+                None => Error::InputFile {
+                    path: path.to_path_buf(),
+                    message,
+                },
+            }]
+        })?;
+        let mut v = Validator {
+            text,
+            problems: Vec::new(),
+        };
+        let tax = v.build(raw, text, path);
+        if !v.problems.is_empty() {
+            v.problems.sort_by_key(|(line, _)| *line);
+            return Err(v
+                .problems
+                .into_iter()
+                .map(|(line, message)| {
+                    if line == 0 {
+                        Error::InputFile {
+                            path: path.to_path_buf(),
+                            message,
+                        }
+                    } else {
+                        Error::InputLine {
+                            path: path.to_path_buf(),
+                            line,
+                            message,
+                        }
+                    }
+                })
+                .collect());
+        }
+        tax.ok_or_else(|| {
+            vec![Error::InputFile {
+                path: path.to_path_buf(),
+                message: "taxonomy could not be built".into(),
+            }]
+        })
+    }
+
+    /// The embedded default taxonomy (`data/themes.toml`).
+    pub fn embedded() -> Taxonomy {
+        // The embedded file is checked by a unit test, so this cannot fail in a released binary.
+        Taxonomy::parse(super::EMBEDDED_THEMES, Path::new("data/themes.toml"))
+            .unwrap_or_else(|e| panic!("the embedded taxonomy is invalid: {e}"))
+    }
+
+    /// Content hash identifying this taxonomy: the first 12 hex digits of the SHA-256 of the
+    /// file text (line endings normalised), so any edit, even to a comment, changes it.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Where the taxonomy came from (`data/themes.toml` for the embedded one).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Theme ids in file order.
+    pub fn theme_ids(&self) -> Vec<&str> {
+        self.themes.iter().map(|t| t.id.as_str()).collect()
+    }
+
+    /// All themes in file order.
+    pub fn themes(&self) -> &[Theme] {
+        &self.themes
+    }
+
+    /// The theme with this id.
+    pub fn theme(&self, id: &str) -> Option<&Theme> {
+        self.themes.iter().find(|t| t.id == id)
+    }
+
+    /// The label of a theme (`None` for an unknown id).
+    pub fn label(&self, id: &str) -> Option<&str> {
+        self.theme(id).map(Theme::label)
+    }
+
+    /// The default polarity of a theme (`None` for an unknown id).
+    pub fn default_polarity(&self, id: &str) -> Option<Polarity> {
+        self.theme(id).map(Theme::default_polarity)
+    }
+
+    /// The global cues (`[cues]`), in file order.
+    pub fn cues(&self) -> &[Cue] {
+        &self.cues
+    }
+
+    /// Tokens before a cue searched for a negation or a hedge.
+    pub fn negation_window(&self) -> usize {
+        self.negation_window
+    }
+}
+
+/// The 1-based line holding byte `offset`.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// The version hash of taxonomy text (see [`Taxonomy::version`]).
+pub fn version_of(text: &str) -> String {
+    let normalised = text.replace("\r\n", "\n");
+    let digest = Sha256::digest(normalised.as_bytes());
+    digest[..6].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+// ---- the file as serde sees it ----
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    cues: RawCues,
+    #[serde(default)]
+    theme: Vec<Spanned<RawTheme>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCues {
+    #[serde(default)]
+    risk: Vec<Spanned<String>>,
+    #[serde(default)]
+    opportunity: Vec<Spanned<String>>,
+    #[serde(default)]
+    negation: Vec<Spanned<String>>,
+    #[serde(default)]
+    hedge: Vec<Spanned<String>>,
+    #[serde(default)]
+    neutral: Vec<Spanned<String>>,
+    negation_window: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawThemeCues {
+    #[serde(default)]
+    risk: Vec<Spanned<String>>,
+    #[serde(default)]
+    opportunity: Vec<Spanned<String>>,
+    #[serde(default)]
+    neutral: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTheme {
+    id: Spanned<String>,
+    label: Spanned<String>,
+    #[serde(default)]
+    description: String,
+    polarity: Spanned<String>,
+    threshold: Option<Spanned<f64>>,
+    terms: Spanned<Vec<Spanned<RawTerm>>>,
+    #[serde(default)]
+    cues: RawThemeCues,
+}
+
+/// A term: a plain string, or `{ term = "…", weight = 0.5 }`.
+#[derive(Debug)]
+struct RawTerm {
+    text: String,
+    weight: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WeightedTerm {
+    term: String,
+    weight: f64,
+}
+
+impl<'de> Deserialize<'de> for RawTerm {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<RawTerm, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawTerm;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a term: a string, or an inline table { term = \"…\", weight = 0.5 }")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> std::result::Result<RawTerm, E> {
+                Ok(RawTerm {
+                    text: s.to_string(),
+                    weight: None,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<RawTerm, A::Error> {
+                let w = WeightedTerm::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawTerm {
+                    text: w.term,
+                    weight: Some(w.weight),
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+// ---- validation ----
+
+struct Validator<'a> {
+    text: &'a str,
+    problems: Vec<(usize, String)>,
+}
+
+impl Validator<'_> {
+    fn line(&self, span: Range<usize>) -> usize {
+        line_of(self.text, span.start)
+    }
+
+    fn problem(&mut self, line: usize, message: String) {
+        self.problems.push((line, message));
+    }
+
+    /// Analyzes a phrase; records a problem when nothing is left.
+    fn phrase(
+        &mut self,
+        analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+        text: &str,
+        line: usize,
+        what: &str,
+    ) -> Option<Phrase> {
+        let tokens: Vec<String> = crate::text::analyze(analyzer, text)
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        if tokens.is_empty() {
+            self.problem(
+                line,
+                format!(
+                    "{what} {text:?} analyzes to no token (only stop words or punctuation): \
+                     remove it or add a content word"
+                ),
+            );
+            return None;
+        }
+        Some(Phrase {
+            text: text.trim().to_string(),
+            tokens,
+            line,
+        })
+    }
+
+    fn cue_list(
+        &mut self,
+        analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+        list: &[Spanned<String>],
+        role: CueRole,
+        scope: &str,
+        out: &mut Vec<Cue>,
+    ) {
+        for item in list {
+            let line = self.line(item.span());
+            let what = format!("{scope} {} cue", role.as_str());
+            if let Some(phrase) = self.phrase(analyzer, item.get_ref(), line, &what) {
+                out.push(Cue { phrase, role });
+            }
+        }
+    }
+
+    /// Reports cues whose tokens appear twice in one scope with different roles (or twice
+    /// with the same role, which is only noise).
+    fn check_cue_conflicts(&mut self, cues: &[Cue], scope: &str) {
+        let mut seen: HashMap<&[String], &Cue> = HashMap::new();
+        let mut found = Vec::new();
+        for cue in cues {
+            if let Some(first) = seen.get(cue.tokens()) {
+                let message = if first.role == cue.role {
+                    format!(
+                        "{scope} {} cue {:?} repeats {:?} (line {}): remove one",
+                        cue.role.as_str(),
+                        cue.text(),
+                        first.text(),
+                        first.line()
+                    )
+                } else {
+                    format!(
+                        "{scope} cue {:?} is listed as {} here and as {} ({:?}, line {}): \
+                         a phrase can have one role only",
+                        cue.text(),
+                        cue.role.as_str(),
+                        first.role.as_str(),
+                        first.text(),
+                        first.line()
+                    )
+                };
+                found.push((cue.line(), message));
+            } else {
+                seen.insert(cue.tokens(), cue);
+            }
+        }
+        self.problems.extend(found);
+    }
+
+    fn build(&mut self, raw: RawFile, text: &str, path: &Path) -> Option<Taxonomy> {
+        let mut analyzer = crate::text::analyzer();
+        let mut cues = Vec::new();
+        let c = &raw.cues;
+        self.cue_list(&mut analyzer, &c.risk, CueRole::Risk, "global", &mut cues);
+        self.cue_list(&mut analyzer, &c.opportunity, CueRole::Opportunity, "global", &mut cues);
+        self.cue_list(&mut analyzer, &c.negation, CueRole::Negation, "global", &mut cues);
+        self.cue_list(&mut analyzer, &c.hedge, CueRole::Hedge, "global", &mut cues);
+        self.cue_list(&mut analyzer, &c.neutral, CueRole::Neutral, "global", &mut cues);
+        self.check_cue_conflicts(&cues, "global");
+
+        let negation_window = match &c.negation_window {
+            None => DEFAULT_NEGATION_WINDOW,
+            Some(w) => {
+                let n = *w.get_ref();
+                if n < 1 || n > MAX_NEGATION_WINDOW as i64 {
+                    let line = self.line(w.span());
+                    self.problem(
+                        line,
+                        format!(
+                            "negation_window must be between 1 and {MAX_NEGATION_WINDOW} tokens, \
+                             found {n}"
+                        ),
+                    );
+                    DEFAULT_NEGATION_WINDOW
+                } else {
+                    n as usize
+                }
+            }
+        };
+
+        if raw.theme.is_empty() {
+            self.problem(
+                0,
+                "no [[theme]] tables: a taxonomy needs at least one theme".to_string(),
+            );
+        }
+
+        let mut themes: Vec<Theme> = Vec::new();
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        for t in raw.theme {
+            let t = t.into_inner();
+            let id_line = self.line(t.id.span());
+            let id = t.id.get_ref().trim().to_string();
+            if !is_slug(&id) {
+                self.problem(
+                    id_line,
+                    format!(
+                        "theme id {id:?} is not a slug: use lower-case letters, digits and \
+                         single hyphens (e.g. \"security-research\")"
+                    ),
+                );
+            }
+            if let Some(first) = ids.get(&id) {
+                self.problem(
+                    id_line,
+                    format!("duplicate theme id {id:?} (first defined on line {first})"),
+                );
+            } else {
+                ids.insert(id.clone(), id_line);
+            }
+            let label = t.label.get_ref().trim().to_string();
+            if label.is_empty() {
+                let line = self.line(t.label.span());
+                self.problem(line, format!("theme {id:?} has an empty label"));
+            }
+            let polarity = match Polarity::parse(t.polarity.get_ref()) {
+                Some(p) => p,
+                None => {
+                    let line = self.line(t.polarity.span());
+                    self.problem(
+                        line,
+                        format!(
+                            "unknown polarity {:?} for theme {id:?}: valid values are risk, \
+                             opportunity",
+                            t.polarity.get_ref()
+                        ),
+                    );
+                    Polarity::Risk
+                }
+            };
+            let threshold = match &t.threshold {
+                None => 1.0,
+                Some(th) => {
+                    let v = *th.get_ref();
+                    if !(v.is_finite() && v > 0.0) {
+                        let line = self.line(th.span());
+                        self.problem(
+                            line,
+                            format!(
+                                "threshold of theme {id:?} must be a positive number, found {v}"
+                            ),
+                        );
+                    }
+                    v as f32
+                }
+            };
+            let terms_line = self.line(t.terms.span());
+            let raw_terms = t.terms.into_inner();
+            if raw_terms.is_empty() {
+                self.problem(
+                    terms_line,
+                    format!("theme {id:?} has an empty term list: add at least one term"),
+                );
+            }
+            let mut terms: Vec<Term> = Vec::new();
+            for rt in &raw_terms {
+                let line = self.line(rt.span());
+                let r = rt.get_ref();
+                let weight = r.weight.unwrap_or(1.0);
+                if !(weight.is_finite() && weight > 0.0) {
+                    self.problem(
+                        line,
+                        format!(
+                            "weight of term {:?} in theme {id:?} must be a positive number, \
+                             found {weight}",
+                            r.text
+                        ),
+                    );
+                }
+                let what = format!("term of theme {id:?}");
+                let Some(phrase) = self.phrase(&mut analyzer, &r.text, line, &what) else {
+                    continue;
+                };
+                if let Some(prev) = terms.iter().find(|p| p.tokens() == phrase.tokens.as_slice())
+                {
+                    let message = format!(
+                        "term {:?} of theme {id:?} analyzes to the same tokens as {:?} (line {}): \
+                         remove one",
+                        phrase.text,
+                        prev.text(),
+                        prev.line()
+                    );
+                    self.problem(line, message);
+                    continue;
+                }
+                terms.push(Term {
+                    phrase,
+                    weight: weight as f32,
+                });
+            }
+            let scope = format!("theme {id:?}");
+            let mut theme_cues = Vec::new();
+            self.cue_list(&mut analyzer, &t.cues.risk, CueRole::Risk, &scope, &mut theme_cues);
+            self.cue_list(
+                &mut analyzer,
+                &t.cues.opportunity,
+                CueRole::Opportunity,
+                &scope,
+                &mut theme_cues,
+            );
+            self.cue_list(
+                &mut analyzer,
+                &t.cues.neutral,
+                CueRole::Neutral,
+                &scope,
+                &mut theme_cues,
+            );
+            self.check_cue_conflicts(&theme_cues, &scope);
+            if !terms.is_empty() && terms.iter().all(|x| x.weight < threshold) {
+                let total: f32 = terms.iter().map(|x| x.weight).sum();
+                if total < threshold {
+                    self.problem(
+                        terms_line,
+                        format!(
+                            "theme {id:?} can never be tagged: its term weights add up to \
+                             {total}, below its threshold {threshold}"
+                        ),
+                    );
+                }
+            }
+            themes.push(Theme {
+                id,
+                label,
+                description: t.description.trim().to_string(),
+                polarity,
+                threshold,
+                terms,
+                cues: theme_cues,
+                line: id_line,
+            });
+        }
+        if !self.problems.is_empty() {
+            return None;
+        }
+        let compiled = match super::matcher::Compiled::build(&themes, &cues) {
+            Ok(c) => c,
+            Err(message) => {
+                self.problem(0, message);
+                return None;
+            }
+        };
+        Some(Taxonomy {
+            version: version_of(text),
+            path: path.to_path_buf(),
+            themes,
+            cues,
+            negation_window,
+            compiled: std::sync::Arc::new(compiled),
+        })
+    }
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
