@@ -15,6 +15,7 @@
 //! [`text`] holds the one analyzer shared by tagging, indexing and queries; [`model`] the types
 //! that flow between stages.
 
+pub mod bench;
 pub mod cli;
 pub mod error;
 pub mod export;

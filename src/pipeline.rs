@@ -766,7 +766,9 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     let mut changed: Vec<usize> = Vec::new();
     for (i, (_, key, size, mtime)) in stats.iter().enumerate() {
         match old.files.get(key) {
-            Some(e) if !full && e.size == *size && e.mtime_ns == *mtime => {
+            // Skipped files are looked at again each run: they are still wrong and get their
+            // warning (and fail --strict) until fixed.
+            Some(e) if !full && e.kind != "skipped" && e.size == *size && e.mtime_ns == *mtime => {
                 manifest.files.insert(key.clone(), e.clone());
             }
             _ => changed.push(i),
@@ -813,6 +815,7 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     let mut new_pages: HashMap<String, SessionPage> = HashMap::new();
     let mut file_sessions: HashMap<usize, Vec<String>> = HashMap::new();
     let mut transcript_files: Vec<usize> = Vec::new();
+    let mut bad: BTreeSet<usize> = BTreeSet::new();
     for (i, s) in sniffed {
         let (path, key, size, mtime) = &stats[i];
         let entry = |kind: &str, sessions: Vec<String>, hash: String| FileEntry {
@@ -848,7 +851,19 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
             }
             Sniffed::Skipped(why) => {
                 report.skipped.push((path.clone(), why));
-                manifest.files.insert(key.clone(), entry("skipped", Vec::new(), String::new()));
+                bad.insert(i);
+                match old.files.get(key).filter(|e| e.kind != "skipped" && !full) {
+                    // A file that was read before and is unreadable now keeps its passages (and
+                    // its old entry, so the next run looks at it again).
+                    Some(e) => {
+                        let mut e = e.clone();
+                        e.size = u64::MAX;
+                        manifest.files.insert(key.clone(), e);
+                    }
+                    None => {
+                        manifest.files.insert(key.clone(), entry("skipped", Vec::new(), String::new()));
+                    }
+                }
             }
         }
     }
@@ -862,7 +877,7 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
 
     // 4. Sessions touched by this run: those of changed files, old and new, and of pruned files.
     let mut affected: BTreeSet<String> = BTreeSet::new();
-    for &i in &changed {
+    for &i in changed.iter().filter(|i| !bad.contains(i)) {
         if let Some(e) = old.files.get(&stats[i].1) {
             affected.extend(e.sessions.iter().cloned());
         }
@@ -912,8 +927,20 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     }
     transcript_files.sort_unstable();
     transcript_files.dedup();
+    if transcript_files.is_empty() && !pruning && !full {
+        for m in &missing {
+            manifest.files.insert(m.clone(), old.files[m].clone());
+        }
+        manifest.save(&cfg.index_dir)?;
+        report.untouched = true;
+        report.seconds = started.elapsed().as_secs_f64();
+        return Ok(report);
+    }
 
     // 5. Open the writer; delete what is replaced.
+    if cfg.rebuild {
+        clear_incompatible_index(&cfg.index_dir)?;
+    }
     if !cfg.quiet && !cfg.index_dir.join("meta.json").exists() {
         eprintln!("igf-lens: creating a new index at {}", cfg.index_dir.display());
     }
@@ -1096,6 +1123,31 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     manifest.save(&cfg.index_dir)?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// With `--rebuild`, an index that cannot be opened (another schema version, damaged) is
+/// removed so a fresh one can be written. Only a directory that holds an index is touched.
+fn clear_incompatible_index(dir: &Path) -> Result<()> {
+    match crate::index::Reader::open(dir) {
+        Err(Error::IndexVersion { .. }) | Err(Error::Corrupt { .. }) | Err(Error::Index(_)) => {}
+        _ => return Ok(()),
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let name = entry.file_name();
+        if name == LOCK_FILE || name == ".gitkeep" {
+            continue;
+        }
+        let p = entry.path();
+        let res = if p.is_dir() {
+            std::fs::remove_dir_all(&p)
+        } else {
+            std::fs::remove_file(&p)
+        };
+        res.map_err(|e| Error::io(&p, e))?;
+    }
+    Ok(())
 }
 
 /// Runs every stage but indexing, in memory, over the inputs of `cfg` (for benchmarks and

@@ -559,15 +559,17 @@ fn find_organization_phrase(s: &str) -> Option<String> {
         "from the ", "from ", "with the ", "with ", "at the ", "at ", "of the ", "representing the ",
         "representing ", "work for the ", "work for ", "work at ", "working for ", "i work with ",
     ];
-    let mut best: Option<usize> = None;
+    // The earliest link wins; at one position the longest ("from the " over "from ").
+    let mut best: Option<(usize, usize)> = None;
     for l in LINKS {
         if let Some(i) = lower.find(l) {
-            if i < 120 && best.is_none_or(|b| i < b) {
-                best = Some(i + l.len());
+            let better = best.is_none_or(|(bi, bl)| i < bi || (i == bi && l.len() > bl));
+            if i < 120 && better {
+                best = Some((i, l.len()));
             }
         }
     }
-    let start = best?;
+    let start = best.map(|(i, l)| i + l)?;
     let phrase: String = s[start..]
         .chars()
         .take_while(|c| !matches!(c, '.' | ';' | '!' | '?' | '\n'))
@@ -577,9 +579,58 @@ fn find_organization_phrase(s: &str) -> Option<String> {
     (!phrase.is_empty()).then(|| phrase.to_string())
 }
 
+/// How much a roster role says about who speaks: speaking roles first, organisers last.
+fn role_rank(role: Role) -> u8 {
+    match role {
+        Role::Speaker => 0,
+        Role::Moderator | Role::Chair => 1,
+        Role::OnlineModerator => 2,
+        Role::Rapporteur => 3,
+        _ => 4,
+    }
+}
+
+/// One entry per person: a page lists someone once per role (organiser, speaker, moderator).
+/// Keeps the most telling role, and fills a missing group, region or affiliation from the other
+/// entries of the same person.
+fn merge_roster(roster: &[RosterEntry]) -> Vec<RosterEntry> {
+    let mut out: Vec<RosterEntry> = Vec::with_capacity(roster.len());
+    let mut keys: Vec<String> = Vec::with_capacity(roster.len());
+    for e in roster {
+        let k = name_key(&e.name);
+        if k.is_empty() {
+            continue;
+        }
+        match keys.iter().position(|x| *x == k) {
+            Some(i) => {
+                let cur = &mut out[i];
+                let keep_role = role_rank(cur.role) <= role_rank(e.role);
+                if !keep_role {
+                    cur.role = e.role;
+                }
+                if cur.stakeholder == Stakeholder::Unknown {
+                    cur.stakeholder = e.stakeholder;
+                }
+                if cur.region == Region::Unknown {
+                    cur.region = e.region;
+                }
+                if cur.affiliation.is_none() {
+                    cur.affiliation.clone_from(&e.affiliation);
+                }
+            }
+            None => {
+                keys.push(k);
+                out.push(e.clone());
+            }
+        }
+    }
+    out
+}
+
 /// Resolves every turn of one session.
 pub fn resolve_turns(raw: &[RawTurn], page: Option<&SessionPage>, dir: &Directory) -> Vec<Turn> {
-    let roster: &[RosterEntry] = page.map_or(&[], |p| p.roster.as_slice());
+    let roster = merge_roster(page.map_or(&[], |p| p.roster.as_slice()));
+    let roster = roster.as_slice();
     let roster_names: Vec<Vec<String>> = roster.iter().map(|r| name_tokens(&r.name)).collect();
     let mut cache: HashMap<String, Speaker> = HashMap::new();
     let mut out = Vec::with_capacity(raw.len());
@@ -720,12 +771,12 @@ fn resolve_label(
         }
         LabelKind::RoleName(role, tokens) => {
             if let Some(s) = lookup_name(&tokens, roster, roster_names, dir, Some(role)) {
+                let on_roster = matches!(
+                    s.method,
+                    Method::Roster | Method::RosterPartial | Method::RosterFuzzy
+                );
                 return Speaker {
-                    method: if s.method == Method::Roster {
-                        Method::Role
-                    } else {
-                        s.method
-                    },
+                    method: if on_roster { Method::Role } else { s.method },
                     ..s
                 };
             }
@@ -867,6 +918,33 @@ mod tests {
                 c.label
             );
         }
+    }
+
+    #[test]
+    fn a_person_listed_twice_is_one_roster_entry_with_the_speaking_role() {
+        let mut p = page();
+        p.roster.insert(
+            0,
+            RosterEntry {
+                name: "Timea Suto".into(),
+                affiliation: Some("ICC".into()),
+                stakeholder: Stakeholder::Unknown,
+                region: Region::Unknown,
+                role: Role::Organizer,
+            },
+        );
+        let t = resolve_turns(&[turn("SUTO", "Yes.")], Some(&p), &Directory::embedded());
+        let s = &t[0].speaker;
+        assert_eq!(
+            (s.role, s.stakeholder, s.region, s.affiliation.as_deref(), s.method),
+            (
+                Role::Speaker,
+                Stakeholder::PrivateSector,
+                Region::EasternEuropean,
+                Some("ICC"),
+                Method::RosterPartial
+            )
+        );
     }
 
     #[test]

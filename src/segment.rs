@@ -55,7 +55,7 @@ pub fn split_sentences(text: &str) -> Vec<std::ops::Range<usize>> {
             i += 2;
             continue;
         }
-        let end_mark = matches!(b, b'.' | b'!' | b'?') || text[i..].starts_with('…');
+        let end_mark = matches!(b, b'.' | b'!' | b'?') || bytes[i..].starts_with("…".as_bytes());
         if end_mark {
             let mark_len = if b < 0x80 { 1 } else { '…'.len_utf8() };
             let mut j = i + mark_len;
@@ -186,6 +186,13 @@ mod tests {
             s,
             vec!["Thank you, Mr. Peguero.", "I agree with Dr. J. Smith on this.", "Next point?", "Yes."]
         );
+    }
+
+    #[test]
+    fn multibyte_text_never_splits_inside_a_character() {
+        let t = "Wiśniewski said “no”… Then the co‑chair spoke. Done";
+        let s: Vec<&str> = split_sentences(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(s, vec!["Wiśniewski said “no”…", "Then the co‑chair spoke.", "Done"]);
     }
 
     #[test]

@@ -1,13 +1,120 @@
-//! `igf-lens eval`.
+//! `igf-lens eval`: scores a taxonomy against a hand-labelled gold set.
+//!
+//! Input: a CSV file `id,text,labels` (see [`crate::tag::eval`]) and optionally `--themes FILE`.
+//! Output on stdout: a table per theme (precision, recall, F1, support, polarity accuracy) with
+//! micro and macro rows, or with `--format json` one JSON object; `--errors` adds every mistake
+//! with the evidence the tagger had.
 
+use super::tag::Format;
 use super::Global;
+use crate::tag::eval::{check_labels, evaluate, load_gold, MistakeKind, Report};
+use crate::tag::{load_taxonomy, Tagger};
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
 
 /// Arguments of `igf-lens eval`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Gold set: CSV with header id,text,labels (labels as theme:polarity joined by `;`).
+    #[arg(value_name = "GOLD.csv")]
+    pub gold: PathBuf,
+    /// Taxonomy file to evaluate instead of the embedded data/themes.toml.
+    #[arg(long, value_name = "FILE")]
+    pub themes: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Also list every mistake (missed theme, extra theme, wrong polarity) with its evidence.
+    #[arg(long)]
+    pub errors: bool,
+}
 
 /// Runs `igf-lens eval`.
 pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
-    let _ = (args, g);
-    anyhow::bail!("`igf-lens eval` is not available yet")
+    let _ = g;
+    let taxonomy = load_taxonomy(args.themes.as_deref())?;
+    let tagger = Tagger::new(&taxonomy);
+    let gold = load_gold(&args.gold)?;
+    check_labels(&gold, &tagger, &args.gold)?;
+    let report = evaluate(&tagger, &gold);
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    match args.format {
+        Format::Json => {
+            let mut v = report.to_json();
+            if args.errors {
+                v["mistakes"] = serde_json::to_value(&report.mistakes)?;
+            }
+            writeln!(out, "{v}")?;
+        }
+        Format::Table => {
+            write_table(&mut out, &report, taxonomy.path().display().to_string())?;
+            if args.errors {
+                write_mistakes(&mut out, &report)?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(0)
+}
+
+fn write_table(out: &mut impl Write, r: &Report, source: String) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} passages, taxonomy {} ({})\n",
+        r.passages, r.taxonomy, source
+    )?;
+    writeln!(
+        out,
+        "{:<22} {:>9} {:>7} {:>6} {:>8} {:>10} {:>9}",
+        "theme", "precision", "recall", "f1", "support", "predicted", "polarity"
+    )?;
+    for s in &r.themes {
+        let pol = s
+            .polarity_accuracy()
+            .map_or("-".to_string(), |p| format!("{p:.3}"));
+        writeln!(
+            out,
+            "{:<22} {:>9.3} {:>7.3} {:>6.3} {:>8} {:>10} {:>9}",
+            s.theme, s.precision, s.recall, s.f1, s.support, s.predicted, pol
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{:<22} {:>9.3} {:>7.3} {:>6.3}",
+        "micro", r.micro_precision, r.micro_recall, r.micro_f1
+    )?;
+    writeln!(out, "{:<22} {:>9} {:>7} {:>6.3}", "macro", "", "", r.macro_f1)?;
+    writeln!(out, "{:<22} {:>9.3}", "polarity accuracy", r.polarity_accuracy)?;
+    Ok(())
+}
+
+fn write_mistakes(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
+    writeln!(out, "\n{} mistakes:", r.mistakes.len())?;
+    for m in &r.mistakes {
+        let what = match m.kind {
+            MistakeKind::Missed => format!(
+                "missed {}:{}",
+                m.theme,
+                m.expected.map_or("", |p| p.as_str())
+            ),
+            MistakeKind::Extra => format!(
+                "extra {}:{}",
+                m.theme,
+                m.got.map_or("", |p| p.as_str())
+            ),
+            MistakeKind::WrongPolarity => format!(
+                "polarity {}: want {} got {}",
+                m.theme,
+                m.expected.map_or("", |p| p.as_str()),
+                m.got.map_or("", |p| p.as_str())
+            ),
+        };
+        writeln!(out, "{} (line {}) {what}", m.id, m.line)?;
+        if let Some(e) = &m.evidence {
+            writeln!(out, "    {e}")?;
+        }
+        writeln!(out, "    {}", m.text)?;
+    }
+    Ok(())
 }

@@ -1,13 +1,208 @@
-//! `igf-lens export`.
+//! `igf-lens export`: CSV summaries with a manifest (`summary`), themed excerpts with citation
+//! columns (`excerpts`), and every passage as JSON Lines or CSV (`passages`).
+//!
+//! Files are written to a temporary name and renamed; `--excel` adds a UTF-8 BOM. Without
+//! `--out`, `excerpts` and `passages` write to stdout.
 
+use super::search::FilterArgs;
 use super::Global;
+use crate::export::{self, IngestInput, SummaryOptions};
+use crate::index::{Reader, SearchRequest, Sort};
+use crate::pipeline;
+use anyhow::Context;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
 
 /// Arguments of `igf-lens export`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    pub command: ExportCommand,
+}
+
+/// Formats of `export passages`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PassagesFormat {
+    /// One JSON object per passage (every indexed field, tags with evidence).
+    Jsonl,
+    /// The columns of passages.csv.
+    Csv,
+}
+
+/// The `export` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum ExportCommand {
+    /// Write passages.csv, stakeholder_theme.csv, session_theme.csv, speaker_theme.csv,
+    /// sessions.csv, speakers.csv, speaking_time.csv (when captions are timed) and
+    /// manifest.json into a directory.
+    Summary {
+        /// Index directory.
+        #[arg(short, long, value_name = "DIR", default_value = "index")]
+        index: PathBuf,
+        /// Output directory (created when missing).
+        #[arg(short, long, value_name = "DIR", default_value = "out")]
+        out: PathBuf,
+        /// Start every CSV file with a UTF-8 BOM so spreadsheets read accents right.
+        #[arg(long)]
+        excel: bool,
+        /// The speaker registry the index was built with, to hash into manifest.json.
+        #[arg(long, value_name = "FILE")]
+        registry: Option<PathBuf>,
+    },
+    /// Write the passages tagged with a theme, one row per passage and tag, with citation
+    /// columns (session, code, title, date, speaker, group, region, theme, polarity, evidence,
+    /// text, source, line, start_ms, end_ms, passage_id), in date order.
+    Excerpts {
+        /// Index directory.
+        #[arg(short, long, value_name = "DIR", default_value = "index")]
+        index: PathBuf,
+        #[command(flatten)]
+        filters: FilterArgs,
+        /// Only passages that also match this query (search syntax).
+        #[arg(short, long, value_name = "QUERY", default_value = "")]
+        query: String,
+        /// CSV file to write (default: stdout).
+        #[arg(short, long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Start with a UTF-8 BOM so spreadsheets read accents right.
+        #[arg(long)]
+        excel: bool,
+    },
+    /// Write every passage, sorted by session, turn and passage.
+    Passages {
+        /// Index directory.
+        #[arg(short, long, value_name = "DIR", default_value = "index")]
+        index: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = PassagesFormat::Jsonl)]
+        format: PassagesFormat,
+        /// File to write (default: stdout).
+        #[arg(short, long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// With --format csv: start with a UTF-8 BOM.
+        #[arg(long)]
+        excel: bool,
+    },
+}
 
 /// Runs `igf-lens export`.
 pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
-    let _ = (args, g);
-    anyhow::bail!("`igf-lens export` is not available yet")
+    match args.command {
+        ExportCommand::Summary {
+            index,
+            out,
+            excel,
+            registry,
+        } => {
+            let records = Reader::open(&index)?
+                .all()
+                .with_context(|| format!("cannot read the passages of {}", index.display()))?;
+            // What the ingest recorded about its inputs; an index without it still exports.
+            let ingest = pipeline::Manifest::load(&index).unwrap_or_default();
+            let opts = SummaryOptions {
+                excel,
+                registry: registry.as_deref(),
+                ingest_fingerprint: Some(ingest.fingerprint.as_str()).filter(|f| !f.is_empty()),
+                ingest_inputs: ingest
+                    .files
+                    .iter()
+                    .map(|(path, e)| IngestInput {
+                        path: path.clone(),
+                        kind: e.kind.clone(),
+                        sha256: e.hash.clone(),
+                    })
+                    .collect(),
+            };
+            let outcome = export::write_summary(&records, &out, &opts)
+                .with_context(|| format!("cannot write the summary into {}", out.display()))?;
+            if !g.quiet {
+                let c = &outcome.manifest.counts;
+                eprintln!(
+                    "igf-lens: wrote {} files and manifest.json to {} ({} sessions, {} passages, {} speakers)",
+                    outcome.manifest.files.len(),
+                    out.display(),
+                    c.sessions,
+                    c.passages,
+                    c.speakers
+                );
+            }
+            Ok(0)
+        }
+        ExportCommand::Excerpts {
+            index,
+            filters,
+            query,
+            out,
+            excel,
+        } => {
+            let Some(theme) = filters.theme.clone() else {
+                anyhow::bail!("export excerpts needs --theme ID (see `igf-lens themes list`)");
+            };
+            let filters = filters.to_filters()?;
+            let polarity = filters.polarity;
+            let reader = Reader::open(&index)?;
+            let request = SearchRequest {
+                query,
+                filters,
+                sort: Sort::Date,
+                limit: usize::MAX,
+                ..SearchRequest::default()
+            };
+            let results = reader
+                .search(&request)
+                .with_context(|| format!("search in {}", index.display()))?;
+            let records: Vec<_> = results.hits.into_iter().map(|h| h.record).collect();
+            let theme_id = crate::model::slugify(&theme);
+            let mut stdout = BufWriter::new(std::io::stdout().lock());
+            let rows = export::write_excerpts(
+                &records,
+                Some(&theme_id),
+                polarity,
+                out.as_deref(),
+                excel,
+                &mut stdout,
+            )?;
+            stdout.flush()?;
+            if !g.quiet {
+                match &out {
+                    Some(p) => eprintln!("igf-lens: wrote {rows} excerpts to {}", p.display()),
+                    None => eprintln!("igf-lens: {rows} excerpts"),
+                }
+            }
+            Ok(if rows == 0 { 1 } else { 0 })
+        }
+        ExportCommand::Passages {
+            index,
+            format,
+            out,
+            excel,
+        } => {
+            let records = Reader::open(&index)?
+                .all()
+                .with_context(|| format!("cannot read the passages of {}", index.display()))?;
+            let mut stdout = BufWriter::new(std::io::stdout().lock());
+            match format {
+                PassagesFormat::Jsonl => {
+                    export::write_passages_jsonl(&records, out.as_deref(), &mut stdout)?
+                }
+                PassagesFormat::Csv => export::write_table(
+                    &export::passages_table(&records),
+                    out.as_deref(),
+                    excel,
+                    &mut stdout,
+                )?,
+            }
+            stdout.flush()?;
+            if !g.quiet {
+                if let Some(p) = &out {
+                    eprintln!(
+                        "igf-lens: wrote {} passages to {}",
+                        records.len(),
+                        p.display()
+                    );
+                }
+            }
+            Ok(0)
+        }
+    }
 }

@@ -1,13 +1,76 @@
-//! `igf-lens kwic`.
+//! `igf-lens kwic`: keyword-in-context lines for a word or phrase, aligned on the term
+//! (left context, term, right context, speaker, stakeholder group, source). Passages come in
+//! date order. Exit code 0 when the term occurs, 1 when it does not.
 
+use super::search::FilterArgs;
 use super::Global;
+use crate::export;
+use crate::index::{Reader, SearchRequest, Sort};
+use anyhow::Context;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
 
 /// Arguments of `igf-lens kwic`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The word or phrase to look for; matched like a search (stemmed, any case), so
+    /// `researcher` also finds `researchers`.
+    #[arg(value_name = "TERM")]
+    pub term: String,
+    /// Index directory.
+    #[arg(short, long, value_name = "DIR", default_value = "index")]
+    pub index: PathBuf,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Characters of context on each side.
+    #[arg(long, value_name = "N", default_value_t = 40)]
+    pub width: usize,
+    /// Maximum number of lines.
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 100)]
+    pub limit: usize,
+}
 
 /// Runs `igf-lens kwic`.
 pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
-    let _ = (args, g);
-    anyhow::bail!("`igf-lens kwic` is not available yet")
+    // Refuse a term of stop words before touching the index.
+    export::concordance(&[], &args.term, args.width)?;
+    let reader = Reader::open(&args.index)?;
+    let phrase: String = args
+        .term
+        .chars()
+        .filter(|c| *c != '"' && *c != '\\')
+        .collect();
+    let request = SearchRequest {
+        query: format!("text:\"{}\"", phrase.trim()),
+        filters: args.filters.to_filters()?,
+        sort: Sort::Date,
+        limit: usize::MAX,
+        ..SearchRequest::default()
+    };
+    let results = reader
+        .search(&request)
+        .with_context(|| format!("search for {:?} in {}", args.term, args.index.display()))?;
+    let records: Vec<_> = results.hits.into_iter().map(|h| h.record).collect();
+    let mut lines = export::concordance(&records, &args.term, args.width)?;
+    let found = lines.len();
+    lines.truncate(args.limit);
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    out.write_all(export::render_kwic(&lines, args.width).as_bytes())?;
+    out.flush()?;
+    if found == 0 {
+        if !g.quiet {
+            eprintln!(
+                "igf-lens: {:?} does not occur in any matching passage",
+                args.term
+            );
+        }
+        return Ok(1);
+    }
+    if !g.quiet && found > lines.len() {
+        eprintln!(
+            "igf-lens: {} of {found} lines shown (raise -n to see more)",
+            lines.len()
+        );
+    }
+    Ok(0)
 }

@@ -1,13 +1,204 @@
-//! `igf-lens search`.
+//! `igf-lens search`: ranked passages for a query, with filters, paging, facets and three
+//! output formats (table for terminals, JSON Lines, CSV). Also the filter flags and terminal
+//! helpers that `kwic` and `export excerpts` share.
+//!
+//! Exit code 0 when something matched, 1 when nothing did. Data goes to stdout, messages to
+//! stderr.
 
 use super::Global;
+use crate::export;
+use crate::index::{self, Filters, Reader, SearchRequest, Sort};
+use anyhow::Context;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Filter flags shared by `search`, `kwic` and `export excerpts`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FilterArgs {
+    /// Only passages of this stakeholder group: a full name in any case ("Civil Society") or a
+    /// slug (civil-society, private-sector, government, technical-community,
+    /// intergovernmental-organization, unknown).
+    #[arg(long, value_name = "GROUP")]
+    pub stakeholder: Option<String>,
+    /// Only passages of speakers from this UN regional group: a name or a slug (african-group,
+    /// asia-pacific-group, eastern-european-group, grulac, weog, intergovernmental-organization).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Only passages tagged with this theme id (e.g. security-research).
+    #[arg(long, value_name = "ID")]
+    pub theme: Option<String>,
+    /// Only tags of this polarity: risk or opportunity (with --theme: that theme's polarity).
+    #[arg(long, value_name = "POLARITY")]
+    pub polarity: Option<String>,
+    /// Only this session: its id (2023-ws-225) or code (`WS #225`, ws-225).
+    #[arg(long, value_name = "CODE")]
+    pub session: Option<String>,
+    /// Only this speaker: the name or part of it (any case, accents optional).
+    #[arg(long, value_name = "NAME")]
+    pub speaker: Option<String>,
+    /// Only sessions of this year.
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<u16>,
+}
+
+impl FilterArgs {
+    /// Parses the flag values (unknown groups, regions and polarities list the valid values).
+    pub fn to_filters(&self) -> anyhow::Result<Filters> {
+        Ok(Filters {
+            stakeholder: self
+                .stakeholder
+                .as_deref()
+                .map(index::parse_stakeholder)
+                .transpose()?,
+            region: self
+                .region
+                .as_deref()
+                .map(index::parse_region)
+                .transpose()?,
+            theme: self.theme.clone(),
+            polarity: self
+                .polarity
+                .as_deref()
+                .map(index::parse_polarity)
+                .transpose()?,
+            session: self.session.clone(),
+            speaker: self.speaker.clone(),
+            year: self.year,
+        })
+    }
+}
+
+/// Output formats of `search`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns and wrapped snippets, fitted to the terminal.
+    Table,
+    /// One JSON object per hit and line (plus a `{"facets": …}` line with --facets).
+    Json,
+    /// CSV with a header row.
+    Csv,
+}
+
+/// Result orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SortArg {
+    /// Best match first.
+    Score,
+    /// By session date, then session, turn and passage.
+    Date,
+}
 
 /// Arguments of `igf-lens search`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The query in tantivy syntax: words (all must match), "a phrase", AND / OR / NOT (or
+    /// +word / -word), (groups), field:value (speaker, stakeholder, theme, year:[2021 TO
+    /// 2023], …). Empty or absent: every passage (use with filters).
+    #[arg(value_name = "QUERY", default_value = "")]
+    pub query: String,
+    /// Index directory.
+    #[arg(short, long, value_name = "DIR", default_value = "index")]
+    pub index: PathBuf,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Number of hits to print.
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Skip this many hits first (paging).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: usize,
+    /// Order of the hits.
+    #[arg(long, value_enum, default_value_t = SortArg::Score)]
+    pub sort: SortArg,
+    /// Let every word match words one typo away (scores become flat).
+    #[arg(long)]
+    pub fuzzy: bool,
+    /// Also count all matching passages by stakeholder group, region, theme:polarity, session
+    /// and year.
+    #[arg(long)]
+    pub facets: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Terminal width: `COLUMNS` when set, else the terminal's, else 100.
+pub fn term_width() -> usize {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        if n > 0 {
+            return n;
+        }
+    }
+    terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0))
+}
+
+/// Colour only when stdout is a terminal and `NO_COLOR` is unset or empty.
+pub fn use_color() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    std::io::stdout().is_terminal() && !no_color
+}
 
 /// Runs `igf-lens search`.
 pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
-    let _ = (args, g);
-    anyhow::bail!("`igf-lens search` is not available yet")
+    if args.facets && args.format == Format::Csv {
+        anyhow::bail!("--facets cannot be combined with --format csv (one table per output): use --format json or table");
+    }
+    let reader = Reader::open(&args.index)?;
+    let request = SearchRequest {
+        query: args.query.clone(),
+        filters: args.filters.to_filters()?,
+        fuzzy: args.fuzzy,
+        sort: match args.sort {
+            SortArg::Score => Sort::Score,
+            SortArg::Date => Sort::Date,
+        },
+        offset: args.offset,
+        limit: args.limit,
+        facets: args.facets,
+    };
+    let results = reader
+        .search(&request)
+        .with_context(|| format!("search in {}", args.index.display()))?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    match args.format {
+        Format::Json => {
+            for h in &results.hits {
+                writeln!(out, "{}", export::hit_json(h))?;
+            }
+            if let Some(f) = &results.facets {
+                writeln!(out, "{}", export::facets_json(f))?;
+            }
+        }
+        Format::Csv => export::hits_table(&results.hits).write_csv(&mut out, false)?,
+        Format::Table => {
+            if results.total > 0 {
+                let width = term_width();
+                out.write_all(
+                    export::render_table(
+                        &results.hits,
+                        results.total,
+                        args.offset,
+                        width,
+                        use_color(),
+                    )
+                    .as_bytes(),
+                )?;
+                if let Some(f) = &results.facets {
+                    writeln!(out)?;
+                    out.write_all(export::render_facets(f, width).as_bytes())?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    if results.total == 0 {
+        if !g.quiet {
+            eprintln!("igf-lens: no passage matches");
+        }
+        return Ok(1);
+    }
+    Ok(0)
 }

@@ -29,8 +29,8 @@ pub struct Args {
     /// [default: data/sessions when it holds transcripts, else the built-in profile].
     #[arg(long, value_name = "DIR")]
     pub like: Option<PathBuf>,
-    /// Use the built-in profile and the embedded taxonomy's terms, ignoring data/ (the corpus
-    /// `igf-lens bench` and the benches use).
+    /// Use the built-in profile and built-in theme terms, ignoring data/ and the taxonomy: the
+    /// frozen corpus `igf-lens bench` and the benches use.
     #[arg(long, conflicts_with_all = ["like", "themes"])]
     pub standard: bool,
     /// Taxonomy whose terms to sprinkle into speech [default: data/themes.toml when present,

@@ -1,13 +1,222 @@
-//! `igf-lens tag`.
+//! `igf-lens tag`: tags raw text with themes and shows why.
+//!
+//! Input: `--text "…"`, a file, or standard input (`-`), one passage per non-empty line (a
+//! transcript's `>> NAME:` labels are left out of the text tagged). Output on stdout: a table of
+//! passages and their `theme:polarity` tags, with `--explain` the evidence of each tag, or with
+//! `--format json` one JSON object per passage. No index is read or written.
 
 use super::Global;
+use anyhow::Context;
+use crate::model::Tag;
+use crate::tag::{load_taxonomy, Tagger};
+use std::io::{BufWriter, Read, Write};
+use std::path::PathBuf;
+
+/// Output formats of `tag` and `eval`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned text for people.
+    Table,
+    /// JSON for programs.
+    Json,
+}
 
 /// Arguments of `igf-lens tag`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// File to tag, one passage per line; `-` (or nothing) reads standard input.
+    #[arg(value_name = "FILE|-", conflicts_with = "text")]
+    pub file: Option<PathBuf>,
+    /// Tag this text (one passage) instead of a file.
+    #[arg(long, value_name = "TEXT")]
+    pub text: Option<String>,
+    /// Show each tag's evidence: matched terms with their token positions, the cue that decided
+    /// the polarity (or `default`), and the score.
+    #[arg(long)]
+    pub explain: bool,
+    /// Output format: `json` prints one object per passage (evidence always included).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Taxonomy file to use instead of the embedded data/themes.toml.
+    #[arg(long, value_name = "FILE")]
+    pub themes: Option<PathBuf>,
+}
+
+/// One passage to tag: its 1-based line in the input and its text.
+struct Passage {
+    line: usize,
+    text: String,
+}
+
+/// Splits input into passages: non-empty lines, without a leading `>> LABEL:` speaker label.
+fn passages(input: &str) -> Vec<Passage> {
+    input
+        .lines()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let text = strip_label(l.trim()).trim();
+            (!text.is_empty()).then(|| Passage {
+                line: i + 1,
+                text: text.to_string(),
+            })
+        })
+        .collect()
+}
+
+fn strip_label(line: &str) -> &str {
+    let Some(rest) = line.strip_prefix(">>") else {
+        return line;
+    };
+    let rest = rest.trim_start_matches('>');
+    match rest.find(':') {
+        // Only an upper-case label counts (`>> JANE DOE:`), not speech with a colon.
+        Some(i) if !rest[..i].chars().any(char::is_lowercase) && i < 80 => &rest[i + 1..],
+        _ => rest,
+    }
+}
 
 /// Runs `igf-lens tag`.
 pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
-    let _ = (args, g);
-    anyhow::bail!("`igf-lens tag` is not available yet")
+    let taxonomy = load_taxonomy(args.themes.as_deref())?;
+    let tagger = Tagger::new(&taxonomy);
+    let input = match (&args.text, &args.file) {
+        (Some(t), _) => t.clone(),
+        (None, Some(p)) if p.as_os_str() != "-" => std::fs::read_to_string(p)
+            .with_context(|| format!("cannot read {}", p.display()))?,
+        _ => {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .context("cannot read standard input")?;
+            s
+        }
+    };
+    let passages = if args.text.is_some() {
+        vec![Passage {
+            line: 1,
+            text: input.trim().to_string(),
+        }]
+    } else {
+        passages(&input)
+    };
+    let tagged: Vec<(Passage, Vec<Tag>)> = passages
+        .into_iter()
+        .map(|p| {
+            let tags = tagger.tag(&p.text);
+            (p, tags)
+        })
+        .collect();
+
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    match args.format {
+        Format::Json => {
+            for (p, tags) in &tagged {
+                let v = serde_json::json!({
+                    "line": p.line,
+                    "text": p.text,
+                    "taxonomy": taxonomy.version(),
+                    "tags": tags.iter().map(tag_json).collect::<Vec<_>>(),
+                });
+                writeln!(out, "{v}")?;
+            }
+        }
+        Format::Table if args.explain => {
+            for (i, (p, tags)) in tagged.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                writeln!(out, "line {}: {}", p.line, p.text)?;
+                if tags.is_empty() {
+                    writeln!(out, "  (no theme)")?;
+                }
+                for t in tags {
+                    let terms: Vec<String> = t
+                        .evidence
+                        .terms
+                        .iter()
+                        .map(|(term, pos)| format!("{term}@{pos}"))
+                        .collect();
+                    writeln!(
+                        out,
+                        "  {:<22} {:<11} score {:.2}  terms: {}  cue: {}",
+                        t.theme,
+                        t.polarity.as_str(),
+                        t.score,
+                        terms.join(", "),
+                        t.evidence.cue.as_deref().unwrap_or("default")
+                    )?;
+                }
+            }
+        }
+        Format::Table => {
+            writeln!(out, "{:<6} {:<50} text", "line", "themes")?;
+            for (p, tags) in &tagged {
+                let labels: Vec<String> = tags.iter().map(Tag::label).collect();
+                let themes = if labels.is_empty() {
+                    "-".to_string()
+                } else {
+                    labels.join(";")
+                };
+                writeln!(out, "{:<6} {:<50} {}", p.line, themes, excerpt(&p.text, 60))?;
+            }
+        }
+    }
+    out.flush()?;
+    if !g.quiet && args.text.is_none() {
+        let with = tagged.iter().filter(|(_, t)| !t.is_empty()).count();
+        eprintln!(
+            "tagged {} passages, {} with at least one theme (taxonomy {} {})",
+            tagged.len(),
+            with,
+            taxonomy.path().display(),
+            taxonomy.version()
+        );
+    }
+    Ok(0)
+}
+
+/// A tag as JSON: theme, polarity, score, and evidence with named fields.
+pub fn tag_json(t: &Tag) -> serde_json::Value {
+    serde_json::json!({
+        "theme": t.theme,
+        "polarity": t.polarity.as_str(),
+        "score": (f64::from(t.score) * 1000.0).round() / 1000.0,
+        "evidence": {
+            "terms": t.evidence.terms.iter()
+                .map(|(term, pos)| serde_json::json!({"term": term, "position": pos}))
+                .collect::<Vec<_>>(),
+            "cue": t.evidence.cue,
+        },
+    })
+}
+
+/// The first `max` characters of `s`, with `…` when cut.
+fn excerpt(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passages_are_non_empty_lines_without_speaker_labels() {
+        let got = passages("First line.\n\n  >> JANE DOE: Hello there.\n>>MODERATOR:  Next\nNote: keep\n");
+        let got: Vec<(usize, &str)> = got.iter().map(|p| (p.line, p.text.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![(1, "First line."), (3, "Hello there."), (4, "Next"), (5, "Note: keep")]
+        );
+    }
+
+    #[test]
+    fn excerpt_cuts_on_characters() {
+        assert_eq!(excerpt("abcdef", 4), "abc…");
+        assert_eq!(excerpt("ab", 4), "ab");
+    }
 }

@@ -183,7 +183,10 @@ mod tests {
             Err(Error::IndexVersion { found, .. }) if found.starts_with("none")
         ));
         write_version(tmp.path()).unwrap();
-        assert_eq!(read_version(tmp.path()).unwrap(), Some(super::super::SCHEMA_VERSION));
+        assert_eq!(
+            read_version(tmp.path()).unwrap(),
+            Some(super::super::SCHEMA_VERSION)
+        );
         check_version(tmp.path()).unwrap();
         std::fs::write(
             tmp.path().join(VERSION_FILE),
@@ -191,7 +194,9 @@ mod tests {
         )
         .unwrap();
         match check_version(tmp.path()) {
-            Err(Error::IndexVersion { found, expected, .. }) => {
+            Err(Error::IndexVersion {
+                found, expected, ..
+            }) => {
                 assert_eq!(found, "999");
                 assert_eq!(expected, super::super::SCHEMA_VERSION.to_string());
             }
@@ -203,6 +208,9 @@ mod tests {
     fn garbage_version_file_is_corrupt() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join(VERSION_FILE), "not json").unwrap();
-        assert!(matches!(read_version(tmp.path()), Err(Error::Corrupt { .. })));
+        assert!(matches!(
+            read_version(tmp.path()),
+            Err(Error::Corrupt { .. })
+        ));
     }
 }

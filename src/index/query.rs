@@ -11,15 +11,10 @@ use super::{Filters, SearchRequest};
 use crate::error::{Error, Result};
 use crate::model::slugify;
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, QueryParserError,
-    TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, QueryParserError, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::Index;
-
-/// Weight of a title match relative to a match in the passage text: every passage of a
-/// session shares its title, so a title match says little about one passage.
-const TITLE_BOOST: f32 = 0.3;
 
 /// The query for a request, and the one to build snippets from.
 pub(crate) struct Built {
@@ -69,13 +64,14 @@ pub(crate) fn build(
     })
 }
 
+/// The parser for the query text. Bare words search the passage text only: every passage of
+/// a session shares its title, so letting bare words match the title would return whole
+/// sessions whose passages never use the words. `title:word` searches titles explicitly.
 fn parser(index: &Index, f: &Fields, fuzzy: bool) -> QueryParser {
-    let mut qp = QueryParser::for_index(index, vec![f.text, f.title]);
+    let mut qp = QueryParser::for_index(index, vec![f.text]);
     qp.set_conjunction_by_default();
-    qp.set_field_boost(f.title, TITLE_BOOST);
     if fuzzy {
         qp.set_field_fuzzy(f.text, false, 1, true);
-        qp.set_field_fuzzy(f.title, false, 1, true);
     }
     qp
 }
@@ -181,10 +177,7 @@ impl Diagnosis {
     /// The error shown to the user: problem, the query, a caret under the position, the fix.
     pub fn into_error(self, query: &str) -> Error {
         let pos = self.pos.min(query.len());
-        let col = query
-            .char_indices()
-            .take_while(|(i, _)| *i < pos)
-            .count();
+        let col = query.char_indices().take_while(|(i, _)| *i < pos).count();
         Error::Query(format!(
             "query does not parse: {}\n  {}\n  {}^\nfix: {}",
             self.problem,
@@ -214,7 +207,10 @@ fn pieces(q: &str) -> Vec<Piece<'_>> {
         }
         if c.is_whitespace() && !in_quote {
             if let Some(s) = start.take() {
-                out.push(Piece { pos: s, text: &q[s..i] });
+                out.push(Piece {
+                    pos: s,
+                    text: &q[s..i],
+                });
             }
         } else if start.is_none() {
             start = Some(i);
@@ -222,7 +218,10 @@ fn pieces(q: &str) -> Vec<Piece<'_>> {
         prev = c;
     }
     if let Some(s) = start {
-        out.push(Piece { pos: s, text: &q[s..] });
+        out.push(Piece {
+            pos: s,
+            text: &q[s..],
+        });
     }
     out
 }
@@ -307,7 +306,9 @@ pub(crate) fn check_syntax(q: &str) -> Option<Diagnosis> {
         }
         let prev_word = k.checked_sub(1).map(|j| words[j].1);
         let next_word = words.get(k + 1).map(|x| x.1);
-        if w != "NOT" && (prev_word.is_none() || prev_word.is_some_and(|p| is_operator(p) && p != "NOT")) {
+        if w != "NOT"
+            && (prev_word.is_none() || prev_word.is_some_and(|p| is_operator(p) && p != "NOT"))
+        {
             return Some(Diagnosis::new(
                 pos,
                 format!("`{w}` has nothing on its left"),
@@ -328,7 +329,9 @@ pub(crate) fn check_syntax(q: &str) -> Option<Diagnosis> {
         if body.starts_with('"') {
             continue;
         }
-        let Some(colon) = body.find(':') else { continue };
+        let Some(colon) = body.find(':') else {
+            continue;
+        };
         let field = &body[..colon];
         let value = body[colon + 1..].trim_end_matches(')');
         if field.is_empty() {
@@ -431,18 +434,66 @@ mod tests {
     #[test]
     fn check_syntax_points_at_the_fault() {
         let cases = [
-            Case { query: "\"security researchers", pos: 0, problem: "never closed" },
-            Case { query: "treaty \"human rights", pos: 7, problem: "never closed" },
-            Case { query: "(treaty OR convention", pos: 0, problem: "`(` opens a group" },
-            Case { query: "treaty)", pos: 6, problem: "`)` closes a group" },
-            Case { query: "year:[2021 TO 2023", pos: 5, problem: "`[` opens a range" },
-            Case { query: "treaty AND", pos: 7, problem: "nothing on its right" },
-            Case { query: "OR treaty", pos: 0, problem: "nothing on its left" },
-            Case { query: "treaty AND OR rights", pos: 7, problem: "nothing on its right" },
-            Case { query: "treaty NOT", pos: 7, problem: "nothing on its right" },
-            Case { query: "colour:red treaty", pos: 0, problem: "no field `colour`" },
-            Case { query: "treaty -author:x", pos: 8, problem: "no field `author`" },
-            Case { query: "speaker: treaty", pos: 8, problem: "`speaker:` has no value" },
+            Case {
+                query: "\"security researchers",
+                pos: 0,
+                problem: "never closed",
+            },
+            Case {
+                query: "treaty \"human rights",
+                pos: 7,
+                problem: "never closed",
+            },
+            Case {
+                query: "(treaty OR convention",
+                pos: 0,
+                problem: "`(` opens a group",
+            },
+            Case {
+                query: "treaty)",
+                pos: 6,
+                problem: "`)` closes a group",
+            },
+            Case {
+                query: "year:[2021 TO 2023",
+                pos: 5,
+                problem: "`[` opens a range",
+            },
+            Case {
+                query: "treaty AND",
+                pos: 7,
+                problem: "nothing on its right",
+            },
+            Case {
+                query: "OR treaty",
+                pos: 0,
+                problem: "nothing on its left",
+            },
+            Case {
+                query: "treaty AND OR rights",
+                pos: 7,
+                problem: "nothing on its right",
+            },
+            Case {
+                query: "treaty NOT",
+                pos: 7,
+                problem: "nothing on its right",
+            },
+            Case {
+                query: "colour:red treaty",
+                pos: 0,
+                problem: "no field `colour`",
+            },
+            Case {
+                query: "treaty -author:x",
+                pos: 8,
+                problem: "no field `author`",
+            },
+            Case {
+                query: "speaker: treaty",
+                pos: 8,
+                problem: "`speaker:` has no value",
+            },
         ];
         for c in cases {
             let d = check_syntax(c.query).unwrap_or_else(|| panic!("{} should fail", c.query));
@@ -472,7 +523,9 @@ mod tests {
 
     #[test]
     fn error_shows_query_and_caret_under_the_position() {
-        let e = check_syntax("treaty \"human rights").unwrap().into_error("treaty \"human rights");
+        let e = check_syntax("treaty \"human rights")
+            .unwrap()
+            .into_error("treaty \"human rights");
         let msg = e.to_string();
         let lines: Vec<&str> = msg.lines().collect();
         assert_eq!(lines[1], "  treaty \"human rights");

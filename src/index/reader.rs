@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use tantivy::collector::{Collector, Count, DocSetCollector, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::query::TermQuery;
+use tantivy::query::{Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
@@ -110,17 +110,16 @@ impl Reader {
                 (page, total)
             }
         };
-        let mut snippets = SnippetGenerator::create(&searcher, &*built.snippet, self.fields.text)?;
+        let mut snippets = if req.fuzzy {
+            self.fuzzy_snippets(&searcher, &*built.snippet)?
+        } else {
+            SnippetGenerator::create(&searcher, &*built.snippet, self.fields.text)?
+        };
         snippets.set_max_num_chars(SNIPPET_CHARS);
         let mut hits = Vec::with_capacity(page.len());
         for (score, addr) in page {
             let record = self.load(&searcher, addr)?;
-            let s = snippets.snippet(&record.text);
-            let (snippet, highlights) = if s.fragment().is_empty() {
-                (lead(&record.text, SNIPPET_CHARS), Vec::new())
-            } else {
-                (s.fragment().to_string(), s.highlighted().to_vec())
-            };
+            let (snippet, highlights) = make_snippet(&snippets, &record.text);
             hits.push(Hit {
                 score,
                 record,
@@ -138,6 +137,49 @@ impl Reader {
             total,
             facets,
         })
+    }
+
+    /// A snippet generator for a fuzzy search: FuzzyTermQuery reports no terms, and the typed
+    /// terms may not exist in the index, so highlight every indexed word one edit away from a
+    /// query term (the words the fuzzy query matched).
+    fn fuzzy_snippets(&self, searcher: &Searcher, plain: &dyn Query) -> Result<SnippetGenerator> {
+        let mut wanted: Vec<String> = Vec::new();
+        plain.query_terms(&mut |term, _| {
+            if term.field() == self.fields.text {
+                if let Some(t) = term.value().as_str() {
+                    wanted.push(t.to_string());
+                }
+            }
+        });
+        let mut terms = BTreeMap::new();
+        if !wanted.is_empty() {
+            for seg in searcher.segment_readers() {
+                let inv = seg.inverted_index(self.fields.text)?;
+                let mut stream = inv
+                    .terms()
+                    .stream()
+                    .map_err(|e| Error::Index(e.to_string()))?;
+                while stream.advance() {
+                    let Ok(key) = std::str::from_utf8(stream.key()) else {
+                        continue;
+                    };
+                    if terms.contains_key(key) || !wanted.iter().any(|w| within_one_edit(w, key)) {
+                        continue;
+                    }
+                    let df = searcher.doc_freq(&Term::from_field_text(self.fields.text, key))?;
+                    if df > 0 {
+                        terms.insert(key.to_string(), 1.0 / (1.0 + df as Score));
+                    }
+                }
+            }
+        }
+        let tokenizer = self.index.tokenizer_for_field(self.fields.text)?;
+        Ok(SnippetGenerator::new(
+            terms,
+            tokenizer,
+            self.fields.text,
+            SNIPPET_CHARS,
+        ))
     }
 
     /// Every passage, sorted by (session, turn, ordinal).
@@ -232,8 +274,10 @@ impl Reader {
         &self,
         text: &str,
     ) -> std::result::Result<Box<dyn tantivy::query::Query>, String> {
-        let mut qp =
-            tantivy::query::QueryParser::for_index(&self.index, vec![self.fields.text, self.fields.title]);
+        let mut qp = tantivy::query::QueryParser::for_index(
+            &self.index,
+            vec![self.fields.text, self.fields.title],
+        );
         qp.set_conjunction_by_default();
         qp.parse_query(text).map_err(|e| format!("{e:?}"))
     }
@@ -249,6 +293,61 @@ pub fn sort_records(records: &mut [PassageRecord]) {
             b.passage_id,
         ))
     });
+}
+
+/// The snippet of `text` and its highlight ranges: the best fragment, with `… ` before it
+/// and ` …` after it when it does not reach the start or end of the text; the start of the
+/// text when nothing in it matched.
+fn make_snippet(generator: &SnippetGenerator, text: &str) -> (String, Vec<std::ops::Range<usize>>) {
+    let s = generator.snippet(text);
+    if s.fragment().is_empty() {
+        let lead = lead(text, SNIPPET_CHARS);
+        let cut = lead.len() < text.len();
+        return (if cut { format!("{lead} …") } else { lead }, Vec::new());
+    }
+    let range = s.fragment_range();
+    let words = |s: &str| s.chars().any(char::is_alphanumeric);
+    let prefix = if words(&text[..range.start]) {
+        "… "
+    } else {
+        ""
+    };
+    let suffix = if words(&text[range.end..]) {
+        " …"
+    } else {
+        ""
+    };
+    let shift = prefix.len();
+    let highlights = s
+        .highlighted()
+        .iter()
+        .map(|h| h.start + shift..h.end + shift)
+        .collect();
+    (format!("{prefix}{}{suffix}", s.fragment()), highlights)
+}
+
+/// Whether `a` and `b` differ by at most one insertion, deletion, substitution or swap of two
+/// neighbouring characters (what tantivy's fuzzy terms with distance 1 accept).
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let pre = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[pre..], &b[pre..]);
+    let suf = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a, b) = (&a[..a.len() - suf], &b[..b.len() - suf]);
+    match (a.len(), b.len()) {
+        (0, 0) | (1, 0) | (0, 1) | (1, 1) => true,
+        (2, 2) => a[0] == b[1] && a[1] == b[0],
+        _ => false,
+    }
 }
 
 /// The first `max` characters of `text`, cut at a word boundary.
@@ -304,7 +403,11 @@ impl Collector for DateKeys {
     type Fruit = Vec<(DateKey, Score, DocAddress)>;
     type Child = DateKeysSegment;
 
-    fn for_segment(&self, segment: SegmentOrdinal, seg: &SegmentReader) -> tantivy::Result<DateKeysSegment> {
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        seg: &SegmentReader,
+    ) -> tantivy::Result<DateKeysSegment> {
         Ok(DateKeysSegment {
             segment,
             date: str_col(seg, "date")?,
@@ -369,7 +472,11 @@ impl Collector for FacetCounts {
     type Fruit = Facets;
     type Child = FacetCountsSegment;
 
-    fn for_segment(&self, _: SegmentOrdinal, seg: &SegmentReader) -> tantivy::Result<FacetCountsSegment> {
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        seg: &SegmentReader,
+    ) -> tantivy::Result<FacetCountsSegment> {
         let cols = STR_FACETS
             .iter()
             .map(|name| str_col(seg, name))
@@ -450,5 +557,34 @@ impl SegmentCollector for FacetCountsSegment {
                 .map(|(y, n)| (y.to_string(), n))
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn within_one_edit_accepts_one_edit_or_swap() {
+        let cases = [
+            ("secur", "secur", true),
+            ("sekur", "secur", true),
+            ("reserch", "research", true),
+            ("research", "reserch", true),
+            ("reseacrh", "research", true),
+            ("securti", "secur", false),
+            ("abc", "cab", false),
+            ("", "a", true),
+            ("ab", "ba", true),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(within_one_edit(a, b), want, "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn lead_cuts_at_a_word_boundary() {
+        assert_eq!(lead("short text", 50), "short text");
+        assert_eq!(lead("alpha beta gamma delta", 14), "alpha beta");
     }
 }

@@ -158,8 +158,12 @@ pub(crate) fn to_doc(f: &Fields, r: &PassageRecord) -> Result<TantivyDocument> {
     for p in polarities {
         d.add_text(f.polarity, p);
     }
-    let tags = serde_json::to_string(&r.tags)
-        .map_err(|e| Error::Other(format!("cannot encode the tags of passage {}: {e}", r.passage_id)))?;
+    let tags = serde_json::to_string(&r.tags).map_err(|e| {
+        Error::Other(format!(
+            "cannot encode the tags of passage {}: {e}",
+            r.passage_id
+        ))
+    })?;
     d.add_text(f.tags, tags);
     d.add_text(f.taxonomy, &r.taxonomy);
     d.add_text(f.source, &r.source);

@@ -107,7 +107,9 @@ fn caption_timing(head: &str) -> Option<Format> {
         };
         let left = left.trim();
         let is_time = left.len() >= 7
-            && left.chars().all(|c| c.is_ascii_digit() || ":.,".contains(c))
+            && left
+                .chars()
+                .all(|c| c.is_ascii_digit() || ":.,".contains(c))
             && left.contains(':');
         if !is_time {
             continue;
@@ -181,15 +183,17 @@ fn scores(head: &str) -> (u32, u32) {
 /// edited", "inaudible passages", "rough draft").
 pub(crate) fn is_disclaimer(lower: &str) -> bool {
     const SOURCE: [&str; 7] = [
-        "captioning",
-        "captioned",
-        "captions",
+        "caption",
         "cart ",
-        "real-time text",
-        "transcription",
+        "cart)",
+        "real-time",
         "realtime",
+        "transcri",
+        "stenograph",
     ];
-    const CAVEAT: [&str; 11] = [
+    const CAVEAT: [&str; 13] = [
+        "outputs of the",
+        "output of the",
         "authoritative",
         "verbatim",
         "not been edited",

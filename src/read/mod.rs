@@ -10,8 +10,8 @@ mod decode;
 mod detect;
 
 pub use decode::decode;
-pub(crate) use detect::is_disclaimer;
 pub use detect::detect;
+pub(crate) use detect::is_disclaimer;
 
 use crate::error::{Error, Result};
 use crate::model::Document;
@@ -89,9 +89,7 @@ impl Walk {
     fn walk_dir(&mut self, dir: &Path) {
         let entries = match fs::read_dir(dir) {
             Ok(e) => e,
-            Err(e) => {
-                return self.skip(dir, format!("cannot read directory: {}", io_reason(&e)))
-            }
+            Err(e) => return self.skip(dir, format!("cannot read directory: {}", io_reason(&e))),
         };
         let mut names = Vec::new();
         for entry in entries {
@@ -182,7 +180,13 @@ mod tests {
         let root = dir.path();
         fs::create_dir_all(root.join("b/sub")).unwrap();
         fs::create_dir_all(root.join(".git")).unwrap();
-        for f in ["b/sub/z.txt", "b/a.txt", "c.txt", ".hidden.txt", ".git/x.txt"] {
+        for f in [
+            "b/sub/z.txt",
+            "b/a.txt",
+            "c.txt",
+            ".hidden.txt",
+            ".git/x.txt",
+        ] {
             fs::write(root.join(f), "x").unwrap();
         }
         #[cfg(unix)]
@@ -212,7 +216,10 @@ mod tests {
                     "dangling.txt".to_string(),
                     "broken symlink: its target does not exist".to_string()
                 ),
-                ("missing.txt".to_string(), "cannot read: does not exist".to_string()),
+                (
+                    "missing.txt".to_string(),
+                    "cannot read: does not exist".to_string()
+                ),
             ]
         );
     }
@@ -225,7 +232,7 @@ mod tests {
         let doc = load(&path).unwrap();
         assert_eq!(doc.text, ">> ANNA:  Hello\n\n>> BO:  Hi\n");
         assert_eq!(doc.format, Format::Transcript);
-        assert_eq!(doc.bytes, 30);
+        assert_eq!(doc.bytes, 31);
         assert_eq!(doc.hash.len(), 64);
         assert_eq!(
             doc.hash,

@@ -96,6 +96,9 @@ pub struct Generator {
     t: Templates,
     /// Probability that a sentence is a theme sentence, derived from the profile's density.
     theme_rate: f64,
+    /// Probability that a government or intergovernmental speaker's label carries a title:
+    /// the profile's rate is over all panel turns, and only these speakers get titles.
+    official_title_rate: f64,
 }
 
 /// The compiled sentence templates.
@@ -130,7 +133,11 @@ impl Generator {
         let t = Templates::new();
         // A theme sentence carries about 1.1 terms; sentences average about 10 words.
         let theme_rate = (profile.theme_density / 100.0 * 10.0 / 1.1).clamp(0.0, 0.9);
+        let w = &profile.stakeholder_weights;
+        let official = f64::from(w[0] + w[4]) / f64::from(w.iter().sum::<u32>().max(1));
+        let official_title_rate = (profile.title_label_rate / official.max(0.05)).min(0.5);
         Generator {
+            official_title_rate,
             profile,
             vocabulary,
             seed,
@@ -139,10 +146,11 @@ impl Generator {
         }
     }
 
-    /// The built-in profile and the vocabulary of the embedded taxonomy: the corpus benches
-    /// and tests use, independent of what `data/` holds.
+    /// The built-in profile and built-in terms: the corpus benches and tests use. It depends on
+    /// nothing outside this module (not `data/`, not the taxonomy), so its bytes stay the same
+    /// across commits and throughput records stay comparable.
     pub fn standard(seed: u64) -> Generator {
-        Generator::new(Profile::builtin(), Vocabulary::embedded(), seed)
+        Generator::new(Profile::builtin(), Vocabulary::builtin(), seed)
     }
 
     /// The profile followed.
@@ -293,10 +301,11 @@ impl Generator {
             duration,
             title,
             room: words::ROOMS[rng.below(words::ROOMS.len())],
-            tracks: [
-                words::TRACKS[rng.below(words::TRACKS.len())],
-                words::TRACKS[rng.below(words::TRACKS.len())],
-            ],
+            tracks: {
+                let a = rng.below(words::TRACKS.len());
+                let b = (a + 1 + rng.below(words::TRACKS.len() - 1)) % words::TRACKS.len();
+                [words::TRACKS[a], words::TRACKS[b]]
+            },
             panel,
             moderator,
             online,
@@ -505,7 +514,7 @@ impl Generator {
             let person = p.panel.get(who).unwrap_or(&p.online);
             if rng.chance(prof.surname_label_rate) {
                 let _ = write!(out, "{}:  ", person.surname.to_uppercase());
-            } else if rng.chance(prof.title_label_rate)
+            } else if rng.chance(self.official_title_rate)
                 && matches!(
                     person.stakeholder,
                     Stakeholder::Government | Stakeholder::Intergovernmental
@@ -606,7 +615,11 @@ impl Generator {
         for piece in &tpl.0 {
             match *piece {
                 Piece::Lit(s) => out.push_str(s),
-                Piece::Slot(slot) => self.fill(slot, rng, firsts, out),
+                Piece::Slot(slot) => {
+                    let at = out.len();
+                    self.fill(slot, rng, firsts, out);
+                    fix_article(out, at);
+                }
             }
         }
     }
@@ -789,6 +802,14 @@ fn capitalize_from(s: &mut String, start: usize) {
     }
 }
 
+/// Turns `a` into `an` when the word just written at `at` starts with a vowel.
+fn fix_article(out: &mut String, at: usize) {
+    let article = out[..at].ends_with(" a ");
+    if article && out[at..].starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']) {
+        out.insert(at - 1, 'n');
+    }
+}
+
 fn count_words(s: &str) -> u32 {
     s.split_ascii_whitespace().count() as u32
 }
@@ -854,7 +875,7 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 }
 
 /// The inverse of [`days_from_civil`].
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
+pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -1035,6 +1056,64 @@ mod tests {
         assert!(s.page.starts_with("IGF 2023 WS #12 "));
         assert!(s.page.contains("\nSpeaker 1: "));
         assert!(s.page.contains("\nOnsite Moderator\n\n"));
+    }
+
+    #[test]
+    fn article_agrees_with_the_next_word() {
+        let cases = [
+            ("It is a ", "oversight", "It is an oversight"),
+            ("It is a ", "new one", "It is a new one"),
+            ("Not a ", "Essential", "Not an Essential"),
+            ("data ", "item", "data item"),
+        ];
+        for (before, word, want) in cases {
+            let mut s = before.to_string();
+            let at = s.len();
+            s.push_str(word);
+            fix_article(&mut s, at);
+            assert_eq!(s, want);
+        }
+    }
+
+    #[test]
+    fn theme_density_follows_the_profile() {
+        let v = Vocabulary::builtin();
+        for density in [1.0, 5.6] {
+            let mut p = Profile::builtin();
+            p.theme_density = density;
+            let g = Generator::new(p, v.clone(), 5);
+            let (mut hits, mut words) = (0, 0);
+            for n in 1..=10 {
+                let s = g.session(n);
+                let speech = s.raw.split("\n***\n").nth(1).unwrap_or("");
+                hits += v.count_hits(speech);
+                words += speech.split_whitespace().count();
+            }
+            let got = hits as f64 * 100.0 / words as f64;
+            assert!(
+                (got / density - 1.0).abs() < 0.3,
+                "density {density}: got {got:.2}"
+            );
+        }
+    }
+
+    #[test]
+    fn labels_follow_the_profile_rates() {
+        let g = Generator::standard(9);
+        let (mut turns, mut moderator, mut audience) = (0, 0, 0);
+        for n in 1..=20 {
+            for line in g.session(n).raw.lines().filter(|l| l.starts_with(">> ")) {
+                turns += 1;
+                moderator += usize::from(line.starts_with(">> MODERATOR:"));
+                audience += usize::from(line.starts_with(">> AUDIENCE"));
+            }
+        }
+        let share = moderator as f64 / turns as f64;
+        assert!((0.35..0.50).contains(&share), "moderator share {share:.2}");
+        assert!(
+            (40..=60).contains(&audience),
+            "{audience} audience turns in 20 sessions"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! takes `width` bytes, the first with its high bit set and the rest without, so a pattern can
 //! only match starting at a token boundary.
 
-use super::taxonomy::{Cue, CueRole, Theme};
+use super::taxonomy::{Cue, CueRole, Term, Theme};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -53,11 +53,16 @@ pub(crate) enum Scope {
     Theme(usize),
 }
 
-/// One owner of a term pattern: theme index and term index within the theme.
+/// Theme index standing for the global `[context]` list.
+pub(crate) const GLOBAL: usize = usize::MAX;
+
+/// One owner of a term pattern: theme index ([`GLOBAL`] for global context terms), index within
+/// the theme's term list (or context list), and whether it is a context term.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TermOwner {
     pub theme: usize,
     pub term: usize,
+    pub context: bool,
 }
 
 /// One owner of a cue pattern.
@@ -118,16 +123,28 @@ fn encode_id(id: u32, width: usize, out: &mut Vec<u8>) {
 
 impl Compiled {
     /// Builds the automata; fails only when the taxonomy is too large to encode.
-    pub(crate) fn build(themes: &[Theme], cues: &[Cue]) -> Result<Compiled, String> {
+    pub(crate) fn build(themes: &[Theme], context: &[Term], cues: &[Cue]) -> Result<Compiled, String> {
         let mut b = Builder {
             vocab: FxMap::default(),
         };
         // Intern every token first so the width is known before encoding.
         let mut term_seqs: Vec<(Vec<u32>, TermOwner)> = Vec::new();
-        for (ti, theme) in themes.iter().enumerate() {
-            for (ki, term) in theme.terms().iter().enumerate() {
-                let ids = term.tokens().iter().map(|t| b.id(t)).collect();
-                term_seqs.push((ids, TermOwner { theme: ti, term: ki }));
+        let lists = themes
+            .iter()
+            .enumerate()
+            .flat_map(|(ti, t)| [(ti, t.terms(), false), (ti, t.context(), true)])
+            .chain(std::iter::once((GLOBAL, context, true)));
+        for (theme, list, is_context) in lists {
+            for (term, t) in list.iter().enumerate() {
+                let ids = t.tokens().iter().map(|x| b.id(x)).collect();
+                term_seqs.push((
+                    ids,
+                    TermOwner {
+                        theme,
+                        term,
+                        context: is_context,
+                    },
+                ));
             }
         }
         let mut cue_seqs: Vec<(Vec<u32>, CueOwner)> = Vec::new();

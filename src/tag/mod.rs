@@ -1,57 +1,293 @@
 //! Theme tagging: the taxonomy (load, validate, version), the matcher and polarity.
-//! Input: passage text (and its tokens from [`crate::text::analyze`]); output: [`Tag`]s.
+//!
+//! Input: passage text, or its tokens from [`crate::text::analyze`] (the same stream the index
+//! stores). Output: [`Tag`]s sorted by theme id, each with its polarity, score and
+//! [`Evidence`] (matched terms with token positions, the cue that decided the polarity).
+//!
+//! How a passage is tagged:
+//! 1. Every taxonomy term was analyzed into stemmed tokens when the taxonomy was loaded; the
+//!    passage's tokens are mapped to the same ids and searched with one automaton
+//!    ([`matcher`]), so `criminalising`, `criminalizing` and `criminalisation` all match the
+//!    term `criminalise`, and multi-word terms match consecutive tokens.
+//! 2. Per theme, overlapping matches keep the longest; each distinct term adds its weight once.
+//!    The theme is tagged when the sum reaches its threshold.
+//! 3. The polarity comes from cues in the sentence of a matched term ([`polarity`]), else the
+//!    theme's default.
+//!
+//! This module does not read passages from disk or the index, and knows no theme by name: all
+//! of that lives in the taxonomy file. Evaluation against a gold set is in [`eval`], term
+//! suggestions from an index in [`suggest`].
+
+pub mod eval;
+mod matcher;
+pub mod polarity;
+pub mod suggest;
+pub mod taxonomy;
+
+pub use taxonomy::{Cue, CueRole, Taxonomy, Term, Theme};
 
 use crate::error::Result;
-use crate::model::Tag;
+use crate::model::{Evidence, Tag};
+use matcher::RawMatch;
+use polarity::{CueHit, Layout};
+use std::cell::RefCell;
 use std::path::Path;
+use std::sync::Arc;
+use tantivy::tokenizer::{TextAnalyzer, Token};
 
 /// The taxonomy shipped in `data/themes.toml`, embedded in the binary.
 pub const EMBEDDED_THEMES: &str = include_str!("../../data/themes.toml");
 
-/// A validated theme taxonomy.
-#[derive(Debug, Clone)]
-pub struct Taxonomy {
-    version: String,
-}
-
-impl Taxonomy {
-    /// Loads and validates a taxonomy file.
-    pub fn load(path: &Path) -> Result<Taxonomy> {
-        let text = std::fs::read_to_string(path).map_err(|e| crate::Error::io(path, e))?;
-        Taxonomy::parse(&text, path)
-    }
-    /// Parses and validates taxonomy text; `path` names it in errors.
-    pub fn parse(text: &str, path: &Path) -> Result<Taxonomy> {
-        let _ = (text, path);
-        Ok(Taxonomy { version: String::new() })
-    }
-    /// The embedded default taxonomy.
-    pub fn embedded() -> Taxonomy {
-        Taxonomy::parse(EMBEDDED_THEMES, Path::new("data/themes.toml")).expect("embedded taxonomy is valid")
-    }
-    /// Content hash identifying this taxonomy (short hex).
-    pub fn version(&self) -> &str {
-        &self.version
-    }
-    /// Theme ids in file order.
-    pub fn theme_ids(&self) -> Vec<&str> {
-        Vec::new()
+/// Loads the taxonomy at `path`, or the embedded one when `path` is `None` (what every
+/// `--themes FILE` flag does).
+pub fn load_taxonomy(path: Option<&Path>) -> Result<Taxonomy> {
+    match path {
+        Some(p) => Taxonomy::load(p),
+        None => Ok(Taxonomy::embedded()),
     }
 }
 
-/// Tags text against a taxonomy. Cheap to share across threads.
+/// Tags text against a taxonomy. Build once with [`Tagger::new`]; it is `Send + Sync` and
+/// cheap to clone, so rayon threads share one by reference.
 #[derive(Debug, Clone)]
-pub struct Tagger {}
+pub struct Tagger {
+    taxonomy: Arc<Taxonomy>,
+}
+
+/// Per-thread buffers, so tagging a passage allocates only its result.
+#[derive(Default)]
+struct Scratch {
+    hay: Vec<u8>,
+    terms: Vec<RawMatch>,
+    cues: Vec<RawMatch>,
+    /// Every term match, with its owner.
+    hits: Vec<Span>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+    static ANALYZER: RefCell<TextAnalyzer> = RefCell::new(crate::text::analyzer());
+}
+
+/// One term match of one owner: token index range `[start, end)`.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    theme: usize,
+    start: usize,
+    end: usize,
+    term: usize,
+    context: bool,
+}
+
+/// A theme's kept matches and its score.
+struct ThemeHits {
+    theme: usize,
+    spans: Vec<Span>,
+    score: f32,
+}
+
+/// Sum of the weights of the distinct terms among `spans` (a term repeated counts once).
+fn distinct_weight<'a>(spans: impl Iterator<Item = &'a Span>, terms: &[Term]) -> f32 {
+    let mut seen: Vec<usize> = spans.map(|x| x.term).collect();
+    seen.sort_unstable();
+    seen.dedup();
+    seen.iter().map(|&k| terms[k].weight()).sum()
+}
 
 impl Tagger {
-    /// Builds the matcher for a taxonomy.
+    /// Builds the tagger for a taxonomy (the automata were compiled when it was loaded).
     pub fn new(taxonomy: &Taxonomy) -> Tagger {
-        let _ = taxonomy;
-        Tagger {}
+        Tagger {
+            taxonomy: Arc::new(taxonomy.clone()),
+        }
     }
-    /// Tags one passage.
+
+    /// The taxonomy this tagger applies.
+    pub fn taxonomy(&self) -> &Taxonomy {
+        &self.taxonomy
+    }
+
+    /// Tags one passage: analyzes it with [`crate::text::analyzer`], then [`Tagger::tag_tokens`].
     pub fn tag(&self, text: &str) -> Vec<Tag> {
-        let _ = text;
-        Vec::new()
+        let tokens = ANALYZER.with(|a| crate::text::analyze(&mut a.borrow_mut(), text));
+        self.tag_tokens(text, &tokens)
+    }
+
+    /// Tags one passage from tokens already produced by
+    /// `crate::text::analyze(&mut crate::text::analyzer(), text)`. `text` must be the text the
+    /// tokens were made from (sentence breaks are read from it). Tags are sorted by theme id.
+    pub fn tag_tokens(&self, text: &str, tokens: &[Token]) -> Vec<Tag> {
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            self.tag_with(text, tokens, &mut s)
+        })
+    }
+
+    fn tag_with(&self, text: &str, tokens: &[Token], s: &mut Scratch) -> Vec<Tag> {
+        let tax = &*self.taxonomy;
+        let compiled = &*tax.compiled;
+        let Scratch {
+            hay,
+            terms,
+            cues,
+            hits,
+        } = s;
+        compiled.encode(tokens, hay);
+        compiled.term_matches(hay, terms);
+        if terms.is_empty() {
+            return Vec::new();
+        }
+        hits.clear();
+        for m in terms.iter() {
+            for o in compiled.term_owners(m.pattern) {
+                hits.push(Span {
+                    theme: o.theme,
+                    start: m.start,
+                    end: m.end,
+                    term: o.term,
+                    context: o.context,
+                });
+            }
+        }
+        // Per theme (global context last), leftmost-longest: by start, longer first, and keep
+        // the matches that do not overlap one already kept.
+        hits.sort_unstable_by(|a, b| (a.theme, a.start, b.end).cmp(&(b.theme, b.start, a.end)));
+        let mut groups: Vec<ThemeHits> = Vec::new();
+        for h in hits.iter() {
+            let new_group = match groups.last() {
+                None => true,
+                Some(g) => g.theme != h.theme,
+            };
+            if new_group {
+                groups.push(ThemeHits {
+                    theme: h.theme,
+                    spans: Vec::new(),
+                    score: 0.0,
+                });
+            }
+            let Some(g) = groups.last_mut() else { continue };
+            if g.spans.last().is_some_and(|k| h.start < k.end) {
+                continue;
+            }
+            g.spans.push(*h);
+        }
+        let global: Vec<Span> = match groups.last() {
+            Some(g) if g.theme == matcher::GLOBAL => g.spans.clone(),
+            _ => Vec::new(),
+        };
+        groups.retain(|g| g.theme != matcher::GLOBAL);
+        groups.retain_mut(|g| {
+            let theme = &tax.themes[g.theme];
+            let anchor = distinct_weight(g.spans.iter().filter(|x| !x.context), theme.terms());
+            if anchor <= 0.0 {
+                return false;
+            }
+            let own = distinct_weight(g.spans.iter().filter(|x| x.context), theme.context());
+            // Global context inside one of the theme's own matches does not count twice.
+            let outside: Vec<Span> = global
+                .iter()
+                .filter(|c| !g.spans.iter().any(|x| c.start < x.end && x.start < c.end))
+                .copied()
+                .collect();
+            let shared = distinct_weight(outside.iter(), &tax.context);
+            g.score = anchor + own + shared;
+            if g.score + 1e-6 < theme.threshold() {
+                return false;
+            }
+            g.spans.extend(outside);
+            g.spans.sort_by_key(|x| (x.start, x.end));
+            true
+        });
+        if groups.is_empty() {
+            return Vec::new();
+        }
+
+        let layout = Layout::of(text, tokens);
+        compiled.cue_matches(hay, cues);
+        let mut tags: Vec<Tag> = Vec::with_capacity(groups.len());
+        for g in &groups {
+            let theme = &tax.themes[g.theme];
+            let anchors: Vec<(usize, usize)> = g
+                .spans
+                .iter()
+                .filter(|x| !x.context)
+                .map(|x| (x.start, x.end))
+                .collect();
+            let applicable = self.cues_for(g.theme, &anchors, cues);
+            let (polarity, cue) = polarity::decide(
+                &anchors,
+                &applicable,
+                &layout,
+                tax.negation_window,
+                theme.default_polarity(),
+            );
+            let terms = g
+                .spans
+                .iter()
+                .map(|x| {
+                    let term = if x.theme == matcher::GLOBAL {
+                        &tax.context[x.term]
+                    } else if x.context {
+                        &theme.context()[x.term]
+                    } else {
+                        &theme.terms()[x.term]
+                    };
+                    let position = u32::try_from(tokens[x.start].position).unwrap_or(u32::MAX);
+                    (term.text().to_string(), position)
+                })
+                .collect();
+            tags.push(Tag {
+                theme: theme.id().to_string(),
+                polarity,
+                score: g.score,
+                evidence: Evidence { terms, cue },
+            });
+        }
+        tags.sort_by(|a, b| a.theme.cmp(&b.theme));
+        tags
+    }
+
+    /// The cue hits that apply to one theme: its own cues before global ones, leftmost-longest,
+    /// without those that are only part of one of its matched terms.
+    fn cues_for<'a>(
+        &'a self,
+        theme: usize,
+        anchors: &[(usize, usize)],
+        raw: &[RawMatch],
+    ) -> Vec<CueHit<'a>> {
+        let compiled = &*self.taxonomy.compiled;
+        let mut hits: Vec<CueHit<'a>> = Vec::new();
+        for m in raw {
+            let owners = compiled.cue_owners(m.pattern);
+            let own = owners
+                .iter()
+                .find(|o| o.scope == matcher::Scope::Theme(theme))
+                .or_else(|| owners.iter().find(|o| o.scope == matcher::Scope::Global));
+            if let Some(o) = own {
+                hits.push(CueHit {
+                    start: m.start,
+                    end: m.end,
+                    role: o.role,
+                    text: &o.text,
+                });
+            }
+        }
+        hits.sort_by(|a, b| (a.start, b.end).cmp(&(b.start, a.end)));
+        let mut kept: Vec<CueHit<'a>> = Vec::with_capacity(hits.len());
+        for h in hits {
+            if kept.last().is_some_and(|k| h.start < k.end) {
+                continue;
+            }
+            kept.push(h);
+        }
+        kept.retain(|c| {
+            !anchors
+                .iter()
+                .any(|&(s, e)| c.start < e && s < c.end && (c.start, c.end) != (s, e))
+        });
+        kept
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -8,14 +8,19 @@
 //! 1. Only cues in the same sentence as a matched term count. Sentences end at `.`, `!`, `?`,
 //!    `…` followed by an upper-case letter or a digit (not after `Mr.`, `e.g.` and similar), and
 //!    at blank lines, all read from the original text between tokens.
-//! 2. A cue inside one of the theme's own matched terms does not count (the term says what the
-//!    passage is about, not how the speaker judges it).
+//! 2. A cue that is exactly a matched term (an evaluative term such as `overbroad` or
+//!    `repression`, also listed as a cue) decides at distance 0; a cue that is only part of a
+//!    longer term (`close` in `closed doors`, `enable` in `cyber-enabled`) does not count.
 //! 3. A negation at most `negation_window` tokens before a cue, in the same sentence and with no
 //!    other deciding cue between them, flips it: `would not undermine` and `no risk of` read as
 //!    opportunity, `will not benefit` and `without safeguards` as risk.
 //! 4. Hedges (`could`, `might`, `may`) do not change polarity: `could undermine` is a risk and
-//!    `could help` an opportunity. They are recognised so they never count as cues themselves.
-//! 5. The cue nearest to a matched term wins, counted in kept tokens; a cue across a clause
+//!    `could help` an opportunity. They are recognised so they never count as cues themselves,
+//!    and a negation still reaches over them (`not … could undermine`).
+//! 5. Cues that follow each other within the window, in one clause, form one judgement, a risk
+//!    when either part is one: `erode the progress`, `safeguards are missing`. Reducers (`reduce`,
+//!    `prevent`, `fix`) are listed as negations, so `reduce the risk` reads as an opportunity.
+//! 6. The cue nearest to a matched term wins, counted in kept tokens; a cue across a clause
 //!    break (`,` `;` `:` `(` or a dash) counts as [`CLAUSE_PENALTY`] tokens further away. On a tie
 //!    the cue after the term wins.
 //!
@@ -154,6 +159,24 @@ fn deciders(cues: &[CueHit<'_>], layout: &Layout, window: usize) -> Vec<Decider>
                 CueRole::Risk | CueRole::Opportunity => break,
             }
         }
+        // Two cues close together in one clause form one judgement, a risk when either part is:
+        // "erode the progress", "safeguards are missing". ("reduce the risk" is a negation.)
+        if !negated {
+            if let Some(p) = out.last_mut() {
+                let p: &mut Decider = p;
+                if c.start - p.end < window
+                    && layout.sentence[p.start] == sentence
+                    && layout.clause[p.end - 1] == layout.clause[c.start]
+                {
+                    p.end = c.end;
+                    p.label = format!("{} {}", p.label, c.text);
+                    if polarity == Polarity::Risk {
+                        p.polarity = Polarity::Risk;
+                    }
+                    continue;
+                }
+            }
+        }
         let (polarity, label) = if negated {
             (polarity.flip(), format!("not {}", c.text))
         } else {
@@ -170,7 +193,7 @@ fn deciders(cues: &[CueHit<'_>], layout: &Layout, window: usize) -> Vec<Decider>
 }
 
 /// Decides the polarity of one theme from its term spans (token index ranges) and its cue hits
-/// (sorted, non-overlapping, already without those inside the theme's terms).
+/// (sorted, non-overlapping).
 pub fn decide(
     terms: &[(usize, usize)],
     cues: &[CueHit<'_>],

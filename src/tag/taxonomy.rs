@@ -82,12 +82,15 @@ impl Phrase {
     }
 }
 
-/// A theme term with its weight.
+/// A theme term (or context term) with its weight.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Term {
     phrase: Phrase,
     weight: f32,
 }
+
+/// Default weight of a context term (`[context] weight`).
+pub const DEFAULT_CONTEXT_WEIGHT: f32 = 0.5;
 
 impl Term {
     /// The term as written.
@@ -143,6 +146,7 @@ pub struct Theme {
     polarity: Polarity,
     threshold: f32,
     terms: Vec<Term>,
+    context: Vec<Term>,
     cues: Vec<Cue>,
     line: usize,
 }
@@ -172,6 +176,11 @@ impl Theme {
     pub fn terms(&self) -> &[Term] {
         &self.terms
     }
+    /// Context terms of this theme only: they add their weight when at least one of the
+    /// theme's terms matched, and never tag the theme on their own.
+    pub fn context(&self) -> &[Term] {
+        &self.context
+    }
     /// Cues that apply to this theme only (they take precedence over global cues).
     pub fn cues(&self) -> &[Cue] {
         &self.cues
@@ -189,6 +198,7 @@ pub struct Taxonomy {
     pub(crate) path: PathBuf,
     pub(crate) themes: Vec<Theme>,
     pub(crate) cues: Vec<Cue>,
+    pub(crate) context: Vec<Term>,
     pub(crate) negation_window: usize,
     pub(crate) compiled: std::sync::Arc<super::matcher::Compiled>,
 }
@@ -305,6 +315,12 @@ impl Taxonomy {
         &self.cues
     }
 
+    /// The global context terms (`[context]`): they count for every theme, but only once
+    /// one of its own terms matched.
+    pub fn context(&self) -> &[Term] {
+        &self.context
+    }
+
     /// Tokens before a cue searched for a negation or a hedge.
     pub fn negation_window(&self) -> usize {
         self.negation_window
@@ -332,6 +348,8 @@ struct RawFile {
     #[serde(default)]
     cues: RawCues,
     #[serde(default)]
+    context: RawContext,
+    #[serde(default)]
     theme: Vec<Spanned<RawTheme>>,
 }
 
@@ -349,6 +367,14 @@ struct RawCues {
     #[serde(default)]
     neutral: Vec<Spanned<String>>,
     negation_window: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContext {
+    weight: Option<Spanned<f64>>,
+    #[serde(default)]
+    terms: Vec<Spanned<RawTerm>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -372,6 +398,8 @@ struct RawTheme {
     polarity: Spanned<String>,
     threshold: Option<Spanned<f64>>,
     terms: Spanned<Vec<Spanned<RawTerm>>>,
+    #[serde(default)]
+    context: Vec<Spanned<RawTerm>>,
     #[serde(default)]
     cues: RawThemeCues,
 }
@@ -512,6 +540,52 @@ impl Validator<'_> {
         self.problems.extend(found);
     }
 
+    /// Analyzes a list of terms, checking weights and repeats.
+    fn term_list(
+        &mut self,
+        analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+        list: &[Spanned<RawTerm>],
+        default_weight: f64,
+        scope: &str,
+        what: &str,
+        out: &mut Vec<Term>,
+    ) {
+        for rt in list {
+            let line = self.line(rt.span());
+            let r = rt.get_ref();
+            let weight = r.weight.unwrap_or(default_weight);
+            if !(weight.is_finite() && weight > 0.0) {
+                self.problem(
+                    line,
+                    format!(
+                        "weight of {what} {:?} in {scope} must be a positive number, found \
+                         {weight}",
+                        r.text
+                    ),
+                );
+            }
+            let Some(phrase) = self.phrase(analyzer, &r.text, line, &format!("{scope} {what}"))
+            else {
+                continue;
+            };
+            if let Some(prev) = out.iter().find(|p| p.tokens() == phrase.tokens.as_slice()) {
+                let message = format!(
+                    "{what} {:?} of {scope} analyzes to the same tokens as {:?} (line {}): \
+                     remove one",
+                    phrase.text,
+                    prev.text(),
+                    prev.line()
+                );
+                self.problem(line, message);
+                continue;
+            }
+            out.push(Term {
+                phrase,
+                weight: weight as f32,
+            });
+        }
+    }
+
     fn build(&mut self, raw: RawFile, text: &str, path: &Path) -> Option<Taxonomy> {
         let mut analyzer = crate::text::analyzer();
         let mut cues = Vec::new();
@@ -542,6 +616,30 @@ impl Validator<'_> {
                 }
             }
         };
+
+        let context_weight = match &raw.context.weight {
+            None => f64::from(DEFAULT_CONTEXT_WEIGHT),
+            Some(w) => {
+                let v = *w.get_ref();
+                if !(v.is_finite() && v > 0.0) {
+                    let line = self.line(w.span());
+                    self.problem(
+                        line,
+                        format!("context weight must be a positive number, found {v}"),
+                    );
+                }
+                v
+            }
+        };
+        let mut global_context: Vec<Term> = Vec::new();
+        self.term_list(
+            &mut analyzer,
+            &raw.context.terms,
+            context_weight,
+            "[context]",
+            "context term",
+            &mut global_context,
+        );
 
         if raw.theme.is_empty() {
             self.problem(
@@ -617,43 +715,24 @@ impl Validator<'_> {
                     format!("theme {id:?} has an empty term list: add at least one term"),
                 );
             }
+            let scope = format!("theme {id:?}");
             let mut terms: Vec<Term> = Vec::new();
-            for rt in &raw_terms {
-                let line = self.line(rt.span());
-                let r = rt.get_ref();
-                let weight = r.weight.unwrap_or(1.0);
-                if !(weight.is_finite() && weight > 0.0) {
-                    self.problem(
-                        line,
-                        format!(
-                            "weight of term {:?} in theme {id:?} must be a positive number, \
-                             found {weight}",
-                            r.text
-                        ),
-                    );
-                }
-                let what = format!("term of theme {id:?}");
-                let Some(phrase) = self.phrase(&mut analyzer, &r.text, line, &what) else {
-                    continue;
-                };
-                if let Some(prev) = terms.iter().find(|p| p.tokens() == phrase.tokens.as_slice())
-                {
+            self.term_list(&mut analyzer, &raw_terms, 1.0, &scope, "term", &mut terms);
+            let mut context: Vec<Term> = Vec::new();
+            self.term_list(&mut analyzer, &t.context, context_weight, &scope, "context term", &mut context);
+            // A phrase cannot be both a term and a context term of one theme.
+            for c in &context {
+                if let Some(prev) = terms.iter().find(|p| p.tokens() == c.tokens()) {
                     let message = format!(
-                        "term {:?} of theme {id:?} analyzes to the same tokens as {:?} (line {}): \
-                         remove one",
-                        phrase.text,
+                        "context term {:?} of theme {id:?} analyzes to the same tokens as its \
+                         term {:?} (line {}): remove one",
+                        c.text(),
                         prev.text(),
                         prev.line()
                     );
-                    self.problem(line, message);
-                    continue;
+                    self.problem(c.line(), message);
                 }
-                terms.push(Term {
-                    phrase,
-                    weight: weight as f32,
-                });
             }
-            let scope = format!("theme {id:?}");
             let mut theme_cues = Vec::new();
             self.cue_list(&mut analyzer, &t.cues.risk, CueRole::Risk, &scope, &mut theme_cues);
             self.cue_list(
@@ -671,14 +750,19 @@ impl Validator<'_> {
                 &mut theme_cues,
             );
             self.check_cue_conflicts(&theme_cues, &scope);
-            if !terms.is_empty() && terms.iter().all(|x| x.weight < threshold) {
-                let total: f32 = terms.iter().map(|x| x.weight).sum();
-                if total < threshold {
+            if !terms.is_empty() {
+                let total: f32 = terms
+                    .iter()
+                    .chain(&context)
+                    .chain(&global_context)
+                    .map(|x| x.weight)
+                    .sum();
+                if total + 1e-6 < threshold {
                     self.problem(
                         terms_line,
                         format!(
-                            "theme {id:?} can never be tagged: its term weights add up to \
-                             {total}, below its threshold {threshold}"
+                            "theme {id:?} can never be tagged: its term and context weights add \
+                             up to {total}, below its threshold {threshold}"
                         ),
                     );
                 }
@@ -690,6 +774,7 @@ impl Validator<'_> {
                 polarity,
                 threshold,
                 terms,
+                context,
                 cues: theme_cues,
                 line: id_line,
             });
@@ -697,7 +782,7 @@ impl Validator<'_> {
         if !self.problems.is_empty() {
             return None;
         }
-        let compiled = match super::matcher::Compiled::build(&themes, &cues) {
+        let compiled = match super::matcher::Compiled::build(&themes, &global_context, &cues) {
             Ok(c) => c,
             Err(message) => {
                 self.problem(0, message);
@@ -709,6 +794,7 @@ impl Validator<'_> {
             path: path.to_path_buf(),
             themes,
             cues,
+            context: global_context,
             negation_window,
             compiled: std::sync::Arc::new(compiled),
         })

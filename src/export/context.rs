@@ -1,0 +1,129 @@
+//! A passage with the turns around it, for quoting in context (`igf-lens show`).
+//!
+//! Input: the cited [`PassageRecord`] and the passages of the turns around it (from
+//! [`crate::index::Reader::turn_context`]). Output: text with a session header, each turn
+//! under its speaker, the cited passage marked with `»`, and a citation line. This module does
+//! not read the index.
+
+use super::hits::wrap;
+use crate::model::PassageRecord;
+
+/// Renders the context of `target`, wrapped to `width` columns.
+pub fn render_context(target: &PassageRecord, context: &[PassageRecord], width: usize) -> String {
+    let width = width.max(40);
+    let mut out = String::new();
+    out.push_str(&session_label(target));
+    if !target.date.is_empty() {
+        out.push_str(&format!(" ({})", target.date));
+    }
+    out.push_str("\n\n");
+    let mut current_turn: Option<u32> = None;
+    for p in context {
+        if current_turn != Some(p.turn) {
+            if current_turn.is_some() {
+                out.push('\n');
+            }
+            current_turn = Some(p.turn);
+            let mut who = vec![p.stakeholder.clone(), p.region.clone()];
+            if !p.role.is_empty() {
+                who.push(p.role.clone());
+            }
+            out.push_str(&format!(
+                "[turn {}] {} ({}) · {}\n",
+                p.turn,
+                p.speaker,
+                who.join(", "),
+                p.citation()
+            ));
+        }
+        let mark = if p.passage_id == target.passage_id {
+            "» "
+        } else {
+            "  "
+        };
+        for line in wrap(&p.text, width - 2) {
+            let words: Vec<&str> = line.iter().map(|r| &p.text[r.clone()]).collect();
+            out.push_str(mark);
+            out.push_str(&words.join(" "));
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!("\ncite as: {}\n", citation(target)));
+    out
+}
+
+/// `IGF 2023 WS #225 “Title”`, without repeating the year and code when the title already
+/// starts with them (as session pages write it).
+pub fn session_label(r: &PassageRecord) -> String {
+    let head = format!("IGF {} {}", r.year, r.code);
+    match r.title.strip_prefix(&head) {
+        Some(rest) if !rest.trim().is_empty() => format!("{head} “{}”", rest.trim()),
+        Some(_) => head,
+        None if r.title.is_empty() => head,
+        None => format!("{head} “{}”", r.title),
+    }
+}
+
+/// A one-line citation: speaker (group, region), session, title, date, file:line, passage id.
+pub fn citation(r: &PassageRecord) -> String {
+    let mut s = format!(
+        "{} ({}, {}), {}",
+        r.speaker,
+        r.stakeholder,
+        r.region,
+        session_label(r)
+    );
+    if !r.date.is_empty() {
+        s.push_str(&format!(", {}", r.date));
+    }
+    s.push_str(&format!(", {}, passage {}", r.citation(), r.passage_id));
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_records;
+    use super::*;
+
+    #[test]
+    fn session_label_does_not_repeat_the_code() {
+        let mut r = test_records()[0].clone();
+        assert_eq!(session_label(&r), "IGF 2023 WS #225 “Talks on the treaty”");
+        r.title = "IGF 2023 WS #225 Talks on the treaty".into();
+        assert_eq!(session_label(&r), "IGF 2023 WS #225 “Talks on the treaty”");
+        r.title = String::new();
+        assert_eq!(session_label(&r), "IGF 2023 WS #225");
+    }
+
+    #[test]
+    fn marks_the_cited_passage_and_groups_turns() {
+        let recs = test_records();
+        let ctx: Vec<PassageRecord> = recs
+            .iter()
+            .filter(|r| r.session == "2023-ws-225")
+            .cloned()
+            .collect();
+        let target = &ctx[1];
+        let out = render_context(target, &ctx, 80);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[0],
+            "IGF 2023 WS #225 “Talks on the treaty” (2023-10-10)"
+        );
+        assert_eq!(
+            lines[2],
+            "[turn 0] Ana Pérez (Civil Society, GRULAC, speaker) · s/2023.txt:5"
+        );
+        assert_eq!(lines[3], format!("  {}", ctx[0].text));
+        assert_eq!(
+            lines[5],
+            "[turn 1] Tom Becker (Private Sector, WEOG, speaker) · s/2023.txt:9"
+        );
+        assert_eq!(lines[6], format!("» {}", ctx[1].text));
+        assert_eq!(lines[7], format!("  {}", ctx[2].text));
+        assert_eq!(
+            lines.last().copied(),
+            Some("cite as: Tom Becker (Private Sector, WEOG), IGF 2023 WS #225 “Talks on the treaty”, 2023-10-10, s/2023.txt:9, passage 2")
+        );
+    }
+}

@@ -1,0 +1,585 @@
+//! The HTML report: one self-contained file that opens offline.
+//!
+//! Input: [`PassageRecord`]s. Output: an HTML string with a corpus overview, a heatmap of
+//! stakeholder group × theme (share of the group's passages, risk and opportunity side by
+//! side), stacked theme bars per session, the top three excerpts per theme with citations, and
+//! the unresolved speakers. Charts are inline SVG drawn with plotters' SVG backend. Every
+//! figure comes from [`super::summary`], the same functions as the CSV files, and the heatmap's
+//! numbers are also printed in a table (`id="stakeholder-theme"`) formatted as in
+//! `stakeholder_theme.csv`. This module writes no files and loads nothing from the network.
+
+use super::manifest;
+use super::summary::{self, CrossRow, SHARE_DECIMALS};
+use crate::error::{Error, Result};
+use crate::model::{PassageRecord, Polarity};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::collections::BTreeMap;
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn plot_err<E: std::fmt::Debug>(e: E) -> Error {
+    Error::Other(format!("cannot draw chart: {e:?}"))
+}
+
+/// Colours for themes in the session chart (distinguishable, colour-blind aware).
+const THEME_COLORS: [RGBColor; 12] = [
+    RGBColor(78, 121, 167),
+    RGBColor(242, 142, 43),
+    RGBColor(225, 87, 89),
+    RGBColor(118, 183, 178),
+    RGBColor(89, 161, 79),
+    RGBColor(237, 201, 72),
+    RGBColor(176, 122, 161),
+    RGBColor(255, 157, 167),
+    RGBColor(156, 117, 95),
+    RGBColor(186, 176, 172),
+    RGBColor(31, 119, 180),
+    RGBColor(140, 86, 75),
+];
+
+const RISK: RGBColor = RGBColor(200, 40, 40);
+const OPPORTUNITY: RGBColor = RGBColor(30, 100, 200);
+
+fn blend(to: RGBColor, t: f64) -> RGBColor {
+    let t = t.clamp(0.0, 1.0);
+    let mix = |c: u8| (255.0 - (255.0 - f64::from(c)) * t).round() as u8;
+    RGBColor(mix(to.0), mix(to.1), mix(to.2))
+}
+
+fn percent(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+fn font(size: u32) -> TextStyle<'static> {
+    TextStyle::from(("sans-serif", size).into_font())
+}
+
+/// Heatmap: rows are themes, columns are stakeholder groups, each cell split into risk (left)
+/// and opportunity (right), coloured by the share of the group's passages.
+fn heatmap_svg(rows: &[CrossRow]) -> Result<String> {
+    let mut groups: Vec<String> = Vec::new();
+    let mut themes: Vec<String> = Vec::new();
+    for r in rows {
+        if !groups.contains(&r.group[0]) {
+            groups.push(r.group[0].clone());
+        }
+        if !themes.contains(&r.theme) {
+            themes.push(r.theme.clone());
+        }
+    }
+    if groups.is_empty() || themes.is_empty() {
+        return Ok(String::from("<p>No tagged passages: nothing to draw.</p>"));
+    }
+    let max = rows
+        .iter()
+        .map(|r| r.passage_share)
+        .fold(0.0f64, f64::max)
+        .max(1e-9);
+    let (w, h) = (1000u32, 140 + 38 * themes.len() as u32);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(plot_err)?;
+        let (main, legend) = root.split_vertically(h - 40);
+        let ncols = groups.len() as f64 * 2.0;
+        let nrows = themes.len() as f64;
+        let mut chart = ChartBuilder::on(&main)
+            .caption(
+                "Share of each stakeholder group's passages tagged with a theme",
+                font(16),
+            )
+            .margin(10)
+            .x_label_area_size(50)
+            .y_label_area_size(170)
+            .build_cartesian_2d(0f64..ncols, 0f64..nrows)
+            .map_err(plot_err)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(0)
+            .y_labels(0)
+            .x_desc("stakeholder group (left: risk, right: opportunity)")
+            .y_desc("theme")
+            .axis_desc_style(font(13))
+            .draw()
+            .map_err(plot_err)?;
+        let index: BTreeMap<(&str, &str, Polarity), &CrossRow> = rows
+            .iter()
+            .map(|r| ((r.group[0].as_str(), r.theme.as_str(), r.polarity), r))
+            .collect();
+        let mut cells = Vec::new();
+        let mut labels = Vec::new();
+        for (gi, g) in groups.iter().enumerate() {
+            for (ti, t) in themes.iter().enumerate() {
+                for (k, p) in [Polarity::Risk, Polarity::Opportunity]
+                    .into_iter()
+                    .enumerate()
+                {
+                    let share = index
+                        .get(&(g.as_str(), t.as_str(), p))
+                        .map_or(0.0, |r| r.passage_share);
+                    let x0 = gi as f64 * 2.0 + k as f64;
+                    let y0 = nrows - ti as f64 - 1.0;
+                    let base = if p == Polarity::Risk {
+                        RISK
+                    } else {
+                        OPPORTUNITY
+                    };
+                    cells.push(Rectangle::new(
+                        [(x0 + 0.03, y0 + 0.05), (x0 + 0.97, y0 + 0.95)],
+                        blend(base, share / max).filled(),
+                    ));
+                    if share > 0.0 {
+                        let color: &'static RGBColor =
+                            if share / max > 0.55 { &WHITE } else { &BLACK };
+                        labels.push(Text::new(
+                            percent(share),
+                            (x0 + 0.5, y0 + 0.5),
+                            font(11)
+                                .color(color)
+                                .pos(Pos::new(HPos::Center, VPos::Center)),
+                        ));
+                    }
+                }
+            }
+        }
+        chart.draw_series(cells).map_err(plot_err)?;
+        chart.draw_series(labels).map_err(plot_err)?;
+        for (gi, g) in groups.iter().enumerate() {
+            let (px, py) = chart.backend_coord(&(gi as f64 * 2.0 + 1.0, 0.0));
+            for (k, part) in split_label(g, 16).iter().enumerate() {
+                main.draw(&Text::new(
+                    part.clone(),
+                    (px, py + 6 + 14 * k as i32),
+                    font(12).pos(Pos::new(HPos::Center, VPos::Top)),
+                ))
+                .map_err(plot_err)?;
+            }
+        }
+        for (ti, t) in themes.iter().enumerate() {
+            let (px, py) = chart.backend_coord(&(0.0, nrows - ti as f64 - 0.5));
+            main.draw(&Text::new(
+                t.clone(),
+                (px - 8, py),
+                font(12).pos(Pos::new(HPos::Right, VPos::Center)),
+            ))
+            .map_err(plot_err)?;
+        }
+        draw_ramp_legend(&legend, max)?;
+        root.present().map_err(plot_err)?;
+    }
+    Ok(svg)
+}
+
+/// Splits a label longer than `max` characters at the space nearest its middle.
+fn split_label(label: &str, max: usize) -> Vec<String> {
+    if label.chars().count() <= max {
+        return vec![label.to_string()];
+    }
+    let mid = label.len() / 2;
+    match label
+        .match_indices(' ')
+        .map(|(i, _)| i)
+        .min_by_key(|i| i.abs_diff(mid))
+    {
+        Some(i) => vec![label[..i].to_string(), label[i + 1..].to_string()],
+        None => vec![label.to_string()],
+    }
+}
+
+/// Colour ramps for risk and opportunity, from 0 to the largest share.
+fn draw_ramp_legend(area: &DrawingArea<SVGBackend<'_>, Shift>, max: f64) -> Result<()> {
+    let mut x = 190;
+    for (name, color) in [("risk", RISK), ("opportunity", OPPORTUNITY)] {
+        area.draw(&Text::new(
+            format!("{name}:"),
+            (x, 14),
+            font(12).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))
+        .map_err(plot_err)?;
+        x += 80;
+        area.draw(&Text::new(
+            "0%",
+            (x, 14),
+            font(11).pos(Pos::new(HPos::Right, VPos::Center)),
+        ))
+        .map_err(plot_err)?;
+        x += 4;
+        for step in 0..10 {
+            let t = f64::from(step) / 9.0;
+            area.draw(&Rectangle::new(
+                [(x, 6), (x + 14, 22)],
+                blend(color, t).filled(),
+            ))
+            .map_err(plot_err)?;
+            x += 14;
+        }
+        area.draw(&Text::new(
+            percent(max),
+            (x + 4, 14),
+            font(11).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))
+        .map_err(plot_err)?;
+        x += 90;
+    }
+    Ok(())
+}
+
+/// Horizontal stacked bars: per session, the number of passages tagged with each theme.
+fn session_bars_svg(records: &[PassageRecord]) -> Result<String> {
+    let rows = summary::session_theme(records);
+    let themes = summary::themes(records);
+    let mut sessions: Vec<(String, String)> = Vec::new();
+    for r in summary::sorted(records) {
+        let label = format!("{} {}", r.year, r.code);
+        if !sessions.iter().any(|(id, _)| *id == r.session) {
+            sessions.push((r.session.clone(), label));
+        }
+    }
+    if sessions.is_empty() || themes.is_empty() {
+        return Ok(String::from("<p>No tagged passages: nothing to draw.</p>"));
+    }
+    let mut counts: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+    for r in &rows {
+        *counts
+            .entry((r.group[0].as_str(), r.theme.as_str()))
+            .or_default() += r.passages;
+    }
+    let totals: Vec<u64> = sessions
+        .iter()
+        .map(|(id, _)| {
+            themes
+                .iter()
+                .map(|t| counts.get(&(id.as_str(), t.as_str())).copied().unwrap_or(0))
+                .sum()
+        })
+        .collect();
+    let xmax = (totals.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.08).ceil();
+    let (w, h) = (1000u32, 110 + 30 * sessions.len() as u32);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(plot_err)?;
+        let (main, legend) = root.split_horizontally(w - 210);
+        let n = sessions.len() as f64;
+        let mut chart = ChartBuilder::on(&main)
+            .caption("Tagged passages per theme and session", font(16))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(150)
+            .build_cartesian_2d(0f64..xmax, 0f64..n)
+            .map_err(plot_err)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_labels(10)
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .light_line_style(WHITE)
+            .x_desc("passages tagged (a passage with two themes counts in both)")
+            .y_desc("session")
+            .axis_desc_style(font(13))
+            .label_style(font(11))
+            .draw()
+            .map_err(plot_err)?;
+        for (si, (id, label)) in sessions.iter().enumerate() {
+            let y0 = n - si as f64 - 1.0;
+            let mut x = 0.0;
+            let mut bars = Vec::new();
+            for (ti, t) in themes.iter().enumerate() {
+                let c = counts.get(&(id.as_str(), t.as_str())).copied().unwrap_or(0) as f64;
+                if c > 0.0 {
+                    bars.push(Rectangle::new(
+                        [(x, y0 + 0.15), (x + c, y0 + 0.85)],
+                        THEME_COLORS[ti % THEME_COLORS.len()].filled(),
+                    ));
+                    x += c;
+                }
+            }
+            chart.draw_series(bars).map_err(plot_err)?;
+            let (px, py) = chart.backend_coord(&(0.0, y0 + 0.5));
+            main.draw(&Text::new(
+                label.clone(),
+                (px - 8, py),
+                font(11).pos(Pos::new(HPos::Right, VPos::Center)),
+            ))
+            .map_err(plot_err)?;
+        }
+        legend
+            .draw(&Text::new(
+                "theme",
+                (10, 40),
+                font(13).pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(plot_err)?;
+        for (ti, t) in themes.iter().enumerate() {
+            let y = 62 + 20 * ti as i32;
+            legend
+                .draw(&Rectangle::new(
+                    [(10, y - 6), (24, y + 6)],
+                    THEME_COLORS[ti % THEME_COLORS.len()].filled(),
+                ))
+                .map_err(plot_err)?;
+            legend
+                .draw(&Text::new(
+                    t.clone(),
+                    (30, y),
+                    font(12).pos(Pos::new(HPos::Left, VPos::Center)),
+                ))
+                .map_err(plot_err)?;
+        }
+        root.present().map_err(plot_err)?;
+    }
+    Ok(svg)
+}
+
+/// The heatmap's numbers, formatted as in `stakeholder_theme.csv`.
+fn stakeholder_theme_html(rows: &[CrossRow]) -> String {
+    let mut s = String::from(
+        "<table id=\"stakeholder-theme\"><thead><tr><th>stakeholder</th><th>theme</th><th>polarity</th>\
+         <th>passages</th><th>words</th><th>passage_share</th><th>word_share</th></tr></thead><tbody>\n",
+    );
+    for r in rows {
+        s.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.d$}</td><td class=\"n\">{:.d$}</td></tr>\n",
+            escape(&r.group[0]),
+            escape(&r.theme),
+            r.polarity.as_str(),
+            r.passages,
+            r.words,
+            r.passage_share,
+            r.word_share,
+            d = SHARE_DECIMALS
+        ));
+    }
+    s.push_str("</tbody></table>\n");
+    s
+}
+
+/// The top `n` passages for a theme: highest tag score, then longest, then lowest id.
+pub fn top_excerpts<'a>(
+    records: &'a [PassageRecord],
+    theme: &str,
+    n: usize,
+) -> Vec<(&'a PassageRecord, Polarity, f32)> {
+    let mut v: Vec<(&PassageRecord, Polarity, f32)> = records
+        .iter()
+        .filter_map(|r| {
+            r.tags
+                .iter()
+                .filter(|t| t.theme == theme)
+                .max_by(|a, b| a.score.total_cmp(&b.score))
+                .map(|t| (r, t.polarity, t.score))
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        b.2.total_cmp(&a.2)
+            .then(b.0.words.cmp(&a.0.words))
+            .then(a.0.passage_id.cmp(&b.0.passage_id))
+    });
+    v.truncate(n);
+    v
+}
+
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1040px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
+h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}\
+table{border-collapse:collapse;margin:.8em 0;font-size:.9em}th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}\
+td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}\
+blockquote{margin:.6em 0;padding:.4em .8em;border-left:4px solid #999;background:#fafafa}\
+.risk{border-left-color:#c82828}.opportunity{border-left-color:#1e64c8}.cite{color:#555;font-size:.85em}\
+details{margin:.5em 0}svg{max-width:100%;height:auto}";
+
+/// Builds the whole report.
+pub fn report_html(records: &[PassageRecord]) -> Result<String> {
+    let counts = manifest::counts(records);
+    let cross = summary::stakeholder_theme(records);
+    let mut h = String::new();
+    h.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n");
+    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    h.push_str("<title>igf-lens report</title>\n<style>");
+    h.push_str(STYLE);
+    h.push_str("</style></head><body>\n");
+    h.push_str("<h1>What IGF sessions said about the UN cybercrime treaty</h1>\n");
+    h.push_str(&format!(
+        "<p class=\"cite\">Generated by igf-lens {} from {} passages. Shares are of each group's own passages, so groups that speak more do not look more concerned.</p>\n",
+        env!("CARGO_PKG_VERSION"),
+        counts.passages
+    ));
+
+    // Overview.
+    h.push_str("<h2 id=\"overview\">Corpus overview</h2>\n<table id=\"counts\"><tbody>\n");
+    for (name, value) in [
+        ("sessions", counts.sessions as u64),
+        ("turns", counts.turns as u64),
+        ("passages", counts.passages as u64),
+        ("words", counts.words),
+        ("speakers", counts.speakers as u64),
+        ("unresolved speakers", counts.unresolved_speakers as u64),
+        ("tagged passages", counts.tagged_passages as u64),
+        ("tags", counts.tags as u64),
+    ] {
+        h.push_str(&format!(
+            "<tr><th>{name}</th><td class=\"n\">{value}</td></tr>\n"
+        ));
+    }
+    h.push_str("</tbody></table>\n");
+    let sessions = summary::sessions_table(records);
+    h.push_str("<table id=\"sessions\"><thead><tr><th>session</th><th>date</th><th>title</th><th>turns</th><th>passages</th><th>speakers</th><th>tagged</th></tr></thead><tbody>\n");
+    let col = |name: &str| sessions.column(name).unwrap_or(0);
+    for row in &sessions.rows {
+        let cell = |name: &str| escape(&row[col(name)].render());
+        h.push_str(&format!(
+            "<tr><td>{} {}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+            cell("year"),
+            cell("code"),
+            cell("date"),
+            cell("title"),
+            cell("turns"),
+            cell("passages"),
+            cell("speakers"),
+            cell("tagged_passages"),
+        ));
+    }
+    h.push_str("</tbody></table>\n");
+
+    // Heatmap.
+    h.push_str("<h2 id=\"heatmap\">Stakeholder groups × themes</h2>\n");
+    h.push_str("<p>Each cell is the share of the group's passages tagged with the theme as a risk (left half, red) or an opportunity (right half, blue).</p>\n");
+    h.push_str(&heatmap_svg(&cross)?);
+    h.push_str("\n<details><summary>The numbers (as in stakeholder_theme.csv)</summary>\n");
+    h.push_str(&stakeholder_theme_html(&cross));
+    h.push_str("</details>\n");
+
+    // Sessions.
+    h.push_str("<h2 id=\"sessions-themes\">Themes per session</h2>\n");
+    h.push_str(&session_bars_svg(records)?);
+
+    // Excerpts.
+    h.push_str("\n<h2 id=\"excerpts\">Top excerpts per theme</h2>\n");
+    for theme in summary::themes(records) {
+        h.push_str(&format!("<h3 id=\"theme-{0}\">{0}</h3>\n", escape(&theme)));
+        for (r, polarity, score) in top_excerpts(records, &theme, 3) {
+            h.push_str(&format!(
+                "<blockquote class=\"{}\" data-passage=\"{}\"><p>{}</p><p class=\"cite\">{} · {} ({}, {}) · {}{} · {} · passage {} · score {:.2}</p></blockquote>\n",
+                polarity.as_str(),
+                r.passage_id,
+                escape(&r.text),
+                polarity.as_str(),
+                escape(&r.speaker),
+                escape(&r.stakeholder),
+                escape(&r.region),
+                escape(&super::context::session_label(r)),
+                if r.date.is_empty() { String::new() } else { format!(", {}", escape(&r.date)) },
+                escape(&r.citation()),
+                r.passage_id,
+                score
+            ));
+        }
+    }
+
+    // Unresolved speakers.
+    h.push_str("<h2 id=\"unresolved\">Unresolved speakers</h2>\n");
+    let unresolved: Vec<summary::SpeakerRow> = summary::speakers(records)
+        .into_iter()
+        .filter(|s| s.unresolved)
+        .collect();
+    if unresolved.is_empty() {
+        h.push_str("<p>Every named speaker was attributed to a stakeholder group.</p>\n");
+    } else {
+        h.push_str("<p>Speakers with no stakeholder group (audience members and unnamed voices are not listed). Add them to the registry (data/speakers.csv) to attribute them.</p>\n");
+        h.push_str("<table id=\"unresolved-speakers\"><thead><tr><th>speaker</th><th>labels</th><th>role</th><th>sessions</th><th>passages</th><th>words</th></tr></thead><tbody>\n");
+        for s in unresolved {
+            h.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+                escape(&s.speaker),
+                escape(&s.labels),
+                escape(&s.roles),
+                escape(&s.session_ids),
+                s.passages,
+                s.words
+            ));
+        }
+        h.push_str("</tbody></table>\n");
+    }
+    h.push_str("</body></html>\n");
+    Ok(h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_records;
+    use super::*;
+
+    #[test]
+    fn report_is_self_contained_with_inline_svg() {
+        let html = report_html(&test_records()).unwrap();
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert_eq!(html.matches("<svg").count(), 2);
+        assert!(
+            !html.contains("http://")
+                || html.matches("http://").count()
+                    == html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count()
+        );
+        assert!(!html.contains("<script src"));
+        assert!(!html.contains("<link "));
+        assert!(html.contains("stakeholder group (left: risk, right: opportunity)"));
+        assert!(html.contains(">security-research<"));
+    }
+
+    #[test]
+    fn report_table_matches_the_crosstab() {
+        let recs = test_records();
+        let html = report_html(&recs).unwrap();
+        let row = "<tr><td>Private Sector</td><td>security-research</td><td>risk</td><td class=\"n\">2</td><td class=\"n\">20</td><td class=\"n\">0.6667</td><td class=\"n\">0.6667</td></tr>";
+        assert!(html.contains(row), "{html}");
+    }
+
+    #[test]
+    fn long_labels_split_near_the_middle() {
+        assert_eq!(split_label("Government", 16), vec!["Government"]);
+        assert_eq!(
+            split_label("Intergovernmental Organization", 16),
+            vec!["Intergovernmental", "Organization"]
+        );
+        assert_eq!(
+            split_label("Technical Community", 16),
+            vec!["Technical", "Community"]
+        );
+    }
+
+    #[test]
+    fn top_excerpts_rank_by_tag_score() {
+        let mut recs = test_records();
+        recs[1].tags[0].score = 5.0;
+        let top = top_excerpts(&recs, "security-research", 2);
+        let ids: Vec<u64> = top.iter().map(|(r, _, _)| r.passage_id).collect();
+        assert_eq!(ids, vec![2, 1]);
+    }
+
+    #[test]
+    fn unresolved_speakers_are_listed_and_text_is_escaped() {
+        let mut recs = test_records();
+        recs[0].text = "<b>bold</b> & more".into();
+        let html = report_html(&recs).unwrap();
+        assert!(html.contains("&lt;b&gt;bold&lt;/b&gt; &amp; more"));
+        let table = &html[html.find("id=\"unresolved-speakers\"").unwrap()..];
+        assert!(table.contains("<td>MODERATOR</td>"));
+        assert!(!table.contains("<td>Tom Becker</td>"));
+    }
+}

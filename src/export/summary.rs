@@ -1,0 +1,747 @@
+//! The summary tables: passages, group × theme cross-tabulations with shares, sessions,
+//! speakers and speaking time.
+//!
+//! Input: [`PassageRecord`]s in any order. Output: [`Table`]s with deterministic row order
+//! (records sorted by session, turn, ordinal; groups in a fixed order). The cross-tabulations
+//! come from one function, [`crosstab`], which the HTML report uses too, so its numbers equal
+//! those of `stakeholder_theme.csv`. This module writes no files.
+
+use super::table::{Cell, Table};
+use crate::model::{PassageRecord, Polarity, Stakeholder};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Decimals of every share column. Shares are kept exact and only rounded when written, by
+/// one format (`{:.4}`), so the CSV files and the report print the same figure.
+pub const SHARE_DECIMALS: usize = 4;
+
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// Records sorted by (session, turn, ordinal, passage id).
+pub fn sorted(records: &[PassageRecord]) -> Vec<&PassageRecord> {
+    let mut v: Vec<&PassageRecord> = records.iter().collect();
+    v.sort_by(|a, b| {
+        (a.session.as_str(), a.turn, a.ordinal, a.passage_id).cmp(&(
+            b.session.as_str(),
+            b.turn,
+            b.ordinal,
+            b.passage_id,
+        ))
+    });
+    v
+}
+
+/// `passages.csv`: one row per passage.
+pub fn passages_table(records: &[PassageRecord]) -> Table {
+    let mut t = Table::new(vec![
+        "passage_id",
+        "session",
+        "year",
+        "title",
+        "turn",
+        "speaker",
+        "stakeholder",
+        "region",
+        "role",
+        "language",
+        "words",
+        "themes",
+        "evidence",
+        "source",
+        "text",
+        "start_ms",
+        "end_ms",
+    ]);
+    for r in sorted(records) {
+        t.rows.push(vec![
+            Cell::Int(r.passage_id),
+            Cell::text(&r.session),
+            Cell::Int(u64::from(r.year)),
+            Cell::text(&r.title),
+            Cell::Int(u64::from(r.turn)),
+            Cell::text(&r.speaker),
+            Cell::text(&r.stakeholder),
+            Cell::text(&r.region),
+            Cell::text(&r.role),
+            Cell::text(&r.language),
+            Cell::Int(u64::from(r.words)),
+            Cell::text(r.themes_label()),
+            Cell::text(r.evidence_label()),
+            Cell::text(r.citation()),
+            Cell::text(&r.text),
+            Cell::opt_int(r.start_ms),
+            Cell::opt_int(r.end_ms),
+        ]);
+    }
+    t
+}
+
+/// One cell of a group × theme × polarity cross-tabulation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrossRow {
+    /// The group's key columns (e.g. `["Civil Society"]`, or session id, code, year).
+    pub group: Vec<String>,
+    pub theme: String,
+    pub polarity: Polarity,
+    /// Passages of the group tagged (theme, polarity).
+    pub passages: u64,
+    /// Words in those passages.
+    pub words: u64,
+    /// Distinct speakers and sessions among those passages.
+    pub speakers: u64,
+    pub sessions: u64,
+    /// `passages` over all passages of the group, and `words` over all its words
+    /// (exact; written with [`SHARE_DECIMALS`] decimals).
+    pub passage_share: f64,
+    pub word_share: f64,
+    /// All passages and words of the group (the denominators).
+    pub group_passages: u64,
+    pub group_words: u64,
+}
+
+/// Theme ids carried by any record, sorted.
+pub fn themes(records: &[PassageRecord]) -> Vec<String> {
+    let set: BTreeSet<&str> = records
+        .iter()
+        .flat_map(|r| r.tags.iter().map(|t| t.theme.as_str()))
+        .collect();
+    set.into_iter().map(String::from).collect()
+}
+
+/// Display order of stakeholder names: the five groups, then Unknown, then anything else.
+pub fn stakeholder_rank(name: &str) -> (usize, String) {
+    let rank = match Stakeholder::parse(name) {
+        Some(s) => Stakeholder::ALL
+            .iter()
+            .position(|x| *x == s)
+            .unwrap_or(Stakeholder::ALL.len()),
+        None => Stakeholder::ALL.len() + 1,
+    };
+    (rank, name.to_string())
+}
+
+#[derive(Default)]
+struct Acc<'a> {
+    passages: u64,
+    words: u64,
+    speakers: BTreeSet<&'a str>,
+    sessions: BTreeSet<&'a str>,
+}
+
+/// Cross-tabulates records by a group key × theme × polarity.
+///
+/// With `full_grid`, every group × every theme present × both polarities gets a row (zeros
+/// included); otherwise only non-empty cells. Groups come in the order of `order` applied to
+/// their keys, themes sorted, risk before opportunity.
+pub fn crosstab<O: Ord>(
+    records: &[PassageRecord],
+    key: impl Fn(&PassageRecord) -> Vec<String>,
+    order: impl Fn(&[String]) -> O,
+    full_grid: bool,
+) -> Vec<CrossRow> {
+    let mut totals: BTreeMap<Vec<String>, (u64, u64)> = BTreeMap::new();
+    let mut cells: BTreeMap<(Vec<String>, String, Polarity), Acc> = BTreeMap::new();
+    for r in records {
+        let k = key(r);
+        let t = totals.entry(k.clone()).or_default();
+        t.0 += 1;
+        t.1 += u64::from(r.words);
+        let mut seen: BTreeSet<(&str, Polarity)> = BTreeSet::new();
+        for tag in &r.tags {
+            if !seen.insert((tag.theme.as_str(), tag.polarity)) {
+                continue;
+            }
+            let a = cells
+                .entry((k.clone(), tag.theme.clone(), tag.polarity))
+                .or_default();
+            a.passages += 1;
+            a.words += u64::from(r.words);
+            a.speakers.insert(r.speaker.as_str());
+            a.sessions.insert(r.session.as_str());
+        }
+    }
+    let mut groups: Vec<Vec<String>> = totals.keys().cloned().collect();
+    groups.sort_by_key(|g| order(g));
+    let theme_ids = themes(records);
+    let mut out = Vec::new();
+    for g in groups {
+        let (gp, gw) = totals[&g];
+        for theme in &theme_ids {
+            for polarity in [Polarity::Risk, Polarity::Opportunity] {
+                let acc = cells.get(&(g.clone(), theme.clone(), polarity));
+                if acc.is_none() && !full_grid {
+                    continue;
+                }
+                let (passages, words, speakers, sessions) = acc.map_or((0, 0, 0, 0), |a| {
+                    (
+                        a.passages,
+                        a.words,
+                        a.speakers.len() as u64,
+                        a.sessions.len() as u64,
+                    )
+                });
+                out.push(CrossRow {
+                    group: g.clone(),
+                    theme: theme.clone(),
+                    polarity,
+                    passages,
+                    words,
+                    speakers,
+                    sessions,
+                    passage_share: share(passages, gp),
+                    word_share: share(words, gw),
+                    group_passages: gp,
+                    group_words: gw,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Stakeholder group × theme × polarity, full grid, groups in display order.
+pub fn stakeholder_theme(records: &[PassageRecord]) -> Vec<CrossRow> {
+    crosstab(
+        records,
+        |r| vec![r.stakeholder.clone()],
+        |g| stakeholder_rank(&g[0]),
+        true,
+    )
+}
+
+fn cross_cells(row: &CrossRow) -> Vec<Cell> {
+    vec![
+        Cell::text(&row.theme),
+        Cell::text(row.polarity.as_str()),
+        Cell::Int(row.passages),
+        Cell::Int(row.words),
+        Cell::Int(row.speakers),
+        Cell::Int(row.sessions),
+        Cell::Float(row.passage_share, SHARE_DECIMALS),
+        Cell::Float(row.word_share, SHARE_DECIMALS),
+    ]
+}
+
+const CROSS_COLUMNS: [&str; 8] = [
+    "theme",
+    "polarity",
+    "passages",
+    "words",
+    "speakers",
+    "sessions",
+    "passage_share",
+    "word_share",
+];
+
+/// `stakeholder_theme.csv`.
+pub fn stakeholder_theme_table(records: &[PassageRecord]) -> Table {
+    let mut header = vec!["stakeholder"];
+    header.extend(CROSS_COLUMNS);
+    let mut t = Table::new(header);
+    for row in stakeholder_theme(records) {
+        let mut cells = vec![Cell::text(&row.group[0])];
+        cells.extend(cross_cells(&row));
+        t.rows.push(cells);
+    }
+    t
+}
+
+/// Session × theme × polarity (non-empty cells), by session id.
+pub fn session_theme(records: &[PassageRecord]) -> Vec<CrossRow> {
+    crosstab(
+        records,
+        |r| vec![r.session.clone(), r.code.clone(), r.year.to_string()],
+        |g| g[0].clone(),
+        false,
+    )
+}
+
+/// `session_theme.csv`: shares are of the session's passages and words.
+pub fn session_theme_table(records: &[PassageRecord]) -> Table {
+    let mut header = vec!["session", "code", "year"];
+    header.extend(CROSS_COLUMNS);
+    let mut t = Table::new(header);
+    for row in session_theme(records) {
+        let mut cells = vec![
+            Cell::text(&row.group[0]),
+            Cell::text(&row.group[1]),
+            Cell::Int(row.group[2].parse().unwrap_or_default()),
+        ];
+        cells.extend(cross_cells(&row));
+        t.rows.push(cells);
+    }
+    t
+}
+
+/// `speaker_theme.csv`: speaker × theme × polarity (non-empty cells); shares are of the
+/// speaker's passages and words.
+pub fn speaker_theme_table(records: &[PassageRecord]) -> Table {
+    let rows = crosstab(
+        records,
+        |r| vec![r.speaker.clone(), r.stakeholder.clone(), r.region.clone()],
+        |g| {
+            (
+                g[0].to_lowercase(),
+                g[0].clone(),
+                stakeholder_rank(&g[1]),
+                g[2].clone(),
+            )
+        },
+        false,
+    );
+    let mut header = vec!["speaker", "stakeholder", "region"];
+    header.extend(CROSS_COLUMNS);
+    let mut t = Table::new(header);
+    for row in rows {
+        let mut cells: Vec<Cell> = row.group.iter().map(Cell::text).collect();
+        cells.extend(cross_cells(&row));
+        t.rows.push(cells);
+    }
+    t
+}
+
+/// Speaking time of each turn that has caption timings: (session, turn) → milliseconds, from
+/// the earliest start to the latest end among the turn's passages.
+fn turn_durations(records: &[PassageRecord]) -> BTreeMap<(&str, u32), u64> {
+    let mut spans: BTreeMap<(&str, u32), (u64, u64)> = BTreeMap::new();
+    for r in records {
+        if let (Some(s), Some(e)) = (r.start_ms, r.end_ms) {
+            let span = spans.entry((r.session.as_str(), r.turn)).or_insert((s, e));
+            span.0 = span.0.min(s);
+            span.1 = span.1.max(e);
+        }
+    }
+    spans
+        .into_iter()
+        .map(|(k, (s, e))| (k, e.saturating_sub(s)))
+        .collect()
+}
+
+fn seconds(ms: u64) -> f64 {
+    (ms as f64 / 100.0).round() / 10.0
+}
+
+/// `sessions.csv`: one row per session.
+pub fn sessions_table(records: &[PassageRecord]) -> Table {
+    #[derive(Default)]
+    struct S<'a> {
+        first: Option<&'a PassageRecord>,
+        turns: BTreeSet<u32>,
+        passages: u64,
+        words: u64,
+        speakers: BTreeSet<&'a str>,
+        unresolved: BTreeSet<&'a str>,
+        tagged: u64,
+        sources: BTreeSet<&'a str>,
+    }
+    let mut by: BTreeMap<&str, S> = BTreeMap::new();
+    for r in sorted(records) {
+        let s = by.entry(r.session.as_str()).or_default();
+        s.first.get_or_insert(r);
+        s.turns.insert(r.turn);
+        s.passages += 1;
+        s.words += u64::from(r.words);
+        s.speakers.insert(r.speaker.as_str());
+        if is_unresolved(&r.stakeholder, &r.role) {
+            s.unresolved.insert(r.speaker.as_str());
+        }
+        if !r.tags.is_empty() {
+            s.tagged += 1;
+        }
+        s.sources.insert(r.source.as_str());
+    }
+    let durations = turn_durations(records);
+    let mut t = Table::new(vec![
+        "session",
+        "code",
+        "year",
+        "date",
+        "title",
+        "turns",
+        "passages",
+        "words",
+        "speakers",
+        "unresolved_speakers",
+        "tagged_passages",
+        "speaking_seconds",
+        "source",
+    ]);
+    for (id, s) in by {
+        let Some(r) = s.first else { continue };
+        let timed: Vec<u64> = durations
+            .iter()
+            .filter(|((sid, _), _)| *sid == id)
+            .map(|(_, ms)| *ms)
+            .collect();
+        t.rows.push(vec![
+            Cell::text(id),
+            Cell::text(&r.code),
+            Cell::Int(u64::from(r.year)),
+            Cell::text(&r.date),
+            Cell::text(&r.title),
+            Cell::Int(s.turns.len() as u64),
+            Cell::Int(s.passages),
+            Cell::Int(s.words),
+            Cell::Int(s.speakers.len() as u64),
+            Cell::Int(s.unresolved.len() as u64),
+            Cell::Int(s.tagged),
+            if timed.is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Float(seconds(timed.iter().sum()), 1)
+            },
+            Cell::text(s.sources.into_iter().collect::<Vec<_>>().join(";")),
+        ]);
+    }
+    t
+}
+
+/// Whether a speaker counts as unresolved: no stakeholder group, and not an audience member or
+/// an unnamed voice (those are expected to stay unknown).
+pub fn is_unresolved(stakeholder: &str, role: &str) -> bool {
+    !matches!(Stakeholder::parse(stakeholder), Some(s) if s != Stakeholder::Unknown)
+        && !matches!(role, "audience" | "unnamed")
+}
+
+/// One speaker (name, stakeholder group, region) across the corpus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeakerRow {
+    pub speaker: String,
+    /// Distinct transcript labels, `;`-separated.
+    pub labels: String,
+    pub stakeholder: String,
+    pub region: String,
+    pub roles: String,
+    pub affiliations: String,
+    pub methods: String,
+    /// Lowest resolution confidence over the speaker's passages.
+    pub confidence: f64,
+    pub resolved: bool,
+    pub unresolved: bool,
+    pub sessions: u64,
+    pub session_ids: String,
+    pub turns: u64,
+    pub passages: u64,
+    pub words: u64,
+    /// Seconds of caption-timed speech, `None` without timings.
+    pub speaking_seconds: Option<f64>,
+    pub speaking_share: Option<f64>,
+}
+
+fn join(set: &BTreeSet<&str>) -> String {
+    set.iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// Speakers, grouped by (name, stakeholder, region), sorted by name.
+pub fn speakers(records: &[PassageRecord]) -> Vec<SpeakerRow> {
+    #[derive(Default)]
+    struct A<'a> {
+        labels: BTreeSet<&'a str>,
+        roles: BTreeSet<&'a str>,
+        affiliations: BTreeSet<&'a str>,
+        methods: BTreeSet<&'a str>,
+        confidence: Option<f32>,
+        sessions: BTreeSet<&'a str>,
+        turns: BTreeSet<(&'a str, u32)>,
+        passages: u64,
+        words: u64,
+    }
+    let mut by: BTreeMap<(&str, &str, &str), A> = BTreeMap::new();
+    for r in records {
+        let a = by
+            .entry((
+                r.speaker.as_str(),
+                r.stakeholder.as_str(),
+                r.region.as_str(),
+            ))
+            .or_default();
+        a.labels.insert(&r.label);
+        a.roles.insert(&r.role);
+        a.affiliations.insert(&r.affiliation);
+        a.methods.insert(&r.method);
+        a.confidence = Some(a.confidence.map_or(r.confidence, |c| c.min(r.confidence)));
+        a.sessions.insert(&r.session);
+        a.turns.insert((&r.session, r.turn));
+        a.passages += 1;
+        a.words += u64::from(r.words);
+    }
+    let durations = turn_durations(records);
+    let total_ms: u64 = durations.values().sum();
+    let mut out: Vec<SpeakerRow> = by
+        .into_iter()
+        .map(|((speaker, stakeholder, region), a)| {
+            let timed: Vec<u64> = a
+                .turns
+                .iter()
+                .filter_map(|t| durations.get(t).copied())
+                .collect();
+            let ms: u64 = timed.iter().sum();
+            let unresolved = a.roles.iter().all(|role| is_unresolved(stakeholder, role));
+            SpeakerRow {
+                speaker: speaker.to_string(),
+                labels: join(&a.labels),
+                stakeholder: stakeholder.to_string(),
+                region: region.to_string(),
+                roles: join(&a.roles),
+                affiliations: join(&a.affiliations),
+                methods: join(&a.methods),
+                confidence: (f64::from(a.confidence.unwrap_or(0.0)) * 100.0).round() / 100.0,
+                resolved: Stakeholder::parse(stakeholder)
+                    .is_some_and(|s| s != Stakeholder::Unknown),
+                unresolved,
+                sessions: a.sessions.len() as u64,
+                session_ids: join(&a.sessions),
+                turns: a.turns.len() as u64,
+                passages: a.passages,
+                words: a.words,
+                speaking_seconds: (!timed.is_empty()).then(|| seconds(ms)),
+                speaking_share: (!timed.is_empty() && total_ms > 0).then(|| share(ms, total_ms)),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (
+            a.speaker.to_lowercase(),
+            &a.speaker,
+            stakeholder_rank(&a.stakeholder),
+            &a.region,
+        )
+            .cmp(&(
+                b.speaker.to_lowercase(),
+                &b.speaker,
+                stakeholder_rank(&b.stakeholder),
+                &b.region,
+            ))
+    });
+    out
+}
+
+/// `speakers.csv`.
+pub fn speakers_table(records: &[PassageRecord]) -> Table {
+    let mut t = Table::new(vec![
+        "speaker",
+        "labels",
+        "stakeholder",
+        "region",
+        "role",
+        "affiliation",
+        "method",
+        "confidence",
+        "resolved",
+        "sessions",
+        "turns",
+        "passages",
+        "words",
+        "speaking_seconds",
+        "speaking_share",
+    ]);
+    for s in speakers(records) {
+        t.rows.push(vec![
+            Cell::text(s.speaker),
+            Cell::text(s.labels),
+            Cell::text(s.stakeholder),
+            Cell::text(s.region),
+            Cell::text(s.roles),
+            Cell::text(s.affiliations),
+            Cell::text(s.methods),
+            Cell::Float(s.confidence, 2),
+            Cell::text(if s.resolved { "yes" } else { "no" }),
+            Cell::Int(s.sessions),
+            Cell::Int(s.turns),
+            Cell::Int(s.passages),
+            Cell::Int(s.words),
+            s.speaking_seconds
+                .map_or(Cell::Empty, |x| Cell::Float(x, 1)),
+            s.speaking_share
+                .map_or(Cell::Empty, |x| Cell::Float(x, SHARE_DECIMALS)),
+        ]);
+    }
+    t
+}
+
+/// `speaking_time.csv`: caption-timed speaking time per stakeholder group and its share of all
+/// timed speech; `None` when no passage has timings.
+pub fn speaking_time_table(records: &[PassageRecord]) -> Option<Table> {
+    let durations = turn_durations(records);
+    if durations.is_empty() {
+        return None;
+    }
+    let total: u64 = durations.values().sum();
+    // Each turn belongs to one speaker: take the group of its first passage.
+    let mut group_of: BTreeMap<(&str, u32), (&str, &str)> = BTreeMap::new();
+    for r in sorted(records) {
+        group_of
+            .entry((r.session.as_str(), r.turn))
+            .or_insert((r.stakeholder.as_str(), r.speaker.as_str()));
+    }
+    let mut by: BTreeMap<&str, (u64, BTreeSet<&str>, u64)> = BTreeMap::new();
+    for (turn, ms) in &durations {
+        let (group, speaker) = group_of.get(turn).copied().unwrap_or(("Unknown", ""));
+        let e = by.entry(group).or_default();
+        e.0 += ms;
+        e.1.insert(speaker);
+        e.2 += 1;
+    }
+    let mut groups: Vec<_> = by.into_iter().collect();
+    groups.sort_by_key(|(g, _)| stakeholder_rank(g));
+    let mut t = Table::new(vec![
+        "stakeholder",
+        "speaking_seconds",
+        "share",
+        "speakers",
+        "turns",
+    ]);
+    for (g, (ms, speakers, turns)) in groups {
+        t.rows.push(vec![
+            Cell::text(g),
+            Cell::Float(seconds(ms), 1),
+            Cell::Float(share(ms, total), SHARE_DECIMALS),
+            Cell::Int(speakers.len() as u64),
+            Cell::Int(turns),
+        ]);
+    }
+    Some(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_records;
+    use super::*;
+
+    #[test]
+    fn stakeholder_theme_is_a_full_grid_with_shares_of_the_group() {
+        let recs = test_records();
+        let rows = stakeholder_theme(&recs);
+        // 3 groups × 3 themes × 2 polarities.
+        assert_eq!(rows.len(), 18);
+        let get = |g: &str, t: &str, p| {
+            rows.iter()
+                .find(|r| r.group[0] == g && r.theme == t && r.polarity == p)
+                .unwrap()
+                .clone()
+        };
+        let ps = get("Private Sector", "security-research", Polarity::Risk);
+        assert_eq!((ps.passages, ps.group_passages), (2, 3));
+        assert_eq!(format!("{:.4}", ps.passage_share), "0.6667");
+        assert_eq!(ps.words, 20);
+        assert_eq!(ps.word_share, 20.0 / 30.0);
+        assert_eq!(ps.speakers, 1);
+        assert_eq!(ps.sessions, 2);
+        let zero = get("Civil Society", "scope", Polarity::Opportunity);
+        assert_eq!((zero.passages, zero.passage_share), (0, 0.0));
+        // Groups in display order, Unknown last.
+        assert_eq!(rows[0].group[0], "Civil Society");
+        assert_eq!(rows[17].group[0], "Unknown");
+    }
+
+    #[test]
+    fn a_tag_repeated_in_one_passage_counts_once() {
+        let mut recs = test_records();
+        let dup = recs[0].tags[0].clone();
+        recs[0].tags.push(dup);
+        let rows = stakeholder_theme(&recs);
+        let cs = rows
+            .iter()
+            .find(|r| {
+                r.group[0] == "Civil Society"
+                    && r.theme == "security-research"
+                    && r.polarity == Polarity::Risk
+            })
+            .unwrap();
+        assert_eq!(cs.passages, 1);
+    }
+
+    #[test]
+    fn sessions_and_speakers_count_turns_words_and_time() {
+        let recs = test_records();
+        let t = sessions_table(&recs);
+        assert_eq!(t.rows.len(), 2);
+        let row = &t.rows[0];
+        assert_eq!(row[0], Cell::text("2022-of-1"));
+        assert_eq!(row[t.column("turns").unwrap()], Cell::Int(2));
+        assert_eq!(row[t.column("passages").unwrap()], Cell::Int(2));
+        assert_eq!(row[t.column("unresolved_speakers").unwrap()], Cell::Int(1));
+        assert_eq!(
+            row[t.column("speaking_seconds").unwrap()],
+            Cell::Float(7.5, 1)
+        );
+        assert_eq!(
+            t.rows[1][t.column("speaking_seconds").unwrap()],
+            Cell::Empty
+        );
+
+        let sp = speakers(&recs);
+        let names: Vec<&str> = sp.iter().map(|s| s.speaker.as_str()).collect();
+        assert_eq!(names, vec!["Ana Pérez", "MODERATOR", "Tom Becker"]);
+        let tom = &sp[2];
+        assert_eq!(
+            (tom.sessions, tom.turns, tom.passages, tom.words),
+            (2, 2, 3, 30)
+        );
+        assert_eq!(tom.speaking_seconds, Some(5.0));
+        assert_eq!(tom.speaking_share, Some(5.0 / 7.5));
+        assert!(tom.resolved && !tom.unresolved);
+        assert!(!sp[1].resolved && sp[1].unresolved);
+    }
+
+    #[test]
+    fn speaking_time_is_per_group_with_shares() {
+        let recs = test_records();
+        let t = speaking_time_table(&recs).unwrap();
+        assert_eq!(
+            t.rows,
+            vec![
+                vec![
+                    Cell::text("Private Sector"),
+                    Cell::Float(5.0, 1),
+                    Cell::Float(2.0 / 3.0, 4),
+                    Cell::Int(1),
+                    Cell::Int(1)
+                ],
+                vec![
+                    Cell::text("Unknown"),
+                    Cell::Float(2.5, 1),
+                    Cell::Float(1.0 / 3.0, 4),
+                    Cell::Int(1),
+                    Cell::Int(1)
+                ],
+            ]
+        );
+        let untimed: Vec<PassageRecord> =
+            recs.into_iter().filter(|r| r.start_ms.is_none()).collect();
+        assert_eq!(speaking_time_table(&untimed), None);
+    }
+
+    #[test]
+    fn passages_table_is_sorted_and_has_citations() {
+        let recs = test_records();
+        let t = passages_table(&recs);
+        let ids: Vec<&Cell> = t.rows.iter().map(|r| &r[0]).collect();
+        assert_eq!(
+            ids,
+            vec![
+                &Cell::Int(10),
+                &Cell::Int(11),
+                &Cell::Int(1),
+                &Cell::Int(2),
+                &Cell::Int(3)
+            ]
+        );
+        let src = t.column("source").unwrap();
+        assert_eq!(t.rows[2][src], Cell::text("s/2023.txt:5"));
+        let themes = t.column("themes").unwrap();
+        assert_eq!(
+            t.rows[3][themes],
+            Cell::text("security-research:risk;scope:risk")
+        );
+    }
+}

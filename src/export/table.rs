@@ -1,0 +1,248 @@
+//! Tables of cells, their CSV form, and safe file writing.
+//!
+//! Input: a [`Table`] (header and rows of typed [`Cell`]s). Output: CSV bytes (UTF-8, optional
+//! BOM for spreadsheets) with formula injection neutralised in text cells, written to a
+//! temporary name in the target directory and renamed, so a failed export never leaves half a
+//! file. Numbers are written as numbers. This module knows nothing about passages.
+
+use crate::error::{Error, Result};
+use std::borrow::Cow;
+use std::io::Write;
+use std::path::Path;
+
+/// One CSV cell. Only [`Cell::Text`] is neutralised; numbers stay numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(u64),
+    /// Written with the given number of decimals.
+    Float(f64, usize),
+    Empty,
+}
+
+impl Cell {
+    /// A text cell.
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    /// An integer cell, empty when `None`.
+    pub fn opt_int(v: Option<u64>) -> Cell {
+        v.map_or(Cell::Empty, Cell::Int)
+    }
+
+    /// The cell as written in CSV (after neutralisation).
+    pub fn render(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Text(s) => neutralise(s),
+            Cell::Int(v) => Cow::Owned(v.to_string()),
+            Cell::Float(v, decimals) => Cow::Owned(format!("{v:.decimals$}")),
+            Cell::Empty => Cow::Borrowed(""),
+        }
+    }
+}
+
+/// A header and rows of cells.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    pub header: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// An empty table with these columns.
+    pub fn new(header: Vec<&'static str>) -> Table {
+        Table {
+            header,
+            rows: Vec::new(),
+        }
+    }
+
+    /// The position of a column.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| *h == name)
+    }
+
+    /// The table as CSV bytes: header row, one line per row, `\n` line ends, UTF-8 (with a BOM
+    /// when `excel`).
+    pub fn to_csv(&self, excel: bool) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        self.write_csv(&mut out, excel)?;
+        Ok(out)
+    }
+
+    /// Writes the table as CSV to `w`.
+    /// I/O errors keep their kind (a closed pipe stays `BrokenPipe`).
+    pub fn write_csv(&self, w: &mut dyn Write, excel: bool) -> Result<()> {
+        if excel {
+            w.write_all("\u{FEFF}".as_bytes()).map_err(output_error)?;
+        }
+        let mut wtr = csv::WriterBuilder::new().from_writer(w);
+        wtr.write_record(&self.header).map_err(csv_error)?;
+        for row in &self.rows {
+            wtr.write_record(row.iter().map(|c| c.render().into_owned()))
+                .map_err(csv_error)?;
+        }
+        wtr.flush().map_err(output_error)?;
+        Ok(())
+    }
+}
+
+/// An error writing to the output (file or stdout), keeping the I/O error as the source.
+pub fn output_error(e: std::io::Error) -> Error {
+    Error::io("<output>", e)
+}
+
+fn csv_error(e: csv::Error) -> Error {
+    if e.is_io_error() {
+        if let csv::ErrorKind::Io(io) = e.into_kind() {
+            return output_error(io);
+        }
+        return Error::Other("cannot write CSV".into());
+    }
+    Error::Other(format!("cannot write CSV: {e}"))
+}
+
+/// Characters that make a spreadsheet read a cell as a formula when they come first.
+fn is_formula_start(c: char) -> bool {
+    matches!(
+        c,
+        '=' | '+'
+            | '-'
+            | '@'
+            | '\t'
+            | '\r'
+            | '\n'
+            | '\u{FF1D}'
+            | '\u{FF0B}'
+            | '\u{FF0D}'
+            | '\u{FF20}'
+    )
+}
+
+/// Prefixes `'` to a text cell that a spreadsheet could read as a formula: one starting with
+/// `=`, `+`, `-`, `@`, a tab, CR or LF, also after leading spaces, and the full-width forms
+/// `＝＋－＠`.
+pub fn neutralise(s: &str) -> Cow<'_, str> {
+    let first = s
+        .chars()
+        .find(|c| !matches!(c, ' ' | '\u{A0}' | '\u{3000}'));
+    match first {
+        Some(c) if is_formula_start(c) => Cow::Owned(format!("'{s}")),
+        _ => Cow::Borrowed(s),
+    }
+}
+
+/// Writes a file through `fill`, first under a temporary name in the same directory, then
+/// renamed into place (creating the directory when missing). On any error the temporary file
+/// is removed and the target is left as it was.
+pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => Path::new(".").to_path_buf(),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| -> Result<()> {
+        let file = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let mut buf = std::io::BufWriter::new(file);
+        fill(&mut buf)?;
+        let file = buf
+            .into_inner()
+            .map_err(|e| Error::io(&tmp, e.into_error()))?;
+        file.sync_all().map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Writes bytes to a file atomically (see [`write_atomic`]).
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic(path, |w| w.write_all(bytes).map_err(|e| Error::io(path, e)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neutralise_prefixes_formula_starts() {
+        let cases = [
+            ("=SUM(A1:A2)", "'=SUM(A1:A2)"),
+            ("+1 555", "'+1 555"),
+            ("-2", "'-2"),
+            ("@cmd", "'@cmd"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("\nx", "'\nx"),
+            ("   =1+1", "'   =1+1"),
+            ("\u{A0}@x", "'\u{A0}@x"),
+            ("＝1+1", "'＝1+1"),
+            ("＋1", "'＋1"),
+            ("－1", "'－1"),
+            ("＠x", "'＠x"),
+            ("a = b", "a = b"),
+            ("plain text", "plain text"),
+            ("", ""),
+            ("   ", "   "),
+            ("2023-ws-225", "2023-ws-225"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(neutralise(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn csv_keeps_numbers_neutralises_text_and_adds_bom_for_excel() {
+        let t = Table {
+            header: vec!["name", "n", "share", "missing"],
+            rows: vec![
+                vec![
+                    Cell::text("=HYPERLINK(\"x\")"),
+                    Cell::Int(3),
+                    Cell::Float(0.25, 4),
+                    Cell::Empty,
+                ],
+                vec![
+                    Cell::text("Ana, Pérez"),
+                    Cell::Int(0),
+                    Cell::Float(1.0 / 3.0, 4),
+                    Cell::opt_int(Some(7)),
+                ],
+            ],
+        };
+        let plain = String::from_utf8(t.to_csv(false).unwrap()).unwrap();
+        assert_eq!(
+            plain,
+            "name,n,share,missing\n\"'=HYPERLINK(\"\"x\"\")\",3,0.2500,\n\"Ana, Pérez\",0,0.3333,7\n"
+        );
+        let excel = t.to_csv(true).unwrap();
+        assert_eq!(&excel[..3], b"\xEF\xBB\xBF");
+        assert_eq!(&excel[3..], plain.as_bytes());
+    }
+
+    #[test]
+    fn write_atomic_leaves_no_partial_file_on_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("sub/out.csv");
+        write_bytes(&path, b"old").unwrap();
+        let err = write_atomic(&path, |w| {
+            w.write_all(b"half").unwrap();
+            Err(Error::Other("boom".into()))
+        });
+        assert!(err.is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        let names: Vec<String> = std::fs::read_dir(tmp.path().join("sub"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, vec!["out.csv"]);
+    }
+}

@@ -1,0 +1,283 @@
+//! JSON Lines transcripts written by other tools: one object per turn.
+//!
+//! Input: decoded text, one JSON object per non-empty line:
+//! `{"session": "IGF 2023 WS #225", "speaker": "ANNA LEE", "text": "…", "start": 12.5,
+//! "end": "00:00:20.000", "stakeholder": "Civil Society", "title": "…"}`. `session`, `speaker`
+//! (may be empty: an unnamed turn) and `text` are required; `start`/`end` are seconds (a number)
+//! or `HH:MM:SS.mmm`; `stakeholder` is any spelling [`Stakeholder::parse`] accepts and becomes
+//! [`RawTurn::stakeholder_hint`]; other fields are ignored. Output: one [`Transcript`] per
+//! distinct session key, in order of first appearance. A bad line is an [`Error::InputLine`]
+//! naming the line and what is wrong; nothing is skipped silently.
+
+use super::annotation::{strip_annotations, AnnotationCounts};
+use super::captions::parse_timestamp;
+use super::title::{clean_title, is_title_line, parse_session_key};
+use crate::error::{Error, Result};
+use crate::model::{RawTurn, SessionKey, Stakeholder, Transcript};
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// Parses a JSON Lines transcript file.
+pub fn parse_jsonl(text: &str, path: &Path) -> Result<Vec<Transcript>> {
+    let mut sessions: Vec<(SessionKey, Transcript, AnnotationCounts)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let bad = |message: String| Error::InputLine {
+            path: path.to_path_buf(),
+            line: line_no,
+            message,
+        };
+        let value: Value =
+            serde_json::from_str(line).map_err(|e| bad(format!("not valid JSON: {e}")))?;
+        let Value::Object(obj) = value else {
+            return Err(bad(
+                "expected a JSON object with \"session\", \"speaker\" and \"text\"".into(),
+            ));
+        };
+        let session = required_str(&obj, "session").map_err(&bad)?;
+        let key = parse_session_key(session).ok_or_else(|| {
+            bad(format!(
+                "cannot find a year and session code in \"session\": {session:?}: write it like \
+                 \"IGF 2023 WS #225\" or \"2023-ws-225\""
+            ))
+        })?;
+        let speaker = match obj.get("speaker") {
+            Some(Value::String(s)) => s.trim().to_string(),
+            Some(Value::Null) => String::new(),
+            Some(other) => return Err(bad(format!("\"speaker\" must be a string, found {other}"))),
+            None => {
+                return Err(bad(
+                    "missing \"speaker\" (use \"\" for an unnamed turn)".into()
+                ))
+            }
+        };
+        let text = required_str(&obj, "text").map_err(&bad)?;
+        let start_ms = time_field(&obj, "start").map_err(&bad)?;
+        let end_ms = time_field(&obj, "end").map_err(&bad)?;
+        if let (Some(s), Some(e)) = (start_ms, end_ms) {
+            if e < s {
+                return Err(bad(format!(
+                    "\"end\" ({e} ms) is before \"start\" ({s} ms)"
+                )));
+            }
+        }
+        let stakeholder_hint = match obj.get("stakeholder") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s.trim().is_empty() => None,
+            Some(Value::String(s)) => Some(Stakeholder::parse(s).ok_or_else(|| {
+                bad(format!(
+                    "unknown \"stakeholder\" {s:?}: valid values are {}",
+                    Stakeholder::valid_values()
+                ))
+            })?),
+            Some(other) => {
+                return Err(bad(format!(
+                    "\"stakeholder\" must be a string, found {other}"
+                )))
+            }
+        };
+        // The title: a `title` field, else a `session` that says more than the key.
+        let title = match obj.get("title") {
+            Some(Value::String(t)) => clean_title(t),
+            _ => {
+                let t = clean_title(session);
+                if t == key.to_string() || !is_title_line(session) {
+                    String::new()
+                } else {
+                    t
+                }
+            }
+        };
+        let idx = match sessions.iter().position(|(k, _, _)| *k == key) {
+            Some(idx) => idx,
+            None => {
+                sessions.push((
+                    key.clone(),
+                    Transcript {
+                        key: Some(key),
+                        source: path.to_path_buf(),
+                        ..Transcript::default()
+                    },
+                    AnnotationCounts::new(),
+                ));
+                sessions.len() - 1
+            }
+        };
+        let (_, transcript, counts) = &mut sessions[idx];
+        if transcript.title.is_empty() {
+            transcript.title = title;
+        }
+        let text = strip_annotations(text, counts);
+        if !text.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        transcript.turns.push(RawTurn {
+            label: speaker,
+            text,
+            line: u32::try_from(line_no).unwrap_or(u32::MAX),
+            start_ms,
+            end_ms,
+            stakeholder_hint,
+        });
+    }
+    let out: Vec<Transcript> = sessions
+        .into_iter()
+        .filter(|(_, t, _)| !t.turns.is_empty())
+        .map(|(_, mut t, counts)| {
+            t.annotations = counts.into_iter().collect();
+            t
+        })
+        .collect();
+    if out.is_empty() {
+        return Err(Error::InputFile {
+            path: path.to_path_buf(),
+            message: "no turns found: expected one JSON object per line with \"session\", \
+                      \"speaker\" and \"text\""
+                .into(),
+        });
+    }
+    Ok(out)
+}
+
+/// A required string field.
+fn required_str<'a>(
+    obj: &'a Map<String, Value>,
+    field: &str,
+) -> std::result::Result<&'a str, String> {
+    match obj.get(field) {
+        Some(Value::String(s)) => Ok(s),
+        Some(other) => Err(format!("\"{field}\" must be a string, found {other}")),
+        None => Err(format!("missing \"{field}\"")),
+    }
+}
+
+/// `start`/`end`: seconds as a number, or a `HH:MM:SS.mmm` string; absent or null is `None`.
+fn time_field(obj: &Map<String, Value>, field: &str) -> std::result::Result<Option<u64>, String> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(secs) if secs.is_finite() && secs >= 0.0 && secs < 1e9 => {
+                Ok(Some((secs * 1000.0).round() as u64))
+            }
+            _ => Err(format!(
+                "\"{field}\" must be a number of seconds ≥ 0, found {n}"
+            )),
+        },
+        Some(Value::String(s)) => parse_timestamp(s).map(Some).ok_or_else(|| {
+            format!("\"{field}\" {s:?} is not a time: use seconds (12.5) or \"HH:MM:SS.mmm\"")
+        }),
+        Some(other) => Err(format!(
+            "\"{field}\" must be seconds or \"HH:MM:SS.mmm\", found {other}"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn groups_turns_by_session_in_order_of_first_appearance() {
+        let text = r#"{"session":"IGF 2023 WS #225","speaker":"ANNA LEE","text":"We agree. (Applause)","start":1.5,"end":"00:00:04.250","stakeholder":"civil society"}
+
+{"session":"2024-ws-164","speaker":"","text":"A question.","title":"IGF 2024 WS #164 After adoption"}
+{"session":"IGF 2023 – Day 3 – WS #225 Risks – RAW","speaker":"BO","text":"Fine.","extra":1}
+"#;
+        let ts = parse_jsonl(text, Path::new("t.jsonl")).unwrap();
+        let got: Vec<(
+            String,
+            String,
+            Vec<(
+                String,
+                String,
+                u32,
+                Option<u64>,
+                Option<u64>,
+                Option<Stakeholder>,
+            )>,
+        )> = ts
+            .iter()
+            .map(|t| {
+                (
+                    t.key.as_ref().unwrap().to_string(),
+                    t.title.clone(),
+                    t.turns
+                        .iter()
+                        .map(|r| {
+                            (
+                                r.label.clone(),
+                                r.text.clone(),
+                                r.line,
+                                r.start_ms,
+                                r.end_ms,
+                                r.stakeholder_hint,
+                            )
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "IGF 2023 WS #225".to_string(),
+                    "IGF 2023 WS #225 Risks".to_string(),
+                    vec![
+                        (
+                            "ANNA LEE".into(),
+                            "We agree.".into(),
+                            1,
+                            Some(1500),
+                            Some(4250),
+                            Some(Stakeholder::CivilSociety)
+                        ),
+                        ("BO".into(), "Fine.".into(), 4, None, None, None),
+                    ]
+                ),
+                (
+                    "IGF 2024 WS #164".to_string(),
+                    "IGF 2024 WS #164 After adoption".to_string(),
+                    vec![("".into(), "A question.".into(), 3, None, None, None)]
+                ),
+            ]
+        );
+        assert_eq!(ts[0].annotations, [("applause".to_string(), 1)]);
+    }
+
+    #[test]
+    fn bad_lines_name_line_and_problem() {
+        let cases = [
+            ("not json", "t.jsonl:1: not valid JSON: expected ident at line 1 column 2"),
+            ("[1]", "t.jsonl:1: expected a JSON object with \"session\", \"speaker\" and \"text\""),
+            (r#"{"speaker":"A","text":"x"}"#, "t.jsonl:1: missing \"session\""),
+            (
+                r#"{"session":"notes","speaker":"A","text":"x"}"#,
+                "t.jsonl:1: cannot find a year and session code in \"session\": \"notes\": write it like \"IGF 2023 WS #225\" or \"2023-ws-225\"",
+            ),
+            (r#"{"session":"IGF 2023 WS #1","text":"x"}"#, "t.jsonl:1: missing \"speaker\" (use \"\" for an unnamed turn)"),
+            (r#"{"session":"IGF 2023 WS #1","speaker":"A","text":5}"#, "t.jsonl:1: \"text\" must be a string, found 5"),
+            (r#"{"session":"IGF 2023 WS #1","speaker":"A","text":"x","start":"soon"}"#, "t.jsonl:1: \"start\" \"soon\" is not a time: use seconds (12.5) or \"HH:MM:SS.mmm\""),
+            (r#"{"session":"IGF 2023 WS #1","speaker":"A","text":"x","start":5,"end":2}"#, "t.jsonl:1: \"end\" (2000 ms) is before \"start\" (5000 ms)"),
+            (r#"{"session":"IGF 2023 WS #1","speaker":"A","text":"x","stakeholder":"Press"}"#, "t.jsonl:1: unknown \"stakeholder\" \"Press\": valid values are Government (government), Civil Society (civil-society), Private Sector (private-sector), Technical Community (technical-community), Intergovernmental Organization (intergovernmental-organization), Unknown"),
+        ];
+        for (line, want) in cases {
+            let err = parse_jsonl(line, Path::new("t.jsonl"))
+                .unwrap_err()
+                .to_string();
+            assert_eq!(err, want, "{line}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(s in any::<String>()) {
+            let _ = parse_jsonl(&s, Path::new("x.jsonl"));
+        }
+    }
+}

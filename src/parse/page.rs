@@ -1,0 +1,1178 @@
+//! Session pages of the IGF website, saved as text, in both layouts: the classic one (title,
+//! UTC date line, room, tracks, `Organizer N:`/`Speaker N:` lines, moderator headings, format
+//! line, blocks) and the newer one indented by four spaces with field names (Time, Room,
+//! Subtheme, Moderator, Format, …) on lines of their own.
+//!
+//! Input: decoded text. Output: a [`SessionPage`]: key (title, else file name), title (joined
+//! when split over two lines), ISO start date, room, tracks, roster, format, policy questions,
+//! description, expected outcomes, key takeaways, calls to action.
+//!
+//! Roster rules: `Organizer N:` lines give organizers (an affiliation hidden by a lock emoji or
+//! its mojibake is `None`; anonymised lines holding only a stakeholder group and a region name
+//! nobody and are skipped); `Speaker N: Name, Stakeholder, Region` lines, free text running
+//! name/organisation/region together, or bullets give speakers; moderators, online moderators
+//! and rapporteurs come from their headings or, where the headings were lost, from position (a
+//! bare `name, stakeholder, region` line after the speakers is the moderator, a later block the
+//! online moderator, then the rapporteur). Repeated lines are listed once; one person in two
+//! roles is listed once per role, and entries of one person share what each knows (stakeholder,
+//! region, affiliation). Deliberately does not match roster names against transcript labels.
+
+use crate::error::{Error, Result};
+use crate::model::{Region, Role, RosterEntry, SessionPage, Stakeholder};
+use crate::text::normalize_for_matching;
+use regex::Regex;
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use super::annotation::squeeze;
+use super::title::{clean_title, is_title_line, key_from_path, parse_session_key};
+
+/// Parses a session page. Fails only when the text holds nothing but whitespace; a page without
+/// a roster parses (with an empty roster) and the pipeline reports it.
+pub fn parse_session_page(text: &str, path: &Path) -> Result<SessionPage> {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    if lines.iter().all(|l| l.is_empty()) {
+        return Err(Error::InputFile {
+            path: path.to_path_buf(),
+            message: "empty session page".into(),
+        });
+    }
+    let mut p = PageParser::new(&lines);
+    p.run();
+    let key = p
+        .title
+        .as_deref()
+        .and_then(parse_session_key)
+        .or_else(|| key_from_path(path));
+    let mut roster = p.roster;
+    share_known_fields(&mut roster);
+    Ok(SessionPage {
+        key,
+        title: p.title.as_deref().map(clean_title).unwrap_or_default(),
+        date: p.date,
+        room: p.room,
+        tracks: p.tracks,
+        roster,
+        format: p.format,
+        policy_questions: split_questions(&p.policy),
+        description: p.description.join("\n\n"),
+        expected_outcomes: p.outcomes.join("\n\n"),
+        key_takeaways: p.takeaways.into_iter().map(|s| strip_marker(&s)).collect(),
+        call_to_action: p.actions.into_iter().map(|s| strip_marker(&s)).collect(),
+        source: path.to_path_buf(),
+    })
+}
+
+/// The block a line belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    /// Before any heading, or unlabelled text after the roster (the description).
+    Free,
+    Time,
+    Room,
+    Tracks,
+    Organizers,
+    Speakers,
+    Role(Role),
+    Format,
+    Policy,
+    Description,
+    Outcomes,
+    Takeaways,
+    Action,
+    /// A block that is read past (SDGs, agenda, diversity, session report, …).
+    Skip,
+}
+
+/// The field a heading line names.
+fn heading(line: &str) -> Option<Section> {
+    if line.chars().count() > 90 {
+        return None;
+    }
+    let mut base = line.to_lowercase().replace("(s)", "s");
+    if let Some(i) = base.find(" (") {
+        base.truncate(i);
+    }
+    let base = base.trim().trim_end_matches(':').trim();
+    Some(match base {
+        "time" | "date" | "date and time" => Section::Time,
+        "room" | "venue" | "location" => Section::Room,
+        "subtheme" | "subthemes" | "sub-theme" | "sub-themes" | "theme" | "themes" | "issues"
+        | "track" | "tracks" | "thematic track" | "thematic tracks" => Section::Tracks,
+        "organizers" | "organisers" | "organizer" | "organiser" | "organizing team"
+        | "co-organizers" => Section::Organizers,
+        "speakers"
+        | "speaker"
+        | "panelists"
+        | "panellists"
+        | "presenters"
+        | "additional speakers"
+        | "confirmed speakers"
+        | "speakers provisionally confirmed"
+        | "resource persons" => Section::Speakers,
+        "moderator"
+        | "moderators"
+        | "onsite moderator"
+        | "on-site moderator"
+        | "onsite moderators"
+        | "in-person moderator"
+        | "facilitator" => Section::Role(Role::Moderator),
+        "online moderator" | "online moderators" | "remote moderator" => {
+            Section::Role(Role::OnlineModerator)
+        }
+        "rapporteur" | "rapporteurs" => Section::Role(Role::Rapporteur),
+        "format" | "session format" => Section::Format,
+        "policy questions" | "policy question" => Section::Policy,
+        "description" | "session description" | "session content" => Section::Description,
+        "expected outcomes" | "expected outcome" => Section::Outcomes,
+        "key takeaways" | "key takeaway" => Section::Takeaways,
+        "call to action" | "calls to action" | "call-to-action" => Section::Action,
+        "sdgs"
+        | "sdg"
+        | "targets"
+        | "relevance to theme"
+        | "relevance to internet governance"
+        | "diversity"
+        | "interventions"
+        | "agenda"
+        | "online participation"
+        | "discussion facilitation"
+        | "session report"
+        | "report"
+        | "connection with previous messages"
+        | "language"
+        | "languages"
+        | "session"
+        | "hybrid format"
+        | "content of the session"
+        | "additional information"
+        | "background paper"
+        | "other" => Section::Skip,
+        _ => return None,
+    })
+}
+
+/// Paragraph openers that label their own content (`Hybrid Format: …`).
+fn inline_label(line: &str) -> Option<Section> {
+    let lower = line.to_lowercase();
+    const SKIPPED: [&str; 10] = [
+        "what will participants gain",
+        "hybrid format:",
+        "targets:",
+        "format description:",
+        "relevance to theme:",
+        "relevance to internet governance:",
+        "online participation:",
+        "discussion facilitation:",
+        "diversity:",
+        "check-in and access this session",
+    ];
+    if SKIPPED.iter().any(|p| lower.starts_with(p)) {
+        return Some(Section::Skip);
+    }
+    if lower.starts_with("description:") {
+        return Some(Section::Description);
+    }
+    None
+}
+
+static DATE_DMY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b")
+        .expect("static regex")
+});
+
+static DATE_MDY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
+        .expect("static regex")
+});
+
+/// `Tuesday, 10th October, 2023 (23:30 UTC) - …` → `2023-10-10` (the start).
+fn parse_date(line: &str) -> Option<String> {
+    let month = |m: &str| -> Option<u32> {
+        const MONTHS: [&str; 12] = [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ];
+        MONTHS
+            .iter()
+            .position(|x| m.eq_ignore_ascii_case(x))
+            .map(|i| i as u32 + 1)
+    };
+    let dmy = DATE_DMY.captures(line).map(|c| {
+        (
+            c.get(0).map_or(0, |m| m.start()),
+            c[1].to_string(),
+            c[2].to_string(),
+            c[3].to_string(),
+        )
+    });
+    let mdy = DATE_MDY.captures(line).map(|c| {
+        (
+            c.get(0).map_or(0, |m| m.start()),
+            c[2].to_string(),
+            c[1].to_string(),
+            c[3].to_string(),
+        )
+    });
+    let (_, day, mon, year) = match (dmy, mdy) {
+        (Some(a), Some(b)) => {
+            if a.0 <= b.0 {
+                a
+            } else {
+                b
+            }
+        }
+        (Some(a), None) => a,
+        (None, Some(b)) => b,
+        (None, None) => return None,
+    };
+    let day: u32 = day.parse().ok()?;
+    let mon = month(&mon)?;
+    let year: u32 = year.parse().ok()?;
+    if !(1..=31).contains(&day) {
+        return None;
+    }
+    Some(format!("{year:04}-{mon:02}-{day:02}"))
+}
+
+/// `Panel - 90 Min`, `Round Table - U-shape - 90 Min`, `Panel - Auditorium - 90 Min`.
+static FORMAT_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[A-Za-z][A-Za-z /&\-]{1,60}?\s*[-–]\s*\d{2,3}\s*min(?:utes|s)?\.?$")
+        .expect("static regex")
+});
+
+/// `Duration (minutes): 60`.
+static DURATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^duration\s*\(?minutes\)?\s*:\s*(\d{1,3})").expect("static regex")
+});
+
+/// `Organizer 1: …`, `Speaker 3: …`.
+static NUMBERED_PERSON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(organi[sz]er|speaker)\s*\d{1,3}\s*:\s*(.*)$").expect("static regex")
+});
+
+/// An SDG line: `16. Peace, Justice …`, `GOAL 16: …`, `SDG 16. …`, `16.2`.
+static SDG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:sdg\s*|goal\s*)?\d{1,2}(?:\.\d{1,2})?[.:]?(?:\s|$)").expect("static regex")
+});
+
+/// Line-by-line reader of a page.
+struct PageParser<'a> {
+    lines: &'a [&'a str],
+    title: Option<String>,
+    date: Option<String>,
+    room: Option<String>,
+    tracks: Vec<String>,
+    roster: Vec<RosterEntry>,
+    seen: HashSet<(String, Role)>,
+    format: Option<String>,
+    format_word: Option<String>,
+    duration: Option<String>,
+    policy: Vec<String>,
+    description: Vec<String>,
+    outcomes: Vec<String>,
+    takeaways: Vec<String>,
+    actions: Vec<String>,
+}
+
+impl<'a> PageParser<'a> {
+    fn new(lines: &'a [&'a str]) -> Self {
+        PageParser {
+            lines,
+            title: None,
+            date: None,
+            room: None,
+            tracks: Vec::new(),
+            roster: Vec::new(),
+            seen: HashSet::new(),
+            format: None,
+            format_word: None,
+            duration: None,
+            policy: Vec::new(),
+            description: Vec::new(),
+            outcomes: Vec::new(),
+            takeaways: Vec::new(),
+            actions: Vec::new(),
+        }
+    }
+
+    /// Index of the title line, joining a continuation line into `self.title`; returns the
+    /// index of the first line after the title.
+    fn read_title(&mut self) -> usize {
+        let lines = self.lines;
+        let found = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| !l.is_empty())
+            .take(25)
+            .find(|(_, l)| is_title_line(l) && !l.to_lowercase().starts_with("check-in"));
+        let Some((i, line)) = found else {
+            return 0;
+        };
+        let mut title = line.to_string();
+        let mut next = i + 1;
+        if let Some(cont) = lines.get(i + 1) {
+            let continues = !cont.is_empty()
+                && cont.chars().count() < 120
+                && heading(cont).is_none()
+                && parse_date(cont).is_none()
+                && !NUMBERED_PERSON.is_match(cont)
+                && !FORMAT_LINE.is_match(cont)
+                && !title.ends_with(['.', '?', '!']);
+            if continues {
+                title.push(' ');
+                title.push_str(cont);
+                next = i + 2;
+            }
+        }
+        self.title = Some(title);
+        next
+    }
+
+    fn run(&mut self) {
+        let start = self.read_title();
+        let lines = self.lines;
+        let mut section = Section::Free;
+        // Roster state: are we among the people lines, which role comes next by position, and
+        // was there a blank line since the last roster line.
+        let mut roster_zone = false;
+        let mut roster_done = false;
+        let mut implied: Option<Role> = None;
+        let mut first_after_heading = false;
+        let mut gap = false;
+        let mut last_date_line: Option<usize> = None;
+        let mut para: Vec<&str> = Vec::new();
+        let mut para_section = Section::Free;
+
+        let mut i = start;
+        while i < lines.len() {
+            let line = lines[i];
+            i += 1;
+            if line.is_empty() {
+                gap = true;
+                self.flush(&mut para, para_section);
+                continue;
+            }
+            if let Some(h) = heading(line) {
+                self.flush(&mut para, para_section);
+                section = h;
+                first_after_heading = true;
+                gap = false;
+                match h {
+                    Section::Role(r) => {
+                        roster_zone = true;
+                        implied = Some(r);
+                    }
+                    Section::Organizers | Section::Speakers => roster_zone = true,
+                    Section::Format
+                    | Section::Policy
+                    | Section::Description
+                    | Section::Outcomes
+                    | Section::Takeaways
+                    | Section::Action => {
+                        if roster_zone {
+                            roster_done = true;
+                        }
+                        roster_zone = false;
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            // Dates and rooms first: they sit right under the title or under Time/Room.
+            if self.date.is_none()
+                && (section == Section::Time
+                    || (!roster_zone && !roster_done && line.to_lowercase().contains("utc")))
+            {
+                if let Some(d) = parse_date(line) {
+                    self.date = Some(d);
+                    last_date_line = Some(i - 1);
+                    gap = false;
+                    continue;
+                }
+            }
+            if section == Section::Room && self.room.is_none() {
+                self.room = Some(squeeze(line));
+                section = Section::Free;
+                continue;
+            }
+            if self.room.is_none() && last_date_line == Some(i - 2) && section != Section::Time {
+                if heading(line).is_none() && !NUMBERED_PERSON.is_match(line) {
+                    self.room = Some(squeeze(line));
+                    continue;
+                }
+            }
+            if section == Section::Time {
+                section = Section::Free;
+            }
+            if let Some(c) = NUMBERED_PERSON.captures(line) {
+                self.flush(&mut para, para_section);
+                let role = if c[1].to_lowercase().starts_with("organi") {
+                    Role::Organizer
+                } else {
+                    Role::Speaker
+                };
+                if role == Role::Speaker {
+                    implied = None;
+                }
+                if let Some(person) = parse_person(&c[2], role == Role::Organizer) {
+                    self.add(person, role);
+                }
+                roster_zone = true;
+                gap = false;
+                continue;
+            }
+            if let Some(d) = DURATION.captures(line) {
+                self.duration = Some(d[1].to_string());
+                self.finish_format();
+                continue;
+            }
+            if FORMAT_LINE.is_match(line) && self.format.is_none() {
+                self.flush(&mut para, para_section);
+                self.format = Some(squeeze(line));
+                if roster_zone {
+                    roster_done = true;
+                }
+                roster_zone = false;
+                section = Section::Free;
+                continue;
+            }
+            match section {
+                Section::Role(r) if roster_zone => {
+                    if let Some(person) = parse_person(line, false).filter(|_| person_like(line)) {
+                        let role = if first_after_heading || !gap {
+                            r
+                        } else {
+                            next_role(r)
+                        };
+                        section = Section::Role(role);
+                        self.add(person, role);
+                        first_after_heading = false;
+                        gap = false;
+                        continue;
+                    }
+                    // Not a person: the roster is over.
+                    roster_zone = false;
+                    roster_done = true;
+                    section = Section::Free;
+                }
+                Section::Organizers if person_like(line) => {
+                    if let Some(person) = parse_person(strip_bullet(line), true) {
+                        self.add(person, Role::Organizer);
+                    }
+                    continue;
+                }
+                Section::Speakers => {
+                    if person_like(line) || has_group_or_region(line) {
+                        for person in parse_free_roster(line) {
+                            self.add(person, Role::Speaker);
+                        }
+                        gap = false;
+                        continue;
+                    }
+                    section = Section::Free;
+                }
+                Section::Free if roster_zone => {
+                    if has_group_or_region(line) && person_like(line) {
+                        if let Some(person) = parse_person(line, false) {
+                            let role = match implied {
+                                None => Role::Moderator,
+                                Some(r) if gap => next_role(r),
+                                Some(r) => r,
+                            };
+                            implied = Some(role);
+                            self.add(person, role);
+                            gap = false;
+                            continue;
+                        }
+                    }
+                }
+                Section::Format if line.split_whitespace().count() <= 8 => {
+                    if self.format_word.is_none() {
+                        self.format_word = Some(squeeze(line));
+                        self.finish_format();
+                    }
+                    continue;
+                }
+                Section::Format if line.to_lowercase().starts_with("format description") => {
+                    continue;
+                }
+                Section::Format => section = Section::Free,
+                Section::Tracks => {
+                    if line.split_whitespace().count() <= 14 {
+                        self.tracks.push(squeeze(strip_bullet(line)));
+                        continue;
+                    }
+                    section = Section::Free;
+                }
+                _ => {}
+            }
+            // Prose blocks.
+            if roster_zone && line.split_whitespace().count() > 20 {
+                roster_zone = false;
+                roster_done = true;
+            }
+            if let Some(s) = inline_label(line) {
+                self.flush(&mut para, para_section);
+                para_section = s;
+                if s == Section::Description {
+                    let rest = line.split_once(':').map_or("", |(_, r)| r.trim());
+                    if !rest.is_empty() {
+                        para.push(rest);
+                    }
+                } else {
+                    para.push(line);
+                }
+                section = match section {
+                    Section::Policy | Section::Outcomes => Section::Free,
+                    other => other,
+                };
+                continue;
+            }
+            if section == Section::Free
+                && !roster_zone
+                && !roster_done
+                && self.roster.is_empty()
+                && line.split_whitespace().count() <= 12
+                && !line.ends_with('.')
+            {
+                // Short lines between the schedule and the roster: tracks.
+                self.tracks.push(squeeze(line));
+                continue;
+            }
+            if section == Section::Free && line.chars().count() < 100 && SDG.is_match(line) {
+                continue;
+            }
+            if para.is_empty() {
+                para_section = match section {
+                    Section::Policy if !self.policy.is_empty() && !question_like(line) => {
+                        section = Section::Free;
+                        Section::Free
+                    }
+                    s => s,
+                };
+            }
+            // In lists every line is an item (pages are not hard-wrapped).
+            if matches!(
+                para_section,
+                Section::Policy | Section::Takeaways | Section::Action
+            ) && !para.is_empty()
+            {
+                self.flush(&mut para, para_section);
+            }
+            para.push(line);
+        }
+        self.flush(&mut para, para_section);
+    }
+
+    /// Stores a finished paragraph in the block it belongs to.
+    fn flush(&mut self, para: &mut Vec<&str>, section: Section) {
+        if para.is_empty() {
+            return;
+        }
+        let text = squeeze(&para.join(" "));
+        para.clear();
+        match section {
+            Section::Policy => self.policy.push(text),
+            Section::Free | Section::Description => {
+                if self.roster_or_schedule_seen() {
+                    self.description.push(text);
+                }
+            }
+            Section::Outcomes => self.outcomes.push(text),
+            Section::Takeaways => self.takeaways.push(text),
+            Section::Action => self.actions.push(text),
+            _ => {}
+        }
+    }
+
+    fn roster_or_schedule_seen(&self) -> bool {
+        !self.roster.is_empty() || self.date.is_some() || self.format.is_some()
+    }
+
+    fn finish_format(&mut self) {
+        match (&self.format_word, &self.duration) {
+            (Some(w), Some(d)) if !w.to_lowercase().contains("min") => {
+                self.format = Some(format!("{w} - {d} Min"));
+            }
+            (Some(w), _) => self.format = Some(w.clone()),
+            (None, _) => {}
+        }
+    }
+
+    fn add(&mut self, person: Person, role: Role) {
+        let key = (normalize_for_matching(&person.name), role);
+        if !self.seen.insert(key) {
+            return;
+        }
+        self.roster.push(RosterEntry {
+            name: person.name,
+            affiliation: person.affiliation,
+            stakeholder: person.stakeholder,
+            region: person.region,
+            role,
+        });
+    }
+}
+
+/// The role that follows `r` when moderator headings were lost.
+fn next_role(r: Role) -> Role {
+    match r {
+        Role::Speaker => Role::Moderator,
+        Role::Moderator => Role::OnlineModerator,
+        _ => Role::Rapporteur,
+    }
+}
+
+/// A person named on a page.
+#[derive(Debug, Clone, PartialEq)]
+struct Person {
+    name: String,
+    affiliation: Option<String>,
+    stakeholder: Stakeholder,
+    region: Region,
+}
+
+/// A line short enough and shaped like `name[, organisation][, stakeholder][, region]`.
+fn person_like(line: &str) -> bool {
+    let line = strip_bullet(line);
+    if line.is_empty() || line.chars().count() > 160 {
+        return false;
+    }
+    let first = line.split(',').next().unwrap_or("");
+    let words = first.split_whitespace().count();
+    (1..=7).contains(&words)
+        && line.split(',').count() <= 6
+        && !line.ends_with(['?', ':'])
+        && first.chars().any(char::is_alphabetic)
+}
+
+/// Whether one comma field of `line` is a stakeholder group or a regional group.
+fn has_group_or_region(line: &str) -> bool {
+    line.split(',')
+        .map(|p| p.trim().trim_matches('*').trim())
+        .any(|p| Stakeholder::parse(p).is_some() || strict_region(p).is_some())
+}
+
+/// A regional group written as a field of its own (not a name that happens to contain
+/// "Pacific"): the five UN groups in their page spellings, bare acronyms, and the
+/// intergovernmental pseudo-region.
+fn strict_region(part: &str) -> Option<Region> {
+    let slug = crate::model::slugify(part);
+    let region = Region::parse(&slug)?;
+    const KNOWN: [&str; 16] = [
+        "africa",
+        "african",
+        "asia-pacific",
+        "asia-and-pacific",
+        "oceania",
+        "eastern-europe",
+        "eastern-european",
+        "latin-america-and-caribbean",
+        "latin-america-and-the-caribbean",
+        "latin-american-and-caribbean",
+        "western-europe-and-others",
+        "western-european-and-others",
+        "intergovernmental-organization",
+        "intergovernmental-organisation",
+        "intergovernmental-organizations",
+        "intergovernmental",
+    ];
+    let ok = KNOWN.contains(&slug.as_str())
+        || [
+            "group",
+            "states",
+            "weog",
+            "grulac",
+            "eeg",
+            "apg",
+            "group-grulac",
+            "group-weog",
+        ]
+        .iter()
+        .any(|end| slug == *end || slug.ends_with(&format!("-{end}")));
+    (ok && region != Region::Unknown).then_some(region)
+}
+
+/// Drops a leading bullet (`•`, `-`, `*`, `–`, `·`, `○`, `▪`).
+fn strip_bullet(line: &str) -> &str {
+    line.trim_start_matches(['•', '-', '*', '–', '·', '○', '▪', '●', ' '])
+        .trim()
+}
+
+/// Marks that hide an affiliation: the lock emoji and its Windows-1252 / Latin-1 mojibake.
+fn hidden_marker(s: &str) -> Option<usize> {
+    ["🔒", "🔐", "ðŸ”", "ð\u{9f}", "\u{FFFD}"]
+        .iter()
+        .filter_map(|m| s.find(m))
+        .min()
+}
+
+/// Parses `Name, Organisation, Stakeholder, Region` (any field may be missing or empty; the
+/// name may be surname-first). `None` for lines that name nobody (anonymised organizers).
+fn parse_person(raw: &str, organizer: bool) -> Option<Person> {
+    let raw = strip_bullet(raw).trim_end_matches(['.', ';']).trim();
+    let (visible, hidden) = match hidden_marker(raw) {
+        Some(i) => (&raw[..i], true),
+        None => (raw, false),
+    };
+    let mut parts: Vec<String> = visible
+        .split(',')
+        .map(|p| squeeze(p.trim().trim_matches('*')))
+        .collect();
+    while parts.len() > 1 && parts.last().is_some_and(|p| p.is_empty()) {
+        parts.pop();
+    }
+    let mut end = parts.len();
+    let mut region = Region::Unknown;
+    let mut stakeholder = Stakeholder::Unknown;
+    if end > 1 {
+        if let Some(r) = strict_region(&parts[end - 1]) {
+            region = r;
+            end -= 1;
+        }
+    }
+    if end > 1 && parts[end - 1].is_empty() {
+        end -= 1;
+    } else if end > 1 {
+        if let Some(s) = Stakeholder::parse(&parts[end - 1]) {
+            stakeholder = s;
+            end -= 1;
+        }
+    }
+    while end > 1 && parts[end - 1].is_empty() {
+        end -= 1;
+    }
+    // Anonymised: only a group and a region.
+    if end == 0 || parts[0].is_empty() {
+        return None;
+    }
+    if end == 1 && (Stakeholder::parse(&parts[0]).is_some() || strict_region(&parts[0]).is_some()) {
+        return None;
+    }
+    let mut name_parts: Vec<String> = parts[..end].to_vec();
+    // `Smith, Anna, Civil Society, …`: surname, given name.
+    if !organizer
+        && name_parts.len() == 2
+        && name_parts[0].split_whitespace().count() == 1
+        && (1..=2).contains(&name_parts[1].split_whitespace().count())
+        && name_parts[1].split_whitespace().all(is_title_word)
+    {
+        let surname = name_parts.remove(0);
+        name_parts[0] = format!("{} {}", name_parts[0], surname);
+    }
+    let name = reorder_caps_surname(&name_parts[0]);
+    let capitalised = name
+        .chars()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(char::is_uppercase);
+    if !capitalised || name.split_whitespace().count() > 8 {
+        return None;
+    }
+    let affiliation = if hidden {
+        None
+    } else {
+        let a: Vec<&str> = name_parts[1..]
+            .iter()
+            .map(String::as_str)
+            .filter(|p| !p.is_empty())
+            .collect();
+        (!a.is_empty()).then(|| a.join(", "))
+    };
+    Some(Person {
+        name,
+        affiliation,
+        stakeholder,
+        region,
+    })
+}
+
+/// `Anna`, `Kerry‑Ann`: a capitalised word with lower-case letters after the first.
+fn is_title_word(w: &str) -> bool {
+    let mut letters = w.chars().filter(|c| c.is_alphabetic());
+    letters.next().is_some_and(char::is_uppercase) && letters.any(char::is_lowercase)
+}
+
+/// `KOVALCHUK Olena` → `Olena Kovalchuk`: an all-capitals surname written first.
+fn reorder_caps_surname(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let caps = |w: &&str| {
+        let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+        letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+    };
+    let n_caps = words.iter().take_while(|w| caps(w)).count();
+    if n_caps == 0 || n_caps == words.len() || !words[n_caps..].iter().all(|w| is_title_word(w)) {
+        return words.join(" ");
+    }
+    let surname: Vec<String> = words[..n_caps]
+        .iter()
+        .map(|w| {
+            let mut out = String::new();
+            let mut start = true;
+            for c in w.chars() {
+                if start {
+                    out.extend(c.to_uppercase());
+                } else {
+                    out.extend(c.to_lowercase());
+                }
+                start = !c.is_alphabetic();
+            }
+            out
+        })
+        .collect();
+    format!("{} {}", words[n_caps..].join(" "), surname.join(" "))
+}
+
+/// Splits a free-text roster line (`Ann Lee, Org A, WEOG Bo Kim, Org B, African Group`) into
+/// people: a regional group ends one person, and words after it start the next. A bulleted line
+/// is one person.
+fn parse_free_roster(line: &str) -> Vec<Person> {
+    let stripped = strip_bullet(line);
+    if stripped.len() != line.len() {
+        return parse_person(stripped, false).into_iter().collect();
+    }
+    let mut people = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    let finish = |current: &mut Vec<String>, people: &mut Vec<Person>| {
+        if !current.is_empty() {
+            if let Some(p) = parse_person(&current.join(", "), false) {
+                people.push(p);
+            }
+            current.clear();
+        }
+    };
+    for part in stripped.split(',') {
+        let part = part.trim();
+        if strict_region(part).is_some() {
+            current.push(part.to_string());
+            finish(&mut current, &mut people);
+            continue;
+        }
+        if let Some((region, rest)) = split_region_prefix(part) {
+            current.push(region);
+            finish(&mut current, &mut people);
+            current.push(rest);
+            continue;
+        }
+        current.push(part.to_string());
+    }
+    finish(&mut current, &mut people);
+    people
+}
+
+/// `WEOG Rowena Schoo` → (`WEOG`, `Rowena Schoo`): the longest leading words that are a regional
+/// group, when capitalised words follow.
+fn split_region_prefix(part: &str) -> Option<(String, String)> {
+    let words: Vec<&str> = part.split_whitespace().collect();
+    for k in (1..words.len()).rev() {
+        let head = words[..k].join(" ");
+        if strict_region(&head).is_some() && words[k].chars().next().is_some_and(char::is_uppercase)
+        {
+            return Some((head, words[k..].join(" ")));
+        }
+    }
+    None
+}
+
+/// Entries of one person (same name, any role) share what each knows: an organizer line gives
+/// the affiliation, a speaker or moderator line the stakeholder group and region.
+fn share_known_fields(roster: &mut [RosterEntry]) {
+    let keys: Vec<String> = roster
+        .iter()
+        .map(|e| normalize_for_matching(&e.name))
+        .collect();
+    for i in 0..roster.len() {
+        for j in 0..roster.len() {
+            if i == j || keys[i] != keys[j] {
+                continue;
+            }
+            let other = roster[j].clone();
+            let e = &mut roster[i];
+            if e.stakeholder == Stakeholder::Unknown && other.stakeholder != Stakeholder::Unknown {
+                e.stakeholder = other.stakeholder;
+            }
+            if e.region == Region::Unknown && other.region != Region::Unknown {
+                e.region = other.region;
+            }
+            if e.affiliation.is_none() && other.affiliation.is_some() {
+                e.affiliation = other.affiliation;
+            }
+        }
+    }
+}
+
+/// A line that opens a list item: `A.`, `1.`, `2)`, `•`, `-`.
+fn is_item_start(line: &str) -> bool {
+    if line.starts_with(['•', '-', '*', '–', '·', '○', '▪', '●']) {
+        return true;
+    }
+    let mut chars = line.chars();
+    let first = chars.next();
+    let rest: String = chars.take(3).collect();
+    match first {
+        Some(c) if c.is_ascii_digit() => {
+            let digits = line.chars().take_while(char::is_ascii_digit).count();
+            line[digits..].starts_with(['.', ')']) && line[digits + 1..].starts_with(' ')
+        }
+        Some(c) if c.is_ascii_alphabetic() => rest.starts_with(". ") || rest.starts_with(") "),
+        _ => false,
+    }
+}
+
+/// A follow-up paragraph of the policy block: a list item or a question.
+fn question_like(line: &str) -> bool {
+    is_item_start(line) || line.trim_end().ends_with('?')
+}
+
+/// Removes a list marker (`1.`, `A.`, `b)`, `•`).
+fn strip_marker(item: &str) -> String {
+    let t = item.trim();
+    if t.starts_with(['•', '-', '*', '–', '·', '○', '▪', '●']) {
+        return strip_bullet(t).to_string();
+    }
+    if is_item_start(t) {
+        if let Some(i) = t.find(['.', ')']) {
+            return t[i + 1..].trim().to_string();
+        }
+    }
+    t.to_string()
+}
+
+/// Inline list markers: ` B. `, ` 2) `.
+static INLINE_MARKER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|\s)([A-Ha-h]|[1-9])[.)]\s+").expect("static regex"));
+
+/// Splits the policy block into questions: list items, inline `A. … B. … C. …` runs (only when
+/// the letters or numbers follow in order from `A`/`1`), or several `?`-ended sentences.
+fn split_questions(blocks: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for block in blocks {
+        let marks: Vec<(usize, usize, char)> = INLINE_MARKER
+            .captures_iter(block)
+            .filter_map(|c| {
+                let whole = c.get(0)?;
+                let m = c.get(1)?.as_str().chars().next()?;
+                Some((whole.start(), whole.end(), m))
+            })
+            .collect();
+        let mut cuts: Vec<(usize, usize)> = Vec::new();
+        let mut expect: Option<char> = None;
+        for (start, end, m) in marks {
+            let ok = match expect {
+                None => start == 0 && matches!(m, 'A' | 'a' | '1'),
+                Some(e) => m == e,
+            };
+            if ok {
+                cuts.push((start, end));
+                expect = char::from_u32(m as u32 + 1);
+            }
+        }
+        if cuts.len() >= 2 || (cuts.len() == 1 && blocks.len() > 1) {
+            for (k, &(_, body_start)) in cuts.iter().enumerate() {
+                let body_end = cuts.get(k + 1).map_or(block.len(), |c| c.0);
+                let q = block[body_start..body_end].trim();
+                if !q.is_empty() {
+                    out.push(q.to_string());
+                }
+            }
+            continue;
+        }
+        let block = strip_marker(block);
+        let questions = block.matches('?').count();
+        if questions >= 2 {
+            let mut rest = block.as_str();
+            while let Some(i) = rest.find('?') {
+                let q = rest[..=i].trim();
+                if !q.is_empty() {
+                    out.push(q.to_string());
+                }
+                rest = &rest[i + 1..];
+            }
+            let tail = rest.trim();
+            if !tail.is_empty() {
+                out.push(tail.to_string());
+            }
+        } else if !block.is_empty() {
+            out.push(block);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn person(name: &str, aff: Option<&str>, s: Stakeholder, r: Region) -> Option<Person> {
+        Some(Person {
+            name: name.into(),
+            affiliation: aff.map(String::from),
+            stakeholder: s,
+            region: r,
+        })
+    }
+
+    #[test]
+    fn person_lines_in_every_real_shape() {
+        use Region as R;
+        use Stakeholder as S;
+        let cases: &[(&str, bool, Option<Person>)] = &[
+            (
+                "Ann Lee, Government, Western European and Others Group (WEOG)",
+                false,
+                person("Ann Lee", None, S::Government, R::Weog),
+            ),
+            (
+                "Ann Lee , Civil Society, African Group",
+                false,
+                person("Ann Lee", None, S::CivilSociety, R::African),
+            ),
+            (
+                "Ann Lee, , WEOG",
+                false,
+                person("Ann Lee", None, S::Unknown, R::Weog),
+            ),
+            (
+                "Ann Lee, Civil Society,",
+                false,
+                person("Ann Lee", None, S::CivilSociety, R::Unknown),
+            ),
+            (
+                "Lee, Ann, Private Sector, GRULAC",
+                false,
+                person("Ann Lee", None, S::PrivateSector, R::Grulac),
+            ),
+            (
+                "LEE Ann, Government, Eastern Europe",
+                false,
+                person("Ann Lee", None, S::Government, R::EasternEuropean),
+            ),
+            (
+                "Bo Kim, Example Labs",
+                true,
+                person("Bo Kim", Some("Example Labs"), S::Unknown, R::Unknown),
+            ),
+            (
+                "Bo Kim 🔒",
+                true,
+                person("Bo Kim", None, S::Unknown, R::Unknown),
+            ),
+            (
+                "Bo Kim, ðŸ”’",
+                true,
+                person("Bo Kim", None, S::Unknown, R::Unknown),
+            ),
+            ("Private Sector, African Group", true, None),
+            (
+                "Intergovernmental Organization, Intergovernmental Organization",
+                true,
+                None,
+            ),
+            (
+                "Pei Lin, Intergovernmental Organization, Intergovernmental Organization*",
+                false,
+                person("Pei Lin", None, S::Intergovernmental, R::Intergovernmental),
+            ),
+            (
+                "Pacific Lee, Civil Society",
+                false,
+                person("Pacific Lee", None, S::CivilSociety, R::Unknown),
+            ),
+        ];
+        for (line, org, want) in cases {
+            assert_eq!(&parse_person(line, *org), want, "{line}");
+        }
+    }
+
+    #[test]
+    fn free_text_roster_splits_on_regions() {
+        let got: Vec<(String, Option<String>, Region)> = parse_free_roster(
+            "Ann Lee, Example Labs / EL, WEOG Bo Kim, Example Labs / EL, WEOG Cy Diaz, Other Org, African Group",
+        )
+        .into_iter()
+        .map(|p| (p.name, p.affiliation, p.region))
+        .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "Ann Lee".into(),
+                    Some("Example Labs / EL".into()),
+                    Region::Weog
+                ),
+                (
+                    "Bo Kim".into(),
+                    Some("Example Labs / EL".into()),
+                    Region::Weog
+                ),
+                ("Cy Diaz".into(), Some("Other Org".into()), Region::African),
+            ]
+        );
+    }
+
+    #[test]
+    fn dates_give_the_iso_start() {
+        let cases = [
+            ("Tuesday, 10th October, 2023 (23:30 UTC) - Wednesday, 11th October, 2023 (02:00 UTC)", Some("2023-10-10")),
+            ("Thursday, 1st December, 2022 (10:50 UTC) - Thursday, 1st December, 2022 (12:20 UTC)", Some("2022-12-01")),
+            ("December 17, 2024 10:30 UTC", Some("2024-12-17")),
+            ("Workshop Room 2", None),
+        ];
+        for (line, want) in cases {
+            assert_eq!(parse_date(line).as_deref(), want, "{line}");
+        }
+    }
+
+    #[test]
+    fn policy_questions_split_by_letters_bullets_and_question_marks() {
+        let cases: &[(&[&str], &[&str])] = &[
+            (
+                &["A. Why this? B. How so? C. Who decides?"],
+                &["Why this?", "How so?", "Who decides?"],
+            ),
+            (&["1. One thing 2. Another"], &["One thing", "Another"]),
+            (&["- First?", "- Second?"], &["First?", "Second?"]),
+            (
+                &["How to do a? Why is b? How to c?"],
+                &["How to do a?", "Why is b?", "How to c?"],
+            ),
+            (
+                &["A single question about plan B. It stays whole?"],
+                &["A single question about plan B. It stays whole?"],
+            ),
+        ];
+        for (blocks, want) in cases {
+            let blocks: Vec<String> = blocks.iter().map(|s| s.to_string()).collect();
+            assert_eq!(split_questions(&blocks), *want, "{blocks:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn page_parser_never_panics(s in any::<String>()) {
+            let _ = parse_session_page(&s, Path::new("x.page.txt"));
+        }
+
+        #[test]
+        fn page_parser_never_panics_on_page_like_lines(
+            lines in proptest::collection::vec(
+                prop_oneof![
+                    Just("Speaker 1: Ann Lee, Civil Society, WEOG".to_string()),
+                    Just("Organizer 2: Bo Kim 🔒".to_string()),
+                    Just("Online Moderator".to_string()),
+                    Just("Rapporteur".to_string()),
+                    Just("Policy Question(s)".to_string()),
+                    Just("A. Why? B. How?".to_string()),
+                    Just("Panel - 90 Min".to_string()),
+                    Just("Key Takeaways".to_string()),
+                    Just(String::new()),
+                    "[ -~]{0,40}",
+                ],
+                0..40,
+            )
+        ) {
+            let _ = parse_session_page(&lines.join("\n"), Path::new("x.page.txt"));
+        }
+    }
+}

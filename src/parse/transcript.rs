@@ -1,0 +1,764 @@
+//! Raw captioning transcripts (`>> NAME:` turns) in every layout seen on the IGF website.
+//!
+//! Input: decoded text with `\n` line endings. Output: a [`Transcript`] with the session key
+//! (from the title, else the file name), the cleaned title, the turns ([`RawTurn`]: label as
+//! written, speech with annotations removed and paragraphs joined by `\n\n`, 1-based line of the
+//! label) and the annotation counts.
+//!
+//! Handles: a title line, none, or one after site debris; every separator and RAW spelling (see
+//! [`super::title`]); the captioning disclaimer in any wording (recognised by content, dropped);
+//! `***`/asterisk rulers; blank lines or single newlines between turns; lines of spaces;
+//! indented and hard-wrapped lines (joined with a space); files cut off mid-turn; labels with
+//! `>>`, `>>>`, no space, indentation, one or two spaces after the colon; unnamed turns (`>>`
+//! then speech) and speech before the first label (label `""`); `>>` lines holding only an
+//! annotation (no turn). Deliberately does not resolve labels to people.
+
+use super::annotation::{is_annotation_only, squeeze, strip_annotations, AnnotationCounts};
+use super::title::{clean_title, is_title_line, key_from_path, parse_session_key};
+use crate::error::{Error, Result};
+use crate::model::{RawTurn, Transcript};
+use crate::read::is_disclaimer;
+use std::path::Path;
+
+/// How many header lines (before the first `>>`) are searched for the title.
+const TITLE_SEARCH_LINES: usize = 40;
+
+/// Parses a raw transcript. Fails with [`Error::InputFile`] when no turn is found.
+pub fn parse_transcript(text: &str, path: &Path) -> Result<Transcript> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let kinds: Vec<Line> = lines.iter().map(|l| classify_line(l)).collect();
+    let first_marker = kinds
+        .iter()
+        .position(|k| matches!(k, Line::Marker(_)))
+        .unwrap_or(kinds.len());
+    if first_marker == kinds.len() {
+        return Err(no_turns(path));
+    }
+    let header = read_header(&lines, &kinds[..first_marker]);
+
+    let wrapped = is_wrapped(&lines, &kinds);
+    let mut builder = Builder::new(wrapped);
+    for (i, kind) in kinds.iter().enumerate().skip(header.speech_from) {
+        let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        match kind {
+            Line::Blank | Line::Ruler => builder.end_paragraph(),
+            Line::Marker(after) => match split_label(after) {
+                Some((label, speech)) => builder.start(label, line_no, speech),
+                None if after.trim().is_empty() => builder.start("", line_no, ""),
+                None if is_annotation_only(after) => {
+                    let _ = strip_annotations(after, &mut builder.counts);
+                    builder.end_paragraph();
+                }
+                None => builder.start("", line_no, after),
+            },
+            Line::Text(t) => {
+                if i < header.skip_until {
+                    continue;
+                }
+                builder.push_line(t, line_no);
+            }
+        }
+    }
+    let (turns, counts) = builder.finish();
+    if turns.is_empty() {
+        return Err(no_turns(path));
+    }
+    let title = header.title.as_deref().map(clean_title).unwrap_or_default();
+    let key = header
+        .key_text
+        .as_deref()
+        .and_then(parse_session_key)
+        .or_else(|| key_from_path(path));
+    Ok(Transcript {
+        key,
+        title,
+        turns,
+        annotations: counts.into_iter().collect(),
+        source: path.to_path_buf(),
+    })
+}
+
+fn no_turns(path: &Path) -> Error {
+    Error::InputFile {
+        path: path.to_path_buf(),
+        message: "no speaker turns found: a transcript needs lines starting with `>> NAME:` or \
+                  `>>` followed by speech"
+            .into(),
+    }
+}
+
+/// What one line of a transcript is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Line<'a> {
+    /// Empty or only spaces.
+    Blank,
+    /// `***`, an 8-asterisk ruler, `* * *`.
+    Ruler,
+    /// A line starting (after indentation) with `>>`; holds what follows the `>`s.
+    Marker(&'a str),
+    /// Anything else, trimmed.
+    Text(&'a str),
+}
+
+fn classify_line(line: &str) -> Line<'_> {
+    let t = line.trim();
+    if t.is_empty() {
+        return Line::Blank;
+    }
+    if t.chars().all(|c| c == '*' || c == ' ') && t.matches('*').count() >= 3 {
+        return Line::Ruler;
+    }
+    if let Some(after) = t.strip_prefix(">>") {
+        return Line::Marker(after.trim_start_matches('>').trim_start());
+    }
+    Line::Text(t)
+}
+
+/// What the lines before the first `>>` hold.
+#[derive(Debug, Default)]
+struct Header {
+    /// The title as written (the title line, or the title block of old CART headers).
+    title: Option<String>,
+    /// Text to find the session key in (the title, or the title block of old CART headers).
+    key_text: Option<String>,
+    /// Index of the first line that may hold speech.
+    speech_from: usize,
+    /// Text lines before this index are header (title block, disclaimer, debris).
+    skip_until: usize,
+}
+
+/// Finds the title, the disclaimer and site debris before the first `>>` line. Whatever text
+/// follows them is speech before the first label.
+fn read_header(lines: &[&str], kinds: &[Line]) -> Header {
+    let mut h = Header::default();
+    let title_idx = kinds
+        .iter()
+        .enumerate()
+        .take(TITLE_SEARCH_LINES)
+        .find(|(_, k)| matches!(k, Line::Text(t) if is_title_line(t)))
+        .map(|(i, _)| i);
+    let mut skip_until = 0;
+    if let Some(i) = title_idx {
+        h.title = Some(lines[i].trim().to_string());
+        skip_until = i + 1;
+    }
+    // Paragraphs (split by blank lines and rulers) that read like the disclaimer end the header.
+    let mut disclaimer_end = None;
+    let mut para_start: Option<usize> = None;
+    let close = |start: usize, end: usize, disclaimer_end: &mut Option<usize>| {
+        let joined = lines[start..end]
+            .iter()
+            .map(|l| l.trim())
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        if is_disclaimer(&joined) {
+            // Only the lines up to the last one carrying disclaimer wording are dropped: in
+            // files without blank lines speech may follow on the next line.
+            let last = (start..end)
+                .rev()
+                .find(|&j| has_disclaimer_word(&lines[j].to_lowercase()))
+                .unwrap_or(end - 1);
+            *disclaimer_end = Some(last + 1);
+        }
+    };
+    for (i, k) in kinds.iter().enumerate() {
+        match k {
+            Line::Text(_) if Some(i) != title_idx => {
+                para_start.get_or_insert(i);
+            }
+            _ => {
+                if let Some(s) = para_start.take() {
+                    close(s, i, &mut disclaimer_end);
+                }
+            }
+        }
+    }
+    if let Some(s) = para_start.take() {
+        close(s, kinds.len(), &mut disclaimer_end);
+    }
+    if let Some(d) = disclaimer_end {
+        // Old CART headers put a block of capitalised lines (city, date, session) between the
+        // title and the disclaimer: it is part of the title block.
+        if let Some(t) = title_idx {
+            if d > t + 1 {
+                let block: Vec<&str> = lines[t..d]
+                    .iter()
+                    .zip(&kinds[t..d])
+                    .filter(|(l, k)| {
+                        matches!(k, Line::Text(_)) && !has_disclaimer_word(&l.to_lowercase())
+                    })
+                    .map(|(l, _)| l.trim())
+                    .collect();
+                let block = block.join(" ");
+                if block.len() < 300 {
+                    h.title = Some(block.clone());
+                }
+                h.key_text = Some(block);
+            }
+        }
+        skip_until = skip_until.max(d);
+    }
+    // Site debris (PHP warnings, banners) with no title or disclaimer after it.
+    for (i, k) in kinds.iter().enumerate() {
+        if i < skip_until {
+            continue;
+        }
+        match k {
+            Line::Text(t) if is_debris(t) => skip_until = i + 1,
+            Line::Text(_) => break,
+            _ => {}
+        }
+    }
+    if h.key_text.is_none() {
+        h.key_text = h.title.clone();
+    }
+    h.skip_until = skip_until;
+    h.speech_from = 0;
+    h
+}
+
+/// Words of the disclaimer, used to find where it ends.
+fn has_disclaimer_word(lower: &str) -> bool {
+    [
+        "caption",
+        "cart",
+        "authoritative",
+        "verbatim",
+        "transcri",
+        "accurate",
+        " aid",
+        "record",
+        "edited",
+        "inaudible",
+        "real-time",
+        "realtime",
+        "rough draft",
+        "intervention",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+/// Website debris seen before titles: PHP notices, banners, navigation leftovers.
+fn is_debris(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    ["warning:", "notice:", "deprecated:", "fatal error:"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+        || lower.contains("legacy site")
+        || lower.contains("skip to main content")
+        || lower.starts_with("you are here")
+}
+
+/// Words that open a sentence rather than name a speaker.
+const NOT_LABELS: [&str; 14] = [
+    "OK",
+    "OKAY",
+    "YES",
+    "NO",
+    "SO",
+    "AND",
+    "BUT",
+    "WELL",
+    "HELLO",
+    "HI",
+    "RIGHT",
+    "NOTE",
+    "THANK YOU",
+    "THANKS",
+];
+
+/// Role words that make a label even in lower or Title case.
+const ROLE_WORDS: [&str; 22] = [
+    "moderator",
+    "co-moderator",
+    "chair",
+    "chairman",
+    "chairperson",
+    "chairwoman",
+    "host",
+    "audience",
+    "participant",
+    "panelist",
+    "panellist",
+    "announcer",
+    "secretariat",
+    "speaker",
+    "attendee",
+    "interpreter",
+    "facilitator",
+    "presenter",
+    "rapporteur",
+    "narrator",
+    "video",
+    "voice",
+];
+
+/// Name particles that may stay lower case in a Title Case name.
+const PARTICLES: [&str; 22] = [
+    "de", "da", "del", "della", "di", "van", "von", "der", "den", "la", "le", "du", "dos", "das",
+    "bin", "binti", "al", "el", "y", "ibn", "ter", "of",
+];
+
+/// Splits `NAME: speech` when the part before the colon looks like a speaker label: short (at
+/// most 6 words, 10 with an organisation after a comma), no sentence punctuation, and mostly
+/// capitals, Title Case, or a role word. Returns the trimmed label and the speech after it.
+pub(crate) fn split_label(after: &str) -> Option<(&str, &str)> {
+    let colon = after.find(':')?;
+    let label = after[..colon].trim();
+    if !looks_like_label(label) {
+        return None;
+    }
+    Some((label, after[colon + 1..].trim()))
+}
+
+/// See [`split_label`].
+pub(crate) fn looks_like_label(label: &str) -> bool {
+    if label.is_empty() || label.chars().count() > 80 {
+        return false;
+    }
+    if label.contains(['?', '!', ';', '"', '“', '”', '>', '<', '[', ']']) {
+        return false;
+    }
+    let words: Vec<&str> = label.split_whitespace().collect();
+    let max_words = if label.contains(',') { 10 } else { 6 };
+    if words.len() > max_words {
+        return false;
+    }
+    // Dots only in abbreviations and initials (MR., H.E., J., ST.).
+    if words
+        .iter()
+        .any(|w| w.contains('.') && w.chars().filter(|c| c.is_alphabetic()).count() > 5)
+    {
+        return false;
+    }
+    let letters: Vec<char> = label.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.is_empty() {
+        return false;
+    }
+    if NOT_LABELS.contains(&label.to_uppercase().as_str()) {
+        return false;
+    }
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    if upper * 10 >= letters.len() * 7 {
+        return true;
+    }
+    let bare: Vec<String> = words
+        .iter()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .collect();
+    if ROLE_WORDS.contains(&bare[0].as_str()) && words.len() <= 4 {
+        return words[1..].iter().all(|w| starts_upper(w));
+    }
+    let title_case = words.len() >= 2
+        && starts_upper(words[0])
+        && words
+            .iter()
+            .zip(&bare)
+            .all(|(w, b)| starts_upper(w) || PARTICLES.contains(&b.as_str()) || b.is_empty());
+    title_case && words.len() <= 5
+}
+
+fn starts_upper(w: &str) -> bool {
+    w.chars()
+        .find(|c| c.is_alphanumeric())
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+/// Whether lines are hard-wrapped at a fixed width: many consecutive text lines break
+/// mid-sentence. Then every line break inside a paragraph is a space; otherwise a line ending a
+/// sentence ends its paragraph (files with single newlines between paragraphs).
+fn is_wrapped(lines: &[&str], kinds: &[Line]) -> bool {
+    let (mut pairs, mut mid_sentence) = (0usize, 0usize);
+    for i in 1..kinds.len() {
+        let prev_text = matches!(kinds[i - 1], Line::Text(_) | Line::Marker(_));
+        if prev_text && matches!(kinds[i], Line::Text(_)) {
+            pairs += 1;
+            if !ends_sentence(lines[i - 1].trim_end()) {
+                mid_sentence += 1;
+            }
+        }
+    }
+    pairs >= 3 && mid_sentence * 3 >= pairs
+}
+
+/// A line that ends with sentence punctuation (or a closing quote or bracket).
+fn ends_sentence(line: &str) -> bool {
+    line.chars().last().is_some_and(|c| {
+        matches!(
+            c,
+            '.' | '?' | '!' | '…' | ':' | ';' | '"' | '”' | '\'' | '’' | ')' | ']'
+        )
+    })
+}
+
+/// A turn being built.
+struct Open {
+    label: String,
+    line: u32,
+    /// Started by a `>>` line (then `line` is that line), not by speech before any label
+    /// (then the line of the first paragraph kept is used).
+    marked: bool,
+    /// Paragraphs with the line each starts on.
+    paragraphs: Vec<(u32, String)>,
+    current: Vec<String>,
+    current_line: u32,
+}
+
+/// Accumulates turns line by line.
+struct Builder {
+    wrapped: bool,
+    open: Option<Open>,
+    turns: Vec<RawTurn>,
+    counts: AnnotationCounts,
+}
+
+impl Builder {
+    fn new(wrapped: bool) -> Self {
+        Builder {
+            wrapped,
+            open: None,
+            turns: Vec::new(),
+            counts: AnnotationCounts::new(),
+        }
+    }
+
+    fn start(&mut self, label: &str, line: u32, speech: &str) {
+        self.start_turn(label, line, speech, true);
+    }
+
+    fn start_turn(&mut self, label: &str, line: u32, speech: &str, marked: bool) {
+        self.close();
+        self.open = Some(Open {
+            label: label.to_string(),
+            line,
+            marked,
+            paragraphs: Vec::new(),
+            current: Vec::new(),
+            current_line: line,
+        });
+        if !speech.trim().is_empty() {
+            self.push_line(speech.trim(), line);
+        }
+    }
+
+    fn push_line(&mut self, text: &str, line: u32) {
+        if self.open.is_none() {
+            self.start_turn("", line, "", false);
+        }
+        let wrapped = self.wrapped;
+        let Some(open) = self.open.as_mut() else {
+            return;
+        };
+        if let Some(prev) = open.current.last() {
+            if !wrapped && ends_sentence(prev) {
+                let para = std::mem::take(&mut open.current);
+                open.paragraphs.push((open.current_line, para.join(" ")));
+            }
+        }
+        if open.current.is_empty() {
+            open.current_line = line;
+        }
+        open.current.push(text.to_string());
+    }
+
+    fn end_paragraph(&mut self) {
+        if let Some(open) = self.open.as_mut() {
+            if !open.current.is_empty() {
+                let para = std::mem::take(&mut open.current);
+                open.paragraphs.push((open.current_line, para.join(" ")));
+            }
+        }
+    }
+
+    fn close(&mut self) {
+        self.end_paragraph();
+        let Some(open) = self.open.take() else {
+            return;
+        };
+        let mut kept = Vec::new();
+        let mut first_line = None;
+        for (line, p) in &open.paragraphs {
+            let lower = p.to_lowercase();
+            if is_disclaimer(&lower) && lower.contains("caption") {
+                continue;
+            }
+            let clean = strip_annotations(p, &mut self.counts);
+            if clean.chars().any(char::is_alphanumeric) {
+                first_line.get_or_insert(*line);
+                kept.push(clean);
+            }
+        }
+        let Some(first_line) = first_line else {
+            return;
+        };
+        self.turns.push(RawTurn {
+            label: squeeze(&open.label),
+            text: kept.join("\n\n"),
+            line: if open.marked { open.line } else { first_line },
+            start_ms: None,
+            end_ms: None,
+            stakeholder_hint: None,
+        });
+    }
+
+    fn finish(mut self) -> (Vec<RawTurn>, AnnotationCounts) {
+        self.close();
+        (self.turns, self.counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SessionKey;
+    use proptest::prelude::*;
+
+    fn parse(text: &str) -> Transcript {
+        parse_transcript(text, Path::new("t.txt")).unwrap()
+    }
+
+    fn turns(t: &Transcript) -> Vec<(&str, &str, u32)> {
+        t.turns
+            .iter()
+            .map(|r| (r.label.as_str(), r.text.as_str(), r.line))
+            .collect()
+    }
+
+    #[test]
+    fn label_forms() {
+        let cases: &[(&str, Option<(&str, &str)>)] = &[
+            ("MODERATOR:  Hello", Some(("MODERATOR", "Hello"))),
+            (
+                "BRIONY DALEY WHITWORTH: Thanks",
+                Some(("BRIONY DALEY WHITWORTH", "Thanks")),
+            ),
+            ("NDUNG'U: yes", Some(("NDUNG'U", "yes"))),
+            ("ST. AMOUR: yes", Some(("ST. AMOUR", "yes"))),
+            (
+                "KERRY\u{2011}ANN BARRETT: yes",
+                Some(("KERRY\u{2011}ANN BARRETT", "yes")),
+            ),
+            ("H.E. MR. JOHN DOE: yes", Some(("H.E. MR. JOHN DOE", "yes"))),
+            ("Olga Cavalli: yes", Some(("Olga Cavalli", "yes"))),
+            ("Maria de la Cruz: yes", Some(("Maria de la Cruz", "yes"))),
+            ("Moderator: yes", Some(("Moderator", "yes"))),
+            (
+                "ANNA SMITH, COUNCIL OF EUROPE: yes",
+                Some(("ANNA SMITH, COUNCIL OF EUROPE", "yes")),
+            ),
+            ("MODERATOR SMITH: yes", Some(("MODERATOR SMITH", "yes"))),
+            ("AUDIENCE MEMBER: yes", Some(("AUDIENCE MEMBER", "yes"))),
+            ("J. McDONALD: yes", Some(("J. McDONALD", "yes"))),
+            ("So I think: yes", None),
+            ("Yes: I agree", None),
+            ("OK: let us go", None),
+            ("The time is 10:30 now", None),
+            ("What is the answer? It is: this", None),
+            ("We have three goals for the next year: one", None),
+            ("Hello", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(split_label(input), *want, "{input}");
+        }
+    }
+
+    #[test]
+    fn canonical_transcript_with_title_disclaimer_and_ruler() {
+        let text = "IGF 2023 – Day 3 – WS #225 Our treaty session – RAW\n\n\
+            The following are the outputs of the captioning taken during an IGF intervention. \
+            It should not be treated as an authoritative record.\n\n***\n\n \n\n\
+            >> MODERATOR:  Welcome all.  (Applause)\n\n\
+            Second paragraph here.\n\n\
+            >> ANNA LEE:  Thanks.\n";
+        let t = parse(text);
+        assert_eq!(
+            t.key,
+            Some(SessionKey {
+                year: 2023,
+                code: "WS #225".into()
+            })
+        );
+        assert_eq!(t.title, "IGF 2023 WS #225 Our treaty session");
+        assert_eq!(
+            turns(&t),
+            [
+                ("MODERATOR", "Welcome all.\n\nSecond paragraph here.", 9),
+                ("ANNA LEE", "Thanks.", 13),
+            ]
+        );
+        assert_eq!(t.annotations, [("applause".to_string(), 1)]);
+    }
+
+    #[test]
+    fn unnamed_turns_speech_before_label_and_annotation_only_lines() {
+        let text = "Good morning before anyone was labelled.\n\n\
+            >> Hello? Can you hear me?\n\n\
+            >> (Applause)\n\n\
+            >>\nSpeech on the next line.\n\n\
+            >> BO: Done.\n\n>> ANNA:\n";
+        let t = parse(text);
+        assert_eq!(
+            turns(&t),
+            [
+                ("", "Good morning before anyone was labelled.", 1),
+                ("", "Hello? Can you hear me?", 3),
+                ("", "Speech on the next line.", 7),
+                ("BO", "Done.", 10),
+            ]
+        );
+        assert_eq!(t.annotations, [("applause".to_string(), 1)]);
+    }
+
+    #[test]
+    fn single_newlines_keep_paragraphs_and_wrapped_lines_join() {
+        let single = ">> ANNA: First paragraph ends here.\nSecond paragraph.\n>> BO: Reply.\n";
+        assert_eq!(
+            turns(&parse(single)),
+            [
+                ("ANNA", "First paragraph ends here.\n\nSecond paragraph.", 1),
+                ("BO", "Reply.", 3)
+            ]
+        );
+        let wrapped =
+            "   >> ANNA:  We think the scope of the\n   treaty should stay narrow and\n   \
+            the safeguards strong.\n\n   A new paragraph starts\n   here.\n   >> BO: Fine.\n";
+        assert_eq!(
+            turns(&parse(wrapped)),
+            [
+                (
+                    "ANNA",
+                    "We think the scope of the treaty should stay narrow and the safeguards \
+                     strong.\n\nA new paragraph starts here.",
+                    1
+                ),
+                ("BO", "Fine.", 7)
+            ]
+        );
+    }
+
+    #[test]
+    fn no_turns_is_an_error_naming_the_reason() {
+        let err = parse_transcript(
+            "IGF 2023 WS #1 Title\n\nNothing here.\n",
+            Path::new("x.txt"),
+        )
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("x.txt: no speaker turns found"), "{err}");
+    }
+
+    /// Labels and speech words for generated transcripts.
+    const LABELS: [&str; 6] = [
+        "MODERATOR",
+        "ANNA LEE",
+        "BO NDUNG'U",
+        "DR. KIM",
+        "Olga Cavalli",
+        "AUDIENCE",
+    ];
+    const WORDS: [&str; 12] = [
+        "treaty",
+        "scope",
+        "safeguards",
+        "data",
+        "we",
+        "think",
+        "cooperation",
+        "is",
+        "narrow",
+        "rights",
+        "states",
+        "access",
+    ];
+
+    /// A generated turn: label index, speech words and sentence ends.
+    fn turn_strategy() -> impl Strategy<Value = (usize, Vec<usize>)> {
+        (
+            0..LABELS.len(),
+            proptest::collection::vec(0..WORDS.len(), 1..30),
+        )
+    }
+
+    fn render(turns: &[(usize, Vec<usize>)], layout: u8) -> String {
+        let mut s = String::new();
+        if layout & 1 == 0 {
+            s.push_str("IGF 2023 – Day 1 – WS #7 Generated – RAW\n\n");
+        }
+        for (label, words) in turns {
+            let indent = if layout & 2 == 0 { "" } else { "   " };
+            let marker = if layout & 4 == 0 { ">> " } else { ">>" };
+            s.push_str(&format!("{indent}{marker}{}:  ", LABELS[*label]));
+            for (i, w) in words.iter().enumerate() {
+                s.push_str(WORDS[*w]);
+                s.push(if i % 7 == 6 && layout & 8 != 0 {
+                    '\n'
+                } else {
+                    ' '
+                });
+            }
+            s.push_str(if layout & 16 == 0 { "\n\n" } else { "\n" });
+        }
+        s
+    }
+
+    proptest! {
+        #[test]
+        fn parse_never_panics_on_arbitrary_text(s in any::<String>()) {
+            let _ = parse_transcript(&s, Path::new("x.txt"));
+        }
+
+        #[test]
+        fn every_speech_word_survives_any_layout(
+            turns in proptest::collection::vec(turn_strategy(), 1..12),
+            layout in 0u8..32,
+        ) {
+            let text = render(&turns, layout);
+            let t = parse_transcript(&text, Path::new("x.txt")).unwrap();
+            prop_assert_eq!(t.turns.len(), turns.len());
+            for (got, (label, words)) in t.turns.iter().zip(&turns) {
+                prop_assert_eq!(&got.label, LABELS[*label]);
+                let want: Vec<&str> = words.iter().map(|w| WORDS[*w]).collect();
+                let got_words: Vec<&str> = got.text.split_whitespace().collect();
+                prop_assert_eq!(got_words, want);
+            }
+        }
+
+        #[test]
+        fn mutated_transcripts_never_panic_or_invent_words(
+            turns in proptest::collection::vec(turn_strategy(), 1..8),
+            cut in any::<proptest::sample::Index>(),
+            insert_at in any::<proptest::sample::Index>(),
+            delete_at in any::<proptest::sample::Index>(),
+            delete_len in 0usize..20,
+        ) {
+            let mut text = render(&turns, 0);
+            let chars: Vec<char> = text.chars().collect();
+            let at = insert_at.index(chars.len() + 1);
+            let mut mutated: String = chars[..at].iter().collect();
+            mutated.push_str(">>");
+            mutated.extend(&chars[at..]);
+            let chars: Vec<char> = mutated.chars().collect();
+            let d = delete_at.index(chars.len() + 1);
+            let end = (d + delete_len).min(chars.len());
+            text = chars[..d].iter().chain(&chars[end..]).collect();
+            let keep = cut.index(text.chars().count() + 1);
+            let text: String = text.chars().take(keep).collect();
+            if let Ok(t) = parse_transcript(&text, Path::new("x.txt")) {
+                let source: std::collections::HashSet<&str> = text
+                    .split(|c: char| c.is_whitespace() || c == '>' || c == ':')
+                    .collect();
+                for turn in &t.turns {
+                    for w in turn.text.split(|c: char| c.is_whitespace() || c == '>' || c == ':') {
+                        prop_assert!(source.contains(w), "invented word {w:?} in {text:?}");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,367 @@
+//! Ingest end to end: the sample corpus, speaker attribution, incremental runs, the lock, crash
+//! safety (SIGKILL mid-run), versioning and bad input.
+
+use crate::util::*;
+use igf_lens::index::{Reader, SearchRequest};
+use igf_lens::model::PassageRecord;
+use igf_lens::pipeline::{self, IngestConfig};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn config(inputs: Vec<PathBuf>, index: &Path) -> IngestConfig {
+    IngestConfig {
+        inputs,
+        index_dir: index.to_path_buf(),
+        threads: 2,
+        quiet: true,
+        ..IngestConfig::default()
+    }
+}
+
+/// Copies the sample corpus into `dir` (so tests may change files).
+fn copy_corpus(dir: &Path) -> PathBuf {
+    let dst = dir.join("corpus");
+    std::fs::create_dir_all(&dst).unwrap();
+    for e in std::fs::read_dir(repo().join("data/sessions")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, dst.join(p.file_name().unwrap())).unwrap();
+    }
+    dst
+}
+
+fn all(index: &Path) -> Vec<PassageRecord> {
+    Reader::open(index).unwrap().all().unwrap()
+}
+
+#[test]
+fn sample_corpus_ingests_with_every_session_paired_and_speakers_resolved() {
+    let tmp = tempdir();
+    let index = tmp.path().join("ix");
+    let report = pipeline::ingest(&config(vec![repo().join("data")], &index)).unwrap();
+    assert_eq!(report.skipped, Vec::<(PathBuf, String)>::new());
+    assert_eq!(report.files_seen, 24);
+    assert_eq!(report.pages, 12);
+    assert_eq!(report.sessions, 12);
+    assert_eq!(report.unpaired, Vec::<String>::new());
+    assert!(report.turns >= 12 * 45, "turns {}", report.turns);
+    assert!(
+        report.resolved_share() >= 0.95,
+        "only {:.3} of words resolved",
+        report.resolved_share()
+    );
+    let recs = all(&index);
+    assert_eq!(recs.len(), report.passages);
+    let sessions: BTreeSet<&str> = recs.iter().map(|r| r.session.as_str()).collect();
+    assert_eq!(sessions.len(), 12);
+    assert!(sessions.contains("2023-ws-225"));
+    // Every stakeholder group and region appears.
+    let groups: BTreeSet<&str> = recs.iter().map(|r| r.stakeholder.as_str()).collect();
+    for g in [
+        "Government",
+        "Civil Society",
+        "Private Sector",
+        "Technical Community",
+        "Intergovernmental Organization",
+    ] {
+        assert!(groups.contains(g), "no {g} passages: {groups:?}");
+    }
+    let regions: BTreeSet<&str> = recs.iter().map(|r| r.region.as_str()).collect();
+    for r in ["African Group", "Asia-Pacific Group", "Eastern European Group", "GRULAC", "WEOG"] {
+        assert!(regions.contains(r), "no {r} passages: {regions:?}");
+    }
+    // Passages are 40–120 words unless a turn is shorter or a sentence longer.
+    let long = recs.iter().filter(|r| r.words > 200).count();
+    assert_eq!(long, 0);
+}
+
+#[test]
+fn ws225_turns_are_attributed_to_the_roster_groups() {
+    let tmp = tempdir();
+    let index = tmp.path().join("ix");
+    pipeline::ingest(&config(vec![repo().join("data/sessions")], &index)).unwrap();
+    let recs: Vec<PassageRecord> = all(&index)
+        .into_iter()
+        .filter(|r| r.session == "2023-ws-225")
+        .collect();
+    let by_speaker: BTreeMap<&str, (&str, &str)> = recs
+        .iter()
+        .map(|r| (r.speaker.as_str(), (r.stakeholder.as_str(), r.region.as_str())))
+        .collect();
+    let roster = [
+        ("Briony Daley Whitworth", "Government", "WEOG"),
+        ("Claudio Peguero", "Government", "GRULAC"),
+        ("Emmanuella Darkwah", "Government", "African Group"),
+        ("Ian Tennant", "Civil Society", "WEOG"),
+        ("Timea Suto", "Private Sector", "Eastern European Group"),
+        ("Michael Gilles", "Government", "WEOG"),
+        ("John Hering", "Private Sector", "WEOG"),
+    ];
+    for (name, group, region) in roster {
+        assert_eq!(by_speaker.get(name), Some(&(group, region)), "{name}");
+    }
+    // The bare MODERATOR label is the roster's onsite moderator.
+    let moderator: BTreeSet<&str> = recs
+        .iter()
+        .filter(|r| r.label == "MODERATOR")
+        .map(|r| r.speaker.as_str())
+        .collect();
+    assert_eq!(moderator, BTreeSet::from(["John Hering"]));
+}
+
+#[test]
+fn second_ingest_of_an_unchanged_corpus_touches_nothing() {
+    let tmp = tempdir();
+    let corpus = copy_corpus(tmp.path());
+    let index = tmp.path().join("ix");
+    let first = pipeline::ingest(&config(vec![corpus.clone()], &index)).unwrap();
+    let second = pipeline::ingest(&config(vec![corpus], &index)).unwrap();
+    assert!(second.untouched);
+    assert_eq!(second.files_unchanged, 24);
+    assert_eq!(second.files_processed, 0);
+    assert_eq!(all(&index).len(), first.passages);
+}
+
+#[test]
+fn a_changed_transcript_replaces_its_passages_and_prune_removes_deleted_files() {
+    let tmp = tempdir();
+    let corpus = copy_corpus(tmp.path());
+    let index = tmp.path().join("ix");
+    pipeline::ingest(&config(vec![corpus.clone()], &index)).unwrap();
+    let before = all(&index);
+    let raw = corpus.join("2022-of-18.raw.txt");
+    let mut text = std::fs::read_to_string(&raw).unwrap();
+    text.push_str("\n>> MODERATOR:  One last word about the quokka protocol before we close.\n");
+    std::fs::write(&raw, text).unwrap();
+    let r = pipeline::ingest(&config(vec![corpus.clone()], &index)).unwrap();
+    assert_eq!(r.files_processed, 1);
+    assert_eq!(r.files_unchanged, 23);
+    let after = all(&index);
+    assert_eq!(after.len(), before.len() + 1);
+    let quokka: Vec<&PassageRecord> = after.iter().filter(|p| p.text.contains("quokka")).collect();
+    assert_eq!(quokka.len(), 1);
+    assert_eq!(quokka[0].session, "2022-open-forum-18");
+
+    // Delete a transcript: without --prune its passages stay (with a warning count) …
+    std::fs::remove_file(corpus.join("2021-of-7.raw.txt")).unwrap();
+    let r = pipeline::ingest(&config(vec![corpus.clone()], &index)).unwrap();
+    assert_eq!(r.files_missing, 1);
+    assert!(all(&index).iter().any(|p| p.session == "2021-open-forum-7"));
+    // … and with --prune they go.
+    let mut cfg = config(vec![corpus], &index);
+    cfg.prune = true;
+    let r = pipeline::ingest(&cfg).unwrap();
+    assert_eq!(r.files_pruned, 1);
+    assert!(!all(&index).iter().any(|p| p.session == "2021-open-forum-7"));
+}
+
+#[test]
+fn a_changed_session_page_re_attributes_its_unchanged_transcript() {
+    let tmp = tempdir();
+    let corpus = copy_corpus(tmp.path());
+    let index = tmp.path().join("ix");
+    pipeline::ingest(&config(vec![corpus.clone()], &index)).unwrap();
+    let group_of = |index: &Path| -> BTreeSet<String> {
+        all(index)
+            .into_iter()
+            .filter(|r| r.session == "2023-ws-225" && r.speaker == "Claudio Peguero")
+            .map(|r| r.stakeholder)
+            .collect()
+    };
+    assert_eq!(group_of(&index), BTreeSet::from(["Government".to_string()]));
+    let page = corpus.join("2023-ws-225.page.txt");
+    let text = std::fs::read_to_string(&page).unwrap().replace(
+        "Claudio Peguero, Government,",
+        "Claudio Peguero, Technical Community,",
+    );
+    std::fs::write(&page, text).unwrap();
+    let r = pipeline::ingest(&config(vec![corpus], &index)).unwrap();
+    assert_eq!(r.files_processed, 1, "only the paired transcript is processed again");
+    assert_eq!(group_of(&index), BTreeSet::from(["Technical Community".to_string()]));
+}
+
+#[test]
+fn a_second_ingest_exits_75_while_the_index_is_locked() {
+    let tmp = tempdir();
+    let index = tmp.path().join("ix");
+    let lock = pipeline::IngestLock::acquire(&index, false, true).unwrap();
+    let out = run_expect(
+        igf_lens().args(["ingest", "data/sessions", "-q", "--index"]).arg(&index),
+        75,
+    );
+    let err = stderr(&out);
+    assert!(err.contains("is locked: another ingest is running"), "{err}");
+    assert!(err.contains(&index.display().to_string()), "{err}");
+    drop(lock);
+    // The lock file stays on disk and is no obstacle once its holder is gone.
+    assert!(index.join(pipeline::LOCK_FILE).exists());
+    run_expect(
+        igf_lens().args(["ingest", "data/sessions", "-q", "--index"]).arg(&index),
+        0,
+    );
+}
+
+#[test]
+fn wait_flag_waits_for_the_other_ingest() {
+    let tmp = tempdir();
+    let index = tmp.path().join("ix");
+    let lock = pipeline::IngestLock::acquire(&index, false, true).unwrap();
+    let child = igf_lens()
+        .args(["ingest", "data/sessions", "-q", "--wait", "--index"])
+        .arg(&index)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    drop(lock);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(Reader::open(&index).unwrap().num_passages() > 0);
+}
+
+#[test]
+fn missing_index_says_run_ingest_first() {
+    let tmp = tempdir();
+    let index = tmp.path().join("nothing-here");
+    let out = run_expect(
+        igf_lens().args(["search", "treaty", "--index"]).arg(&index),
+        2,
+    );
+    assert_eq!(
+        stderr(&out).trim(),
+        format!(
+            "igf-lens: no index at {}: run `igf-lens ingest` first",
+            index.display()
+        )
+    );
+}
+
+#[test]
+fn bad_files_are_skipped_with_a_warning_and_strict_makes_them_errors() {
+    let tmp = tempdir();
+    let corpus = tmp.path().join("in");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::copy(
+        repo().join("data/sessions/2022-of-18.raw.txt"),
+        corpus.join("2022-of-18.raw.txt"),
+    )
+    .unwrap();
+    std::fs::write(corpus.join("empty.txt"), "").unwrap();
+    std::fs::write(corpus.join("binary.bin"), [0u8, 159, 146, 150, 0, 0, 1, 2, 0, 0].repeat(50)).unwrap();
+    std::fs::write(corpus.join("notes.txt"), "Shopping list: apples, pears.\nCall Anna.\n").unwrap();
+    let index = tmp.path().join("ix");
+    let out = run_expect(
+        igf_lens().args(["ingest", "-q", "--index"]).arg(&index).arg(&corpus),
+        0,
+    );
+    let err = stderr(&out);
+    for f in ["empty.txt", "binary.bin", "notes.txt"] {
+        let line = err.lines().find(|l| l.contains(f)).unwrap_or_else(|| panic!("no warning for {f}: {err}"));
+        assert!(line.starts_with("igf-lens: warning: skipped "), "{line}");
+    }
+    assert!(err.contains("empty file"), "{err}");
+    assert!(err.contains("binary"), "{err}");
+    let n = Reader::open(&index).unwrap().num_passages();
+    assert!(n > 0);
+
+    // --strict: exit 2 and nothing new indexed.
+    std::fs::copy(
+        repo().join("data/sessions/2021-of-7.raw.txt"),
+        corpus.join("2021-of-7.raw.txt"),
+    )
+    .unwrap();
+    let out = run_expect(
+        igf_lens().args(["ingest", "-q", "--strict", "--index"]).arg(&index).arg(&corpus),
+        2,
+    );
+    assert!(stderr(&out).contains("--strict"), "{}", stderr(&out));
+    assert_eq!(Reader::open(&index).unwrap().num_passages(), n);
+}
+
+#[test]
+fn an_index_from_another_schema_version_asks_for_rebuild() {
+    let tmp = tempdir();
+    let index = tmp.path().join("ix");
+    pipeline::ingest(&config(vec![repo().join("data/sessions/2022-of-18.raw.txt")], &index)).unwrap();
+    let vf = index.join(igf_lens::index::VERSION_FILE);
+    let text = std::fs::read_to_string(&vf).unwrap();
+    let bumped = text.replace(
+        &format!("{}", igf_lens::index::SCHEMA_VERSION),
+        "999",
+    );
+    assert_ne!(text, bumped);
+    std::fs::write(&vf, bumped).unwrap();
+    let out = run_expect(igf_lens().args(["search", "treaty", "--index"]).arg(&index), 2);
+    assert!(stderr(&out).contains("ingest --rebuild"), "{}", stderr(&out));
+    run_expect(
+        igf_lens().args(["ingest", "-q", "--rebuild", "data/sessions/2022-of-18.raw.txt", "--index"]).arg(&index),
+        0,
+    );
+    run_expect(igf_lens().args(["search", "treaty", "--index"]).arg(&index), 0);
+}
+
+/// Builds a corpus big enough that an ingest takes a while, by renumbering the sample sessions.
+fn big_corpus(dir: &Path, copies: usize) -> PathBuf {
+    let dst = dir.join("big");
+    std::fs::create_dir_all(&dst).unwrap();
+    let out = run_expect(
+        igf_lens()
+            .args(["synth", "-q", "--seed", "7", "--sessions"])
+            .arg(copies.to_string())
+            .arg("--out")
+            .arg(&dst),
+        0,
+    );
+    let _ = out;
+    dst
+}
+
+#[test]
+fn sigkill_at_any_point_leaves_the_previous_commit_and_the_next_ingest_completes() {
+    let tmp = tempdir();
+    let corpus = big_corpus(tmp.path(), 120);
+    let index = tmp.path().join("ix");
+    // A first, complete commit of part of the corpus.
+    let first = igf_lens()
+        .args(["ingest", "-q", "-j", "1", "--index"])
+        .arg(&index)
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let full = Reader::open(&index).unwrap().num_passages();
+    assert!(full > 0);
+    // Kill rebuilds at several points: the index must still open with the full count.
+    for delay_ms in [30u64, 150, 400, 900] {
+        let mut child = igf_lens()
+            .args(["ingest", "-q", "-j", "1", "--rebuild", "--index"])
+            .arg(&index)
+            .arg(&corpus)
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL on Unix
+        let _ = child.wait();
+        let reader = Reader::open(&index).unwrap_or_else(|e| panic!("after kill at {delay_ms} ms: {e}"));
+        assert_eq!(reader.num_passages(), full, "after kill at {delay_ms} ms");
+        let hits = reader
+            .search(&SearchRequest {
+                query: "cybercrime".into(),
+                limit: 5,
+                ..SearchRequest::default()
+            })
+            .unwrap();
+        assert!(hits.total > 0);
+    }
+    // The next ingest completes with the full counts.
+    let started = Instant::now();
+    let again = igf_lens()
+        .args(["ingest", "-q", "-j", "1", "--index"])
+        .arg(&index)
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let _ = started;
+    assert_eq!(Reader::open(&index).unwrap().num_passages(), full);
+}
