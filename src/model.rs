@@ -83,8 +83,12 @@ impl Stakeholder {
         let k = k.as_str();
         Some(match k {
             "government" | "governments" | "gov" | "public-sector" => Stakeholder::Government,
-            "civil-society" | "civil-society-organization" | "civil-society-organisation" | "cso"
-            | "ngo" | "academia" => Stakeholder::CivilSociety,
+            "civil-society"
+            | "civil-society-organization"
+            | "civil-society-organisation"
+            | "cso"
+            | "ngo"
+            | "academia" => Stakeholder::CivilSociety,
             "private-sector" | "business" | "industry" => Stakeholder::PrivateSector,
             "technical-community" | "technical" | "tech-community" => {
                 Stakeholder::TechnicalCommunity
@@ -532,11 +536,7 @@ pub struct Evidence {
 impl Evidence {
     /// Compact form for CSV and the index: `terms=security researcher@4,hacker@9; cue=criminalise`.
     pub fn render(&self) -> String {
-        let terms: Vec<String> = self
-            .terms
-            .iter()
-            .map(|(t, p)| format!("{t}@{p}"))
-            .collect();
+        let terms: Vec<String> = self.terms.iter().map(|(t, p)| format!("{t}@{p}")).collect();
         match &self.cue {
             Some(c) => format!("terms={}; cue={}", terms.join(","), c),
             None => format!("terms={}; cue=default", terms.join(",")),
@@ -570,7 +570,10 @@ mod tests {
             ("Civil Society", Stakeholder::CivilSociety),
             ("civil-society", Stakeholder::CivilSociety),
             ("PRIVATE SECTOR", Stakeholder::PrivateSector),
-            ("Intergovernmental Organisation", Stakeholder::Intergovernmental),
+            (
+                "Intergovernmental Organisation",
+                Stakeholder::Intergovernmental,
+            ),
             ("technical community", Stakeholder::TechnicalCommunity),
             ("government", Stakeholder::Government),
         ];
@@ -586,7 +589,10 @@ mod tests {
             ("Western European and Others Group (WEOG)", Region::Weog),
             ("Western European and other States", Region::Weog),
             ("WEOG", Region::Weog),
-            ("Latin American and Caribbean Group (GRULAC)", Region::Grulac),
+            (
+                "Latin American and Caribbean Group (GRULAC)",
+                Region::Grulac,
+            ),
             ("Eastern Europe", Region::EasternEuropean),
             ("Eastern European Group", Region::EasternEuropean),
             ("Asia-Pacific Group", Region::AsiaPacific),

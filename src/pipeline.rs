@@ -42,7 +42,10 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// Full content hash (hex SHA-256) of a file's bytes, as kept in the manifest.
 pub fn hash_bytes(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Short content hash (hex of the first 8 bytes of SHA-256).
@@ -288,8 +291,14 @@ impl Manifest {
 /// syncs the directory, so readers see the old or the new file, never half of one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let res = (|| {
         let mut f = File::create(&tmp)?;
@@ -434,7 +443,10 @@ fn sniff(path: &Path) -> Sniffed {
                 Err(_) => Sniffed::Transcript(Vec::new()),
             }
         }
-        Format::Unknown => Sniffed::Skipped("unknown format: not an IGF session page, transcript, caption file or JSON Lines".into()),
+        Format::Unknown => Sniffed::Skipped(
+            "unknown format: not an IGF session page, transcript, caption file or JSON Lines"
+                .into(),
+        ),
     }
 }
 
@@ -540,7 +552,10 @@ pub fn build_records(
             .copied()
             .unwrap_or(cursor);
         cursor = cursor.max(turn_start);
-        for (ordinal, piece) in crate::segment::split_passages(&turn.text).into_iter().enumerate() {
+        for (ordinal, piece) in crate::segment::split_passages(&turn.text)
+            .into_iter()
+            .enumerate()
+        {
             let words: Vec<&str> = piece.text.split_whitespace().take(3).collect();
             let line = match find_words(doc_text, cursor, &words) {
                 Some(off) => {
@@ -600,7 +615,11 @@ fn process_transcript_file(
         if page.is_none() {
             out.unpaired.push(session.key.id());
         }
-        out.annotations += t.annotations.iter().map(|(_, n)| u64::from(*n)).sum::<u64>();
+        out.annotations += t
+            .annotations
+            .iter()
+            .map(|(_, n)| u64::from(*n))
+            .sum::<u64>();
         out.turns += session.turns.len();
         let mut seen = BTreeSet::new();
         for turn in &session.turns {
@@ -615,7 +634,8 @@ fn process_transcript_file(
                     out.words_unresolved += w;
                 }
                 if seen.insert(turn.label.to_lowercase()) {
-                    out.labels.push((format!("{}\u{1}{}", session.key.id(), turn.label), resolved));
+                    out.labels
+                        .push((format!("{}\u{1}{}", session.key.id(), turn.label), resolved));
                 }
             }
         }
@@ -678,9 +698,11 @@ fn progress(quiet: bool, len: u64, msg: &'static str) -> ProgressBar {
     };
     let pb = ProgressBar::with_draw_target(Some(len), target);
     pb.set_style(
-        ProgressStyle::with_template("{msg:>10} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{msg:>10} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     pb.set_message(msg);
     pb
@@ -732,7 +754,8 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
         report.full_reprocess = Some("--rebuild".into());
     } else if !old.files.is_empty() && old.fingerprint != fingerprint {
         report.full_reprocess = Some(
-            "the taxonomy, registry, organisations list or schema changed since the last ingest".into(),
+            "the taxonomy, registry, organisations list or schema changed since the last ingest"
+                .into(),
         );
     }
 
@@ -745,8 +768,15 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     let mut stats: Vec<(PathBuf, String, u64, u128)> = Vec::with_capacity(files.len());
     for f in &files {
         match std::fs::metadata(f) {
-            Ok(m) => stats.push((f.clone(), f.to_string_lossy().into_owned(), m.len(), mtime_ns(&m))),
-            Err(e) => report.skipped.push((f.clone(), format!("cannot read: {e}"))),
+            Ok(m) => stats.push((
+                f.clone(),
+                f.to_string_lossy().into_owned(),
+                m.len(),
+                mtime_ns(&m),
+            )),
+            Err(e) => report
+                .skipped
+                .push((f.clone(), format!("cannot read: {e}"))),
         }
     }
     let current: BTreeSet<&str> = stats.iter().map(|s| s.1.as_str()).collect();
@@ -782,8 +812,7 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
             .filter(|&i| {
                 let (path, key, size, _) = &stats[i];
                 old.files.get(key).is_some_and(|e| {
-                    e.size == *size
-                        && std::fs::read(path).is_ok_and(|b| hash_bytes(&b) == e.hash)
+                    e.size == *size && std::fs::read(path).is_ok_and(|b| hash_bytes(&b) == e.hash)
                 })
             })
             .collect();
@@ -811,7 +840,10 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     }
 
     // 3. Sniff changed files; parse pages.
-    let sniffed: Vec<(usize, Sniffed)> = changed.par_iter().map(|&i| (i, sniff(&stats[i].0))).collect();
+    let sniffed: Vec<(usize, Sniffed)> = changed
+        .par_iter()
+        .map(|&i| (i, sniff(&stats[i].0)))
+        .collect();
     let mut new_pages: HashMap<String, SessionPage> = HashMap::new();
     let mut file_sessions: HashMap<usize, Vec<String>> = HashMap::new();
     let mut transcript_files: Vec<usize> = Vec::new();
@@ -828,9 +860,15 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
         };
         match s {
             Sniffed::Page(doc, pages) => {
-                let ids: Vec<String> = pages.iter().filter_map(|p| p.key.as_ref().map(SessionKey::id)).collect();
+                let ids: Vec<String> = pages
+                    .iter()
+                    .filter_map(|p| p.key.as_ref().map(SessionKey::id))
+                    .collect();
                 if ids.is_empty() {
-                    report.skipped.push((path.clone(), "session page without an IGF year and session code in its title".into()));
+                    report.skipped.push((
+                        path.clone(),
+                        "session page without an IGF year and session code in its title".into(),
+                    ));
                 }
                 for p in pages {
                     if p.roster.is_empty() {
@@ -841,7 +879,9 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
                     }
                 }
                 report.pages += 1;
-                let hash = std::fs::read(path).map(|b| hash_bytes(&b)).unwrap_or_default();
+                let hash = std::fs::read(path)
+                    .map(|b| hash_bytes(&b))
+                    .unwrap_or_default();
                 let _ = doc;
                 manifest.files.insert(key.clone(), entry("page", ids, hash));
             }
@@ -861,7 +901,9 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
                         manifest.files.insert(key.clone(), e);
                     }
                     None => {
-                        manifest.files.insert(key.clone(), entry("skipped", Vec::new(), String::new()));
+                        manifest
+                            .files
+                            .insert(key.clone(), entry("skipped", Vec::new(), String::new()));
                     }
                 }
             }
@@ -871,7 +913,10 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
         let (p, why) = &report.skipped[0];
         return Err(Error::InputFile {
             path: p.clone(),
-            message: format!("{why} (--strict: {} file(s) would be skipped; nothing was indexed)", report.skipped.len()),
+            message: format!(
+                "{why} (--strict: {} file(s) would be skipped; nothing was indexed)",
+                report.skipped.len()
+            ),
         });
     }
 
@@ -899,7 +944,9 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
             if changed.contains(&i) {
                 continue;
             }
-            let Some(e) = manifest.files.get(key) else { continue };
+            let Some(e) = manifest.files.get(key) else {
+                continue;
+            };
             if !e.sessions.iter().any(|s| affected.contains(s)) {
                 continue;
             }
@@ -942,7 +989,10 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
         clear_incompatible_index(&cfg.index_dir)?;
     }
     if !cfg.quiet && !cfg.index_dir.join("meta.json").exists() {
-        eprintln!("igf-lens: creating a new index at {}", cfg.index_dir.display());
+        eprintln!(
+            "igf-lens: creating a new index at {}",
+            cfg.index_dir.display()
+        );
     }
     let writer = Writer::open(&cfg.index_dir, cfg.threads(), cfg.memory_budget())?;
     if full {
@@ -1001,7 +1051,8 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
             let Some(sa) = sa else { continue };
             for (ib, sb) in &parsed[a + 1..] {
                 if let Some(sb) = sb {
-                    if !duplicate_of.contains_key(ib) && similarity(sa, sb) >= DUPLICATE_SIMILARITY {
+                    if !duplicate_of.contains_key(ib) && similarity(sa, sb) >= DUPLICATE_SIMILARITY
+                    {
                         duplicate_of.insert(*ib, *ia);
                     }
                 }
@@ -1055,7 +1106,9 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
                         *report.tags_by_theme.entry(t.theme.clone()).or_default() += 1;
                     }
                 }
-                let hash = std::fs::read(path).map(|b| hash_bytes(&b)).unwrap_or_default();
+                let hash = std::fs::read(path)
+                    .map(|b| hash_bytes(&b))
+                    .unwrap_or_default();
                 manifest.files.insert(
                     key.clone(),
                     FileEntry {
@@ -1159,7 +1212,8 @@ pub fn prepare(cfg: &IngestConfig) -> Result<Vec<PassageRecord>> {
         cfg.organizations.as_deref(),
     )?;
     let (files, _) = discover_inputs(&cfg.inputs);
-    let sniffed: Vec<(PathBuf, Sniffed)> = files.par_iter().map(|f| (f.clone(), sniff(f))).collect();
+    let sniffed: Vec<(PathBuf, Sniffed)> =
+        files.par_iter().map(|f| (f.clone(), sniff(f))).collect();
     let mut pages = HashMap::new();
     let mut transcripts = Vec::new();
     for (p, s) in sniffed {
@@ -1180,7 +1234,9 @@ pub fn prepare(cfg: &IngestConfig) -> Result<Vec<PassageRecord>> {
         .filter_map(|p| process_transcript_file(p, &pages, &res).ok())
         .flat_map(|fr| fr.records)
         .collect();
-    out.sort_by(|a, b| (&a.session, &a.source, a.turn, a.ordinal).cmp(&(&b.session, &b.source, b.turn, b.ordinal)));
+    out.sort_by(|a, b| {
+        (&a.session, &a.source, a.turn, a.ordinal).cmp(&(&b.session, &b.source, b.turn, b.ordinal))
+    });
     Ok(out)
 }
 

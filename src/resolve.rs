@@ -12,7 +12,9 @@
 //! [`Organizations::load`].
 
 use crate::error::{Error, Result};
-use crate::model::{Method, RawTurn, Region, Role, RosterEntry, SessionPage, Speaker, Stakeholder, Turn};
+use crate::model::{
+    Method, RawTurn, Region, Role, RosterEntry, SessionPage, Speaker, Stakeholder, Turn,
+};
 use crate::text::normalize_for_matching;
 use std::collections::HashMap;
 use std::path::Path;
@@ -24,22 +26,71 @@ pub const EMBEDDED_ORGANIZATIONS: &str = include_str!("../data/organizations.csv
 
 /// Courtesy titles and honorifics dropped before names are compared.
 const TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "he", "h", "e", "excellency", "hon",
-    "honourable", "honorable", "sir", "dame", "madam", "ambassador", "minister", "judge", "senator",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "professor",
+    "he",
+    "h",
+    "e",
+    "excellency",
+    "hon",
+    "honourable",
+    "honorable",
+    "sir",
+    "dame",
+    "madam",
+    "ambassador",
+    "minister",
+    "judge",
+    "senator",
     "mx",
 ];
 
 /// Label words that name a chairing role.
 const CHAIR_ROLES: &[&str] = &[
-    "moderator", "co", "comoderator", "chair", "chairman", "chairperson", "chairwoman", "host",
-    "facilitator", "presenter", "announcer", "secretariat", "panelist", "panellist", "speaker",
-    "rapporteur", "online", "onsite", "remote",
+    "moderator",
+    "co",
+    "comoderator",
+    "chair",
+    "chairman",
+    "chairperson",
+    "chairwoman",
+    "host",
+    "facilitator",
+    "presenter",
+    "announcer",
+    "secretariat",
+    "panelist",
+    "panellist",
+    "speaker",
+    "rapporteur",
+    "online",
+    "onsite",
+    "remote",
 ];
 
 /// Label words that mean someone from the floor.
 const AUDIENCE: &[&str] = &[
-    "audience", "attendee", "participant", "participants", "floor", "questioner", "member",
-    "question", "unidentified", "unknown", "voice", "male", "female", "man", "woman", "speaker",
+    "audience",
+    "attendee",
+    "participant",
+    "participants",
+    "floor",
+    "questioner",
+    "member",
+    "question",
+    "unidentified",
+    "unknown",
+    "voice",
+    "male",
+    "female",
+    "man",
+    "woman",
+    "speaker",
 ];
 
 /// One person in the registry.
@@ -246,7 +297,10 @@ impl Organizations {
                 }
                 // Acronyms (FIRST, ICC, EFF) only match as written, so "first of all" is no
                 // organisation.
-                let acronym = p.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase());
+                let acronym = p
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .all(|c| c.is_uppercase());
                 let pat = if acronym {
                     p.to_string()
                 } else {
@@ -288,7 +342,10 @@ fn contains_word(hay: &str, needle: &str) -> bool {
     while let Some(i) = hay[from..].find(needle) {
         let s = from + i;
         let e = s + needle.len();
-        let before = hay[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let before = hay[..s]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
         let after = hay[e..].chars().next().is_none_or(|c| !c.is_alphanumeric());
         if before && after {
             return true;
@@ -475,7 +532,9 @@ fn classify(label: &str) -> LabelKind {
     if tokens.is_empty() {
         return LabelKind::Unnamed;
     }
-    if tokens.iter().all(|t| AUDIENCE.contains(&t.as_str())) && !tokens.iter().all(|t| t == "speaker") {
+    if tokens.iter().all(|t| AUDIENCE.contains(&t.as_str()))
+        && !tokens.iter().all(|t| t == "speaker")
+    {
         return LabelKind::Audience;
     }
     let roles: usize = tokens
@@ -515,7 +574,12 @@ pub fn find_introduction(text: &str) -> Option<Introduction> {
         while let Some(i) = lower[from..].find(opener) {
             let at = from + i;
             from = at + opener.len();
-            if at > 0 && lower[..at].chars().next_back().is_some_and(char::is_alphanumeric) {
+            if at > 0
+                && lower[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+            {
                 continue;
             }
             let rest = &head[at + opener.len()..];
@@ -538,9 +602,13 @@ pub fn find_introduction(text: &str) -> Option<Introduction> {
                 }
             }
             let after = &rest[consumed.min(rest.len())..];
-            let org = find_organization_phrase(after)
-                .or_else(|| (name_words.is_empty()).then(|| find_organization_phrase(rest)).flatten());
-            let name = (name_words.len() >= 2 || (name_words.len() == 1 && *opener == "my name is "))
+            let org = find_organization_phrase(after).or_else(|| {
+                (name_words.is_empty())
+                    .then(|| find_organization_phrase(rest))
+                    .flatten()
+            });
+            let name = (name_words.len() >= 2
+                || (name_words.len() == 1 && *opener == "my name is "))
                 .then(|| name_words.join(" "));
             if name.is_some() || org.is_some() {
                 return Some(Introduction {
@@ -556,8 +624,20 @@ pub fn find_introduction(text: &str) -> Option<Introduction> {
 fn find_organization_phrase(s: &str) -> Option<String> {
     let lower = s.to_lowercase();
     const LINKS: &[&str] = &[
-        "from the ", "from ", "with the ", "with ", "at the ", "at ", "of the ", "representing the ",
-        "representing ", "work for the ", "work for ", "work at ", "working for ", "i work with ",
+        "from the ",
+        "from ",
+        "with the ",
+        "with ",
+        "at the ",
+        "at ",
+        "of the ",
+        "representing the ",
+        "representing ",
+        "work for the ",
+        "work for ",
+        "work at ",
+        "working for ",
+        "i work with ",
     ];
     // The earliest link wins; at one position the longest ("from the " over "from ").
     let mut best: Option<(usize, usize)> = None;
@@ -719,7 +799,12 @@ fn lookup_name(
     }
     let reg = &dir.registry;
     if let Some(p) = reg.lookup(&tokens.join(" ")) {
-        return Some(from_person(p, Method::Registry, 0.9, role.unwrap_or(Role::Speaker)));
+        return Some(from_person(
+            p,
+            Method::Registry,
+            0.9,
+            role.unwrap_or(Role::Speaker),
+        ));
     }
     let names: Vec<Vec<String>> = reg.people.iter().map(|p| name_tokens(&p.name)).collect();
     match match_name(tokens, &names) {
@@ -853,12 +938,42 @@ mod tests {
     fn page() -> SessionPage {
         SessionPage {
             roster: vec![
-                entry("Briony Daley Whitworth", Stakeholder::Government, Region::Weog, Role::Speaker),
-                entry("Claudio Peguero", Stakeholder::Government, Region::Grulac, Role::Speaker),
-                entry("Timea Suto", Stakeholder::PrivateSector, Region::EasternEuropean, Role::Speaker),
-                entry("John Hering", Stakeholder::PrivateSector, Region::Weog, Role::Moderator),
-                entry("Pavlina Pavlova", Stakeholder::CivilSociety, Region::Weog, Role::OnlineModerator),
-                entry("Kerry-Ann Barrett", Stakeholder::Intergovernmental, Region::Intergovernmental, Role::Speaker),
+                entry(
+                    "Briony Daley Whitworth",
+                    Stakeholder::Government,
+                    Region::Weog,
+                    Role::Speaker,
+                ),
+                entry(
+                    "Claudio Peguero",
+                    Stakeholder::Government,
+                    Region::Grulac,
+                    Role::Speaker,
+                ),
+                entry(
+                    "Timea Suto",
+                    Stakeholder::PrivateSector,
+                    Region::EasternEuropean,
+                    Role::Speaker,
+                ),
+                entry(
+                    "John Hering",
+                    Stakeholder::PrivateSector,
+                    Region::Weog,
+                    Role::Moderator,
+                ),
+                entry(
+                    "Pavlina Pavlova",
+                    Stakeholder::CivilSociety,
+                    Region::Weog,
+                    Role::OnlineModerator,
+                ),
+                entry(
+                    "Kerry-Ann Barrett",
+                    Stakeholder::Intergovernmental,
+                    Region::Intergovernmental,
+                    Role::Speaker,
+                ),
             ],
             ..SessionPage::default()
         }
@@ -893,21 +1008,126 @@ mod tests {
             role: Role,
         }
         let cases = [
-            Case { label: "CLAUDIO PEGUERO", text: "Thanks.", name: "Claudio Peguero", stakeholder: Stakeholder::Government, method: Method::Roster, role: Role::Speaker },
-            Case { label: "AMBASSADOR PEGUERO", text: "Thanks.", name: "Claudio Peguero", stakeholder: Stakeholder::Government, method: Method::RosterPartial, role: Role::Speaker },
-            Case { label: "SUTO", text: "Yes.", name: "Timea Suto", stakeholder: Stakeholder::PrivateSector, method: Method::RosterPartial, role: Role::Speaker },
-            Case { label: "Briony Whitworth", text: "Yes.", name: "Briony Daley Whitworth", stakeholder: Stakeholder::Government, method: Method::RosterPartial, role: Role::Speaker },
-            Case { label: "TIMEA SUTTO", text: "Yes.", name: "Timea Suto", stakeholder: Stakeholder::PrivateSector, method: Method::RosterFuzzy, role: Role::Speaker },
-            Case { label: "KERRY\u{2011}ANN BARRETT", text: "Yes.", name: "Kerry-Ann Barrett", stakeholder: Stakeholder::Intergovernmental, method: Method::Roster, role: Role::Speaker },
-            Case { label: "MODERATOR", text: "Welcome.", name: "John Hering", stakeholder: Stakeholder::PrivateSector, method: Method::Role, role: Role::Moderator },
-            Case { label: "MODERATOR HERING", text: "Welcome.", name: "John Hering", stakeholder: Stakeholder::PrivateSector, method: Method::Role, role: Role::Moderator },
-            Case { label: "NADIA HADDAD", text: "A question.", name: "Nadia Haddad", stakeholder: Stakeholder::Intergovernmental, method: Method::Registry, role: Role::Speaker },
-            Case { label: "DR. MENSAH-BOATENG", text: "A point.", name: "Samuel Mensah-Boateng", stakeholder: Stakeholder::Intergovernmental, method: Method::Registry, role: Role::Speaker },
-            Case { label: "JORGE ALVAREZ", text: "Hello, I'm Jorge Alvarez with Access Now, and I have a question.", name: "Jorge Alvarez", stakeholder: Stakeholder::CivilSociety, method: Method::Organization, role: Role::Speaker },
-            Case { label: "FLOOR SPEAKER X", text: "My name is Lindiwe Mokoena, from a rights group.", name: "Lindiwe Mokoena", stakeholder: Stakeholder::CivilSociety, method: Method::SelfIntroduction, role: Role::Speaker },
-            Case { label: "AUDIENCE MEMBER", text: "My name is Lindiwe Mokoena.", name: "AUDIENCE MEMBER", stakeholder: Stakeholder::Unknown, method: Method::Audience, role: Role::Audience },
-            Case { label: "", text: "Testing, testing.", name: "", stakeholder: Stakeholder::Unknown, method: Method::Unnamed, role: Role::Unnamed },
-            Case { label: "ZARA QUILLFEATHER", text: "Good morning.", name: "ZARA QUILLFEATHER", stakeholder: Stakeholder::Unknown, method: Method::Unresolved, role: Role::Speaker },
+            Case {
+                label: "CLAUDIO PEGUERO",
+                text: "Thanks.",
+                name: "Claudio Peguero",
+                stakeholder: Stakeholder::Government,
+                method: Method::Roster,
+                role: Role::Speaker,
+            },
+            Case {
+                label: "AMBASSADOR PEGUERO",
+                text: "Thanks.",
+                name: "Claudio Peguero",
+                stakeholder: Stakeholder::Government,
+                method: Method::RosterPartial,
+                role: Role::Speaker,
+            },
+            Case {
+                label: "SUTO",
+                text: "Yes.",
+                name: "Timea Suto",
+                stakeholder: Stakeholder::PrivateSector,
+                method: Method::RosterPartial,
+                role: Role::Speaker,
+            },
+            Case {
+                label: "Briony Whitworth",
+                text: "Yes.",
+                name: "Briony Daley Whitworth",
+                stakeholder: Stakeholder::Government,
+                method: Method::RosterPartial,
+                role: Role::Speaker,
+            },
+            Case {
+                label: "TIMEA SUTTO",
+                text: "Yes.",
+                name: "Timea Suto",
+                stakeholder: Stakeholder::PrivateSector,
+                method: Method::RosterFuzzy,
+                role: Role::Speaker,
+            },
+            Case {
+                label: "KERRY\u{2011}ANN BARRETT",
+                text: "Yes.",
+                name: "Kerry-Ann Barrett",
+                stakeholder: Stakeholder::Intergovernmental,
+                method: Method::Roster,
+                role: Role::Speaker,
+            },
+            Case {
+                label: "MODERATOR",
+                text: "Welcome.",
+                name: "John Hering",
+                stakeholder: Stakeholder::PrivateSector,
+                method: Method::Role,
+                role: Role::Moderator,
+            },
+            Case {
+                label: "MODERATOR HERING",
+                text: "Welcome.",
+                name: "John Hering",
+                stakeholder: Stakeholder::PrivateSector,
+                method: Method::Role,
+                role: Role::Moderator,
+            },
+            Case {
+                label: "NADIA HADDAD",
+                text: "A question.",
+                name: "Nadia Haddad",
+                stakeholder: Stakeholder::Intergovernmental,
+                method: Method::Registry,
+                role: Role::Speaker,
+            },
+            Case {
+                label: "DR. MENSAH-BOATENG",
+                text: "A point.",
+                name: "Samuel Mensah-Boateng",
+                stakeholder: Stakeholder::Intergovernmental,
+                method: Method::Registry,
+                role: Role::Speaker,
+            },
+            Case {
+                label: "JORGE ALVAREZ",
+                text: "Hello, I'm Jorge Alvarez with Access Now, and I have a question.",
+                name: "Jorge Alvarez",
+                stakeholder: Stakeholder::CivilSociety,
+                method: Method::Organization,
+                role: Role::Speaker,
+            },
+            Case {
+                label: "FLOOR SPEAKER X",
+                text: "My name is Lindiwe Mokoena, from a rights group.",
+                name: "Lindiwe Mokoena",
+                stakeholder: Stakeholder::CivilSociety,
+                method: Method::SelfIntroduction,
+                role: Role::Speaker,
+            },
+            Case {
+                label: "AUDIENCE MEMBER",
+                text: "My name is Lindiwe Mokoena.",
+                name: "AUDIENCE MEMBER",
+                stakeholder: Stakeholder::Unknown,
+                method: Method::Audience,
+                role: Role::Audience,
+            },
+            Case {
+                label: "",
+                text: "Testing, testing.",
+                name: "",
+                stakeholder: Stakeholder::Unknown,
+                method: Method::Unnamed,
+                role: Role::Unnamed,
+            },
+            Case {
+                label: "ZARA QUILLFEATHER",
+                text: "Good morning.",
+                name: "ZARA QUILLFEATHER",
+                stakeholder: Stakeholder::Unknown,
+                method: Method::Unresolved,
+                role: Role::Speaker,
+            },
         ];
         for c in cases {
             let s = resolve_one(c.label, c.text);
@@ -936,7 +1156,13 @@ mod tests {
         let t = resolve_turns(&[turn("SUTO", "Yes.")], Some(&p), &Directory::embedded());
         let s = &t[0].speaker;
         assert_eq!(
-            (s.role, s.stakeholder, s.region, s.affiliation.as_deref(), s.method),
+            (
+                s.role,
+                s.stakeholder,
+                s.region,
+                s.affiliation.as_deref(),
+                s.method
+            ),
             (
                 Role::Speaker,
                 Stakeholder::PrivateSector,
@@ -952,7 +1178,10 @@ mod tests {
         let s = resolve_one("MODERATOR", "Good afternoon.");
         assert_eq!(s.name, "John Hering");
         let no_page = resolve_turns(
-            &[turn("MODERATOR", "Good afternoon, my name is Pavlina Pavlova and I will moderate.")],
+            &[turn(
+                "MODERATOR",
+                "Good afternoon, my name is Pavlina Pavlova and I will moderate.",
+            )],
             None,
             &Directory::embedded(),
         );
@@ -983,21 +1212,33 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(err.starts_with("reg.csv:3: unknown stakeholder group \"Journalism\""), "{err}");
+        assert!(
+            err.starts_with("reg.csv:3: unknown stakeholder group \"Journalism\""),
+            "{err}"
+        );
     }
 
     #[test]
     fn embedded_registry_loads_every_person() {
         let r = Registry::embedded();
         assert_eq!(r.len(), 18);
-        assert_eq!(r.lookup(&name_key("Tomasz Wisniewski")).map(|p| p.region), Some(Region::EasternEuropean));
+        assert_eq!(
+            r.lookup(&name_key("Tomasz Wisniewski")).map(|p| p.region),
+            Some(Region::EasternEuropean)
+        );
     }
 
     #[test]
     fn introductions_are_found() {
-        let i = find_introduction("Thank you. My name is Ana Lucía Benítez, from the Ministry of Foreign Affairs.").unwrap();
+        let i = find_introduction(
+            "Thank you. My name is Ana Lucía Benítez, from the Ministry of Foreign Affairs.",
+        )
+        .unwrap();
         assert_eq!(i.name.as_deref(), Some("Ana Lucía Benítez"));
-        assert_eq!(i.organization.as_deref(), Some("Ministry of Foreign Affairs"));
+        assert_eq!(
+            i.organization.as_deref(),
+            Some("Ministry of Foreign Affairs")
+        );
         assert_eq!(find_introduction("I am not sure this works."), None);
     }
 }

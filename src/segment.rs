@@ -19,9 +19,9 @@ pub const MAX_WORDS: u32 = 120;
 pub const MAX_SENTENCE_WORDS: u32 = 200;
 
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "vs", "etc", "e.g", "i.e", "eg", "ie", "art",
-    "para", "fig", "al", "jr", "sr", "amb", "hon", "gen", "govt", "dept", "approx", "inc", "ltd",
-    "co", "u.s", "u.k", "u.n", "h.e",
+    "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "vs", "etc", "e.g", "i.e", "eg", "ie",
+    "art", "para", "fig", "al", "jr", "sr", "amb", "hon", "gen", "govt", "dept", "approx", "inc",
+    "ltd", "co", "u.s", "u.k", "u.n", "h.e",
 ];
 
 /// One passage cut from a turn.
@@ -71,8 +71,9 @@ pub fn split_sentences(text: &str) -> Vec<std::ops::Range<usize>> {
             let next = text[j..].chars().next();
             if next.is_some_and(char::is_whitespace) {
                 let after = text[j..].trim_start().chars().next();
-                let starts_new = after
-                    .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '‘' | '('));
+                let starts_new = after.is_some_and(|c| {
+                    c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '‘' | '(')
+                });
                 if starts_new && !(b == b'.' && is_abbreviation(&text[start..i])) {
                     push(start, j, &mut out);
                     start = j;
@@ -104,7 +105,11 @@ fn is_abbreviation(before: &str) -> bool {
 }
 
 /// Cuts a sentence longer than [`MAX_SENTENCE_WORDS`] into chunks of that many words.
-fn cut_long(text: &str, range: std::ops::Range<usize>, out: &mut Vec<(std::ops::Range<usize>, u32)>) {
+fn cut_long(
+    text: &str,
+    range: std::ops::Range<usize>,
+    out: &mut Vec<(std::ops::Range<usize>, u32)>,
+) {
     let s = &text[range.clone()];
     let words = count_words(s);
     if words <= MAX_SENTENCE_WORDS {
@@ -184,7 +189,12 @@ mod tests {
         let s: Vec<&str> = split_sentences(t).into_iter().map(|r| &t[r]).collect();
         assert_eq!(
             s,
-            vec!["Thank you, Mr. Peguero.", "I agree with Dr. J. Smith on this.", "Next point?", "Yes."]
+            vec![
+                "Thank you, Mr. Peguero.",
+                "I agree with Dr. J. Smith on this.",
+                "Next point?",
+                "Yes."
+            ]
         );
     }
 
@@ -192,7 +202,10 @@ mod tests {
     fn multibyte_text_never_splits_inside_a_character() {
         let t = "Wiśniewski said “no”… Then the co‑chair spoke. Done";
         let s: Vec<&str> = split_sentences(t).into_iter().map(|r| &t[r]).collect();
-        assert_eq!(s, vec!["Wiśniewski said “no”…", "Then the co‑chair spoke.", "Done"]);
+        assert_eq!(
+            s,
+            vec!["Wiśniewski said “no”…", "Then the co‑chair spoke.", "Done"]
+        );
     }
 
     #[test]

@@ -297,14 +297,20 @@ mod tests {
 
     #[test]
     fn negations_survive_stop_words() {
-        assert_eq!(texts("this would not undermine the treaty"), vec!["would", "not", "undermin", "treati"]);
+        assert_eq!(
+            texts("this would not undermine the treaty"),
+            vec!["would", "not", "undermin", "treati"]
+        );
     }
 
     #[test]
     fn offsets_point_into_the_original_text() {
         let s = "Le co\u{2011}modérateur dit";
         let toks = analyze(&mut analyzer(), s);
-        let words: Vec<&str> = toks.iter().map(|t| &s[t.offset_from..t.offset_to]).collect();
+        let words: Vec<&str> = toks
+            .iter()
+            .map(|t| &s[t.offset_from..t.offset_to])
+            .collect();
         assert_eq!(words, vec!["Le", "co", "modérateur", "dit"]);
     }
 

@@ -67,7 +67,13 @@ fn sample_corpus_ingests_with_every_session_paired_and_speakers_resolved() {
         assert!(groups.contains(g), "no {g} passages: {groups:?}");
     }
     let regions: BTreeSet<&str> = recs.iter().map(|r| r.region.as_str()).collect();
-    for r in ["African Group", "Asia-Pacific Group", "Eastern European Group", "GRULAC", "WEOG"] {
+    for r in [
+        "African Group",
+        "Asia-Pacific Group",
+        "Eastern European Group",
+        "GRULAC",
+        "WEOG",
+    ] {
         assert!(regions.contains(r), "no {r} passages: {regions:?}");
     }
     // Passages are 40–120 words unless a turn is shorter or a sentence longer.
@@ -86,7 +92,12 @@ fn ws225_turns_are_attributed_to_the_roster_groups() {
         .collect();
     let by_speaker: BTreeMap<&str, (&str, &str)> = recs
         .iter()
-        .map(|r| (r.speaker.as_str(), (r.stakeholder.as_str(), r.region.as_str())))
+        .map(|r| {
+            (
+                r.speaker.as_str(),
+                (r.stakeholder.as_str(), r.region.as_str()),
+            )
+        })
         .collect();
     let roster = [
         ("Briony Daley Whitworth", "Government", "WEOG"),
@@ -176,8 +187,14 @@ fn a_changed_session_page_re_attributes_its_unchanged_transcript() {
     );
     std::fs::write(&page, text).unwrap();
     let r = pipeline::ingest(&config(vec![corpus], &index)).unwrap();
-    assert_eq!(r.files_processed, 1, "only the paired transcript is processed again");
-    assert_eq!(group_of(&index), BTreeSet::from(["Technical Community".to_string()]));
+    assert_eq!(
+        r.files_processed, 1,
+        "only the paired transcript is processed again"
+    );
+    assert_eq!(
+        group_of(&index),
+        BTreeSet::from(["Technical Community".to_string()])
+    );
 }
 
 #[test]
@@ -186,17 +203,24 @@ fn a_second_ingest_exits_75_while_the_index_is_locked() {
     let index = tmp.path().join("ix");
     let lock = pipeline::IngestLock::acquire(&index, false, true).unwrap();
     let out = run_expect(
-        igf_lens().args(["ingest", "data/sessions", "-q", "--index"]).arg(&index),
+        igf_lens()
+            .args(["ingest", "data/sessions", "-q", "--index"])
+            .arg(&index),
         75,
     );
     let err = stderr(&out);
-    assert!(err.contains("is locked: another ingest is running"), "{err}");
+    assert!(
+        err.contains("is locked: another ingest is running"),
+        "{err}"
+    );
     assert!(err.contains(&index.display().to_string()), "{err}");
     drop(lock);
     // The lock file stays on disk and is no obstacle once its holder is gone.
     assert!(index.join(pipeline::LOCK_FILE).exists());
     run_expect(
-        igf_lens().args(["ingest", "data/sessions", "-q", "--index"]).arg(&index),
+        igf_lens()
+            .args(["ingest", "data/sessions", "-q", "--index"])
+            .arg(&index),
         0,
     );
 }
@@ -247,16 +271,30 @@ fn bad_files_are_skipped_with_a_warning_and_strict_makes_them_errors() {
     )
     .unwrap();
     std::fs::write(corpus.join("empty.txt"), "").unwrap();
-    std::fs::write(corpus.join("binary.bin"), [0u8, 159, 146, 150, 0, 0, 1, 2, 0, 0].repeat(50)).unwrap();
-    std::fs::write(corpus.join("notes.txt"), "Shopping list: apples, pears.\nCall Anna.\n").unwrap();
+    std::fs::write(
+        corpus.join("binary.bin"),
+        [0u8, 159, 146, 150, 0, 0, 1, 2, 0, 0].repeat(50),
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.join("notes.txt"),
+        "Shopping list: apples, pears.\nCall Anna.\n",
+    )
+    .unwrap();
     let index = tmp.path().join("ix");
     let out = run_expect(
-        igf_lens().args(["ingest", "-q", "--index"]).arg(&index).arg(&corpus),
+        igf_lens()
+            .args(["ingest", "-q", "--index"])
+            .arg(&index)
+            .arg(&corpus),
         0,
     );
     let err = stderr(&out);
     for f in ["empty.txt", "binary.bin", "notes.txt"] {
-        let line = err.lines().find(|l| l.contains(f)).unwrap_or_else(|| panic!("no warning for {f}: {err}"));
+        let line = err
+            .lines()
+            .find(|l| l.contains(f))
+            .unwrap_or_else(|| panic!("no warning for {f}: {err}"));
         assert!(line.starts_with("igf-lens: warning: skipped "), "{line}");
     }
     assert!(err.contains("empty file"), "{err}");
@@ -271,7 +309,10 @@ fn bad_files_are_skipped_with_a_warning_and_strict_makes_them_errors() {
     )
     .unwrap();
     let out = run_expect(
-        igf_lens().args(["ingest", "-q", "--strict", "--index"]).arg(&index).arg(&corpus),
+        igf_lens()
+            .args(["ingest", "-q", "--strict", "--index"])
+            .arg(&index)
+            .arg(&corpus),
         2,
     );
     assert!(stderr(&out).contains("--strict"), "{}", stderr(&out));
@@ -282,22 +323,41 @@ fn bad_files_are_skipped_with_a_warning_and_strict_makes_them_errors() {
 fn an_index_from_another_schema_version_asks_for_rebuild() {
     let tmp = tempdir();
     let index = tmp.path().join("ix");
-    pipeline::ingest(&config(vec![repo().join("data/sessions/2022-of-18.raw.txt")], &index)).unwrap();
+    pipeline::ingest(&config(
+        vec![repo().join("data/sessions/2022-of-18.raw.txt")],
+        &index,
+    ))
+    .unwrap();
     let vf = index.join(igf_lens::index::VERSION_FILE);
     let text = std::fs::read_to_string(&vf).unwrap();
-    let bumped = text.replace(
-        &format!("{}", igf_lens::index::SCHEMA_VERSION),
-        "999",
-    );
+    let bumped = text.replace(&format!("{}", igf_lens::index::SCHEMA_VERSION), "999");
     assert_ne!(text, bumped);
     std::fs::write(&vf, bumped).unwrap();
-    let out = run_expect(igf_lens().args(["search", "treaty", "--index"]).arg(&index), 2);
-    assert!(stderr(&out).contains("ingest --rebuild"), "{}", stderr(&out));
+    let out = run_expect(
+        igf_lens().args(["search", "treaty", "--index"]).arg(&index),
+        2,
+    );
+    assert!(
+        stderr(&out).contains("ingest --rebuild"),
+        "{}",
+        stderr(&out)
+    );
     run_expect(
-        igf_lens().args(["ingest", "-q", "--rebuild", "data/sessions/2022-of-18.raw.txt", "--index"]).arg(&index),
+        igf_lens()
+            .args([
+                "ingest",
+                "-q",
+                "--rebuild",
+                "data/sessions/2022-of-18.raw.txt",
+                "--index",
+            ])
+            .arg(&index),
         0,
     );
-    run_expect(igf_lens().args(["search", "treaty", "--index"]).arg(&index), 0);
+    run_expect(
+        igf_lens().args(["search", "treaty", "--index"]).arg(&index),
+        0,
+    );
 }
 
 /// Builds a corpus big enough that an ingest takes a while, by renumbering the sample sessions.
@@ -342,7 +402,8 @@ fn sigkill_at_any_point_leaves_the_previous_commit_and_the_next_ingest_completes
         std::thread::sleep(Duration::from_millis(delay_ms));
         let _ = child.kill(); // SIGKILL on Unix
         let _ = child.wait();
-        let reader = Reader::open(&index).unwrap_or_else(|e| panic!("after kill at {delay_ms} ms: {e}"));
+        let reader =
+            Reader::open(&index).unwrap_or_else(|e| panic!("after kill at {delay_ms} ms: {e}"));
         assert_eq!(reader.num_passages(), full, "after kill at {delay_ms} ms");
         let hits = reader
             .search(&SearchRequest {

@@ -1,8 +1,8 @@
 //! Integration tests: one binary, a module per command or concern (as ripgrep does).
 
-mod util;
+mod export;
 mod ingest;
-mod synth;
 mod parse;
 mod search;
-mod export;
+mod synth;
+mod util;

@@ -56,8 +56,14 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// Reads a CSV file into header + rows.
 pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut rdr = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header = rdr.headers().expect("header").iter().map(String::from).collect();
+    let mut rdr =
+        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = rdr
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
     let rows = rdr
         .records()
         .map(|r| r.expect("row").iter().map(String::from).collect())

@@ -84,8 +84,16 @@ fn write_table(out: &mut impl Write, r: &Report, source: String) -> std::io::Res
         "{:<22} {:>9.3} {:>7.3} {:>6.3}",
         "micro", r.micro_precision, r.micro_recall, r.micro_f1
     )?;
-    writeln!(out, "{:<22} {:>9} {:>7} {:>6.3}", "macro", "", "", r.macro_f1)?;
-    writeln!(out, "{:<22} {:>9.3}", "polarity accuracy", r.polarity_accuracy)?;
+    writeln!(
+        out,
+        "{:<22} {:>9} {:>7} {:>6.3}",
+        "macro", "", "", r.macro_f1
+    )?;
+    writeln!(
+        out,
+        "{:<22} {:>9.3}",
+        "polarity accuracy", r.polarity_accuracy
+    )?;
     Ok(())
 }
 
@@ -98,11 +106,7 @@ fn write_mistakes(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
                 m.theme,
                 m.expected.map_or("", |p| p.as_str())
             ),
-            MistakeKind::Extra => format!(
-                "extra {}:{}",
-                m.theme,
-                m.got.map_or("", |p| p.as_str())
-            ),
+            MistakeKind::Extra => format!("extra {}:{}", m.theme, m.got.map_or("", |p| p.as_str())),
             MistakeKind::WrongPolarity => format!(
                 "polarity {}: want {} got {}",
                 m.theme,

@@ -129,7 +129,11 @@ pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: 
         r.speakers_resolved,
         total,
         r.resolved_share() * 100.0,
-        if tags.is_empty() { "none".to_string() } else { tags.join(", ") },
+        if tags.is_empty() {
+            "none".to_string()
+        } else {
+            tags.join(", ")
+        },
         r.seconds,
         r.mb_per_s(),
         index.display()

@@ -6,9 +6,9 @@
 //! `--format json` one JSON object per passage. No index is read or written.
 
 use super::Global;
-use anyhow::Context;
 use crate::model::Tag;
 use crate::tag::{load_taxonomy, Tagger};
+use anyhow::Context;
 use std::io::{BufWriter, Read, Write};
 use std::path::PathBuf;
 
@@ -81,8 +81,9 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     let tagger = Tagger::new(&taxonomy);
     let input = match (&args.text, &args.file) {
         (Some(t), _) => t.clone(),
-        (None, Some(p)) if p.as_os_str() != "-" => std::fs::read_to_string(p)
-            .with_context(|| format!("cannot read {}", p.display()))?,
+        (None, Some(p)) if p.as_os_str() != "-" => {
+            std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?
+        }
         _ => {
             let mut s = String::new();
             std::io::stdin()
@@ -206,11 +207,18 @@ mod tests {
 
     #[test]
     fn passages_are_non_empty_lines_without_speaker_labels() {
-        let got = passages("First line.\n\n  >> JANE DOE: Hello there.\n>>MODERATOR:  Next\nNote: keep\n");
+        let got = passages(
+            "First line.\n\n  >> JANE DOE: Hello there.\n>>MODERATOR:  Next\nNote: keep\n",
+        );
         let got: Vec<(usize, &str)> = got.iter().map(|p| (p.line, p.text.as_str())).collect();
         assert_eq!(
             got,
-            vec![(1, "First line."), (3, "Hello there."), (4, "Next"), (5, "Note: keep")]
+            vec![
+                (1, "First line."),
+                (3, "Hello there."),
+                (4, "Next"),
+                (5, "Note: keep")
+            ]
         );
     }
 

@@ -117,12 +117,14 @@ fn list(tax: &Taxonomy) -> anyhow::Result<i32> {
     let mut out = BufWriter::new(std::io::stdout().lock());
     writeln!(
         out,
-        "taxonomy {} ({}): {} themes, {} global cues, {} global context terms\n",
+        "taxonomy {} ({}): {} themes, {} global cues, {} global context terms, {} distinct \
+         tokens\n",
         tax.version(),
         tax.path().display(),
         tax.themes().len(),
         tax.cues().len(),
-        tax.context().len()
+        tax.context().len(),
+        tax.vocabulary_len()
     )?;
     writeln!(
         out,
@@ -147,8 +149,8 @@ fn list(tax: &Taxonomy) -> anyhow::Result<i32> {
 }
 
 fn check(file: &std::path::Path, g: Global) -> anyhow::Result<i32> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("cannot read {}", file.display()))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     match Taxonomy::check(&text, file) {
         Ok(tax) => {
             let terms: usize = tax.themes().iter().map(|t| t.terms().len()).sum();

@@ -338,7 +338,7 @@ mod tests {
 
     #[test]
     fn json_has_the_documented_fields() {
-        let v = hit_json(&hit(1, "Security people", vec![0..8]));
+        let v = hit_json(&hit(1, "Security people", vec![Range { start: 0, end: 8 }]));
         for key in [
             "score",
             "passage_id",
@@ -390,11 +390,11 @@ mod tests {
         let text = "security researchers here";
         let line = &wrap(text, 80)[0];
         assert_eq!(
-            paint(text, line, &[9..20], false),
+            paint(text, line, &[Range { start: 9, end: 20 }], false),
             "security researchers here"
         );
         assert_eq!(
-            paint(text, line, &[9..20], true),
+            paint(text, line, &[Range { start: 9, end: 20 }], true),
             "security \x1b[1;31mresearchers\x1b[0m here"
         );
     }

@@ -5,7 +5,9 @@
 //! - `files`: the schema-version file ([`VERSION_FILE`]) and the read-only directory view;
 //! - `writer`: [`Writer`] (one per index at a time; a second fails with `Error::Locked`);
 //! - `reader`: [`Reader`] (search, facets, whole-index reads, passage context);
-//! - `query`: request → tantivy query, and the positioned explanation of a bad query.
+//! - `query`: request → tantivy query, and the positioned explanation of a bad query;
+//! - `verify`: [`verify()`] checks an index for damage; `catch_damage` keeps tantivy panics on
+//!   damaged files from escaping.
 //!
 //! The text analyzer is [`crate::text::analyzer`], registered under
 //! [`crate::text::ANALYZER_NAME`] on every index handle, so queries, tagging and the index agree.
@@ -16,10 +18,12 @@ mod files;
 mod query;
 mod reader;
 mod schema;
+mod verify;
 mod writer;
 
 pub use files::VERSION_FILE;
 pub use reader::{sort_records, Reader};
+pub use verify::*;
 pub use writer::Writer;
 
 use crate::error::{Error, Result};

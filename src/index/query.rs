@@ -104,7 +104,7 @@ fn filter_clauses(
         (Some(theme), polarity) => {
             let id = slugify(theme);
             let present = themes()?;
-            if !present.iter().any(|t| *t == id) {
+            if !present.contains(&id) {
                 return Err(Error::InvalidValue {
                     what: "--theme".into(),
                     value: theme.clone(),

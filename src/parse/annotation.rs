@@ -234,9 +234,12 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Input, text left, counts by kind.
+    type Case = (&'static str, &'static str, &'static [(&'static str, u32)]);
+
     #[test]
     fn annotations_are_removed_and_counted_by_kind() {
-        let cases: &[(&str, &str, &[(&str, u32)])] = &[
+        let cases: &[Case] = &[
             ("Thank you.  (Applause)", "Thank you.", &[("applause", 1)]),
             (
                 "Thank you. [ Applause ] Next.",

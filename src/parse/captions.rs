@@ -418,6 +418,9 @@ mod tests {
         }
     }
 
+    /// label, text, line, start, end.
+    type Timed<'a> = (&'a str, &'a str, u32, Option<u64>, Option<u64>);
+
     #[test]
     fn voice_tags_prefixes_and_continuation_merge_into_turns() {
         let vtt = "WEBVTT\n\nNOTE IGF 2023 WS #412 Cross-border evidence\n\n\
@@ -434,7 +437,7 @@ mod tests {
                 code: "WS #412".into()
             })
         );
-        let got: Vec<(&str, &str, u32, Option<u64>, Option<u64>)> = t
+        let got: Vec<Timed> = t
             .turns
             .iter()
             .map(|r| {

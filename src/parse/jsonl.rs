@@ -160,9 +160,7 @@ fn time_field(obj: &Map<String, Value>, field: &str) -> std::result::Result<Opti
     match obj.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => match n.as_f64() {
-            Some(secs) if secs.is_finite() && secs >= 0.0 && secs < 1e9 => {
-                Ok(Some((secs * 1000.0).round() as u64))
-            }
+            Some(secs) if (0.0..1e9).contains(&secs) => Ok(Some((secs * 1000.0).round() as u64)),
             _ => Err(format!(
                 "\"{field}\" must be a number of seconds ≥ 0, found {n}"
             )),
@@ -181,6 +179,16 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// label, text, line, start, end, stakeholder hint.
+    type Row = (
+        String,
+        String,
+        u32,
+        Option<u64>,
+        Option<u64>,
+        Option<Stakeholder>,
+    );
+
     #[test]
     fn groups_turns_by_session_in_order_of_first_appearance() {
         let text = r#"{"session":"IGF 2023 WS #225","speaker":"ANNA LEE","text":"We agree. (Applause)","start":1.5,"end":"00:00:04.250","stakeholder":"civil society"}
@@ -189,18 +197,7 @@ mod tests {
 {"session":"IGF 2023 – Day 3 – WS #225 Risks – RAW","speaker":"BO","text":"Fine.","extra":1}
 "#;
         let ts = parse_jsonl(text, Path::new("t.jsonl")).unwrap();
-        let got: Vec<(
-            String,
-            String,
-            Vec<(
-                String,
-                String,
-                u32,
-                Option<u64>,
-                Option<u64>,
-                Option<Stakeholder>,
-            )>,
-        )> = ts
+        let got: Vec<(String, String, Vec<Row>)> = ts
             .iter()
             .map(|t| {
                 (

@@ -396,11 +396,13 @@ impl<'a> PageParser<'a> {
                 section = Section::Free;
                 continue;
             }
-            if self.room.is_none() && last_date_line == Some(i - 2) && section != Section::Time {
-                if heading(line).is_none() && !NUMBERED_PERSON.is_match(line) {
-                    self.room = Some(squeeze(line));
-                    continue;
-                }
+            if self.room.is_none()
+                && last_date_line == Some(i - 2)
+                && section != Section::Time
+                && !NUMBERED_PERSON.is_match(line)
+            {
+                self.room = Some(squeeze(line));
+                continue;
             }
             if section == Section::Time {
                 section = Section::Free;
@@ -472,19 +474,17 @@ impl<'a> PageParser<'a> {
                     }
                     section = Section::Free;
                 }
-                Section::Free if roster_zone => {
-                    if has_group_or_region(line) && person_like(line) {
-                        if let Some(person) = parse_person(line, false) {
-                            let role = match implied {
-                                None => Role::Moderator,
-                                Some(r) if gap => next_role(r),
-                                Some(r) => r,
-                            };
-                            implied = Some(role);
-                            self.add(person, role);
-                            gap = false;
-                            continue;
-                        }
+                Section::Free if roster_zone && has_group_or_region(line) && person_like(line) => {
+                    if let Some(person) = parse_person(line, false) {
+                        let role = match implied {
+                            None => Role::Moderator,
+                            Some(r) if gap => next_role(r),
+                            Some(r) => r,
+                        };
+                        implied = Some(role);
+                        self.add(person, role);
+                        gap = false;
+                        continue;
                     }
                 }
                 Section::Format if line.split_whitespace().count() <= 8 => {
@@ -574,10 +574,8 @@ impl<'a> PageParser<'a> {
         para.clear();
         match section {
             Section::Policy => self.policy.push(text),
-            Section::Free | Section::Description => {
-                if self.roster_or_schedule_seen() {
-                    self.description.push(text);
-                }
+            Section::Free | Section::Description if self.roster_or_schedule_seen() => {
+                self.description.push(text)
             }
             Section::Outcomes => self.outcomes.push(text),
             Section::Takeaways => self.takeaways.push(text),

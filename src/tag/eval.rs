@@ -52,10 +52,12 @@ pub fn parse_gold(text: &str, path: &Path) -> Result<Vec<GoldPassage>> {
         .map(|h| h.trim().to_string())
         .collect();
     let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| err(1, format!("no `{name}` column: the header must be id,text,labels")))
+        header.iter().position(|h| h == name).ok_or_else(|| {
+            err(
+                1,
+                format!("no `{name}` column: the header must be id,text,labels"),
+            )
+        })
     };
     let (ci, ct, cl) = (col("id")?, col("text")?, col("labels")?);
     let mut out = Vec::new();
@@ -72,11 +74,18 @@ pub fn parse_gold(text: &str, path: &Path) -> Result<Vec<GoldPassage>> {
             return Err(err(line, "empty id".into()));
         }
         if let Some(first) = ids.get(&id) {
-            return Err(err(line, format!("duplicate id {id:?} (first on line {first})")));
+            return Err(err(
+                line,
+                format!("duplicate id {id:?} (first on line {first})"),
+            ));
         }
         ids.insert(id.clone(), line);
         let mut labels: Vec<(String, Polarity)> = Vec::new();
-        for raw in field(cl).split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        for raw in field(cl)
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             let Some((theme, pol)) = raw.split_once(':') else {
                 return Err(err(
                     line,
@@ -87,7 +96,9 @@ pub fn parse_gold(text: &str, path: &Path) -> Result<Vec<GoldPassage>> {
             let Some(pol) = Polarity::parse(pol) else {
                 return Err(err(
                     line,
-                    format!("unknown polarity in label {raw:?}: valid values are risk, opportunity"),
+                    format!(
+                        "unknown polarity in label {raw:?}: valid values are risk, opportunity"
+                    ),
                 ));
             };
             if labels.iter().any(|(t, _)| *t == theme) {
@@ -132,8 +143,7 @@ pub struct ThemeScore {
 impl ThemeScore {
     /// Share of true positives with the right polarity (`None` without true positives).
     pub fn polarity_accuracy(&self) -> Option<f64> {
-        (self.true_positives > 0)
-            .then(|| self.polarity_correct as f64 / self.true_positives as f64)
+        (self.true_positives > 0).then(|| self.polarity_correct as f64 / self.true_positives as f64)
     }
 }
 
@@ -399,13 +409,24 @@ mod tests {
         assert!(g[1].labels.is_empty());
         assert_eq!(g[1].line, 3);
         let cases = [
-            ("id,text,labels\na,t,scope\n", "g.csv:2: label \"scope\" is not theme:polarity"),
-            ("id,text,labels\na,t,scope:good\n", "g.csv:2: unknown polarity"),
-            ("id,text,labels\na,t,\na,u,\n", "g.csv:3: duplicate id \"a\" (first on line 2)"),
+            (
+                "id,text,labels\na,t,scope\n",
+                "g.csv:2: label \"scope\" is not theme:polarity",
+            ),
+            (
+                "id,text,labels\na,t,scope:good\n",
+                "g.csv:2: unknown polarity",
+            ),
+            (
+                "id,text,labels\na,t,\na,u,\n",
+                "g.csv:3: duplicate id \"a\" (first on line 2)",
+            ),
             ("id,body\na,t\n", "g.csv:1: no `text` column"),
         ];
         for (text, want) in cases {
-            let e = parse_gold(text, Path::new("g.csv")).expect_err(text).to_string();
+            let e = parse_gold(text, Path::new("g.csv"))
+                .expect_err(text)
+                .to_string();
             assert!(e.starts_with(want), "{e}");
         }
     }
@@ -426,11 +447,33 @@ mod tests {
             vec![tag("cooperation", o)],
         ];
         let rep = score(&tagger, &gold, &predicted);
-        let scope = rep.themes.iter().find(|s| s.theme == "scope").expect("scope");
-        assert_eq!((scope.true_positives, scope.false_positives, scope.false_negatives), (2, 0, 0));
+        let scope = rep
+            .themes
+            .iter()
+            .find(|s| s.theme == "scope")
+            .expect("scope");
+        assert_eq!(
+            (
+                scope.true_positives,
+                scope.false_positives,
+                scope.false_negatives
+            ),
+            (2, 0, 0)
+        );
         assert_eq!(scope.polarity_accuracy(), Some(0.5));
-        let coop = rep.themes.iter().find(|s| s.theme == "cooperation").expect("coop");
-        assert_eq!((coop.true_positives, coop.false_positives, coop.false_negatives), (0, 1, 1));
+        let coop = rep
+            .themes
+            .iter()
+            .find(|s| s.theme == "cooperation")
+            .expect("coop");
+        assert_eq!(
+            (
+                coop.true_positives,
+                coop.false_positives,
+                coop.false_negatives
+            ),
+            (0, 1, 1)
+        );
         assert_eq!(coop.f1, 0.0);
         // macro over the two themes that occur: (1.0 + 0.0) / 2
         assert_eq!(rep.macro_f1, 0.5);

@@ -123,7 +123,11 @@ fn encode_id(id: u32, width: usize, out: &mut Vec<u8>) {
 
 impl Compiled {
     /// Builds the automata; fails only when the taxonomy is too large to encode.
-    pub(crate) fn build(themes: &[Theme], context: &[Term], cues: &[Cue]) -> Result<Compiled, String> {
+    pub(crate) fn build(
+        themes: &[Theme],
+        context: &[Term],
+        cues: &[Cue],
+    ) -> Result<Compiled, String> {
         let mut b = Builder {
             vocab: FxMap::default(),
         };

@@ -102,7 +102,9 @@ fn ends_sentence(text: &str, gap_start: usize, gap: &str, next: &Token) -> bool 
         let before = &text[..abs];
         let word_start = before
             .rfind(|c: char| !(c.is_alphanumeric() || c == '.'))
-            .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+            .map_or(0, |i| {
+                i + before[i..].chars().next().map_or(1, char::len_utf8)
+            });
         let word = before[word_start..].to_lowercase();
         if ABBREVIATIONS.contains(&word.as_str())
             || (word.chars().count() == 1 && word.chars().all(char::is_alphabetic))
@@ -217,7 +219,11 @@ pub fn decide(
             } else {
                 (0, false)
             };
-            let (a, b) = if before { (d.end - 1, ts) } else { (te - 1, d.start) };
+            let (a, b) = if before {
+                (d.end - 1, ts)
+            } else {
+                (te - 1, d.start)
+            };
             let penalty = if layout.clause[a] != layout.clause[b] {
                 CLAUSE_PENALTY
             } else {
@@ -286,7 +292,10 @@ mod tests {
     fn negation_flips_and_nearest_cue_wins() {
         // tokens: would not undermin human right (5 tokens, one sentence)
         let (_, l) = layout("would not undermine human rights");
-        let cues = [hit(1, CueRole::Negation, "not"), hit(2, CueRole::Risk, "undermine")];
+        let cues = [
+            hit(1, CueRole::Negation, "not"),
+            hit(2, CueRole::Risk, "undermine"),
+        ];
         assert_eq!(
             decide(&[(3, 5)], &cues, &l, 3, Polarity::Risk),
             (Polarity::Opportunity, Some("not undermine".into()))
@@ -297,14 +306,20 @@ mod tests {
             (Polarity::Risk, Some("undermine".into()))
         );
         // no cue: default
-        assert_eq!(decide(&[(3, 5)], &[], &l, 3, Polarity::Opportunity), (Polarity::Opportunity, None));
+        assert_eq!(
+            decide(&[(3, 5)], &[], &l, 3, Polarity::Opportunity),
+            (Polarity::Opportunity, None)
+        );
     }
 
     #[test]
     fn negation_outside_the_window_or_sentence_does_not_flip() {
         let (toks, l) = layout("No. Then a b c threat to privacy");
         assert_eq!(toks, vec!["no", "a", "b", "c", "threat", "privaci"]);
-        let cues = [hit(0, CueRole::Negation, "no"), hit(4, CueRole::Risk, "threat")];
+        let cues = [
+            hit(0, CueRole::Negation, "no"),
+            hit(4, CueRole::Risk, "threat"),
+        ];
         assert_eq!(
             decide(&[(5, 6)], &cues, &l, 10, Polarity::Opportunity),
             (Polarity::Risk, Some("threat".into()))
@@ -319,14 +334,20 @@ mod tests {
             hit(1, CueRole::Hedge, "could"),
             hit(2, CueRole::Risk, "undermine"),
         ];
-        assert_eq!(decide(&[(3, 4)], &cues, &l, 3, Polarity::Risk).0, Polarity::Opportunity);
+        assert_eq!(
+            decide(&[(3, 4)], &cues, &l, 3, Polarity::Risk).0,
+            Polarity::Opportunity
+        );
     }
 
     #[test]
     fn cue_in_another_sentence_is_ignored() {
         let (_, l) = layout("Privacy matters. A big threat remains");
         let cues = [hit(3, CueRole::Risk, "threat")];
-        assert_eq!(decide(&[(0, 1)], &cues, &l, 3, Polarity::Opportunity), (Polarity::Opportunity, None));
+        assert_eq!(
+            decide(&[(0, 1)], &cues, &l, 3, Polarity::Opportunity),
+            (Polarity::Opportunity, None)
+        );
     }
 
     #[test]
@@ -334,8 +355,17 @@ mod tests {
         // capac build welcom new surveil power worri
         let (toks, l) = layout("capacity building welcome, new surveillance powers worry");
         assert_eq!(toks.len(), 7);
-        let cues = [hit(2, CueRole::Opportunity, "welcome"), hit(6, CueRole::Risk, "worry")];
-        assert_eq!(decide(&[(4, 5)], &cues, &l, 3, Polarity::Opportunity).0, Polarity::Risk);
-        assert_eq!(decide(&[(0, 2)], &cues, &l, 3, Polarity::Risk).0, Polarity::Opportunity);
+        let cues = [
+            hit(2, CueRole::Opportunity, "welcome"),
+            hit(6, CueRole::Risk, "worry"),
+        ];
+        assert_eq!(
+            decide(&[(4, 5)], &cues, &l, 3, Polarity::Opportunity).0,
+            Polarity::Risk
+        );
+        assert_eq!(
+            decide(&[(0, 2)], &cues, &l, 3, Polarity::Risk).0,
+            Polarity::Opportunity
+        );
     }
 }

@@ -59,7 +59,13 @@ pub fn log_likelihood(a: u64, b: u64, c: u64, d: u64) -> f64 {
     }
     let e1 = c * (a + b) / (c + d);
     let e2 = d * (a + b) / (c + d);
-    let part = |o: f64, e: f64| if o > 0.0 && e > 0.0 { o * (o / e).ln() } else { 0.0 };
+    let part = |o: f64, e: f64| {
+        if o > 0.0 && e > 0.0 {
+            o * (o / e).ln()
+        } else {
+            0.0
+        }
+    };
     2.0 * (part(a, e1) + part(b, e2))
 }
 
@@ -204,10 +210,19 @@ mod tests {
     fn ranks_words_over_represented_in_the_theme() {
         let tax = Taxonomy::embedded();
         let recs = vec![
-            record("Pegasus vendors sell pegasus to governments.", &["surveillance"]),
-            record("Pegasus abuse is growing; pegasus must be limited.", &["surveillance"]),
+            record(
+                "Pegasus vendors sell pegasus to governments.",
+                &["surveillance"],
+            ),
+            record(
+                "Pegasus abuse is growing; pegasus must be limited.",
+                &["surveillance"],
+            ),
             record("Pegasus again, and governments again.", &["surveillance"]),
-            record("Training for governments and prosecutors.", &["capacity-building"]),
+            record(
+                "Training for governments and prosecutors.",
+                &["capacity-building"],
+            ),
             record("Governments met prosecutors in Vienna.", &[]),
         ];
         let opts = SuggestOptions {
@@ -220,10 +235,16 @@ mod tests {
         assert_eq!(got[0].surface, "pegasus");
         assert_eq!((got[0].in_theme, got[0].elsewhere), (5, 0));
         // "governments" occurs on both sides in proportion, so it is not first
-        assert!(got.iter().all(|c| c.stem != "govern" || c.keyness < got[0].keyness));
-        let err = suggest(&recs, "nope", &tax, opts).expect_err("unknown theme").to_string();
+        assert!(got
+            .iter()
+            .all(|c| c.stem != "govern" || c.keyness < got[0].keyness));
+        let err = suggest(&recs, "nope", &tax, opts)
+            .expect_err("unknown theme")
+            .to_string();
         assert!(err.contains("\"nope\""), "{err}");
-        let err = suggest(&recs[4..], "surveillance", &tax, opts).expect_err("none").to_string();
+        let err = suggest(&recs[4..], "surveillance", &tax, opts)
+            .expect_err("none")
+            .to_string();
         assert!(err.contains("no passage carries theme"), "{err}");
     }
 }

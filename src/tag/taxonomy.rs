@@ -321,6 +321,12 @@ impl Taxonomy {
         &self.context
     }
 
+    /// Number of distinct analyzed tokens used by terms, context terms and cues (what the
+    /// matcher interns; up to 254 it encodes each passage token as one byte).
+    pub fn vocabulary_len(&self) -> usize {
+        self.compiled.vocabulary_len()
+    }
+
     /// Tokens before a cue searched for a negation or a hedge.
     pub fn negation_window(&self) -> usize {
         self.negation_window
@@ -330,7 +336,11 @@ impl Taxonomy {
 /// The 1-based line holding byte `offset`.
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// The version hash of taxonomy text (see [`Taxonomy::version`]).
@@ -432,7 +442,10 @@ impl<'de> Deserialize<'de> for RawTerm {
                     weight: None,
                 })
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<RawTerm, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<RawTerm, A::Error> {
                 let w = WeightedTerm::deserialize(de::value::MapAccessDeserializer::new(map))?;
                 Ok(RawTerm {
                     text: w.term,
@@ -591,10 +604,28 @@ impl Validator<'_> {
         let mut cues = Vec::new();
         let c = &raw.cues;
         self.cue_list(&mut analyzer, &c.risk, CueRole::Risk, "global", &mut cues);
-        self.cue_list(&mut analyzer, &c.opportunity, CueRole::Opportunity, "global", &mut cues);
-        self.cue_list(&mut analyzer, &c.negation, CueRole::Negation, "global", &mut cues);
+        self.cue_list(
+            &mut analyzer,
+            &c.opportunity,
+            CueRole::Opportunity,
+            "global",
+            &mut cues,
+        );
+        self.cue_list(
+            &mut analyzer,
+            &c.negation,
+            CueRole::Negation,
+            "global",
+            &mut cues,
+        );
         self.cue_list(&mut analyzer, &c.hedge, CueRole::Hedge, "global", &mut cues);
-        self.cue_list(&mut analyzer, &c.neutral, CueRole::Neutral, "global", &mut cues);
+        self.cue_list(
+            &mut analyzer,
+            &c.neutral,
+            CueRole::Neutral,
+            "global",
+            &mut cues,
+        );
         self.check_cue_conflicts(&cues, "global");
 
         let negation_window = match &c.negation_window {
@@ -719,7 +750,14 @@ impl Validator<'_> {
             let mut terms: Vec<Term> = Vec::new();
             self.term_list(&mut analyzer, &raw_terms, 1.0, &scope, "term", &mut terms);
             let mut context: Vec<Term> = Vec::new();
-            self.term_list(&mut analyzer, &t.context, context_weight, &scope, "context term", &mut context);
+            self.term_list(
+                &mut analyzer,
+                &t.context,
+                context_weight,
+                &scope,
+                "context term",
+                &mut context,
+            );
             // A phrase cannot be both a term and a context term of one theme.
             for c in &context {
                 if let Some(prev) = terms.iter().find(|p| p.tokens() == c.tokens()) {
@@ -734,7 +772,13 @@ impl Validator<'_> {
                 }
             }
             let mut theme_cues = Vec::new();
-            self.cue_list(&mut analyzer, &t.cues.risk, CueRole::Risk, &scope, &mut theme_cues);
+            self.cue_list(
+                &mut analyzer,
+                &t.cues.risk,
+                CueRole::Risk,
+                &scope,
+                &mut theme_cues,
+            );
             self.cue_list(
                 &mut analyzer,
                 &t.cues.opportunity,

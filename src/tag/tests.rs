@@ -1,7 +1,21 @@
-//! Unit tests of the tagger on the embedded taxonomy and on small custom ones.
+//! Unit tests of the tagger: the embedded taxonomy on typical sentences, small custom
+//! taxonomies for weights, thresholds and context, and validation errors with their lines.
 
 use super::*;
 use crate::model::Polarity;
+
+fn embedded() -> Tagger {
+    Tagger::new(&Taxonomy::embedded())
+}
+
+fn labels(tagger: &Tagger, text: &str) -> Vec<String> {
+    tagger.tag(text).iter().map(Tag::label).collect()
+}
+
+fn custom(toml: &str) -> Tagger {
+    let tax = Taxonomy::parse(toml, Path::new("custom.toml")).expect("valid custom taxonomy");
+    Tagger::new(&tax)
+}
 
 #[test]
 fn embedded_taxonomy_is_valid_and_has_the_fixed_ids() {
@@ -24,15 +38,255 @@ fn embedded_taxonomy_is_valid_and_has_the_fixed_ids() {
         ]
     );
     assert_eq!(tax.version().len(), 12);
+    assert_eq!(tax.version(), version_check(EMBEDDED_THEMES));
+    assert_eq!(tax.negation_window(), 3);
+}
+
+fn version_check(text: &str) -> String {
+    taxonomy::version_of(text)
 }
 
 #[test]
-#[ignore]
-fn print_stems() {
-    let words = std::env::var("WORDS").unwrap_or_default();
-    let mut a = crate::text::analyzer();
-    for w in words.split(',') {
-        let t: Vec<String> = crate::text::analyze(&mut a, w).into_iter().map(|t| t.text).collect();
-        println!("{w:?} => {t:?}");
+fn typical_sentences_get_the_expected_tags() {
+    struct Case {
+        text: &'static str,
+        want: &'static [&'static str],
     }
+    let cases = [
+        Case {
+            text: "The draft could criminalise the work of security researchers",
+            want: &["security-research:risk"],
+        },
+        Case {
+            text: "This would not undermine human rights.",
+            want: &["human-rights:opportunity"],
+        },
+        Case {
+            text: "There is no risk of fragmentation.",
+            want: &["existing-instruments:opportunity"],
+        },
+        Case {
+            text: "Mutual legal assistance is slow and outdated.",
+            want: &["cooperation:risk"],
+        },
+        Case {
+            text: "Technical assistance for developing countries is a real benefit.",
+            want: &["capacity-building:opportunity"],
+        },
+        // hedges keep the polarity of their cue
+        Case {
+            text: "A multistakeholder approach could help the convention.",
+            want: &["multistakeholder:opportunity"],
+        },
+        Case {
+            text: "Real-time interception might erode trust.",
+            want: &["surveillance:risk"],
+        },
+        // two themes, two clauses, each with its own cue
+        Case {
+            text: "Capacity building is welcome, but the new surveillance powers worry us.",
+            want: &["capacity-building:opportunity", "surveillance:risk"],
+        },
+        // near misses
+        Case {
+            text: "The capacity of this room is limited.",
+            want: &[],
+        },
+        Case {
+            text: "Many thanks for the cooperation between our two moderators.",
+            want: &[],
+        },
+        Case {
+            text: "We do not own the rights to the recording.",
+            want: &[],
+        },
+        Case {
+            text: "The scope of today's session is the state of play.",
+            want: &[],
+        },
+        // context alone never tags
+        Case {
+            text: "The treaty and the convention were discussed by delegations.",
+            want: &[],
+        },
+        Case { text: "", want: &[] },
+    ];
+    let tagger = embedded();
+    for c in cases {
+        assert_eq!(labels(&tagger, c.text), c.want, "{:?}", c.text);
+    }
+}
+
+#[test]
+fn uk_and_us_spellings_and_inflections_match_one_term() {
+    let tagger = embedded();
+    for text in [
+        "Harmonised definitions of core offences help.",
+        "Harmonized definitions of core offenses help.",
+        "Harmonising the definitions of core offences helps.",
+    ] {
+        assert_eq!(labels(&tagger, text), ["harmonization:opportunity"], "{text}");
+    }
+}
+
+#[test]
+fn evidence_names_terms_positions_and_cue() {
+    let tags = embedded().tag("The draft could criminalise the work of security researchers");
+    assert_eq!(tags.len(), 1);
+    let t = &tags[0];
+    assert_eq!(t.theme, "security-research");
+    assert_eq!(t.polarity, Polarity::Risk);
+    assert_eq!(
+        t.evidence.terms,
+        vec![("draft".to_string(), 1), ("security researcher".to_string(), 7)]
+    );
+    assert_eq!(t.evidence.cue.as_deref(), Some("criminalise"));
+    assert_eq!(t.score, 1.5);
+    let negated = embedded().tag("This would not undermine human rights.");
+    assert_eq!(negated[0].evidence.cue.as_deref(), Some("not undermine"));
+    let default = embedded().tag("Penetration testing is common.");
+    assert_eq!(default[0].evidence.cue, None);
+    assert_eq!(default[0].polarity, Polarity::Risk);
+}
+
+#[test]
+fn tag_tokens_agrees_with_tag_and_tags_are_sorted_by_theme_id() {
+    let tagger = embedded();
+    let text = "Surveillance powers and mutual legal assistance threaten human rights.";
+    let tokens = crate::text::analyze(&mut crate::text::analyzer(), text);
+    let a = tagger.tag(text);
+    assert_eq!(a, tagger.tag_tokens(text, &tokens));
+    let ids: Vec<&str> = a.iter().map(|t| t.theme.as_str()).collect();
+    assert_eq!(ids, ["cooperation", "human-rights", "surveillance"]);
+}
+
+#[test]
+fn tagger_is_send_and_sync() {
+    fn check<T: Send + Sync + Clone>() {}
+    check::<Tagger>();
+    check::<Taxonomy>();
+}
+
+const WEATHER: &str = r#"
+[cues]
+risk = ["storm"]
+opportunity = ["sunny"]
+negation = ["not"]
+
+[context]
+terms = ["forecast"]
+
+[[theme]]
+id = "weather"
+label = "Weather"
+polarity = "opportunity"
+threshold = 2.0
+terms = ["rain", { term = "cloud cover", weight = 1.5 }, { term = "drizzle", weight = 0.5 }]
+"#;
+
+#[test]
+fn weights_threshold_and_context_decide_what_is_tagged() {
+    let tagger = custom(WEATHER);
+    let cases: &[(&str, Option<f32>)] = &[
+        ("rain", None),                           // 1.0 < 2.0
+        ("rain and rain again", None),            // a repeated term counts once
+        ("rain with cloud cover", Some(2.5)),     // 1.0 + 1.5
+        ("drizzle and rain", None),               // 1.5
+        ("drizzle, rain, the forecast", Some(2.0)), // + context 0.5
+        ("the forecast, the forecast", None),     // context alone never tags
+        ("clouds covering the hills and rain", Some(2.5)), // stemmed phrase
+    ];
+    for (text, want) in cases {
+        let got = tagger.tag(text).first().map(|t| t.score);
+        assert_eq!(got, *want, "{text:?}");
+    }
+    let t = &tagger.tag("rain and cloud cover, not a storm")[0];
+    assert_eq!((t.polarity, t.evidence.cue.as_deref()), (Polarity::Opportunity, Some("not storm")));
+    let t = &tagger.tag("rain and cloud cover. A storm later.")[0];
+    assert_eq!((t.polarity, t.evidence.cue.as_deref()), (Polarity::Opportunity, None));
+}
+
+#[test]
+fn many_distinct_tokens_use_the_wider_encoding() {
+    // 300 distinct one-word terms push the vocabulary past one byte per token.
+    let words: Vec<String> = (0..300).map(|i| format!("\"zq{i}x\"")).collect();
+    let toml = format!(
+        "[[theme]]\nid = \"big\"\nlabel = \"Big\"\npolarity = \"risk\"\nterms = [{}, \"last phrase here\"]\n",
+        words.join(", ")
+    );
+    let tagger = custom(&toml);
+    assert!(tagger.taxonomy().vocabulary_len() > 255);
+    assert_eq!(labels(&tagger, "nothing here zq7 zq299x"), ["big:risk"]);
+    assert_eq!(labels(&tagger, "the last phrase of here"), ["big:risk"]);
+    assert!(labels(&tagger, "last here phrase").is_empty());
+}
+
+#[test]
+fn validation_errors_name_the_line() {
+    let base = "[[theme]]\nid = \"a\"\nlabel = \"A\"\npolarity = \"risk\"\nterms = [\"x\"]\n";
+    let cases: &[(String, &str)] = &[
+        (
+            format!("{base}\n[[theme]]\nid = \"a\"\nlabel = \"B\"\npolarity = \"risk\"\nterms = [\"y\"]\n"),
+            "t.toml:8: duplicate theme id \"a\" (first defined on line 2)",
+        ),
+        (
+            base.replace("terms = [\"x\"]", "terms = []"),
+            "t.toml:5: theme \"a\" has an empty term list",
+        ),
+        (
+            base.replace("\"risk\"", "\"danger\""),
+            "t.toml:4: unknown polarity \"danger\" for theme \"a\": valid values are risk, opportunity",
+        ),
+        (
+            base.replace("[\"x\"]", "[\"x\",\n  \"of the\"]"),
+            "t.toml:6: term of theme \"a\" term \"of the\" analyzes to no token",
+        ),
+        (
+            base.replace("label = \"A\"", "label = \"A\"\ncolour = \"red\""),
+            "t.toml:4: unknown field `colour`",
+        ),
+        (
+            format!("[cues]\nrisk = [\"worry\"]\nopportunity = [\"worried\"]\n{base}"),
+            "t.toml:3: global cue \"worried\" is listed as opportunity here and as risk",
+        ),
+        (
+            base.replace("terms = [\"x\"]", "terms = [{ term = \"x\", weight = -1 }]"),
+            "t.toml:5: weight of term \"x\" in theme \"a\" must be a positive number",
+        ),
+        (
+            base.replace("id = \"a\"", "id = \"Not A Slug\""),
+            "t.toml:2: theme id \"Not A Slug\" is not a slug",
+        ),
+        (
+            base.replace("polarity = \"risk\"", "polarity = \"risk\"\nthreshold = 3.0"),
+            "t.toml:6: theme \"a\" can never be tagged",
+        ),
+        (
+            base.replace("terms = [\"x\"]", "terms = [\"x\", \"X\"]"),
+            "t.toml:5: term \"X\" of theme \"a\" analyzes to the same tokens as \"x\" (line 5)",
+        ),
+        (String::new(), "t.toml: no [[theme]] tables"),
+        ("[[theme]\n".to_string(), "t.toml:1:"),
+    ];
+    for (text, want) in cases {
+        let err = Taxonomy::parse(text, Path::new("t.toml")).expect_err(want).to_string();
+        assert!(err.starts_with(want), "got {err:?}, want {want:?}");
+    }
+}
+
+#[test]
+fn check_reports_every_problem_in_line_order() {
+    let text = "[[theme]]\nid = \"a\"\nlabel = \"A\"\npolarity = \"bad\"\nterms = [\"the\"]\n";
+    let errs = Taxonomy::check(text, Path::new("t.toml")).expect_err("invalid");
+    let lines: Vec<String> = errs.iter().map(|e| e.to_string()[..8].to_string()).collect();
+    assert_eq!(lines, ["t.toml:4", "t.toml:5"]);
+}
+
+#[test]
+fn version_changes_with_content_not_line_endings() {
+    let a = Taxonomy::parse(WEATHER, Path::new("w")).expect("valid");
+    let b = Taxonomy::parse(&WEATHER.replace('\n', "\r\n"), Path::new("w")).expect("valid");
+    let c = Taxonomy::parse(&format!("{WEATHER}# note\n"), Path::new("w")).expect("valid");
+    assert_eq!(a.version(), b.version());
+    assert_ne!(a.version(), c.version());
 }

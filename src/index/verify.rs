@@ -1,0 +1,487 @@
+//! Checking an index for damage, and keeping damage from turning into a panic.
+//!
+//! Input: an index directory. Output: a [`Verification`]: one [`Finding`] per check or problem,
+//! and a verdict ([`Verification::is_sound`]). The checks: the schema-version file, every
+//! segment file present and matching its checksum, every segment opening, every stored passage
+//! reading back, every indexed field's term dictionary walking to its end, the ingest manifest
+//! parsing, its source files still there with the same size (and content, when the time
+//! changed), and its passage count matching the index's. The index is opened read-only and
+//! nothing is written.
+//!
+//! [`catch_damage`] is the boundary the reader runs tantivy behind: a panic inside tantivy on
+//! damaged bytes becomes [`Error::Corrupt`] instead of escaping to the user.
+//!
+//! This module does not repair anything (the fix is `igf-lens ingest --rebuild`) and does not
+//! print: the CLI does. The manifest is the pipeline's ([`crate::pipeline::Manifest`]); it is
+//! read here because verifying means comparing the index with what the ingest recorded.
+
+use super::files::{self, ReadOnlyDir};
+use super::schema;
+use crate::error::{Error, Result};
+use crate::pipeline::{hash_bytes, FileEntry, Manifest, MANIFEST_FILE};
+use std::cell::Cell;
+use std::collections::BTreeSet;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+use tantivy::{Index, IndexMeta, SegmentReader, TantivyDocument};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// A check that passed.
+    Ok,
+    /// The index is sound but no longer matches its source files (`ingest` or `--prune` fixes
+    /// it).
+    Warning,
+    /// The index is damaged or inconsistent (`ingest --rebuild` fixes it).
+    Damaged,
+}
+
+impl Level {
+    /// The word printed before the finding.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Ok => "ok",
+            Level::Warning => "warning",
+            Level::Damaged => "damaged",
+        }
+    }
+}
+
+/// One line of a verification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub level: Level,
+    pub message: String,
+}
+
+/// What [`verify`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Verification {
+    pub dir: PathBuf,
+    pub findings: Vec<Finding>,
+    /// Committed segments.
+    pub segments: usize,
+    /// Segment files whose checksum was checked.
+    pub files_checked: usize,
+    /// Live passages according to the index's metadata.
+    pub passages: u64,
+    /// Passages read back from the document store.
+    pub passages_read: u64,
+    /// Source files listed in the manifest (`None` when there is no readable manifest).
+    pub manifest_files: Option<usize>,
+    /// Passages the manifest attributes to its files.
+    pub manifest_passages: Option<u64>,
+}
+
+impl Verification {
+    /// True when no finding is [`Level::Damaged`].
+    pub fn is_sound(&self) -> bool {
+        self.findings.iter().all(|f| f.level != Level::Damaged)
+    }
+
+    /// Findings of a level.
+    pub fn count(&self, level: Level) -> usize {
+        self.findings.iter().filter(|f| f.level == level).count()
+    }
+
+    fn push(&mut self, level: Level, message: impl Into<String>) {
+        self.findings.push(Finding {
+            level,
+            message: message.into(),
+        });
+    }
+}
+
+/// Checks the index at `dir` (see the module docs for the list). Damage is reported as
+/// findings, not errors; the only error is [`Error::NoIndex`] when `dir` holds no index.
+pub fn verify(dir: &Path) -> Result<Verification> {
+    if !files::has_index(dir) {
+        return Err(Error::NoIndex(dir.to_path_buf()));
+    }
+    let mut v = Verification {
+        dir: dir.to_path_buf(),
+        ..Verification::default()
+    };
+    check_version(dir, &mut v);
+    match open(dir) {
+        Ok((index, meta)) => check_segments(dir, &index, &meta, &mut v),
+        Err(e) => v.push(
+            Level::Damaged,
+            format!("the index does not open: {}", why(&e)),
+        ),
+    }
+    check_manifest(dir, &mut v);
+    Ok(v)
+}
+
+fn check_version(dir: &Path, v: &mut Verification) {
+    match files::read_version(dir) {
+        Ok(Some(n)) if n == super::SCHEMA_VERSION => {
+            v.push(Level::Ok, format!("schema version {n}"));
+        }
+        Ok(Some(n)) => v.push(
+            Level::Damaged,
+            format!(
+                "schema version {n} in {}, this igf-lens reads version {}",
+                files::VERSION_FILE,
+                super::SCHEMA_VERSION
+            ),
+        ),
+        Ok(None) => v.push(
+            Level::Damaged,
+            format!(
+                "{} is missing: the schema version is unknown",
+                files::VERSION_FILE
+            ),
+        ),
+        Err(e) => v.push(Level::Damaged, why(&e)),
+    }
+}
+
+/// Opens the index read-only and loads its committed metadata.
+fn open(dir: &Path) -> Result<(Index, IndexMeta)> {
+    catch_damage(dir, || {
+        let directory = ReadOnlyDir::new(files::mmap(dir)?, dir);
+        let index = Index::open(directory).map_err(|e| corrupt(dir, e))?;
+        let meta = index.load_metas().map_err(|e| corrupt(dir, e))?;
+        Ok((index, meta))
+    })
+}
+
+fn check_segments(dir: &Path, index: &Index, meta: &IndexMeta, v: &mut Verification) {
+    v.segments = meta.segments.len();
+    v.passages = meta.segments.iter().map(|s| u64::from(s.num_docs())).sum();
+    let damaged_before = v.count(Level::Damaged);
+
+    // Every file a committed segment needs: present, and matching its checksum.
+    let mut paths: Vec<PathBuf> = meta.list_segment_files().into_iter().collect();
+    paths.sort();
+    for seg in &meta.segments {
+        let uuid = seg.id().uuid_string();
+        for path in paths
+            .iter()
+            .filter(|p| p.to_string_lossy().starts_with(&uuid))
+        {
+            let name = path.to_string_lossy();
+            let optional =
+                name.ends_with(".store.temp") || (name.ends_with(".del") && !seg.has_deletes());
+            if !dir.join(path).is_file() {
+                if !optional {
+                    v.push(
+                        Level::Damaged,
+                        format!("segment {}: file {name} is missing", short(&uuid)),
+                    );
+                }
+                continue;
+            }
+            if name.ends_with(".store.temp") {
+                continue;
+            }
+            v.files_checked += 1;
+            let checked = catch_damage(dir, || {
+                index
+                    .directory()
+                    .validate_checksum(path)
+                    .map_err(|e| corrupt(dir, e))
+            });
+            match checked {
+                Ok(true) => {}
+                Ok(false) => v.push(
+                    Level::Damaged,
+                    format!(
+                        "segment {}: file {name} does not match its checksum",
+                        short(&uuid)
+                    ),
+                ),
+                Err(e) => v.push(
+                    Level::Damaged,
+                    format!(
+                        "segment {}: file {name} cannot be checked: {}",
+                        short(&uuid),
+                        why(&e)
+                    ),
+                ),
+            }
+        }
+    }
+    if v.count(Level::Damaged) == damaged_before {
+        v.push(
+            Level::Ok,
+            format!(
+                "{} segment(s), {} file(s): all present, checksums match",
+                v.segments, v.files_checked
+            ),
+        );
+    }
+
+    // Every segment opens, every stored passage reads back, every term dictionary walks.
+    let damaged_before = v.count(Level::Damaged);
+    let segments = match index.searchable_segments() {
+        Ok(s) => s,
+        Err(e) => {
+            v.push(
+                Level::Damaged,
+                format!("the segment list does not load: {e}"),
+            );
+            return;
+        }
+    };
+    let (_, fields) = schema::build();
+    let tantivy_schema = index.schema();
+    let indexed: Vec<(tantivy::schema::Field, String)> = tantivy_schema
+        .fields()
+        .filter(|(_, e)| e.is_indexed())
+        .map(|(f, e)| (f, e.name().to_string()))
+        .collect();
+    for segment in &segments {
+        let uuid = segment.id().uuid_string();
+        let label = short(&uuid);
+        let reader = match catch_damage(dir, || {
+            SegmentReader::open(segment).map_err(|e| corrupt(dir, e))
+        }) {
+            Ok(r) => r,
+            Err(e) => {
+                v.push(
+                    Level::Damaged,
+                    format!("segment {label} does not open: {}", why(&e)),
+                );
+                continue;
+            }
+        };
+        let read = catch_damage(dir, || {
+            let store = reader.get_store_reader(1).map_err(|e| corrupt(dir, e))?;
+            let (mut good, mut bad, mut first) = (0u64, 0u64, None);
+            for doc in store.iter::<TantivyDocument>(reader.alive_bitset()) {
+                let res = doc
+                    .map_err(|e| corrupt(dir, e))
+                    .and_then(|d| schema::from_doc(&fields, &d));
+                match res {
+                    Ok(_) => good += 1,
+                    Err(e) => {
+                        bad += 1;
+                        first.get_or_insert_with(|| why(&e));
+                    }
+                }
+            }
+            Ok((good, bad, first))
+        });
+        match read {
+            Ok((good, 0, _)) if good == u64::from(reader.num_docs()) => v.passages_read += good,
+            Ok((good, bad, first)) => {
+                v.passages_read += good;
+                let mut msg = format!(
+                    "segment {label}: {good} of {} stored passages read back",
+                    reader.num_docs()
+                );
+                if bad > 0 {
+                    msg.push_str(&format!(
+                        ", {bad} failed (first: {})",
+                        first.unwrap_or_default()
+                    ));
+                }
+                v.push(Level::Damaged, msg);
+            }
+            Err(e) => v.push(
+                Level::Damaged,
+                format!(
+                    "segment {label}: the stored passages cannot be read: {}",
+                    why(&e)
+                ),
+            ),
+        }
+        for (field, name) in &indexed {
+            let walked = catch_damage(dir, || {
+                let inv = reader.inverted_index(*field).map_err(|e| corrupt(dir, e))?;
+                let mut stream = inv.terms().stream().map_err(|e| corrupt(dir, e))?;
+                while stream.advance() {}
+                Ok(())
+            });
+            if let Err(e) = walked {
+                v.push(
+                    Level::Damaged,
+                    format!(
+                        "segment {label}: the terms of field {name} cannot be read: {}",
+                        why(&e)
+                    ),
+                );
+            }
+        }
+    }
+    if v.count(Level::Damaged) == damaged_before {
+        v.push(
+            Level::Ok,
+            format!(
+                "{} stored passage(s) read back; the terms of {} indexed field(s) read in every segment",
+                v.passages_read,
+                indexed.len()
+            ),
+        );
+    }
+}
+
+fn check_manifest(dir: &Path, v: &mut Verification) {
+    if !dir.join(MANIFEST_FILE).exists() {
+        v.push(
+            Level::Warning,
+            format!("no {MANIFEST_FILE}: the next `igf-lens ingest` processes every file again"),
+        );
+        return;
+    }
+    let manifest = match Manifest::load(dir) {
+        Ok(m) => m,
+        Err(e) => {
+            v.push(Level::Damaged, why(&e));
+            return;
+        }
+    };
+    let recorded: u64 = manifest.files.values().map(|e| e.passages as u64).sum();
+    v.manifest_files = Some(manifest.files.len());
+    v.manifest_passages = Some(recorded);
+    if recorded == v.passages {
+        v.push(
+            Level::Ok,
+            format!(
+                "{MANIFEST_FILE}: {} file(s), {recorded} passage(s), as in the index",
+                manifest.files.len()
+            ),
+        );
+    } else {
+        v.push(
+            Level::Damaged,
+            format!(
+                "{MANIFEST_FILE} records {recorded} passage(s) but the index holds {}",
+                v.passages
+            ),
+        );
+    }
+    let mut fine = 0usize;
+    let mut stale = BTreeSet::new();
+    for (path, entry) in &manifest.files {
+        match source_state(Path::new(path), entry) {
+            None => fine += 1,
+            Some(msg) => {
+                stale.insert(msg);
+            }
+        }
+    }
+    for msg in stale {
+        v.push(Level::Warning, msg);
+    }
+    if fine == manifest.files.len() {
+        v.push(
+            Level::Ok,
+            format!("all {fine} source file(s) unchanged since the last ingest"),
+        );
+    }
+}
+
+/// What is wrong with a source file listed in the manifest, if anything.
+fn source_state(path: &Path, entry: &FileEntry) -> Option<String> {
+    let shown = path.display();
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(_) => {
+            return Some(format!(
+                "{shown} no longer exists ({} passage(s) from it stay in the index): run `igf-lens ingest --prune` to drop them",
+                entry.passages
+            ))
+        }
+    };
+    if entry.size == u64::MAX {
+        return Some(format!(
+            "{shown} could not be read at the last ingest (its earlier passages were kept): run `igf-lens ingest` once it is readable"
+        ));
+    }
+    if meta.len() != entry.size {
+        return Some(format!(
+            "{shown} changed since the last ingest (size {} → {}): run `igf-lens ingest` to read it again",
+            entry.size,
+            meta.len()
+        ));
+    }
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    if mtime != entry.mtime_ns {
+        let same = !entry.hash.is_empty()
+            && std::fs::read(path).is_ok_and(|b| hash_bytes(&b) == entry.hash);
+        if !same {
+            return Some(format!(
+                "{shown} changed since the last ingest (same size, new content): run `igf-lens ingest` to read it again"
+            ));
+        }
+    }
+    None
+}
+
+/// The first 8 hex digits of a segment id, as people quote them.
+fn short(uuid: &str) -> &str {
+    uuid.get(..8).unwrap_or(uuid)
+}
+
+fn corrupt(dir: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Corrupt {
+        path: dir.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// The reason inside an error, without the advice [`Error::Corrupt`] appends (verify gives
+/// its own).
+fn why(e: &Error) -> String {
+    match e {
+        Error::Corrupt { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+thread_local! {
+    /// Set while this thread runs inside [`catch_damage`]: its panics are caught and reported
+    /// as errors, so the default hook must not print them.
+    static CATCHING: Cell<bool> = const { Cell::new(false) };
+}
+
+static QUIET_HOOK: Once = Once::new();
+
+/// Runs `f`, a call into tantivy on the index at `dir`, so that damage cannot escape as a
+/// panic: a panic (tantivy indexes slices with offsets read from the files) becomes
+/// [`Error::Corrupt`], and so does a tantivy error ([`Error::Index`]), since reading a
+/// committed index only fails when its files are bad or gone.
+///
+/// The panic hook is wrapped once per process so that panics caught here print nothing; panics
+/// anywhere else still reach the previous hook.
+pub(crate) fn catch_damage<T>(dir: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !CATCHING.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let outer = CATCHING.with(|c| c.replace(true));
+    let result = std::panic::catch_unwind(AssertUnwindSafe(f));
+    CATCHING.with(|c| c.set(outer));
+    match result {
+        Ok(Err(Error::Index(message))) => Err(Error::Corrupt {
+            path: dir.to_path_buf(),
+            message,
+        }),
+        Ok(other) => other,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown failure".into());
+            Err(Error::Corrupt {
+                path: dir.to_path_buf(),
+                message: format!("reading it failed inside the search engine ({what})"),
+            })
+        }
+    }
+}
