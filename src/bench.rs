@@ -266,7 +266,6 @@ pub fn run(
         started.elapsed().as_secs_f64()
     ));
     // Read every file once so the first timed phase does not pay for a cold page cache.
-    let (_, _) = dir_size(&corpus)?;
     warm_page_cache(&corpus);
     let mut rows = Vec::new();
     let mut budgets = Vec::new();

@@ -11,7 +11,7 @@ use whatlang::{Detector, Lang};
 /// Texts shorter than this (in characters) take the fallback language.
 pub const MIN_CHARS: usize = 60;
 /// Only this many bytes of a turn are looked at.
-pub const PREFIX_BYTES: usize = 600;
+pub const PREFIX_BYTES: usize = 240;
 /// Confidence under which the fallback is used.
 pub const MIN_CONFIDENCE: f64 = 0.5;
 

@@ -421,7 +421,19 @@ fn sniff(path: &Path) -> Sniffed {
                 Err(e) => Sniffed::Skipped(reason(&e)),
             }
         }
-        Format::Transcript | Format::WebVtt | Format::Srt | Format::JsonLines => {
+        // Raw transcripts name their session in the title (or the file name): no need to parse
+        // the prefix, the full parse comes later.
+        Format::Transcript => Sniffed::Transcript(
+            text.lines()
+                .filter(|l| !l.trim().is_empty())
+                .take(12)
+                .filter(|l| l.contains("IGF"))
+                .find_map(crate::parse::parse_session_key)
+                .or_else(|| crate::parse::key_from_path(path))
+                .map(|k| vec![k.id()])
+                .unwrap_or_default(),
+        ),
+        Format::WebVtt | Format::Srt | Format::JsonLines => {
             let doc = Document {
                 path: path.to_path_buf(),
                 text,
@@ -460,7 +472,12 @@ fn reason(e: &Error) -> String {
 /// Passages and counts produced from one transcript file.
 #[derive(Debug, Default)]
 struct FileResult {
+    /// Emptied once the records are in the writer, so memory holds one file at a time.
     records: Vec<PassageRecord>,
+    passages: usize,
+    tags_by_theme: BTreeMap<String, usize>,
+    /// Content hash of the file (from the read that parsed it).
+    hash: String,
     sessions: Vec<String>,
     turns: usize,
     words: u64,
@@ -605,7 +622,10 @@ fn process_transcript_file(
     let doc = crate::read::load(path)?;
     let parsed = crate::parse::parse_document(&doc)?;
     let source = path.to_string_lossy().into_owned();
-    let mut out = FileResult::default();
+    let mut out = FileResult {
+        hash: doc.hash.clone(),
+        ..FileResult::default()
+    };
     let mut any = false;
     for p in parsed {
         let Parsed::Transcript(t) = p else { continue };
@@ -1071,10 +1091,15 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     let results: Vec<(usize, Result<FileResult>)> = work
         .par_iter()
         .map(|&i| {
-            let r = process_transcript_file(&stats[i].0, &pages, res).and_then(|fr| {
+            let r = process_transcript_file(&stats[i].0, &pages, res).and_then(|mut fr| {
                 for rec in &fr.records {
                     writer.add(rec)?;
+                    for t in &rec.tags {
+                        *fr.tags_by_theme.entry(t.theme.clone()).or_default() += 1;
+                    }
                 }
+                fr.passages = fr.records.len();
+                fr.records = Vec::new();
                 Ok(fr)
             });
             pb.inc(stats[i].2);
@@ -1092,7 +1117,7 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
                 report.files_processed += 1;
                 report.bytes += size;
                 report.turns += fr.turns;
-                report.passages += fr.records.len();
+                report.passages += fr.passages;
                 report.words += fr.words;
                 report.annotations += fr.annotations;
                 report.words_resolved += fr.words_resolved;
@@ -1101,23 +1126,18 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
                 for (l, ok) in fr.labels {
                     *labels_seen.entry(l).or_insert(ok) |= ok;
                 }
-                for rec in &fr.records {
-                    for t in &rec.tags {
-                        *report.tags_by_theme.entry(t.theme.clone()).or_default() += 1;
-                    }
+                for (t, n) in fr.tags_by_theme {
+                    *report.tags_by_theme.entry(t).or_default() += n;
                 }
-                let hash = std::fs::read(path)
-                    .map(|b| hash_bytes(&b))
-                    .unwrap_or_default();
                 manifest.files.insert(
                     key.clone(),
                     FileEntry {
                         size: *size,
                         mtime_ns: *mtime,
-                        hash,
+                        hash: fr.hash,
                         kind: "transcript".into(),
                         sessions: fr.sessions.clone(),
-                        passages: fr.records.len(),
+                        passages: fr.passages,
                     },
                 );
                 report.sessions += fr.sessions.len();

@@ -838,8 +838,11 @@ fn html_transcript_decodes_entities_and_ignores_navigation_and_scripts() {
     assert_eq!(annotations(&t), [("applause", 1)]);
 }
 
-/// (label, text, line, start, end) of every turn.
-fn timed(t: &Transcript) -> Vec<(&str, &str, u32, Option<u64>, Option<u64>)> {
+/// (label, text, line, start, end) of a turn.
+type Timed<'a> = (&'a str, &'a str, u32, Option<u64>, Option<u64>);
+
+/// [`Timed`] of every turn.
+fn timed(t: &Transcript) -> Vec<Timed<'_>> {
     t.turns
         .iter()
         .map(|r| {
@@ -940,23 +943,18 @@ fn json_lines_give_one_transcript_per_session_in_order_of_first_appearance() {
     assert_eq!(ts.len(), 2);
     assert_eq!(ts[0].key, key(2023, "WS #225"));
     assert_eq!(ts[0].title, "IGF 2023 WS #225 Risks and opportunities");
-    let hinted: Vec<(
-        &str,
-        &str,
-        u32,
-        Option<u64>,
-        Option<u64>,
-        Option<Stakeholder>,
-    )> = ts[0]
+    let hinted: Vec<(Timed, Option<Stakeholder>)> = ts[0]
         .turns
         .iter()
         .map(|r| {
             (
-                r.label.as_str(),
-                r.text.as_str(),
-                r.line,
-                r.start_ms,
-                r.end_ms,
+                (
+                    r.label.as_str(),
+                    r.text.as_str(),
+                    r.line,
+                    r.start_ms,
+                    r.end_ms,
+                ),
                 r.stakeholder_hint,
             )
         })
@@ -965,27 +963,27 @@ fn json_lines_give_one_transcript_per_session_in_order_of_first_appearance() {
         hinted,
         [
             (
-                "MODERATOR",
-                "Welcome, everyone.",
-                1,
-                Some(0),
-                Some(4500),
+                ("MODERATOR", "Welcome, everyone.", 1, Some(0), Some(4500)),
                 None
             ),
             (
-                "IAN TENNANT",
-                "Access is not the same as influence.",
-                2,
-                Some(4500),
-                Some(9000),
+                (
+                    "IAN TENNANT",
+                    "Access is not the same as influence.",
+                    2,
+                    Some(4500),
+                    Some(9000)
+                ),
                 Some(Stakeholder::CivilSociety)
             ),
             (
-                "TIMEA SUTO",
-                "Business wants legal certainty.",
-                5,
-                None,
-                None,
+                (
+                    "TIMEA SUTO",
+                    "Business wants legal certainty.",
+                    5,
+                    None,
+                    None
+                ),
                 Some(Stakeholder::PrivateSector)
             ),
         ]
@@ -1160,4 +1158,16 @@ fn sample_corpus_parses_to_file_name_keys_full_rosters_and_every_turn() {
             "{pages} pages, {transcripts} transcripts"
         );
     }
+}
+
+#[test]
+#[ignore]
+fn scratch_big_file() {
+    let p = std::path::PathBuf::from(std::env::var("BIG").unwrap());
+    let t0 = std::time::Instant::now();
+    let doc = load(&p).unwrap();
+    let t1 = t0.elapsed();
+    let parsed = parse_document(&doc).unwrap();
+    let n = match &parsed[0] { Parsed::Transcript(t) => t.turns.len(), Parsed::Page(p) => p.roster.len() };
+    println!("SCRATCH load {:?} parse {:?} turns {n}", t1, t0.elapsed() - t1);
 }

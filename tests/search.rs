@@ -190,7 +190,10 @@ fn ids(hits: &[Value]) -> Vec<u64> {
 }
 
 fn has_tag(h: &Value, theme: Option<&str>, polarity: Option<&str>) -> bool {
-    let fits = |want: Option<&str>, got: &Value| want.map_or(true, |w| got.as_str() == Some(w));
+    let fits = |want: Option<&str>, got: &Value| match want {
+        None => true,
+        Some(w) => got.as_str() == Some(w),
+    };
     h["themes"]
         .as_array()
         .unwrap()
@@ -700,7 +703,8 @@ fn corpus_filters_and_facets_agree() {
     for (year, n) in f["year"].as_object().unwrap() {
         let (hits, _) = search_json(&index, &["--year", year], 0);
         assert_eq!(hits.len() as u64, n.as_u64().unwrap(), "{year}");
-        assert!(hits.iter().all(|h| h["year"].to_string() == *year));
+        let y: u64 = year.parse().unwrap();
+        assert!(hits.iter().all(|h| h["year"] == y));
     }
     let (hits, _) = search_json(&index, &["--session", "WS #225", "--year", "2023"], 0);
     assert_eq!(
@@ -725,4 +729,11 @@ fn corpus_kwic_lines_align_and_cite_real_lines() {
         let at: String = l.chars().skip(32).take(5).collect();
         assert_eq!(at.to_lowercase(), "treat", "{l:?}");
     }
+}
+
+#[test]
+fn cli_tree_has_no_conflicting_flags() {
+    use clap::CommandFactory;
+    // Catches, e.g., a subcommand's `-q` shadowing the global `-q/--quiet`.
+    igf_lens::cli::Cli::command().debug_assert();
 }

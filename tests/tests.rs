@@ -6,3 +6,4 @@ mod parse;
 mod search;
 mod synth;
 mod util;
+mod tagging;

@@ -59,8 +59,8 @@ pub enum ExportCommand {
         #[command(flatten)]
         filters: FilterArgs,
         /// Only passages that also match this query (search syntax).
-        #[arg(short, long, value_name = "QUERY", default_value = "")]
-        query: String,
+        #[arg(long, value_name = "QUERY")]
+        query: Option<String>,
         /// CSV file to write (default: stdout).
         #[arg(short, long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -142,7 +142,7 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
             let polarity = filters.polarity;
             let reader = Reader::open(&index)?;
             let request = SearchRequest {
-                query,
+                query: query.unwrap_or_default(),
                 filters,
                 sort: Sort::Date,
                 limit: usize::MAX,
@@ -185,12 +185,14 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
                 PassagesFormat::Jsonl => {
                     export::write_passages_jsonl(&records, out.as_deref(), &mut stdout)?
                 }
-                PassagesFormat::Csv => export::write_table(
-                    &export::passages_table(&records),
-                    out.as_deref(),
-                    excel,
-                    &mut stdout,
-                )?,
+                PassagesFormat::Csv => match out.as_deref() {
+                    Some(path) => export::write_atomic(path, |w| {
+                        export::write_passages_csv(&records, w, excel).map(|_| ())
+                    })?,
+                    None => {
+                        export::write_passages_csv(&records, &mut stdout, excel)?;
+                    }
+                },
             }
             stdout.flush()?;
             if !g.quiet {

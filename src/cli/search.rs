@@ -94,8 +94,8 @@ pub struct Args {
     /// The query in tantivy syntax: words (all must match), "a phrase", AND / OR / NOT (or
     /// +word / -word), (groups), field:value (speaker, stakeholder, theme, year:[2021 TO
     /// 2023], …). Empty or absent: every passage (use with filters).
-    #[arg(value_name = "QUERY", default_value = "")]
-    pub query: String,
+    #[arg(value_name = "QUERY")]
+    pub query: Option<String>,
     /// Index directory.
     #[arg(short, long, value_name = "DIR", default_value = "index")]
     pub index: PathBuf,
@@ -148,7 +148,7 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     }
     let reader = Reader::open(&args.index)?;
     let request = SearchRequest {
-        query: args.query.clone(),
+        query: args.query.clone().unwrap_or_default(),
         filters: args.filters.to_filters()?,
         fuzzy: args.fuzzy,
         sort: match args.sort {

@@ -9,6 +9,12 @@ use crate::index::{Facets, Hit};
 use serde_json::{json, Value};
 use std::ops::Range;
 
+/// An `f32` as a JSON number with three decimals (an `f32` widened to `f64` would print as
+/// `0.800000011920929`).
+fn round3(x: f32) -> f64 {
+    (f64::from(x) * 1000.0).round() / 1000.0
+}
+
 /// The JSON object for one hit (one line of `search --format json`).
 pub fn hit_json(hit: &Hit) -> Value {
     let r = &hit.record;
@@ -19,14 +25,14 @@ pub fn hit_json(hit: &Hit) -> Value {
             json!({
                 "theme": t.theme,
                 "polarity": t.polarity.as_str(),
-                "score": t.score,
+                "score": round3(t.score),
                 "evidence": t.evidence.render(),
             })
         })
         .collect();
     let highlights: Vec<[usize; 2]> = hit.highlights.iter().map(|h| [h.start, h.end]).collect();
     json!({
-        "score": hit.score,
+        "score": round3(hit.score),
         "passage_id": r.passage_id,
         "session": r.session,
         "code": r.code,
@@ -42,7 +48,7 @@ pub fn hit_json(hit: &Hit) -> Value {
         "role": r.role,
         "affiliation": r.affiliation,
         "method": r.method,
-        "confidence": r.confidence,
+        "confidence": round3(r.confidence),
         "themes": themes,
         "language": r.language,
         "words": r.words,
@@ -246,6 +252,12 @@ pub fn render_table(
             widths[k] = widths[k].max(cell.chars().count()).min(caps[k]);
         }
     }
+    // Themes get a column when every row's themes fit; otherwise a wrapped line of their own.
+    let fixed: usize = widths[..5].iter().map(|w| w + 2).sum();
+    let themes_inline = rows.iter().all(|r| fixed + r[5].chars().count() <= width);
+    if !themes_inline {
+        widths[5] = 0;
+    }
     let line = |cells: [&str; 6]| -> String {
         let mut s = String::new();
         for (k, cell) in cells.iter().enumerate() {
@@ -253,7 +265,9 @@ pub fn render_table(
             if k == 0 || k == 1 {
                 s.push_str(&format!("{:>w$}", cell, w = widths[k]));
             } else if k == 5 {
-                s.push_str(&cell);
+                if themes_inline {
+                    s.push_str(&cell);
+                }
             } else {
                 s.push_str(&pad(&cell, widths[k]));
             }
@@ -271,6 +285,14 @@ pub fn render_table(
             &row[0], &row[1], &row[2], &row[3], &row[4], &row[5],
         ]));
         out.push('\n');
+        if !themes_inline && !row[5].is_empty() {
+            let label = format!("themes: {}", row[5]);
+            for l in wrap(&label, width - indent) {
+                out.push_str(&" ".repeat(indent));
+                out.push_str(&paint(&label, &l, &[], false));
+                out.push('\n');
+            }
+        }
         for l in wrap(&h.snippet, width - indent) {
             out.push_str(&" ".repeat(indent));
             out.push_str(&paint(&h.snippet, &l, &h.highlights, color));

@@ -75,6 +75,42 @@ pub struct Manifest {
     pub files: Vec<WrittenFile>,
 }
 
+/// A writer that hashes what passes through it.
+pub struct HashingWriter<'a> {
+    inner: &'a mut dyn std::io::Write,
+    hasher: Sha256,
+}
+
+impl<'a> HashingWriter<'a> {
+    /// Wraps `inner`.
+    pub fn new(inner: &'a mut dyn std::io::Write) -> HashingWriter<'a> {
+        HashingWriter {
+            inner,
+            hasher: Sha256::new(),
+        }
+    }
+
+    /// Hex sha-256 of everything written.
+    pub fn hex(self) -> String {
+        self.hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+impl std::io::Write for HashingWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Hex sha-256 of bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);

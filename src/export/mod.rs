@@ -27,15 +27,17 @@ pub use excerpts::{excerpts_table, EXCERPT_COLUMNS};
 pub use hits::{facets_json, hit_json, hits_table, render_facets, render_table, truncate, wrap};
 pub use kwic::{concordance, render_kwic, KwicLine};
 pub use manifest::{
-    counts, parse_fingerprint, sha256_hex, Counts, IngestInput, InputFile, Manifest, WrittenFile,
+    counts, parse_fingerprint, sha256_hex, Counts, HashingWriter, IngestInput, InputFile, Manifest,
+    WrittenFile,
 };
 pub use report::{escape, report_html, top_excerpts};
 pub use summary::{
     crosstab, is_unresolved, passages_table, session_theme, session_theme_table, sessions_table,
     speaker_theme_table, speakers, speakers_table, speaking_time_table, stakeholder_rank,
-    stakeholder_theme, stakeholder_theme_table, themes, CrossRow, SpeakerRow, SHARE_DECIMALS,
+    stakeholder_theme, stakeholder_theme_table, themes, write_passages_csv, CrossRow, SpeakerRow,
+    PASSAGE_COLUMNS, SHARE_DECIMALS,
 };
-pub use table::{neutralise, write_atomic, write_bytes, Cell, Table};
+pub use table::{neutralise, write_atomic, write_bytes, write_rows, Cell, Table};
 
 use crate::error::{Error, Result};
 use crate::model::{PassageRecord, Polarity};
@@ -76,8 +78,22 @@ pub fn write_summary(
     dir: &Path,
     opts: &SummaryOptions,
 ) -> Result<SummaryOutcome> {
+    // passages.csv is the big one: streamed and hashed on the way, never held in memory.
+    let mut written = Vec::new();
+    let mut rows = 0;
+    let mut sha256 = String::new();
+    write_atomic(&dir.join("passages.csv"), |w| {
+        let mut hw = manifest::HashingWriter::new(w);
+        rows = write_passages_csv(records, &mut hw, opts.excel)?;
+        sha256 = hw.hex();
+        Ok(())
+    })?;
+    written.push(WrittenFile {
+        name: "passages.csv".into(),
+        rows,
+        sha256,
+    });
     let mut tables: Vec<(&str, Table)> = vec![
-        ("passages.csv", passages_table(records)),
         ("stakeholder_theme.csv", stakeholder_theme_table(records)),
         ("session_theme.csv", session_theme_table(records)),
         ("speaker_theme.csv", speaker_theme_table(records)),
@@ -93,7 +109,6 @@ pub fn write_summary(
             }
         }
     }
-    let mut written = Vec::new();
     for (name, table) in &tables {
         let bytes = table.to_csv(opts.excel)?;
         write_bytes(&dir.join(name), &bytes)?;

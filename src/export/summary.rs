@@ -6,9 +6,11 @@
 //! come from one function, [`crosstab`], which the HTML report uses too, so its numbers equal
 //! those of `stakeholder_theme.csv`. This module writes no files.
 
-use super::table::{Cell, Table};
+use super::table::{write_rows, Cell, Table};
+use crate::error::Result;
 use crate::model::{PassageRecord, Polarity, Stakeholder};
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
 
 /// Decimals of every share column. Shares are kept exact and only rounded when written, by
 /// one format (`{:.4}`), so the CSV files and the report print the same figure.
@@ -36,49 +38,70 @@ pub fn sorted(records: &[PassageRecord]) -> Vec<&PassageRecord> {
     v
 }
 
-/// `passages.csv`: one row per passage.
+/// Columns of `passages.csv`.
+pub const PASSAGE_COLUMNS: [&str; 17] = [
+    "passage_id",
+    "session",
+    "year",
+    "title",
+    "turn",
+    "speaker",
+    "stakeholder",
+    "region",
+    "role",
+    "language",
+    "words",
+    "themes",
+    "evidence",
+    "source",
+    "text",
+    "start_ms",
+    "end_ms",
+];
+
+/// One row of `passages.csv`.
+fn passage_row(r: &PassageRecord) -> Vec<Cell> {
+    vec![
+        Cell::Int(r.passage_id),
+        Cell::text(&r.session),
+        Cell::Int(u64::from(r.year)),
+        Cell::text(&r.title),
+        Cell::Int(u64::from(r.turn)),
+        Cell::text(&r.speaker),
+        Cell::text(&r.stakeholder),
+        Cell::text(&r.region),
+        Cell::text(&r.role),
+        Cell::text(&r.language),
+        Cell::Int(u64::from(r.words)),
+        Cell::text(r.themes_label()),
+        Cell::text(r.evidence_label()),
+        Cell::text(r.citation()),
+        Cell::text(&r.text),
+        Cell::opt_int(r.start_ms),
+        Cell::opt_int(r.end_ms),
+    ]
+}
+
+/// `passages.csv`: one row per passage, sorted by (session, turn, ordinal).
 pub fn passages_table(records: &[PassageRecord]) -> Table {
-    let mut t = Table::new(vec![
-        "passage_id",
-        "session",
-        "year",
-        "title",
-        "turn",
-        "speaker",
-        "stakeholder",
-        "region",
-        "role",
-        "language",
-        "words",
-        "themes",
-        "evidence",
-        "source",
-        "text",
-        "start_ms",
-        "end_ms",
-    ]);
-    for r in sorted(records) {
-        t.rows.push(vec![
-            Cell::Int(r.passage_id),
-            Cell::text(&r.session),
-            Cell::Int(u64::from(r.year)),
-            Cell::text(&r.title),
-            Cell::Int(u64::from(r.turn)),
-            Cell::text(&r.speaker),
-            Cell::text(&r.stakeholder),
-            Cell::text(&r.region),
-            Cell::text(&r.role),
-            Cell::text(&r.language),
-            Cell::Int(u64::from(r.words)),
-            Cell::text(r.themes_label()),
-            Cell::text(r.evidence_label()),
-            Cell::text(r.citation()),
-            Cell::text(&r.text),
-            Cell::opt_int(r.start_ms),
-            Cell::opt_int(r.end_ms),
-        ]);
+    Table {
+        header: PASSAGE_COLUMNS.to_vec(),
+        rows: sorted(records).into_iter().map(passage_row).collect(),
     }
-    t
+}
+
+/// Writes `passages.csv` row by row (no table in memory); returns the number of rows.
+pub fn write_passages_csv(
+    records: &[PassageRecord],
+    w: &mut dyn Write,
+    excel: bool,
+) -> Result<usize> {
+    write_rows(
+        &PASSAGE_COLUMNS,
+        sorted(records).into_iter().map(passage_row),
+        w,
+        excel,
+    )
 }
 
 /// One cell of a group × theme × polarity cross-tabulation.
@@ -355,7 +378,10 @@ pub fn sessions_table(records: &[PassageRecord]) -> Table {
         }
         s.sources.insert(r.source.as_str());
     }
-    let durations = turn_durations(records);
+    let mut timed_by_session: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    for ((session, _), ms) in turn_durations(records) {
+        timed_by_session.entry(session).or_default().push(ms);
+    }
     let mut t = Table::new(vec![
         "session",
         "code",
@@ -373,11 +399,7 @@ pub fn sessions_table(records: &[PassageRecord]) -> Table {
     ]);
     for (id, s) in by {
         let Some(r) = s.first else { continue };
-        let timed: Vec<u64> = durations
-            .iter()
-            .filter(|((sid, _), _)| *sid == id)
-            .map(|(_, ms)| *ms)
-            .collect();
+        let timed: &[u64] = timed_by_session.get(id).map_or(&[], Vec::as_slice);
         t.rows.push(vec![
             Cell::text(id),
             Cell::text(&r.code),

@@ -71,21 +71,34 @@ impl Table {
         Ok(out)
     }
 
-    /// Writes the table as CSV to `w`.
-    /// I/O errors keep their kind (a closed pipe stays `BrokenPipe`).
+    /// Writes the table as CSV to `w`. I/O errors keep their kind (a closed pipe stays
+    /// `BrokenPipe`).
     pub fn write_csv(&self, w: &mut dyn Write, excel: bool) -> Result<()> {
-        if excel {
-            w.write_all("\u{FEFF}".as_bytes()).map_err(output_error)?;
-        }
-        let mut wtr = csv::WriterBuilder::new().from_writer(w);
-        wtr.write_record(&self.header).map_err(csv_error)?;
-        for row in &self.rows {
-            wtr.write_record(row.iter().map(|c| c.render().into_owned()))
-                .map_err(csv_error)?;
-        }
-        wtr.flush().map_err(output_error)?;
-        Ok(())
+        write_rows(&self.header, self.rows.iter(), w, excel).map(|_| ())
     }
+}
+
+/// Writes a header and rows as CSV to `w` (BOM first when `excel`), one row at a time;
+/// returns the number of rows.
+pub fn write_rows<R: AsRef<[Cell]>>(
+    header: &[&str],
+    rows: impl IntoIterator<Item = R>,
+    w: &mut dyn Write,
+    excel: bool,
+) -> Result<usize> {
+    if excel {
+        w.write_all("\u{FEFF}".as_bytes()).map_err(output_error)?;
+    }
+    let mut wtr = csv::WriterBuilder::new().from_writer(w);
+    wtr.write_record(header).map_err(csv_error)?;
+    let mut n = 0;
+    for row in rows {
+        wtr.write_record(row.as_ref().iter().map(|c| c.render().into_owned()))
+            .map_err(csv_error)?;
+        n += 1;
+    }
+    wtr.flush().map_err(output_error)?;
+    Ok(n)
 }
 
 /// An error writing to the output (file or stdout), keeping the I/O error as the source.

@@ -8,6 +8,7 @@
 use super::files::{self, ReadOnlyDir};
 use super::query;
 use super::schema::{self, Fields};
+use super::verify::catch_damage;
 use super::{Facets, Hit, SearchRequest, SearchResults, Sort};
 use crate::error::{Error, Result};
 use crate::model::PassageRecord;
@@ -42,28 +43,30 @@ impl Reader {
             return Err(Error::NoIndex(dir.to_path_buf()));
         }
         files::check_version(dir)?;
-        let directory = ReadOnlyDir::new(files::mmap(dir)?, dir);
-        let index = Index::open(directory).map_err(|e| Error::Corrupt {
-            path: dir.to_path_buf(),
-            message: e.to_string(),
-        })?;
-        index
-            .tokenizers()
-            .register(crate::text::ANALYZER_NAME, crate::text::analyzer());
-        let (_, fields) = schema::build();
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e| Error::Corrupt {
+        catch_damage(dir, || {
+            let directory = ReadOnlyDir::new(files::mmap(dir)?, dir);
+            let index = Index::open(directory).map_err(|e| Error::Corrupt {
                 path: dir.to_path_buf(),
                 message: e.to_string(),
             })?;
-        Ok(Reader {
-            dir: dir.to_path_buf(),
-            index,
-            reader,
-            fields,
+            index
+                .tokenizers()
+                .register(crate::text::ANALYZER_NAME, crate::text::analyzer());
+            let (_, fields) = schema::build();
+            let reader = index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::Manual)
+                .try_into()
+                .map_err(|e| Error::Corrupt {
+                    path: dir.to_path_buf(),
+                    message: e.to_string(),
+                })?;
+            Ok(Reader {
+                dir: dir.to_path_buf(),
+                index,
+                reader,
+                fields,
+            })
         })
     }
 
@@ -84,58 +87,62 @@ impl Reader {
 
     /// Runs a search: the page of hits (`offset`, `limit`), the total, and facets when asked.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
-        let searcher = self.reader.searcher();
-        let built = query::build(&self.index, &self.fields, req, || self.themes())?;
-        let (page, total): (Vec<(Score, DocAddress)>, usize) = match req.sort {
-            Sort::Score if req.limit == 0 => (Vec::new(), searcher.search(&*built.query, &Count)?),
-            Sort::Score => searcher.search(
-                &*built.query,
-                &(
-                    TopDocs::with_limit(req.limit)
-                        .and_offset(req.offset)
-                        .order_by_score(),
-                    Count,
-                ),
-            )?,
-            Sort::Date => {
-                let mut keyed = searcher.search(&*built.query, &DateKeys)?;
-                keyed.sort_by(|a, b| a.0.cmp(&b.0));
-                let total = keyed.len();
-                let page = keyed
-                    .into_iter()
-                    .skip(req.offset)
-                    .take(req.limit)
-                    .map(|(_, score, addr)| (score, addr))
-                    .collect();
-                (page, total)
+        catch_damage(&self.dir, || {
+            let searcher = self.reader.searcher();
+            let built = query::build(&self.index, &self.fields, req, || self.themes())?;
+            let (page, total): (Vec<(Score, DocAddress)>, usize) = match req.sort {
+                Sort::Score if req.limit == 0 => {
+                    (Vec::new(), searcher.search(&*built.query, &Count)?)
+                }
+                Sort::Score => searcher.search(
+                    &*built.query,
+                    &(
+                        TopDocs::with_limit(req.limit)
+                            .and_offset(req.offset)
+                            .order_by_score(),
+                        Count,
+                    ),
+                )?,
+                Sort::Date => {
+                    let mut keyed = searcher.search(&*built.query, &DateKeys)?;
+                    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+                    let total = keyed.len();
+                    let page = keyed
+                        .into_iter()
+                        .skip(req.offset)
+                        .take(req.limit)
+                        .map(|(_, score, addr)| (score, addr))
+                        .collect();
+                    (page, total)
+                }
+            };
+            let mut snippets = if req.fuzzy {
+                self.fuzzy_snippets(&searcher, &*built.snippet)?
+            } else {
+                SnippetGenerator::create(&searcher, &*built.snippet, self.fields.text)?
+            };
+            snippets.set_max_num_chars(SNIPPET_CHARS);
+            let mut hits = Vec::with_capacity(page.len());
+            for (score, addr) in page {
+                let record = self.load(&searcher, addr)?;
+                let (snippet, highlights) = make_snippet(&snippets, &record.text);
+                hits.push(Hit {
+                    score,
+                    record,
+                    snippet,
+                    highlights,
+                });
             }
-        };
-        let mut snippets = if req.fuzzy {
-            self.fuzzy_snippets(&searcher, &*built.snippet)?
-        } else {
-            SnippetGenerator::create(&searcher, &*built.snippet, self.fields.text)?
-        };
-        snippets.set_max_num_chars(SNIPPET_CHARS);
-        let mut hits = Vec::with_capacity(page.len());
-        for (score, addr) in page {
-            let record = self.load(&searcher, addr)?;
-            let (snippet, highlights) = make_snippet(&snippets, &record.text);
-            hits.push(Hit {
-                score,
-                record,
-                snippet,
-                highlights,
-            });
-        }
-        let facets = if req.facets {
-            Some(searcher.search(&*built.query, &FacetCounts)?)
-        } else {
-            None
-        };
-        Ok(SearchResults {
-            hits,
-            total,
-            facets,
+            let facets = if req.facets {
+                Some(searcher.search(&*built.query, &FacetCounts)?)
+            } else {
+                None
+            };
+            Ok(SearchResults {
+                hits,
+                total,
+                facets,
+            })
         })
     }
 
@@ -184,54 +191,60 @@ impl Reader {
 
     /// Every passage, sorted by (session, turn, ordinal).
     pub fn all(&self) -> Result<Vec<PassageRecord>> {
-        let searcher = self.reader.searcher();
-        let mut out = Vec::with_capacity(searcher.num_docs() as usize);
-        for seg in searcher.segment_readers() {
-            let store = seg
-                .get_store_reader(1)
-                .map_err(|e| Error::Index(format!("{}: {e}", self.dir.display())))?;
-            for doc in store.iter::<TantivyDocument>(seg.alive_bitset()) {
-                out.push(schema::from_doc(&self.fields, &doc?)?);
+        catch_damage(&self.dir, || {
+            let searcher = self.reader.searcher();
+            let mut out = Vec::with_capacity(searcher.num_docs() as usize);
+            for seg in searcher.segment_readers() {
+                let store = seg
+                    .get_store_reader(1)
+                    .map_err(|e| Error::Index(format!("{}: {e}", self.dir.display())))?;
+                for doc in store.iter::<TantivyDocument>(seg.alive_bitset()) {
+                    out.push(schema::from_doc(&self.fields, &doc?)?);
+                }
             }
-        }
-        sort_records(&mut out);
-        Ok(out)
+            sort_records(&mut out);
+            Ok(out)
+        })
     }
 
     /// The passage with this id, if any.
     pub fn get(&self, passage_id: u64) -> Result<Option<PassageRecord>> {
-        let searcher = self.reader.searcher();
-        let q = TermQuery::new(
-            Term::from_field_u64(self.fields.passage_id, passage_id),
-            IndexRecordOption::Basic,
-        );
-        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
-        match top.first() {
-            Some((_, addr)) => Ok(Some(self.load(&searcher, *addr)?)),
-            None => Ok(None),
-        }
+        catch_damage(&self.dir, || {
+            let searcher = self.reader.searcher();
+            let q = TermQuery::new(
+                Term::from_field_u64(self.fields.passage_id, passage_id),
+                IndexRecordOption::Basic,
+            );
+            let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+            match top.first() {
+                Some((_, addr)) => Ok(Some(self.load(&searcher, *addr)?)),
+                None => Ok(None),
+            }
+        })
     }
 
     /// The passages of `session` whose turn lies within `n` turns of `turn`, sorted by
     /// (turn, ordinal).
     pub fn turn_context(&self, session: &str, turn: u32, n: u32) -> Result<Vec<PassageRecord>> {
-        let searcher = self.reader.searcher();
-        let q = TermQuery::new(
-            Term::from_field_text(self.fields.session, session),
-            IndexRecordOption::Basic,
-        );
-        let addrs = searcher.search(&q, &DocSetCollector)?;
-        let lo = turn.saturating_sub(n);
-        let hi = turn.saturating_add(n);
-        let mut out = Vec::new();
-        for addr in addrs {
-            let r = self.load(&searcher, addr)?;
-            if (lo..=hi).contains(&r.turn) {
-                out.push(r);
+        catch_damage(&self.dir, || {
+            let searcher = self.reader.searcher();
+            let q = TermQuery::new(
+                Term::from_field_text(self.fields.session, session),
+                IndexRecordOption::Basic,
+            );
+            let addrs = searcher.search(&q, &DocSetCollector)?;
+            let lo = turn.saturating_sub(n);
+            let hi = turn.saturating_add(n);
+            let mut out = Vec::new();
+            for addr in addrs {
+                let r = self.load(&searcher, addr)?;
+                if (lo..=hi).contains(&r.turn) {
+                    out.push(r);
+                }
             }
-        }
-        sort_records(&mut out);
-        Ok(out)
+            sort_records(&mut out);
+            Ok(out)
+        })
     }
 
     /// Theme ids carried by at least one passage, sorted.
@@ -245,28 +258,32 @@ impl Reader {
     }
 
     fn terms(&self, field: tantivy::schema::Field) -> Result<Vec<String>> {
-        let searcher = self.reader.searcher();
-        let mut out = BTreeSet::new();
-        for seg in searcher.segment_readers() {
-            let inv = seg.inverted_index(field)?;
-            let mut stream = inv
-                .terms()
-                .stream()
-                .map_err(|e| Error::Index(e.to_string()))?;
-            while stream.advance() {
-                out.insert(String::from_utf8_lossy(stream.key()).into_owned());
+        catch_damage(&self.dir, || {
+            let searcher = self.reader.searcher();
+            let mut out = BTreeSet::new();
+            for seg in searcher.segment_readers() {
+                let inv = seg.inverted_index(field)?;
+                let mut stream = inv
+                    .terms()
+                    .stream()
+                    .map_err(|e| Error::Index(e.to_string()))?;
+                while stream.advance() {
+                    out.insert(String::from_utf8_lossy(stream.key()).into_owned());
+                }
             }
-        }
-        Ok(out.into_iter().collect())
+            Ok(out.into_iter().collect())
+        })
     }
 
     /// Checks that a query parses, without running it (for tests and `--explain`).
     pub fn check_query(&self, text: &str) -> Result<()> {
-        let req = SearchRequest {
-            query: text.to_string(),
-            ..SearchRequest::default()
-        };
-        query::build(&self.index, &self.fields, &req, || self.themes()).map(|_| ())
+        catch_damage(&self.dir, || {
+            let req = SearchRequest {
+                query: text.to_string(),
+                ..SearchRequest::default()
+            };
+            query::build(&self.index, &self.fields, &req, || self.themes()).map(|_| ())
+        })
     }
 
     #[cfg(test)]

@@ -18,7 +18,7 @@ pub fn html_to_text(html: &str) -> String {
     let (root, site_level) = pick_root(&doc);
     let mut out = Out::default();
     if let Some(root) = root {
-        walk(root, &mut out, site_level, false);
+        walk(root, &mut out, site_level, false, 0);
     }
     let text = out.finish();
     let has_title = text
@@ -165,8 +165,18 @@ fn is_hidden(el: &ElementRef<'_>) -> bool {
         .any(|n| FURNITURE.iter().any(|f| n.contains(f)))
 }
 
+/// Nesting depth past which an element's text is taken flat (no recursion), so a
+/// pathologically deep document cannot overflow the stack.
+const MAX_DEPTH: usize = 200;
+
 /// Writes the text of `el` into `out`.
-fn walk(el: ElementRef<'_>, out: &mut Out, site_level: bool, pre: bool) {
+fn walk(el: ElementRef<'_>, out: &mut Out, site_level: bool, pre: bool, depth: usize) {
+    if depth > MAX_DEPTH {
+        for t in el.text() {
+            out.text(t, pre);
+        }
+        return;
+    }
     for child in el.children() {
         match child.value() {
             Node::Text(t) => out.text(t, pre),
@@ -200,7 +210,7 @@ fn walk(el: ElementRef<'_>, out: &mut Out, site_level: bool, pre: bool) {
                 if name == "td" || name == "th" {
                     out.space();
                 }
-                walk(child_el, out, site_level, pre || name == "pre");
+                walk(child_el, out, site_level, pre || name == "pre", depth + 1);
                 out.newline(breaks);
             }
             _ => {}
@@ -315,6 +325,16 @@ mod tests {
             html_to_text(html),
             "IGF 2022 WS #9 Something\n\nSpeaker 1: Ann Lee, Civil Society, African Group and more words here\n"
         );
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow_the_stack() {
+        let html = format!(
+            "<html><body>{}<p>deep text</p>{}</body></html>",
+            "<div>".repeat(20_000),
+            "</div>".repeat(20_000)
+        );
+        assert_eq!(html_to_text(&html), "deep text\n");
     }
 
     proptest! {

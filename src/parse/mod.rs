@@ -15,6 +15,7 @@ mod captions;
 mod html;
 mod jsonl;
 mod page;
+mod roster;
 mod title;
 mod transcript;
 

@@ -57,11 +57,13 @@ pub struct Tagger {
 /// Per-thread buffers, so tagging a passage allocates only its result.
 #[derive(Default)]
 struct Scratch {
-    hay: Vec<u8>,
+    ids: Vec<u32>,
     terms: Vec<RawMatch>,
     cues: Vec<RawMatch>,
     /// Every term match, with its owner.
     hits: Vec<Span>,
+    layout: Layout,
+    anchors: Vec<(usize, usize)>,
 }
 
 thread_local! {
@@ -127,13 +129,15 @@ impl Tagger {
         let tax = &*self.taxonomy;
         let compiled = &*tax.compiled;
         let Scratch {
-            hay,
+            ids,
             terms,
             cues,
             hits,
+            layout,
+            anchors,
         } = s;
-        compiled.encode(tokens, hay);
-        compiled.term_matches(hay, terms);
+        compiled.encode(tokens, ids);
+        compiled.term_matches(ids, terms);
         if terms.is_empty() {
             return Vec::new();
         }
@@ -172,10 +176,11 @@ impl Tagger {
             g.spans.push(*h);
         }
         let global: Vec<Span> = match groups.last() {
-            Some(g) if g.theme == matcher::GLOBAL => g.spans.clone(),
+            Some(g) if g.theme == matcher::GLOBAL => {
+                groups.pop().map(|g| g.spans).unwrap_or_default()
+            }
             _ => Vec::new(),
         };
-        groups.retain(|g| g.theme != matcher::GLOBAL);
         groups.retain_mut(|g| {
             let theme = &tax.themes[g.theme];
             let anchor = distinct_weight(g.spans.iter().filter(|x| !x.context), theme.terms());
@@ -202,25 +207,36 @@ impl Tagger {
             return Vec::new();
         }
 
-        let layout = Layout::of(text, tokens);
-        compiled.cue_matches(hay, cues);
+        compiled.cue_matches(ids, cues);
+        // Sentence and clause breaks matter only when there is a cue to place.
+        if cues.is_empty() {
+            layout.sentence.clear();
+            layout.clause.clear();
+        } else {
+            layout.fill(text, tokens);
+        }
         let mut tags: Vec<Tag> = Vec::with_capacity(groups.len());
         for g in &groups {
             let theme = &tax.themes[g.theme];
-            let anchors: Vec<(usize, usize)> = g
-                .spans
-                .iter()
-                .filter(|x| !x.context)
-                .map(|x| (x.start, x.end))
-                .collect();
-            let applicable = self.cues_for(g.theme, &anchors, cues);
-            let (polarity, cue) = polarity::decide(
-                &anchors,
-                &applicable,
-                &layout,
-                tax.negation_window,
-                theme.default_polarity(),
+            anchors.clear();
+            anchors.extend(
+                g.spans
+                    .iter()
+                    .filter(|x| !x.context)
+                    .map(|x| (x.start, x.end)),
             );
+            let (polarity, cue) = if cues.is_empty() {
+                (theme.default_polarity(), None)
+            } else {
+                let applicable = self.cues_for(g.theme, anchors, cues);
+                polarity::decide(
+                    anchors,
+                    &applicable,
+                    layout,
+                    tax.negation_window,
+                    theme.default_polarity(),
+                )
+            };
             let terms = g
                 .spans
                 .iter()

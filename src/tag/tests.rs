@@ -109,7 +109,10 @@ fn typical_sentences_get_the_expected_tags() {
             text: "The treaty and the convention were discussed by delegations.",
             want: &[],
         },
-        Case { text: "", want: &[] },
+        Case {
+            text: "",
+            want: &[],
+        },
     ];
     let tagger = embedded();
     for c in cases {
@@ -125,7 +128,11 @@ fn uk_and_us_spellings_and_inflections_match_one_term() {
         "Harmonized definitions of core offenses help.",
         "Harmonising the definitions of core offences helps.",
     ] {
-        assert_eq!(labels(&tagger, text), ["harmonization:opportunity"], "{text}");
+        assert_eq!(
+            labels(&tagger, text),
+            ["harmonization:opportunity"],
+            "{text}"
+        );
     }
 }
 
@@ -138,7 +145,10 @@ fn evidence_names_terms_positions_and_cue() {
     assert_eq!(t.polarity, Polarity::Risk);
     assert_eq!(
         t.evidence.terms,
-        vec![("draft".to_string(), 1), ("security researcher".to_string(), 7)]
+        vec![
+            ("draft".to_string(), 1),
+            ("security researcher".to_string(), 7)
+        ]
     );
     assert_eq!(t.evidence.cue.as_deref(), Some("criminalise"));
     assert_eq!(t.score, 1.5);
@@ -188,12 +198,12 @@ terms = ["rain", { term = "cloud cover", weight = 1.5 }, { term = "drizzle", wei
 fn weights_threshold_and_context_decide_what_is_tagged() {
     let tagger = custom(WEATHER);
     let cases: &[(&str, Option<f32>)] = &[
-        ("rain", None),                           // 1.0 < 2.0
-        ("rain and rain again", None),            // a repeated term counts once
-        ("rain with cloud cover", Some(2.5)),     // 1.0 + 1.5
-        ("drizzle and rain", None),               // 1.5
-        ("drizzle, rain, the forecast", Some(2.0)), // + context 0.5
-        ("the forecast, the forecast", None),     // context alone never tags
+        ("rain", None),                                    // 1.0 < 2.0
+        ("rain and rain again", None),                     // a repeated term counts once
+        ("rain with cloud cover", Some(2.5)),              // 1.0 + 1.5
+        ("drizzle and rain", None),                        // 1.5
+        ("drizzle, rain, the forecast", Some(2.0)),        // + context 0.5
+        ("the forecast, the forecast", None),              // context alone never tags
         ("clouds covering the hills and rain", Some(2.5)), // stemmed phrase
     ];
     for (text, want) in cases {
@@ -201,9 +211,15 @@ fn weights_threshold_and_context_decide_what_is_tagged() {
         assert_eq!(got, *want, "{text:?}");
     }
     let t = &tagger.tag("rain and cloud cover, not a storm")[0];
-    assert_eq!((t.polarity, t.evidence.cue.as_deref()), (Polarity::Opportunity, Some("not storm")));
+    assert_eq!(
+        (t.polarity, t.evidence.cue.as_deref()),
+        (Polarity::Opportunity, Some("not storm"))
+    );
     let t = &tagger.tag("rain and cloud cover. A storm later.")[0];
-    assert_eq!((t.polarity, t.evidence.cue.as_deref()), (Polarity::Opportunity, None));
+    assert_eq!(
+        (t.polarity, t.evidence.cue.as_deref()),
+        (Polarity::Opportunity, None)
+    );
 }
 
 #[test]
@@ -239,7 +255,7 @@ fn validation_errors_name_the_line() {
         ),
         (
             base.replace("[\"x\"]", "[\"x\",\n  \"of the\"]"),
-            "t.toml:6: term of theme \"a\" term \"of the\" analyzes to no token",
+            "t.toml:6: theme \"a\" term \"of the\" analyzes to no token",
         ),
         (
             base.replace("label = \"A\"", "label = \"A\"\ncolour = \"red\""),
@@ -269,7 +285,9 @@ fn validation_errors_name_the_line() {
         ("[[theme]\n".to_string(), "t.toml:1:"),
     ];
     for (text, want) in cases {
-        let err = Taxonomy::parse(text, Path::new("t.toml")).expect_err(want).to_string();
+        let err = Taxonomy::parse(text, Path::new("t.toml"))
+            .expect_err(want)
+            .to_string();
         assert!(err.starts_with(want), "got {err:?}, want {want:?}");
     }
 }
@@ -278,7 +296,10 @@ fn validation_errors_name_the_line() {
 fn check_reports_every_problem_in_line_order() {
     let text = "[[theme]]\nid = \"a\"\nlabel = \"A\"\npolarity = \"bad\"\nterms = [\"the\"]\n";
     let errs = Taxonomy::check(text, Path::new("t.toml")).expect_err("invalid");
-    let lines: Vec<String> = errs.iter().map(|e| e.to_string()[..8].to_string()).collect();
+    let lines: Vec<String> = errs
+        .iter()
+        .map(|e| e.to_string()[..8].to_string())
+        .collect();
     assert_eq!(lines, ["t.toml:4", "t.toml:5"]);
 }
 
@@ -289,4 +310,47 @@ fn version_changes_with_content_not_line_endings() {
     let c = Taxonomy::parse(&format!("{WEATHER}# note\n"), Path::new("w")).expect("valid");
     assert_eq!(a.version(), b.version());
     assert_ne!(a.version(), c.version());
+}
+
+/// Rough throughput of the matching part (tokens already analyzed), on the gold passages
+/// repeated: `cargo test --release --lib tag::tests::matching_throughput -- --ignored --nocapture`.
+/// The criterion bench in `benches/` is the reference figure.
+#[test]
+#[ignore]
+fn matching_throughput() {
+    let gold = include_str!("../../tests/gold/passages.csv");
+    let passages: Vec<&str> = gold.lines().skip(1).collect();
+    let mut analyzer = crate::text::analyzer();
+    let analyzed: Vec<(&str, Vec<tantivy::tokenizer::Token>)> = passages
+        .iter()
+        .map(|p| (*p, crate::text::analyze(&mut analyzer, p)))
+        .collect();
+    let bytes: usize = passages.iter().map(|p| p.len()).sum();
+    let tagger = embedded();
+    let rounds = 200;
+    let start = std::time::Instant::now();
+    let mut tags = 0usize;
+    for _ in 0..rounds {
+        for (text, tokens) in &analyzed {
+            tags += tagger.tag_tokens(text, tokens).len();
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let mb = (bytes * rounds) as f64 / 1e6;
+    println!(
+        "matching: {mb:.1} MB in {secs:.3} s = {:.0} MB/s ({tags} tags)",
+        mb / secs
+    );
+    let start = std::time::Instant::now();
+    for _ in 0..20 {
+        for p in &passages {
+            tags += tagger.tag(p).len();
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let mb = (bytes * 20) as f64 / 1e6;
+    println!(
+        "analysis + matching: {mb:.1} MB in {secs:.3} s = {:.1} MB/s",
+        mb / secs
+    );
 }

@@ -1,0 +1,163 @@
+//! `igf-lens tag`, `eval` and `themes`: the gold-set figures, explanations, custom taxonomies
+//! and validation errors.
+
+use crate::util::{igf_lens, run_expect, stderr, stdout, tempdir};
+use std::io::Write;
+use std::process::Stdio;
+
+/// Macro F1 the embedded taxonomy reaches on tests/gold/passages.csv (see the README); the
+/// test fails when a change loses more than 0.02 of it.
+const MACRO_F1_REACHED: f64 = 0.931;
+
+#[test]
+fn gold_set_figures_do_not_regress() {
+    let out = run_expect(
+        igf_lens().args(["eval", "tests/gold/passages.csv", "--format", "json"]),
+        0,
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let macro_f1 = v["macro_f1"].as_f64().expect("macro_f1");
+    let polarity = v["polarity_accuracy"].as_f64().expect("polarity_accuracy");
+    assert!(
+        macro_f1 >= MACRO_F1_REACHED - 0.02,
+        "macro F1 {macro_f1} fell below {MACRO_F1_REACHED} - 0.02"
+    );
+    assert!(polarity >= 0.85, "polarity accuracy {polarity} < 0.85");
+    assert!(v["passages"].as_u64().expect("passages") >= 200);
+    let themes = v["themes"].as_object().expect("themes");
+    assert_eq!(themes.len(), 10);
+    for (id, t) in themes {
+        assert!(t["support"].as_u64().expect("support") >= 8, "{id}");
+        assert!(t["f1"].as_f64().expect("f1") > 0.7, "{id}: {t}");
+    }
+}
+
+#[test]
+fn eval_prints_a_table_with_micro_and_macro_rows() {
+    let out = run_expect(igf_lens().args(["eval", "tests/gold/passages.csv"]), 0);
+    let s = stdout(&out);
+    for want in ["security-research", "capacity-building", "micro", "macro", "polarity accuracy"] {
+        assert!(s.contains(want), "{want} missing in\n{s}");
+    }
+}
+
+#[test]
+fn explain_shows_security_research_risk_with_evidence() {
+    let out = run_expect(
+        igf_lens().args([
+            "tag",
+            "--text",
+            "The draft could criminalise the work of security researchers",
+            "--explain",
+        ]),
+        0,
+    );
+    let s = stdout(&out);
+    let line = s
+        .lines()
+        .find(|l| l.trim_start().starts_with("security-research"))
+        .unwrap_or_else(|| panic!("no security-research line in\n{s}"));
+    assert!(line.contains(" risk "), "{line}");
+    assert!(line.contains("security researcher@7"), "{line}");
+    assert!(line.contains("cue: criminalise"), "{line}");
+}
+
+#[test]
+fn tag_reads_lines_from_stdin_as_json() {
+    let mut child = igf_lens()
+        .args(["tag", "-", "--format", "json", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"The capacity of this room is limited.\n\n>> ANA LIMA: There is no risk of fragmentation.\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    let rows: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["line"], 1);
+    assert_eq!(rows[0]["tags"].as_array().map(Vec::len), Some(0));
+    assert_eq!(rows[1]["line"], 3);
+    assert_eq!(rows[1]["text"], "There is no risk of fragmentation.");
+    assert_eq!(rows[1]["tags"][0]["theme"], "existing-instruments");
+    assert_eq!(rows[1]["tags"][0]["polarity"], "opportunity");
+    assert_eq!(rows[1]["tags"][0]["evidence"]["cue"], "not risk");
+}
+
+const CUSTOM: &str = r#"
+[cues]
+risk = ["flood"]
+
+[[theme]]
+id = "weather"
+label = "Weather"
+polarity = "opportunity"
+terms = ["rain", "security researcher"]
+"#;
+
+#[test]
+fn a_custom_taxonomy_changes_the_result() {
+    let dir = tempdir();
+    let path = dir.path().join("weather.toml");
+    std::fs::write(&path, CUSTOM).expect("write");
+    let text = "Rain may flood the offices of security researchers.";
+    let default = run_expect(igf_lens().args(["tag", "--text", text]), 0);
+    assert!(stdout(&default).contains("security-research:risk"));
+    assert!(!stdout(&default).contains("weather"));
+    let custom = run_expect(
+        igf_lens().args(["tag", "--text", text, "--format", "json"]).arg("--themes").arg(&path),
+        0,
+    );
+    let v: serde_json::Value = serde_json::from_str(stdout(&custom).trim()).expect("json");
+    assert_eq!(v["tags"].as_array().map(Vec::len), Some(1));
+    assert_eq!(v["tags"][0]["theme"], "weather");
+    assert_eq!(v["tags"][0]["polarity"], "risk");
+    assert_eq!(v["tags"][0]["evidence"]["cue"], "flood");
+    let list = run_expect(igf_lens().args(["themes", "list", "--themes"]).arg(&path), 0);
+    assert!(stdout(&list).contains("weather"));
+    // the gold set names themes the custom taxonomy lacks: eval says which and where
+    let eval = run_expect(
+        igf_lens().args(["eval", "tests/gold/passages.csv", "--themes"]).arg(&path),
+        2,
+    );
+    assert!(
+        stderr(&eval).contains("passages.csv:2: theme \"existing-instruments\" is not in the taxonomy"),
+        "{}",
+        stderr(&eval)
+    );
+}
+
+#[test]
+fn themes_check_reports_problems_with_line_numbers() {
+    let dir = tempdir();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[theme]]\nid = \"a\"\nlabel = \"A\"\npolarity = \"risk\"\nterms = [\"x\"]\n\n\
+         [[theme]]\nid = \"a\"\nlabel = \"B\"\npolarity = \"sometimes\"\nterms = [\"of the\"]\n",
+    )
+    .expect("write");
+    let out = run_expect(igf_lens().args(["themes", "check"]).arg(&bad), 2);
+    let err = stderr(&out);
+    let shown = bad.display().to_string();
+    for want in [
+        format!("{shown}:8: duplicate theme id \"a\" (first defined on line 2)"),
+        format!("{shown}:10: unknown polarity \"sometimes\""),
+        format!("{shown}:11: theme \"a\" term \"of the\" analyzes to no token"),
+    ] {
+        assert!(err.contains(&want), "{want} missing in\n{err}");
+    }
+    // tag with the same file stops at the first problem
+    let out = run_expect(igf_lens().args(["tag", "--text", "x", "--themes"]).arg(&bad), 2);
+    assert!(stderr(&out).contains(":8: duplicate theme id"), "{}", stderr(&out));
+    let ok = run_expect(igf_lens().args(["themes", "check", "data/themes.toml"]), 0);
+    assert!(stdout(&ok).starts_with("data/themes.toml: ok, 10 themes"), "{}", stdout(&ok));
+}
