@@ -74,7 +74,13 @@ fn fixture() -> Fixture {
     for (i, t) in &transcripts {
         let page = t.key.as_ref().and_then(|k| pages.get(&k.id()));
         let source = docs[*i].path.to_string_lossy().into_owned();
-        records.extend(pipeline::build_records(&docs[*i].text, &source, t, page, &res).1);
+        records.extend(pipeline::collect_records(
+            &docs[*i].text,
+            &source,
+            t,
+            page,
+            &res,
+        ));
     }
     Fixture {
         sessions,

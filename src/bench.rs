@@ -18,7 +18,7 @@
 //! - `index`: `Writer::add` of every record plus open and commit (MB = passage text).
 //!
 //! The corpus is processed in chunks of [`CHUNK_BYTES`] so these rows never hold it all in
-//! memory; records are built between timed steps with [`pipeline::build_records`].
+//! memory; records are built between timed steps with [`pipeline::collect_records`].
 //! `baseline` indexes the records of [`pipeline::prepare`] (all in memory, not timed) with a
 //! fresh [`Writer`] of the same threads and budget, so only indexing is timed.
 
@@ -560,7 +560,7 @@ fn measure_stages(cfg: &PhaseConfig) -> Result<Vec<Measurement>> {
             .flat_map_iter(|(doc, tr)| {
                 let page = tr.key.as_ref().and_then(|k| pages.get(&k.id()).copied());
                 let source = doc.path.to_string_lossy();
-                pipeline::build_records(&doc.text, &source, tr, page, &res).1
+                pipeline::collect_records(&doc.text, &source, tr, page, &res)
             })
             .collect();
         let t = Clock::start();

@@ -84,3 +84,37 @@ impl From<tantivy::TantivyError> for Error {
         Error::Index(e.to_string())
     }
 }
+
+/// An error and its causes joined with `: ` (as anyhow's `{:#}` does), leaving out a cause whose
+/// text already ends the message: [`Error::Io`] shows its I/O error and also returns it as its
+/// source, which would print it twice.
+pub fn chain_message(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut message = err.to_string();
+    let mut cause = err.source();
+    while let Some(e) = cause {
+        let text = e.to_string();
+        if !message.ends_with(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        cause = e.source();
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chain_message_prints_an_io_error_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let err = Error::io("themes.toml", io);
+        assert_eq!(chain_message(&err), "themes.toml: no such file");
+        let wrapped = anyhow::Error::new(err).context("cannot load the taxonomy");
+        assert_eq!(
+            chain_message(wrapped.as_ref()),
+            "cannot load the taxonomy: themes.toml: no such file"
+        );
+    }
+}

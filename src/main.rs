@@ -11,7 +11,8 @@ fn main() {
             if is_broken_pipe(&err) {
                 0
             } else {
-                let _ = writeln!(std::io::stderr(), "igf-lens: {err:#}");
+                let message = igf_lens::error::chain_message(err.as_ref());
+                let _ = writeln!(std::io::stderr(), "igf-lens: {message}");
                 err.chain()
                     .find_map(|e| e.downcast_ref::<igf_lens::Error>())
                     .map_or(2, igf_lens::Error::exit_code)

@@ -65,8 +65,8 @@ pub fn passage_id(source: &str, turn: u32, ordinal: u32) -> u64 {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    // Keep ids within i64 so every JSON reader takes them.
-    h >> 1
+    // 53 bits: exact in every JSON reader, JavaScript's numbers included.
+    h >> 11
 }
 
 /// What an ingest run needs to know.
@@ -472,8 +472,6 @@ fn reason(e: &Error) -> String {
 /// Passages and counts produced from one transcript file.
 #[derive(Debug, Default)]
 struct FileResult {
-    /// Emptied once the records are in the writer, so memory holds one file at a time.
-    records: Vec<PassageRecord>,
     passages: usize,
     tags_by_theme: BTreeMap<String, usize>,
     /// Content hash of the file (from the read that parsed it).
@@ -523,13 +521,17 @@ fn find_words(hay: &str, from: usize, needle: &[&str]) -> Option<usize> {
 }
 
 /// Turns a parsed transcript into resolved, segmented, tagged passage records.
+///
+/// Each record goes to `emit` as soon as it is made, so a huge transcript never has all its
+/// passages in memory; the transcript's own turns are dropped once resolved.
 pub fn build_records(
     doc_text: &str,
     source: &str,
-    transcript: &Transcript,
+    transcript: Transcript,
     page: Option<&SessionPage>,
     res: &Resources,
-) -> (Session, Vec<PassageRecord>) {
+    emit: &mut dyn FnMut(PassageRecord) -> Result<()>,
+) -> Result<Session> {
     let key = transcript.key.clone().unwrap_or_else(|| SessionKey {
         year: 0,
         code: Path::new(source)
@@ -538,6 +540,12 @@ pub fn build_records(
             .unwrap_or_default(),
     });
     let turns = crate::resolve::resolve_turns(&transcript.turns, page, &res.directory);
+    let Transcript {
+        title: transcript_title,
+        annotations,
+        source: transcript_source,
+        ..
+    } = transcript;
     let sample: String = turns
         .iter()
         .flat_map(|t| [t.text.as_str(), " "])
@@ -548,18 +556,17 @@ pub fn build_records(
         title: page
             .map(|p| p.title.clone())
             .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| transcript.title.clone()),
+            .unwrap_or(transcript_title),
         date: page.and_then(|p| p.date.clone()),
         key: key.clone(),
         page: None,
         turns,
-        annotations: transcript.annotations.clone(),
-        source: transcript.source.clone(),
+        annotations,
+        source: transcript_source,
         language: session_lang,
     };
     let starts = line_starts(doc_text);
     let mut cursor = 0usize;
-    let mut records = Vec::new();
     let session_id = key.id();
     let version = res.taxonomy.version().to_string();
     for turn in &session.turns {
@@ -582,7 +589,7 @@ pub fn build_records(
                 None => turn.line,
             };
             let tags = res.tagger.tag(&piece.text);
-            records.push(PassageRecord {
+            emit(PassageRecord {
                 passage_id: passage_id(source, turn.ordinal, ordinal as u32),
                 session: session_id.clone(),
                 code: key.code.clone(),
@@ -608,16 +615,33 @@ pub fn build_records(
                 start_ms: turn.start_ms,
                 end_ms: turn.end_ms,
                 text: piece.text,
-            });
+            })?;
         }
     }
-    (session, records)
+    Ok(session)
+}
+
+/// [`build_records`] into a `Vec` (for benchmarks and tools; ingest streams instead).
+pub fn collect_records(
+    doc_text: &str,
+    source: &str,
+    transcript: &Transcript,
+    page: Option<&SessionPage>,
+    res: &Resources,
+) -> Vec<PassageRecord> {
+    let mut out = Vec::new();
+    let _ = build_records(doc_text, source, transcript.clone(), page, res, &mut |r| {
+        out.push(r);
+        Ok(())
+    });
+    out
 }
 
 fn process_transcript_file(
     path: &Path,
     pages: &HashMap<String, SessionPage>,
     res: &Resources,
+    emit: &mut dyn FnMut(PassageRecord) -> Result<()>,
 ) -> Result<FileResult> {
     let doc = crate::read::load(path)?;
     let parsed = crate::parse::parse_document(&doc)?;
@@ -631,15 +655,22 @@ fn process_transcript_file(
         let Parsed::Transcript(t) = p else { continue };
         any = true;
         let page = t.key.as_ref().and_then(|k| pages.get(&k.id()));
-        let (session, records) = build_records(&doc.text, &source, &t, page, res);
+        let annotations: u64 = t.annotations.iter().map(|(_, n)| u64::from(*n)).sum();
+        let mut count = 0usize;
+        let mut tags_by_theme = std::mem::take(&mut out.tags_by_theme);
+        let session = build_records(&doc.text, &source, t, page, res, &mut |rec| {
+            count += 1;
+            for tag in &rec.tags {
+                *tags_by_theme.entry(tag.theme.clone()).or_default() += 1;
+            }
+            emit(rec)
+        })?;
+        out.tags_by_theme = tags_by_theme;
+        out.passages += count;
         if page.is_none() {
             out.unpaired.push(session.key.id());
         }
-        out.annotations += t
-            .annotations
-            .iter()
-            .map(|(_, n)| u64::from(*n))
-            .sum::<u64>();
+        out.annotations += annotations;
         out.turns += session.turns.len();
         let mut seen = BTreeSet::new();
         for turn in &session.turns {
@@ -660,7 +691,6 @@ fn process_transcript_file(
             }
         }
         out.sessions.push(session.key.id());
-        out.records.extend(records);
     }
     if !any {
         return Err(Error::InputFile {
@@ -798,6 +828,18 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
                 .skipped
                 .push((f.clone(), format!("cannot read: {e}"))),
         }
+    }
+    // Paths that discovery already skipped (broken symlinks, empty directories) fail --strict
+    // even when no file changed and the run would stop early.
+    if cfg.strict && !report.skipped.is_empty() {
+        let (p, why) = &report.skipped[0];
+        return Err(Error::InputFile {
+            path: p.clone(),
+            message: format!(
+                "{why} (--strict: {} path(s) would be skipped; nothing was indexed)",
+                report.skipped.len()
+            ),
+        });
     }
     let current: BTreeSet<&str> = stats.iter().map(|s| s.1.as_str()).collect();
     let missing: Vec<String> = old
@@ -1091,17 +1133,7 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     let results: Vec<(usize, Result<FileResult>)> = work
         .par_iter()
         .map(|&i| {
-            let r = process_transcript_file(&stats[i].0, &pages, res).and_then(|mut fr| {
-                for rec in &fr.records {
-                    writer.add(rec)?;
-                    for t in &rec.tags {
-                        *fr.tags_by_theme.entry(t.theme.clone()).or_default() += 1;
-                    }
-                }
-                fr.passages = fr.records.len();
-                fr.records = Vec::new();
-                Ok(fr)
-            });
+            let r = process_transcript_file(&stats[i].0, &pages, res, &mut |rec| writer.add(&rec));
             pb.inc(stats[i].2);
             (i, r)
         })
@@ -1251,8 +1283,17 @@ pub fn prepare(cfg: &IngestConfig) -> Result<Vec<PassageRecord>> {
     }
     let mut out: Vec<PassageRecord> = transcripts
         .par_iter()
-        .filter_map(|p| process_transcript_file(p, &pages, &res).ok())
-        .flat_map(|fr| fr.records)
+        .flat_map_iter(|p| {
+            let mut recs = Vec::new();
+            let ok = process_transcript_file(p, &pages, &res, &mut |r| {
+                recs.push(r);
+                Ok(())
+            });
+            if ok.is_err() {
+                recs.clear();
+            }
+            recs
+        })
         .collect();
     out.sort_by(|a, b| {
         (&a.session, &a.source, a.turn, a.ordinal).cmp(&(&b.session, &b.source, b.turn, b.ordinal))
@@ -1285,7 +1326,7 @@ mod tests {
         assert_eq!(passage_id("a.txt", 1, 0), passage_id("a.txt", 1, 0));
         assert_ne!(passage_id("a.txt", 1, 0), passage_id("a.txt", 1, 1));
         assert_ne!(passage_id("a.txt", 1, 0), passage_id("b.txt", 1, 0));
-        assert!(passage_id("x", 9, 9) <= i64::MAX as u64);
+        assert!(passage_id("x", 9, 9) < 1 << 53);
     }
 
     #[test]

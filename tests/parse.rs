@@ -1159,15 +1159,3 @@ fn sample_corpus_parses_to_file_name_keys_full_rosters_and_every_turn() {
         );
     }
 }
-
-#[test]
-#[ignore]
-fn scratch_big_file() {
-    let p = std::path::PathBuf::from(std::env::var("BIG").unwrap());
-    let t0 = std::time::Instant::now();
-    let doc = load(&p).unwrap();
-    let t1 = t0.elapsed();
-    let parsed = parse_document(&doc).unwrap();
-    let n = match &parsed[0] { Parsed::Transcript(t) => t.turns.len(), Parsed::Page(p) => p.roster.len() };
-    println!("SCRATCH load {:?} parse {:?} turns {n}", t1, t0.elapsed() - t1);
-}

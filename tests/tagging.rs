@@ -7,7 +7,7 @@ use std::process::Stdio;
 
 /// Macro F1 the embedded taxonomy reaches on tests/gold/passages.csv (see the README); the
 /// test fails when a change loses more than 0.02 of it.
-const MACRO_F1_REACHED: f64 = 0.931;
+const MACRO_F1_REACHED: f64 = 0.928;
 
 #[test]
 fn gold_set_figures_do_not_regress() {
@@ -32,11 +32,43 @@ fn gold_set_figures_do_not_regress() {
     }
 }
 
+/// Figures on tests/gold/holdout.csv: 100 passages written after the taxonomy was tuned and
+/// never used to tune it. They estimate how the taxonomy does on new text; a change that raises
+/// the gold-set figures while lowering these is overfitting. Never tune on this file.
+const HOLDOUT_MACRO_F1: f64 = 0.673;
+const HOLDOUT_POLARITY: f64 = 0.741;
+
+#[test]
+fn holdout_figures_do_not_regress() {
+    let out = run_expect(
+        igf_lens().args(["eval", "tests/gold/holdout.csv", "--format", "json"]),
+        0,
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let macro_f1 = v["macro_f1"].as_f64().expect("macro_f1");
+    let polarity = v["polarity_accuracy"].as_f64().expect("polarity_accuracy");
+    assert_eq!(v["passages"], 100);
+    assert!(
+        macro_f1 >= HOLDOUT_MACRO_F1 - 0.03,
+        "hold-out macro F1 {macro_f1}"
+    );
+    assert!(
+        polarity >= HOLDOUT_POLARITY - 0.05,
+        "hold-out polarity accuracy {polarity}"
+    );
+}
+
 #[test]
 fn eval_prints_a_table_with_micro_and_macro_rows() {
     let out = run_expect(igf_lens().args(["eval", "tests/gold/passages.csv"]), 0);
     let s = stdout(&out);
-    for want in ["security-research", "capacity-building", "micro", "macro", "polarity accuracy"] {
+    for want in [
+        "security-research",
+        "capacity-building",
+        "micro",
+        "macro",
+        "polarity accuracy",
+    ] {
         assert!(s.contains(want), "{want} missing in\n{s}");
     }
 }
@@ -113,7 +145,10 @@ fn a_custom_taxonomy_changes_the_result() {
     assert!(stdout(&default).contains("security-research:risk"));
     assert!(!stdout(&default).contains("weather"));
     let custom = run_expect(
-        igf_lens().args(["tag", "--text", text, "--format", "json"]).arg("--themes").arg(&path),
+        igf_lens()
+            .args(["tag", "--text", text, "--format", "json"])
+            .arg("--themes")
+            .arg(&path),
         0,
     );
     let v: serde_json::Value = serde_json::from_str(stdout(&custom).trim()).expect("json");
@@ -121,15 +156,21 @@ fn a_custom_taxonomy_changes_the_result() {
     assert_eq!(v["tags"][0]["theme"], "weather");
     assert_eq!(v["tags"][0]["polarity"], "risk");
     assert_eq!(v["tags"][0]["evidence"]["cue"], "flood");
-    let list = run_expect(igf_lens().args(["themes", "list", "--themes"]).arg(&path), 0);
+    let list = run_expect(
+        igf_lens().args(["themes", "list", "--themes"]).arg(&path),
+        0,
+    );
     assert!(stdout(&list).contains("weather"));
     // the gold set names themes the custom taxonomy lacks: eval says which and where
     let eval = run_expect(
-        igf_lens().args(["eval", "tests/gold/passages.csv", "--themes"]).arg(&path),
+        igf_lens()
+            .args(["eval", "tests/gold/passages.csv", "--themes"])
+            .arg(&path),
         2,
     );
     assert!(
-        stderr(&eval).contains("passages.csv:2: theme \"existing-instruments\" is not in the taxonomy"),
+        stderr(&eval)
+            .contains("passages.csv:2: theme \"existing-instruments\" is not in the taxonomy"),
         "{}",
         stderr(&eval)
     );
@@ -156,8 +197,21 @@ fn themes_check_reports_problems_with_line_numbers() {
         assert!(err.contains(&want), "{want} missing in\n{err}");
     }
     // tag with the same file stops at the first problem
-    let out = run_expect(igf_lens().args(["tag", "--text", "x", "--themes"]).arg(&bad), 2);
-    assert!(stderr(&out).contains(":8: duplicate theme id"), "{}", stderr(&out));
+    let out = run_expect(
+        igf_lens()
+            .args(["tag", "--text", "x", "--themes"])
+            .arg(&bad),
+        2,
+    );
+    assert!(
+        stderr(&out).contains(":8: duplicate theme id"),
+        "{}",
+        stderr(&out)
+    );
     let ok = run_expect(igf_lens().args(["themes", "check", "data/themes.toml"]), 0);
-    assert!(stdout(&ok).starts_with("data/themes.toml: ok, 10 themes"), "{}", stdout(&ok));
+    assert!(
+        stdout(&ok).starts_with("data/themes.toml: ok, 10 themes"),
+        "{}",
+        stdout(&ok)
+    );
 }

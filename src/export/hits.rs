@@ -278,8 +278,10 @@ pub fn render_table(
         truncate(s.trim_end(), width)
     };
     let mut out = String::new();
-    out.push_str(&line(header));
-    out.push('\n');
+    if !hits.is_empty() {
+        out.push_str(&line(header));
+        out.push('\n');
+    }
     for (h, row) in hits.iter().zip(&rows) {
         out.push_str(&line([
             &row[0], &row[1], &row[2], &row[3], &row[4], &row[5],

@@ -367,17 +367,11 @@ fn check_manifest(dir: &Path, v: &mut Verification) {
         );
     }
     let mut fine = 0usize;
-    let mut stale = BTreeSet::new();
     for (path, entry) in &manifest.files {
         match source_state(Path::new(path), entry) {
             None => fine += 1,
-            Some(msg) => {
-                stale.insert(msg);
-            }
+            Some(msg) => v.push(Level::Warning, msg),
         }
-    }
-    for msg in stale {
-        v.push(Level::Warning, msg);
     }
     if fine == manifest.files.len() {
         v.push(
@@ -493,5 +487,118 @@ pub(crate) fn catch_damage<T>(dir: &Path, f: impl FnOnce() -> Result<T>) -> Resu
                 message: format!("reading it failed inside the search engine ({what})"),
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catch_damage_turns_panics_and_engine_errors_into_corrupt() {
+        let dir = Path::new("ix");
+        let cases: Vec<(&str, Box<dyn FnOnce() -> Result<u32>>, Result<u32, String>)> = vec![
+            ("value", Box::new(|| Ok(7)), Ok(7)),
+            (
+                "panic with &str",
+                Box::new(|| panic!("index out of bounds")),
+                Err("reading it failed inside the search engine (index out of bounds)".into()),
+            ),
+            (
+                "panic with String",
+                Box::new(|| panic!("offset {} past the end", 12)),
+                Err("reading it failed inside the search engine (offset 12 past the end)".into()),
+            ),
+            (
+                "engine error",
+                Box::new(|| Err(Error::Index("bad block".into()))),
+                Err("bad block".into()),
+            ),
+        ];
+        for (name, f, want) in cases {
+            let got = catch_damage(dir, f).map_err(|e| match e {
+                Error::Corrupt { path, message } => {
+                    assert_eq!(path, Path::new("ix"), "{name}");
+                    message
+                }
+                other => panic!("{name}: wanted Corrupt, got {other:?}"),
+            });
+            assert_eq!(got, want, "{name}");
+        }
+        // Errors caused by the user pass through unchanged.
+        let q = catch_damage(dir, || -> Result<()> {
+            Err(Error::Query("bad query".into()))
+        });
+        assert!(matches!(q, Err(Error::Query(m)) if m == "bad query"));
+        // The flag that silences the panic hook is off again outside the guard.
+        assert!(!CATCHING.with(Cell::get));
+    }
+
+    #[test]
+    fn nested_guards_restore_the_outer_state() {
+        let dir = Path::new("ix");
+        let inner = catch_damage(dir, || {
+            let r = catch_damage(dir, || -> Result<()> { panic!("inner") });
+            assert!(CATCHING.with(Cell::get), "still inside the outer guard");
+            r
+        });
+        assert!(matches!(inner, Err(Error::Corrupt { .. })));
+        assert!(!CATCHING.with(Cell::get));
+    }
+
+    #[test]
+    fn a_missing_index_is_an_error_not_a_finding() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert!(matches!(verify(tmp.path()), Err(Error::NoIndex(p)) if p == tmp.path()));
+    }
+
+    #[test]
+    fn source_state_reports_missing_changed_and_unreadable_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("t.txt");
+        std::fs::write(&path, "hello").unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        let mtime = meta
+            .modified()
+            .unwrap()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let entry = |size: u64, mtime_ns: u128, hash: &str| FileEntry {
+            size,
+            mtime_ns,
+            hash: hash.into(),
+            kind: "transcript".into(),
+            sessions: vec![],
+            passages: 2,
+        };
+        let shown = path.display();
+        let cases: Vec<(&str, FileEntry, Option<String>)> = vec![
+            ("unchanged", entry(5, mtime, ""), None),
+            ("touched, same content", entry(5, mtime + 1, &hash_bytes(b"hello")), None),
+            (
+                "touched, new content",
+                entry(5, mtime + 1, &hash_bytes(b"jello")),
+                Some(format!("{shown} changed since the last ingest (same size, new content): run `igf-lens ingest` to read it again")),
+            ),
+            (
+                "grown",
+                entry(3, mtime, ""),
+                Some(format!("{shown} changed since the last ingest (size 3 → 5): run `igf-lens ingest` to read it again")),
+            ),
+            (
+                "unreadable last time",
+                entry(u64::MAX, mtime, ""),
+                Some(format!("{shown} could not be read at the last ingest (its earlier passages were kept): run `igf-lens ingest` once it is readable")),
+            ),
+        ];
+        for (name, e, want) in cases {
+            assert_eq!(source_state(&path, &e), want, "{name}");
+        }
+        let gone = tmp.path().join("gone.txt");
+        assert_eq!(
+            source_state(&gone, &entry(5, mtime, "")),
+            Some(format!("{} no longer exists (2 passage(s) from it stay in the index): run `igf-lens ingest --prune` to drop them", gone.display()))
+        );
     }
 }

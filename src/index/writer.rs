@@ -33,9 +33,11 @@ impl Writer {
     /// [`Error::IndexVersion`] when the index was written with another schema version.
     pub fn open(dir: &Path, threads: usize, memory_budget: usize) -> Result<Writer> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let existed = files::has_index(dir);
-        if existed {
+        if files::has_index(dir) {
             files::check_version(dir)?;
+        } else {
+            // Version first, so a reader never sees an index without one.
+            files::write_version(dir)?;
         }
         let (schema, fields) = schema::build();
         let index = Index::open_or_create(files::mmap(dir)?, schema).map_err(|e| match e {
@@ -59,9 +61,6 @@ impl Writer {
         let writer = index
             .writer_with_options(options)
             .map_err(|e| map_lock_error(e, dir))?;
-        if !existed || files::read_version(dir)?.is_none() {
-            files::write_version(dir)?;
-        }
         Ok(Writer {
             dir: dir.to_path_buf(),
             fields,

@@ -401,7 +401,7 @@ impl<'a> PageParser<'a> {
                 continue;
             }
             if self.room.is_none()
-                && last_date_line == Some(i - 2)
+                && last_date_line.is_some_and(|d| d + 2 == i)
                 && section != Section::Time
                 && !NUMBERED_PERSON.is_match(line)
             {
@@ -764,6 +764,18 @@ mod tests {
             let blocks: Vec<String> = blocks.iter().map(|s| s.to_string()).collect();
             assert_eq!(split_questions(&blocks), *want, "{blocks:?}");
         }
+    }
+
+    /// Found by the `page` fuzz target: the room rule computed `i - 2` on the first line of a
+    /// page without a title (an overflow in debug builds).
+    #[test]
+    fn a_page_without_title_or_schedule_parses_to_nothing_much() {
+        let p = parse_session_page("Shopping list\nmilk\nbread\n", Path::new("x.txt")).unwrap();
+        assert_eq!(p.key, None);
+        assert_eq!(p.title, "");
+        assert_eq!(p.room, None);
+        assert_eq!(p.roster, []);
+        assert_eq!(p.tracks, ["Shopping list", "milk", "bread"]);
     }
 
     proptest! {

@@ -4,7 +4,7 @@
 //! Input: raw file bytes. Output: a `String`, or the reason the bytes are not text ("empty
 //! file", "binary file …"). Accepts UTF-8 with or without BOM, UTF-16 LE/BE with BOM (and
 //! without one when the NUL pattern is unmistakable), and falls back to Windows-1252 when the
-//! bytes are not valid UTF-8. Deliberately does no Unicode normalisation: stored text stays as
+//! bytes are not valid UTF-8 (only for the stray bytes when the rest is UTF-8). Deliberately does no Unicode normalisation: stored text stays as
 //! written (matching-time folding lives in [`crate::text`]).
 
 use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1252};
@@ -50,10 +50,7 @@ pub(crate) fn decode_vec(mut bytes: Vec<u8>) -> Result<String, String> {
         }
         match String::from_utf8(bytes) {
             Ok(s) => s,
-            Err(e) => WINDOWS_1252
-                .decode_without_bom_handling(e.as_bytes())
-                .0
-                .into_owned(),
+            Err(e) => decode_not_utf8(e.as_bytes()),
         }
     };
     let text = normalize_newlines(text);
@@ -64,6 +61,30 @@ pub(crate) fn decode_vec(mut bytes: Vec<u8>) -> Result<String, String> {
         return Err("binary file".into());
     }
     Ok(text)
+}
+
+/// Bytes that are not valid UTF-8. Mostly-UTF-8 text with a few stray bytes (a cut-and-paste
+/// from another program in the middle of a transcript) keeps its UTF-8 characters, and each
+/// stray byte is read as Windows-1252; otherwise the whole file is Windows-1252. Reading a
+/// UTF-8 file with one bad byte as Windows-1252 would garble every accented name in it.
+fn decode_not_utf8(bytes: &[u8]) -> String {
+    let (mut multibyte, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += chunk.invalid().len();
+    }
+    if multibyte < invalid {
+        return WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned();
+    }
+    let mut out = String::with_capacity(bytes.len() + invalid);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        out.push_str(&WINDOWS_1252.decode_without_bom_handling(chunk.invalid()).0);
+    }
+    out
 }
 
 /// Why `bytes` look like binary data, or `None` when they look like text.
@@ -201,6 +222,10 @@ mod tests {
             (
                 "windows-1252",
                 b"IGF 2023 WS #225\n>> MODERATOR:  Caf\xE9 \x92s\n".to_vec(),
+            ),
+            (
+                "utf-8 with a stray windows-1252 byte",
+                b"IGF 2023 WS #225\n>> MODERATOR:  Caf\xC3\xA9 \x92s\n".to_vec(),
             ),
             (
                 "crlf",

@@ -2,7 +2,7 @@
 //! format from the content.
 //!
 //! Input: paths from the command line. Output: [`Document`]s (path, decoded text with `\n`
-//! line endings, detected [`Format`], sha-256 of the bytes, size) and [`Skipped`] entries for
+//! line endings, detected [`Format`](crate::model::Format), sha-256 of the bytes, size) and [`Skipped`] entries for
 //! paths that cannot be read. Parsing is not done here, and nothing here decides whether a
 //! skipped file is fatal: that is the pipeline's call (`--strict`).
 
@@ -31,8 +31,9 @@ pub struct Skipped {
 
 /// Lists the files under `paths`: files as given, directories walked recursively in sorted
 /// order, hidden files and directories (name starting with `.`) skipped inside directories.
-/// Broken symlinks, missing or unreadable paths and special files come back as [`Skipped`] with
-/// the reason. A file reached twice (given twice, or through a symlink) is listed once.
+/// Broken symlinks, missing or unreadable paths, special files and given directories with no
+/// file in them come back as [`Skipped`] with the reason. A file reached twice (given twice, or
+/// through a symlink) is listed once.
 pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Skipped>) {
     let mut walk = Walk::default();
     for path in paths {
@@ -80,7 +81,14 @@ impl Walk {
         if meta.is_file() {
             self.files.push(path.to_path_buf());
         } else if meta.is_dir() {
+            let before = (self.files.len(), self.skipped.len());
             self.walk_dir(path);
+            if given && before == (self.files.len(), self.skipped.len()) {
+                self.skip(
+                    path,
+                    "no files in this directory (hidden files are not read)",
+                );
+            }
         } else if given {
             self.skip(path, "not a regular file or directory");
         }

@@ -192,18 +192,19 @@ mod tests {
     }
 
     fn record(text: &str, themes: &[&str]) -> PassageRecord {
-        let mut r = PassageRecord::default();
-        r.text = text.to_string();
-        r.tags = themes
-            .iter()
-            .map(|t| Tag {
-                theme: t.to_string(),
-                polarity: Polarity::Risk,
-                score: 1.0,
-                evidence: Evidence::default(),
-            })
-            .collect();
-        r
+        PassageRecord {
+            text: text.to_string(),
+            tags: themes
+                .iter()
+                .map(|t| Tag {
+                    theme: t.to_string(),
+                    polarity: Polarity::Risk,
+                    score: 1.0,
+                    evidence: Evidence::default(),
+                })
+                .collect(),
+            ..PassageRecord::default()
+        }
     }
 
     #[test]

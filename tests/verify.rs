@@ -1,0 +1,449 @@
+//! `igf-lens verify` through the built binary, and damage to an index's files: verify names
+//! what is damaged and how to recover (exit 2); search, kwic and exports on the damaged index
+//! fail with a message, never a panic; `ingest --rebuild` recovers.
+
+use crate::util::*;
+use igf_lens::index::Reader;
+use igf_lens::pipeline::MANIFEST_FILE;
+use std::path::{Path, PathBuf};
+
+/// Copies the sample sessions into `dir/corpus` and ingests them into `dir/ix`.
+fn indexed_corpus(dir: &Path) -> (PathBuf, PathBuf) {
+    let corpus = dir.join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for e in std::fs::read_dir(repo().join("data/sessions")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, corpus.join(p.file_name().unwrap())).unwrap();
+    }
+    let index = dir.join("ix");
+    run_expect(
+        igf_lens()
+            .args(["ingest", "-q", "--index"])
+            .arg(&index)
+            .arg(&corpus),
+        0,
+    );
+    (corpus, index)
+}
+
+fn verify(index: &Path, want: i32) -> (String, String) {
+    let out = run_expect(igf_lens().args(["verify", "--index"]).arg(index), want);
+    (stdout(&out), stderr(&out))
+}
+
+/// The segment files of an index, sorted (`<uuid>.<ext>`).
+fn segment_files(index: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(index)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect();
+    v.sort();
+    v
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+    }
+}
+
+/// A small deterministic generator (xorshift), so damage is the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Damage {
+    /// 200 random bytes overwritten anywhere.
+    Scatter,
+    /// 64 bytes inverted in the middle.
+    Flip,
+    /// The file cut short.
+    Truncate,
+    /// The footer (last 40 bytes) overwritten.
+    Footer,
+}
+
+fn damage(path: &Path, how: Damage, seed: u64) {
+    let mut b = std::fs::read(path).unwrap();
+    let n = b.len();
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    match how {
+        Damage::Scatter => {
+            for _ in 0..200 {
+                let i = rng.below(n);
+                b[i] = rng.next() as u8;
+            }
+        }
+        Damage::Flip => {
+            for x in &mut b[n / 2..(n / 2 + 64).min(n)] {
+                *x ^= 0xFF;
+            }
+        }
+        Damage::Truncate => b.truncate(rng.below(n)),
+        Damage::Footer => {
+            for x in &mut b[n.saturating_sub(40)..] {
+                *x = rng.next() as u8;
+            }
+        }
+    }
+    std::fs::write(path, b).unwrap();
+}
+
+#[test]
+fn a_fresh_index_is_sound() {
+    let tmp = tempdir();
+    let (_, index) = indexed_corpus(tmp.path());
+    let n = Reader::open(&index).unwrap().num_passages();
+    let segments = segment_files(&index, "store").len();
+    let (out, err) = verify(&index, 0);
+    assert_eq!(err, "");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!("ok: schema version {}", igf_lens::index::SCHEMA_VERSION).as_str(),
+            format!(
+                "ok: {segments} segment(s), {} file(s): all present, checksums match",
+                segments * 6
+            )
+            .as_str(),
+            format!("ok: {n} stored passage(s) read back; the terms of 22 indexed field(s) read in every segment").as_str(),
+            format!("ok: {MANIFEST_FILE}: 24 file(s), {n} passage(s), as in the index").as_str(),
+            "ok: all 24 source file(s) unchanged since the last ingest",
+            format!(
+                "verdict: sound: {n} passage(s) in {segments} segment(s) at {}",
+                index.display()
+            )
+            .as_str(),
+        ]
+    );
+    // -q keeps the verdict and drops the ok lines.
+    let out = run_expect(igf_lens().args(["verify", "-q", "--index"]).arg(&index), 0);
+    assert_eq!(stdout(&out).lines().count(), 1);
+}
+
+#[test]
+fn verify_writes_nothing_into_the_index() {
+    let tmp = tempdir();
+    let (_, index) = indexed_corpus(tmp.path());
+    let listing = |dir: &Path| -> Vec<(String, u64, std::time::SystemTime)> {
+        let mut v: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                let m = e.metadata().unwrap();
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    m.len(),
+                    m.modified().unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = listing(&index);
+    verify(&index, 0);
+    assert_eq!(listing(&index), before);
+}
+
+#[test]
+fn no_index_says_run_ingest_first() {
+    let tmp = tempdir();
+    let index = tmp.path().join("nothing");
+    let (out, err) = verify(&index, 2);
+    assert_eq!(out, "");
+    assert_eq!(
+        err.trim(),
+        format!(
+            "igf-lens: no index at {}: run `igf-lens ingest` first",
+            index.display()
+        )
+    );
+}
+
+#[test]
+fn every_kind_of_segment_damage_is_reported_never_panics_and_rebuild_recovers() {
+    let tmp = tempdir();
+    let (corpus, pristine) = indexed_corpus(tmp.path());
+    let n = Reader::open(&pristine).unwrap().num_passages();
+    let exts = ["store", "term", "idx", "pos", "fast", "fieldnorm"];
+    let kinds = [
+        Damage::Scatter,
+        Damage::Flip,
+        Damage::Truncate,
+        Damage::Footer,
+    ];
+    let mut case = 0u64;
+    for ext in exts {
+        for how in kinds {
+            case += 1;
+            let index = tmp.path().join(format!("ix-{ext}-{how:?}"));
+            copy_dir(&pristine, &index);
+            let target = segment_files(&index, ext).remove(0);
+            let name = target.file_name().unwrap().to_string_lossy().into_owned();
+            damage(&target, how, case);
+            let what = format!("{ext} {how:?}");
+
+            // verify: one damaged line naming the file, the verdict, the way out.
+            let (out, err) = verify(&index, 2);
+            let damaged: Vec<&str> = out.lines().filter(|l| l.starts_with("damaged: ")).collect();
+            assert_eq!(damaged.len(), 1, "{what}: {out}");
+            assert!(
+                damaged[0].starts_with(&format!("damaged: segment {}: file {name} ", &name[..8])),
+                "{what}: {out}"
+            );
+            assert!(
+                damaged[0].ends_with("does not match its checksum")
+                    || damaged[0].contains("cannot be checked"),
+                "{what}: {out}"
+            );
+            assert_eq!(
+                out.lines().last(),
+                Some(format!("verdict: damaged: 1 problem(s) at {}", index.display()).as_str()),
+                "{what}"
+            );
+            assert_eq!(
+                err.trim(),
+                format!(
+                    "igf-lens: the index at {0} is damaged: rebuild it from the source files with `igf-lens ingest --rebuild --index {0}` (give the same paths as before)",
+                    index.display()
+                ),
+                "{what}"
+            );
+
+            // Reading commands: an answer or a message, never a panic. Damage a query never
+            // touches may go unnoticed; damage it touches says how to recover.
+            let reads: [&[&str]; 5] = [
+                &["search", "treaty", "-n", "50", "--format", "json"],
+                &[
+                    "search",
+                    "cybercrime",
+                    "--facets",
+                    "--sort",
+                    "date",
+                    "--format",
+                    "json",
+                ],
+                &[
+                    "search",
+                    "human rights",
+                    "--fuzzy",
+                    "-n",
+                    "5",
+                    "--format",
+                    "json",
+                ],
+                &["kwic", "treaty"],
+                &["export", "passages"],
+            ];
+            for args in reads {
+                let out = igf_lens()
+                    .args(args)
+                    .arg("--index")
+                    .arg(&index)
+                    .output()
+                    .unwrap();
+                let code = out.status.code();
+                let err = stderr(&out);
+                assert!(!err.contains("panicked"), "{what} {args:?}: {err}");
+                assert!(
+                    matches!(code, Some(0..=2)),
+                    "{what} {args:?}: {code:?} {err}"
+                );
+                if code == Some(2) {
+                    assert!(
+                        err.contains(&format!("the index at {} is damaged", index.display()))
+                            && err.contains("ingest --rebuild"),
+                        "{what} {args:?}: {err}"
+                    );
+                }
+            }
+
+            // The way out works.
+            run_expect(
+                igf_lens()
+                    .args(["ingest", "-q", "--rebuild", "--index"])
+                    .arg(&index)
+                    .arg(&corpus),
+                0,
+            );
+            let (out, _) = verify(&index, 0);
+            assert!(
+                out.contains(&format!("verdict: sound: {n} passage(s)")),
+                "{what}: {out}"
+            );
+            std::fs::remove_dir_all(&index).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_missing_segment_file_is_reported() {
+    let tmp = tempdir();
+    let (_, index) = indexed_corpus(tmp.path());
+    let pos = segment_files(&index, "pos").remove(0);
+    let name = pos.file_name().unwrap().to_string_lossy().into_owned();
+    std::fs::remove_file(&pos).unwrap();
+    let (out, _) = verify(&index, 2);
+    assert!(
+        out.lines()
+            .any(|l| l == format!("damaged: segment {}: file {name} is missing", &name[..8])),
+        "{out}"
+    );
+    let out = run_expect(
+        igf_lens().args(["search", "treaty", "--index"]).arg(&index),
+        2,
+    );
+    assert!(stderr(&out).contains("is damaged"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_damaged_manifest_or_version_file_is_reported() {
+    let tmp = tempdir();
+    let (_, index) = indexed_corpus(tmp.path());
+    let manifest = index.join(MANIFEST_FILE);
+    let saved = std::fs::read(&manifest).unwrap();
+    std::fs::write(&manifest, b"{\"fingerprint\": \"x\", \"files\": {").unwrap();
+    let (out, _) = verify(&index, 2);
+    let damaged: Vec<&str> = out.lines().filter(|l| l.starts_with("damaged")).collect();
+    assert_eq!(damaged.len(), 1, "{out}");
+    assert!(
+        damaged[0].starts_with(&format!("damaged: {MANIFEST_FILE} does not parse (")),
+        "{out}"
+    );
+    std::fs::write(&manifest, &saved).unwrap();
+
+    let version = index.join(igf_lens::index::VERSION_FILE);
+    std::fs::write(
+        &version,
+        r#"{"schema_version": 999, "analyzer": "x", "written_by": "y"}"#,
+    )
+    .unwrap();
+    let (out, _) = verify(&index, 2);
+    assert_eq!(
+        out.lines().next(),
+        Some(
+            format!(
+                "damaged: schema version 999 in {}, this igf-lens reads version {}",
+                igf_lens::index::VERSION_FILE,
+                igf_lens::index::SCHEMA_VERSION
+            )
+            .as_str()
+        )
+    );
+    std::fs::remove_file(&version).unwrap();
+    let (out, _) = verify(&index, 2);
+    assert_eq!(
+        out.lines().next(),
+        Some(
+            format!(
+                "damaged: {} is missing: the schema version is unknown",
+                igf_lens::index::VERSION_FILE
+            )
+            .as_str()
+        )
+    );
+}
+
+#[test]
+fn a_manifest_whose_passage_count_differs_from_the_index_is_damage() {
+    let tmp = tempdir();
+    let (_, index) = indexed_corpus(tmp.path());
+    let n = Reader::open(&index).unwrap().num_passages();
+    let path = index.join(MANIFEST_FILE);
+    let mut m = igf_lens::pipeline::Manifest::load(&index).unwrap();
+    let entry = m
+        .files
+        .values_mut()
+        .find(|e| e.kind == "transcript")
+        .unwrap();
+    entry.passages += 3;
+    std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    let (out, _) = verify(&index, 2);
+    assert!(
+        out.lines().any(|l| l
+            == format!(
+                "damaged: {MANIFEST_FILE} records {} passage(s) but the index holds {n}",
+                n + 3
+            )),
+        "{out}"
+    );
+}
+
+#[test]
+fn changed_and_deleted_source_files_are_warnings_with_the_command_to_run() {
+    let tmp = tempdir();
+    let (corpus, index) = indexed_corpus(tmp.path());
+    let changed = corpus.join("2022-of-18.raw.txt");
+    let old_size = std::fs::metadata(&changed).unwrap().len();
+    let mut text = std::fs::read_to_string(&changed).unwrap();
+    text.push_str("\n>> MODERATOR:  One more word about the quokka protocol.\n");
+    std::fs::write(&changed, &text).unwrap();
+    let deleted = corpus.join("2021-of-7.raw.txt");
+    std::fs::remove_file(&deleted).unwrap();
+    let deleted_passages = igf_lens::pipeline::Manifest::load(&index).unwrap().files
+        [&deleted.to_string_lossy().into_owned()]
+        .passages;
+    // Same size, new content, new time.
+    let touched = corpus.join("2023-ws-225.page.txt");
+    let mut bytes = std::fs::read(&touched).unwrap();
+    let i = bytes.iter().position(|b| b.is_ascii_lowercase()).unwrap();
+    bytes[i] = bytes[i].to_ascii_uppercase();
+    std::fs::write(&touched, &bytes).unwrap();
+
+    let (out, err) = verify(&index, 0);
+    assert_eq!(err, "");
+    let warnings: Vec<&str> = out.lines().filter(|l| l.starts_with("warning: ")).collect();
+    assert_eq!(
+        warnings,
+        [
+            format!(
+                "warning: {} no longer exists ({deleted_passages} passage(s) from it stay in the index): run `igf-lens ingest --prune` to drop them",
+                deleted.display()
+            ),
+            format!(
+                "warning: {} changed since the last ingest (size {old_size} → {}): run `igf-lens ingest` to read it again",
+                changed.display(),
+                text.len()
+            ),
+            format!(
+                "warning: {} changed since the last ingest (same size, new content): run `igf-lens ingest` to read it again",
+                touched.display()
+            ),
+        ]
+    );
+    assert!(out
+        .lines()
+        .last()
+        .unwrap()
+        .ends_with("; 3 warning(s): the index is out of date with its source files, see above"));
+    // After the runs it asks for, the index matches its sources again.
+    run_expect(
+        igf_lens()
+            .args(["ingest", "-q", "--prune", "--index"])
+            .arg(&index)
+            .arg(&corpus),
+        0,
+    );
+    let (out, _) = verify(&index, 0);
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("warning")).count(),
+        0,
+        "{out}"
+    );
+}
