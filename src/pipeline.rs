@@ -539,13 +539,14 @@ pub fn build_records(
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default(),
     });
-    let turns = crate::resolve::resolve_turns(&transcript.turns, page, &res.directory);
     let Transcript {
         title: transcript_title,
         annotations,
         source: transcript_source,
+        turns: raw_turns,
         ..
     } = transcript;
+    let turns = crate::resolve::resolve_turns(raw_turns, page, &res.directory);
     let sample: String = turns
         .iter()
         .flat_map(|t| [t.text.as_str(), " "])

@@ -708,13 +708,15 @@ fn merge_roster(roster: &[RosterEntry]) -> Vec<RosterEntry> {
 }
 
 /// Resolves every turn of one session.
-pub fn resolve_turns(raw: &[RawTurn], page: Option<&SessionPage>, dir: &Directory) -> Vec<Turn> {
+/// Takes the raw turns by value so their text moves into the resolved turns (a transcript of
+/// hundreds of MB is not held twice).
+pub fn resolve_turns(raw: Vec<RawTurn>, page: Option<&SessionPage>, dir: &Directory) -> Vec<Turn> {
     let roster = merge_roster(page.map_or(&[], |p| p.roster.as_slice()));
     let roster = roster.as_slice();
     let roster_names: Vec<Vec<String>> = roster.iter().map(|r| name_tokens(&r.name)).collect();
     let mut cache: HashMap<String, Speaker> = HashMap::new();
     let mut out = Vec::with_capacity(raw.len());
-    for (i, t) in raw.iter().enumerate() {
+    for (i, t) in raw.into_iter().enumerate() {
         let key = normalize_for_matching(t.label.trim());
         let speaker = match cache.get(&key) {
             Some(s) => s.clone(),
@@ -737,9 +739,9 @@ pub fn resolve_turns(raw: &[RawTurn], page: Option<&SessionPage>, dir: &Director
         };
         out.push(Turn {
             ordinal: i as u32,
-            label: t.label.clone(),
+            label: t.label,
             speaker,
-            text: t.text.clone(),
+            text: t.text,
             line: t.line,
             start_ms: t.start_ms,
             end_ms: t.end_ms,
@@ -992,7 +994,7 @@ mod tests {
 
     fn resolve_one(label: &str, text: &str) -> Speaker {
         let p = page();
-        resolve_turns(&[turn(label, text)], Some(&p), &Directory::embedded())
+        resolve_turns(vec![turn(label, text)], Some(&p), &Directory::embedded())
             .remove(0)
             .speaker
     }
@@ -1153,7 +1155,7 @@ mod tests {
                 role: Role::Organizer,
             },
         );
-        let t = resolve_turns(&[turn("SUTO", "Yes.")], Some(&p), &Directory::embedded());
+        let t = resolve_turns(vec![turn("SUTO", "Yes.")], Some(&p), &Directory::embedded());
         let s = &t[0].speaker;
         assert_eq!(
             (
@@ -1178,7 +1180,7 @@ mod tests {
         let s = resolve_one("MODERATOR", "Good afternoon.");
         assert_eq!(s.name, "John Hering");
         let no_page = resolve_turns(
-            &[turn(
+            vec![turn(
                 "MODERATOR",
                 "Good afternoon, my name is Pavlina Pavlova and I will moderate.",
             )],

@@ -121,7 +121,10 @@ fn tag_reads_lines_from_stdin_as_json() {
     assert_eq!(rows[1]["text"], "There is no risk of fragmentation.");
     assert_eq!(rows[1]["tags"][0]["theme"], "existing-instruments");
     assert_eq!(rows[1]["tags"][0]["polarity"], "opportunity");
-    assert_eq!(rows[1]["tags"][0]["evidence"]["cue"], "not risk");
+    assert_eq!(
+        rows[1]["tags"][0]["evidence"]["cue"],
+        "not risk fragmentation"
+    );
 }
 
 const CUSTOM: &str = r#"

@@ -7,7 +7,8 @@ use igf_lens::index::Reader;
 use igf_lens::pipeline::MANIFEST_FILE;
 use std::path::{Path, PathBuf};
 
-/// Copies the sample sessions into `dir/corpus` and ingests them into `dir/ix`.
+/// Copies the sample sessions into `dir/corpus` and ingests them into `dir/ix` with one thread,
+/// so the index is one segment with the same bytes on every run.
 fn indexed_corpus(dir: &Path) -> (PathBuf, PathBuf) {
     let corpus = dir.join("corpus");
     std::fs::create_dir_all(&corpus).unwrap();
@@ -18,7 +19,7 @@ fn indexed_corpus(dir: &Path) -> (PathBuf, PathBuf) {
     let index = dir.join("ix");
     run_expect(
         igf_lens()
-            .args(["ingest", "-q", "--index"])
+            .args(["ingest", "-q", "-j", "1", "--index"])
             .arg(&index)
             .arg(&corpus),
         0,
@@ -189,6 +190,9 @@ fn every_kind_of_segment_damage_is_reported_never_panics_and_rebuild_recovers() 
         Damage::Footer,
     ];
     let mut case = 0u64;
+    // Reads that failed with the damage message, and those among them where tantivy panicked
+    // (caught at the index boundary).
+    let (mut failed, mut caught) = (0, 0);
     for ext in exts {
         for how in kinds {
             case += 1;
@@ -208,8 +212,10 @@ fn every_kind_of_segment_damage_is_reported_never_panics_and_rebuild_recovers() 
                 "{what}: {out}"
             );
             assert!(
-                damaged[0].ends_with("does not match its checksum")
-                    || damaged[0].contains("cannot be checked"),
+                damaged[0].ends_with(" does not match its checksum")
+                    || damaged[0].ends_with(
+                        " has no valid footer: it was cut short or its end is overwritten"
+                    ),
                 "{what}: {out}"
             );
             assert_eq!(
@@ -266,6 +272,8 @@ fn every_kind_of_segment_damage_is_reported_never_panics_and_rebuild_recovers() 
                     "{what} {args:?}: {code:?} {err}"
                 );
                 if code == Some(2) {
+                    failed += 1;
+                    caught += usize::from(err.contains("failed inside the search engine"));
                     assert!(
                         err.contains(&format!("the index at {} is damaged", index.display()))
                             && err.contains("ingest --rebuild"),
@@ -290,6 +298,11 @@ fn every_kind_of_segment_damage_is_reported_never_panics_and_rebuild_recovers() 
             std::fs::remove_dir_all(&index).unwrap();
         }
     }
+    // A damaged footer fails every read (segments are opened with their footers checked): six
+    // files × five reads at least. How many more fail, and how many of those through a caught
+    // panic (measured: 2 to 8 of 84 to 91), depends on hash-map order inside the process.
+    assert!(failed >= 30, "only {failed} reads failed");
+    eprintln!("damaged indexes: {failed} reads failed, {caught} through a caught panic");
 }
 
 #[test]
@@ -446,4 +459,41 @@ fn changed_and_deleted_source_files_are_warnings_with_the_command_to_run() {
         0,
         "{out}"
     );
+}
+
+#[test]
+fn an_index_whose_meta_json_is_garbage_does_not_open_and_rebuild_recovers() {
+    let tmp = tempdir();
+    let (corpus, index) = indexed_corpus(tmp.path());
+    let n = Reader::open(&index).unwrap().num_passages();
+    std::fs::write(index.join("meta.json"), "{garbage\n").unwrap();
+    let (out, _) = verify(&index, 2);
+    let damaged: Vec<&str> = out.lines().filter(|l| l.starts_with("damaged")).collect();
+    assert_eq!(damaged.len(), 1, "{out}");
+    assert!(
+        damaged[0].starts_with("damaged: the index does not open: ")
+            && damaged[0].contains("meta.json"),
+        "{out}"
+    );
+    let out = run_expect(
+        igf_lens().args(["search", "treaty", "--index"]).arg(&index),
+        2,
+    );
+    assert!(
+        stderr(&out).starts_with(&format!(
+            "igf-lens: the index at {} is damaged: ",
+            index.display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+    run_expect(
+        igf_lens()
+            .args(["ingest", "-q", "--rebuild", "--index"])
+            .arg(&index)
+            .arg(&corpus),
+        0,
+    );
+    assert_eq!(Reader::open(&index).unwrap().num_passages(), n);
+    verify(&index, 0);
 }

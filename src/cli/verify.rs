@@ -13,7 +13,8 @@ use std::path::PathBuf;
 /// Arguments of `igf-lens verify`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Index directory.
+    /// Index directory. The source files its manifest lists are looked up as ingest named
+    /// them: relative paths from the current directory.
     #[arg(short, long, value_name = "DIR", default_value = "index")]
     pub index: PathBuf,
 }

@@ -6,11 +6,13 @@
 //!
 //! How a passage is tagged:
 //! 1. Every taxonomy term was analyzed into stemmed tokens when the taxonomy was loaded; the
-//!    passage's tokens are mapped to the same ids and searched with one automaton
-//!    ([`matcher`]), so `criminalising`, `criminalizing` and `criminalisation` all match the
-//!    term `criminalise`, and multi-word terms match consecutive tokens.
+//!    passage's tokens are mapped to the same ids and searched with one trie keyed by token id
+//!    (the private `matcher` module), so `criminalising`, `criminalizing` and `criminalisation`
+//!    all match the term `criminalise`, and multi-word terms match consecutive tokens.
 //! 2. Per theme, overlapping matches keep the longest; each distinct term adds its weight once.
-//!    The theme is tagged when the sum reaches its threshold.
+//!    Context terms (global `[context]` and the theme's own `context`) add theirs only when at
+//!    least one of the theme's terms matched. The theme is tagged when the sum reaches its
+//!    threshold; the sum is the tag's `score`.
 //! 3. The polarity comes from cues in the sentence of a matched term ([`polarity`]), else the
 //!    theme's default.
 //!

@@ -18,7 +18,8 @@
 //!    `could help` an opportunity. They are recognised so they never count as cues themselves,
 //!    and a negation still reaches over them (`not … could undermine`).
 //! 5. Cues that follow each other within the window, in one clause, form one judgement, a risk
-//!    when either part is one: `erode the progress`, `safeguards are missing`. Reducers (`reduce`,
+//!    when either part is one (`erode the progress`, `safeguards are missing`) unless the first
+//!    is negated, which then covers the whole (`no risk of fragmentation`). Reducers (`reduce`,
 //!    `prevent`, `fix`) are listed as negations, so `reduce the risk` reads as an opportunity.
 //! 6. The cue nearest to a matched term wins, counted in kept tokens; a cue across a clause
 //!    break (`,` `;` `:` `(` or a dash) counts as [`CLAUSE_PENALTY`] tokens further away. On a tie
@@ -148,18 +149,21 @@ pub struct CueHit<'a> {
     pub text: &'a str,
 }
 
-/// A deciding cue after negation: where it is, its polarity, how to show it.
-#[derive(Debug, Clone, PartialEq)]
+/// A deciding cue after negation: where it is, its polarity, and which cue hits it spans
+/// (`first..=last`, for its label).
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Decider {
     start: usize,
     end: usize,
     polarity: Polarity,
-    label: String,
+    negated: bool,
+    first: usize,
+    last: usize,
 }
 
 /// Turns the non-overlapping cue hits of one theme into deciding cues (negation applied).
-fn deciders(cues: &[CueHit<'_>], layout: &Layout, window: usize) -> Vec<Decider> {
-    let mut out = Vec::new();
+fn deciders(cues: &[CueHit<'_>], layout: &Layout, window: usize, out: &mut Vec<Decider>) {
+    out.clear();
     for (i, c) in cues.iter().enumerate() {
         let Some(polarity) = c.role.polarity() else {
             continue;
@@ -185,33 +189,51 @@ fn deciders(cues: &[CueHit<'_>], layout: &Layout, window: usize) -> Vec<Decider>
         // "erode the progress", "safeguards are missing". ("reduce the risk" is a negation.)
         if !negated {
             if let Some(p) = out.last_mut() {
-                let p: &mut Decider = p;
                 if c.start - p.end < window
                     && layout.sentence[p.start] == sentence
                     && layout.clause[p.end - 1] == layout.clause[c.start]
                 {
                     p.end = c.end;
-                    p.label = format!("{} {}", p.label, c.text);
-                    if polarity == Polarity::Risk {
+                    p.last = i;
+                    // A negation in front covers the whole judgement ("no risk of
+                    // fragmentation"); otherwise either part being a risk makes it one.
+                    if polarity == Polarity::Risk && !p.negated {
                         p.polarity = Polarity::Risk;
                     }
                     continue;
                 }
             }
         }
-        let (polarity, label) = if negated {
-            (polarity.flip(), format!("not {}", c.text))
-        } else {
-            (polarity, c.text.to_string())
-        };
         out.push(Decider {
             start: c.start,
             end: c.end,
-            polarity,
-            label,
+            polarity: if negated { polarity.flip() } else { polarity },
+            negated,
+            first: i,
+            last: i,
         });
     }
+}
+
+/// How a decider is shown: its cues as in the taxonomy, `not ` in front when negated.
+fn label(d: &Decider, cues: &[CueHit<'_>]) -> String {
+    let mut out = String::new();
+    if d.negated {
+        out.push_str("not");
+    }
+    for c in &cues[d.first..=d.last] {
+        if c.role.polarity().is_some() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(c.text);
+        }
+    }
     out
+}
+
+thread_local! {
+    static DECIDERS: std::cell::RefCell<Vec<Decider>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Decides the polarity of one theme from its term spans (token index ranges) and its cue hits
@@ -223,7 +245,18 @@ pub fn decide(
     window: usize,
     default: Polarity,
 ) -> (Polarity, Option<String>) {
-    let deciders = deciders(cues, layout, window);
+    DECIDERS.with(|buf| {
+        let mut found = buf.borrow_mut();
+        deciders(cues, layout, window, &mut found);
+        match nearest(terms, &found, layout) {
+            Some(i) => (found[i].polarity, Some(label(&found[i], cues))),
+            None => (default, None),
+        }
+    })
+}
+
+/// The decider nearest to a term in the same sentence (see the module docs).
+fn nearest(terms: &[(usize, usize)], deciders: &[Decider], layout: &Layout) -> Option<usize> {
     // (distance, before-term flag so that a cue after the term wins ties, index)
     let mut best: Option<(usize, bool, usize)> = None;
     for &(ts, te) in terms {
@@ -259,10 +292,7 @@ pub fn decide(
             }
         }
     }
-    match best {
-        Some((_, _, i)) => (deciders[i].polarity, Some(deciders[i].label.clone())),
-        None => (default, None),
-    }
+    best.map(|b| b.2)
 }
 
 #[cfg(test)]
