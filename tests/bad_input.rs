@@ -451,9 +451,7 @@ fn invisible_characters_and_u2011_do_not_split_words_in_the_index_or_in_queries(
     assert!(recs.iter().any(|r| r.text.contains("cyber\u{AD}crime")));
 }
 
-/// Measured on 2 cores: 41 to 48 s and 627 MB peak (3.14x the file), most likely the file's
-/// text, its raw turns and its resolved turns, all in memory while passages stream to the
-/// writer.
+/// Measured on 2 cores: 41 to 48 s and 628 MB peak (3.14x the file).
 #[test]
 fn a_200_mb_transcript_ingests_in_bounded_memory() {
     let s = Setup::new();

@@ -426,3 +426,27 @@ fn sigkill_at_any_point_leaves_the_previous_commit_and_the_next_ingest_completes
     let _ = started;
     assert_eq!(Reader::open(&index).unwrap().num_passages(), full);
 }
+
+#[test]
+fn the_same_session_published_twice_is_ingested_once_and_reported_as_a_duplicate() {
+    let tmp = tempdir();
+    let corpus = tmp.path().join("in");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let raw = std::fs::read_to_string(repo().join("data/sessions/2022-of-18.raw.txt")).unwrap();
+    std::fs::write(corpus.join("a-2022-of-18.raw.txt"), &raw).unwrap();
+    // The "edited" copy: indented labels and no asterisk line, same speech.
+    let edited: String = raw
+        .replace("\n***\n", "\n")
+        .lines()
+        .map(|l| if l.starts_with(">>") { format!("  {l}") } else { l.to_string() })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(corpus.join("b-2022-of-18-edited.txt"), edited).unwrap();
+    let index = tmp.path().join("ix");
+    let r = pipeline::ingest(&config(vec![corpus.clone()], &index)).unwrap();
+    assert_eq!(r.duplicates.len(), 1);
+    assert_eq!(r.duplicates[0].path, corpus.join("b-2022-of-18-edited.txt"));
+    assert_eq!(r.duplicates[0].of, corpus.join("a-2022-of-18.raw.txt"));
+    let sources: BTreeSet<String> = all(&index).into_iter().map(|p| p.source).collect();
+    assert_eq!(sources.len(), 1);
+}
