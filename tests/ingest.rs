@@ -438,7 +438,13 @@ fn the_same_session_published_twice_is_ingested_once_and_reported_as_a_duplicate
     let edited: String = raw
         .replace("\n***\n", "\n")
         .lines()
-        .map(|l| if l.starts_with(">>") { format!("  {l}") } else { l.to_string() })
+        .map(|l| {
+            if l.starts_with(">>") {
+                format!("  {l}")
+            } else {
+                l.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n");
     std::fs::write(corpus.join("b-2022-of-18-edited.txt"), edited).unwrap();
