@@ -166,14 +166,7 @@ impl Registry {
                 });
             }
             let sh = get(Some(ci_sh));
-            let stakeholder = Stakeholder::parse(sh).ok_or_else(|| Error::InputLine {
-                path: path.into(),
-                line,
-                message: format!(
-                    "unknown stakeholder group {sh:?} for {name}: use one of {}",
-                    Stakeholder::valid_values()
-                ),
-            })?;
+            let stakeholder = stakeholder_at(path, line, sh, name)?;
             let rg = get(ci_region);
             let region = if rg.is_empty() {
                 Region::Unknown
@@ -282,14 +275,7 @@ impl Organizations {
                     message: "empty organization name".into(),
                 });
             }
-            let stakeholder = Stakeholder::parse(sh).ok_or_else(|| Error::InputLine {
-                path: path.into(),
-                line,
-                message: format!(
-                    "unknown stakeholder group {sh:?} for {name}: use one of {}",
-                    Stakeholder::valid_values()
-                ),
-            })?;
+            let stakeholder = stakeholder_at(path, line, sh, name)?;
             let aliases = rec.get(1).unwrap_or("");
             for p in std::iter::once(name).chain(aliases.split(';').map(str::trim)) {
                 if p.is_empty() {
@@ -356,6 +342,19 @@ fn contains_word(hay: &str, needle: &str) -> bool {
         }
     }
     false
+}
+
+/// Parses a stakeholder group read from line `line` of a CSV file, naming the file, line and
+/// person or organisation when it is not one of the five groups.
+fn stakeholder_at(path: &Path, line: usize, value: &str, name: &str) -> Result<Stakeholder> {
+    Stakeholder::parse(value).ok_or_else(|| Error::InputLine {
+        path: path.into(),
+        line,
+        message: format!(
+            "unknown stakeholder group {value:?} for {name}: use one of {}",
+            Stakeholder::valid_values()
+        ),
+    })
 }
 
 fn csv_error(path: &Path, e: &csv::Error) -> Error {
