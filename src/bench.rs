@@ -14,7 +14,7 @@
 //! What the stage rows measure (all wall-clock on a pool of the given thread count):
 //! - `parse`: `read::load` + `parse::parse_document` over every file (MB = all file bytes);
 //! - `detect`: language detection per turn as the pipeline does it (MB = turn text);
-//! - `tag`: `Tagger::tag` on every passage (MB = passage text);
+//! - `tag`: `Tagger::tag` on every passage (analysis and matching; MB = passage text);
 //! - `index`: `Writer::add` of every record plus open and commit (MB = passage text).
 //!
 //! The corpus is processed in chunks of [`CHUNK_BYTES`] so these rows never hold it all in
@@ -349,6 +349,37 @@ fn warm_page_cache(dir: &Path) {
     }
 }
 
+/// Restricts this process (and the threads it starts afterwards) to its first `cores` allowed
+/// CPUs, so a phase with N threads gets N cores, tantivy's own helper threads (docstore
+/// compression, merges) included. Returns the CPUs kept, or `None` when nothing was changed
+/// (already at most `cores` CPUs, or not supported on this system).
+pub fn pin_to_cores(cores: usize) -> Option<Vec<usize>> {
+    #[cfg(target_os = "linux")]
+    {
+        use nix::sched::{sched_getaffinity, sched_setaffinity, CpuSet};
+        use nix::unistd::Pid;
+        let allowed = sched_getaffinity(Pid::from_raw(0)).ok()?;
+        let cpus: Vec<usize> = (0..CpuSet::count())
+            .filter(|&c| allowed.is_set(c).unwrap_or(false))
+            .collect();
+        if cpus.len() <= cores.max(1) {
+            return None;
+        }
+        let keep: Vec<usize> = cpus[..cores.max(1)].to_vec();
+        let mut set = CpuSet::new();
+        for &c in &keep {
+            set.set(c).ok()?;
+        }
+        sched_setaffinity(Pid::from_raw(0), &set).ok()?;
+        Some(keep)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = cores;
+        None
+    }
+}
+
 /// Runs one phase in this process, on a pool of `cfg.threads` threads.
 pub fn run_phase(phase: Phase, cfg: &PhaseConfig) -> Result<PhaseResult> {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -563,11 +594,13 @@ fn measure_stages(cfg: &PhaseConfig) -> Result<Vec<Measurement>> {
                 pipeline::collect_records(&doc.text, &source, tr, page, &res)
             })
             .collect();
+        let bytes: u64 = records.iter().map(|r| r.text.len() as u64).sum();
+        let n = records.len() as u64;
         let t = Clock::start();
         records.par_iter().try_for_each(|r| writer.add(r))?;
         index.add(&t);
-        index.bytes += records.iter().map(|r| r.text.len() as u64).sum::<u64>();
-        index.passages += records.len() as u64;
+        index.bytes += bytes;
+        index.passages += n;
     }
     let t = Clock::start();
     writer.commit()?;
@@ -851,8 +884,10 @@ pub fn render_table(report: &Report, cores: usize) -> String {
     }
     out.push_str(
         "\nMB: parse, end_to_end and reingest count corpus files; detect the turn text; tag, \
-         index and baseline the passage text.\nCPU s: all threads of the phase's process, \
-         user + system (other load on the machine barely changes it, unlike seconds).\n\n",
+         index and baseline the passage text.\nEach phase of N threads \
+         runs in its own process pinned to N cores (when the machine has more).\nCPU s: all \
+         threads of the phase's process, user + system (other load on the machine barely \
+         changes it, unlike seconds).\n\n",
     );
     for (threads, budget) in &report.budgets {
         let t = *threads;

@@ -5,6 +5,11 @@
 //! under a sentence, so: an allowlist of the languages IGF sessions are held and interpreted in,
 //! at most [`PREFIX_BYTES`] of text, and the session's language whenever the text is shorter
 //! than [`MIN_CHARS`] or the guess is not reliable. Passages inherit their turn's language.
+//!
+//! Most turns of an IGF transcript are English captions, so a cheaper check runs first: when at
+//! least [`ENGLISH_SHARE`] of the prefix's words are English function words that no other
+//! allowlisted language shares (`the`, `and`, `which`, …; not `in`, `was`, `a`, `no`), the turn
+//! is English without asking whatlang. Other turns, and texts in other scripts, go to whatlang.
 
 use whatlang::{Detector, Lang};
 
@@ -14,6 +19,83 @@ pub const MIN_CHARS: usize = 60;
 pub const PREFIX_BYTES: usize = 240;
 /// Confidence under which the fallback is used.
 pub const MIN_CONFIDENCE: f64 = 0.5;
+
+/// Share of a prefix's words that must be English function words for the fast path.
+pub const ENGLISH_SHARE: f64 = 0.25;
+
+/// English function words that are not words of French, Spanish, Portuguese or German.
+fn is_english_marker(w: &str) -> bool {
+    matches!(
+        w,
+        "the"
+            | "and"
+            | "of"
+            | "to"
+            | "is"
+            | "that"
+            | "this"
+            | "we"
+            | "are"
+            | "have"
+            | "has"
+            | "with"
+            | "it"
+            | "for"
+            | "be"
+            | "our"
+            | "what"
+            | "which"
+            | "would"
+            | "should"
+            | "could"
+            | "there"
+            | "they"
+            | "from"
+            | "about"
+            | "not"
+            | "but"
+            | "you"
+            | "can"
+            | "been"
+            | "their"
+            | "these"
+            | "those"
+            | "at"
+            | "by"
+            | "or"
+            | "its"
+            | "how"
+            | "more"
+            | "very"
+            | "also"
+            | "i"
+            | "my"
+            | "think"
+            | "thank"
+    )
+}
+
+/// Whether `prefix` reads as English by its function words (see the module docs).
+pub fn looks_english(prefix: &str) -> bool {
+    let mut words = 0usize;
+    let mut markers = 0usize;
+    let mut buf = [0u8; 8];
+    for w in prefix.split(|c: char| !c.is_alphanumeric() && c != '\'') {
+        if w.is_empty() {
+            continue;
+        }
+        words += 1;
+        if w.len() <= buf.len() && w.is_ascii() {
+            let b = &mut buf[..w.len()];
+            b.copy_from_slice(w.as_bytes());
+            b.make_ascii_lowercase();
+            if std::str::from_utf8(b).is_ok_and(is_english_marker) {
+                markers += 1;
+            }
+        }
+    }
+    words >= 8 && markers as f64 >= ENGLISH_SHARE * words as f64
+}
 
 /// The allowlist: the six UN languages plus Portuguese and German.
 pub const LANGUAGES: &[Lang] = &[
@@ -50,6 +132,9 @@ impl LanguageDetector {
         let mut end = text.len().min(PREFIX_BYTES);
         while !text.is_char_boundary(end) {
             end -= 1;
+        }
+        if looks_english(&text[..end]) {
+            return "eng".to_string();
         }
         match self.detector.detect(&text[..end]) {
             Some(info) if info.confidence() >= MIN_CONFIDENCE => info.lang().code().to_string(),
@@ -93,5 +178,31 @@ mod tests {
             "spa"
         );
         assert_eq!(d.detect("Oui, merci.", "eng"), "eng");
+    }
+
+    #[test]
+    fn english_fast_path_takes_english_and_leaves_other_languages_to_whatlang() {
+        assert!(looks_english(
+            "Thank you. I think the draft convention has a scope that is far too broad for us."
+        ));
+        for other in [
+            "Je pense que le projet de convention a une portée beaucoup trop large pour nous tous.",
+            "Creo que el proyecto de convención tiene un alcance demasiado amplio para todos.",
+            "Acho que o projeto de convenção tem um alcance amplo demais para todos nós aqui.",
+            "Ich denke, dass der Entwurf der Konvention einen viel zu weiten Anwendungsbereich hat.",
+            "Я думаю, что проект конвенции имеет слишком широкую сферу применения для всех нас.",
+        ] {
+            assert!(!looks_english(other), "{other}");
+        }
+        let d = LanguageDetector::default();
+        assert_eq!(
+            d.detect(
+                "Ich denke, dass der Entwurf der Konvention einen viel zu weiten Anwendungsbereich hat.",
+                "eng"
+            ),
+            "deu"
+        );
+        // Short or word-poor texts are not decided by the fast path.
+        assert!(!looks_english("The treaty."));
     }
 }

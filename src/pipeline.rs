@@ -369,12 +369,27 @@ fn mtime_ns(meta: &std::fs::Metadata) -> u128 {
 /// What the first look at a file found.
 #[derive(Debug)]
 enum Sniffed {
-    /// A parsed session page (pages are small: parsed whole in the first pass).
-    Page(Box<Document>, Vec<SessionPage>),
+    /// A parsed session page (pages are small: parsed whole in the first pass), reduced to
+    /// what pairing and resolution read (see [`for_pairing`]).
+    Page(Vec<SessionPage>),
     /// A transcript-like file (raw text, captions, JSON Lines, or an HTML transcript), with the
     /// session ids its first part names.
     Transcript(Vec<String>),
     Skipped(String),
+}
+
+/// The part of a session page that pairing and speaker resolution read (key, title, date,
+/// roster): an ingest holds one per session until the end of the run, so the long free-text
+/// sections (description, policy questions, takeaways) are not kept.
+fn for_pairing(page: &SessionPage) -> SessionPage {
+    SessionPage {
+        key: page.key.clone(),
+        title: page.title.clone(),
+        date: page.date.clone(),
+        roster: page.roster.clone(),
+        source: page.source.clone(),
+        ..SessionPage::default()
+    }
 }
 
 fn sniff(path: &Path) -> Sniffed {
@@ -402,12 +417,12 @@ fn sniff(path: &Path) -> Sniffed {
                     let pages: Vec<SessionPage> = parsed
                         .iter()
                         .filter_map(|p| match p {
-                            Parsed::Page(pg) => Some(pg.clone()),
+                            Parsed::Page(pg) => Some(for_pairing(pg)),
                             Parsed::Transcript(_) => None,
                         })
                         .collect();
                     if !pages.is_empty() {
-                        return Sniffed::Page(Box::new(doc), pages);
+                        return Sniffed::Page(pages);
                     }
                     let ids = parsed
                         .iter()
@@ -520,6 +535,9 @@ fn find_words(hay: &str, from: usize, needle: &[&str]) -> Option<usize> {
     None
 }
 
+/// Receives each passage record as soon as it is made.
+pub type Emit<'a> = dyn FnMut(PassageRecord) -> Result<()> + 'a;
+
 /// Turns a parsed transcript into resolved, segmented, tagged passage records.
 ///
 /// Each record goes to `emit` as soon as it is made, so a huge transcript never has all its
@@ -530,7 +548,7 @@ pub fn build_records(
     transcript: Transcript,
     page: Option<&SessionPage>,
     res: &Resources,
-    emit: &mut dyn FnMut(PassageRecord) -> Result<()>,
+    emit: &mut Emit<'_>,
 ) -> Result<Session> {
     let key = transcript.key.clone().unwrap_or_else(|| SessionKey {
         year: 0,
@@ -642,7 +660,7 @@ fn process_transcript_file(
     path: &Path,
     pages: &HashMap<String, SessionPage>,
     res: &Resources,
-    emit: &mut dyn FnMut(PassageRecord) -> Result<()>,
+    emit: &mut Emit<'_>,
 ) -> Result<FileResult> {
     let doc = crate::read::load(path)?;
     let parsed = crate::parse::parse_document(&doc)?;
@@ -922,7 +940,7 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
             passages: 0,
         };
         match s {
-            Sniffed::Page(doc, pages) => {
+            Sniffed::Page(pages) => {
                 let ids: Vec<String> = pages
                     .iter()
                     .filter_map(|p| p.key.as_ref().map(SessionKey::id))
@@ -945,7 +963,6 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
                 let hash = std::fs::read(path)
                     .map(|b| hash_bytes(&b))
                     .unwrap_or_default();
-                let _ = doc;
                 manifest.files.insert(key.clone(), entry("page", ids, hash));
             }
             Sniffed::Transcript(ids) => {
@@ -1024,7 +1041,7 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
                             for p in parsed {
                                 if let Parsed::Page(p) = p {
                                     if let Some(k) = &p.key {
-                                        pages.entry(k.id()).or_insert(p);
+                                        pages.entry(k.id()).or_insert_with(|| for_pairing(&p));
                                     }
                                 }
                             }
@@ -1271,7 +1288,7 @@ pub fn prepare(cfg: &IngestConfig) -> Result<Vec<PassageRecord>> {
     let mut transcripts = Vec::new();
     for (p, s) in sniffed {
         match s {
-            Sniffed::Page(_, ps) => {
+            Sniffed::Page(ps) => {
                 for pg in ps {
                     if let Some(k) = &pg.key {
                         pages.entry(k.id()).or_insert(pg);

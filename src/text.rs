@@ -152,7 +152,8 @@ impl WordTokenStream<'_> {
     /// Normalises `self.buf` (the raw word, invisible characters already removed) into the token.
     fn finish_token(&mut self, from: usize, to: usize) {
         let raw = &self.buf;
-        let mut out = String::with_capacity(raw.len());
+        let out = &mut self.token.text;
+        out.clear();
         if raw.is_ascii() {
             out.push_str(raw);
             out.make_ascii_lowercase();
@@ -161,9 +162,13 @@ impl WordTokenStream<'_> {
                 out.extend(c.to_lowercase());
             }
         }
-        let spelled = us_spelling(&out);
-        self.token.text.clear();
-        self.token.text.push_str(&spelled);
+        let changed = match us_spelling(out) {
+            Cow::Owned(us) => Some(us),
+            Cow::Borrowed(us) => (us != out.as_str()).then(|| us.to_string()),
+        };
+        if let Some(us) = changed {
+            *out = us;
+        }
         self.token.offset_from = from;
         self.token.offset_to = to;
         self.token.position = self.token.position.wrapping_add(1);
@@ -227,9 +232,18 @@ pub fn analyzer() -> TextAnalyzer {
         .build()
 }
 
+thread_local! {
+    static ANALYZER: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(analyzer());
+}
+
+/// Analyzes `text` with this thread's copy of [`analyzer`] (built once per thread).
+pub fn analyze_text(text: &str) -> Vec<Token> {
+    ANALYZER.with(|a| analyze(&mut a.borrow_mut(), text))
+}
+
 /// Analyzes `text` into tokens (text, byte offsets, positions).
 pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(text.len() / 6 + 1);
     let mut stream = analyzer.token_stream(text);
     while stream.advance() {
         out.push(stream.token().clone());
@@ -237,20 +251,99 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
     out
 }
 
+/// Calls `f(start, end)` with the byte range of every word of `text`, split exactly as
+/// [`WordTokenizer`] splits it: maximal runs of alphanumeric characters, invisible characters
+/// inside a run joining it (the range then includes them). A word analyzed on its own gives
+/// the token it gives in context, which lets the tagger cache tokens per distinct word.
+pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
+    let bytes = text.as_bytes();
+    let len = bytes.len();
+    let mut i = 0;
+    while i < len {
+        let b = bytes[i];
+        if b < 0x80 {
+            if !b.is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            if !is_word_char(c) {
+                i += c.len_utf8();
+                continue;
+            }
+        }
+        let start = i;
+        let mut end = i;
+        let mut j = i;
+        while j < len {
+            let b = bytes[j];
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    j += 1;
+                    end = j;
+                } else {
+                    break;
+                }
+            } else {
+                let c = text[j..].chars().next().unwrap_or(' ');
+                if is_word_char(c) {
+                    j += c.len_utf8();
+                    end = j;
+                } else if is_invisible(c) {
+                    j += c.len_utf8();
+                } else {
+                    break;
+                }
+            }
+        }
+        f(start, end);
+        i = end;
+    }
+}
+
+/// Whether a word from [`for_each_word`] is dropped by the analyzer for its length (it then
+/// takes no token position either).
+pub fn is_too_long(word: &str) -> bool {
+    if word.is_ascii() {
+        return word.len() > MAX_TOKEN_BYTES;
+    }
+    let bytes: usize = word
+        .chars()
+        .filter(|c| !is_invisible(*c))
+        .map(char::len_utf8)
+        .sum();
+    bytes > MAX_TOKEN_BYTES
+}
+
 /// Counts words the way CSV summaries count them: runs of alphanumerics (invisible characters
 /// joining), so figures agree with the index.
 pub fn count_words(text: &str) -> u32 {
+    let bytes = text.as_bytes();
     let mut n = 0u32;
     let mut in_word = false;
-    for c in text.chars() {
-        if is_word_char(c) {
-            if !in_word {
-                n += 1;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            // ASCII: the common case, no decoding.
+            if b.is_ascii_alphanumeric() {
+                n += u32::from(!in_word);
                 in_word = true;
+            } else {
+                in_word = false;
             }
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or(' ');
+        if is_word_char(c) {
+            n += u32::from(!in_word);
+            in_word = true;
         } else if !is_invisible(c) {
             in_word = false;
         }
+        i += c.len_utf8();
     }
     n
 }
@@ -315,7 +408,40 @@ mod tests {
     }
 
     #[test]
+    fn for_each_word_splits_as_the_tokenizer_does() {
+        let long = "x".repeat(MAX_TOKEN_BYTES + 1);
+        for s in [
+            "The draft, criminalising e-mail: co\u{2011}moderator Wiśniewski ＵＮＯＤＣ.",
+            "cyber\u{AD}crime \u{AD}lead trail\u{200B} x\u{200B}\u{200B}y 42nd",
+            &format!("before {long} after"),
+            "日本語 text, ελληνικά, and 'quoted' words — done…",
+            "",
+            "   ",
+        ] {
+            let mut words = Vec::new();
+            let mut position = 0usize;
+            for_each_word(s, |a, b| {
+                if !is_too_long(&s[a..b]) {
+                    words.push((a, b, position));
+                    position += 1;
+                }
+            });
+            let mut a = TextAnalyzer::builder(WordTokenizer::default()).build();
+            let expected: Vec<(usize, usize, usize)> = analyze(&mut a, s)
+                .into_iter()
+                .map(|t| (t.offset_from, t.offset_to, t.position))
+                .collect();
+            assert_eq!(words, expected, "{s}");
+        }
+    }
+
+    #[test]
     fn count_words_joins_invisible_characters() {
         assert_eq!(count_words("cyber\u{AD}crime is a co-operation issue"), 6);
+        assert_eq!(count_words("Wiśniewski, ＵＮＯＤＣ and 日本 x\u{200B}y"), 5);
+        let s = "Le co\u{2011}modérateur dit: cyber\u{AD}crime — 42 fois.";
+        let mut words = 0;
+        for_each_word(s, |_, _| words += 1);
+        assert_eq!(count_words(s), words);
     }
 }

@@ -137,6 +137,8 @@ fn run_child(phase: &str, args: &Args) -> anyhow::Result<i32> {
         threads: args.threads.first().copied().unwrap_or(1),
         memory_budget: args.budget.context("--child needs --budget")?,
     };
+    // N threads means N cores: the phase and every thread tantivy starts share them.
+    bench::pin_to_cores(cfg.threads);
     let result = bench::run_phase(phase, &cfg)
         .with_context(|| format!("bench phase {} failed", phase.as_str()))?;
     println!("{}", serde_json::to_string(&result)?);

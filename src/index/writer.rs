@@ -11,12 +11,18 @@ use crate::error::{Error, Result};
 use crate::model::PassageRecord;
 use std::path::{Path, PathBuf};
 use tantivy::directory::error::LockError;
-use tantivy::indexer::IndexWriterOptions;
+use tantivy::indexer::{IndexWriterOptions, LogMergePolicy};
 use tantivy::schema::Term;
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
 
 /// tantivy refuses a per-thread budget below 15 MB.
 const MIN_BUDGET_PER_THREAD: usize = 15_000_000;
+
+/// Segments holding more passages than this are not merged further. Merges read their input
+/// segments through memory maps, and those pages count in the resident set: bounding the size
+/// of a merge keeps an ingest's memory independent of the size of the index, at the cost of a
+/// few more segments (one per about this many passages) for queries to visit.
+pub const MAX_DOCS_BEFORE_MERGE: usize = 100_000;
 
 /// Writes passages into the index at a directory (created when missing).
 pub struct Writer {
@@ -58,9 +64,12 @@ impl Writer {
             .memory_budget_per_thread(per_thread)
             .num_merge_threads(1)
             .build();
-        let writer = index
+        let writer: IndexWriter<TantivyDocument> = index
             .writer_with_options(options)
             .map_err(|e| map_lock_error(e, dir))?;
+        let mut policy = LogMergePolicy::default();
+        policy.set_max_docs_before_merge(MAX_DOCS_BEFORE_MERGE);
+        writer.set_merge_policy(Box::new(policy));
         Ok(Writer {
             dir: dir.to_path_buf(),
             fields,

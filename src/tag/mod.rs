@@ -35,7 +35,7 @@ use polarity::{CueHit, Layout};
 use std::cell::RefCell;
 use std::path::Path;
 use std::sync::Arc;
-use tantivy::tokenizer::{TextAnalyzer, Token};
+use tantivy::tokenizer::Token;
 
 /// The taxonomy shipped in `data/themes.toml`, embedded in the binary.
 pub const EMBEDDED_THEMES: &str = include_str!("../../data/themes.toml");
@@ -59,6 +59,7 @@ pub struct Tagger {
 /// Per-thread buffers, so tagging a passage allocates only its result.
 #[derive(Default)]
 struct Scratch {
+    toks: Vec<matcher::Tok>,
     ids: Vec<u32>,
     terms: Vec<RawMatch>,
     cues: Vec<RawMatch>,
@@ -70,7 +71,6 @@ struct Scratch {
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
-    static ANALYZER: RefCell<TextAnalyzer> = RefCell::new(crate::text::analyzer());
 }
 
 /// One term match of one owner: token index range `[start, end)`.
@@ -111,10 +111,18 @@ impl Tagger {
         &self.taxonomy
     }
 
-    /// Tags one passage: analyzes it with [`crate::text::analyzer`], then [`Tagger::tag_tokens`].
+    /// Tags one passage. Gives exactly what [`Tagger::tag_tokens`] gives on the tokens of
+    /// [`crate::text::analyzer`], but analyzes each distinct word only once per thread (a cache
+    /// of word → taxonomy id), so tagging costs little next to indexing.
     pub fn tag(&self, text: &str) -> Vec<Tag> {
-        let tokens = ANALYZER.with(|a| crate::text::analyze(&mut a.borrow_mut(), text));
-        self.tag_tokens(text, &tokens)
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            let s = &mut *s;
+            self.taxonomy
+                .compiled
+                .encode_text(text, &mut s.toks, &mut s.ids);
+            self.tag_with(text, s)
+        })
     }
 
     /// Tags one passage from tokens already produced by
@@ -123,14 +131,20 @@ impl Tagger {
     pub fn tag_tokens(&self, text: &str, tokens: &[Token]) -> Vec<Tag> {
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
-            self.tag_with(text, tokens, &mut s)
+            let s = &mut *s;
+            self.taxonomy
+                .compiled
+                .encode(tokens, &mut s.toks, &mut s.ids);
+            self.tag_with(text, s)
         })
     }
 
-    fn tag_with(&self, text: &str, tokens: &[Token], s: &mut Scratch) -> Vec<Tag> {
+    /// Tags from the tokens and ids already in `s` (see [`Compiled::encode`]).
+    fn tag_with(&self, text: &str, s: &mut Scratch) -> Vec<Tag> {
         let tax = &*self.taxonomy;
         let compiled = &*tax.compiled;
         let Scratch {
+            toks: tokens,
             ids,
             terms,
             cues,
@@ -138,7 +152,6 @@ impl Tagger {
             layout,
             anchors,
         } = s;
-        compiled.encode(tokens, ids);
         compiled.term_matches(ids, terms);
         if terms.is_empty() {
             return Vec::new();

@@ -40,6 +40,18 @@ const ABBREVIATIONS: &[&str] = &[
     "ltd", "co", "u.s", "u.k", "u.n", "h.e",
 ];
 
+/// Anything with a byte range in the passage text (analyzer tokens, the tagger's own).
+pub trait Spanned {
+    /// Start and end byte offsets.
+    fn span(&self) -> (usize, usize);
+}
+
+impl Spanned for Token {
+    fn span(&self) -> (usize, usize) {
+        (self.offset_from, self.offset_to)
+    }
+}
+
 /// Sentence and clause number of each token.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Layout {
@@ -49,21 +61,22 @@ pub struct Layout {
 
 impl Layout {
     /// Reads sentence and clause breaks from the text between consecutive tokens.
-    pub fn of(text: &str, tokens: &[Token]) -> Layout {
+    pub fn of<T: Spanned>(text: &str, tokens: &[T]) -> Layout {
         let mut l = Layout::default();
         l.fill(text, tokens);
         l
     }
 
     /// [`Layout::of`] into existing buffers.
-    pub fn fill(&mut self, text: &str, tokens: &[Token]) {
+    pub fn fill<T: Spanned>(&mut self, text: &str, tokens: &[T]) {
         self.sentence.clear();
         self.clause.clear();
         let (mut s, mut c) = (0u32, 0u32);
         let mut prev_end: Option<usize> = None;
         for t in tokens {
+            let (offset_from, offset_to) = t.span();
             if let Some(pe) = prev_end {
-                let from = t.offset_from.max(pe).min(text.len());
+                let from = offset_from.max(pe).min(text.len());
                 let gap_start = pe.min(from);
                 if let Some(gap) = text.get(gap_start..from) {
                     // Most gaps are a space or a removed stop word: nothing to look at.
@@ -79,7 +92,7 @@ impl Layout {
             }
             self.sentence.push(s);
             self.clause.push(c);
-            prev_end = Some(t.offset_to);
+            prev_end = Some(offset_to);
         }
     }
 }
@@ -95,7 +108,7 @@ fn is_plain(gap: &[u8]) -> bool {
     })
 }
 
-fn ends_sentence(text: &str, gap_start: usize, gap: &str, next: &Token) -> bool {
+fn ends_sentence<T: Spanned>(text: &str, gap_start: usize, gap: &str, next: &T) -> bool {
     if gap.contains("\n\n") || gap.contains("\n \n") {
         return true;
     }
@@ -112,7 +125,7 @@ fn ends_sentence(text: &str, gap_start: usize, gap: &str, next: &Token) -> bool 
     let first = after
         .chars()
         .find(|c| c.is_alphanumeric())
-        .or_else(|| text.get(next.offset_from..).and_then(|r| r.chars().next()));
+        .or_else(|| text.get(next.span().0..).and_then(|r| r.chars().next()));
     let starts_well = first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
     if !starts_well {
         return false;

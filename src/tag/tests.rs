@@ -170,6 +170,55 @@ fn tag_tokens_agrees_with_tag_and_tags_are_sorted_by_theme_id() {
     assert_eq!(ids, ["cooperation", "human-rights", "surveillance"]);
 }
 
+/// `tag` (words cached per thread) and `tag_tokens` on the analyzer's tokens must agree on
+/// every passage: the sample corpus, the gold sets, and texts made to trip the word splitter.
+#[test]
+fn cached_word_path_gives_what_the_analyzer_path_gives() {
+    let tagger = embedded();
+    let mut analyzer = crate::text::analyzer();
+    let mut texts: Vec<String> = Vec::new();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sessions");
+    for entry in std::fs::read_dir(&dir).expect("data/sessions") {
+        let path = entry.expect("entry").path();
+        if path.to_string_lossy().ends_with(".raw.txt") {
+            let body = std::fs::read_to_string(&path).expect("UTF-8 transcript");
+            texts.extend(body.lines().map(str::to_string));
+        }
+    }
+    for gold in [
+        include_str!("../../tests/gold/passages.csv"),
+        include_str!("../../tests/gold/holdout.csv"),
+    ] {
+        texts.extend(gold.lines().map(str::to_string));
+    }
+    let long = "x".repeat(70);
+    texts.extend([
+        format!("The {long} draft would not criminalise security researchers."),
+        "Cyber\u{AD}crime laws could UNDERMINE human rights; the ＵＮ convention, e.g. art. 6."
+            .to_string(),
+        "Ensuring \u{200B}safeguards and the rule of law is not a risk. It is an opportunity!"
+            .to_string(),
+        "Surveillance powers — and mutual legal assistance — threaten human rights…".to_string(),
+    ]);
+    let mut tagged = 0;
+    for text in &texts {
+        let tokens = crate::text::analyze(&mut analyzer, text);
+        let expected = tagger.tag_tokens(text, &tokens);
+        tagged += usize::from(!expected.is_empty());
+        assert_eq!(tagger.tag(text), expected, "{text}");
+    }
+    assert!(tagged > 500, "only {tagged} texts tagged");
+    // A second taxonomy on the same thread must not reuse the first one's word cache.
+    let weather = custom(WEATHER);
+    let text = "Heavy rain and strong wind are forecast.";
+    let tokens = crate::text::analyze(&mut analyzer, text);
+    assert_eq!(weather.tag(text), weather.tag_tokens(text, &tokens));
+    assert_eq!(
+        tagger.tag(&texts[0]),
+        tagger.tag_tokens(&texts[0], &crate::text::analyze(&mut analyzer, &texts[0]))
+    );
+}
+
 #[test]
 fn tagger_is_send_and_sync() {
     fn check<T: Send + Sync + Clone>() {}
@@ -337,12 +386,12 @@ fn matching_throughput() {
     let rounds = 200;
     // The matching part alone: token ids and every term and cue match.
     let compiled = &tagger.taxonomy().compiled;
-    let (mut ids, mut found) = (Vec::new(), Vec::new());
+    let (mut toks, mut ids, mut found) = (Vec::new(), Vec::new(), Vec::new());
     let start = std::time::Instant::now();
     let mut matches = 0usize;
     for _ in 0..rounds {
         for (_, tokens) in &analyzed {
-            compiled.encode(tokens, &mut ids);
+            compiled.encode(tokens, &mut toks, &mut ids);
             compiled.term_matches(&ids, &mut found);
             matches += found.len();
             compiled.cue_matches(&ids, &mut found);
@@ -380,4 +429,67 @@ fn matching_throughput() {
         "analysis + matching: {mb:.1} MB in {secs:.3} s = {:.1} MB/s ({tags} tags in all)",
         mb / secs
     );
+}
+
+mod cached_words {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "security",
+        "researchers",
+        "not",
+        "criminalise",
+        "human",
+        "rights",
+        "the",
+        "of",
+        "surveillance",
+        "could",
+        "undermine",
+        "safeguards",
+        "cyber\u{AD}crime",
+        "Wiśniewski",
+        "ＵＮ",
+        "co\u{2011}operation",
+        ".",
+        ",",
+        " ",
+        "  ",
+        "\n",
+        "\n\n",
+        "—",
+        "e.g.",
+        "Mr.",
+        "\u{200B}",
+        "harmonisation",
+        "no",
+        "risk",
+        "x1",
+        "42",
+        "(",
+        ")",
+        ";",
+        "…",
+        "!",
+    ];
+
+    proptest! {
+        #[test]
+        fn cached_path_agrees_with_the_analyzer_path(
+            picks in proptest::collection::vec(0..PIECES.len(), 0..60),
+            spaced in proptest::collection::vec(any::<bool>(), 60),
+        ) {
+            let mut text = String::new();
+            for (k, &i) in picks.iter().enumerate() {
+                text.push_str(PIECES[i]);
+                if spaced[k] {
+                    text.push(' ');
+                }
+            }
+            let tagger = embedded();
+            let tokens = crate::text::analyze(&mut crate::text::analyzer(), &text);
+            prop_assert_eq!(tagger.tag(&text), tagger.tag_tokens(&text, &tokens));
+        }
+    }
 }
