@@ -77,17 +77,40 @@ fn is_english_marker(w: &str) -> bool {
 
 /// Whether `prefix` reads as English by its function words (see the module docs).
 pub fn looks_english(prefix: &str) -> bool {
-    let mut words = 0usize;
-    let mut markers = 0usize;
-    let mut buf = [0u8; 8];
-    for w in prefix.split(|c: char| !c.is_alphanumeric() && c != '\'') {
-        if w.is_empty() {
+    let bytes = prefix.as_bytes();
+    let (mut words, mut markers) = (0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        // Words are runs of alphanumerics and apostrophes; ASCII needs no decoding.
+        let start = i;
+        let mut ascii = true;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() || b == b'\'' {
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
+            let c = prefix[i..].chars().next().unwrap_or(' ');
+            if !c.is_alphanumeric() {
+                break;
+            }
+            ascii = false;
+            i += c.len_utf8();
+        }
+        if i == start {
+            // A separator: skip one character.
+            i += prefix[i..].chars().next().map_or(1, char::len_utf8);
             continue;
         }
         words += 1;
-        if w.len() <= buf.len() && w.is_ascii() {
+        let w = &bytes[start..i];
+        if ascii && w.len() <= 8 {
+            let mut buf = [0u8; 8];
             let b = &mut buf[..w.len()];
-            b.copy_from_slice(w.as_bytes());
+            b.copy_from_slice(w);
             b.make_ascii_lowercase();
             if std::str::from_utf8(b).is_ok_and(is_english_marker) {
                 markers += 1;

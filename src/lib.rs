@@ -8,12 +8,36 @@
 //!   → parse (session page | raw transcript | html | captions | jsonl)
 //!   → pipeline pairs transcripts with pages by (year, code)
 //!   → resolve (label → roster / registry / role / self-introduction → stakeholder, region)
-//!   → segment (turns → passages of 40–120 words) → lang (whatlang, per turn)
+//!   → segment (turns → passages of 40–120 words) → lang (English function words, else
+//!     whatlang, per turn)
 //!   → tag (themes, polarity, evidence) → index (tantivy) → export (CSV, report)
 //! ```
 //!
 //! [`text`] holds the one analyzer shared by tagging, indexing and queries; [`model`] the types
 //! that flow between stages.
+//!
+//! A short transcript through parse → resolve → tag, with the built-in registry and taxonomy:
+//!
+//! ```
+//! use igf_lens::pipeline::Resources;
+//! use std::path::Path;
+//!
+//! let raw = "IGF 2023 Day 2 WS #225 Risks and opportunities of a new UN cybercrime treaty - RAW\n\
+//!            \n\
+//!            >> TIMEA SUTO: Thank you. The draft could criminalise the work of security researchers.\n";
+//! let transcript = igf_lens::parse::parse_transcript(raw, Path::new("ws225.raw.txt")).unwrap();
+//! let key = transcript.key.clone().unwrap();
+//! assert_eq!(key.id(), "2023-ws-225");
+//!
+//! let res = Resources::load(None, None, None).unwrap();
+//! let turns = igf_lens::resolve::resolve_turns(transcript.turns, None, &res.directory);
+//! assert_eq!(turns[0].speaker.name, "Timea Suto");
+//! assert_eq!(turns[0].speaker.stakeholder.as_str(), "Private Sector");
+//!
+//! let tags = res.tagger.tag(&turns[0].text);
+//! let labels: Vec<String> = tags.iter().map(|t| t.label()).collect();
+//! assert!(labels.contains(&"security-research:risk".to_string()), "{labels:?}");
+//! ```
 
 pub mod bench;
 pub mod cli;

@@ -9,6 +9,8 @@
 //!    passage's tokens are mapped to the same ids and searched with one trie keyed by token id
 //!    (the private `matcher` module), so `criminalising`, `criminalizing` and `criminalisation`
 //!    all match the term `criminalise`, and multi-word terms match consecutive tokens.
+//!    [`Tagger::tag`] splits words exactly as the analyzer does and analyzes each distinct word
+//!    once per thread (a word → id cache), which gives the same ids as analyzing every token.
 //! 2. Per theme, overlapping matches keep the longest; each distinct term adds its weight once.
 //!    Context terms (global `[context]` and the theme's own `context`) add theirs only when at
 //!    least one of the theme's terms matched. The theme is tagged when the sum reaches its
@@ -92,10 +94,35 @@ struct ThemeHits {
 
 /// Sum of the weights of the distinct terms among `spans` (a term repeated counts once).
 fn distinct_weight<'a>(spans: impl Iterator<Item = &'a Span>, terms: &[Term]) -> f32 {
-    let mut seen: Vec<usize> = spans.map(|x| x.term).collect();
+    // A passage matches a handful of terms per theme: sort them on the stack when they fit.
+    const STACK: usize = 16;
+    let mut stack = [0usize; STACK];
+    let mut n = 0;
+    let mut spill: Vec<usize> = Vec::new();
+    for x in spans {
+        if n < STACK {
+            stack[n] = x.term;
+            n += 1;
+        } else {
+            if spill.is_empty() {
+                spill.extend_from_slice(&stack);
+            }
+            spill.push(x.term);
+        }
+    }
+    let seen: &mut [usize] = if spill.is_empty() {
+        &mut stack[..n]
+    } else {
+        &mut spill
+    };
     seen.sort_unstable();
-    seen.dedup();
-    seen.iter().map(|&k| terms[k].weight()).sum()
+    let mut sum = 0.0;
+    for (i, &k) in seen.iter().enumerate() {
+        if i == 0 || seen[i - 1] != k {
+            sum += terms[k].weight();
+        }
+    }
+    sum
 }
 
 impl Tagger {
