@@ -370,8 +370,8 @@ fn mtime_ns(meta: &std::fs::Metadata) -> u128 {
 #[derive(Debug)]
 enum Sniffed {
     /// A parsed session page (pages are small: parsed whole in the first pass), reduced to
-    /// what pairing and resolution read (see [`for_pairing`]).
-    Page(Vec<SessionPage>),
+    /// what pairing and resolution read (see [`for_pairing`]), with the file's content hash.
+    Page(Vec<SessionPage>, String),
     /// A transcript-like file (raw text, captions, JSON Lines, or an HTML transcript), with the
     /// session ids its first part names.
     Transcript(Vec<String>),
@@ -422,7 +422,7 @@ fn sniff(path: &Path) -> Sniffed {
                         })
                         .collect();
                     if !pages.is_empty() {
-                        return Sniffed::Page(pages);
+                        return Sniffed::Page(pages, doc.hash);
                     }
                     let ids = parsed
                         .iter()
@@ -940,7 +940,7 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
             passages: 0,
         };
         match s {
-            Sniffed::Page(pages) => {
+            Sniffed::Page(pages, hash) => {
                 let ids: Vec<String> = pages
                     .iter()
                     .filter_map(|p| p.key.as_ref().map(SessionKey::id))
@@ -960,9 +960,6 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
                     }
                 }
                 report.pages += 1;
-                let hash = std::fs::read(path)
-                    .map(|b| hash_bytes(&b))
-                    .unwrap_or_default();
                 manifest.files.insert(key.clone(), entry("page", ids, hash));
             }
             Sniffed::Transcript(ids) => {
@@ -1288,7 +1285,7 @@ pub fn prepare(cfg: &IngestConfig) -> Result<Vec<PassageRecord>> {
     let mut transcripts = Vec::new();
     for (p, s) in sniffed {
         match s {
-            Sniffed::Page(ps) => {
+            Sniffed::Page(ps, _) => {
                 for pg in ps {
                     if let Some(k) = &pg.key {
                         pages.entry(k.id()).or_insert(pg);
