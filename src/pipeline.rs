@@ -25,6 +25,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// Name of the manifest file inside the index directory.
@@ -497,8 +498,96 @@ struct FileResult {
     annotations: u64,
     words_resolved: u64,
     words_unresolved: u64,
-    labels: Vec<(String, bool)>,
+    /// Named speakers of the file: (session, label) key, resolved or not.
+    labels: Vec<(u128, bool)>,
     unpaired: Vec<String>,
+}
+
+/// A (session, speaker label) pair as a 128-bit key: two hashes of the pair with different
+/// seeds, so a run counts distinct speakers without holding their labels (a collision between
+/// two of a corpus's speakers is about as likely as a disk error).
+fn label_key(session: &str, label: &str) -> u128 {
+    use std::hash::{BuildHasher, Hasher};
+    let half = |seed: u64| {
+        let mut h = foldhash::quality::FixedState::with_seed(seed).build_hasher();
+        h.write(session.as_bytes());
+        h.write_u8(1);
+        h.write(label.as_bytes());
+        h.finish()
+    };
+    (u128::from(half(0x243F_6A88_85A3_08D3)) << 64) | u128::from(half(0x1319_8A2E_0370_7344))
+}
+
+/// The results of transcript files, added up as files finish.
+struct Fold {
+    report: IngestReport,
+    manifest: Manifest,
+    labels_seen: HashMap<u128, bool>,
+    /// Errors of files that failed (with `--strict`), by file index.
+    failed: Vec<(usize, Error)>,
+}
+
+impl Fold {
+    fn add(
+        &mut self,
+        stat: &(PathBuf, String, u64, u128),
+        r: Result<FileResult>,
+        sessions: Option<&Vec<String>>,
+        strict: bool,
+        index: usize,
+    ) {
+        let (path, key, size, mtime) = stat;
+        let report = &mut self.report;
+        match r {
+            Ok(fr) => {
+                report.files_processed += 1;
+                report.bytes += size;
+                report.turns += fr.turns;
+                report.passages += fr.passages;
+                report.words += fr.words;
+                report.annotations += fr.annotations;
+                report.words_resolved += fr.words_resolved;
+                report.words_unresolved += fr.words_unresolved;
+                report.unpaired.extend(fr.unpaired);
+                for (l, ok) in fr.labels {
+                    *self.labels_seen.entry(l).or_insert(ok) |= ok;
+                }
+                for (t, n) in fr.tags_by_theme {
+                    *report.tags_by_theme.entry(t).or_default() += n;
+                }
+                report.sessions += fr.sessions.len();
+                self.manifest.files.insert(
+                    key.clone(),
+                    FileEntry {
+                        size: *size,
+                        mtime_ns: *mtime,
+                        hash: fr.hash,
+                        kind: "transcript".into(),
+                        sessions: fr.sessions,
+                        passages: fr.passages,
+                    },
+                );
+            }
+            Err(e) => {
+                if strict {
+                    self.failed.push((index, e));
+                } else {
+                    report.skipped.push((path.clone(), reason(&e)));
+                    self.manifest.files.insert(
+                        key.clone(),
+                        FileEntry {
+                            size: *size,
+                            mtime_ns: *mtime,
+                            hash: String::new(),
+                            kind: "skipped".into(),
+                            sessions: sessions.cloned().unwrap_or_default(),
+                            passages: 0,
+                        },
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// Byte offsets of line starts, for turning offsets into 1-based line numbers.
@@ -541,7 +630,9 @@ pub type Emit<'a> = dyn FnMut(PassageRecord) -> Result<()> + 'a;
 /// Turns a parsed transcript into resolved, segmented, tagged passage records.
 ///
 /// Each record goes to `emit` as soon as it is made, so a huge transcript never has all its
-/// passages in memory; the transcript's own turns are dropped once resolved.
+/// passages in memory; the transcript's own turns are dropped once resolved. Returns the
+/// session with the word count of each turn (the sum of its passages' words, which is
+/// [`crate::text::count_words`] of the turn: the passages split it between words).
 pub fn build_records(
     doc_text: &str,
     source: &str,
@@ -549,7 +640,7 @@ pub fn build_records(
     page: Option<&SessionPage>,
     res: &Resources,
     emit: &mut Emit<'_>,
-) -> Result<Session> {
+) -> Result<(Session, Vec<u32>)> {
     let key = transcript.key.clone().unwrap_or_else(|| SessionKey {
         year: 0,
         code: Path::new(source)
@@ -588,8 +679,10 @@ pub fn build_records(
     let mut cursor = 0usize;
     let session_id = key.id();
     let version = res.taxonomy.version().to_string();
+    let mut turn_words = Vec::with_capacity(session.turns.len());
     for turn in &session.turns {
         let lang = res.detector.detect(&turn.text, &session.language);
+        let mut turn_total = 0u32;
         let turn_start = starts
             .get(turn.line.saturating_sub(1) as usize)
             .copied()
@@ -608,6 +701,7 @@ pub fn build_records(
                 None => turn.line,
             };
             let tags = res.tagger.tag(&piece.text);
+            turn_total += piece.words;
             emit(PassageRecord {
                 passage_id: passage_id(source, turn.ordinal, ordinal as u32),
                 session: session_id.clone(),
@@ -636,8 +730,9 @@ pub fn build_records(
                 text: piece.text,
             })?;
         }
+        turn_words.push(turn_total);
     }
-    Ok(session)
+    Ok((session, turn_words))
 }
 
 /// [`build_records`] into a `Vec` (for benchmarks and tools; ingest streams instead).
@@ -677,7 +772,7 @@ fn process_transcript_file(
         let annotations: u64 = t.annotations.iter().map(|(_, n)| u64::from(*n)).sum();
         let mut count = 0usize;
         let mut tags_by_theme = std::mem::take(&mut out.tags_by_theme);
-        let session = build_records(&doc.text, &source, t, page, res, &mut |rec| {
+        let (session, turn_words) = build_records(&doc.text, &source, t, page, res, &mut |rec| {
             count += 1;
             for tag in &rec.tags {
                 *tags_by_theme.entry(tag.theme.clone()).or_default() += 1;
@@ -692,8 +787,8 @@ fn process_transcript_file(
         out.annotations += annotations;
         out.turns += session.turns.len();
         let mut seen = BTreeSet::new();
-        for turn in &session.turns {
-            let w = u64::from(crate::text::count_words(&turn.text));
+        for (turn, &w) in session.turns.iter().zip(&turn_words) {
+            let w = u64::from(w);
             out.words += w;
             let named = !matches!(turn.speaker.role, Role::Audience | Role::Unnamed);
             let resolved = turn.speaker.stakeholder != Stakeholder::Unknown;
@@ -705,7 +800,7 @@ fn process_transcript_file(
                 }
                 if seen.insert(turn.label.to_lowercase()) {
                     out.labels
-                        .push((format!("{}\u{1}{}", session.key.id(), turn.label), resolved));
+                        .push((label_key(&session.key.id(), &turn.label), resolved));
                 }
             }
         }
@@ -1145,71 +1240,33 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
         .collect();
     let total_bytes: u64 = work.iter().map(|&i| stats[i].2).sum();
     let pb = progress(cfg.quiet, total_bytes, "ingesting");
-    let results: Vec<(usize, Result<FileResult>)> = work
-        .par_iter()
-        .map(|&i| {
-            let r = process_transcript_file(&stats[i].0, &pages, res, &mut |rec| writer.add(&rec));
-            pb.inc(stats[i].2);
-            (i, r)
-        })
-        .collect();
+    // Each file's result is folded in as soon as it is done, so what the run holds grows with
+    // the number of distinct speakers, not with the files' results.
+    let folded = Mutex::new(Fold {
+        report: std::mem::take(&mut report),
+        manifest: std::mem::take(&mut manifest),
+        labels_seen: HashMap::new(),
+        failed: Vec::new(),
+    });
+    work.par_iter().for_each(|&i| {
+        let r = process_transcript_file(&stats[i].0, &pages, res, &mut |rec| writer.add(&rec));
+        pb.inc(stats[i].2);
+        let mut f = folded.lock().unwrap_or_else(PoisonError::into_inner);
+        f.add(&stats[i], r, file_sessions.get(&i), cfg.strict, i);
+    });
     pb.finish_and_clear();
-
-    let mut failed = Vec::new();
-    let mut labels_seen: BTreeMap<String, bool> = BTreeMap::new();
-    for (i, r) in results {
-        let (path, key, size, mtime) = &stats[i];
-        match r {
-            Ok(fr) => {
-                report.files_processed += 1;
-                report.bytes += size;
-                report.turns += fr.turns;
-                report.passages += fr.passages;
-                report.words += fr.words;
-                report.annotations += fr.annotations;
-                report.words_resolved += fr.words_resolved;
-                report.words_unresolved += fr.words_unresolved;
-                report.unpaired.extend(fr.unpaired.iter().cloned());
-                for (l, ok) in fr.labels {
-                    *labels_seen.entry(l).or_insert(ok) |= ok;
-                }
-                for (t, n) in fr.tags_by_theme {
-                    *report.tags_by_theme.entry(t).or_default() += n;
-                }
-                manifest.files.insert(
-                    key.clone(),
-                    FileEntry {
-                        size: *size,
-                        mtime_ns: *mtime,
-                        hash: fr.hash,
-                        kind: "transcript".into(),
-                        sessions: fr.sessions.clone(),
-                        passages: fr.passages,
-                    },
-                );
-                report.sessions += fr.sessions.len();
-            }
-            Err(e) => {
-                if cfg.strict {
-                    failed.push(e);
-                } else {
-                    report.skipped.push((path.clone(), reason(&e)));
-                    manifest.files.insert(
-                        key.clone(),
-                        FileEntry {
-                            size: *size,
-                            mtime_ns: *mtime,
-                            hash: String::new(),
-                            kind: "skipped".into(),
-                            sessions: file_sessions.get(&i).cloned().unwrap_or_default(),
-                            passages: 0,
-                        },
-                    );
-                }
-            }
-        }
-    }
-    if let Some(e) = failed.into_iter().next() {
+    let Fold {
+        report: folded_report,
+        manifest: folded_manifest,
+        labels_seen,
+        mut failed,
+    } = folded.into_inner().unwrap_or_else(PoisonError::into_inner);
+    report = folded_report;
+    manifest = folded_manifest;
+    // With --strict, the error of the first failing file in path order is the one reported.
+    failed.sort_by_key(|(i, _)| *i);
+    let failed = failed.into_iter().map(|(_, e)| e);
+    if let Some(e) = { failed }.next() {
         // Nothing is committed: the writer is dropped with its documents.
         return Err(e);
     }
@@ -1234,6 +1291,7 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     report.duplicates.sort_by(|a, b| a.path.cmp(&b.path));
     report.speakers_resolved = labels_seen.values().filter(|v| **v).count();
     report.speakers_unresolved = labels_seen.values().filter(|v| !**v).count();
+    drop(labels_seen);
     report.unpaired.sort();
     report.unpaired.dedup();
     report.skipped.sort();
@@ -1358,5 +1416,31 @@ mod tests {
             ..PassageRecord::default()
         };
         assert_eq!(method_counts(&[r.clone(), r]).get("roster"), Some(&2));
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Ingest counts a turn's words as the sum of its passages' words.
+        #[test]
+        fn passage_words_add_up_to_the_turn(s in "([a-zA-Z\u{e9}\u{ad}0-9]{1,12}[ .,!?\n\u{2026}-]{1,3}){0,400}") {
+            let sum: u32 = crate::segment::split_passages(&s).iter().map(|p| p.words).sum();
+            prop_assert_eq!(sum, crate::text::count_words(&s));
+        }
+
+        #[test]
+        fn passage_words_add_up_in_long_sentences(s in "([a-z\u{e9}]{1,8}[ \u{ad}]){100,300}") {
+            let sum: u32 = crate::segment::split_passages(&s).iter().map(|p| p.words).sum();
+            prop_assert_eq!(sum, crate::text::count_words(&s));
+        }
+
+        #[test]
+        fn passage_words_add_up_on_any_text(s in any::<String>()) {
+            let sum: u32 = crate::segment::split_passages(&s).iter().map(|p| p.words).sum();
+            prop_assert_eq!(sum, crate::text::count_words(&s));
+        }
     }
 }

@@ -67,6 +67,9 @@ struct Scratch {
     cues: Vec<RawMatch>,
     /// Every term match, with its owner.
     hits: Vec<Span>,
+    kept: Vec<Span>,
+    groups: Vec<Group>,
+    merged: Vec<Span>,
     layout: Layout,
     anchors: Vec<(usize, usize)>,
 }
@@ -86,9 +89,11 @@ struct Span {
 }
 
 /// A theme's kept matches and its score.
-struct ThemeHits {
+/// One theme's kept spans: `kept[from..to]` in [`Scratch`].
+struct Group {
     theme: usize,
-    spans: Vec<Span>,
+    from: usize,
+    to: usize,
     score: f32,
 }
 
@@ -123,6 +128,14 @@ fn distinct_weight<'a>(spans: impl Iterator<Item = &'a Span>, terms: &[Term]) ->
         }
     }
     sum
+}
+
+/// The global context spans outside every one of a theme's own spans: global context inside
+/// one of the theme's matches does not count twice.
+fn outside<'a>(global: &'a [Span], own: &'a [Span]) -> impl Iterator<Item = &'a Span> + 'a {
+    global
+        .iter()
+        .filter(move |c| !own.iter().any(|x| c.start < x.end && x.start < c.end))
 }
 
 impl Tagger {
@@ -176,6 +189,9 @@ impl Tagger {
             terms,
             cues,
             hits,
+            kept,
+            groups,
+            merged,
             layout,
             anchors,
         } = s;
@@ -196,54 +212,52 @@ impl Tagger {
             }
         }
         // Per theme (global context last), leftmost-longest: by start, longer first, and keep
-        // the matches that do not overlap one already kept.
+        // the matches that do not overlap one already kept. Each theme's kept spans are one
+        // run of `kept`.
         hits.sort_unstable_by(|a, b| (a.theme, a.start, b.end).cmp(&(b.theme, b.start, a.end)));
-        let mut groups: Vec<ThemeHits> = Vec::new();
+        kept.clear();
+        groups.clear();
         for h in hits.iter() {
-            let new_group = match groups.last() {
-                None => true,
-                Some(g) => g.theme != h.theme,
-            };
-            if new_group {
-                groups.push(ThemeHits {
-                    theme: h.theme,
-                    spans: Vec::new(),
-                    score: 0.0,
-                });
+            match groups.last_mut() {
+                Some(g) if g.theme == h.theme => {
+                    if kept[g.to - 1].end > h.start {
+                        continue;
+                    }
+                    kept.push(*h);
+                    g.to = kept.len();
+                }
+                _ => {
+                    kept.push(*h);
+                    groups.push(Group {
+                        theme: h.theme,
+                        from: kept.len() - 1,
+                        to: kept.len(),
+                        score: 0.0,
+                    });
+                }
             }
-            let Some(g) = groups.last_mut() else { continue };
-            if g.spans.last().is_some_and(|k| h.start < k.end) {
-                continue;
-            }
-            g.spans.push(*h);
         }
-        let global: Vec<Span> = match groups.last() {
+        let global = match groups.last() {
             Some(g) if g.theme == matcher::GLOBAL => {
-                groups.pop().map(|g| g.spans).unwrap_or_default()
+                let range = g.from..g.to;
+                groups.pop();
+                range
             }
-            _ => Vec::new(),
+            _ => 0..0,
         };
+        let kept = &kept[..];
+        let global = &kept[global];
         groups.retain_mut(|g| {
             let theme = &tax.themes[g.theme];
-            let anchor = distinct_weight(g.spans.iter().filter(|x| !x.context), theme.terms());
+            let own = &kept[g.from..g.to];
+            let anchor = distinct_weight(own.iter().filter(|x| !x.context), theme.terms());
             if anchor <= 0.0 {
                 return false;
             }
-            let own = distinct_weight(g.spans.iter().filter(|x| x.context), theme.context());
-            // Global context inside one of the theme's own matches does not count twice.
-            let outside: Vec<Span> = global
-                .iter()
-                .filter(|c| !g.spans.iter().any(|x| c.start < x.end && x.start < c.end))
-                .copied()
-                .collect();
-            let shared = distinct_weight(outside.iter(), &tax.context);
-            g.score = anchor + own + shared;
-            if g.score + 1e-6 < theme.threshold() {
-                return false;
-            }
-            g.spans.extend(outside);
-            g.spans.sort_by_key(|x| (x.start, x.end));
-            true
+            let context = distinct_weight(own.iter().filter(|x| x.context), theme.context());
+            let shared = distinct_weight(outside(global, own), &tax.context);
+            g.score = anchor + context + shared;
+            g.score + 1e-6 >= theme.threshold()
         });
         if groups.is_empty() {
             return Vec::new();
@@ -255,32 +269,39 @@ impl Tagger {
             layout.sentence.clear();
             layout.clause.clear();
         } else {
-            layout.fill(text, tokens);
+            // Polarity reads breaks only between the first and last term or cue.
+            let spans = groups
+                .iter()
+                .flat_map(|g| &kept[g.from..g.to])
+                .map(|x| (x.start, x.end))
+                .chain(cues.iter().map(|m| (m.start, m.end)));
+            let (lo, hi) = spans.fold((usize::MAX, 0), |(lo, hi), (s, e)| (lo.min(s), hi.max(e)));
+            layout.fill_range(text, tokens, lo..hi);
         }
+        let mut cue_hits: Vec<CueHit<'_>> = Vec::new();
         let mut tags: Vec<Tag> = Vec::with_capacity(groups.len());
-        for g in &groups {
+        for g in groups.iter() {
             let theme = &tax.themes[g.theme];
+            let own = &kept[g.from..g.to];
             anchors.clear();
-            anchors.extend(
-                g.spans
-                    .iter()
-                    .filter(|x| !x.context)
-                    .map(|x| (x.start, x.end)),
-            );
+            anchors.extend(own.iter().filter(|x| !x.context).map(|x| (x.start, x.end)));
             let (polarity, cue) = if cues.is_empty() {
                 (theme.default_polarity(), None)
             } else {
-                let applicable = self.cues_for(g.theme, anchors, cues);
+                self.cues_for(g.theme, anchors, cues, &mut cue_hits);
                 polarity::decide(
                     anchors,
-                    &applicable,
+                    &cue_hits,
                     layout,
                     tax.negation_window,
                     theme.default_polarity(),
                 )
             };
-            let terms = g
-                .spans
+            merged.clear();
+            merged.extend_from_slice(own);
+            merged.extend(outside(global, own));
+            merged.sort_by_key(|x| (x.start, x.end));
+            let terms = merged
                 .iter()
                 .map(|x| {
                     let term = if x.theme == matcher::GLOBAL {
@@ -305,16 +326,17 @@ impl Tagger {
         tags
     }
 
-    /// The cue hits that apply to one theme: its own cues before global ones, leftmost-longest,
-    /// without those that are only part of one of its matched terms.
+    /// The cue hits that apply to one theme, into `out`: its own cues before global ones,
+    /// leftmost-longest, without those that are only part of one of its matched terms.
     fn cues_for<'a>(
         &'a self,
         theme: usize,
         anchors: &[(usize, usize)],
         raw: &[RawMatch],
-    ) -> Vec<CueHit<'a>> {
+        out: &mut Vec<CueHit<'a>>,
+    ) {
         let compiled = &*self.taxonomy.compiled;
-        let mut hits: Vec<CueHit<'a>> = Vec::new();
+        out.clear();
         for m in raw {
             let owners = compiled.cue_owners(m.pattern);
             let own = owners
@@ -322,7 +344,7 @@ impl Tagger {
                 .find(|o| o.scope == matcher::Scope::Theme(theme))
                 .or_else(|| owners.iter().find(|o| o.scope == matcher::Scope::Global));
             if let Some(o) = own {
-                hits.push(CueHit {
+                out.push(CueHit {
                     start: m.start,
                     end: m.end,
                     role: o.role,
@@ -330,20 +352,23 @@ impl Tagger {
                 });
             }
         }
-        hits.sort_by(|a, b| (a.start, b.end).cmp(&(b.start, a.end)));
-        let mut kept: Vec<CueHit<'a>> = Vec::with_capacity(hits.len());
-        for h in hits {
-            if kept.last().is_some_and(|k| h.start < k.end) {
-                continue;
+        out.sort_by(|a, b| (a.start, b.end).cmp(&(b.start, a.end)));
+        // Leftmost-longest: drop a hit that overlaps the last one kept.
+        let mut last_end = 0;
+        let mut first = true;
+        out.retain(|h| {
+            if !first && h.start < last_end {
+                return false;
             }
-            kept.push(h);
-        }
-        kept.retain(|c| {
+            first = false;
+            last_end = h.end;
+            true
+        });
+        out.retain(|c| {
             !anchors
                 .iter()
                 .any(|&(s, e)| c.start < e && s < c.end && (c.start, c.end) != (s, e))
         });
-        kept
     }
 }
 

@@ -34,11 +34,44 @@ use tantivy::tokenizer::Token;
 /// Extra distance, in tokens, for a cue on the other side of a clause break.
 pub const CLAUSE_PENALTY: usize = 3;
 
-const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "vs", "etc", "e.g", "i.e", "eg", "ie",
-    "art", "para", "fig", "al", "jr", "sr", "amb", "hon", "gen", "govt", "dept", "approx", "inc",
-    "ltd", "co", "u.s", "u.k", "u.n", "h.e",
-];
+/// Words (lower-cased) that a full stop follows without ending a sentence.
+fn is_abbreviation(word: &str) -> bool {
+    matches!(
+        word,
+        "mr" | "mrs"
+            | "ms"
+            | "dr"
+            | "prof"
+            | "st"
+            | "no"
+            | "nos"
+            | "vs"
+            | "etc"
+            | "e.g"
+            | "i.e"
+            | "eg"
+            | "ie"
+            | "art"
+            | "para"
+            | "fig"
+            | "al"
+            | "jr"
+            | "sr"
+            | "amb"
+            | "hon"
+            | "gen"
+            | "govt"
+            | "dept"
+            | "approx"
+            | "inc"
+            | "ltd"
+            | "co"
+            | "u.s"
+            | "u.k"
+            | "u.n"
+            | "h.e"
+    )
+}
 
 /// Anything with a byte range in the passage text (analyzer tokens, the tagger's own).
 pub trait Spanned {
@@ -52,9 +85,12 @@ impl Spanned for Token {
     }
 }
 
-/// Sentence and clause number of each token.
+/// Sentence and clause number of each token of a range, counted from the range's start
+/// (polarity only compares them, so a range that covers every term and cue is enough).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Layout {
+    /// Index of the first token covered.
+    pub base: usize,
     pub sentence: Vec<u32>,
     pub clause: Vec<u32>,
 }
@@ -69,8 +105,23 @@ impl Layout {
 
     /// [`Layout::of`] into existing buffers.
     pub fn fill<T: Spanned>(&mut self, text: &str, tokens: &[T]) {
+        self.fill_range(text, tokens, 0..tokens.len());
+    }
+
+    /// [`Layout::fill`] for the tokens of `range` only.
+    pub fn fill_range<T: Spanned>(
+        &mut self,
+        text: &str,
+        tokens: &[T],
+        range: std::ops::Range<usize>,
+    ) {
         self.sentence.clear();
         self.clause.clear();
+        self.base = range.start;
+        let tokens = &tokens[range];
+        self.sentence.reserve(tokens.len());
+        self.clause.reserve(tokens.len());
+        let bytes = text.as_bytes();
         let (mut s, mut c) = (0u32, 0u32);
         let mut prev_end: Option<usize> = None;
         for t in tokens {
@@ -78,9 +129,10 @@ impl Layout {
             if let Some(pe) = prev_end {
                 let from = offset_from.max(pe).min(text.len());
                 let gap_start = pe.min(from);
-                if let Some(gap) = text.get(gap_start..from) {
-                    // Most gaps are a space or a removed stop word: nothing to look at.
-                    if !is_plain(gap.as_bytes()) {
+                // Most gaps are a space or a removed stop word: nothing to look at. A gap with
+                // a mark in it is read as text (its ends are token ends, so char boundaries).
+                if !is_plain(&bytes[gap_start..from]) {
+                    if let Some(gap) = text.get(gap_start..from) {
                         if ends_sentence(text, gap_start, gap, t) {
                             s += 1;
                             c += 1;
@@ -98,6 +150,18 @@ impl Layout {
 }
 
 /// A gap without any punctuation that could end a sentence or a clause.
+impl Layout {
+    /// Sentence number of token `i` (within the range filled).
+    fn sentence_of(&self, i: usize) -> u32 {
+        self.sentence[i - self.base]
+    }
+
+    /// Clause number of token `i` (within the range filled).
+    fn clause_of(&self, i: usize) -> u32 {
+        self.clause[i - self.base]
+    }
+}
+
 fn is_plain(gap: &[u8]) -> bool {
     !gap.iter().any(|&b| {
         b >= 0x80
@@ -140,7 +204,7 @@ fn ends_sentence<T: Spanned>(text: &str, gap_start: usize, gap: &str, next: &T) 
                 i + before[i..].chars().next().map_or(1, char::len_utf8)
             });
         let word = before[word_start..].to_lowercase();
-        if ABBREVIATIONS.contains(&word.as_str())
+        if is_abbreviation(&word)
             || (word.chars().count() == 1 && word.chars().all(char::is_alphabetic))
         {
             return false;
@@ -181,11 +245,11 @@ fn deciders(cues: &[CueHit<'_>], layout: &Layout, window: usize, out: &mut Vec<D
         let Some(polarity) = c.role.polarity() else {
             continue;
         };
-        let sentence = layout.sentence[c.start];
+        let sentence = layout.sentence_of(c.start);
         let mut negated = false;
         // Walk back over earlier cues: hedges are skipped, a deciding cue stops the search.
         for p in cues[..i].iter().rev() {
-            if c.start - p.end >= window || layout.sentence[p.start] != sentence {
+            if c.start - p.end >= window || layout.sentence_of(p.start) != sentence {
                 break;
             }
             match p.role {
@@ -203,8 +267,8 @@ fn deciders(cues: &[CueHit<'_>], layout: &Layout, window: usize, out: &mut Vec<D
         if !negated {
             if let Some(p) = out.last_mut() {
                 if c.start - p.end < window
-                    && layout.sentence[p.start] == sentence
-                    && layout.clause[p.end - 1] == layout.clause[c.start]
+                    && layout.sentence_of(p.start) == sentence
+                    && layout.clause_of(p.end - 1) == layout.clause_of(c.start)
                 {
                     p.end = c.end;
                     p.last = i;
@@ -273,9 +337,9 @@ fn nearest(terms: &[(usize, usize)], deciders: &[Decider], layout: &Layout) -> O
     // (distance, before-term flag so that a cue after the term wins ties, index)
     let mut best: Option<(usize, bool, usize)> = None;
     for &(ts, te) in terms {
-        let sentence = layout.sentence[ts];
+        let sentence = layout.sentence_of(ts);
         for (i, d) in deciders.iter().enumerate() {
-            if layout.sentence[d.start] != sentence {
+            if layout.sentence_of(d.start) != sentence {
                 continue;
             }
             let (gap, before) = if d.end <= ts {
@@ -290,7 +354,7 @@ fn nearest(terms: &[(usize, usize)], deciders: &[Decider], layout: &Layout) -> O
             } else {
                 (te - 1, d.start)
             };
-            let penalty = if layout.clause[a] != layout.clause[b] {
+            let penalty = if layout.clause_of(a) != layout.clause_of(b) {
                 CLAUSE_PENALTY
             } else {
                 0
