@@ -97,6 +97,8 @@ pub(crate) struct Compiled {
     term_owners: Vec<Vec<TermOwner>>,
     cues: IdTrie,
     cue_owners: Vec<Vec<CueOwner>>,
+    /// Per id: [`TERM_START`] when a term begins with it, [`CUE_START`] when a cue does.
+    start_flags: Vec<u8>,
 }
 
 /// Id of passage tokens the taxonomy never uses.
@@ -251,37 +253,82 @@ impl IdTrie {
     }
 
     /// Appends every match in `ids` to `out`, by start, shorter first.
+    #[cfg(test)]
     fn find_all(&self, ids: &[u32], out: &mut Vec<RawMatch>) {
-        for (i, &id) in ids.iter().enumerate() {
-            let Some(&first) = self.root.get(id as usize) else {
-                continue;
-            };
-            let mut node = first;
-            let mut j = i + 1;
-            while node != NONE {
-                let n = &self.nodes[node as usize];
-                if n.pattern != NONE {
-                    out.push(RawMatch {
-                        start: i,
-                        end: j,
-                        pattern: n.pattern as usize,
-                    });
-                }
-                node = match ids.get(j) {
-                    Some(&next) => n
-                        .children
-                        .iter()
-                        .find(|c| c.0 == next)
-                        .map_or(NONE, |c| c.1),
-                    None => NONE,
-                };
-                j += 1;
+        for i in 0..ids.len() {
+            self.walk(ids, i, out);
+        }
+    }
+
+    /// [`IdTrie::find_all`] for the positions in `starts` only (ascending): the positions
+    /// whose id begins a pattern, so the result is the same.
+    fn find_at(&self, ids: &[u32], starts: &[u32], out: &mut Vec<RawMatch>) {
+        for &i in starts {
+            self.walk(ids, i as usize, out);
+        }
+    }
+
+    /// Every match that starts at position `i`, shorter first.
+    fn walk(&self, ids: &[u32], i: usize, out: &mut Vec<RawMatch>) {
+        let Some(&first) = self.root.get(ids[i] as usize) else {
+            return;
+        };
+        let mut node = first;
+        let mut j = i + 1;
+        while node != NONE {
+            let n = &self.nodes[node as usize];
+            if n.pattern != NONE {
+                out.push(RawMatch {
+                    start: i,
+                    end: j,
+                    pattern: n.pattern as usize,
+                });
             }
+            node = match ids.get(j) {
+                Some(&next) => n
+                    .children
+                    .iter()
+                    .find(|c| c.0 == next)
+                    .map_or(NONE, |c| c.1),
+                None => NONE,
+            };
+            j += 1;
+        }
+    }
+
+    /// Whether a pattern begins with `id`.
+    fn starts_with(&self, id: u32) -> bool {
+        self.root.get(id as usize).is_some_and(|&n| n != NONE)
+    }
+}
+
+/// The positions of a passage's ids where a term or a cue may begin, found while encoding so
+/// matching visits only those.
+#[derive(Debug, Default)]
+pub(crate) struct Starts {
+    terms: Vec<u32>,
+    cues: Vec<u32>,
+}
+
+impl Starts {
+    fn clear(&mut self) {
+        self.terms.clear();
+        self.cues.clear();
+    }
+
+    fn note(&mut self, flags: u8, position: usize) {
+        if flags & TERM_START != 0 {
+            self.terms.push(position as u32);
+        }
+        if flags & CUE_START != 0 {
+            self.cues.push(position as u32);
         }
     }
 }
 
-/// Interns tokens and turns phrases into patterns (deduplicated by token sequence).
+const TERM_START: u8 = 1;
+const CUE_START: u8 = 2;
+
 struct Builder {
     vocab: FxMap<String, u32>,
 }
@@ -346,13 +393,23 @@ impl Compiled {
         }
         let (term_pats, term_owners) = group(term_seqs);
         let (cue_pats, cue_owners) = group(cue_seqs);
+        let terms = IdTrie::new(&term_pats, n);
+        let cues = IdTrie::new(&cue_pats, n);
+        let start_flags = (0..n as u32)
+            .map(|id| {
+                let t = if terms.starts_with(id) { TERM_START } else { 0 };
+                let c = if cues.starts_with(id) { CUE_START } else { 0 };
+                t | c
+            })
+            .collect();
         Ok(Compiled {
             uid: NEXT_UID.fetch_add(1, Ordering::Relaxed),
-            terms: IdTrie::new(&term_pats, n),
-            cues: IdTrie::new(&cue_pats, n),
+            terms,
+            cues,
             vocab: b.vocab,
             term_owners,
             cue_owners,
+            start_flags,
         })
     }
 
@@ -374,9 +431,16 @@ impl Compiled {
     /// taxonomy ids, without running the analyzer on every word: each distinct word is
     /// analyzed once per thread and its id cached, so `encode_text` gives exactly what
     /// `analyze` followed by [`Compiled::encode`] gives, at a fraction of the cost.
-    pub(crate) fn encode_text(&self, text: &str, toks: &mut Vec<Tok>, ids: &mut Vec<u32>) {
+    pub(crate) fn encode_text(
+        &self,
+        text: &str,
+        toks: &mut Vec<Tok>,
+        ids: &mut Vec<u32>,
+        starts: &mut Starts,
+    ) {
         toks.clear();
         ids.clear();
+        starts.clear();
         WORDS.with(|cache| {
             let mut cache = cache.borrow_mut();
             let cache = &mut *cache;
@@ -389,6 +453,9 @@ impl Compiled {
                 LONG => {}
                 STOP => position += 1,
                 id => {
+                    if let Some(&flags) = self.start_flags.get(id as usize) {
+                        starts.note(flags, ids.len());
+                    }
                     toks.push(Tok { from, to, position });
                     ids.push(id);
                     position += 1;
@@ -437,13 +504,37 @@ impl Compiled {
         }
     }
 
+    /// The positions where a term or a cue may begin, for ids from [`Compiled::encode`].
+    pub(crate) fn find_starts(&self, ids: &[u32], starts: &mut Starts) {
+        starts.clear();
+        for (i, &id) in ids.iter().enumerate() {
+            if let Some(&flags) = self.start_flags.get(id as usize) {
+                starts.note(flags, i);
+            }
+        }
+    }
+
+    /// [`Compiled::term_matches`] visiting only the positions in `starts`.
+    pub(crate) fn term_matches_at(&self, ids: &[u32], starts: &Starts, out: &mut Vec<RawMatch>) {
+        out.clear();
+        self.terms.find_at(ids, &starts.terms, out);
+    }
+
+    /// [`Compiled::cue_matches`] visiting only the positions in `starts`.
+    pub(crate) fn cue_matches_at(&self, ids: &[u32], starts: &Starts, out: &mut Vec<RawMatch>) {
+        out.clear();
+        self.cues.find_at(ids, &starts.cues, out);
+    }
+
     /// Every term match, overlapping ones included.
+    #[cfg(test)]
     pub(crate) fn term_matches(&self, ids: &[u32], out: &mut Vec<RawMatch>) {
         out.clear();
         self.terms.find_all(ids, out);
     }
 
     /// Every cue match, overlapping ones included.
+    #[cfg(test)]
     pub(crate) fn cue_matches(&self, ids: &[u32], out: &mut Vec<RawMatch>) {
         out.clear();
         self.cues.find_all(ids, out);
@@ -529,6 +620,32 @@ mod tests {
         assert_eq!(keys[5], None, "17 bytes do not");
         let distinct: std::collections::HashSet<_> = keys.iter().collect();
         assert_eq!(distinct.len(), keys.len());
+    }
+
+    proptest::proptest! {
+        /// Matching only where `find_starts` says a pattern may begin finds every match.
+        #[test]
+        fn matching_from_starts_finds_every_match(
+            raw in proptest::collection::vec(0u32..400, 0..200),
+        ) {
+            let tax = crate::tag::Taxonomy::embedded();
+            let c = &tax.compiled;
+            let n = c.vocabulary_len() as u32;
+            // Ids of the taxonomy's vocabulary, unknown words and a few past its end.
+            let ids: Vec<u32> = raw
+                .iter()
+                .map(|&x| if x >= n + 20 { UNKNOWN } else { x })
+                .collect();
+            let mut starts = Starts::default();
+            c.find_starts(&ids, &mut starts);
+            let (mut all, mut at) = (Vec::new(), Vec::new());
+            c.term_matches(&ids, &mut all);
+            c.term_matches_at(&ids, &starts, &mut at);
+            proptest::prop_assert_eq!(&all, &at);
+            c.cue_matches(&ids, &mut all);
+            c.cue_matches_at(&ids, &starts, &mut at);
+            proptest::prop_assert_eq!(&all, &at);
+        }
     }
 
     #[test]

@@ -62,6 +62,7 @@ pub struct Tagger {
 #[derive(Default)]
 struct Scratch {
     toks: Vec<matcher::Tok>,
+    starts: matcher::Starts,
     ids: Vec<u32>,
     terms: Vec<RawMatch>,
     cues: Vec<RawMatch>,
@@ -160,7 +161,7 @@ impl Tagger {
             let s = &mut *s;
             self.taxonomy
                 .compiled
-                .encode_text(text, &mut s.toks, &mut s.ids);
+                .encode_text(text, &mut s.toks, &mut s.ids, &mut s.starts);
             self.tag_with(text, s)
         })
     }
@@ -175,6 +176,7 @@ impl Tagger {
             self.taxonomy
                 .compiled
                 .encode(tokens, &mut s.toks, &mut s.ids);
+            self.taxonomy.compiled.find_starts(&s.ids, &mut s.starts);
             self.tag_with(text, s)
         })
     }
@@ -185,6 +187,7 @@ impl Tagger {
         let compiled = &*tax.compiled;
         let Scratch {
             toks: tokens,
+            starts,
             ids,
             terms,
             cues,
@@ -195,7 +198,7 @@ impl Tagger {
             layout,
             anchors,
         } = s;
-        compiled.term_matches(ids, terms);
+        compiled.term_matches_at(ids, starts, terms);
         if terms.is_empty() {
             return Vec::new();
         }
@@ -263,7 +266,7 @@ impl Tagger {
             return Vec::new();
         }
 
-        compiled.cue_matches(ids, cues);
+        compiled.cue_matches_at(ids, starts, cues);
         // Sentence and clause breaks matter only when there is a cue to place.
         if cues.is_empty() {
             layout.sentence.clear();
