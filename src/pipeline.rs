@@ -395,10 +395,13 @@ fn for_pairing(page: &SessionPage) -> SessionPage {
 
 fn sniff(path: &Path) -> Sniffed {
     let mut buf = Vec::with_capacity(SNIFF_BYTES);
-    let read = File::open(path).and_then(|f| f.take(SNIFF_BYTES as u64).read_to_end(&mut buf));
+    // One byte more than the sniff needs tells whether the read got the whole file.
+    let read = File::open(path).and_then(|f| f.take(SNIFF_BYTES as u64 + 1).read_to_end(&mut buf));
     if let Err(e) = read {
         return Sniffed::Skipped(format!("cannot read: {e}"));
     }
+    let whole = buf.len() <= SNIFF_BYTES;
+    buf.truncate(SNIFF_BYTES);
     if buf.is_empty() {
         return Sniffed::Skipped("empty file".into());
     }
@@ -409,7 +412,14 @@ fn sniff(path: &Path) -> Sniffed {
     let format = crate::read::detect(&text, path);
     match format {
         Format::SessionPage | Format::Html => {
-            let doc = match crate::read::load(path) {
+            // A page is usually a few kilobytes: when the sniff read all of it, it is not read
+            // again.
+            let doc = if whole {
+                crate::read::from_bytes(path, buf)
+            } else {
+                crate::read::load(path)
+            };
+            let doc = match doc {
                 Ok(d) => d,
                 Err(e) => return Sniffed::Skipped(reason(&e)),
             };

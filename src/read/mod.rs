@@ -137,6 +137,11 @@ fn io_reason(e: &std::io::Error) -> String {
 /// binary.
 pub fn load(path: &Path) -> Result<Document> {
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+    from_bytes(path, bytes)
+}
+
+/// [`load`] for a file's bytes already read (all of them): hashes, decodes and detects.
+pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Document> {
     let size = bytes.len() as u64;
     let hash = hex(&Sha256::digest(&bytes));
     let text = decode::decode_vec(bytes).map_err(|message| Error::InputFile {
