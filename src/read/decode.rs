@@ -57,7 +57,7 @@ pub(crate) fn decode_vec(mut bytes: Vec<u8>) -> Result<String, String> {
     if text.trim().is_empty() {
         return Err("empty file (only whitespace)".into());
     }
-    if control_share(text.chars().take(SNIFF_BYTES)) > 0.02 {
+    if control_share(&text, SNIFF_BYTES) > 0.02 {
         return Err("binary file".into());
     }
     Ok(text)
@@ -120,15 +120,34 @@ fn is_control_byte(b: u8) -> bool {
     (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | 0x1A)) || b == 0x7F
 }
 
-/// Share of control characters (as [`is_control_byte`]) among `chars`.
-fn control_share(chars: impl Iterator<Item = char>) -> f64 {
-    let (mut n, mut bad) = (0usize, 0usize);
-    for c in chars {
-        n += 1;
-        if (c as u32) < 0x80 && is_control_byte(c as u8) {
-            bad += 1;
+/// Share of control characters (as [`is_control_byte`]) among the first `max_chars` chars of
+/// `text`.
+fn control_share(text: &str, max_chars: usize) -> f64 {
+    let bytes = text.as_bytes();
+    let (n, bad) = if bytes.len() <= max_chars || bytes[..max_chars].is_ascii() {
+        // Every char of the sample is one byte (or the whole text is within the sample).
+        let sample = &bytes[..bytes.len().min(max_chars)];
+        let bad = sample.iter().filter(|&&b| is_control_byte(b)).count();
+        let n = if sample.len() == bytes.len() {
+            text.chars().count().min(max_chars)
+        } else {
+            sample.len()
+        };
+        (n, bad)
+    } else {
+        let (mut n, mut bad) = (0usize, 0usize);
+        for &b in bytes {
+            // Only the first byte of each char counts; control chars are ASCII.
+            if b & 0xC0 != 0x80 {
+                if n == max_chars {
+                    break;
+                }
+                n += 1;
+                bad += usize::from(is_control_byte(b));
+            }
         }
-    }
+        (n, bad)
+    };
     if n == 0 {
         0.0
     } else {
@@ -161,23 +180,29 @@ fn bomless_utf16(bytes: &[u8]) -> Option<bool> {
 /// CRLF and lone CR become `\n`; NUL characters are dropped. Returns the input untouched when
 /// there is nothing to change.
 fn normalize_newlines(text: String) -> String {
-    if !text.contains(['\r', '\0']) {
+    let Some(first) = memchr::memchr2(b'\r', b'\0', text.as_bytes()) else {
         return text;
-    }
+    };
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                out.push('\n');
+    // Both bytes are ASCII, so every cut below falls on a char boundary.
+    let mut from = 0;
+    let mut at = first;
+    loop {
+        out.push_str(&text[from..at]);
+        from = at + 1;
+        if bytes[at] == b'\r' {
+            out.push('\n');
+            if bytes.get(from) == Some(&b'\n') {
+                from += 1;
             }
-            '\0' => {}
-            _ => out.push(c),
+        }
+        match memchr::memchr2(b'\r', b'\0', &bytes[from..]) {
+            Some(k) => at = from + k,
+            None => break,
         }
     }
+    out.push_str(&text[from..]);
     out
 }
 
@@ -185,6 +210,78 @@ fn normalize_newlines(text: String) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The control share and newline normalisation as they were before the byte-level
+    /// rewrite: the new code must agree with them.
+    mod reference {
+        use super::super::is_control_byte;
+
+        pub fn control_share(chars: impl Iterator<Item = char>) -> f64 {
+            let (mut n, mut bad) = (0usize, 0usize);
+            for c in chars {
+                n += 1;
+                if (c as u32) < 0x80 && is_control_byte(c as u8) {
+                    bad += 1;
+                }
+            }
+            if n == 0 {
+                0.0
+            } else {
+                bad as f64 / n as f64
+            }
+        }
+
+        pub fn normalize_newlines(text: String) -> String {
+            if !text.contains(['\r', '\0']) {
+                return text;
+            }
+            let mut out = String::with_capacity(text.len());
+            let mut chars = text.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\r' => {
+                        if chars.peek() == Some(&'\n') {
+                            chars.next();
+                        }
+                        out.push('\n');
+                    }
+                    '\0' => {}
+                    _ => out.push(c),
+                }
+            }
+            out
+        }
+    }
+
+    fn check_helpers(s: &str) -> Result<(), TestCaseError> {
+        for max in [0, 1, 3, 7, 64, SNIFF_BYTES] {
+            prop_assert_eq!(
+                control_share(s, max).to_bits(),
+                reference::control_share(s.chars().take(max)).to_bits()
+            );
+        }
+        prop_assert_eq!(
+            normalize_newlines(s.to_string()),
+            reference::normalize_newlines(s.to_string())
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn control_share_matches_the_reference_on_long_text() {
+        let ascii = "line\x01 of text\r\n".repeat(SNIFF_BYTES / 8);
+        let mixed = "é\x02\u{2019}x\0\r".repeat(SNIFF_BYTES / 3);
+        for s in [
+            ascii.as_str(),
+            mixed.as_str(),
+            &ascii[..SNIFF_BYTES],
+            &mixed[..SNIFF_BYTES],
+        ] {
+            check_helpers(s).unwrap();
+            let late = format!("{}é\x03", "a".repeat(SNIFF_BYTES - 1));
+            check_helpers(&late).unwrap();
+        }
+    }
 
     fn utf16(s: &str, big_endian: bool, bom: bool) -> Vec<u8> {
         let mut out = Vec::new();
@@ -286,6 +383,16 @@ mod tests {
     }
 
     proptest! {
+
+        #[test]
+        fn helpers_match_the_reference(s in "[a\r\n\0\x01\x1a\x7fé\u{2019}]{0,100}") {
+            check_helpers(&s)?;
+        }
+
+        #[test]
+        fn helpers_match_the_reference_on_arbitrary_text(s in any::<String>()) {
+            check_helpers(&s)?;
+        }
         #[test]
         fn decode_never_panics_and_never_returns_cr(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
             if let Ok(text) = decode(&bytes) {
