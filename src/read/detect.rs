@@ -136,6 +136,8 @@ fn scores(head: &str) -> (u32, u32) {
     let mut page_lines = 0u32;
     let mut transcript = 0u32;
     let mut page = 0u32;
+    // The lower-cased line, when it is needed whole (early lines, non-ASCII lines).
+    let mut lower_buf = String::new();
     for (i, raw) in head.lines().enumerate() {
         let line = raw.trim();
         if line.is_empty() {
@@ -149,11 +151,25 @@ fn scores(head: &str) -> (u32, u32) {
             page_lines += 1;
             continue;
         }
-        let lower = line.to_lowercase();
+        if i >= 60 && line.is_ascii() {
+            // Past the title and disclaimer zone only the start of the line matters: compare
+            // its first bytes, lower-cased, without copying the line.
+            page += late_line_score(line);
+            continue;
+        }
+        let lower: &str = if line.is_ascii() {
+            lower_buf.clear();
+            lower_buf.push_str(line);
+            lower_buf.make_ascii_lowercase();
+            &lower_buf
+        } else {
+            lower_buf = line.to_lowercase();
+            &lower_buf
+        };
         if i < 40 && is_raw_title(line) {
             transcript += 6;
         }
-        if i < 60 && is_disclaimer(&lower) {
+        if i < 60 && is_disclaimer(lower) {
             transcript += 6;
         }
         if lower.starts_with("policy question") {
@@ -163,7 +179,7 @@ fn scores(head: &str) -> (u32, u32) {
             page += 3;
         }
         if matches!(
-            lower.as_str(),
+            lower,
             "onsite moderator" | "online moderator" | "rapporteur" | "moderator" | "speakers"
         ) {
             page += 2;
@@ -175,6 +191,34 @@ fn scores(head: &str) -> (u32, u32) {
     transcript += 3 * labels.min(20);
     page += 3 * page_lines.min(20);
     (transcript, page)
+}
+
+/// The session-page evidence of an ASCII line from line 60 on: what [`scores`] gives it, from
+/// at most its first 16 bytes.
+fn late_line_score(line: &str) -> u32 {
+    const HEAD: usize = 16;
+    let mut head = [0u8; HEAD];
+    let n = line.len().min(HEAD);
+    head[..n].copy_from_slice(&line.as_bytes()[..n]);
+    head[..n].make_ascii_lowercase();
+    let head = &head[..n];
+    let whole = line.len() <= HEAD;
+    let mut page = 0;
+    if head.starts_with(b"policy question") {
+        page += 4;
+    }
+    if head.starts_with(b"key takeaways") || head.starts_with(b"call to action") {
+        page += 3;
+    }
+    if whole
+        && matches!(
+            head,
+            b"onsite moderator" | b"online moderator" | b"rapporteur" | b"moderator" | b"speakers"
+        )
+    {
+        page += 2;
+    }
+    page
 }
 
 /// A lower-cased line or paragraph that reads like the captioning disclaimer of an IGF
@@ -240,6 +284,92 @@ mod tests {
     use proptest::prelude::*;
     use std::path::PathBuf;
 
+    /// The scores as they were before lines were compared in place: the new code must agree.
+    mod reference {
+        use super::super::{is_disclaimer, is_raw_title, is_roster_line};
+
+        /// Evidence for (transcript, session page), from line-level markers.
+        pub fn scores(head: &str) -> (u32, u32) {
+            let mut labels = 0u32;
+            let mut page_lines = 0u32;
+            let mut transcript = 0u32;
+            let mut page = 0u32;
+            for (i, raw) in head.lines().enumerate() {
+                let line = raw.trim();
+                if line.is_empty() {
+                    continue;
+                }
+                if line.starts_with(">>") {
+                    labels += 1;
+                    continue;
+                }
+                if is_roster_line(line) {
+                    page_lines += 1;
+                    continue;
+                }
+                let lower = line.to_lowercase();
+                if i < 40 && is_raw_title(line) {
+                    transcript += 6;
+                }
+                if i < 60 && is_disclaimer(&lower) {
+                    transcript += 6;
+                }
+                if lower.starts_with("policy question") {
+                    page += 4;
+                }
+                if lower.starts_with("key takeaways") || lower.starts_with("call to action") {
+                    page += 3;
+                }
+                if matches!(
+                    lower.as_str(),
+                    "onsite moderator"
+                        | "online moderator"
+                        | "rapporteur"
+                        | "moderator"
+                        | "speakers"
+                ) {
+                    page += 2;
+                }
+                if i < 30 && lower.contains(" utc)") && lower.contains(" - ") {
+                    page += 4;
+                }
+            }
+            transcript += 3 * labels.min(20);
+            page += 3 * page_lines.min(20);
+            (transcript, page)
+        }
+    }
+
+    /// Many lines (so some fall past line 60) of page and transcript markers in mixed case.
+    fn lines_soup() -> impl Strategy<Value = String> {
+        let line = prop_oneof![
+            Just("Policy Questions"),
+            Just("POLICY QUESTION 1"),
+            Just("key takeaways:"),
+            Just("\u{212a}ey Takeaways"),
+            Just("Call to Action"),
+            Just("Moderator"),
+            Just("MODERATOR"),
+            Just("Onsite Moderator"),
+            Just("Online Moderator "),
+            Just("Rapporteur"),
+            Just("Speakers"),
+            Just("speakers list"),
+            Just("Speaker 1: A"),
+            Just(">> ANNA: hi"),
+            Just("plain words"),
+            Just("é words"),
+            Just(""),
+            Just("  "),
+            Just("IGF 2023 – Day 1 – RAW"),
+            Just("captioning verbatim"),
+            Just("Tue (10:00 UTC) - (11:00 UTC)"),
+            Just("Modérateur"),
+            Just("\u{130}GF"),
+        ];
+        proptest::collection::vec(line, 0..150).prop_map(|v| v.join("\n"))
+    }
+
     #[test]
     fn content_decides_and_extension_breaks_ties() {
         let cases: &[(&str, &str, Format)] = &[
@@ -291,6 +421,11 @@ mod tests {
     }
 
     proptest! {
+
+        #[test]
+        fn scores_match_the_reference(s in lines_soup()) {
+            prop_assert_eq!(scores(&s), reference::scores(&s));
+        }
         #[test]
         fn detect_never_panics(s in any::<String>(), name in "[a-z.]{0,12}") {
             let _ = detect(&s, Path::new(&name));
