@@ -164,7 +164,18 @@ impl<'o> Squeezer<'o> {
             // A run of words separated by single ASCII spaces is copied at once.
             let start = i;
             let mut j = i + 1;
-            while j < bytes.len() {
+            loop {
+                // Pass over the bytes that never start white space.
+                match bytes[j..]
+                    .iter()
+                    .position(|&b| SPACE_CLASS[usize::from(b)] != 0)
+                {
+                    Some(k) => j += k,
+                    None => {
+                        j = bytes.len();
+                        break;
+                    }
+                }
                 if space_len(s, j) == 0 {
                     j += 1;
                 } else if bytes[j] == b' ' && j + 1 < bytes.len() && space_len(s, j + 1) == 0 {
