@@ -6,7 +6,9 @@
 //! which the parser reports.
 
 use crate::model::Format;
+use aho_corasick::AhoCorasick;
 use std::path::Path;
+use std::sync::LazyLock;
 
 /// How much of the text is looked at.
 const SNIFF_CHARS: usize = 64 * 1024;
@@ -76,11 +78,12 @@ fn extension_hint(path: &Path) -> Option<Format> {
 
 /// A document that starts with markup, or holds a `<html`/`<body` element early on.
 fn looks_like_html(start: &str, head: &str) -> bool {
-    let lower = prefix(start, 2048).to_ascii_lowercase();
-    if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
-        return true;
-    }
-    if lower.starts_with('<') {
+    // Every marker starts with `<`: text without one (most transcripts) is not lower-cased.
+    if start.starts_with('<') {
+        let lower = prefix(start, 2048).to_ascii_lowercase();
+        if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+            return true;
+        }
         const TAGS: [&str; 8] = [
             "<head", "<body", "<div", "<p>", "<p ", "<meta", "<title", "<article",
         ];
@@ -88,7 +91,11 @@ fn looks_like_html(start: &str, head: &str) -> bool {
             return true;
         }
     }
-    let early = prefix(head, 8192).to_ascii_lowercase();
+    let early = prefix(head, 8192);
+    if memchr::memchr(b'<', early.as_bytes()).is_none() {
+        return false;
+    }
+    let early = early.to_ascii_lowercase();
     early.contains("<html") && early.contains("<body")
 }
 
@@ -226,6 +233,12 @@ fn late_line_score(line: &str) -> u32 {
 /// transcription) and warns about accuracy ("authoritative record", "verbatim", "not been
 /// edited", "inaudible passages", "rough draft").
 pub(crate) fn is_disclaimer(lower: &str) -> bool {
+    /// Any of a list of words, found in one pass.
+    fn any_of(words: &[&str]) -> AhoCorasick {
+        AhoCorasick::new(words).expect("a few short literal words build an automaton")
+    }
+    static SOURCES: LazyLock<AhoCorasick> = LazyLock::new(|| any_of(&SOURCE));
+    static CAVEATS: LazyLock<AhoCorasick> = LazyLock::new(|| any_of(&CAVEAT));
     const SOURCE: [&str; 7] = [
         "caption",
         "cart ",
@@ -250,7 +263,7 @@ pub(crate) fn is_disclaimer(lower: &str) -> bool {
         "posted as an aid",
         "not a totally",
     ];
-    SOURCE.iter().any(|w| lower.contains(w)) && CAVEAT.iter().any(|w| lower.contains(w))
+    SOURCES.is_match(lower) && CAVEATS.is_match(lower)
 }
 
 /// `Speaker 3: …` or `Organizer 1: …`.
@@ -266,6 +279,13 @@ fn is_roster_line(line: &str) -> bool {
 
 /// A transcript title: starts with `IGF` and carries a RAW marker or a `Day N` segment.
 fn is_raw_title(line: &str) -> bool {
+    // Upper-casing maps non-ASCII chars to ASCII letters too (`ı` → `I`), so only an ASCII
+    // start can be checked in place.
+    if let Some(start) = line.as_bytes().get(..3) {
+        if start.is_ascii() && !start.eq_ignore_ascii_case(b"igf") {
+            return false;
+        }
+    }
     let upper = line.to_uppercase();
     if !upper.starts_with("IGF") {
         return false;
@@ -286,7 +306,65 @@ mod tests {
 
     /// The scores as they were before lines were compared in place: the new code must agree.
     mod reference {
-        use super::super::{is_disclaimer, is_raw_title, is_roster_line};
+        use super::super::{is_roster_line, prefix};
+
+        pub fn looks_like_html(start: &str, head: &str) -> bool {
+            let lower = prefix(start, 2048).to_ascii_lowercase();
+            if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+                return true;
+            }
+            if lower.starts_with('<') {
+                const TAGS: [&str; 8] = [
+                    "<head", "<body", "<div", "<p>", "<p ", "<meta", "<title", "<article",
+                ];
+                if TAGS.iter().any(|t| lower.contains(t)) {
+                    return true;
+                }
+            }
+            let early = prefix(head, 8192).to_ascii_lowercase();
+            early.contains("<html") && early.contains("<body")
+        }
+
+        pub fn is_disclaimer(lower: &str) -> bool {
+            const SOURCE: [&str; 7] = [
+                "caption",
+                "cart ",
+                "cart)",
+                "real-time",
+                "realtime",
+                "transcri",
+                "stenograph",
+            ];
+            const CAVEAT: [&str; 13] = [
+                "outputs of the",
+                "output of the",
+                "authoritative",
+                "verbatim",
+                "not been edited",
+                "unedited",
+                "inaudible passages",
+                "rough draft",
+                "transcription errors",
+                "may be incomplete",
+                "not be relied",
+                "posted as an aid",
+                "not a totally",
+            ];
+            SOURCE.iter().any(|w| lower.contains(w)) && CAVEAT.iter().any(|w| lower.contains(w))
+        }
+
+        pub fn is_raw_title(line: &str) -> bool {
+            let upper = line.to_uppercase();
+            if !upper.starts_with("IGF") {
+                return false;
+            }
+            let raw = upper.ends_with("RAW")
+                || upper.contains("- RAW")
+                || upper.contains("– RAW")
+                || upper.contains("(RAW)")
+                || upper.contains("--RAW");
+            raw || upper.contains("DAY ") && upper.contains(" – ") || upper.contains("FINISHED")
+        }
 
         /// Evidence for (transcript, session page), from line-level markers.
         pub fn scores(head: &str) -> (u32, u32) {
@@ -365,6 +443,14 @@ mod tests {
             Just("captioning verbatim"),
             Just("Tue (10:00 UTC) - (11:00 UTC)"),
             Just("Modérateur"),
+            Just("IGF 2023 Day 2 – WS"),
+            Just("igf finished"),
+            Just("\u{131}gf – RAW"),
+            Just("This is not a verbatim record of real-time captions"),
+            Just("<html><body>"),
+            Just("<P>hi"),
+            Just("<!DOCTYPE HTML>"),
+            Just("stenographer rough draft"),
             Just("\u{130}GF"),
         ];
         proptest::collection::vec(line, 0..150).prop_map(|v| v.join("\n"))
@@ -421,6 +507,25 @@ mod tests {
     }
 
     proptest! {
+
+        #[test]
+        fn helpers_match_the_reference(s in lines_soup()) {
+            for line in s.lines() {
+                prop_assert_eq!(is_raw_title(line), reference::is_raw_title(line));
+                let lower = line.to_lowercase();
+                prop_assert_eq!(is_disclaimer(&lower), reference::is_disclaimer(&lower));
+            }
+            let start = s.trim_start_matches(['\u{feff}', ' ', '\t', '\n']);
+            prop_assert_eq!(looks_like_html(start, &s), reference::looks_like_html(start, &s));
+        }
+
+        #[test]
+        fn titles_and_html_match_the_reference(
+            s in "[iIgGfF\u{131}\u{fb00}\u{fb01} <>htmlbodyHTMLBODY!doctype]{0,30}"
+        ) {
+            prop_assert_eq!(is_raw_title(&s), reference::is_raw_title(&s));
+            prop_assert_eq!(looks_like_html(&s, &s), reference::looks_like_html(&s, &s));
+        }
 
         #[test]
         fn scores_match_the_reference(s in lines_soup()) {
