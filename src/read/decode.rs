@@ -123,7 +123,7 @@ fn is_control_byte(b: u8) -> bool {
 
 /// How many bytes of `bytes` are [`is_control_byte`].
 fn count_control(bytes: &[u8]) -> usize {
-    bytes.iter().map(|&b| usize::from(is_control_byte(b))).sum()
+    count_bytes(bytes, is_control_byte)
 }
 
 /// How many bytes of `bytes` are NUL.
@@ -131,7 +131,16 @@ fn count_nul(bytes: &[u8]) -> usize {
     if memchr::memchr(0, bytes).is_none() {
         return 0;
     }
-    bytes.iter().map(|&b| usize::from(b == 0)).sum()
+    count_bytes(bytes, |b| b == 0)
+}
+
+/// How many bytes of `bytes` satisfy `pred`, counted in byte-wide lanes (blocks of 255, so a
+/// lane never overflows) for the loop to vectorise well.
+fn count_bytes(bytes: &[u8], pred: impl Fn(u8) -> bool) -> usize {
+    bytes
+        .chunks(255)
+        .map(|block| usize::from(block.iter().fold(0u8, |n, &b| n + u8::from(pred(b)))))
+        .sum()
 }
 
 /// Share of control characters (as [`is_control_byte`]) among the first `max_chars` chars of
