@@ -6,9 +6,7 @@
 //! which the parser reports.
 
 use crate::model::Format;
-use aho_corasick::AhoCorasick;
 use std::path::Path;
-use std::sync::LazyLock;
 
 /// How much of the text is looked at.
 const SNIFF_CHARS: usize = 64 * 1024;
@@ -233,12 +231,6 @@ fn late_line_score(line: &str) -> u32 {
 /// transcription) and warns about accuracy ("authoritative record", "verbatim", "not been
 /// edited", "inaudible passages", "rough draft").
 pub(crate) fn is_disclaimer(lower: &str) -> bool {
-    /// Any of a list of words, found in one pass.
-    fn any_of(words: &[&str]) -> AhoCorasick {
-        AhoCorasick::new(words).expect("a few short literal words build an automaton")
-    }
-    static SOURCES: LazyLock<AhoCorasick> = LazyLock::new(|| any_of(&SOURCE));
-    static CAVEATS: LazyLock<AhoCorasick> = LazyLock::new(|| any_of(&CAVEAT));
     const SOURCE: [&str; 7] = [
         "caption",
         "cart ",
@@ -263,7 +255,7 @@ pub(crate) fn is_disclaimer(lower: &str) -> bool {
         "posted as an aid",
         "not a totally",
     ];
-    SOURCES.is_match(lower) && CAVEATS.is_match(lower)
+    SOURCE.iter().any(|w| lower.contains(w)) && CAVEAT.iter().any(|w| lower.contains(w))
 }
 
 /// `Speaker 3: …` or `Organizer 1: …`.
