@@ -145,8 +145,24 @@ fn is_abbreviation(before: &str) -> bool {
     if w.len() == 1 && w.as_bytes()[0].is_ascii_alphabetic() {
         return true; // an initial: "J. Smith"
     }
+    if w.len() > MAX_ABBREVIATION_LEN {
+        return false;
+    }
     ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(w))
 }
+
+/// Length of the longest of [`ABBREVIATIONS`].
+const MAX_ABBREVIATION_LEN: usize = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < ABBREVIATIONS.len() {
+        if ABBREVIATIONS[i].len() > max {
+            max = ABBREVIATIONS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
 
 /// [`is_abbreviation`] for a word that may hold non-ASCII characters.
 fn is_abbreviation_unicode(before: &str) -> bool {
