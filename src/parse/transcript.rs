@@ -27,7 +27,7 @@ const TITLE_SEARCH_LINES: usize = 40;
 
 /// Parses a raw transcript. Fails with [`Error::InputFile`] when no turn is found.
 pub fn parse_transcript(text: &str, path: &Path) -> Result<Transcript> {
-    let lines: Vec<&str> = text.split('\n').collect();
+    let lines = split_lines(text);
     let kinds: Vec<Line> = lines.iter().map(|l| classify_line(l)).collect();
     let first_marker = kinds
         .iter()
@@ -78,6 +78,18 @@ pub fn parse_transcript(text: &str, path: &Path) -> Result<Transcript> {
         annotations: counts.into_iter().collect(),
         source: path.to_path_buf(),
     })
+}
+
+/// `text.split('\n')`, collected, with the newlines found by `memchr`.
+fn split_lines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::with_capacity(text.len() / 64 + 1);
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        lines.push(&text[start..nl]);
+        start = nl + 1;
+    }
+    lines.push(&text[start..]);
+    lines
 }
 
 fn no_turns(path: &Path) -> Error {
@@ -1082,6 +1094,11 @@ mod tests {
         #[test]
         fn parsing_matches_the_reference(s in transcript_soup()) {
             check_parse(&s)?;
+        }
+
+        #[test]
+        fn lines_split_as_split_does(s in "[a\n\r é]{0,40}") {
+            prop_assert_eq!(split_lines(&s), s.split('\n').collect::<Vec<_>>());
         }
 
         #[test]

@@ -143,7 +143,7 @@ fn scores(head: &str) -> (u32, u32) {
     let mut page = 0u32;
     // The lower-cased line, when it is needed whole (early lines, non-ASCII lines).
     let mut lower_buf = String::new();
-    for (i, raw) in head.lines().enumerate() {
+    for (i, raw) in lines(head).enumerate() {
         let line = raw.trim();
         if line.is_empty() {
             continue;
@@ -196,6 +196,26 @@ fn scores(head: &str) -> (u32, u32) {
     transcript += 3 * labels.min(20);
     page += 3 * page_lines.min(20);
     (transcript, page)
+}
+
+/// The lines of `s` as [`str::lines`] gives them (`\n` or `\r\n` ends a line, no empty line
+/// after a final newline), with the newlines found by `memchr`.
+fn lines(s: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let mut newlines = memchr::memchr_iter(b'\n', s.as_bytes());
+    std::iter::from_fn(move || match newlines.next() {
+        Some(nl) => {
+            let line = &s[start..nl];
+            start = nl + 1;
+            Some(line.strip_suffix('\r').unwrap_or(line))
+        }
+        None if start < s.len() => {
+            let line = &s[start..];
+            start = s.len();
+            Some(line)
+        }
+        None => None,
+    })
 }
 
 /// The session-page evidence of an ASCII line from line 60 on: what [`scores`] gives it, from
@@ -517,6 +537,11 @@ mod tests {
         ) {
             prop_assert_eq!(is_raw_title(&s), reference::is_raw_title(&s));
             prop_assert_eq!(looks_like_html(&s, &s), reference::looks_like_html(&s, &s));
+        }
+
+        #[test]
+        fn lines_split_as_std_does(s in "[a\n\r é]{0,40}") {
+            prop_assert_eq!(lines(&s).collect::<Vec<_>>(), s.lines().collect::<Vec<_>>());
         }
 
         #[test]
