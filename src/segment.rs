@@ -18,7 +18,7 @@ pub const MAX_WORDS: u32 = 120;
 /// A sentence longer than this is cut (caption run-ons).
 pub const MAX_SENTENCE_WORDS: u32 = 200;
 
-const ABBREVIATIONS: &[&str] = &[
+const ABBREVIATIONS: [&str; 33] = [
     "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "vs", "etc", "e.g", "i.e", "eg", "ie",
     "art", "para", "fig", "al", "jr", "sr", "amb", "hon", "gen", "govt", "dept", "approx", "inc",
     "ltd", "co", "u.s", "u.k", "u.n", "h.e",
@@ -36,84 +36,215 @@ pub struct Piece {
 /// Splits text into sentences: byte ranges, trimmed.
 pub fn split_sentences(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
+    for_each_sentence(text, |r| out.push(r));
+    out
+}
+
+/// Bytes the sentence scanner stops at: sentence marks, the first byte of `…`, and `\n`. Every
+/// other byte (including all UTF-8 continuation bytes) is passed over.
+const STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'.' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'?' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[0xE2] = true;
+    t
+};
+
+/// The char starting at byte `j` of `text` (a char boundary), if any.
+fn char_at(text: &str, j: usize) -> Option<char> {
+    match text.as_bytes().get(j) {
+        None => None,
+        Some(&b) if b < 0x80 => Some(b as char),
+        Some(_) => text[j..].chars().next(),
+    }
+}
+
+/// Calls `f` with the byte range of every sentence of `text`, in order, as [`split_sentences`]
+/// returns them.
+fn for_each_sentence(text: &str, mut f: impl FnMut(std::ops::Range<usize>)) {
     let bytes = text.as_bytes();
-    let mut start = 0;
-    let mut i = 0;
-    let push = |s: usize, e: usize, out: &mut Vec<std::ops::Range<usize>>| {
+    let mut push = |s: usize, e: usize| {
         let seg = &text[s..e];
         let lead = seg.len() - seg.trim_start().len();
         let trail = seg.len() - seg.trim_end().len();
         if s + lead < e - trail {
-            out.push(s + lead..e - trail);
+            f(s + lead..e - trail);
         }
     };
-    while i < bytes.len() {
+    let mut start = 0;
+    let mut i = 0;
+    loop {
+        while i < bytes.len() && !STOP[usize::from(bytes[i])] {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            break;
+        }
         let b = bytes[i];
-        if b == b'\n' && bytes.get(i + 1) == Some(&b'\n') {
-            push(start, i, &mut out);
-            start = i + 2;
-            i += 2;
+        if b == b'\n' {
+            if bytes.get(i + 1) == Some(&b'\n') {
+                push(start, i);
+                start = i + 2;
+                i += 2;
+            } else {
+                i += 1;
+            }
             continue;
         }
-        let end_mark = matches!(b, b'.' | b'!' | b'?') || bytes[i..].starts_with("…".as_bytes());
-        if end_mark {
-            let mark_len = if b < 0x80 { 1 } else { '…'.len_utf8() };
-            let mut j = i + mark_len;
-            // Closing quotes and brackets stay with the sentence.
-            while j < bytes.len() {
-                let c = text[j..].chars().next().unwrap_or(' ');
-                if matches!(c, '"' | '\'' | ')' | ']' | '”' | '’' | '.' | '!' | '?') {
-                    j += c.len_utf8();
-                } else {
-                    break;
-                }
-            }
-            let next = text[j..].chars().next();
-            if next.is_some_and(char::is_whitespace) {
-                let after = text[j..].trim_start().chars().next();
-                let starts_new = after.is_some_and(|c| {
-                    c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '‘' | '(')
-                });
-                if starts_new && !(b == b'.' && is_abbreviation(&text[start..i])) {
-                    push(start, j, &mut out);
-                    start = j;
-                }
-            }
-            i = j.max(i + 1);
+        let mark_len = if b < 0x80 {
+            1
+        } else if bytes[i..].starts_with("…".as_bytes()) {
+            '…'.len_utf8()
+        } else {
+            i += 1;
             continue;
+        };
+        let mut j = i + mark_len;
+        // Closing quotes and brackets stay with the sentence.
+        while let Some(c) = char_at(text, j) {
+            if matches!(c, '"' | '\'' | ')' | ']' | '”' | '’' | '.' | '!' | '?') {
+                j += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        if char_at(text, j).is_some_and(char::is_whitespace) {
+            let after = text[j..].trim_start().chars().next();
+            let starts_new = after.is_some_and(|c| {
+                c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '‘' | '(')
+            });
+            if starts_new && !(b == b'.' && is_abbreviation(&text[start..i])) {
+                push(start, j);
+                start = j;
+            }
+        }
+        i = j;
+    }
+    push(start, text.len());
+}
+
+/// Whether the word just before a full stop (the end of `before`: a run of alphanumerics and
+/// dots) is an abbreviation or an initial.
+fn is_abbreviation(before: &str) -> bool {
+    let bytes = before.as_bytes();
+    let mut k = bytes.len();
+    while k > 0 {
+        let b = bytes[k - 1];
+        if b >= 0x80 {
+            return is_abbreviation_unicode(before);
+        }
+        if b.is_ascii_alphanumeric() || b == b'.' {
+            k -= 1;
+        } else {
+            break;
+        }
+    }
+    let w = &before[k..];
+    if w.len() == 1 && w.as_bytes()[0].is_ascii_alphabetic() {
+        return true; // an initial: "J. Smith"
+    }
+    if w.len() > MAX_ABBREVIATION_LEN {
+        return false;
+    }
+    let key = pack(w.as_bytes()) | (0x2020_2020_2020_2020 & pack_mask(w.len()));
+    ABBREVIATION_KEYS
+        .iter()
+        .fold(false, |found, &a| found | (a == key))
+}
+
+/// Up to 8 bytes packed into an integer, the first in the low byte, zeros after the last. No
+/// two words of alphanumerics and dots (never NUL) of up to 8 bytes pack alike.
+const fn pack(bytes: &[u8]) -> u64 {
+    let mut key = 0u64;
+    let mut i = 0;
+    while i < bytes.len() {
+        key |= (bytes[i] as u64) << (8 * i);
+        i += 1;
+    }
+    key
+}
+
+/// The bytes of a packed word of `len` bytes.
+const fn pack_mask(len: usize) -> u64 {
+    if len >= 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * len)) - 1
+    }
+}
+
+/// [`ABBREVIATIONS`] packed (see [`pack`]) with every byte ORed with `0x20`, which is how a
+/// word of ASCII letters, digits and dots is compared case-insensitively: the bit lower-cases
+/// a letter and leaves digits and `.` as they are.
+const ABBREVIATION_KEYS: [u64; ABBREVIATIONS.len()] = {
+    let mut keys = [0u64; ABBREVIATIONS.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        let a = ABBREVIATIONS[i].as_bytes();
+        keys[i] = pack(a) | (0x2020_2020_2020_2020 & pack_mask(a.len()));
+        i += 1;
+    }
+    keys
+};
+
+/// Length of the longest of [`ABBREVIATIONS`].
+const MAX_ABBREVIATION_LEN: usize = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < ABBREVIATIONS.len() {
+        if ABBREVIATIONS[i].len() > max {
+            max = ABBREVIATIONS[i].len();
         }
         i += 1;
     }
-    push(start, text.len(), &mut out);
-    out
-}
+    max
+};
 
-fn is_abbreviation(before: &str) -> bool {
-    let word: String = before
-        .chars()
+/// [`is_abbreviation`] for a word that may hold non-ASCII characters.
+fn is_abbreviation_unicode(before: &str) -> bool {
+    let start = before
+        .char_indices()
         .rev()
-        .take_while(|c| c.is_alphanumeric() || *c == '.')
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let w = word.to_lowercase();
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '.')
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    let w = before[start..].to_lowercase();
     if w.chars().count() == 1 && w.chars().all(char::is_alphabetic) {
         return true; // an initial: "J. Smith"
     }
     ABBREVIATIONS.contains(&w.as_str())
 }
 
-/// Cuts a sentence longer than [`MAX_SENTENCE_WORDS`] into chunks of that many words.
+/// [`count_words`] with a shortcut for ASCII text, where a word is a run of ASCII letters and
+/// digits.
+fn count_words_in(s: &str, ascii: bool) -> u32 {
+    if !ascii && !s.is_ascii() {
+        return count_words(s);
+    }
+    let mut n = 0u32;
+    let mut prev = false;
+    for &b in s.as_bytes() {
+        let word = b.is_ascii_alphanumeric();
+        n += u32::from(word && !prev);
+        prev = word;
+    }
+    n
+}
+
+/// Cuts a sentence longer than [`MAX_SENTENCE_WORDS`] into chunks of that many words, passing
+/// each chunk with its word count to `out`. `ascii` says whether `text` is all ASCII.
 fn cut_long(
     text: &str,
     range: std::ops::Range<usize>,
-    out: &mut Vec<(std::ops::Range<usize>, u32)>,
+    ascii: bool,
+    out: &mut impl FnMut(std::ops::Range<usize>, u32),
 ) {
     let s = &text[range.clone()];
-    let words = count_words(s);
+    let words = count_words_in(s, ascii);
     if words <= MAX_SENTENCE_WORDS {
-        out.push((range, words));
+        out(range, words);
         return;
     }
     let mut chunk_start = 0;
@@ -123,7 +254,7 @@ fn cut_long(
         if c.is_alphanumeric() {
             if !in_word {
                 if n == MAX_SENTENCE_WORDS {
-                    out.push((range.start + chunk_start..range.start + i, n));
+                    out(range.start + chunk_start..range.start + i, n);
                     chunk_start = i;
                     n = 0;
                 }
@@ -136,37 +267,32 @@ fn cut_long(
     }
     let last = range.start + chunk_start..range.end;
     let trimmed = text[last.clone()].trim_end().len();
-    out.push((last.start..last.start + trimmed, n));
+    out(last.start..last.start + trimmed, n);
 }
 
 /// Splits a turn's text into passages of about [`MIN_WORDS`]–[`MAX_WORDS`] words made of whole
 /// sentences. A turn shorter than [`MIN_WORDS`] is one passage; a short tail joins the passage
 /// before it when the two together stay within bounds.
 pub fn split_passages(text: &str) -> Vec<Piece> {
-    let mut sentences = Vec::new();
-    for r in split_sentences(text) {
-        cut_long(text, r, &mut sentences);
-    }
+    let ascii = text.is_ascii();
     let mut groups: Vec<(usize, usize, u32)> = Vec::new(); // (start, end, words)
-    for (r, w) in sentences {
-        match groups.last_mut() {
-            Some(g) if g.2 < MIN_WORDS || g.2 + w <= MAX_WORDS => {
-                g.1 = r.end;
-                g.2 += w;
-            }
-            _ => groups.push((r.start, r.end, w)),
+    let mut add = |r: std::ops::Range<usize>, w: u32| match groups.last_mut() {
+        Some(g) if g.2 < MIN_WORDS || g.2 + w <= MAX_WORDS => {
+            g.1 = r.end;
+            g.2 += w;
         }
-    }
+        _ => groups.push((r.start, r.end, w)),
+    };
+    for_each_sentence(text, |r| cut_long(text, r, ascii, &mut add));
     // A tail below half the minimum joins its predecessor when that keeps a sane size.
     if groups.len() >= 2 {
-        let (s, e, w) = groups[groups.len() - 1];
+        let (_, e, w) = groups[groups.len() - 1];
         let prev = groups[groups.len() - 2];
         if w < MIN_WORDS / 2 && prev.2 + w <= MAX_WORDS + MIN_WORDS / 2 {
             groups.pop();
             let last = groups.last_mut().expect("two groups");
             last.1 = e;
             last.2 += w;
-            let _ = s;
         }
     }
     groups
@@ -182,6 +308,278 @@ pub fn split_passages(text: &str) -> Vec<Piece> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The splitting as it was before the byte-level rewrite: the new code must agree with it.
+    mod reference {
+        use crate::segment::{Piece, ABBREVIATIONS, MAX_SENTENCE_WORDS, MAX_WORDS, MIN_WORDS};
+        use crate::text::count_words;
+
+        /// Splits text into sentences: byte ranges, trimmed.
+        pub fn split_sentences(text: &str) -> Vec<std::ops::Range<usize>> {
+            let mut out = Vec::new();
+            let bytes = text.as_bytes();
+            let mut start = 0;
+            let mut i = 0;
+            let push = |s: usize, e: usize, out: &mut Vec<std::ops::Range<usize>>| {
+                let seg = &text[s..e];
+                let lead = seg.len() - seg.trim_start().len();
+                let trail = seg.len() - seg.trim_end().len();
+                if s + lead < e - trail {
+                    out.push(s + lead..e - trail);
+                }
+            };
+            while i < bytes.len() {
+                let b = bytes[i];
+                if b == b'\n' && bytes.get(i + 1) == Some(&b'\n') {
+                    push(start, i, &mut out);
+                    start = i + 2;
+                    i += 2;
+                    continue;
+                }
+                let end_mark =
+                    matches!(b, b'.' | b'!' | b'?') || bytes[i..].starts_with("…".as_bytes());
+                if end_mark {
+                    let mark_len = if b < 0x80 { 1 } else { '…'.len_utf8() };
+                    let mut j = i + mark_len;
+                    // Closing quotes and brackets stay with the sentence.
+                    while j < bytes.len() {
+                        let c = text[j..].chars().next().unwrap_or(' ');
+                        if matches!(c, '"' | '\'' | ')' | ']' | '”' | '’' | '.' | '!' | '?') {
+                            j += c.len_utf8();
+                        } else {
+                            break;
+                        }
+                    }
+                    let next = text[j..].chars().next();
+                    if next.is_some_and(char::is_whitespace) {
+                        let after = text[j..].trim_start().chars().next();
+                        let starts_new = after.is_some_and(|c| {
+                            c.is_uppercase()
+                                || c.is_ascii_digit()
+                                || matches!(c, '"' | '“' | '‘' | '(')
+                        });
+                        if starts_new && !(b == b'.' && is_abbreviation(&text[start..i])) {
+                            push(start, j, &mut out);
+                            start = j;
+                        }
+                    }
+                    i = j.max(i + 1);
+                    continue;
+                }
+                i += 1;
+            }
+            push(start, text.len(), &mut out);
+            out
+        }
+
+        pub fn is_abbreviation(before: &str) -> bool {
+            let word: String = before
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphanumeric() || *c == '.')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let w = word.to_lowercase();
+            if w.chars().count() == 1 && w.chars().all(char::is_alphabetic) {
+                return true; // an initial: "J. Smith"
+            }
+            ABBREVIATIONS.contains(&w.as_str())
+        }
+
+        /// Cuts a sentence longer than [`MAX_SENTENCE_WORDS`] into chunks of that many words.
+        fn cut_long(
+            text: &str,
+            range: std::ops::Range<usize>,
+            out: &mut Vec<(std::ops::Range<usize>, u32)>,
+        ) {
+            let s = &text[range.clone()];
+            let words = count_words(s);
+            if words <= MAX_SENTENCE_WORDS {
+                out.push((range, words));
+                return;
+            }
+            let mut chunk_start = 0;
+            let mut n = 0u32;
+            let mut in_word = false;
+            for (i, c) in s.char_indices() {
+                if c.is_alphanumeric() {
+                    if !in_word {
+                        if n == MAX_SENTENCE_WORDS {
+                            out.push((range.start + chunk_start..range.start + i, n));
+                            chunk_start = i;
+                            n = 0;
+                        }
+                        n += 1;
+                        in_word = true;
+                    }
+                } else if !crate::text::is_invisible(c) {
+                    in_word = false;
+                }
+            }
+            let last = range.start + chunk_start..range.end;
+            let trimmed = text[last.clone()].trim_end().len();
+            out.push((last.start..last.start + trimmed, n));
+        }
+
+        /// Splits a turn's text into passages of about [`MIN_WORDS`]–[`MAX_WORDS`] words made of whole
+        /// sentences. A turn shorter than [`MIN_WORDS`] is one passage; a short tail joins the passage
+        /// before it when the two together stay within bounds.
+        pub fn split_passages(text: &str) -> Vec<Piece> {
+            let mut sentences = Vec::new();
+            for r in split_sentences(text) {
+                cut_long(text, r, &mut sentences);
+            }
+            let mut groups: Vec<(usize, usize, u32)> = Vec::new(); // (start, end, words)
+            for (r, w) in sentences {
+                match groups.last_mut() {
+                    Some(g) if g.2 < MIN_WORDS || g.2 + w <= MAX_WORDS => {
+                        g.1 = r.end;
+                        g.2 += w;
+                    }
+                    _ => groups.push((r.start, r.end, w)),
+                }
+            }
+            // A tail below half the minimum joins its predecessor when that keeps a sane size.
+            if groups.len() >= 2 {
+                let (s, e, w) = groups[groups.len() - 1];
+                let prev = groups[groups.len() - 2];
+                if w < MIN_WORDS / 2 && prev.2 + w <= MAX_WORDS + MIN_WORDS / 2 {
+                    groups.pop();
+                    let last = groups.last_mut().expect("two groups");
+                    last.1 = e;
+                    last.2 += w;
+                    let _ = s;
+                }
+            }
+            groups
+                .into_iter()
+                .map(|(s, e, w)| Piece {
+                    start: s,
+                    text: text[s..e].to_string(),
+                    words: w,
+                })
+                .collect()
+        }
+    }
+
+    /// Text rich in what the splitter looks at: marks, quotes, brackets, abbreviations,
+    /// initials, paragraph breaks, multi-byte letters and spaces.
+    fn sentence_soup() -> impl Strategy<Value = String> {
+        let atoms = prop_oneof![
+            Just("Mr."),
+            Just("mr."),
+            Just("e.g."),
+            Just("U.S."),
+            Just("J."),
+            Just("No."),
+            Just("ETC."),
+            Just("Wiś."),
+            Just("İ."),
+            Just("\u{212A}."),
+            Just("ß."),
+            Just("word"),
+            Just("Word"),
+            Just("42"),
+            Just("."),
+            Just("!"),
+            Just("?"),
+            Just("…"),
+            Just("?!"),
+            Just("\""),
+            Just("'"),
+            Just(")"),
+            Just("]"),
+            Just("”"),
+            Just("’"),
+            Just("“"),
+            Just("‘"),
+            Just("("),
+            Just(" "),
+            Just("  "),
+            Just("\n"),
+            Just("\n\n"),
+            Just("\u{a0}"),
+            Just("\u{2003}"),
+            Just("\u{200b}"),
+            Just("É"),
+            Just("élan"),
+            Just("Ωmega"),
+            Just("\u{e2}"),
+            Just("and"),
+            Just("\t"),
+        ];
+        proptest::collection::vec(atoms, 0..120).prop_map(|v| v.concat())
+    }
+
+    /// A long run-on text with occasional marks, so sentences get cut at the word limit.
+    fn run_on() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                8 => Just("and "), 1 => Just("x\u{200b}y "), 1 => Just("Ünd "), 1 => Just("So. "),
+                1 => Just("\n\n"), 1 => Just("— "), 1 => Just("(a) "),
+            ],
+            0..700,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn sentences_and_passages_match_the_reference(s in sentence_soup()) {
+            prop_assert_eq!(split_sentences(&s), reference::split_sentences(&s));
+            prop_assert_eq!(split_passages(&s), reference::split_passages(&s));
+        }
+
+        #[test]
+        fn arbitrary_text_matches_the_reference(s in any::<String>()) {
+            prop_assert_eq!(split_sentences(&s), reference::split_sentences(&s));
+            prop_assert_eq!(split_passages(&s), reference::split_passages(&s));
+        }
+
+        #[test]
+        fn run_on_text_matches_the_reference(s in run_on()) {
+            prop_assert_eq!(split_passages(&s), reference::split_passages(&s));
+        }
+    }
+
+    #[test]
+    fn abbreviations_match_in_any_case_and_nothing_else_does() {
+        for a in ABBREVIATIONS {
+            for w in [
+                a.to_string(),
+                a.to_uppercase(),
+                format!("x {a}"),
+                format!("x {}", a.to_uppercase()),
+            ] {
+                assert!(is_abbreviation(&w), "{w}");
+            }
+            for w in [
+                format!("{a}x"),
+                format!("x{a}"),
+                format!("{a}0"),
+                format!("{a}."),
+            ] {
+                assert_eq!(is_abbreviation(&w), reference::is_abbreviation(&w), "{w}");
+            }
+        }
+        for w in [
+            "",
+            "x 12",
+            "approxx",
+            "Mrs.Smith",
+            "E.G",
+            "u.S",
+            "4",
+            "mr0",
+            "m",
+            "ST",
+        ] {
+            assert_eq!(is_abbreviation(w), reference::is_abbreviation(w), "{w}");
+        }
+    }
 
     #[test]
     fn sentences_respect_abbreviations_and_initials() {

@@ -13,7 +13,9 @@
 //! then speech) and speech before the first label (label `""`); `>>` lines holding only an
 //! annotation (no turn). Deliberately does not resolve labels to people.
 
-use super::annotation::{is_annotation_only, squeeze, strip_annotations, AnnotationCounts};
+use super::annotation::{
+    is_annotation_only, squeeze, strip_annotations, strip_annotations_into, AnnotationCounts,
+};
 use super::title::{clean_title, is_title_line, key_from_path, parse_session_key};
 use crate::error::{Error, Result};
 use crate::model::{RawTurn, Transcript};
@@ -25,7 +27,7 @@ const TITLE_SEARCH_LINES: usize = 40;
 
 /// Parses a raw transcript. Fails with [`Error::InputFile`] when no turn is found.
 pub fn parse_transcript(text: &str, path: &Path) -> Result<Transcript> {
-    let lines: Vec<&str> = text.split('\n').collect();
+    let lines = split_lines(text);
     let kinds: Vec<Line> = lines.iter().map(|l| classify_line(l)).collect();
     let first_marker = kinds
         .iter()
@@ -76,6 +78,18 @@ pub fn parse_transcript(text: &str, path: &Path) -> Result<Transcript> {
         annotations: counts.into_iter().collect(),
         source: path.to_path_buf(),
     })
+}
+
+/// `text.split('\n')`, collected, with the newlines found by `memchr`.
+fn split_lines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::with_capacity(text.len() / 64 + 1);
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        lines.push(&text[start..nl]);
+        start = nl + 1;
+    }
+    lines.push(&text[start..]);
+    lines
 }
 
 fn no_turns(path: &Path) -> Error {
@@ -315,13 +329,27 @@ pub(crate) fn split_label(after: &str) -> Option<(&str, &str)> {
 
 /// See [`split_label`].
 pub(crate) fn looks_like_label(label: &str) -> bool {
-    if label.is_empty() || label.chars().count() > 80 {
+    if label.is_empty() || (label.len() > 80 && label.chars().count() > 80) {
         return false;
     }
-    if label.contains(['?', '!', ';', '"', '“', '”', '>', '<', '[', ']']) {
+    let ascii = label.is_ascii();
+    if label
+        .bytes()
+        .any(|b| matches!(b, b'?' | b'!' | b';' | b'"' | b'>' | b'<' | b'[' | b']'))
+        || (!ascii && label.contains(['“', '”']))
+    {
         return false;
     }
-    let words: Vec<&str> = label.split_whitespace().collect();
+    let mut words = [""; 10];
+    let mut n = 0;
+    for w in label.split_whitespace() {
+        if n == words.len() {
+            return false;
+        }
+        words[n] = w;
+        n += 1;
+    }
+    let words = &words[..n];
     let max_words = if label.contains(',') { 10 } else { 6 };
     if words.len() > max_words {
         return false;
@@ -333,34 +361,51 @@ pub(crate) fn looks_like_label(label: &str) -> bool {
     {
         return false;
     }
-    let letters: Vec<char> = label.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.is_empty() {
+    let (mut letters, mut upper) = (0usize, 0usize);
+    for c in label.chars() {
+        if c.is_alphabetic() {
+            letters += 1;
+            upper += usize::from(c.is_uppercase());
+        }
+    }
+    if letters == 0 {
         return false;
     }
-    if NOT_LABELS.contains(&label.to_uppercase().as_str()) {
+    let not_label = if ascii {
+        NOT_LABELS.iter().any(|w| label.eq_ignore_ascii_case(w))
+    } else {
+        NOT_LABELS.contains(&label.to_uppercase().as_str())
+    };
+    if not_label {
         return false;
     }
-    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
-    if upper * 10 >= letters.len() * 7 {
+    if upper * 10 >= letters * 7 {
         return true;
     }
-    let bare: Vec<String> = words
-        .iter()
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase()
-        })
-        .collect();
-    if ROLE_WORDS.contains(&bare[0].as_str()) && words.len() <= 4 {
+    if lower_is_one_of(bare(words[0]), &ROLE_WORDS) && words.len() <= 4 {
         return words[1..].iter().all(|w| starts_upper(w));
     }
     let title_case = words.len() >= 2
         && starts_upper(words[0])
-        && words
-            .iter()
-            .zip(&bare)
-            .all(|(w, b)| starts_upper(w) || PARTICLES.contains(&b.as_str()) || b.is_empty());
+        && words.iter().all(|w| {
+            let b = bare(w);
+            starts_upper(w) || b.is_empty() || lower_is_one_of(b, &PARTICLES)
+        });
     title_case && words.len() <= 5
+}
+
+/// Whether `word` in lower case is one of `list` (lower-case ASCII words).
+fn lower_is_one_of(word: &str, list: &[&str]) -> bool {
+    if word.is_ascii() {
+        list.iter().any(|w| word.eq_ignore_ascii_case(w))
+    } else {
+        list.contains(&word.to_lowercase().as_str())
+    }
+}
+
+/// A word without the punctuation around it.
+fn bare(w: &str) -> &str {
+    w.trim_matches(|c: char| !c.is_alphanumeric())
 }
 
 fn starts_upper(w: &str) -> bool {
@@ -396,82 +441,84 @@ fn ends_sentence(line: &str) -> bool {
     })
 }
 
-/// A turn being built.
-struct Open {
-    label: String,
+/// A turn being built; its paragraphs are kept in the [`Builder`]'s buffer.
+struct Open<'a> {
+    label: &'a str,
     line: u32,
     /// Started by a `>>` line (then `line` is that line), not by speech before any label
     /// (then the line of the first paragraph kept is used).
     marked: bool,
-    /// Paragraphs with the line each starts on.
-    paragraphs: Vec<(u32, String)>,
-    current: Vec<String>,
-    current_line: u32,
 }
 
 /// Accumulates turns line by line.
-struct Builder {
+struct Builder<'a> {
     wrapped: bool,
-    open: Option<Open>,
+    open: Option<Open<'a>>,
+    /// The paragraphs of the open turn, back to back, the lines of each joined by a space.
+    buf: String,
+    /// The finished paragraphs of the open turn: the line each starts on and its range in
+    /// `buf`.
+    paragraphs: Vec<(u32, usize, usize)>,
+    /// The paragraph being built, when it has a line: where it starts in `buf`, and on which
+    /// line.
+    current: Option<(usize, u32)>,
     turns: Vec<RawTurn>,
     counts: AnnotationCounts,
 }
 
-impl Builder {
+impl<'a> Builder<'a> {
     fn new(wrapped: bool) -> Self {
         Builder {
             wrapped,
             open: None,
+            buf: String::new(),
+            paragraphs: Vec::new(),
+            current: None,
             turns: Vec::new(),
             counts: AnnotationCounts::new(),
         }
     }
 
-    fn start(&mut self, label: &str, line: u32, speech: &str) {
+    fn start(&mut self, label: &'a str, line: u32, speech: &str) {
         self.start_turn(label, line, speech, true);
     }
 
-    fn start_turn(&mut self, label: &str, line: u32, speech: &str, marked: bool) {
+    fn start_turn(&mut self, label: &'a str, line: u32, speech: &str, marked: bool) {
         self.close();
         self.open = Some(Open {
-            label: label.to_string(),
+            label,
             line,
             marked,
-            paragraphs: Vec::new(),
-            current: Vec::new(),
-            current_line: line,
         });
-        if !speech.trim().is_empty() {
-            self.push_line(speech.trim(), line);
+        let speech = speech.trim();
+        if !speech.is_empty() {
+            self.push_line(speech, line);
         }
     }
 
+    /// Adds a line of speech (trimmed, not empty) to the open turn, opening an unlabelled one
+    /// if there is none.
     fn push_line(&mut self, text: &str, line: u32) {
         if self.open.is_none() {
             self.start_turn("", line, "", false);
         }
-        let wrapped = self.wrapped;
-        let Some(open) = self.open.as_mut() else {
-            return;
-        };
-        if let Some(prev) = open.current.last() {
-            if !wrapped && ends_sentence(prev) {
-                let para = std::mem::take(&mut open.current);
-                open.paragraphs.push((open.current_line, para.join(" ")));
+        if let Some((start, _)) = self.current {
+            // The paragraph ends with the last line pushed (never empty).
+            if !self.wrapped && ends_sentence(&self.buf[start..]) {
+                self.end_paragraph();
             }
         }
-        if open.current.is_empty() {
-            open.current_line = line;
+        if self.current.is_some() {
+            self.buf.push(' ');
+        } else {
+            self.current = Some((self.buf.len(), line));
         }
-        open.current.push(text.to_string());
+        self.buf.push_str(text);
     }
 
     fn end_paragraph(&mut self) {
-        if let Some(open) = self.open.as_mut() {
-            if !open.current.is_empty() {
-                let para = std::mem::take(&mut open.current);
-                open.paragraphs.push((open.current_line, para.join(" ")));
-            }
+        if let Some((start, line)) = self.current.take() {
+            self.paragraphs.push((line, start, self.buf.len()));
         }
     }
 
@@ -480,25 +527,35 @@ impl Builder {
         let Some(open) = self.open.take() else {
             return;
         };
-        let mut kept = Vec::new();
+        let mut text = String::with_capacity(self.buf.len());
         let mut first_line = None;
-        for (line, p) in &open.paragraphs {
-            let lower = p.to_lowercase();
-            if is_disclaimer(&lower) && lower.contains("caption") {
+        for &(line, start, end) in &self.paragraphs {
+            let p = &self.buf[start..end];
+            // Only a paragraph naming captions can be the disclaimer (lower-casing maps no
+            // other char to the ASCII letters of "caption").
+            if contains_caption(p) && is_disclaimer(&p.to_lowercase()) {
                 continue;
             }
-            let clean = strip_annotations(p, &mut self.counts);
-            if clean.chars().any(char::is_alphanumeric) {
-                first_line.get_or_insert(*line);
-                kept.push(clean);
+            let before = text.len();
+            if first_line.is_some() {
+                text.push_str("\n\n");
+            }
+            let body = text.len();
+            strip_annotations_into(p, &mut self.counts, &mut text);
+            if text[body..].chars().any(char::is_alphanumeric) {
+                first_line.get_or_insert(line);
+            } else {
+                text.truncate(before);
             }
         }
+        self.buf.clear();
+        self.paragraphs.clear();
         let Some(first_line) = first_line else {
             return;
         };
         self.turns.push(RawTurn {
-            label: squeeze(&open.label),
-            text: kept.join("\n\n"),
+            label: squeeze(open.label),
+            text,
             line: if open.marked { open.line } else { first_line },
             start_ms: None,
             end_ms: None,
@@ -512,11 +569,336 @@ impl Builder {
     }
 }
 
+/// Whether `s` holds "caption" in any mix of ASCII cases.
+fn contains_caption(s: &str) -> bool {
+    const WORD: &[u8; 7] = b"caption";
+    let b = s.as_bytes();
+    let Some(n) = b.len().checked_sub(WORD.len() - 1) else {
+        return false;
+    };
+    // Every position is checked, without branches, so the loop vectorises: `x | 0x20` is the
+    // letter's lower case, and only the two cases of a letter give it.
+    let col = |k: usize| &b[k..k + n];
+    let (c0, c1, c2, c3, c4, c5, c6) = (col(0), col(1), col(2), col(3), col(4), col(5), col(6));
+    let mut found = false;
+    for i in 0..n {
+        found |= ((c0[i] | 0x20) == WORD[0])
+            & ((c1[i] | 0x20) == WORD[1])
+            & ((c2[i] | 0x20) == WORD[2])
+            & ((c3[i] | 0x20) == WORD[3])
+            & ((c4[i] | 0x20) == WORD[4])
+            & ((c5[i] | 0x20) == WORD[5])
+            & ((c6[i] | 0x20) == WORD[6]);
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::SessionKey;
     use proptest::prelude::*;
+
+    /// Label splitting and turn building as they were before the allocation-free rewrite: the
+    /// new code must agree with them.
+    mod reference {
+        use super::super::{
+            classify_line, ends_sentence, is_wrapped, no_turns, read_header, starts_upper, Line,
+            NOT_LABELS, PARTICLES, ROLE_WORDS,
+        };
+        use crate::error::Result;
+        use crate::model::{RawTurn, Transcript};
+        use crate::parse::annotation::{
+            is_annotation_only, squeeze, strip_annotations, AnnotationCounts,
+        };
+        use crate::parse::title::{clean_title, key_from_path, parse_session_key};
+        use crate::read::is_disclaimer;
+        use std::path::Path;
+
+        pub fn parse_transcript(text: &str, path: &Path) -> Result<Transcript> {
+            let lines: Vec<&str> = text.split('\n').collect();
+            let kinds: Vec<Line> = lines.iter().map(|l| classify_line(l)).collect();
+            let first_marker = kinds
+                .iter()
+                .position(|k| matches!(k, Line::Marker(_)))
+                .unwrap_or(kinds.len());
+            if first_marker == kinds.len() {
+                return Err(no_turns(path));
+            }
+            let header = read_header(&lines, &kinds[..first_marker]);
+
+            let wrapped = is_wrapped(&lines, &kinds);
+            let mut builder = Builder::new(wrapped);
+            for (i, kind) in kinds.iter().enumerate().skip(header.speech_from) {
+                let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                match kind {
+                    Line::Blank | Line::Ruler => builder.end_paragraph(),
+                    Line::Marker(after) => match split_label(after) {
+                        Some((label, speech)) => builder.start(label, line_no, speech),
+                        None if after.trim().is_empty() => builder.start("", line_no, ""),
+                        None if is_annotation_only(after) => {
+                            let _ = strip_annotations(after, &mut builder.counts);
+                            builder.end_paragraph();
+                        }
+                        None => builder.start("", line_no, after),
+                    },
+                    Line::Text(t) => {
+                        if i < header.skip_until {
+                            continue;
+                        }
+                        builder.push_line(t, line_no);
+                    }
+                }
+            }
+            let (turns, counts) = builder.finish();
+            if turns.is_empty() {
+                return Err(no_turns(path));
+            }
+            let title = header.title.as_deref().map(clean_title).unwrap_or_default();
+            let key = header
+                .key_text
+                .as_deref()
+                .and_then(parse_session_key)
+                .or_else(|| key_from_path(path));
+            Ok(Transcript {
+                key,
+                title,
+                turns,
+                annotations: counts.into_iter().collect(),
+                source: path.to_path_buf(),
+            })
+        }
+
+        pub fn split_label(after: &str) -> Option<(&str, &str)> {
+            let colon = after.find(':')?;
+            let label = after[..colon].trim();
+            if !looks_like_label(label) {
+                return None;
+            }
+            Some((label, after[colon + 1..].trim()))
+        }
+
+        /// See [`split_label`].
+        pub fn looks_like_label(label: &str) -> bool {
+            if label.is_empty() || label.chars().count() > 80 {
+                return false;
+            }
+            if label.contains(['?', '!', ';', '"', '“', '”', '>', '<', '[', ']']) {
+                return false;
+            }
+            let words: Vec<&str> = label.split_whitespace().collect();
+            let max_words = if label.contains(',') { 10 } else { 6 };
+            if words.len() > max_words {
+                return false;
+            }
+            // Dots only in abbreviations and initials (MR., H.E., J., ST.).
+            if words
+                .iter()
+                .any(|w| w.contains('.') && w.chars().filter(|c| c.is_alphabetic()).count() > 5)
+            {
+                return false;
+            }
+            let letters: Vec<char> = label.chars().filter(|c| c.is_alphabetic()).collect();
+            if letters.is_empty() {
+                return false;
+            }
+            if NOT_LABELS.contains(&label.to_uppercase().as_str()) {
+                return false;
+            }
+            let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+            if upper * 10 >= letters.len() * 7 {
+                return true;
+            }
+            let bare: Vec<String> = words
+                .iter()
+                .map(|w| {
+                    w.trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase()
+                })
+                .collect();
+            if ROLE_WORDS.contains(&bare[0].as_str()) && words.len() <= 4 {
+                return words[1..].iter().all(|w| starts_upper(w));
+            }
+            let title_case = words.len() >= 2
+                && starts_upper(words[0])
+                && words.iter().zip(&bare).all(|(w, b)| {
+                    starts_upper(w) || PARTICLES.contains(&b.as_str()) || b.is_empty()
+                });
+            title_case && words.len() <= 5
+        }
+
+        /// A turn being built.
+        struct Open {
+            label: String,
+            line: u32,
+            /// Started by a `>>` line (then `line` is that line), not by speech before any label
+            /// (then the line of the first paragraph kept is used).
+            marked: bool,
+            /// Paragraphs with the line each starts on.
+            paragraphs: Vec<(u32, String)>,
+            current: Vec<String>,
+            current_line: u32,
+        }
+
+        /// Accumulates turns line by line.
+        struct Builder {
+            wrapped: bool,
+            open: Option<Open>,
+            turns: Vec<RawTurn>,
+            counts: AnnotationCounts,
+        }
+
+        impl Builder {
+            fn new(wrapped: bool) -> Self {
+                Builder {
+                    wrapped,
+                    open: None,
+                    turns: Vec::new(),
+                    counts: AnnotationCounts::new(),
+                }
+            }
+
+            fn start(&mut self, label: &str, line: u32, speech: &str) {
+                self.start_turn(label, line, speech, true);
+            }
+
+            fn start_turn(&mut self, label: &str, line: u32, speech: &str, marked: bool) {
+                self.close();
+                self.open = Some(Open {
+                    label: label.to_string(),
+                    line,
+                    marked,
+                    paragraphs: Vec::new(),
+                    current: Vec::new(),
+                    current_line: line,
+                });
+                if !speech.trim().is_empty() {
+                    self.push_line(speech.trim(), line);
+                }
+            }
+
+            fn push_line(&mut self, text: &str, line: u32) {
+                if self.open.is_none() {
+                    self.start_turn("", line, "", false);
+                }
+                let wrapped = self.wrapped;
+                let Some(open) = self.open.as_mut() else {
+                    return;
+                };
+                if let Some(prev) = open.current.last() {
+                    if !wrapped && ends_sentence(prev) {
+                        let para = std::mem::take(&mut open.current);
+                        open.paragraphs.push((open.current_line, para.join(" ")));
+                    }
+                }
+                if open.current.is_empty() {
+                    open.current_line = line;
+                }
+                open.current.push(text.to_string());
+            }
+
+            fn end_paragraph(&mut self) {
+                if let Some(open) = self.open.as_mut() {
+                    if !open.current.is_empty() {
+                        let para = std::mem::take(&mut open.current);
+                        open.paragraphs.push((open.current_line, para.join(" ")));
+                    }
+                }
+            }
+
+            fn close(&mut self) {
+                self.end_paragraph();
+                let Some(open) = self.open.take() else {
+                    return;
+                };
+                let mut kept = Vec::new();
+                let mut first_line = None;
+                for (line, p) in &open.paragraphs {
+                    let lower = p.to_lowercase();
+                    if is_disclaimer(&lower) && lower.contains("caption") {
+                        continue;
+                    }
+                    let clean = strip_annotations(p, &mut self.counts);
+                    if clean.chars().any(char::is_alphanumeric) {
+                        first_line.get_or_insert(*line);
+                        kept.push(clean);
+                    }
+                }
+                let Some(first_line) = first_line else {
+                    return;
+                };
+                self.turns.push(RawTurn {
+                    label: squeeze(&open.label),
+                    text: kept.join("\n\n"),
+                    line: if open.marked { open.line } else { first_line },
+                    start_ms: None,
+                    end_ms: None,
+                    stakeholder_hint: None,
+                });
+            }
+
+            fn finish(mut self) -> (Vec<RawTurn>, AnnotationCounts) {
+                self.close();
+                (self.turns, self.counts)
+            }
+        }
+    }
+
+    /// A transcript assembled from pieces that exercise labels, paragraphs, disclaimers and
+    /// annotations.
+    fn transcript_soup() -> impl Strategy<Value = String> {
+        let atoms = prop_oneof![
+            Just(">> "),
+            Just(">>"),
+            Just(">>> "),
+            Just("   >> "),
+            Just("MODERATOR: "),
+            Just("Olga Cavalli: "),
+            Just("Maria de la Cruz: "),
+            Just("Moderator Smith: "),
+            Just("So I think: "),
+            Just("OK: "),
+            Just("ſo: "),
+            Just("SPEA\u{212A}ER Lee: "),
+            Just("İbrahim Öz: "),
+            Just("ANNA, UN: "),
+            Just("J. McDONALD: "),
+            Just("What? "),
+            Just("\n"),
+            Just("\n\n"),
+            Just("\n \n"),
+            Just("***\n"),
+            Just("* * *\n"),
+            Just("words of speech "),
+            Just("ends here. "),
+            Just("ends here.\n"),
+            Just("Captioning verbatim record. "),
+            Just("CAPTION not been edited. "),
+            Just("capt\u{130}on verbatim "),
+            Just("(Applause) "),
+            Just("[ Laughter ]"),
+            Just("(off mic)"),
+            Just("(?)"),
+            Just("(a) "),
+            Just("Wiśniewski "),
+            Just("  "),
+            Just("\u{a0}"),
+            Just("\t"),
+            Just("é"),
+            Just(":"),
+            Just("…\n"),
+            Just("IGF 2023 – Day 1 – WS #7 Generated – RAW\n"),
+        ];
+        proptest::collection::vec(atoms, 0..120).prop_map(|v| v.concat())
+    }
+
+    fn check_parse(s: &str) -> Result<(), TestCaseError> {
+        let path = Path::new("x.txt");
+        let got = parse_transcript(s, path).map_err(|e| e.to_string());
+        let want = reference::parse_transcript(s, path).map_err(|e| e.to_string());
+        prop_assert_eq!(got, want);
+        Ok(())
+    }
 
     fn parse(text: &str) -> Transcript {
         parse_transcript(text, Path::new("t.txt")).unwrap()
@@ -708,6 +1090,42 @@ mod tests {
     }
 
     proptest! {
+
+        #[test]
+        fn parsing_matches_the_reference(s in transcript_soup()) {
+            check_parse(&s)?;
+        }
+
+        #[test]
+        fn lines_split_as_split_does(s in "[a\n\r é]{0,40}") {
+            prop_assert_eq!(split_lines(&s), s.split('\n').collect::<Vec<_>>());
+        }
+
+        #[test]
+        fn parsing_arbitrary_text_matches_the_reference(s in any::<String>()) {
+            check_parse(&s)?;
+        }
+
+        #[test]
+        fn labels_match_the_reference(s in "[A-Za-z .,'\u{130}\u{131}\u{17f}\u{212a}\u{df}é?:\"“-]{0,40}") {
+            prop_assert_eq!(split_label(&s), reference::split_label(&s));
+            prop_assert_eq!(looks_like_label(s.trim()), reference::looks_like_label(s.trim()));
+        }
+
+        #[test]
+        fn caption_is_found_as_lower_casing_finds_it(
+            atoms in proptest::collection::vec(
+                prop_oneof![
+                    Just("caption"), Just("CAPTION"), Just("Caption"), Just("cAPtIoN"),
+                    Just("capt"), Just("ion"), Just("capti"), Just("on"), Just("c"), Just("n"),
+                    Just("\u{130}"), Just("\u{212a}"), Just("é"), Just(" "), Just("capt\u{130}on"),
+                ],
+                0..8,
+            )
+        ) {
+            let s = atoms.concat();
+            prop_assert_eq!(contains_caption(&s), s.to_lowercase().contains("caption"));
+        }
         #[test]
         fn parse_never_panics_on_arbitrary_text(s in any::<String>()) {
             let _ = parse_transcript(&s, Path::new("x.txt"));

@@ -57,7 +57,7 @@ pub(crate) fn decode_vec(mut bytes: Vec<u8>) -> Result<String, String> {
     if text.trim().is_empty() {
         return Err("empty file (only whitespace)".into());
     }
-    if control_share(text.chars().take(SNIFF_BYTES)) > 0.02 {
+    if control_share(&text, SNIFF_BYTES) > 0.02 {
         return Err("binary file".into());
     }
     Ok(text)
@@ -106,8 +106,8 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
         }
     }
     let sample = &bytes[..bytes.len().min(SNIFF_BYTES)];
-    let nul = sample.iter().filter(|&&b| b == 0).count();
-    let control = sample.iter().filter(|&&b| is_control_byte(b)).count();
+    let nul = count_nul(sample);
+    let control = count_control(sample);
     if nul * 100 > sample.len() || control * 50 > sample.len() {
         return Some("binary file".into());
     }
@@ -117,18 +117,57 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
 /// C0 controls other than tab, newline, form feed, carriage return and the old DOS end-of-file
 /// mark, plus DEL.
 fn is_control_byte(b: u8) -> bool {
-    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | 0x1A)) || b == 0x7F
+    // Written without branches (`\t`..=`\r` are 9..=13) so counting loops vectorise.
+    ((b < 0x20) & !((b.wrapping_sub(b'\t') <= b'\r' - b'\t') | (b == 0x1A))) | (b == 0x7F)
 }
 
-/// Share of control characters (as [`is_control_byte`]) among `chars`.
-fn control_share(chars: impl Iterator<Item = char>) -> f64 {
-    let (mut n, mut bad) = (0usize, 0usize);
-    for c in chars {
-        n += 1;
-        if (c as u32) < 0x80 && is_control_byte(c as u8) {
-            bad += 1;
-        }
+/// How many bytes of `bytes` are [`is_control_byte`].
+fn count_control(bytes: &[u8]) -> usize {
+    count_bytes(bytes, is_control_byte)
+}
+
+/// How many bytes of `bytes` are NUL.
+fn count_nul(bytes: &[u8]) -> usize {
+    if memchr::memchr(0, bytes).is_none() {
+        return 0;
     }
+    count_bytes(bytes, |b| b == 0)
+}
+
+/// How many bytes of `bytes` satisfy `pred`, counted in byte-wide lanes (blocks of 255, so a
+/// lane never overflows) for the loop to vectorise well.
+fn count_bytes(bytes: &[u8], pred: impl Fn(u8) -> bool) -> usize {
+    bytes
+        .chunks(255)
+        .map(|block| usize::from(block.iter().fold(0u8, |n, &b| n + u8::from(pred(b)))))
+        .sum()
+}
+
+/// Share of control characters (as [`is_control_byte`]) among the first `max_chars` chars of
+/// `text`.
+fn control_share(text: &str, max_chars: usize) -> f64 {
+    let bytes = text.as_bytes();
+    let sample = &bytes[..bytes.len().min(max_chars)];
+    // Control chars are ASCII, so they can be counted as bytes whenever the bytes counted are
+    // those of the chars sampled.
+    let (n, bad) = if sample.is_ascii() {
+        (sample.len(), count_control(sample))
+    } else if bytes.len() <= max_chars {
+        (text.chars().count(), count_control(bytes))
+    } else {
+        let (mut n, mut bad) = (0usize, 0usize);
+        for &b in bytes {
+            // Only the first byte of each char counts; control chars are ASCII.
+            if b & 0xC0 != 0x80 {
+                if n == max_chars {
+                    break;
+                }
+                n += 1;
+                bad += usize::from(is_control_byte(b));
+            }
+        }
+        (n, bad)
+    };
     if n == 0 {
         0.0
     } else {
@@ -144,6 +183,10 @@ fn bomless_utf16(bytes: &[u8]) -> Option<bool> {
         return None;
     }
     let pairs = sample.len() / 2;
+    // Either side needs NULs in 70 % of the pairs: text without that many NULs is not UTF-16.
+    if count_nul(sample) * 10 < pairs * 7 {
+        return None;
+    }
     let (mut even_nul, mut odd_nul) = (0usize, 0usize);
     for pair in sample.chunks_exact(2) {
         even_nul += usize::from(pair[0] == 0);
@@ -161,23 +204,29 @@ fn bomless_utf16(bytes: &[u8]) -> Option<bool> {
 /// CRLF and lone CR become `\n`; NUL characters are dropped. Returns the input untouched when
 /// there is nothing to change.
 fn normalize_newlines(text: String) -> String {
-    if !text.contains(['\r', '\0']) {
+    let Some(first) = memchr::memchr2(b'\r', b'\0', text.as_bytes()) else {
         return text;
-    }
+    };
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                out.push('\n');
+    // Both bytes are ASCII, so every cut below falls on a char boundary.
+    let mut from = 0;
+    let mut at = first;
+    loop {
+        out.push_str(&text[from..at]);
+        from = at + 1;
+        if bytes[at] == b'\r' {
+            out.push('\n');
+            if bytes.get(from) == Some(&b'\n') {
+                from += 1;
             }
-            '\0' => {}
-            _ => out.push(c),
+        }
+        match memchr::memchr2(b'\r', b'\0', &bytes[from..]) {
+            Some(k) => at = from + k,
+            None => break,
         }
     }
+    out.push_str(&text[from..]);
     out
 }
 
@@ -185,6 +234,109 @@ fn normalize_newlines(text: String) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The control share and newline normalisation as they were before the byte-level
+    /// rewrite: the new code must agree with them.
+    mod reference {
+        use super::super::is_control_byte;
+
+        pub fn control_share(chars: impl Iterator<Item = char>) -> f64 {
+            let (mut n, mut bad) = (0usize, 0usize);
+            for c in chars {
+                n += 1;
+                if (c as u32) < 0x80 && is_control_byte(c as u8) {
+                    bad += 1;
+                }
+            }
+            if n == 0 {
+                0.0
+            } else {
+                bad as f64 / n as f64
+            }
+        }
+
+        pub fn bomless_utf16(bytes: &[u8]) -> Option<bool> {
+            let sample = &bytes[..bytes.len().min(super::super::SNIFF_BYTES) & !1];
+            if sample.len() < 8 {
+                return None;
+            }
+            let pairs = sample.len() / 2;
+            let (mut even_nul, mut odd_nul) = (0usize, 0usize);
+            for pair in sample.chunks_exact(2) {
+                even_nul += usize::from(pair[0] == 0);
+                odd_nul += usize::from(pair[1] == 0);
+            }
+            if odd_nul * 10 >= pairs * 7 && even_nul * 20 <= pairs {
+                Some(false)
+            } else if even_nul * 10 >= pairs * 7 && odd_nul * 20 <= pairs {
+                Some(true)
+            } else {
+                None
+            }
+        }
+
+        pub fn normalize_newlines(text: String) -> String {
+            if !text.contains(['\r', '\0']) {
+                return text;
+            }
+            let mut out = String::with_capacity(text.len());
+            let mut chars = text.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\r' => {
+                        if chars.peek() == Some(&'\n') {
+                            chars.next();
+                        }
+                        out.push('\n');
+                    }
+                    '\0' => {}
+                    _ => out.push(c),
+                }
+            }
+            out
+        }
+    }
+
+    fn check_helpers(s: &str) -> Result<(), TestCaseError> {
+        for max in [0, 1, 3, 7, 64, SNIFF_BYTES] {
+            prop_assert_eq!(
+                control_share(s, max).to_bits(),
+                reference::control_share(s.chars().take(max)).to_bits()
+            );
+        }
+        prop_assert_eq!(
+            normalize_newlines(s.to_string()),
+            reference::normalize_newlines(s.to_string())
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn control_bytes_are_the_documented_ones() {
+        for b in 0..=255u8 {
+            let want = (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | 0x1A))
+                || b == 0x7F;
+            assert_eq!(is_control_byte(b), want, "{b:#x}");
+            assert_eq!(count_control(&[b, b]), 2 * usize::from(want));
+            assert_eq!(count_nul(&[b, b]), 2 * usize::from(b == 0));
+        }
+    }
+
+    #[test]
+    fn control_share_matches_the_reference_on_long_text() {
+        let ascii = "line\x01 of text\r\n".repeat(SNIFF_BYTES / 8);
+        let mixed = "é\x02\u{2019}x\0\r".repeat(SNIFF_BYTES / 3);
+        for s in [
+            ascii.as_str(),
+            mixed.as_str(),
+            &ascii[..SNIFF_BYTES],
+            &mixed[..SNIFF_BYTES],
+        ] {
+            check_helpers(s).unwrap();
+            let late = format!("{}é\x03", "a".repeat(SNIFF_BYTES - 1));
+            check_helpers(&late).unwrap();
+        }
+    }
 
     fn utf16(s: &str, big_endian: bool, bom: bool) -> Vec<u8> {
         let mut out = Vec::new();
@@ -286,6 +438,21 @@ mod tests {
     }
 
     proptest! {
+
+        #[test]
+        fn utf16_sniffing_matches_the_reference(bytes in proptest::collection::vec(prop_oneof![Just(0u8), Just(b'a'), any::<u8>()], 0..64)) {
+            prop_assert_eq!(bomless_utf16(&bytes), reference::bomless_utf16(&bytes));
+        }
+
+        #[test]
+        fn helpers_match_the_reference(s in "[a\r\n\0\x01\x1a\x7fé\u{2019}]{0,100}") {
+            check_helpers(&s)?;
+        }
+
+        #[test]
+        fn helpers_match_the_reference_on_arbitrary_text(s in any::<String>()) {
+            check_helpers(&s)?;
+        }
         #[test]
         fn decode_never_panics_and_never_returns_cr(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
             if let Ok(text) = decode(&bytes) {

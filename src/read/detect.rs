@@ -76,11 +76,12 @@ fn extension_hint(path: &Path) -> Option<Format> {
 
 /// A document that starts with markup, or holds a `<html`/`<body` element early on.
 fn looks_like_html(start: &str, head: &str) -> bool {
-    let lower = prefix(start, 2048).to_ascii_lowercase();
-    if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
-        return true;
-    }
-    if lower.starts_with('<') {
+    // Every marker starts with `<`: text without one (most transcripts) is not lower-cased.
+    if start.starts_with('<') {
+        let lower = prefix(start, 2048).to_ascii_lowercase();
+        if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+            return true;
+        }
         const TAGS: [&str; 8] = [
             "<head", "<body", "<div", "<p>", "<p ", "<meta", "<title", "<article",
         ];
@@ -88,7 +89,11 @@ fn looks_like_html(start: &str, head: &str) -> bool {
             return true;
         }
     }
-    let early = prefix(head, 8192).to_ascii_lowercase();
+    let early = prefix(head, 8192);
+    if memchr::memchr(b'<', early.as_bytes()).is_none() {
+        return false;
+    }
+    let early = early.to_ascii_lowercase();
     early.contains("<html") && early.contains("<body")
 }
 
@@ -136,7 +141,9 @@ fn scores(head: &str) -> (u32, u32) {
     let mut page_lines = 0u32;
     let mut transcript = 0u32;
     let mut page = 0u32;
-    for (i, raw) in head.lines().enumerate() {
+    // The lower-cased line, when it is needed whole (early lines, non-ASCII lines).
+    let mut lower_buf = String::new();
+    for (i, raw) in lines(head).enumerate() {
         let line = raw.trim();
         if line.is_empty() {
             continue;
@@ -149,11 +156,25 @@ fn scores(head: &str) -> (u32, u32) {
             page_lines += 1;
             continue;
         }
-        let lower = line.to_lowercase();
+        if i >= 60 && line.is_ascii() {
+            // Past the title and disclaimer zone only the start of the line matters: compare
+            // its first bytes, lower-cased, without copying the line.
+            page += late_line_score(line);
+            continue;
+        }
+        let lower: &str = if line.is_ascii() {
+            lower_buf.clear();
+            lower_buf.push_str(line);
+            lower_buf.make_ascii_lowercase();
+            &lower_buf
+        } else {
+            lower_buf = line.to_lowercase();
+            &lower_buf
+        };
         if i < 40 && is_raw_title(line) {
             transcript += 6;
         }
-        if i < 60 && is_disclaimer(&lower) {
+        if i < 60 && is_disclaimer(lower) {
             transcript += 6;
         }
         if lower.starts_with("policy question") {
@@ -163,7 +184,7 @@ fn scores(head: &str) -> (u32, u32) {
             page += 3;
         }
         if matches!(
-            lower.as_str(),
+            lower,
             "onsite moderator" | "online moderator" | "rapporteur" | "moderator" | "speakers"
         ) {
             page += 2;
@@ -175,6 +196,54 @@ fn scores(head: &str) -> (u32, u32) {
     transcript += 3 * labels.min(20);
     page += 3 * page_lines.min(20);
     (transcript, page)
+}
+
+/// The lines of `s` as [`str::lines`] gives them (`\n` or `\r\n` ends a line, no empty line
+/// after a final newline), with the newlines found by `memchr`.
+fn lines(s: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let mut newlines = memchr::memchr_iter(b'\n', s.as_bytes());
+    std::iter::from_fn(move || match newlines.next() {
+        Some(nl) => {
+            let line = &s[start..nl];
+            start = nl + 1;
+            Some(line.strip_suffix('\r').unwrap_or(line))
+        }
+        None if start < s.len() => {
+            let line = &s[start..];
+            start = s.len();
+            Some(line)
+        }
+        None => None,
+    })
+}
+
+/// The session-page evidence of an ASCII line from line 60 on: what [`scores`] gives it, from
+/// at most its first 16 bytes.
+fn late_line_score(line: &str) -> u32 {
+    const HEAD: usize = 16;
+    let mut head = [0u8; HEAD];
+    let n = line.len().min(HEAD);
+    head[..n].copy_from_slice(&line.as_bytes()[..n]);
+    head[..n].make_ascii_lowercase();
+    let head = &head[..n];
+    let whole = line.len() <= HEAD;
+    let mut page = 0;
+    if head.starts_with(b"policy question") {
+        page += 4;
+    }
+    if head.starts_with(b"key takeaways") || head.starts_with(b"call to action") {
+        page += 3;
+    }
+    if whole
+        && matches!(
+            head,
+            b"onsite moderator" | b"online moderator" | b"rapporteur" | b"moderator" | b"speakers"
+        )
+    {
+        page += 2;
+    }
+    page
 }
 
 /// A lower-cased line or paragraph that reads like the captioning disclaimer of an IGF
@@ -222,6 +291,13 @@ fn is_roster_line(line: &str) -> bool {
 
 /// A transcript title: starts with `IGF` and carries a RAW marker or a `Day N` segment.
 fn is_raw_title(line: &str) -> bool {
+    // Upper-casing maps non-ASCII chars to ASCII letters too (`ı` → `I`), so only an ASCII
+    // start can be checked in place.
+    if let Some(start) = line.as_bytes().get(..3) {
+        if start.is_ascii() && !start.eq_ignore_ascii_case(b"igf") {
+            return false;
+        }
+    }
     let upper = line.to_uppercase();
     if !upper.starts_with("IGF") {
         return false;
@@ -239,6 +315,158 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use std::path::PathBuf;
+
+    /// The scores as they were before lines were compared in place: the new code must agree.
+    mod reference {
+        use super::super::{is_roster_line, prefix};
+
+        pub fn looks_like_html(start: &str, head: &str) -> bool {
+            let lower = prefix(start, 2048).to_ascii_lowercase();
+            if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+                return true;
+            }
+            if lower.starts_with('<') {
+                const TAGS: [&str; 8] = [
+                    "<head", "<body", "<div", "<p>", "<p ", "<meta", "<title", "<article",
+                ];
+                if TAGS.iter().any(|t| lower.contains(t)) {
+                    return true;
+                }
+            }
+            let early = prefix(head, 8192).to_ascii_lowercase();
+            early.contains("<html") && early.contains("<body")
+        }
+
+        pub fn is_disclaimer(lower: &str) -> bool {
+            const SOURCE: [&str; 7] = [
+                "caption",
+                "cart ",
+                "cart)",
+                "real-time",
+                "realtime",
+                "transcri",
+                "stenograph",
+            ];
+            const CAVEAT: [&str; 13] = [
+                "outputs of the",
+                "output of the",
+                "authoritative",
+                "verbatim",
+                "not been edited",
+                "unedited",
+                "inaudible passages",
+                "rough draft",
+                "transcription errors",
+                "may be incomplete",
+                "not be relied",
+                "posted as an aid",
+                "not a totally",
+            ];
+            SOURCE.iter().any(|w| lower.contains(w)) && CAVEAT.iter().any(|w| lower.contains(w))
+        }
+
+        pub fn is_raw_title(line: &str) -> bool {
+            let upper = line.to_uppercase();
+            if !upper.starts_with("IGF") {
+                return false;
+            }
+            let raw = upper.ends_with("RAW")
+                || upper.contains("- RAW")
+                || upper.contains("– RAW")
+                || upper.contains("(RAW)")
+                || upper.contains("--RAW");
+            raw || upper.contains("DAY ") && upper.contains(" – ") || upper.contains("FINISHED")
+        }
+
+        /// Evidence for (transcript, session page), from line-level markers.
+        pub fn scores(head: &str) -> (u32, u32) {
+            let mut labels = 0u32;
+            let mut page_lines = 0u32;
+            let mut transcript = 0u32;
+            let mut page = 0u32;
+            for (i, raw) in head.lines().enumerate() {
+                let line = raw.trim();
+                if line.is_empty() {
+                    continue;
+                }
+                if line.starts_with(">>") {
+                    labels += 1;
+                    continue;
+                }
+                if is_roster_line(line) {
+                    page_lines += 1;
+                    continue;
+                }
+                let lower = line.to_lowercase();
+                if i < 40 && is_raw_title(line) {
+                    transcript += 6;
+                }
+                if i < 60 && is_disclaimer(&lower) {
+                    transcript += 6;
+                }
+                if lower.starts_with("policy question") {
+                    page += 4;
+                }
+                if lower.starts_with("key takeaways") || lower.starts_with("call to action") {
+                    page += 3;
+                }
+                if matches!(
+                    lower.as_str(),
+                    "onsite moderator"
+                        | "online moderator"
+                        | "rapporteur"
+                        | "moderator"
+                        | "speakers"
+                ) {
+                    page += 2;
+                }
+                if i < 30 && lower.contains(" utc)") && lower.contains(" - ") {
+                    page += 4;
+                }
+            }
+            transcript += 3 * labels.min(20);
+            page += 3 * page_lines.min(20);
+            (transcript, page)
+        }
+    }
+
+    /// Many lines (so some fall past line 60) of page and transcript markers in mixed case.
+    fn lines_soup() -> impl Strategy<Value = String> {
+        let line = prop_oneof![
+            Just("Policy Questions"),
+            Just("POLICY QUESTION 1"),
+            Just("key takeaways:"),
+            Just("\u{212a}ey Takeaways"),
+            Just("Call to Action"),
+            Just("Moderator"),
+            Just("MODERATOR"),
+            Just("Onsite Moderator"),
+            Just("Online Moderator "),
+            Just("Rapporteur"),
+            Just("Speakers"),
+            Just("speakers list"),
+            Just("Speaker 1: A"),
+            Just(">> ANNA: hi"),
+            Just("plain words"),
+            Just("é words"),
+            Just(""),
+            Just("  "),
+            Just("IGF 2023 – Day 1 – RAW"),
+            Just("captioning verbatim"),
+            Just("Tue (10:00 UTC) - (11:00 UTC)"),
+            Just("Modérateur"),
+            Just("IGF 2023 Day 2 – WS"),
+            Just("igf finished"),
+            Just("\u{131}gf – RAW"),
+            Just("This is not a verbatim record of real-time captions"),
+            Just("<html><body>"),
+            Just("<P>hi"),
+            Just("<!DOCTYPE HTML>"),
+            Just("stenographer rough draft"),
+            Just("\u{130}GF"),
+        ];
+        proptest::collection::vec(line, 0..150).prop_map(|v| v.join("\n"))
+    }
 
     #[test]
     fn content_decides_and_extension_breaks_ties() {
@@ -291,6 +519,35 @@ mod tests {
     }
 
     proptest! {
+
+        #[test]
+        fn helpers_match_the_reference(s in lines_soup()) {
+            for line in s.lines() {
+                prop_assert_eq!(is_raw_title(line), reference::is_raw_title(line));
+                let lower = line.to_lowercase();
+                prop_assert_eq!(is_disclaimer(&lower), reference::is_disclaimer(&lower));
+            }
+            let start = s.trim_start_matches(['\u{feff}', ' ', '\t', '\n']);
+            prop_assert_eq!(looks_like_html(start, &s), reference::looks_like_html(start, &s));
+        }
+
+        #[test]
+        fn titles_and_html_match_the_reference(
+            s in "[iIgGfF\u{131}\u{fb00}\u{fb01} <>htmlbodyHTMLBODY!doctype]{0,30}"
+        ) {
+            prop_assert_eq!(is_raw_title(&s), reference::is_raw_title(&s));
+            prop_assert_eq!(looks_like_html(&s, &s), reference::looks_like_html(&s, &s));
+        }
+
+        #[test]
+        fn lines_split_as_std_does(s in "[a\n\r é]{0,40}") {
+            prop_assert_eq!(lines(&s).collect::<Vec<_>>(), s.lines().collect::<Vec<_>>());
+        }
+
+        #[test]
+        fn scores_match_the_reference(s in lines_soup()) {
+            prop_assert_eq!(scores(&s), reference::scores(&s));
+        }
         #[test]
         fn detect_never_panics(s in any::<String>(), name in "[a-z.]{0,12}") {
             let _ = detect(&s, Path::new(&name));
