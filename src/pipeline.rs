@@ -603,7 +603,7 @@ impl Fold {
 /// Byte offsets of line starts, for turning offsets into 1-based line numbers.
 fn line_starts(text: &str) -> Vec<usize> {
     std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
         .collect()
 }
 
@@ -785,7 +785,12 @@ fn process_transcript_file(
         let (session, turn_words) = build_records(&doc.text, &source, t, page, res, &mut |rec| {
             count += 1;
             for tag in &rec.tags {
-                *tags_by_theme.entry(tag.theme.clone()).or_default() += 1;
+                match tags_by_theme.get_mut(&tag.theme) {
+                    Some(n) => *n += 1,
+                    None => {
+                        tags_by_theme.insert(tag.theme.clone(), 1);
+                    }
+                }
             }
             emit(rec)
         })?;
