@@ -802,6 +802,7 @@ fn process_transcript_file(
         out.annotations += annotations;
         out.turns += session.turns.len();
         let mut seen = BTreeSet::new();
+        let session_id = session.key.id();
         for (turn, &w) in session.turns.iter().zip(&turn_words) {
             let w = u64::from(w);
             out.words += w;
@@ -815,11 +816,11 @@ fn process_transcript_file(
                 }
                 if seen.insert(turn.label.to_lowercase()) {
                     out.labels
-                        .push((label_key(&session.key.id(), &turn.label), resolved));
+                        .push((label_key(&session_id, &turn.label), resolved));
                 }
             }
         }
-        out.sessions.push(session.key.id());
+        out.sessions.push(session_id);
     }
     if !any {
         return Err(Error::InputFile {

@@ -126,8 +126,8 @@ fn for_each_sentence(text: &str, mut f: impl FnMut(std::ops::Range<usize>)) {
 }
 
 /// Whether the word just before a full stop (the end of `before`: a run of alphanumerics and
-/// dots) is an abbreviation or an initial.
-fn is_abbreviation(before: &str) -> bool {
+/// dots) is an abbreviation or an initial (also read by the tagger's sentence breaks).
+pub(crate) fn is_abbreviation(before: &str) -> bool {
     let bytes = before.as_bytes();
     let mut k = bytes.len();
     while k > 0 {

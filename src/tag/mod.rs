@@ -89,8 +89,7 @@ struct Span {
     context: bool,
 }
 
-/// A theme's kept matches and its score.
-/// One theme's kept spans: `kept[from..to]` in [`Scratch`].
+/// A theme's kept matches (`kept[from..to]` in [`Scratch`]) and its score.
 struct Group {
     theme: usize,
     from: usize,

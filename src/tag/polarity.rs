@@ -34,45 +34,6 @@ use tantivy::tokenizer::Token;
 /// Extra distance, in tokens, for a cue on the other side of a clause break.
 pub const CLAUSE_PENALTY: usize = 3;
 
-/// Words (lower-cased) that a full stop follows without ending a sentence.
-fn is_abbreviation(word: &str) -> bool {
-    matches!(
-        word,
-        "mr" | "mrs"
-            | "ms"
-            | "dr"
-            | "prof"
-            | "st"
-            | "no"
-            | "nos"
-            | "vs"
-            | "etc"
-            | "e.g"
-            | "i.e"
-            | "eg"
-            | "ie"
-            | "art"
-            | "para"
-            | "fig"
-            | "al"
-            | "jr"
-            | "sr"
-            | "amb"
-            | "hon"
-            | "gen"
-            | "govt"
-            | "dept"
-            | "approx"
-            | "inc"
-            | "ltd"
-            | "co"
-            | "u.s"
-            | "u.k"
-            | "u.n"
-            | "h.e"
-    )
-}
-
 /// Anything with a byte range in the passage text (analyzer tokens, the tagger's own).
 pub trait Spanned {
     /// Start and end byte offsets.
@@ -194,21 +155,9 @@ fn ends_sentence<T: Spanned>(text: &str, gap_start: usize, gap: &str, next: &T) 
     if !starts_well {
         return false;
     }
-    if mark == '.' {
-        // The word just before the full stop: an abbreviation or a single initial does not end
-        // a sentence.
-        let before = &text[..abs];
-        let word_start = before
-            .rfind(|c: char| !(c.is_alphanumeric() || c == '.'))
-            .map_or(0, |i| {
-                i + before[i..].chars().next().map_or(1, char::len_utf8)
-            });
-        let word = before[word_start..].to_lowercase();
-        if is_abbreviation(&word)
-            || (word.chars().count() == 1 && word.chars().all(char::is_alphabetic))
-        {
-            return false;
-        }
+    if mark == '.' && crate::segment::is_abbreviation(&text[..abs]) {
+        // The word just before the full stop is an abbreviation or a single initial.
+        return false;
     }
     true
 }
