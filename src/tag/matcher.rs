@@ -5,10 +5,11 @@
 //! in a term or a cue is interned to a `u32` id; a passage token maps to its id, or to a
 //! sentinel when the taxonomy never uses it. Patterns (token id sequences, deduplicated) are
 //! stored in a trie keyed by id: the root is a dense table indexed by the first token's id, and
-//! deeper nodes hold their few children in a short list. Every passage position with a known id
-//! walks the trie as far as the next ids allow, so the cost per token is the depth of the
-//! longest phrase starting there, whatever the number of terms, and phrases match consecutive
-//! tokens whatever stop words the analyzer removed between them. All matches are reported,
+//! deeper nodes hold their few children in a short list. Every passage position whose id begins
+//! a pattern (noted while the passage is encoded, see [`Starts`]) walks the trie as far as the
+//! next ids allow, so the cost per token is the depth of the longest phrase starting there,
+//! whatever the number of terms, and phrases match consecutive tokens whatever stop words the
+//! analyzer removed between them. All matches are reported,
 //! overlapping ones included. This module does not score themes or decide polarity.
 //!
 //! (An Aho-Corasick automaton over the ids encoded as bytes finds the same matches; on passages
