@@ -261,7 +261,7 @@ impl IdTrie {
         }
     }
 
-    /// [`IdTrie::find_all`] for the positions in `starts` only (ascending): the positions
+    /// `find_all` (every match, by start) for the positions in `starts` only (ascending): the positions
     /// whose id begins a pattern, so the result is the same.
     fn find_at(&self, ids: &[u32], starts: &[u32], out: &mut Vec<RawMatch>) {
         for &i in starts {
@@ -515,13 +515,13 @@ impl Compiled {
         }
     }
 
-    /// [`Compiled::term_matches`] visiting only the positions in `starts`.
+    /// Every term match (overlapping ones included), visiting only the positions in `starts`.
     pub(crate) fn term_matches_at(&self, ids: &[u32], starts: &Starts, out: &mut Vec<RawMatch>) {
         out.clear();
         self.terms.find_at(ids, &starts.terms, out);
     }
 
-    /// [`Compiled::cue_matches`] visiting only the positions in `starts`.
+    /// Every cue match (overlapping ones included), visiting only the positions in `starts`.
     pub(crate) fn cue_matches_at(&self, ids: &[u32], starts: &Starts, out: &mut Vec<RawMatch>) {
         out.clear();
         self.cues.find_at(ids, &starts.cues, out);
