@@ -306,6 +306,43 @@ fn every_kind_of_segment_damage_is_reported_never_panics_and_rebuild_recovers() 
 }
 
 #[test]
+fn ingest_into_a_damaged_index_says_how_to_rebuild() {
+    let tmp = tempdir();
+    let (corpus, index) = indexed_corpus(tmp.path());
+    std::fs::write(index.join("meta.json"), b"{ not json").unwrap();
+    // A changed transcript makes the ingest open the writer.
+    let raw = corpus.join("2023-ws-312.raw.txt");
+    let mut text = std::fs::read_to_string(&raw).unwrap();
+    text.push('\n');
+    std::fs::write(&raw, text).unwrap();
+    let out = run_expect(
+        igf_lens()
+            .args(["ingest", "-q", "--index"])
+            .arg(&index)
+            .arg(&corpus),
+        2,
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("the index at {} is damaged", index.display()))
+            && err.contains(&format!(
+                "igf-lens ingest --rebuild --index {}",
+                index.display()
+            )),
+        "{err}"
+    );
+    // The advice works.
+    run_expect(
+        igf_lens()
+            .args(["ingest", "-q", "--rebuild", "--index"])
+            .arg(&index)
+            .arg(&corpus),
+        0,
+    );
+    verify(&index, 0);
+}
+
+#[test]
 fn a_missing_segment_file_is_reported() {
     let tmp = tempdir();
     let (_, index) = indexed_corpus(tmp.path());

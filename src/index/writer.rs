@@ -52,6 +52,11 @@ impl Writer {
                 found: format!("a different schema ({msg})"),
                 expected: super::SCHEMA_VERSION.to_string(),
             },
+            // An index that is there but does not open: say how to recover.
+            e @ TantivyError::DataCorruption(_) => Error::Corrupt {
+                path: dir.to_path_buf(),
+                message: e.to_string(),
+            },
             other => Error::Index(format!("{}: {other}", dir.display())),
         })?;
         index
