@@ -923,15 +923,32 @@ pub fn ingest(cfg: &IngestConfig) -> Result<IngestReport> {
 
 fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Result<IngestReport> {
     let mut report = IngestReport::default();
-    let old = if cfg.rebuild {
+    let mut old = if cfg.rebuild {
         Manifest::default()
     } else {
         Manifest::load(&cfg.index_dir)?
     };
+    // The manifest vouches for what the index holds only if the index is there and opens: a
+    // damaged one is reported (with how to rebuild it) even when no file changed, and a missing
+    // one makes every file be read again.
+    let mut index_missing = false;
+    if !old.files.is_empty() {
+        match crate::index::Reader::open(&cfg.index_dir) {
+            Ok(_) => {}
+            Err(Error::NoIndex(_)) => {
+                old = Manifest::default();
+                index_missing = true;
+            }
+            Err(e) => return Err(e),
+        }
+    }
     let fingerprint = res.fingerprint();
     let full = cfg.rebuild || old.fingerprint != fingerprint || old.files.is_empty();
     if cfg.rebuild {
         report.full_reprocess = Some("--rebuild".into());
+    } else if index_missing {
+        report.full_reprocess =
+            Some("the manifest lists files but the index next to it is missing".into());
     } else if !old.files.is_empty() && old.fingerprint != fingerprint {
         report.full_reprocess = Some(
             "the taxonomy, registry, organisations list or schema changed since the last ingest"

@@ -343,6 +343,55 @@ fn ingest_into_a_damaged_index_says_how_to_rebuild() {
 }
 
 #[test]
+fn ingest_of_an_unchanged_corpus_still_notices_a_damaged_or_missing_index() {
+    let tmp = tempdir();
+    let (corpus, index) = indexed_corpus(tmp.path());
+    let meta = std::fs::read(index.join("meta.json")).unwrap();
+    std::fs::write(index.join("meta.json"), b"{ not json").unwrap();
+    // No file changed, yet the run must not say the index is up to date.
+    let out = run_expect(
+        igf_lens()
+            .args(["ingest", "-q", "--index"])
+            .arg(&index)
+            .arg(&corpus),
+        2,
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("the index at {} is damaged", index.display()))
+            && err.contains("--rebuild"),
+        "{err}"
+    );
+    // An index removed from under its manifest is rebuilt from every file.
+    std::fs::write(index.join("meta.json"), &meta).unwrap();
+    let verdict = |out: String| out.lines().last().unwrap_or_default().to_string();
+    let before = verdict(verify(&index, 0).0);
+    assert!(before.starts_with("verdict: sound: "), "{before}");
+    std::fs::remove_file(index.join("meta.json")).unwrap();
+    let out = run_expect(
+        igf_lens()
+            .args(["ingest", "--index"])
+            .arg(&index)
+            .arg(&corpus),
+        0,
+    );
+    assert!(
+        stderr(&out).contains("the index next to it is missing"),
+        "{}",
+        stderr(&out)
+    );
+    // The same passages again (the segments differ, so compare the passage count).
+    let after = verdict(verify(&index, 0).0);
+    let count = |v: &str| {
+        v.split(" passage(s)")
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(count(&after), count(&before));
+}
+
+#[test]
 fn a_missing_segment_file_is_reported() {
     let tmp = tempdir();
     let (_, index) = indexed_corpus(tmp.path());
