@@ -70,6 +70,26 @@ impl Error {
         }
     }
 
+    /// Creates `dir` and its parents. When a file stands where a directory is needed, says
+    /// which one (instead of the bare "File exists" of the operating system).
+    pub fn create_dir_all(dir: &std::path::Path) -> Result<()> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            let blocker = dir
+                .ancestors()
+                .find(|a| !a.as_os_str().is_empty() && a.exists())
+                .filter(|a| !a.is_dir());
+            match blocker {
+                Some(file) => Error::Other(format!(
+                    "cannot create the directory {}: {} is a file, not a directory; choose \
+                     another path",
+                    dir.display(),
+                    file.display()
+                )),
+                None => Error::io(dir, e),
+            }
+        })
+    }
+
     /// The process exit code for this error (ripgrep's convention, 75 for a locked index).
     pub fn exit_code(&self) -> i32 {
         match self {

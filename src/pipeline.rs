@@ -329,7 +329,7 @@ impl IngestLock {
     /// Takes the lock on `index_dir`, creating the directory. Busy → [`Error::Locked`], or, with
     /// `wait`, waits.
     pub fn acquire(index_dir: &Path, wait: bool, quiet: bool) -> Result<IngestLock> {
-        std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
+        Error::create_dir_all(index_dir)?;
         let path = index_dir.join(LOCK_FILE);
         let file = std::fs::OpenOptions::new()
             .create(true)

@@ -764,7 +764,7 @@ fn unknown_filter_values_exit_2_and_list_the_valid_values() {
 }
 
 #[test]
-fn export_summary_into_a_directory_that_cannot_be_written_exits_2_naming_it() {
+fn writing_under_a_regular_file_exits_2_naming_the_file_in_the_way() {
     let s = Setup::new();
     // A path under a regular file cannot be created, even by root.
     let blocker = s.path("somefile");
@@ -782,9 +782,52 @@ fn export_summary_into_a_directory_that_cannot_be_written_exits_2_naming_it() {
     assert_eq!(
         err.trim(),
         format!(
-            "igf-lens: cannot write the summary into {0}: {0}: Not a directory (os error 20)",
-            out_dir.display()
+            "igf-lens: cannot write the summary into {0}: cannot create the directory {0}: {1} \
+             is a file, not a directory; choose another path",
+            out_dir.display(),
+            blocker.display()
         )
+    );
+    // The same for a CSV export and for an index, naming the file in the way.
+    let csv = blocker.join("sub").join("excerpts.csv");
+    let out = run_expect(
+        igf_lens()
+            .args([
+                "export",
+                "excerpts",
+                "-q",
+                "--theme",
+                "security-research",
+                "--index",
+            ])
+            .arg(&s.index)
+            .arg("-o")
+            .arg(&csv),
+        2,
+    );
+    assert!(
+        stderr(&out).contains(&format!(
+            "{} is a file, not a directory; choose another path",
+            blocker.display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+    let out = run_expect(
+        igf_lens()
+            .args(["ingest", "-q", "--index"])
+            .arg(blocker.join("ix"))
+            .arg(&s.corpus),
+        2,
+    );
+    assert!(
+        stderr(&out).contains(&format!(
+            "cannot create the directory {}: {} is a file",
+            blocker.join("ix").display(),
+            blocker.display()
+        )),
+        "{}",
+        stderr(&out)
     );
     assert_eq!(
         std::fs::read_to_string(&blocker).unwrap(),

@@ -38,7 +38,7 @@ impl Writer {
     /// Fails with [`Error::Locked`] when another writer holds the index, and with
     /// [`Error::IndexVersion`] when the index was written with another schema version.
     pub fn open(dir: &Path, threads: usize, memory_budget: usize) -> Result<Writer> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        Error::create_dir_all(dir)?;
         if files::has_index(dir) {
             files::check_version(dir)?;
         } else {

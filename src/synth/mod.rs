@@ -209,7 +209,7 @@ impl Generator {
     /// Generation and writing run on the current rayon pool, a batch of sessions at a time.
     pub fn write(&self, dir: &Path, size: Size) -> Result<Summary> {
         let start = Instant::now();
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        Error::create_dir_all(dir)?;
         let occupied = std::fs::read_dir(dir)
             .map_err(|e| Error::io(dir, e))?
             .filter_map(|e| e.ok())
