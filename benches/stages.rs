@@ -150,6 +150,14 @@ fn stages(c: &mut Criterion) {
             }
         })
     });
+    // What ingest runs: the same, plus the tokens handed to the index writer.
+    g.bench_function("embedded_taxonomy_with_tokens", |b| {
+        b.iter(|| {
+            for p in &f.passages {
+                black_box(f.res.tagger.tag_and_analyze(p));
+            }
+        })
+    });
     g.finish();
 
     // Index about 1 MB of passage text into a fresh directory per iteration.

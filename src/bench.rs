@@ -14,8 +14,10 @@
 //! What the stage rows measure (all wall-clock on a pool of the given thread count):
 //! - `parse`: `read::load` + `parse::parse_document` over every file (MB = all file bytes);
 //! - `detect`: language detection per turn as the pipeline does it (MB = turn text);
-//! - `tag`: `Tagger::tag` on every passage (analysis and matching; MB = passage text);
-//! - `index`: `Writer::add` of every record plus open and commit (MB = passage text).
+//! - `tag`: `Tagger::tag_and_analyze` on every passage, as ingest runs it (analysis, matching,
+//!   and the tokens handed to the index writer; MB = passage text);
+//! - `index`: `Writer::add` of every record plus open and commit, tantivy analyzing every text
+//!   itself (MB = passage text); ingest hands it the tagger's tokens instead.
 //!
 //! The corpus is processed in chunks of [`CHUNK_BYTES`] so these rows never hold it all in
 //! memory; records are built between timed steps with [`pipeline::collect_records`]. While a
@@ -24,7 +26,9 @@
 //! slice of work from the thread CPU clock; their `seconds` is that CPU time divided by
 //! the thread count), not by the wall clock, which would charge them tantivy's work.
 //! `baseline` indexes the records of [`pipeline::prepare`] (all in memory, not timed) with a
-//! fresh [`Writer`] of the same threads and budget, so only indexing is timed.
+//! fresh [`Writer`] of the same threads and budget, so only indexing is timed. It uses
+//! [`Writer::add`], so tantivy analyzes every text with the index's analyzer, as it would with
+//! no pipeline in front of it; `end_to_end` hands it the tagger's tokens (identical ones).
 
 use crate::error::{Error, Result};
 use crate::index::{Filters, Reader, SearchRequest, Sort, Writer};
@@ -588,7 +592,13 @@ fn measure_stages(cfg: &PhaseConfig) -> Result<Vec<Measurement>> {
             })
             .collect();
         let (tags, cpu) = timed_par(&passages, 256, |ps| {
-            ps.iter().map(|p| res.tagger.tag(p).len()).sum::<usize>()
+            ps.iter()
+                .map(|p| {
+                    let (tags, tokens) = res.tagger.tag_and_analyze(p);
+                    std::hint::black_box(tokens);
+                    tags.len()
+                })
+                .sum::<usize>()
         });
         tag.add_cpu(cpu, cfg.threads);
         std::hint::black_box(tags);

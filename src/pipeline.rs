@@ -17,6 +17,7 @@ use crate::parse::Parsed;
 use crate::read::Skipped;
 use crate::resolve::{Directory, Organizations, Registry};
 use crate::tag::{Tagger, Taxonomy};
+use crate::text::Analysis;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -634,8 +635,9 @@ fn find_words(hay: &str, from: usize, needle: &[&str]) -> Option<usize> {
     None
 }
 
-/// Receives each passage record as soon as it is made.
-pub type Emit<'a> = dyn FnMut(PassageRecord) -> Result<()> + 'a;
+/// Receives each passage record as soon as it is made, with the tokens of its text when the
+/// tagger made them (for [`Writer::add_analyzed`]).
+pub type Emit<'a> = dyn FnMut(PassageRecord, Option<Analysis>) -> Result<()> + 'a;
 
 /// Turns a parsed transcript into resolved, segmented, tagged passage records.
 ///
@@ -710,35 +712,38 @@ pub fn build_records(
                 }
                 None => turn.line,
             };
-            let tags = res.tagger.tag(&piece.text);
+            let (tags, analysis) = res.tagger.tag_and_analyze(&piece.text);
             turn_total += piece.words;
-            emit(PassageRecord {
-                passage_id: passage_id(source, turn.ordinal, ordinal as u32),
-                session: session_id.clone(),
-                code: key.code.clone(),
-                year: key.year,
-                title: session.title.clone(),
-                date: session.date.clone().unwrap_or_default(),
-                speaker: turn.speaker.name.clone(),
-                label: turn.label.clone(),
-                stakeholder: turn.speaker.stakeholder.as_str().to_string(),
-                region: turn.speaker.region.as_str().to_string(),
-                role: turn.speaker.role.as_str().to_string(),
-                affiliation: turn.speaker.affiliation.clone().unwrap_or_default(),
-                method: turn.speaker.method.as_str().to_string(),
-                confidence: turn.speaker.confidence,
-                turn: turn.ordinal,
-                ordinal: ordinal as u32,
-                language: lang.clone(),
-                words: piece.words,
-                tags,
-                taxonomy: version.clone(),
-                source: source.to_string(),
-                line,
-                start_ms: turn.start_ms,
-                end_ms: turn.end_ms,
-                text: piece.text,
-            })?;
+            emit(
+                PassageRecord {
+                    passage_id: passage_id(source, turn.ordinal, ordinal as u32),
+                    session: session_id.clone(),
+                    code: key.code.clone(),
+                    year: key.year,
+                    title: session.title.clone(),
+                    date: session.date.clone().unwrap_or_default(),
+                    speaker: turn.speaker.name.clone(),
+                    label: turn.label.clone(),
+                    stakeholder: turn.speaker.stakeholder.as_str().to_string(),
+                    region: turn.speaker.region.as_str().to_string(),
+                    role: turn.speaker.role.as_str().to_string(),
+                    affiliation: turn.speaker.affiliation.clone().unwrap_or_default(),
+                    method: turn.speaker.method.as_str().to_string(),
+                    confidence: turn.speaker.confidence,
+                    turn: turn.ordinal,
+                    ordinal: ordinal as u32,
+                    language: lang.clone(),
+                    words: piece.words,
+                    tags,
+                    taxonomy: version.clone(),
+                    source: source.to_string(),
+                    line,
+                    start_ms: turn.start_ms,
+                    end_ms: turn.end_ms,
+                    text: piece.text,
+                },
+                analysis,
+            )?;
         }
         turn_words.push(turn_total);
     }
@@ -754,10 +759,17 @@ pub fn collect_records(
     res: &Resources,
 ) -> Vec<PassageRecord> {
     let mut out = Vec::new();
-    let _ = build_records(doc_text, source, transcript.clone(), page, res, &mut |r| {
-        out.push(r);
-        Ok(())
-    });
+    let _ = build_records(
+        doc_text,
+        source,
+        transcript.clone(),
+        page,
+        res,
+        &mut |r, _| {
+            out.push(r);
+            Ok(())
+        },
+    );
     out
 }
 
@@ -782,18 +794,19 @@ fn process_transcript_file(
         let annotations: u64 = t.annotations.iter().map(|(_, n)| u64::from(*n)).sum();
         let mut count = 0usize;
         let mut tags_by_theme = std::mem::take(&mut out.tags_by_theme);
-        let (session, turn_words) = build_records(&doc.text, &source, t, page, res, &mut |rec| {
-            count += 1;
-            for tag in &rec.tags {
-                match tags_by_theme.get_mut(&tag.theme) {
-                    Some(n) => *n += 1,
-                    None => {
-                        tags_by_theme.insert(tag.theme.clone(), 1);
+        let (session, turn_words) =
+            build_records(&doc.text, &source, t, page, res, &mut |rec, analysis| {
+                count += 1;
+                for tag in &rec.tags {
+                    match tags_by_theme.get_mut(&tag.theme) {
+                        Some(n) => *n += 1,
+                        None => {
+                            tags_by_theme.insert(tag.theme.clone(), 1);
+                        }
                     }
                 }
-            }
-            emit(rec)
-        })?;
+                emit(rec, analysis)
+            })?;
         out.tags_by_theme = tags_by_theme;
         out.passages += count;
         if page.is_none() {
@@ -1282,7 +1295,9 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
         failed: Vec::new(),
     });
     work.par_iter().for_each(|&i| {
-        let r = process_transcript_file(&stats[i].0, &pages, res, &mut |rec| writer.add(&rec));
+        let r = process_transcript_file(&stats[i].0, &pages, res, &mut |rec, analysis| {
+            writer.add_analyzed(&rec, analysis)
+        });
         pb.inc(stats[i].2);
         let mut f = folded.lock().unwrap_or_else(PoisonError::into_inner);
         f.add(&stats[i], r, file_sessions.get(&i), cfg.strict, i);
@@ -1391,7 +1406,7 @@ pub fn prepare(cfg: &IngestConfig) -> Result<Vec<PassageRecord>> {
         .par_iter()
         .flat_map_iter(|p| {
             let mut recs = Vec::new();
-            let ok = process_transcript_file(p, &pages, &res, &mut |r| {
+            let ok = process_transcript_file(p, &pages, &res, &mut |r, _| {
                 recs.push(r);
                 Ok(())
             });

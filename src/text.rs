@@ -302,6 +302,120 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
     }
 }
 
+/// The analysis of one text made ahead of indexing (by the tagger, which splits and analyzes
+/// every word anyway), handed to the index writer so the indexer does not analyze the text a
+/// second time. Holds exactly the tokens [`analyze`] gives for [`Analysis::text`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Analysis {
+    text: String,
+    /// The token texts, one after the other.
+    stems: String,
+    tokens: Vec<PreToken>,
+}
+
+/// One token of an [`Analysis`]: byte range in the text, position, end of its text in `stems`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PreToken {
+    from: u32,
+    to: u32,
+    position: u32,
+    stem_end: u32,
+}
+
+impl Analysis {
+    /// Starts the analysis of `text` (tokens are pushed in order with [`Analysis::push`]).
+    /// `None` when the text is too long for the compact offsets (then it is analyzed as usual).
+    pub fn start(text: &str) -> Option<Analysis> {
+        u32::try_from(text.len()).ok()?;
+        Some(Analysis {
+            text: text.to_string(),
+            stems: String::with_capacity(text.len()),
+            tokens: Vec::with_capacity(text.len() / 6 + 1),
+        })
+    }
+
+    /// Appends the token `stem` for the word `from..to` at `position`.
+    pub fn push(&mut self, from: usize, to: usize, position: usize, stem: &str) {
+        self.stems.push_str(stem);
+        self.tokens.push(PreToken {
+            from: from as u32,
+            to: to as u32,
+            position: u32::try_from(position).unwrap_or(u32::MAX),
+            stem_end: self.stems.len() as u32,
+        });
+    }
+
+    /// The text analyzed.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The tokens, as [`analyze`] gives them.
+    pub fn tokens(&self) -> Vec<Token> {
+        let mut out = Vec::with_capacity(self.tokens.len());
+        let mut token = Token::default();
+        let mut i = 0;
+        while self.fill(i, &mut token) {
+            out.push(token.clone());
+            i += 1;
+        }
+        out
+    }
+
+    /// Writes token `i` into `token`; false past the last one.
+    fn fill(&self, i: usize, token: &mut Token) -> bool {
+        let Some(t) = self.tokens.get(i) else {
+            return false;
+        };
+        let start = match i {
+            0 => 0,
+            _ => self.tokens[i - 1].stem_end as usize,
+        };
+        token.text.clear();
+        token.text.push_str(&self.stems[start..t.stem_end as usize]);
+        token.offset_from = t.from as usize;
+        token.offset_to = t.to as usize;
+        token.position = t.position as usize;
+        token.position_length = 1;
+        true
+    }
+
+    /// A token stream over the analysis (what the index writer's tokenizer returns for it).
+    pub fn into_stream(self) -> AnalysisStream {
+        AnalysisStream {
+            analysis: self,
+            next: 0,
+            token: Token::default(),
+        }
+    }
+}
+
+/// The tokens of an [`Analysis`] as a tantivy [`TokenStream`].
+pub struct AnalysisStream {
+    analysis: Analysis,
+    next: usize,
+    token: Token,
+}
+
+impl TokenStream for AnalysisStream {
+    fn advance(&mut self) -> bool {
+        if self.analysis.fill(self.next, &mut self.token) {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
 /// Whether a word from [`for_each_word`] is dropped by the analyzer for its length (it then
 /// takes no token position either).
 pub fn is_too_long(word: &str) -> bool {

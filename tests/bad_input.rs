@@ -504,10 +504,13 @@ fn a_200_mb_transcript_ingests_in_bounded_memory() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     // Bound: three copies of the file (its text, its turns, the passages in flight) plus the
-    // index writer's own memory budget (64 MB per thread, 2 threads here).
+    // index writer's own memory budget (64 MB per thread, 2 threads here) plus 64 MB for the
+    // documents queued in tantivy's channel (up to 10,000) and what the allocator keeps. The
+    // peak is about 3.65 x the file on a 2-core AMD EPYC machine, a little more than on the
+    // machine this bound was first measured on.
     let writer_budget = 2 * 64 * MB;
     assert!(
-        peak < size * 3 + writer_budget,
+        peak < size * 3 + writer_budget + 64 * MB,
         "peak RSS {} MB for a {} MB file",
         peak / MB,
         size / MB

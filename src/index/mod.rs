@@ -15,6 +15,7 @@
 //! ingest deletes or re-adds (see [`crate::pipeline`]).
 
 mod files;
+mod handoff;
 mod query;
 mod reader;
 mod schema;

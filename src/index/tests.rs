@@ -624,3 +624,73 @@ fn tantivy_rejects_malformed_queries_without_a_position() {
         assert_eq!(err, format!("SyntaxError({q:?})"));
     }
 }
+
+/// Terms (as indexed bytes) with their positions, per passage id.
+type Postings = std::collections::BTreeMap<u64, Vec<(Vec<u8>, Vec<u32>)>>;
+
+/// Every term of the `text` field with its positions, per passage id.
+fn text_postings(dir: &Path) -> Postings {
+    use tantivy::postings::Postings as _;
+    use tantivy::schema::IndexRecordOption;
+    use tantivy::{DocSet, TERMINATED};
+    let index = tantivy::Index::open_in_dir(dir).unwrap();
+    let field = index.schema().get_field("text").unwrap();
+    let searcher = index.reader().unwrap().searcher();
+    let mut out = Postings::new();
+    for seg in searcher.segment_readers() {
+        let ids = seg.fast_fields().u64("passage_id").unwrap();
+        let inv = seg.inverted_index(field).unwrap();
+        let mut stream = inv.terms().stream().unwrap();
+        while stream.advance() {
+            let mut postings = inv
+                .read_postings_from_terminfo(
+                    stream.value(),
+                    IndexRecordOption::WithFreqsAndPositions,
+                )
+                .unwrap();
+            while postings.doc() != TERMINATED {
+                let mut positions = Vec::new();
+                postings.positions(&mut positions);
+                let id = ids.first(postings.doc()).unwrap();
+                out.entry(id)
+                    .or_default()
+                    .push((stream.key().to_vec(), positions));
+                postings.advance();
+            }
+        }
+    }
+    for v in out.values_mut() {
+        v.sort();
+    }
+    out
+}
+
+#[test]
+fn passages_indexed_with_the_taggers_tokens_index_exactly_as_the_analyzer_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = crate::pipeline::IngestConfig {
+        inputs: vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sessions")],
+        index_dir: tmp.path().join("handed"),
+        threads: 2,
+        quiet: true,
+        ..Default::default()
+    };
+    // The pipeline hands the tagger's tokens to the writer...
+    let report = crate::pipeline::ingest(&cfg).unwrap();
+    // ...the plain path analyzes every text in the indexer.
+    let plain = tmp.path().join("plain");
+    let writer = Writer::open(&plain, 2, 60_000_000).unwrap();
+    let records = crate::pipeline::prepare(&cfg).unwrap();
+    for r in &records {
+        writer.add(r).unwrap();
+    }
+    writer.commit().unwrap();
+    assert_eq!(records.len(), report.passages);
+    let handed = text_postings(&cfg.index_dir);
+    let analyzed = text_postings(&plain);
+    assert!(handed.len() > 800, "{} passages with terms", handed.len());
+    assert_eq!(handed.len(), analyzed.len());
+    for (id, terms) in &analyzed {
+        assert_eq!(handed.get(id), Some(terms), "passage {id}");
+    }
+}

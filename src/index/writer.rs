@@ -6,10 +6,13 @@
 //! decide what to delete or re-add on an incremental ingest; its caller does.
 
 use super::files;
+use super::handoff::{self, Handoff};
 use super::schema::{self, Fields};
 use crate::error::{Error, Result};
 use crate::model::PassageRecord;
+use crate::text::Analysis;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tantivy::directory::error::LockError;
 use tantivy::indexer::{IndexWriterOptions, LogMergePolicy};
 use tantivy::schema::Term;
@@ -29,6 +32,7 @@ pub struct Writer {
     dir: PathBuf,
     fields: Fields,
     writer: IndexWriter<TantivyDocument>,
+    handoff: Arc<Handoff>,
 }
 
 impl Writer {
@@ -59,9 +63,13 @@ impl Writer {
             },
             other => Error::Index(format!("{}: {other}", dir.display())),
         })?;
-        index
-            .tokenizers()
-            .register(crate::text::ANALYZER_NAME, crate::text::analyzer());
+        // The analyzer of every analyzed field, which takes a passage's tokens from
+        // `add_analyzed` instead of analyzing its text again (see `handoff`).
+        let handoff = Arc::new(Handoff::default());
+        index.tokenizers().register(
+            crate::text::ANALYZER_NAME,
+            handoff::analyzer(Arc::clone(&handoff)),
+        );
         let threads = threads.max(1);
         let per_thread = (memory_budget / threads).max(MIN_BUDGET_PER_THREAD);
         let options = IndexWriterOptions::builder()
@@ -79,6 +87,7 @@ impl Writer {
             dir: dir.to_path_buf(),
             fields,
             writer,
+            handoff,
         })
     }
 
@@ -90,6 +99,17 @@ impl Writer {
     /// Adds one passage (not visible until [`Writer::commit`]). Callable from several threads.
     pub fn add(&self, record: &PassageRecord) -> Result<()> {
         let doc = schema::to_doc(&self.fields, record)?;
+        self.writer.add_document(doc)?;
+        Ok(())
+    }
+
+    /// Adds one passage whose text was already analyzed (by the tagger): the indexer uses
+    /// `analysis` instead of analyzing the text again. An analysis of another text is ignored.
+    pub fn add_analyzed(&self, record: &PassageRecord, analysis: Option<Analysis>) -> Result<()> {
+        let doc = schema::to_doc(&self.fields, record)?;
+        if let Some(a) = analysis.filter(|a| a.text() == record.text) {
+            self.handoff.deposit(a);
+        }
         self.writer.add_document(doc)?;
         Ok(())
     }

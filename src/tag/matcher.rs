@@ -18,6 +18,7 @@
 //! automaton search pays a fixed cost per call and per match.)
 
 use super::taxonomy::{Cue, CueRole, Term, Theme};
+use crate::text::Analysis;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -120,11 +121,46 @@ static NEXT_UID: AtomicU64 = AtomicU64::new(1);
 /// a lookup hashes and compares one integer instead of calling `memcmp`. Words of up to 8 bytes
 /// (most) get a table of their own with 16-byte entries, half the size, so more of it stays in
 /// cache. Longer words are keyed by their text.
+///
+/// A cached value also says where the word's token text is in `stems` (see [`Cached`]), so a
+/// passage's tokens can be handed to the indexer without analyzing any word again.
 struct WordCache {
     owner: u64,
-    short: foldhash::HashMap<u64, u32>,
-    medium: foldhash::HashMap<u128, u32>,
-    long: foldhash::HashMap<Box<str>, u32>,
+    short: foldhash::HashMap<u64, Cached>,
+    medium: foldhash::HashMap<u128, Cached>,
+    long: foldhash::HashMap<Box<str>, Cached>,
+    /// The token texts of the cached words, one after the other.
+    stems: String,
+}
+
+/// A cached word: its id in the low 32 bits, then the offset (24 bits) and length (8 bits) of
+/// its token text in [`WordCache::stems`]; length 0 when the token text is not kept there (too
+/// long, or the arena full), and then it is analyzed again when needed.
+#[derive(Clone, Copy)]
+struct Cached(u64);
+
+impl Cached {
+    fn new(id: u32, stem: Option<&str>, stems: &mut String) -> Cached {
+        let (off, len) = match stem {
+            Some(t) if !t.is_empty() && t.len() < 256 && stems.len() + t.len() < (1 << 24) => {
+                let off = stems.len();
+                stems.push_str(t);
+                (off as u64, t.len() as u64)
+            }
+            _ => (0, 0),
+        };
+        Cached(u64::from(id) | off << 32 | len << 56)
+    }
+
+    fn id(self) -> u32 {
+        self.0 as u32
+    }
+
+    fn stem(self) -> Option<std::ops::Range<usize>> {
+        let len = (self.0 >> 56) as usize;
+        let off = ((self.0 >> 32) & 0xFF_FFFF) as usize;
+        (len > 0).then(|| off..off + len)
+    }
 }
 
 impl WordCache {
@@ -132,6 +168,7 @@ impl WordCache {
         self.short.clear();
         self.medium.clear();
         self.long.clear();
+        self.stems.clear();
     }
 
     fn len(&self) -> usize {
@@ -173,6 +210,7 @@ thread_local! {
         short: foldhash::HashMap::default(),
         medium: foldhash::HashMap::default(),
         long: foldhash::HashMap::default(),
+        stems: String::new(),
     });
 }
 
@@ -431,13 +469,16 @@ impl Compiled {
     /// Splits `text` into the tokens [`crate::text::analyzer`] would keep and maps them to
     /// taxonomy ids, without running the analyzer on every word: each distinct word is
     /// analyzed once per thread and its id cached, so `encode_text` gives exactly what
-    /// `analyze` followed by [`Compiled::encode`] gives, at a fraction of the cost.
+    /// `analyze` followed by [`Compiled::encode`] gives, at a fraction of the cost. With
+    /// `analysis`, every token (text, offsets, position) is also pushed there: the tokens
+    /// `analyze` gives, for the index writer.
     pub(crate) fn encode_text(
         &self,
         text: &str,
         toks: &mut Vec<Tok>,
         ids: &mut Vec<u32>,
         starts: &mut Starts,
+        mut analysis: Option<&mut Analysis>,
     ) {
         toks.clear();
         ids.clear();
@@ -450,18 +491,6 @@ impl Compiled {
                 cache.owner = self.uid;
             }
             let mut position = 0usize;
-            let mut push = |id: u32, from: usize, to: usize| match id {
-                LONG => {}
-                STOP => position += 1,
-                id => {
-                    if let Some(&flags) = self.start_flags.get(id as usize) {
-                        starts.note(flags, ids.len());
-                    }
-                    toks.push(Tok { from, to, position });
-                    ids.push(id);
-                    position += 1;
-                }
-            };
             crate::text::for_each_word(text, |from, to| {
                 let key = pack(text.as_bytes(), from, to);
                 let short = match key {
@@ -473,35 +502,60 @@ impl Compiled {
                     (None, Some(k)) => cache.medium.get(&k),
                     (None, None) => cache.long.get(&text[from..to]),
                 };
-                let id = match cached {
-                    Some(&id) => id,
+                let c = match cached {
+                    Some(&c) => c,
                     None => {
                         let word = &text[from..to];
-                        let id = self.classify(word);
+                        let (id, stem) = self.classify(word);
                         if cache.len() >= WORD_CACHE_MAX {
                             cache.clear();
                         }
+                        let c = Cached::new(id, stem.as_deref(), &mut cache.stems);
                         match (short, key) {
-                            (Some(k), _) => cache.short.insert(k, id),
-                            (None, Some(k)) => cache.medium.insert(k, id),
-                            (None, None) => cache.long.insert(word.into(), id),
+                            (Some(k), _) => cache.short.insert(k, c),
+                            (None, Some(k)) => cache.medium.insert(k, c),
+                            (None, None) => cache.long.insert(word.into(), c),
                         };
-                        id
+                        c
                     }
                 };
-                push(id, from, to);
+                match c.id() {
+                    LONG => {}
+                    STOP => position += 1,
+                    id => {
+                        if let Some(&flags) = self.start_flags.get(id as usize) {
+                            starts.note(flags, ids.len());
+                        }
+                        if let Some(a) = analysis.as_deref_mut() {
+                            match c.stem() {
+                                Some(r) => a.push(from, to, position, &cache.stems[r]),
+                                None => {
+                                    let stem = self.classify(&text[from..to]).1;
+                                    a.push(from, to, position, stem.as_deref().unwrap_or(""));
+                                }
+                            }
+                        }
+                        toks.push(Tok { from, to, position });
+                        ids.push(id);
+                        position += 1;
+                    }
+                }
             });
         });
     }
 
-    /// The id of one word, through the analyzer.
-    fn classify(&self, word: &str) -> u32 {
+    /// The id of one word, through the analyzer, and its token text (none for a word the
+    /// analyzer drops).
+    fn classify(&self, word: &str) -> (u32, Option<String>) {
         if crate::text::is_too_long(word) {
-            return LONG;
+            return (LONG, None);
         }
-        match crate::text::analyze_text(word).first() {
-            None => STOP,
-            Some(t) => self.vocab.get(t.text.as_str()).copied().unwrap_or(UNKNOWN),
+        match crate::text::analyze_text(word).into_iter().next() {
+            None => (STOP, None),
+            Some(t) => (
+                self.vocab.get(t.text.as_str()).copied().unwrap_or(UNKNOWN),
+                Some(t.text),
+            ),
         }
     }
 

@@ -32,6 +32,7 @@ pub use taxonomy::{Cue, CueRole, Taxonomy, Term, Theme};
 
 use crate::error::Result;
 use crate::model::{Evidence, Tag};
+use crate::text::Analysis;
 use matcher::RawMatch;
 use polarity::{CueHit, Layout};
 use std::cell::RefCell;
@@ -160,9 +161,29 @@ impl Tagger {
             let s = &mut *s;
             self.taxonomy
                 .compiled
-                .encode_text(text, &mut s.toks, &mut s.ids, &mut s.starts);
+                .encode_text(text, &mut s.toks, &mut s.ids, &mut s.starts, None);
             self.tag_with(text, s)
         })
+    }
+
+    /// Tags one passage as [`Tagger::tag`] does and also returns its tokens (the ones
+    /// [`crate::text::analyze`] gives), made from the same word cache, for the index writer
+    /// ([`crate::index::Writer::add_analyzed`]). `None` for a text too long for them.
+    pub fn tag_and_analyze(&self, text: &str) -> (Vec<Tag>, Option<Analysis>) {
+        let mut analysis = Analysis::start(text);
+        let tags = SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            let s = &mut *s;
+            self.taxonomy.compiled.encode_text(
+                text,
+                &mut s.toks,
+                &mut s.ids,
+                &mut s.starts,
+                analysis.as_mut(),
+            );
+            self.tag_with(text, s)
+        });
+        (tags, analysis)
     }
 
     /// Tags one passage from tokens already produced by

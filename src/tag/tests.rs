@@ -472,6 +472,9 @@ mod cached_words {
         ";",
         "…",
         "!",
+        "ﬁnal",
+        "Straße",
+        "pneumonoultramicroscopicsilicovolcanoconiosisandthenafewmorelettersforgoodmeasure",
     ];
 
     proptest! {
@@ -490,6 +493,12 @@ mod cached_words {
             let tagger = embedded();
             let tokens = crate::text::analyze(&mut crate::text::analyzer(), &text);
             prop_assert_eq!(tagger.tag(&text), tagger.tag_tokens(&text, &tokens));
+            // The tokens handed to the index writer are the analyzer's, to the byte.
+            let (tags, analysis) = tagger.tag_and_analyze(&text);
+            prop_assert_eq!(tags, tagger.tag(&text));
+            let analysis = analysis.expect("short texts get an analysis");
+            prop_assert_eq!(analysis.text(), text.as_str());
+            prop_assert_eq!(analysis.tokens(), tokens);
         }
     }
 }

@@ -1,0 +1,198 @@
+//! Analyses handed from the pipeline to the index writer's tokenizer.
+//!
+//! Input: [`Analysis`]es deposited by [`super::Writer::add_analyzed`] just before the document
+//! goes to tantivy. Output: the tokenizer registered on the writer's index returns a deposited
+//! analysis when it is asked to analyze the same text, and runs [`crate::text::analyzer`]
+//! otherwise (other fields, or a passage added without one). tantivy's own pre-tokenized values
+//! are not used because a `TantivyDocument` keeps them as JSON, encoded on add and decoded again
+//! by the indexer, which costs more than the analysis it saves.
+//!
+//! An analysis is found by the text itself (a hash, then the whole text compared), so a deposit
+//! is only ever used for a text it was made from; tokens depend on nothing but the text, so it
+//! does not matter which of two equal texts takes it. What is deposited and never asked for (a
+//! writer dropped before commit) goes away with the writer.
+
+use crate::text::Analysis;
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use tantivy::tokenizer::{BoxTokenStream, TextAnalyzer, Token, TokenStream, Tokenizer};
+
+/// Deposited analyses, by text.
+#[derive(Default)]
+pub(crate) struct Handoff {
+    /// Number of deposits not yet taken, so the tokenizer skips hashing when there are none.
+    pending: AtomicUsize,
+    map: Mutex<HashMap<u64, Entry>>,
+}
+
+/// One deposited analysis and how many documents with its text are waiting for it.
+struct Entry {
+    analysis: Analysis,
+    waiting: usize,
+}
+
+fn key(text: &str) -> u64 {
+    foldhash::quality::FixedState::with_seed(0x5eed_1e55).hash_one(text)
+}
+
+impl Handoff {
+    /// Deposits the analysis of a text about to be indexed.
+    pub(crate) fn deposit(&self, analysis: Analysis) {
+        let k = key(analysis.text());
+        let mut map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
+        match map.get_mut(&k) {
+            Some(e) if e.analysis.text() == analysis.text() => e.waiting += 1,
+            // Another text with the same hash: that one is analyzed as usual.
+            Some(_) => return,
+            None => {
+                map.insert(
+                    k,
+                    Entry {
+                        analysis,
+                        waiting: 1,
+                    },
+                );
+            }
+        }
+        self.pending.fetch_add(1, Ordering::Release);
+    }
+
+    /// Takes the analysis deposited for `text`, if there is one.
+    fn take(&self, text: &str) -> Option<Analysis> {
+        if self.pending.load(Ordering::Acquire) == 0 {
+            return None;
+        }
+        let k = key(text);
+        let mut map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
+        let e = map.get_mut(&k)?;
+        if e.analysis.text() != text {
+            return None;
+        }
+        self.pending.fetch_sub(1, Ordering::Release);
+        if e.waiting > 1 {
+            e.waiting -= 1;
+            Some(e.analysis.clone())
+        } else {
+            map.remove(&k).map(|e| e.analysis)
+        }
+    }
+
+    /// Deposits not yet taken.
+    #[cfg(test)]
+    pub(crate) fn pending(&self) -> usize {
+        self.pending.load(Ordering::Acquire)
+    }
+}
+
+/// The analyzer registered on a writer's index: a deposited analysis when there is one for the
+/// text, else [`crate::text::analyzer`].
+pub(crate) fn analyzer(handoff: Arc<Handoff>) -> TextAnalyzer {
+    TextAnalyzer::from(HandoffTokenizer {
+        handoff,
+        plain: crate::text::analyzer(),
+    })
+}
+
+#[derive(Clone)]
+struct HandoffTokenizer {
+    handoff: Arc<Handoff>,
+    plain: TextAnalyzer,
+}
+
+enum HandoffStream<'a> {
+    Deposited(crate::text::AnalysisStream),
+    Plain(BoxTokenStream<'a>),
+}
+
+impl Tokenizer for HandoffTokenizer {
+    type TokenStream<'a> = HandoffStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> HandoffStream<'a> {
+        match self.handoff.take(text) {
+            Some(a) => HandoffStream::Deposited(a.into_stream()),
+            None => HandoffStream::Plain(self.plain.token_stream(text)),
+        }
+    }
+}
+
+impl TokenStream for HandoffStream<'_> {
+    fn advance(&mut self) -> bool {
+        match self {
+            HandoffStream::Deposited(s) => s.advance(),
+            HandoffStream::Plain(s) => s.advance(),
+        }
+    }
+
+    fn token(&self) -> &Token {
+        match self {
+            HandoffStream::Deposited(s) => s.token(),
+            HandoffStream::Plain(s) => s.token(),
+        }
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        match self {
+            HandoffStream::Deposited(s) => s.token_mut(),
+            HandoffStream::Plain(s) => s.token_mut(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::analyze;
+
+    fn analysis_of(text: &str) -> Analysis {
+        let mut a = Analysis::start(text).unwrap();
+        for t in analyze(&mut crate::text::analyzer(), text) {
+            a.push(t.offset_from, t.offset_to, t.position, &t.text);
+        }
+        a
+    }
+
+    fn tokens(an: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+        analyze(an, text)
+    }
+
+    #[test]
+    fn a_deposit_is_used_once_per_document_and_only_for_its_text() {
+        let h = Arc::new(Handoff::default());
+        let mut an = analyzer(h.clone());
+        let text = "The draft would not criminalise security researchers.";
+        let plain = tokens(&mut crate::text::analyzer(), text);
+        // A deposit whose tokens differ from the analyzer's shows which path answered.
+        let mut marked = Analysis::start(text).unwrap();
+        marked.push(0, 3, 0, "marked");
+        h.deposit(marked.clone());
+        h.deposit(marked);
+        assert_eq!(h.pending(), 2);
+        assert_eq!(
+            tokens(&mut an, "Another text entirely."),
+            tokens(&mut crate::text::analyzer(), "Another text entirely.")
+        );
+        for _ in 0..2 {
+            let got = tokens(&mut an, text);
+            assert_eq!(got.len(), 1);
+            assert_eq!(got[0].text, "marked");
+        }
+        assert_eq!(h.pending(), 0);
+        assert_eq!(tokens(&mut an, text), plain);
+    }
+
+    #[test]
+    fn a_real_analysis_gives_the_analyzer_tokens() {
+        let h = Arc::new(Handoff::default());
+        let mut an = analyzer(h.clone());
+        let text =
+            "Wiśniewski said the co\u{2011}moderators' cyber\u{AD}crime offences are not defined.";
+        h.deposit(analysis_of(text));
+        assert_eq!(
+            tokens(&mut an, text),
+            tokens(&mut crate::text::analyzer(), text)
+        );
+        assert_eq!(h.pending(), 0);
+    }
+}
