@@ -4,13 +4,16 @@
 //! - `schema`: the fields and the record ⇄ document mapping;
 //! - `files`: the schema-version file ([`VERSION_FILE`]) and the read-only directory view;
 //! - `writer`: [`Writer`] (one per index at a time; a second fails with `Error::Locked`);
+//! - `handoff`: the writer's analyzer, which takes a passage's tokens made by the tagger
+//!   ([`crate::text::Analysis`]) instead of analyzing its text again;
 //! - `reader`: [`Reader`] (search, facets, whole-index reads, passage context);
 //! - `query`: request → tantivy query, and the positioned explanation of a bad query;
 //! - `verify`: [`verify()`] checks an index for damage; `catch_damage` keeps tantivy panics on
 //!   damaged files from escaping.
 //!
 //! The text analyzer is [`crate::text::analyzer`], registered under
-//! [`crate::text::ANALYZER_NAME`] on every index handle, so queries, tagging and the index agree.
+//! [`crate::text::ANALYZER_NAME`] on every index handle (on a writer's, wrapped by `handoff`,
+//! which gives the same tokens), so queries, tagging and the index agree.
 //! This module does not format output (see [`crate::export`]) and does not decide what an
 //! ingest deletes or re-adds (see [`crate::pipeline`]).
 
