@@ -1,5 +1,5 @@
 //! Splitting turns into passages: sentence-aware, about 40–120 words, never cutting a sentence.
-//! Input: a resolved [`Turn`]; output: the passage texts with their word counts and the byte
+//! Input: a resolved [`crate::model::Turn`]; output: the passage texts with their word counts and the byte
 //! offset where each starts in the turn text. Ids, languages and source lines are added by the
 //! pipeline.
 //!

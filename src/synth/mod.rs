@@ -8,7 +8,7 @@
 //! Sessions are `WS #1` … `WS #N`, spread over the years 2019–2025, so every transcript pairs
 //! with exactly one page.
 //!
-//! All text is assembled from our own word pools and sentence templates ([`words`]); nothing
+//! All text is assembled from our own word pools and sentence templates (the `words` module); nothing
 //! is copied from real IGF material. This module deliberately does not reproduce the messier
 //! format variants of real files (missing titles, indented labels, mirror copies): the corpus
 //! measures throughput, the fixtures in `tests/fixtures` cover robustness.
