@@ -45,13 +45,7 @@ impl Setup {
         std::fs::create_dir_all(&corpus).unwrap();
         std::fs::write(corpus.join("base.txt"), transcript(901)).unwrap();
         let index = tmp.path().join("ix");
-        run_expect(
-            igf_lens()
-                .args(["ingest", "-q", "--index"])
-                .arg(&index)
-                .arg(&corpus),
-            0,
-        );
+        ingest_quiet(&index, &corpus, 0);
         let before = count(&index);
         assert_eq!(before, 4);
         Setup {

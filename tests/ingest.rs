@@ -282,13 +282,7 @@ fn bad_files_are_skipped_with_a_warning_and_strict_makes_them_errors() {
     )
     .unwrap();
     let index = tmp.path().join("ix");
-    let out = run_expect(
-        igf_lens()
-            .args(["ingest", "-q", "--index"])
-            .arg(&index)
-            .arg(&corpus),
-        0,
-    );
+    let out = ingest_quiet(&index, &corpus, 0);
     let err = stderr(&out);
     for f in ["empty.txt", "binary.bin", "notes.txt"] {
         let line = err

@@ -34,6 +34,17 @@ pub fn run_expect(cmd: &mut Command, want: i32) -> Output {
     out
 }
 
+/// Runs `igf-lens ingest -q --index INDEX INPUT` and checks its exit code.
+pub fn ingest_quiet(index: &Path, input: &Path, want: i32) -> Output {
+    run_expect(
+        igf_lens()
+            .args(["ingest", "-q", "--index"])
+            .arg(index)
+            .arg(input),
+        want,
+    )
+}
+
 /// Stdout as a string.
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()

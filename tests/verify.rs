@@ -315,13 +315,7 @@ fn ingest_into_a_damaged_index_says_how_to_rebuild() {
     let mut text = std::fs::read_to_string(&raw).unwrap();
     text.push('\n');
     std::fs::write(&raw, text).unwrap();
-    let out = run_expect(
-        igf_lens()
-            .args(["ingest", "-q", "--index"])
-            .arg(&index)
-            .arg(&corpus),
-        2,
-    );
+    let out = ingest_quiet(&index, &corpus, 2);
     let err = stderr(&out);
     assert!(
         err.contains(&format!("the index at {} is damaged", index.display()))
@@ -349,13 +343,7 @@ fn ingest_of_an_unchanged_corpus_still_notices_a_damaged_or_missing_index() {
     let meta = std::fs::read(index.join("meta.json")).unwrap();
     std::fs::write(index.join("meta.json"), b"{ not json").unwrap();
     // No file changed, yet the run must not say the index is up to date.
-    let out = run_expect(
-        igf_lens()
-            .args(["ingest", "-q", "--index"])
-            .arg(&index)
-            .arg(&corpus),
-        2,
-    );
+    let out = ingest_quiet(&index, &corpus, 2);
     let err = stderr(&out);
     assert!(
         err.contains(&format!("the index at {} is damaged", index.display()))
