@@ -5,6 +5,7 @@
 //! `as_str()` used by the index, the CSV files and the CLI alike. This module holds no logic
 //! beyond naming and normalising those sets.
 
+pub use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::PathBuf;
@@ -527,10 +528,10 @@ pub struct Passage {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     /// Matched terms as written in the taxonomy, with the token position of each match.
-    pub terms: Vec<(String, u32)>,
+    pub terms: Vec<(CompactString, u32)>,
     /// The polarity cue that decided (as in the taxonomy, prefixed `not ` when negated), or
     /// `None` when the theme's default applied.
-    pub cue: Option<String>,
+    pub cue: Option<CompactString>,
 }
 
 impl Evidence {
@@ -547,7 +548,7 @@ impl Evidence {
 /// A theme given to a passage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tag {
-    pub theme: String,
+    pub theme: CompactString,
     pub polarity: Polarity,
     pub score: f32,
     pub evidence: Evidence,

@@ -798,10 +798,10 @@ fn process_transcript_file(
             build_records(&doc.text, &source, t, page, res, &mut |rec, analysis| {
                 count += 1;
                 for tag in &rec.tags {
-                    match tags_by_theme.get_mut(&tag.theme) {
+                    match tags_by_theme.get_mut(tag.theme.as_str()) {
                         Some(n) => *n += 1,
                         None => {
-                            tags_by_theme.insert(tag.theme.clone(), 1);
+                            tags_by_theme.insert(tag.theme.to_string(), 1);
                         }
                     }
                 }

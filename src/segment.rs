@@ -137,6 +137,11 @@ pub(crate) fn is_abbreviation(before: &str) -> bool {
         }
         if b.is_ascii_alphanumeric() || b == b'.' {
             k -= 1;
+            if bytes.len() - k > MAX_ABBREVIATION_LEN {
+                // More characters than any abbreviation or an initial has, whatever comes
+                // before them.
+                return false;
+            }
         } else {
             break;
         }
@@ -149,9 +154,7 @@ pub(crate) fn is_abbreviation(before: &str) -> bool {
         return false;
     }
     let key = pack(w.as_bytes()) | (0x2020_2020_2020_2020 & pack_mask(w.len()));
-    ABBREVIATION_KEYS
-        .iter()
-        .fold(false, |found, &a| found | (a == key))
+    ABBREVIATION_KEYS.binary_search(&key).is_ok()
 }
 
 /// Up to 8 bytes packed into an integer, the first in the low byte, zeros after the last. No
@@ -175,7 +178,7 @@ const fn pack_mask(len: usize) -> u64 {
     }
 }
 
-/// [`ABBREVIATIONS`] packed (see [`pack`]) with every byte ORed with `0x20`, which is how a
+/// [`ABBREVIATIONS`] packed (see [`pack`]), sorted, with every byte ORed with `0x20`, which is how a
 /// word of ASCII letters, digits and dots is compared case-insensitively: the bit lower-cases
 /// a letter and leaves digits and `.` as they are.
 const ABBREVIATION_KEYS: [u64; ABBREVIATIONS.len()] = {
@@ -184,6 +187,18 @@ const ABBREVIATION_KEYS: [u64; ABBREVIATIONS.len()] = {
     while i < keys.len() {
         let a = ABBREVIATIONS[i].as_bytes();
         keys[i] = pack(a) | (0x2020_2020_2020_2020 & pack_mask(a.len()));
+        i += 1;
+    }
+    // Sorted, for a binary search (insertion sort: this runs at compile time).
+    let mut i = 1;
+    while i < keys.len() {
+        let mut j = i;
+        while j > 0 && keys[j - 1] > keys[j] {
+            let t = keys[j];
+            keys[j] = keys[j - 1];
+            keys[j - 1] = t;
+            j -= 1;
+        }
         i += 1;
     }
     keys

@@ -261,12 +261,12 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
     let mut i = 0;
     while i < len {
         let b = bytes[i];
-        if b < 0x80 {
-            if !b.is_ascii_alphanumeric() {
-                i += 1;
-                continue;
-            }
-        } else {
+        let class = BYTE_CLASS[b as usize];
+        if class == ASCII_OTHER {
+            i += 1;
+            continue;
+        }
+        if class == NON_ASCII {
             let c = text[i..].chars().next().unwrap_or(' ');
             if !is_word_char(c) {
                 i += c.len_utf8();
@@ -277,14 +277,29 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
         let mut end = i;
         let mut j = i;
         while j < len {
-            let b = bytes[j];
-            if b < 0x80 {
-                if b.is_ascii_alphanumeric() {
-                    j += 1;
+            // Eight bytes at a time while they are ASCII letters and digits.
+            if let Some(chunk) = bytes.get(j..j + 8) {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(chunk);
+                let stop = not_ascii_alnum(u64::from_le_bytes(w));
+                let run = (stop.trailing_zeros() / 8) as usize;
+                if run > 0 {
+                    j += run;
                     end = j;
-                } else {
-                    break;
+                    if run == 8 {
+                        continue;
+                    }
                 }
+            }
+            let Some(&b) = bytes.get(j) else {
+                break;
+            };
+            let class = BYTE_CLASS[b as usize];
+            if class == ASCII_WORD {
+                j += 1;
+                end = j;
+            } else if class == ASCII_OTHER {
+                break;
             } else {
                 let c = text[j..].chars().next().unwrap_or(' ');
                 if is_word_char(c) {
@@ -301,6 +316,44 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
         i = end;
     }
 }
+
+/// The high bit of every byte of `x` (eight bytes of text, the first in the low byte) that is
+/// not an ASCII letter or digit, the others clear: a range test on all eight bytes at once.
+#[inline]
+fn not_ascii_alnum(x: u64) -> u64 {
+    const fn rep(b: u8) -> u64 {
+        u64::from_ne_bytes([b; 8])
+    }
+    const HIGH: u64 = rep(0x80);
+    // Seven bits per byte, so adding a constant below 0x80 never carries into the next byte.
+    let low = x & rep(0x7F);
+    // `| 0x20` lower-cases a letter and moves no other byte into `a..=z`.
+    let lower = low | rep(0x20);
+    let alpha = (lower + rep(0x80 - b'a')) & !(lower + rep(0x7F - b'z'));
+    let digit = (low + rep(0x80 - b'0')) & !(low + rep(0x7F - b'9'));
+    !((alpha | digit) & !x) & HIGH
+}
+
+/// [`BYTE_CLASS`] values: an ASCII letter or digit, any other ASCII byte, a byte of a
+/// non-ASCII character (decoded to decide).
+const ASCII_WORD: u8 = 0;
+const ASCII_OTHER: u8 = 1;
+const NON_ASCII: u8 = 2;
+
+/// The class of every byte, so the word loop of [`for_each_word`] tests one table entry.
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [NON_ASCII; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        t[b] = if (b as u8).is_ascii_alphanumeric() {
+            ASCII_WORD
+        } else {
+            ASCII_OTHER
+        };
+        b += 1;
+    }
+    t
+};
 
 /// The analysis of one text made ahead of indexing (by the tagger, which splits and analyzes
 /// every word anyway), handed to the index writer so the indexer does not analyze the text a
@@ -495,6 +548,24 @@ mod tests {
             .map(|t| &s[t.offset_from..t.offset_to])
             .collect();
         assert_eq!(words, vec!["Le", "co", "modérateur", "dit"]);
+    }
+
+    #[test]
+    fn eight_byte_test_agrees_with_the_byte_test() {
+        for fill in [b'a', b'Z', b'5', b' ', 0xC3] {
+            for pos in 0..8 {
+                for b in 0..=255u8 {
+                    let mut w = [fill; 8];
+                    w[pos] = b;
+                    let stop = not_ascii_alnum(u64::from_le_bytes(w));
+                    for (i, &x) in w.iter().enumerate() {
+                        let flagged = stop >> (8 * i + 7) & 1 == 1;
+                        assert_eq!(flagged, !x.is_ascii_alphanumeric(), "{w:?} byte {i}");
+                    }
+                    assert_eq!(stop & !0x8080_8080_8080_8080, 0);
+                }
+            }
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ fn tag(theme: &str, polarity: Polarity, score: f32) -> Tag {
         polarity,
         score,
         evidence: Evidence {
-            terms: vec![(theme.replace('-', " "), 1)],
+            terms: vec![(theme.replace('-', " ").into(), 1)],
             cue: None,
         },
     }

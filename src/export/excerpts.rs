@@ -50,7 +50,7 @@ pub fn excerpts_table(
                 Cell::text(&r.speaker),
                 Cell::text(&r.stakeholder),
                 Cell::text(&r.region),
-                Cell::text(&tag.theme),
+                Cell::text(tag.theme.as_str()),
                 Cell::text(tag.polarity.as_str()),
                 Cell::text(tag.evidence.render()),
                 Cell::text(&r.text),

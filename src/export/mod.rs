@@ -196,7 +196,7 @@ pub(crate) fn test_records() -> Vec<PassageRecord> {
         polarity,
         score: 1.0,
         evidence: Evidence {
-            terms: vec![(theme.replace('-', " "), 0)],
+            terms: vec![(theme.replace('-', " ").into(), 0)],
             cue: None,
         },
     };

@@ -180,7 +180,7 @@ pub fn crosstab<O: Ord>(
                 continue;
             }
             let a = cells
-                .entry((k.clone(), tag.theme.clone(), tag.polarity))
+                .entry((k.clone(), tag.theme.to_string(), tag.polarity))
                 .or_default();
             a.passages += 1;
             a.words += u64::from(r.words);

@@ -10,7 +10,7 @@ fn tag(theme: &str, polarity: Polarity) -> Tag {
         polarity,
         score: 1.0,
         evidence: Evidence {
-            terms: vec![(theme.replace('-', " "), 0)],
+            terms: vec![(theme.replace('-', " ").into(), 0)],
             cue: None,
         },
     }

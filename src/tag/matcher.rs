@@ -101,6 +101,8 @@ pub(crate) struct Compiled {
     cue_owners: Vec<Vec<CueOwner>>,
     /// Per id: [`TERM_START`] when a term begins with it, [`CUE_START`] when a cue does.
     start_flags: Vec<u8>,
+    /// Per theme index: its rank when themes are sorted by id.
+    theme_rank: Vec<u32>,
 }
 
 /// Id of passage tokens the taxonomy never uses.
@@ -126,8 +128,8 @@ static NEXT_UID: AtomicU64 = AtomicU64::new(1);
 /// passage's tokens can be handed to the indexer without analyzing any word again.
 struct WordCache {
     owner: u64,
-    short: foldhash::HashMap<u64, Cached>,
-    medium: foldhash::HashMap<u128, Cached>,
+    short: WordTable<u64>,
+    medium: WordTable<u128>,
     long: foldhash::HashMap<Box<str>, Cached>,
     /// The token texts of the cached words, one after the other.
     stems: String,
@@ -164,6 +166,45 @@ impl Cached {
 }
 
 impl WordCache {
+    /// The cached entry of the word `bytes[from..to]`, if any.
+    #[inline]
+    fn get(&self, bytes: &[u8], from: usize, to: usize) -> Option<Cached> {
+        let len = to - from;
+        if len <= 8 {
+            self.short.get(pack_short(bytes, from, len))
+        } else {
+            match pack(bytes, from, to) {
+                Some(k) => self.medium.get(k),
+                None => std::str::from_utf8(&bytes[from..to])
+                    .ok()
+                    .and_then(|w| self.long.get(w).copied()),
+            }
+        }
+    }
+
+    /// Analyzes a word not in the cache, caches it and returns its entry.
+    #[cold]
+    #[inline(never)]
+    fn miss(&mut self, compiled: &Compiled, word: &str) -> Cached {
+        let (id, stem) = compiled.classify(word);
+        if self.len() >= WORD_CACHE_MAX {
+            self.clear();
+        }
+        let c = Cached::new(id, stem.as_deref(), &mut self.stems);
+        let bytes = word.as_bytes();
+        if bytes.len() <= 8 {
+            self.short.insert(pack_short(bytes, 0, bytes.len()), c);
+        } else {
+            match pack(bytes, 0, bytes.len()) {
+                Some(k) => self.medium.insert(k, c),
+                None => {
+                    self.long.insert(word.into(), c);
+                }
+            }
+        }
+        c
+    }
+
     fn clear(&mut self) {
         self.short.clear();
         self.medium.clear();
@@ -174,6 +215,119 @@ impl WordCache {
     fn len(&self) -> usize {
         self.short.len() + self.medium.len() + self.long.len()
     }
+}
+
+/// A packed word key ([`pack`]): never zero, since a word is never empty and has no NUL byte.
+trait Key: Copy + Eq + Default {
+    fn hash(self) -> u64;
+}
+
+impl Key for u64 {
+    fn hash(self) -> u64 {
+        self.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+}
+
+impl Key for u128 {
+    fn hash(self) -> u64 {
+        ((self as u64) ^ (self >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ ((self >> 64) as u64).rotate_left(29)
+    }
+}
+
+/// An open-addressing map from packed word keys to [`Cached`] values: one array of
+/// `(key, value)` pairs, the zero key marking a free slot, linear probing, at most half full.
+/// A lookup reads one slot (one cache line) in the common case, where a general hash map
+/// reads a control byte array and then the slot.
+struct WordTable<K> {
+    slots: Vec<(K, Cached)>,
+    len: usize,
+    /// `64 - log2(slots.len())`: the top bits of the hash pick the first slot.
+    shift: u32,
+}
+
+impl<K: Key> Default for WordTable<K> {
+    fn default() -> Self {
+        WordTable {
+            slots: Vec::new(),
+            len: 0,
+            shift: 64,
+        }
+    }
+}
+
+impl<K: Key> WordTable<K> {
+    fn get(&self, key: K) -> Option<Cached> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = (key.hash() >> self.shift) as usize;
+        loop {
+            let (k, v) = self.slots[i];
+            if k == key {
+                return Some(v);
+            }
+            if k == K::default() {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Inserts a key not in the table.
+    fn insert(&mut self, key: K, value: Cached) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = (key.hash() >> self.shift) as usize;
+        while self.slots[i].0 != K::default() {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = (key, value);
+        self.len += 1;
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(1 << 12);
+        let old = std::mem::replace(&mut self.slots, vec![(K::default(), Cached(0)); size]);
+        self.shift = 64 - size.trailing_zeros();
+        self.len = 0;
+        for (k, v) in old {
+            if k != K::default() {
+                self.insert(k, v);
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        self.slots.fill((K::default(), Cached(0)));
+        self.len = 0;
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+/// [`pack`] for a word of 1 to 8 bytes, in a `u64`.
+#[inline]
+fn pack_short(text: &[u8], from: usize, len: usize) -> u64 {
+    debug_assert!((1..=8).contains(&len));
+    let raw = match text.get(from..from + 8) {
+        Some(window) => {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(window);
+            u64::from_le_bytes(w)
+        }
+        None => {
+            let mut w = [0u8; 8];
+            w[..len].copy_from_slice(&text[from..from + len]);
+            return u64::from_le_bytes(w);
+        }
+    };
+    raw & (u64::MAX >> (64 - 8 * len))
 }
 
 /// The key of the word `text[from..to]`: its bytes as an integer, when they fit in 16 bytes.
@@ -207,8 +361,8 @@ fn pack(text: &[u8], from: usize, to: usize) -> Option<u128> {
 thread_local! {
     static WORDS: RefCell<WordCache> = RefCell::new(WordCache {
         owner: 0,
-        short: foldhash::HashMap::default(),
-        medium: foldhash::HashMap::default(),
+        short: WordTable::default(),
+        medium: WordTable::default(),
         long: foldhash::HashMap::default(),
         stems: String::new(),
     });
@@ -237,12 +391,17 @@ pub(crate) struct IdTrie {
     /// Node reached by each first token id (`NONE` when no pattern starts with it).
     root: Vec<u32>,
     nodes: Vec<Node>,
+    /// Every node's children, `(token id, node)`, each node's in one run (see [`Node`]).
+    edges: Vec<(u32, u32)>,
 }
 
 #[derive(Debug, Default)]
 struct Node {
-    /// `(token id, node)`, few per node.
+    /// `(token id, node)`, few per node; moved into [`IdTrie::edges`] once the trie is built.
     children: Vec<(u32, u32)>,
+    /// This node's children: `edges[first..first + count]`.
+    first: u32,
+    count: u32,
     /// The pattern ending here.
     pattern: u32,
 }
@@ -253,6 +412,7 @@ impl IdTrie {
         let mut t = IdTrie {
             root: vec![NONE; vocab_len],
             nodes: Vec::new(),
+            edges: Vec::new(),
         };
         for (pi, ids) in patterns.iter().enumerate() {
             let Some((&first, rest)) = ids.split_first() else {
@@ -280,12 +440,20 @@ impl IdTrie {
             }
             t.nodes[node as usize].pattern = pi as u32;
         }
+        // One array of edges, so a walk reads no per-node allocation.
+        for n in &mut t.nodes {
+            n.first = t.edges.len() as u32;
+            n.count = n.children.len() as u32;
+            t.edges.append(&mut n.children);
+        }
         t
     }
 
     fn push_node(&mut self) -> u32 {
         self.nodes.push(Node {
             children: Vec::new(),
+            first: 0,
+            count: 0,
             pattern: NONE,
         });
         (self.nodes.len() - 1) as u32
@@ -324,11 +492,13 @@ impl IdTrie {
                 });
             }
             node = match ids.get(j) {
-                Some(&next) => n
-                    .children
-                    .iter()
-                    .find(|c| c.0 == next)
-                    .map_or(NONE, |c| c.1),
+                Some(&next) => {
+                    let first = n.first as usize;
+                    self.edges[first..first + n.count as usize]
+                        .iter()
+                        .find(|c| c.0 == next)
+                        .map_or(NONE, |c| c.1)
+                }
                 None => NONE,
             };
             j += 1;
@@ -347,12 +517,16 @@ impl IdTrie {
 pub(crate) struct Starts {
     terms: Vec<u32>,
     cues: Vec<u32>,
+    /// The tokens with punctuation (or any non-ASCII character) in the gap before them, the
+    /// only places a sentence or clause may break (see [`super::polarity::mark_gaps`]).
+    pub(crate) gaps: Vec<u32>,
 }
 
 impl Starts {
     fn clear(&mut self) {
         self.terms.clear();
         self.cues.clear();
+        self.gaps.clear();
     }
 
     fn note(&mut self, flags: u8, position: usize) {
@@ -441,8 +615,15 @@ impl Compiled {
                 t | c
             })
             .collect();
+        let mut by_id: Vec<usize> = (0..themes.len()).collect();
+        by_id.sort_by(|&a, &b| themes[a].id().cmp(themes[b].id()));
+        let mut theme_rank = vec![0u32; themes.len()];
+        for (rank, &t) in by_id.iter().enumerate() {
+            theme_rank[t] = rank as u32;
+        }
         Ok(Compiled {
             uid: NEXT_UID.fetch_add(1, Ordering::Relaxed),
+            theme_rank,
             terms,
             cues,
             vocab: b.vocab,
@@ -491,33 +672,12 @@ impl Compiled {
                 cache.owner = self.uid;
             }
             let mut position = 0usize;
+            let bytes = text.as_bytes();
+            let mut prev_end = 0usize;
             crate::text::for_each_word(text, |from, to| {
-                let key = pack(text.as_bytes(), from, to);
-                let short = match key {
-                    Some(k) if to - from <= 8 => Some(k as u64),
-                    _ => None,
-                };
-                let cached = match (short, key) {
-                    (Some(k), _) => cache.short.get(&k),
-                    (None, Some(k)) => cache.medium.get(&k),
-                    (None, None) => cache.long.get(&text[from..to]),
-                };
-                let c = match cached {
-                    Some(&c) => c,
-                    None => {
-                        let word = &text[from..to];
-                        let (id, stem) = self.classify(word);
-                        if cache.len() >= WORD_CACHE_MAX {
-                            cache.clear();
-                        }
-                        let c = Cached::new(id, stem.as_deref(), &mut cache.stems);
-                        match (short, key) {
-                            (Some(k), _) => cache.short.insert(k, c),
-                            (None, Some(k)) => cache.medium.insert(k, c),
-                            (None, None) => cache.long.insert(word.into(), c),
-                        };
-                        c
-                    }
+                let c = match cache.get(bytes, from, to) {
+                    Some(c) => c,
+                    None => cache.miss(self, &text[from..to]),
                 };
                 match c.id() {
                     LONG => {}
@@ -535,6 +695,10 @@ impl Compiled {
                                 }
                             }
                         }
+                        if !toks.is_empty() && !super::polarity::is_plain(&bytes[prev_end..from]) {
+                            starts.gaps.push(toks.len() as u32);
+                        }
+                        prev_end = to;
                         toks.push(Tok { from, to, position });
                         ids.push(id);
                         position += 1;
@@ -593,6 +757,11 @@ impl Compiled {
     pub(crate) fn cue_matches(&self, ids: &[u32], out: &mut Vec<RawMatch>) {
         out.clear();
         self.cues.find_all(ids, out);
+    }
+
+    /// Rank of a theme (by index) among all themes sorted by id.
+    pub(crate) fn theme_rank(&self, theme: usize) -> u32 {
+        self.theme_rank[theme]
     }
 
     /// The (theme, term) pairs a term pattern stands for.

@@ -31,7 +31,7 @@ pub mod taxonomy;
 pub use taxonomy::{Cue, CueRole, Taxonomy, Term, Theme};
 
 use crate::error::Result;
-use crate::model::{Evidence, Tag};
+use crate::model::{CompactString, Evidence, Tag};
 use crate::text::Analysis;
 use matcher::RawMatch;
 use polarity::{CueHit, Layout};
@@ -197,6 +197,7 @@ impl Tagger {
                 .compiled
                 .encode(tokens, &mut s.toks, &mut s.ids);
             self.taxonomy.compiled.find_starts(&s.ids, &mut s.starts);
+            polarity::mark_gaps(text, &s.toks, &mut s.starts.gaps);
             self.tag_with(text, s)
         })
     }
@@ -285,12 +286,14 @@ impl Tagger {
         if groups.is_empty() {
             return Vec::new();
         }
+        // Tags come out sorted by theme id.
+        groups.sort_unstable_by_key(|g| compiled.theme_rank(g.theme));
 
         compiled.cue_matches_at(ids, starts, cues);
         // Sentence and clause breaks matter only when there is a cue to place.
         if cues.is_empty() {
-            layout.sentence.clear();
-            layout.clause.clear();
+            layout.sentence_breaks.clear();
+            layout.clause_breaks.clear();
         } else {
             // Polarity reads breaks only between the first and last term or cue.
             let spans = groups
@@ -299,7 +302,7 @@ impl Tagger {
                 .map(|x| (x.start, x.end))
                 .chain(cues.iter().map(|m| (m.start, m.end)));
             let (lo, hi) = spans.fold((usize::MAX, 0), |(lo, hi), (s, e)| (lo.min(s), hi.max(e)));
-            layout.fill_range(text, tokens, lo..hi);
+            layout.fill_marked(text, tokens, &starts.gaps, lo..hi);
         }
         let mut cue_hits: Vec<CueHit<'_>> = Vec::new();
         let mut tags: Vec<Tag> = Vec::with_capacity(groups.len());
@@ -320,10 +323,18 @@ impl Tagger {
                     theme.default_polarity(),
                 )
             };
+            // The theme's spans and the global context outside them, by start: both lists are
+            // by start and no two of their spans overlap, so merging them is enough.
             merged.clear();
-            merged.extend_from_slice(own);
-            merged.extend(outside(global, own));
-            merged.sort_by_key(|x| (x.start, x.end));
+            let mut rest = outside(global, own).peekable();
+            for x in own {
+                while let Some(c) = rest.next_if(|c| c.start < x.start) {
+                    merged.push(*c);
+                }
+                merged.push(*x);
+            }
+            merged.extend(rest);
+            debug_assert!(merged.is_sorted_by_key(|x| x.start));
             let terms = merged
                 .iter()
                 .map(|x| {
@@ -335,17 +346,17 @@ impl Tagger {
                         &theme.terms()[x.term]
                     };
                     let position = u32::try_from(tokens[x.start].position).unwrap_or(u32::MAX);
-                    (term.text().to_string(), position)
+                    (CompactString::new(term.text()), position)
                 })
                 .collect();
             tags.push(Tag {
-                theme: theme.id().to_string(),
+                theme: CompactString::new(theme.id()),
                 polarity,
                 score: g.score,
                 evidence: Evidence { terms, cue },
             });
         }
-        tags.sort_by(|a, b| a.theme.cmp(&b.theme));
+        debug_assert!(tags.is_sorted_by(|a, b| a.theme <= b.theme));
         tags
     }
 
@@ -375,18 +386,23 @@ impl Tagger {
                 });
             }
         }
-        out.sort_by(|a, b| (a.start, b.end).cmp(&(b.start, a.end)));
-        // Leftmost-longest: drop a hit that overlaps the last one kept.
-        let mut last_end = 0;
-        let mut first = true;
-        out.retain(|h| {
-            if !first && h.start < last_end {
-                return false;
+        // Leftmost-longest. `raw` comes by start, shorter first (see `IdTrie::find_at`), so a
+        // hit that starts where the last one kept starts is longer and replaces it, and a hit
+        // that starts inside the last one kept is dropped.
+        debug_assert!(raw.is_sorted_by_key(|m| (m.start, m.end)));
+        let mut kept: usize = 0;
+        for i in 0..out.len() {
+            let h = out[i].clone();
+            match kept.checked_sub(1).map(|k| &mut out[k]) {
+                Some(last) if last.start == h.start => *last = h,
+                Some(last) if h.start < last.end => {}
+                _ => {
+                    out[kept] = h;
+                    kept += 1;
+                }
             }
-            first = false;
-            last_end = h.end;
-            true
-        });
+        }
+        out.truncate(kept);
         out.retain(|c| {
             !anchors
                 .iter()

@@ -28,7 +28,7 @@
 //! This module finds no matches itself (see `matcher`).
 
 use super::taxonomy::CueRole;
-use crate::model::Polarity;
+use crate::model::{CompactString, Polarity};
 use tantivy::tokenizer::Token;
 
 /// Extra distance, in tokens, for a cue on the other side of a clause break.
@@ -46,14 +46,15 @@ impl Spanned for Token {
     }
 }
 
-/// Sentence and clause number of each token of a range, counted from the range's start
-/// (polarity only compares them, so a range that covers every term and cue is enough).
+/// Where sentences and clauses break in a passage: the indices of the tokens that begin a new
+/// sentence or clause (polarity only compares the sentence and clause numbers of tokens, so
+/// the breaks between the first and last token it asks about are enough).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Layout {
-    /// Index of the first token covered.
-    pub base: usize,
-    pub sentence: Vec<u32>,
-    pub clause: Vec<u32>,
+    /// Tokens that begin a sentence (the first token excepted), ascending.
+    pub sentence_breaks: Vec<u32>,
+    /// Tokens that begin a clause (every sentence break is one too), ascending.
+    pub clause_breaks: Vec<u32>,
 }
 
 impl Layout {
@@ -66,64 +67,82 @@ impl Layout {
 
     /// [`Layout::of`] into existing buffers.
     pub fn fill<T: Spanned>(&mut self, text: &str, tokens: &[T]) {
-        self.fill_range(text, tokens, 0..tokens.len());
+        let mut marked = Vec::new();
+        mark_gaps(text, tokens, &mut marked);
+        self.fill_marked(text, tokens, &marked, 0..tokens.len());
     }
 
-    /// [`Layout::fill`] for the tokens of `range` only.
-    pub fn fill_range<T: Spanned>(
+    /// Reads the breaks between the tokens of `range` only, visiting only the tokens in
+    /// `marked` (from [`mark_gaps`], or noted as the passage was split): those with something
+    /// other than spaces and letters in the gap before them.
+    pub fn fill_marked<T: Spanned>(
         &mut self,
         text: &str,
         tokens: &[T],
+        marked: &[u32],
         range: std::ops::Range<usize>,
     ) {
-        self.sentence.clear();
-        self.clause.clear();
-        self.base = range.start;
-        let tokens = &tokens[range];
-        self.sentence.reserve(tokens.len());
-        self.clause.reserve(tokens.len());
+        self.sentence_breaks.clear();
+        self.clause_breaks.clear();
         let bytes = text.as_bytes();
-        let (mut s, mut c) = (0u32, 0u32);
-        let mut prev_end: Option<usize> = None;
-        for t in tokens {
-            let (offset_from, offset_to) = t.span();
-            if let Some(pe) = prev_end {
-                let from = offset_from.max(pe).min(text.len());
-                let gap_start = pe.min(from);
-                // Most gaps are a space or a removed stop word: nothing to look at. A gap with
-                // a mark in it is read as text (its ends are token ends, so char boundaries).
-                if !is_plain(&bytes[gap_start..from]) {
-                    if let Some(gap) = text.get(gap_start..from) {
-                        if ends_sentence(text, gap_start, gap, t) {
-                            s += 1;
-                            c += 1;
-                        } else if breaks_clause(gap) {
-                            c += 1;
-                        }
-                    }
-                }
+        for &i in marked {
+            let i = i as usize;
+            if i <= range.start {
+                continue;
             }
-            self.sentence.push(s);
-            self.clause.push(c);
-            prev_end = Some(offset_to);
+            if i >= range.end {
+                break;
+            }
+            let t = &tokens[i];
+            let pe = tokens[i - 1].span().1;
+            let from = t.span().0.max(pe).min(text.len());
+            let gap_start = pe.min(from);
+            let Some(gap) = text.get(gap_start..from) else {
+                continue;
+            };
+            if may_end_sentence(&bytes[gap_start..from]) && ends_sentence(text, gap_start, gap, t) {
+                self.sentence_breaks.push(i as u32);
+                self.clause_breaks.push(i as u32);
+            } else if breaks_clause(gap) {
+                self.clause_breaks.push(i as u32);
+            }
+        }
+    }
+
+    /// Sentence number of token `i` (counted from the first break read).
+    fn sentence_of(&self, i: usize) -> usize {
+        self.sentence_breaks.partition_point(|&b| b as usize <= i)
+    }
+
+    /// Clause number of token `i` (counted from the first break read).
+    fn clause_of(&self, i: usize) -> usize {
+        self.clause_breaks.partition_point(|&b| b as usize <= i)
+    }
+}
+
+/// The tokens (indices into `tokens`) with something in the gap before them that may break a
+/// sentence or a clause, into `out`: the only ones [`Layout::fill_marked`] needs to read.
+pub fn mark_gaps<T: Spanned>(text: &str, tokens: &[T], out: &mut Vec<u32>) {
+    out.clear();
+    let bytes = text.as_bytes();
+    for (i, w) in tokens.windows(2).enumerate() {
+        let pe = w[0].span().1;
+        let from = w[1].span().0.max(pe).min(text.len());
+        if !is_plain(&bytes[pe.min(from)..from]) {
+            out.push(i as u32 + 1);
         }
     }
 }
 
-/// A gap without any punctuation that could end a sentence or a clause.
-impl Layout {
-    /// Sentence number of token `i` (within the range filled).
-    fn sentence_of(&self, i: usize) -> u32 {
-        self.sentence[i - self.base]
-    }
-
-    /// Clause number of token `i` (within the range filled).
-    fn clause_of(&self, i: usize) -> u32 {
-        self.clause[i - self.base]
-    }
+/// Whether a gap holds anything [`ends_sentence`] looks for: a sentence mark, a newline or a
+/// non-ASCII character (`…`). Most gaps with punctuation hold only a comma.
+fn may_end_sentence(gap: &[u8]) -> bool {
+    gap.iter()
+        .any(|&b| b >= 0x80 || matches!(b, b'.' | b'!' | b'?' | b'\n'))
 }
 
-fn is_plain(gap: &[u8]) -> bool {
+/// A gap without any punctuation that could end a sentence or a clause.
+pub(crate) fn is_plain(gap: &[u8]) -> bool {
     !gap.iter().any(|&b| {
         b >= 0x80
             || matches!(
@@ -133,16 +152,33 @@ fn is_plain(gap: &[u8]) -> bool {
     })
 }
 
+/// Whether a gap holds a blank line: `\n\n` or `\n \n`.
+fn has_blank_line(gap: &[u8]) -> bool {
+    gap.contains(&b'\n')
+        && (gap.windows(2).any(|w| w == b"\n\n") || gap.windows(3).any(|w| w == b"\n \n"))
+}
+
+/// The last `.` `!` `?` or `…` in a gap: its byte offset and the mark.
+fn last_sentence_mark(g: &[u8]) -> Option<(usize, char)> {
+    // `…` is E2 80 A6; a continuation byte such as A6 never starts a character.
+    (0..g.len()).rev().find_map(|i| match g[i] {
+        b'.' => Some((i, '.')),
+        b'!' => Some((i, '!')),
+        b'?' => Some((i, '?')),
+        0xA6 if i >= 2 && g[i - 2] == 0xE2 && g[i - 1] == 0x80 => Some((i - 2, '…')),
+        _ => None,
+    })
+}
+
 fn ends_sentence<T: Spanned>(text: &str, gap_start: usize, gap: &str, next: &T) -> bool {
-    if gap.contains("\n\n") || gap.contains("\n \n") {
+    if has_blank_line(gap.as_bytes()) {
         return true;
     }
     // The last sentence mark in the gap, then what follows it.
-    let Some(rel) = gap.rfind(['.', '!', '?', '…']) else {
+    let Some((rel, mark)) = last_sentence_mark(gap.as_bytes()) else {
         return false;
     };
     let abs = gap_start + rel;
-    let mark = gap[rel..].chars().next().unwrap_or('.');
     let after = &gap[rel + mark.len_utf8()..];
     if !after.starts_with(char::is_whitespace) {
         return false;
@@ -162,8 +198,25 @@ fn ends_sentence<T: Spanned>(text: &str, gap_start: usize, gap: &str, next: &T) 
     true
 }
 
+/// Whether a gap breaks a clause: `,` `;` `:` `(` `)` `–` `—`, ` - ` or `--` in it.
 fn breaks_clause(gap: &str) -> bool {
-    gap.contains([',', ';', ':', '(', ')', '–', '—']) || gap.contains(" - ") || gap.contains("--")
+    let g = gap.as_bytes();
+    for (i, &b) in g.iter().enumerate() {
+        match b {
+            b',' | b';' | b':' | b'(' | b')' => return true,
+            // en and em dash: E2 80 93 and E2 80 94
+            0xE2 if g.get(i + 1) == Some(&0x80) && matches!(g.get(i + 2), Some(0x93 | 0x94)) => {
+                return true
+            }
+            b'-' if g.get(i + 1) == Some(&b'-')
+                || (i > 0 && g[i - 1] == b' ' && g.get(i + 1) == Some(&b' ')) =>
+            {
+                return true
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// A cue occurrence that applies to one theme.
@@ -181,6 +234,8 @@ pub struct CueHit<'a> {
 struct Decider {
     start: usize,
     end: usize,
+    /// Sentence number of `start`.
+    sentence: usize,
     polarity: Polarity,
     negated: bool,
     first: usize,
@@ -188,17 +243,36 @@ struct Decider {
 }
 
 /// Turns the non-overlapping cue hits of one theme into deciding cues (negation applied).
-fn deciders(cues: &[CueHit<'_>], layout: &Layout, window: usize, out: &mut Vec<Decider>) {
+fn deciders(
+    cues: &[CueHit<'_>],
+    layout: &Layout,
+    window: usize,
+    sentences: &mut Vec<usize>,
+    out: &mut Vec<Decider>,
+) {
     out.clear();
+    // The sentence of each cue, read once (cues are by start, so one pass over the breaks).
+    sentences.clear();
+    let mut k = 0;
+    for c in cues {
+        while layout
+            .sentence_breaks
+            .get(k)
+            .is_some_and(|&b| b as usize <= c.start)
+        {
+            k += 1;
+        }
+        sentences.push(k);
+    }
     for (i, c) in cues.iter().enumerate() {
         let Some(polarity) = c.role.polarity() else {
             continue;
         };
-        let sentence = layout.sentence_of(c.start);
+        let sentence = sentences[i];
         let mut negated = false;
         // Walk back over earlier cues: hedges are skipped, a deciding cue stops the search.
-        for p in cues[..i].iter().rev() {
-            if c.start - p.end >= window || layout.sentence_of(p.start) != sentence {
+        for (j, p) in cues[..i].iter().enumerate().rev() {
+            if c.start - p.end >= window || sentences[j] != sentence {
                 break;
             }
             match p.role {
@@ -216,7 +290,7 @@ fn deciders(cues: &[CueHit<'_>], layout: &Layout, window: usize, out: &mut Vec<D
         if !negated {
             if let Some(p) = out.last_mut() {
                 if c.start - p.end < window
-                    && layout.sentence_of(p.start) == sentence
+                    && p.sentence == sentence
                     && layout.clause_of(p.end - 1) == layout.clause_of(c.start)
                 {
                     p.end = c.end;
@@ -233,6 +307,7 @@ fn deciders(cues: &[CueHit<'_>], layout: &Layout, window: usize, out: &mut Vec<D
         out.push(Decider {
             start: c.start,
             end: c.end,
+            sentence,
             polarity: if negated { polarity.flip() } else { polarity },
             negated,
             first: i,
@@ -242,8 +317,8 @@ fn deciders(cues: &[CueHit<'_>], layout: &Layout, window: usize, out: &mut Vec<D
 }
 
 /// How a decider is shown: its cues as in the taxonomy, `not ` in front when negated.
-fn label(d: &Decider, cues: &[CueHit<'_>]) -> String {
-    let mut out = String::new();
+fn label(d: &Decider, cues: &[CueHit<'_>]) -> CompactString {
+    let mut out = CompactString::default();
     if d.negated {
         out.push_str("not");
     }
@@ -259,7 +334,9 @@ fn label(d: &Decider, cues: &[CueHit<'_>]) -> String {
 }
 
 thread_local! {
-    static DECIDERS: std::cell::RefCell<Vec<Decider>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Deciders and cue sentence numbers, reused from one call to the next.
+    static DECIDERS: std::cell::RefCell<(Vec<Decider>, Vec<usize>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
 /// Decides the polarity of one theme from its term spans (token index ranges) and its cue hits
@@ -270,11 +347,12 @@ pub fn decide(
     layout: &Layout,
     window: usize,
     default: Polarity,
-) -> (Polarity, Option<String>) {
+) -> (Polarity, Option<CompactString>) {
     DECIDERS.with(|buf| {
-        let mut found = buf.borrow_mut();
-        deciders(cues, layout, window, &mut found);
-        match nearest(terms, &found, layout) {
+        let mut buf = buf.borrow_mut();
+        let (found, sentences) = &mut *buf;
+        deciders(cues, layout, window, sentences, found);
+        match nearest(terms, found, layout) {
             Some(i) => (found[i].polarity, Some(label(&found[i], cues))),
             None => (default, None),
         }
@@ -288,7 +366,7 @@ fn nearest(terms: &[(usize, usize)], deciders: &[Decider], layout: &Layout) -> O
     for &(ts, te) in terms {
         let sentence = layout.sentence_of(ts);
         for (i, d) in deciders.iter().enumerate() {
-            if layout.sentence_of(d.start) != sentence {
+            if d.sentence != sentence {
                 continue;
             }
             let (gap, before) = if d.end <= ts {
@@ -345,14 +423,18 @@ mod tests {
         ];
         for (text, want) in cases {
             let (toks, l) = layout(text);
-            assert_eq!(&l.sentence, want, "{text:?} → {toks:?}");
+            let got: Vec<u32> = (0..toks.len()).map(|i| l.sentence_of(i) as u32).collect();
+            assert_eq!(&got, want, "{text:?} → {toks:?}");
         }
     }
 
     #[test]
     fn clauses_break_at_commas_and_dashes() {
         let (_, l) = layout("Capacity is welcome, but surveillance – worrying");
-        assert_eq!(l.clause, vec![0, 0, 1, 2]);
+        let got: Vec<usize> = (0..4).map(|i| l.clause_of(i)).collect();
+        assert_eq!(got, vec![0, 0, 1, 2]);
+        assert_eq!(l.clause_breaks, vec![2, 3]);
+        assert!(l.sentence_breaks.is_empty());
     }
 
     fn hit(start: usize, role: CueRole, text: &str) -> CueHit<'_> {

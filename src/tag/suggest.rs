@@ -197,7 +197,7 @@ mod tests {
             tags: themes
                 .iter()
                 .map(|t| Tag {
-                    theme: t.to_string(),
+                    theme: (*t).into(),
                     polarity: Polarity::Risk,
                     score: 1.0,
                     evidence: Evidence::default(),

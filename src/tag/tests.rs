@@ -145,10 +145,7 @@ fn evidence_names_terms_positions_and_cue() {
     assert_eq!(t.polarity, Polarity::Risk);
     assert_eq!(
         t.evidence.terms,
-        vec![
-            ("draft".to_string(), 1),
-            ("security researcher".to_string(), 7)
-        ]
+        vec![("draft".into(), 1), ("security researcher".into(), 7)]
     );
     assert_eq!(t.evidence.cue.as_deref(), Some("criminalise"));
     assert_eq!(t.score, 1.5);
