@@ -20,11 +20,12 @@
 //!   itself (MB = passage text); ingest hands it the tagger's tokens instead.
 //!
 //! The corpus is processed in chunks of [`CHUNK_BYTES`] so these rows never hold it all in
-//! memory; records are built between timed steps with [`pipeline::collect_records`]. While a
-//! chunk is parsed, detected and tagged, tantivy is still indexing the previous one on the same
-//! cores, so those three stages are timed by the CPU time of the threads doing them (read per
-//! slice of work from the thread CPU clock; their `seconds` is that CPU time divided by
-//! the thread count), not by the wall clock, which would charge them tantivy's work.
+//! memory, in two passes. The first parses, detects and tags every chunk with nothing else
+//! running, so each stage is measured alone; they are timed by the CPU time of the threads
+//! doing them (read per slice of work from the thread CPU clock; their `seconds` is that CPU
+//! time divided by the thread count), so a slice waiting for a core is not charged. The second
+//! parses each chunk again and builds its records with [`pipeline::collect_records`] (untimed,
+//! while tantivy indexes the previous chunk), then times `index`.
 //! `baseline` indexes the records of [`pipeline::prepare`] (all in memory, not timed) with a
 //! fresh [`Writer`] of the same threads and budget, so only indexing is timed. It uses
 //! [`Writer::add`], so tantivy analyzes every text with the index's analyzer, as it would with
@@ -520,45 +521,20 @@ fn measure_stages(cfg: &PhaseConfig) -> Result<Vec<Measurement>> {
             (p, size)
         })
         .collect();
+    let chunks = chunk_files(&files, CHUNK_BYTES);
     let (mut parse, mut detect, mut tag, mut index) = (
         Acc::default(),
         Acc::default(),
         Acc::default(),
         Acc::default(),
     );
-    let clock = Clock::start();
-    let writer = Writer::open(&cfg.index, cfg.threads, cfg.memory_budget)?;
-    index.add(&clock);
-    for chunk in chunk_files(&files, CHUNK_BYTES) {
-        // parse
-        let (docs, cpu) = timed_par(chunk, 8, |files| {
-            files
-                .iter()
-                .filter_map(|(p, _)| {
-                    let doc = crate::read::load(p).ok()?;
-                    let parsed = crate::parse::parse_document(&doc).ok()?;
-                    Some((doc, parsed))
-                })
-                .collect::<Vec<(Document, Vec<Parsed>)>>()
-        });
-        let docs: Vec<(Document, Vec<Parsed>)> = docs.into_iter().flatten().collect();
+
+    // First pass: parse, detect and tag, with nothing else running.
+    for chunk in &chunks {
+        let (docs, cpu) = parse_chunk(chunk);
         parse.add_cpu(cpu, cfg.threads);
         parse.bytes += chunk.iter().map(|f| f.1).sum::<u64>();
-
-        let mut pages: HashMap<String, &SessionPage> = HashMap::new();
-        let mut transcripts: Vec<(&Document, &Transcript)> = Vec::new();
-        for (doc, parsed) in &docs {
-            for p in parsed {
-                match p {
-                    Parsed::Page(pg) => {
-                        if let Some(k) = &pg.key {
-                            pages.insert(k.id(), pg);
-                        }
-                    }
-                    Parsed::Transcript(t) => transcripts.push((doc, t)),
-                }
-            }
-        }
+        let transcripts = transcripts_of(&docs);
 
         // detect: a session sample, then every turn, as the pipeline does
         let (bytes, cpu) = timed_par(&transcripts, 4, |trs| {
@@ -602,13 +578,19 @@ fn measure_stages(cfg: &PhaseConfig) -> Result<Vec<Measurement>> {
         });
         tag.add_cpu(cpu, cfg.threads);
         std::hint::black_box(tags);
-        let text_bytes: u64 = passages.iter().map(|p| p.len() as u64).sum();
-        tag.bytes += text_bytes;
+        tag.bytes += passages.iter().map(|p| p.len() as u64).sum::<u64>();
         tag.passages += passages.len() as u64;
-        drop(passages);
+    }
 
-        // index: records built untimed, then added
-        let records: Vec<PassageRecord> = transcripts
+    // Second pass: index. Records are built untimed (tantivy indexes the previous chunk
+    // meanwhile), then added.
+    let clock = Clock::start();
+    let writer = Writer::open(&cfg.index, cfg.threads, cfg.memory_budget)?;
+    index.add(&clock);
+    for chunk in &chunks {
+        let (docs, _) = parse_chunk(chunk);
+        let pages = pages_of(&docs);
+        let records: Vec<PassageRecord> = transcripts_of(&docs)
             .par_iter()
             .flat_map_iter(|(doc, tr)| {
                 let page = tr.key.as_ref().and_then(|k| pages.get(&k.id()).copied());
@@ -635,6 +617,49 @@ fn measure_stages(cfg: &PhaseConfig) -> Result<Vec<Measurement>> {
         tag.done("tag"),
         index.done("index"),
     ])
+}
+
+/// Reads and parses the files of a chunk; returns what parsed and the CPU time it took.
+fn parse_chunk(chunk: &[(PathBuf, u64)]) -> (Vec<(Document, Vec<Parsed>)>, Duration) {
+    let (docs, cpu) = timed_par(chunk, 8, |files| {
+        files
+            .iter()
+            .filter_map(|(p, _)| {
+                let doc = crate::read::load(p).ok()?;
+                let parsed = crate::parse::parse_document(&doc).ok()?;
+                Some((doc, parsed))
+            })
+            .collect::<Vec<(Document, Vec<Parsed>)>>()
+    });
+    (docs.into_iter().flatten().collect(), cpu)
+}
+
+/// The session pages among parsed documents, by session id.
+fn pages_of(docs: &[(Document, Vec<Parsed>)]) -> HashMap<String, &SessionPage> {
+    let mut pages = HashMap::new();
+    for (_, parsed) in docs {
+        for p in parsed {
+            if let Parsed::Page(pg) = p {
+                if let Some(k) = &pg.key {
+                    pages.insert(k.id(), pg);
+                }
+            }
+        }
+    }
+    pages
+}
+
+/// The transcripts among parsed documents, each with its document.
+fn transcripts_of(docs: &[(Document, Vec<Parsed>)]) -> Vec<(&Document, &Transcript)> {
+    let mut out = Vec::new();
+    for (doc, parsed) in docs {
+        for p in parsed {
+            if let Parsed::Transcript(t) = p {
+                out.push((doc, t));
+            }
+        }
+    }
+    out
 }
 
 /// The 20 fixed queries: plain terms, phrases, boolean operators, and filters alone or combined.
@@ -950,8 +975,8 @@ pub fn render_table(report: &Report, cores: usize) -> String {
          runs in its own process pinned to N cores (when the machine has more).\nCPU s: all \
          threads of the phase's process, user + system (other load on the machine barely \
          changes it, unlike seconds); for parse, detect and tag, the CPU time of the threads \
-         doing the stage, and seconds = that / N (tantivy indexes the previous chunk \
-         meanwhile).\n\n",
+         doing the stage, and seconds = that / N (they run in a pass of their own, before \
+         the index row's).\n\n",
     );
     for (threads, budget) in &report.budgets {
         let t = *threads;
