@@ -166,18 +166,17 @@ impl Cached {
 }
 
 impl WordCache {
-    /// The cached entry of the word `bytes[from..to]`, if any.
+    /// The cached entry of the word `text[from..to]`, if any.
     #[inline]
-    fn get(&self, bytes: &[u8], from: usize, to: usize) -> Option<Cached> {
+    fn get(&self, text: &str, from: usize, to: usize) -> Option<Cached> {
+        let bytes = text.as_bytes();
         let len = to - from;
         if len <= 8 {
             self.short.get(pack_short(bytes, from, len))
         } else {
             match pack(bytes, from, to) {
                 Some(k) => self.medium.get(k),
-                None => std::str::from_utf8(&bytes[from..to])
-                    .ok()
-                    .and_then(|w| self.long.get(w).copied()),
+                None => self.long.get(&text[from..to]).copied(),
             }
         }
     }
@@ -675,7 +674,7 @@ impl Compiled {
             let bytes = text.as_bytes();
             let mut prev_end = 0usize;
             crate::text::for_each_word(text, |from, to| {
-                let c = match cache.get(bytes, from, to) {
+                let c = match cache.get(text, from, to) {
                     Some(c) => c,
                     None => cache.miss(self, &text[from..to]),
                 };
