@@ -256,9 +256,102 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
 /// inside a run joining it (the range then includes them). A word analyzed on its own gives
 /// the token it gives in context, which lets the tagger cache tokens per distinct word.
 pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
+    for_each_word_flagged(text, |from, to, _| f(from, to));
+}
+
+/// [`WordFlags`] bit: the gap before the word (from the end of the previous one) holds
+/// punctuation that may end a sentence or a clause (`.` `!` `?` `;` `,` `:` `(` `)` `-`), a
+/// newline, or a non-ASCII character.
+pub(crate) const GAP_MARKED: u8 = 1;
+/// [`WordFlags`] bit: the word holds a non-ASCII character.
+pub(crate) const WORD_NON_ASCII: u8 = 2;
+
+/// [`for_each_word`], also telling `f` what the scan saw on the way (see [`GAP_MARKED`] and
+/// [`WORD_NON_ASCII`]), so callers need not read the bytes again.
+pub(crate) fn for_each_word_flagged(text: &str, f: impl FnMut(usize, usize, u8)) {
+    if text.is_ascii() {
+        ascii_words(text.as_bytes(), f);
+    } else {
+        scan_words(text, f);
+    }
+}
+
+/// [`for_each_word_flagged`] for ASCII text, where a word is a run of letters and digits: 64
+/// bytes at a time, a bit per byte telling whether it is one, so each word costs two
+/// bit scans (its start and its end) instead of a test per byte.
+#[inline(always)]
+pub(crate) fn ascii_words(bytes: &[u8], mut f: impl FnMut(usize, usize, u8)) {
+    let n = bytes.len();
+    let mut base = 0;
+    // The last byte of the previous block was a letter or digit.
+    let mut carry = 0u64;
+    let mut start = 0;
+    let mut in_word = false;
+    let mut prev_end = 0;
+    // Up to and including the block at `n` (all clear), so a word that ends the text ends there
+    // when the text fills its last block.
+    while base <= n {
+        let m = alnum_mask(bytes, base);
+        let before = (m << 1) | carry;
+        let mut starts = m & !before;
+        let mut ends = !m & before;
+        loop {
+            if !in_word {
+                if starts == 0 {
+                    break;
+                }
+                start = base + starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                in_word = true;
+            }
+            if ends == 0 {
+                break;
+            }
+            let end = base + ends.trailing_zeros() as usize;
+            ends &= ends - 1;
+            in_word = false;
+            let marked = bytes[prev_end..start]
+                .iter()
+                .any(|&b| BYTE_CLASS[b as usize] == ASCII_MARK);
+            f(start, end, if marked { GAP_MARKED } else { 0 });
+            prev_end = end;
+        }
+        carry = m >> 63;
+        base += 64;
+    }
+}
+
+/// Bit `k` set when `bytes[base + k]` is an ASCII letter or digit (bytes past the end: clear).
+#[inline]
+fn alnum_mask(bytes: &[u8], base: usize) -> u64 {
+    let mut block = [0u8; 64];
+    let window = match bytes.get(base..base + 64) {
+        Some(w) => w,
+        None => {
+            let rest = &bytes[base..];
+            block[..rest.len()].copy_from_slice(rest);
+            &block[..]
+        }
+    };
+    let mut m = 0u64;
+    for (k, chunk) in window.chunks_exact(8).enumerate() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(w);
+        // One bit per byte (its high bit), gathered into the top byte by one multiplication.
+        let alnum = (!not_ascii_alnum(x) & 0x8080_8080_8080_8080) >> 7;
+        let byte = alnum.wrapping_mul(0x0102_0408_1020_4080) >> 56;
+        m |= byte << (8 * k);
+    }
+    m
+}
+
+/// [`for_each_word_flagged`] for any text, a byte (or a character) at a time.
+pub(crate) fn scan_words(text: &str, mut f: impl FnMut(usize, usize, u8)) {
     let bytes = text.as_bytes();
     let len = bytes.len();
     let mut i = 0;
+    let mut gap = 0u8;
     while i < len {
         let b = bytes[i];
         let class = BYTE_CLASS[b as usize];
@@ -266,12 +359,21 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
             i += 1;
             continue;
         }
+        if class == ASCII_MARK {
+            gap = GAP_MARKED;
+            i += 1;
+            continue;
+        }
+        // The first non-ASCII byte of the word, if any.
+        let mut non_ascii = usize::MAX;
         if class == NON_ASCII {
             let c = text[i..].chars().next().unwrap_or(' ');
             if !is_word_char(c) {
+                gap = GAP_MARKED;
                 i += c.len_utf8();
                 continue;
             }
+            non_ascii = i;
         }
         let start = i;
         let mut end = i;
@@ -298,21 +400,25 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
             if class == ASCII_WORD {
                 j += 1;
                 end = j;
-            } else if class == ASCII_OTHER {
+            } else if class != NON_ASCII {
                 break;
             } else {
                 let c = text[j..].chars().next().unwrap_or(' ');
                 if is_word_char(c) {
+                    non_ascii = non_ascii.min(j);
                     j += c.len_utf8();
                     end = j;
                 } else if is_invisible(c) {
+                    non_ascii = non_ascii.min(j);
                     j += c.len_utf8();
                 } else {
                     break;
                 }
             }
         }
-        f(start, end);
+        let word = if non_ascii < end { WORD_NON_ASCII } else { 0 };
+        f(start, end, gap | word);
+        gap = 0;
         i = end;
     }
 }
@@ -339,6 +445,8 @@ fn not_ascii_alnum(x: u64) -> u64 {
 const ASCII_WORD: u8 = 0;
 const ASCII_OTHER: u8 = 1;
 const NON_ASCII: u8 = 2;
+/// An ASCII byte that may end a sentence or a clause (see [`GAP_MARKED`]).
+const ASCII_MARK: u8 = 3;
 
 /// The class of every byte, so the word loop of [`for_each_word`] tests one table entry.
 static BYTE_CLASS: [u8; 256] = {
@@ -347,6 +455,11 @@ static BYTE_CLASS: [u8; 256] = {
     while b < 0x80 {
         t[b] = if (b as u8).is_ascii_alphanumeric() {
             ASCII_WORD
+        } else if matches!(
+            b as u8,
+            b'.' | b'!' | b'?' | b';' | b',' | b':' | b'(' | b')' | b'-' | b'\n'
+        ) {
+            ASCII_MARK
         } else {
             ASCII_OTHER
         };
@@ -366,16 +479,50 @@ pub struct Analysis {
     tokens: Vec<PreToken>,
 }
 
-/// One token of an [`Analysis`]: byte range in the text, position, end of its text in `stems`.
+/// One token of an [`Analysis`]: byte range in the text, position, and where its text is
+/// (see [`PreToken::stem`]). The tagger keeps its tokens in this form too, so they are handed
+/// over in one copy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct PreToken {
-    from: u32,
-    to: u32,
-    position: u32,
-    stem_end: u32,
+pub(crate) struct PreToken {
+    pub(crate) from: u32,
+    pub(crate) to: u32,
+    pub(crate) position: u32,
+    /// Where the token text is: with [`STEM_IN_TEXT`], the first `stem & 0xFF` bytes of the
+    /// word itself (most stems are a prefix of the word: `right` in `rights`), so nothing is
+    /// copied; otherwise `stems[off..off + len]` with `off = stem >> 8`, `len = stem & 0xFF`.
+    pub(crate) stem: u32,
+}
+
+/// [`PreToken::stem`] flag: the token text is a prefix of the word in the text.
+pub(crate) const STEM_IN_TEXT: u32 = 1 << 31;
+/// [`PreToken::stem`] offsets in `stems` are below this.
+pub(crate) const MAX_STEMS: usize = 1 << 23;
+
+impl PreToken {
+    /// The `stem` of a token text at `off..off + len` in `stems` (`len` < 256,
+    /// `off` < [`MAX_STEMS`]; a larger `off` makes [`Analysis::from_parts`] give up).
+    pub(crate) fn stem_at(off: usize, len: usize) -> u32 {
+        debug_assert!(len < 256);
+        ((off.min(MAX_STEMS - 1) as u32) << 8) | len as u32
+    }
 }
 
 impl Analysis {
+    /// The analysis of `text` from its tokens and the token texts they point to in `stems`
+    /// (see [`PreToken::stem`]). `None` when the text is too long for the compact offsets
+    /// (then it is analyzed as usual).
+    pub(crate) fn from_parts(text: &str, stems: &str, tokens: &[PreToken]) -> Option<Analysis> {
+        u32::try_from(text.len()).ok()?;
+        if stems.len() >= MAX_STEMS {
+            return None;
+        }
+        Some(Analysis {
+            text: text.to_string(),
+            stems: stems.to_string(),
+            tokens: tokens.to_vec(),
+        })
+    }
+
     /// Starts the analysis of `text` (tokens are pushed in order with [`Analysis::push`]).
     /// `None` when the text is too long for the compact offsets (then it is analyzed as usual).
     pub fn start(text: &str) -> Option<Analysis> {
@@ -387,14 +534,17 @@ impl Analysis {
         })
     }
 
-    /// Appends the token `stem` for the word `from..to` at `position`.
+    /// Appends the token `stem` for the word `from..to` at `position`. Panics when `stem` is
+    /// 256 bytes or longer, or the token texts pass 8 MiB (no analyzer token is that long).
     pub fn push(&mut self, from: usize, to: usize, position: usize, stem: &str) {
+        assert!(stem.len() < 256 && self.stems.len() + stem.len() < MAX_STEMS);
+        let off = self.stems.len();
         self.stems.push_str(stem);
         self.tokens.push(PreToken {
             from: from as u32,
             to: to as u32,
             position: u32::try_from(position).unwrap_or(u32::MAX),
-            stem_end: self.stems.len() as u32,
+            stem: PreToken::stem_at(off, stem.len()),
         });
     }
 
@@ -420,12 +570,16 @@ impl Analysis {
         let Some(t) = self.tokens.get(i) else {
             return false;
         };
-        let start = match i {
-            0 => 0,
-            _ => self.tokens[i - 1].stem_end as usize,
+        let len = (t.stem & 0xFF) as usize;
+        let text = if t.stem & STEM_IN_TEXT != 0 {
+            let from = t.from as usize;
+            self.text.get(from..from + len).unwrap_or_default()
+        } else {
+            let off = ((t.stem & !STEM_IN_TEXT) >> 8) as usize;
+            self.stems.get(off..off + len).unwrap_or_default()
         };
         token.text.clear();
-        token.text.push_str(&self.stems[start..t.stem_end as usize]);
+        token.text.push_str(text);
         token.offset_from = t.from as usize;
         token.offset_to = t.to as usize;
         token.position = t.position as usize;
@@ -593,6 +747,17 @@ mod tests {
                 .map(|t| (t.offset_from, t.offset_to, t.position))
                 .collect();
             assert_eq!(words, expected, "{s}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The ASCII fast path finds the words, and flags the gaps, the general scan does.
+        #[test]
+        fn ascii_words_match_the_general_scan(s in "[a-zA-Z0-9 .,;:!?()'\"/\n-]{0,300}") {
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            ascii_words(s.as_bytes(), |a, b, g| fast.push((a, b, g)));
+            scan_words(&s, |a, b, g| slow.push((a, b, g)));
+            proptest::prop_assert_eq!(fast, slow);
         }
     }
 

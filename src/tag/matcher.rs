@@ -18,7 +18,6 @@
 //! automaton search pays a fixed cost per call and per match.)
 
 use super::taxonomy::{Cue, CueRole, Term, Theme};
-use crate::text::Analysis;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -135,39 +134,65 @@ struct WordCache {
     stems: String,
 }
 
-/// A cached word: its id in the low 32 bits, then the offset (24 bits) and length (8 bits) of
-/// its token text in [`WordCache::stems`]; length 0 when the token text is not kept there (too
-/// long, or the arena full), and then it is analyzed again when needed.
+/// A cached word: its id in the low 32 bits, then where its token text is: the offset (23
+/// bits) and length (8 bits) of its copy in [`WordCache::stems`], or, with the [`IN_WORD`] bit,
+/// the length of the prefix of the word itself that it is (most stems are one: `right` in
+/// `rights`), so it is never copied. Length 0 when the token text is not kept (too long, or
+/// the arena full), and then it is analyzed again when needed.
 #[derive(Clone, Copy)]
 struct Cached(u64);
 
+/// [`Cached`] bit: the token text is a prefix of the word.
+const IN_WORD: u64 = 1 << 55;
+
+/// Where a cached word's token text is.
+enum CachedStem {
+    /// The first this many bytes of the word.
+    InWord(usize),
+    /// This range of [`WordCache::stems`].
+    Arena(std::ops::Range<usize>),
+    /// Not kept: analyze the word again.
+    Missing,
+}
+
 impl Cached {
-    fn new(id: u32, stem: Option<&str>, stems: &mut String) -> Cached {
-        let (off, len) = match stem {
-            Some(t) if !t.is_empty() && t.len() < 256 && stems.len() + t.len() < (1 << 24) => {
+    fn new(id: u32, word: &str, stem: Option<&str>, stems: &mut String) -> Cached {
+        let (flag, off, len) = match stem {
+            Some(t)
+                if !t.is_empty() && t.len() < 256 && word.as_bytes().starts_with(t.as_bytes()) =>
+            {
+                (IN_WORD, 0, t.len() as u64)
+            }
+            Some(t) if !t.is_empty() && t.len() < 256 && stems.len() + t.len() < (1 << 23) => {
                 let off = stems.len();
                 stems.push_str(t);
-                (off as u64, t.len() as u64)
+                (0, off as u64, t.len() as u64)
             }
-            _ => (0, 0),
+            _ => (0, 0, 0),
         };
-        Cached(u64::from(id) | off << 32 | len << 56)
+        Cached(u64::from(id) | off << 32 | flag | len << 56)
     }
 
     fn id(self) -> u32 {
         self.0 as u32
     }
 
-    fn stem(self) -> Option<std::ops::Range<usize>> {
+    fn stem(self) -> CachedStem {
         let len = (self.0 >> 56) as usize;
-        let off = ((self.0 >> 32) & 0xFF_FFFF) as usize;
-        (len > 0).then(|| off..off + len)
+        if len == 0 {
+            CachedStem::Missing
+        } else if self.0 & IN_WORD != 0 {
+            CachedStem::InWord(len)
+        } else {
+            let off = ((self.0 >> 32) & 0x7F_FFFF) as usize;
+            CachedStem::Arena(off..off + len)
+        }
     }
 }
 
 impl WordCache {
     /// The cached entry of the word `text[from..to]`, if any.
-    #[inline]
+    #[inline(always)]
     fn get(&self, text: &str, from: usize, to: usize) -> Option<Cached> {
         let bytes = text.as_bytes();
         let len = to - from;
@@ -189,7 +214,7 @@ impl WordCache {
         if self.len() >= WORD_CACHE_MAX {
             self.clear();
         }
-        let c = Cached::new(id, stem.as_deref(), &mut self.stems);
+        let c = Cached::new(id, word, stem.as_deref(), &mut self.stems);
         let bytes = word.as_bytes();
         if bytes.len() <= 8 {
             self.short.insert(pack_short(bytes, 0, bytes.len()), c);
@@ -256,6 +281,7 @@ impl<K: Key> Default for WordTable<K> {
 }
 
 impl<K: Key> WordTable<K> {
+    #[inline(always)]
     fn get(&self, key: K) -> Option<Cached> {
         if self.slots.is_empty() {
             return None;
@@ -367,20 +393,20 @@ thread_local! {
     });
 }
 
-/// One kept token of a passage: byte range in the text and token position (as the analyzer
-/// numbers them: stop words count, over-long words do not).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Tok {
-    pub from: usize,
-    pub to: usize,
-    pub position: usize,
-}
+/// One kept token of a passage: byte range in the text, token position (as the analyzer
+/// numbers them: stop words count, over-long words do not) and, when the token texts are
+/// kept, where this one's ends (see [`crate::text::Analysis`]).
+pub(crate) type Tok = crate::text::PreToken;
 
 impl super::polarity::Spanned for Tok {
     fn span(&self) -> (usize, usize) {
-        (self.from, self.to)
+        (self.from as usize, self.to as usize)
     }
 }
+
+/// Offsets and positions in [`Tok`] are `u32`: a passage is far shorter than 4 GiB, and
+/// [`Compiled::encode_text`] reads no further than this.
+pub(crate) const MAX_TEXT: usize = u32::MAX as usize;
 
 const NONE: u32 = u32::MAX;
 
@@ -541,6 +567,82 @@ impl Starts {
 const TERM_START: u8 = 1;
 const CUE_START: u8 = 2;
 
+/// The state of [`Compiled::encode_text`] from one word to the next.
+struct Encoder<'a> {
+    compiled: &'a Compiled,
+    text: &'a str,
+    cache: &'a mut WordCache,
+    toks: &'a mut Vec<Tok>,
+    ids: &'a mut Vec<u32>,
+    starts: &'a mut Starts,
+    stems: Option<&'a mut String>,
+    position: usize,
+    /// Whether the gap since the last kept token holds punctuation (see
+    /// `polarity::is_plain`): the gaps before words and the dropped words in it.
+    marked: bool,
+    /// Whether every token text fitted its [`Tok::stem`].
+    complete: bool,
+}
+
+impl Encoder<'_> {
+    /// Takes the word `text[from..to]` (`flags` from [`crate::text::for_each_word_flagged`]).
+    #[inline(always)]
+    fn word(&mut self, from: usize, to: usize, flags: u8) {
+        let text = self.text;
+        let cache = &mut *self.cache;
+        self.marked |= flags & crate::text::GAP_MARKED != 0;
+        let c = match cache.get(text, from, to) {
+            Some(c) => c,
+            None => cache.miss(self.compiled, &text[from..to]),
+        };
+        match c.id() {
+            LONG => self.marked |= flags & crate::text::WORD_NON_ASCII != 0,
+            STOP => {
+                self.marked |= flags & crate::text::WORD_NON_ASCII != 0;
+                self.position += 1;
+            }
+            id => {
+                if let Some(&flags) = self.compiled.start_flags.get(id as usize) {
+                    self.starts.note(flags, self.ids.len());
+                }
+                let stem = match self.stems.as_deref_mut() {
+                    Some(out) => match c.stem() {
+                        CachedStem::InWord(len) => crate::text::STEM_IN_TEXT | len as u32,
+                        CachedStem::Arena(r) => {
+                            let off = out.len();
+                            out.push_str(&cache.stems[r]);
+                            Tok::stem_at(off, out.len() - off)
+                        }
+                        CachedStem::Missing => {
+                            let stem = self.compiled.classify(&text[from..to]).1;
+                            let stem = stem.as_deref().unwrap_or("");
+                            // A token text of 256 bytes or more (a ligature that expands
+                            // when normalized) does not fit: no analysis for this passage.
+                            self.complete &= stem.len() < 256;
+                            let off = out.len();
+                            out.push_str(stem);
+                            Tok::stem_at(off, stem.len().min(255))
+                        }
+                    },
+                    None => 0,
+                };
+                if self.marked && !self.toks.is_empty() {
+                    self.starts.gaps.push(self.toks.len() as u32);
+                }
+                self.marked = false;
+                self.toks.push(Tok {
+                    from: from as u32,
+                    to: to as u32,
+                    position: self.position as u32,
+                    stem,
+                });
+                self.ids.push(id);
+                self.position += 1;
+            }
+        }
+    }
+}
+
 struct Builder {
     vocab: FxMap<String, u32>,
 }
@@ -638,9 +740,10 @@ impl Compiled {
         ids.clear();
         for t in tokens {
             toks.push(Tok {
-                from: t.offset_from,
-                to: t.offset_to,
-                position: t.position,
+                from: u32::try_from(t.offset_from).unwrap_or(u32::MAX),
+                to: u32::try_from(t.offset_to).unwrap_or(u32::MAX),
+                position: u32::try_from(t.position).unwrap_or(u32::MAX),
+                stem: 0,
             });
             ids.push(self.vocab.get(t.text.as_str()).copied().unwrap_or(UNKNOWN));
         }
@@ -650,16 +753,20 @@ impl Compiled {
     /// taxonomy ids, without running the analyzer on every word: each distinct word is
     /// analyzed once per thread and its id cached, so `encode_text` gives exactly what
     /// `analyze` followed by [`Compiled::encode`] gives, at a fraction of the cost. With
-    /// `analysis`, every token (text, offsets, position) is also pushed there: the tokens
-    /// `analyze` gives, for the index writer.
+    /// `stems`, every token's text is also appended there (unless it is a prefix of its word) and
+    /// its `stem` set: with the
+    /// tokens, the analysis `analyze` gives, for the index writer. `text` must be at most
+    /// [`MAX_TEXT`] bytes. False when a token text did not fit (see [`Tok::stem`]): then the
+    /// tokens are not an analysis to hand over.
     pub(crate) fn encode_text(
         &self,
         text: &str,
         toks: &mut Vec<Tok>,
         ids: &mut Vec<u32>,
         starts: &mut Starts,
-        mut analysis: Option<&mut Analysis>,
-    ) {
+        stems: Option<&mut String>,
+    ) -> bool {
+        debug_assert!(text.len() <= MAX_TEXT);
         toks.clear();
         ids.clear();
         starts.clear();
@@ -670,41 +777,28 @@ impl Compiled {
                 cache.clear();
                 cache.owner = self.uid;
             }
-            let mut position = 0usize;
-            let bytes = text.as_bytes();
-            let mut prev_end = 0usize;
-            crate::text::for_each_word(text, |from, to| {
-                let c = match cache.get(text, from, to) {
-                    Some(c) => c,
-                    None => cache.miss(self, &text[from..to]),
-                };
-                match c.id() {
-                    LONG => {}
-                    STOP => position += 1,
-                    id => {
-                        if let Some(&flags) = self.start_flags.get(id as usize) {
-                            starts.note(flags, ids.len());
-                        }
-                        if let Some(a) = analysis.as_deref_mut() {
-                            match c.stem() {
-                                Some(r) => a.push(from, to, position, &cache.stems[r]),
-                                None => {
-                                    let stem = self.classify(&text[from..to]).1;
-                                    a.push(from, to, position, stem.as_deref().unwrap_or(""));
-                                }
-                            }
-                        }
-                        if !toks.is_empty() && !super::polarity::is_plain(&bytes[prev_end..from]) {
-                            starts.gaps.push(toks.len() as u32);
-                        }
-                        prev_end = to;
-                        toks.push(Tok { from, to, position });
-                        ids.push(id);
-                        position += 1;
-                    }
-                }
-            });
-        });
+            let mut e = Encoder {
+                compiled: self,
+                text,
+                cache,
+                toks,
+                ids,
+                starts,
+                stems,
+                position: 0,
+                marked: false,
+                complete: true,
+            };
+            // One closure per path, each called from one place, so each is inlined.
+            if text.is_ascii() {
+                crate::text::ascii_words(text.as_bytes(), |from, to, flags| {
+                    e.word(from, to, flags)
+                });
+            } else {
+                crate::text::scan_words(text, |from, to, flags| e.word(from, to, flags));
+            }
+            e.complete
+        })
     }
 
     /// The id of one word, through the analyzer, and its token text (none for a word the

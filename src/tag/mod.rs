@@ -63,6 +63,8 @@ pub struct Tagger {
 #[derive(Default)]
 struct Scratch {
     toks: Vec<matcher::Tok>,
+    /// The token texts, one after the other, when the tokens are handed to the index.
+    stems: String,
     starts: matcher::Starts,
     ids: Vec<u32>,
     terms: Vec<RawMatch>,
@@ -74,6 +76,12 @@ struct Scratch {
     merged: Vec<Span>,
     layout: Layout,
     anchors: Vec<(usize, usize)>,
+    /// The deciding cues of the passage's global cue hits, shared by the themes they apply to.
+    decisions: polarity::Decisions,
+    /// The deciding cues of one theme's own cue hits, when they differ from the global ones.
+    own_decisions: polarity::Decisions,
+    /// Themes with cues of their own among the passage's cue matches.
+    scoped: Vec<usize>,
 }
 
 thread_local! {
@@ -98,25 +106,36 @@ struct Group {
     score: f32,
 }
 
-/// Sum of the weights of the distinct terms among `spans` (a term repeated counts once).
+/// Sum of the weights of the distinct terms among `spans` (a term repeated counts once), added
+/// in the order of the terms' indices.
 fn distinct_weight<'a>(spans: impl Iterator<Item = &'a Span>, terms: &[Term]) -> f32 {
-    // A passage matches a handful of terms per theme: sort them on the stack when they fit.
+    // A passage matches a handful of terms per theme: keep them on the stack when they fit.
     const STACK: usize = 16;
-    let mut stack = [0usize; STACK];
+    let mut stack = [0u32; STACK];
     let mut n = 0;
-    let mut spill: Vec<usize> = Vec::new();
+    let mut spill: Vec<u32> = Vec::new();
     for x in spans {
+        let term = x.term as u32;
         if n < STACK {
-            stack[n] = x.term;
+            stack[n] = term;
             n += 1;
         } else {
             if spill.is_empty() {
                 spill.extend_from_slice(&stack);
             }
-            spill.push(x.term);
+            spill.push(term);
         }
     }
-    let seen: &mut [usize] = if spill.is_empty() {
+    let weight = |k: u32| terms[k as usize].weight();
+    // One or two terms: no sort (adding two numbers gives the same in either order).
+    match n {
+        0 => return 0.0,
+        1 => return weight(stack[0]),
+        2 if stack[0] == stack[1] => return weight(stack[0]),
+        2 => return weight(stack[0]) + weight(stack[1]),
+        _ => {}
+    }
+    let seen: &mut [u32] = if spill.is_empty() {
         &mut stack[..n]
     } else {
         &mut spill
@@ -125,10 +144,31 @@ fn distinct_weight<'a>(spans: impl Iterator<Item = &'a Span>, terms: &[Term]) ->
     let mut sum = 0.0;
     for (i, &k) in seen.iter().enumerate() {
         if i == 0 || seen[i - 1] != k {
-            sum += terms[k].weight();
+            sum += weight(k);
         }
     }
     sum
+}
+
+/// `text`, or its first [`matcher::MAX_TEXT`] bytes when it is longer (cut at a character
+/// boundary): what the tagger reads of a text (a passage is never near that long).
+fn clamp(text: &str) -> &str {
+    if text.len() <= matcher::MAX_TEXT {
+        return text;
+    }
+    let mut end = matcher::MAX_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Whether a cue hit overlaps one of a theme's matched terms without being exactly that term
+/// (`close` in `closed doors`): such a cue does not count for that theme.
+fn inside_term(c: &CueHit<'_>, anchors: &[(usize, usize)]) -> bool {
+    anchors
+        .iter()
+        .any(|&(s, e)| c.start < e && s < c.end && (c.start, c.end) != (s, e))
 }
 
 /// The global context spans outside every one of a theme's own spans: global context inside
@@ -156,6 +196,7 @@ impl Tagger {
     /// [`crate::text::analyzer`], but analyzes each distinct word only once per thread (a cache
     /// of word → taxonomy id), so tagging costs little next to indexing.
     pub fn tag(&self, text: &str) -> Vec<Tag> {
+        let text = clamp(text);
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
             let s = &mut *s;
@@ -170,20 +211,25 @@ impl Tagger {
     /// [`crate::text::analyze`] gives), made from the same word cache, for the index writer
     /// ([`crate::index::Writer::add_analyzed`]). `None` for a text too long for them.
     pub fn tag_and_analyze(&self, text: &str) -> (Vec<Tag>, Option<Analysis>) {
-        let mut analysis = Analysis::start(text);
-        let tags = SCRATCH.with(|s| {
+        if text.len() > matcher::MAX_TEXT {
+            return (self.tag(text), None);
+        }
+        SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
             let s = &mut *s;
-            self.taxonomy.compiled.encode_text(
+            s.stems.clear();
+            let complete = self.taxonomy.compiled.encode_text(
                 text,
                 &mut s.toks,
                 &mut s.ids,
                 &mut s.starts,
-                analysis.as_mut(),
+                Some(&mut s.stems),
             );
-            self.tag_with(text, s)
-        });
-        (tags, analysis)
+            let analysis = complete
+                .then(|| Analysis::from_parts(text, &s.stems, &s.toks))
+                .flatten();
+            (self.tag_with(text, s), analysis)
+        })
     }
 
     /// Tags one passage from tokens already produced by
@@ -208,6 +254,7 @@ impl Tagger {
         let compiled = &*tax.compiled;
         let Scratch {
             toks: tokens,
+            stems: _,
             starts,
             ids,
             terms,
@@ -218,6 +265,9 @@ impl Tagger {
             merged,
             layout,
             anchors,
+            decisions,
+            own_decisions,
+            scoped,
         } = s;
         compiled.term_matches_at(ids, starts, terms);
         if terms.is_empty() {
@@ -304,7 +354,22 @@ impl Tagger {
             let (lo, hi) = spans.fold((usize::MAX, 0), |(lo, hi), (s, e)| (lo.min(s), hi.max(e)));
             layout.fill_marked(text, tokens, &starts.gaps, lo..hi);
         }
-        let mut cue_hits: Vec<CueHit<'_>> = Vec::new();
+        // The cue hits of a theme are the global ones unless it has cues of its own among the
+        // matches or one of its terms contains part of a cue: read the global ones once.
+        let mut base: Vec<CueHit<'_>> = Vec::new();
+        let mut theme_hits: Vec<CueHit<'_>> = Vec::new();
+        scoped.clear();
+        if !cues.is_empty() {
+            self.cues_for(None, &[], cues, &mut base);
+            decisions.read(&base, layout, tax.negation_window);
+            for m in cues.iter() {
+                for o in compiled.cue_owners(m.pattern) {
+                    if let matcher::Scope::Theme(t) = o.scope {
+                        scoped.push(t);
+                    }
+                }
+            }
+        }
         let mut tags: Vec<Tag> = Vec::with_capacity(groups.len());
         for g in groups.iter() {
             let theme = &tax.themes[g.theme];
@@ -313,15 +378,12 @@ impl Tagger {
             anchors.extend(own.iter().filter(|x| !x.context).map(|x| (x.start, x.end)));
             let (polarity, cue) = if cues.is_empty() {
                 (theme.default_polarity(), None)
+            } else if !scoped.contains(&g.theme) && !base.iter().any(|c| inside_term(c, anchors)) {
+                decisions.choose(anchors, &base, layout, theme.default_polarity())
             } else {
-                self.cues_for(g.theme, anchors, cues, &mut cue_hits);
-                polarity::decide(
-                    anchors,
-                    &cue_hits,
-                    layout,
-                    tax.negation_window,
-                    theme.default_polarity(),
-                )
+                self.cues_for(Some(g.theme), anchors, cues, &mut theme_hits);
+                own_decisions.read(&theme_hits, layout, tax.negation_window);
+                own_decisions.choose(anchors, &theme_hits, layout, theme.default_polarity())
             };
             // The theme's spans and the global context outside them, by start: both lists are
             // by start and no two of their spans overlap, so merging them is enough.
@@ -345,7 +407,7 @@ impl Tagger {
                     } else {
                         &theme.terms()[x.term]
                     };
-                    let position = u32::try_from(tokens[x.start].position).unwrap_or(u32::MAX);
+                    let position = tokens[x.start].position;
                     (CompactString::new(term.text()), position)
                 })
                 .collect();
@@ -362,9 +424,10 @@ impl Tagger {
 
     /// The cue hits that apply to one theme, into `out`: its own cues before global ones,
     /// leftmost-longest, without those that are only part of one of its matched terms.
+    /// With no theme, the global cues only, all of them.
     fn cues_for<'a>(
         &'a self,
-        theme: usize,
+        theme: Option<usize>,
         anchors: &[(usize, usize)],
         raw: &[RawMatch],
         out: &mut Vec<CueHit<'a>>,
@@ -373,9 +436,8 @@ impl Tagger {
         out.clear();
         for m in raw {
             let owners = compiled.cue_owners(m.pattern);
-            let own = owners
-                .iter()
-                .find(|o| o.scope == matcher::Scope::Theme(theme))
+            let own = theme
+                .and_then(|t| owners.iter().find(|o| o.scope == matcher::Scope::Theme(t)))
                 .or_else(|| owners.iter().find(|o| o.scope == matcher::Scope::Global));
             if let Some(o) = own {
                 out.push(CueHit {
@@ -403,11 +465,7 @@ impl Tagger {
             }
         }
         out.truncate(kept);
-        out.retain(|c| {
-            !anchors
-                .iter()
-                .any(|&(s, e)| c.start < e && s < c.end && (c.start, c.end) != (s, e))
-        });
+        out.retain(|c| !inside_term(c, anchors));
     }
 }
 

@@ -333,10 +333,35 @@ fn label(d: &Decider, cues: &[CueHit<'_>]) -> CompactString {
     out
 }
 
-thread_local! {
-    /// Deciders and cue sentence numbers, reused from one call to the next.
-    static DECIDERS: std::cell::RefCell<(Vec<Decider>, Vec<usize>)> =
-        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+/// The deciding cues read from one list of cue hits (negation applied, neighbours joined):
+/// read once, they decide for every theme whose cue hits are that list.
+#[derive(Debug, Default)]
+pub(crate) struct Decisions {
+    found: Vec<Decider>,
+    /// Sentence number of each cue hit.
+    sentences: Vec<usize>,
+}
+
+impl Decisions {
+    /// Reads the deciding cues of `cues` (sorted, non-overlapping).
+    pub(crate) fn read(&mut self, cues: &[CueHit<'_>], layout: &Layout, window: usize) {
+        deciders(cues, layout, window, &mut self.sentences, &mut self.found);
+    }
+
+    /// The polarity of a theme with these term spans, and the cue that decided it (`cues` must
+    /// be the list these decisions were read from).
+    pub(crate) fn choose(
+        &self,
+        terms: &[(usize, usize)],
+        cues: &[CueHit<'_>],
+        layout: &Layout,
+        default: Polarity,
+    ) -> (Polarity, Option<CompactString>) {
+        match nearest(terms, &self.found, layout) {
+            Some(i) => (self.found[i].polarity, Some(label(&self.found[i], cues))),
+            None => (default, None),
+        }
+    }
 }
 
 /// Decides the polarity of one theme from its term spans (token index ranges) and its cue hits
@@ -348,15 +373,9 @@ pub fn decide(
     window: usize,
     default: Polarity,
 ) -> (Polarity, Option<CompactString>) {
-    DECIDERS.with(|buf| {
-        let mut buf = buf.borrow_mut();
-        let (found, sentences) = &mut *buf;
-        deciders(cues, layout, window, sentences, found);
-        match nearest(terms, found, layout) {
-            Some(i) => (found[i].polarity, Some(label(&found[i], cues))),
-            None => (default, None),
-        }
-    })
+    let mut d = Decisions::default();
+    d.read(cues, layout, window);
+    d.choose(terms, cues, layout, default)
 }
 
 /// The decider nearest to a term in the same sentence (see the module docs).
