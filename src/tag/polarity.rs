@@ -84,7 +84,6 @@ impl Layout {
     ) {
         self.sentence_breaks.clear();
         self.clause_breaks.clear();
-        let bytes = text.as_bytes();
         for &i in marked {
             let i = i as usize;
             if i <= range.start {
@@ -97,14 +96,13 @@ impl Layout {
             let pe = tokens[i - 1].span().1;
             let from = t.span().0.max(pe).min(text.len());
             let gap_start = pe.min(from);
-            let Some(gap) = text.get(gap_start..from) else {
-                continue;
-            };
-            if may_end_sentence(&bytes[gap_start..from]) && ends_sentence(text, gap_start, gap, t) {
-                self.sentence_breaks.push(i as u32);
-                self.clause_breaks.push(i as u32);
-            } else if breaks_clause(gap) {
-                self.clause_breaks.push(i as u32);
+            match gap_break(text, gap_start, from, t) {
+                Break::Sentence => {
+                    self.sentence_breaks.push(i as u32);
+                    self.clause_breaks.push(i as u32);
+                }
+                Break::Clause => self.clause_breaks.push(i as u32),
+                Break::None => {}
             }
         }
     }
@@ -117,6 +115,55 @@ impl Layout {
     /// Clause number of token `i` (counted from the first break read).
     fn clause_of(&self, i: usize) -> usize {
         self.clause_breaks.partition_point(|&b| b as usize <= i)
+    }
+}
+
+/// What the gap before a token breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Break {
+    None,
+    Clause,
+    Sentence,
+}
+
+/// What the gap `text[gap_start..from]` before the token `next` breaks. The usual short gaps,
+/// a comma or a full stop and one space (before an ASCII character), are read without
+/// decoding anything; the others as [`gap_break_any`] reads them (the same answer, see the
+/// tests).
+fn gap_break<T: Spanned>(text: &str, gap_start: usize, from: usize, next: &T) -> Break {
+    let bytes = text.as_bytes();
+    match bytes.get(gap_start..from) {
+        Some([b',' | b';' | b':', b' ']) => Break::Clause,
+        Some([mark @ (b'.' | b'!' | b'?'), b' ']) => {
+            let first = match bytes.get(next.span().0) {
+                Some(&b) if b < 0x80 => b,
+                _ => return gap_break_any(text, gap_start, from, next),
+            };
+            let starts_well = first.is_ascii_uppercase() || first.is_ascii_digit();
+            // A full stop after an abbreviation or an initial ends no sentence.
+            if starts_well
+                && !(*mark == b'.' && crate::segment::is_abbreviation(&text[..gap_start]))
+            {
+                Break::Sentence
+            } else {
+                Break::None
+            }
+        }
+        _ => gap_break_any(text, gap_start, from, next),
+    }
+}
+
+/// [`gap_break`] for any gap.
+fn gap_break_any<T: Spanned>(text: &str, gap_start: usize, from: usize, next: &T) -> Break {
+    let Some(gap) = text.get(gap_start..from) else {
+        return Break::None;
+    };
+    if may_end_sentence(gap.as_bytes()) && ends_sentence(text, gap_start, gap, next) {
+        Break::Sentence
+    } else if breaks_clause(gap) {
+        Break::Clause
+    } else {
+        Break::None
     }
 }
 
@@ -422,6 +469,24 @@ fn nearest(terms: &[(usize, usize)], deciders: &[Decider], layout: &Layout) -> O
 mod tests {
     use super::*;
     use crate::text::{analyze, analyzer};
+
+    proptest::proptest! {
+        /// The fast reading of the usual gaps gives what the general one gives.
+        #[test]
+        fn gap_break_reads_gaps_as_the_general_reader_does(
+            before in "[a-zA-Z.]{0,6}",
+            gap in "[ ,;:.!?\n\t()-]{1,3}|[.!?,;:] |[.,]? ?(the|a|The) ?",
+            after in "[a-zA-Z0-9ÉéŞ\u{2026}]{1,4}",
+        ) {
+            let text = format!("{before}{gap}{after}");
+            let (gap_start, from) = (before.len(), before.len() + gap.len());
+            let next = Token { offset_from: from, offset_to: text.len(), ..Token::default() };
+            proptest::prop_assert_eq!(
+                gap_break(&text, gap_start, from, &next),
+                gap_break_any(&text, gap_start, from, &next)
+            );
+        }
+    }
 
     fn layout(s: &str) -> (Vec<String>, Layout) {
         let toks = analyze(&mut analyzer(), s);
