@@ -1213,6 +1213,7 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
         );
     }
     let writer = Writer::open(&cfg.index_dir, cfg.threads(), cfg.memory_budget())?;
+    writer.reuse_short_analyses();
     if full {
         writer.delete_all()?;
     } else {

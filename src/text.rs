@@ -535,9 +535,21 @@ impl Analysis {
     }
 
     /// Appends the token `stem` for the word `from..to` at `position`. Panics when `stem` is
-    /// 256 bytes or longer, or the token texts pass 8 MiB (no analyzer token is that long).
+    /// 256 bytes or longer, or the token texts pass 8 MiB (see [`Analysis::try_push`]).
     pub fn push(&mut self, from: usize, to: usize, position: usize, stem: &str) {
-        assert!(stem.len() < 256 && self.stems.len() + stem.len() < MAX_STEMS);
+        assert!(
+            self.try_push(from, to, position, stem),
+            "a token text of {} bytes does not fit an analysis",
+            stem.len()
+        );
+    }
+
+    /// [`Analysis::push`], or false (and nothing appended) when `stem` is 256 bytes or longer
+    /// (a ligature that normalization expands) or the token texts would pass 8 MiB.
+    pub fn try_push(&mut self, from: usize, to: usize, position: usize, stem: &str) -> bool {
+        if stem.len() >= 256 || self.stems.len() + stem.len() >= MAX_STEMS {
+            return false;
+        }
         let off = self.stems.len();
         self.stems.push_str(stem);
         self.tokens.push(PreToken {
@@ -546,6 +558,7 @@ impl Analysis {
             position: u32::try_from(position).unwrap_or(u32::MAX),
             stem: PreToken::stem_at(off, stem.len()),
         });
+        true
     }
 
     /// The text analyzed.
@@ -595,18 +608,27 @@ impl Analysis {
             token: Token::default(),
         }
     }
+
+    /// A token stream over the analysis, borrowed.
+    pub fn stream(&self) -> AnalysisStream<&Analysis> {
+        AnalysisStream {
+            analysis: self,
+            next: 0,
+            token: Token::default(),
+        }
+    }
 }
 
-/// The tokens of an [`Analysis`] as a tantivy [`TokenStream`].
-pub struct AnalysisStream {
-    analysis: Analysis,
+/// The tokens of an [`Analysis`] (owned or borrowed) as a tantivy [`TokenStream`].
+pub struct AnalysisStream<A = Analysis> {
+    analysis: A,
     next: usize,
     token: Token,
 }
 
-impl TokenStream for AnalysisStream {
+impl<A: std::borrow::Borrow<Analysis>> TokenStream for AnalysisStream<A> {
     fn advance(&mut self) -> bool {
-        if self.analysis.fill(self.next, &mut self.token) {
+        if self.analysis.borrow().fill(self.next, &mut self.token) {
             self.next += 1;
             true
         } else {

@@ -7,6 +7,10 @@
 //! are not used because a `TantivyDocument` keeps them as JSON, encoded on add and decoded again
 //! by the indexer, which costs more than the analysis it saves.
 //!
+//! Short texts that are not deposited (a session's title, a speaker's name: the same on every
+//! passage) are analyzed once and kept, a few dozen per indexing thread, when the writer asks
+//! for it ([`Handoff::reuse_short`]; the bench's tantivy-only baseline does not).
+//!
 //! An analysis is found by the text itself (a hash, then the whole text compared), so a deposit
 //! is only ever used for a text it was made from; tokens depend on nothing but the text, so it
 //! does not matter which of two equal texts takes it. What is deposited and never asked for (a
@@ -15,7 +19,7 @@
 use crate::text::Analysis;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use tantivy::tokenizer::{BoxTokenStream, TextAnalyzer, Token, TokenStream, Tokenizer};
 
@@ -25,7 +29,14 @@ pub(crate) struct Handoff {
     /// Number of deposits not yet taken, so the tokenizer skips hashing when there are none.
     pending: AtomicUsize,
     map: Mutex<HashMap<u64, Entry>>,
+    /// Whether the tokenizers keep the analyses of recent short texts (see the module docs).
+    reuse: AtomicBool,
 }
+
+/// Texts up to this many bytes are kept by the tokenizers when reuse is on.
+const SHORT: usize = 512;
+/// Short texts kept per tokenizer (one per indexing thread and field).
+const RECENT: usize = 32;
 
 /// One deposited analysis and how many documents with its text are waiting for it.
 struct Entry {
@@ -79,6 +90,11 @@ impl Handoff {
         }
     }
 
+    /// Makes the tokenizers keep the analyses of recent short texts (titles, names).
+    pub(crate) fn reuse_short(&self) {
+        self.reuse.store(true, Ordering::Relaxed);
+    }
+
     /// Deposits not yet taken.
     #[cfg(test)]
     pub(crate) fn pending(&self) -> usize {
@@ -92,17 +108,67 @@ pub(crate) fn analyzer(handoff: Arc<Handoff>) -> TextAnalyzer {
     TextAnalyzer::from(HandoffTokenizer {
         handoff,
         plain: crate::text::analyzer(),
+        recent: Vec::new(),
+        next: 0,
     })
 }
 
-#[derive(Clone)]
 struct HandoffTokenizer {
     handoff: Arc<Handoff>,
     plain: TextAnalyzer,
+    /// Analyses of recent short texts, by hash (see [`Handoff::reuse_short`]).
+    recent: Vec<(u64, Analysis)>,
+    /// The slot of `recent` to replace next, once it is full.
+    next: usize,
+}
+
+impl Clone for HandoffTokenizer {
+    /// A clone starts with no short texts kept.
+    fn clone(&self) -> Self {
+        HandoffTokenizer {
+            handoff: Arc::clone(&self.handoff),
+            plain: self.plain.clone(),
+            recent: Vec::new(),
+            next: 0,
+        }
+    }
+}
+
+impl HandoffTokenizer {
+    /// The slot of `recent` holding the analysis of `text`, analyzing and keeping it when it is
+    /// not there. `None` when it cannot be kept (a token text too long for an analysis).
+    fn recent_slot(&mut self, text: &str) -> Option<usize> {
+        let k = key(text);
+        if let Some(i) = self
+            .recent
+            .iter()
+            .position(|(h, a)| *h == k && a.text() == text)
+        {
+            return Some(i);
+        }
+        let mut analysis = Analysis::start(text)?;
+        let mut stream = self.plain.token_stream(text);
+        while stream.advance() {
+            let t = stream.token();
+            if !analysis.try_push(t.offset_from, t.offset_to, t.position, &t.text) {
+                return None;
+            }
+        }
+        if self.recent.len() < RECENT {
+            self.recent.push((k, analysis));
+            Some(self.recent.len() - 1)
+        } else {
+            let i = self.next;
+            self.recent[i] = (k, analysis);
+            self.next = (i + 1) % RECENT;
+            Some(i)
+        }
+    }
 }
 
 enum HandoffStream<'a> {
     Deposited(crate::text::AnalysisStream),
+    Recent(crate::text::AnalysisStream<&'a Analysis>),
     Plain(BoxTokenStream<'a>),
 }
 
@@ -110,10 +176,15 @@ impl Tokenizer for HandoffTokenizer {
     type TokenStream<'a> = HandoffStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> HandoffStream<'a> {
-        match self.handoff.take(text) {
-            Some(a) => HandoffStream::Deposited(a.into_stream()),
-            None => HandoffStream::Plain(self.plain.token_stream(text)),
+        if let Some(a) = self.handoff.take(text) {
+            return HandoffStream::Deposited(a.into_stream());
         }
+        if text.len() <= SHORT && self.handoff.reuse.load(Ordering::Relaxed) {
+            if let Some(i) = self.recent_slot(text) {
+                return HandoffStream::Recent(self.recent[i].1.stream());
+            }
+        }
+        HandoffStream::Plain(self.plain.token_stream(text))
     }
 }
 
@@ -121,6 +192,7 @@ impl TokenStream for HandoffStream<'_> {
     fn advance(&mut self) -> bool {
         match self {
             HandoffStream::Deposited(s) => s.advance(),
+            HandoffStream::Recent(s) => s.advance(),
             HandoffStream::Plain(s) => s.advance(),
         }
     }
@@ -128,6 +200,7 @@ impl TokenStream for HandoffStream<'_> {
     fn token(&self) -> &Token {
         match self {
             HandoffStream::Deposited(s) => s.token(),
+            HandoffStream::Recent(s) => s.token(),
             HandoffStream::Plain(s) => s.token(),
         }
     }
@@ -135,6 +208,7 @@ impl TokenStream for HandoffStream<'_> {
     fn token_mut(&mut self) -> &mut Token {
         match self {
             HandoffStream::Deposited(s) => s.token_mut(),
+            HandoffStream::Recent(s) => s.token_mut(),
             HandoffStream::Plain(s) => s.token_mut(),
         }
     }
@@ -180,6 +254,51 @@ mod tests {
         }
         assert_eq!(h.pending(), 0);
         assert_eq!(tokens(&mut an, text), plain);
+    }
+
+    #[test]
+    fn kept_short_texts_give_the_analyzer_tokens_and_only_when_asked() {
+        let texts: Vec<String> = (0..RECENT + 5)
+            .map(|i| format!("IGF 2023 WS #{i} Risks and opportunities of a new UN treaty"))
+            .chain([
+                "Wiśniewski".to_string(),
+                "\u{FDFA}\u{FDFA}\u{FDFA}\u{FDFA}\u{FDFA}\u{FDFA}\u{FDFA}\u{FDFA}\u{FDFA}".into(),
+                String::new(),
+            ])
+            .collect();
+        for reuse in [false, true] {
+            let h = Arc::new(Handoff::default());
+            if reuse {
+                h.reuse_short();
+            }
+            let mut an = analyzer(h.clone());
+            // Twice over more texts than are kept: first seen, kept, replaced, seen again.
+            for _ in 0..2 {
+                for t in texts.iter().chain(texts.iter().rev()) {
+                    assert_eq!(tokens(&mut an, t), tokens(&mut crate::text::analyzer(), t));
+                }
+            }
+            // What is kept: nothing without reuse; with it, the last texts seen, the one whose
+            // token is too long for an analysis excepted.
+            let mut tokenizer = HandoffTokenizer {
+                handoff: h.clone(),
+                plain: crate::text::analyzer(),
+                recent: Vec::new(),
+                next: 0,
+            };
+            for t in &texts {
+                let mut s = tokenizer.token_stream(t);
+                while s.advance() {}
+            }
+            let kept: Vec<&str> = tokenizer.recent.iter().map(|(_, a)| a.text()).collect();
+            if reuse {
+                assert_eq!(kept.len(), RECENT);
+                assert!(kept.contains(&"Wiśniewski") && kept.contains(&""));
+                assert!(!kept.iter().any(|t| t.contains('\u{FDFA}')));
+            } else {
+                assert!(kept.is_empty());
+            }
+        }
     }
 
     #[test]

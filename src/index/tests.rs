@@ -628,13 +628,13 @@ fn tantivy_rejects_malformed_queries_without_a_position() {
 /// Terms (as indexed bytes) with their positions, per passage id.
 type Postings = std::collections::BTreeMap<u64, Vec<(Vec<u8>, Vec<u32>)>>;
 
-/// Every term of the `text` field with its positions, per passage id.
-fn text_postings(dir: &Path) -> Postings {
+/// Every term of an analyzed field with its positions, per passage id.
+fn field_postings(dir: &Path, field: &str) -> Postings {
     use tantivy::postings::Postings as _;
     use tantivy::schema::IndexRecordOption;
     use tantivy::{DocSet, TERMINATED};
     let index = tantivy::Index::open_in_dir(dir).unwrap();
-    let field = index.schema().get_field("text").unwrap();
+    let field = index.schema().get_field(field).unwrap();
     let searcher = index.reader().unwrap().searcher();
     let mut out = Postings::new();
     for seg in searcher.segment_readers() {
@@ -686,11 +686,15 @@ fn passages_indexed_with_the_taggers_tokens_index_exactly_as_the_analyzer_does()
     }
     writer.commit().unwrap();
     assert_eq!(records.len(), report.passages);
-    let handed = text_postings(&cfg.index_dir);
-    let analyzed = text_postings(&plain);
-    assert!(handed.len() > 800, "{} passages with terms", handed.len());
-    assert_eq!(handed.len(), analyzed.len());
-    for (id, terms) in &analyzed {
-        assert_eq!(handed.get(id), Some(terms), "passage {id}");
+    // The passage text from the tagger's tokens, titles and speaker names from the tokens
+    // kept for recent short texts: all as the analyzer indexes them.
+    for (field, least) in [("text", 800), ("title", 800), ("speaker_name", 700)] {
+        let handed = field_postings(&cfg.index_dir, field);
+        let analyzed = field_postings(&plain, field);
+        assert!(handed.len() > least, "{field}: {} passages", handed.len());
+        assert_eq!(handed.len(), analyzed.len(), "{field}");
+        for (id, terms) in &analyzed {
+            assert_eq!(handed.get(id), Some(terms), "{field} of passage {id}");
+        }
     }
 }

@@ -91,6 +91,12 @@ impl Writer {
         })
     }
 
+    /// Makes the indexer keep the tokens of recent short texts (a session's title, a speaker's
+    /// name, the same on every passage) instead of analyzing them for every passage.
+    pub fn reuse_short_analyses(&self) {
+        self.handoff.reuse_short();
+    }
+
     /// The index directory.
     pub fn dir(&self) -> &Path {
         &self.dir
