@@ -259,11 +259,11 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
     for_each_word_flagged(text, |from, to, _| f(from, to));
 }
 
-/// [`WordFlags`] bit: the gap before the word (from the end of the previous one) holds
-/// punctuation that may end a sentence or a clause (`.` `!` `?` `;` `,` `:` `(` `)` `-`), a
-/// newline, or a non-ASCII character.
+/// Flag of [`for_each_word_flagged`]: the gap before the word (from the end of the previous
+/// one) holds punctuation that may end a sentence or a clause (`.` `!` `?` `;` `,` `:` `(`
+/// `)` `-`), a newline, or a non-ASCII character.
 pub(crate) const GAP_MARKED: u8 = 1;
-/// [`WordFlags`] bit: the word holds a non-ASCII character.
+/// Flag of [`for_each_word_flagged`]: the word holds a non-ASCII character.
 pub(crate) const WORD_NON_ASCII: u8 = 2;
 
 /// [`for_each_word`], also telling `f` what the scan saw on the way (see [`GAP_MARKED`] and
