@@ -395,7 +395,7 @@ thread_local! {
 
 /// One kept token of a passage: byte range in the text, token position (as the analyzer
 /// numbers them: stop words count, over-long words do not) and, when the token texts are
-/// kept, where this one's ends (see [`crate::text::Analysis`]).
+/// kept, where this one's is (see [`crate::text::PreToken::stem`]).
 pub(crate) type Tok = crate::text::PreToken;
 
 impl super::polarity::Spanned for Tok {
@@ -616,12 +616,16 @@ impl Encoder<'_> {
                         CachedStem::Missing => {
                             let stem = self.compiled.classify(&text[from..to]).1;
                             let stem = stem.as_deref().unwrap_or("");
-                            // A token text of 256 bytes or more (a ligature that expands
-                            // when normalized) does not fit: no analysis for this passage.
-                            self.complete &= stem.len() < 256;
-                            let off = out.len();
-                            out.push_str(stem);
-                            Tok::stem_at(off, stem.len().min(255))
+                            if stem.len() < 256 {
+                                let off = out.len();
+                                out.push_str(stem);
+                                Tok::stem_at(off, stem.len())
+                            } else {
+                                // A token text of 256 bytes or more (a ligature that expands
+                                // when normalized) does not fit: no analysis for this passage.
+                                self.complete = false;
+                                0
+                            }
                         }
                     },
                     None => 0,
@@ -753,10 +757,9 @@ impl Compiled {
     /// taxonomy ids, without running the analyzer on every word: each distinct word is
     /// analyzed once per thread and its id cached, so `encode_text` gives exactly what
     /// `analyze` followed by [`Compiled::encode`] gives, at a fraction of the cost. With
-    /// `stems`, every token's text is also appended there (unless it is a prefix of its word) and
-    /// its `stem` set: with the
-    /// tokens, the analysis `analyze` gives, for the index writer. `text` must be at most
-    /// [`MAX_TEXT`] bytes. False when a token text did not fit (see [`Tok::stem`]): then the
+    /// `stems`, each token's text is also appended there (unless it is a prefix of its word)
+    /// and its `stem` set: with the tokens, the analysis `analyze` gives, for the index writer.
+    /// `text` must be at most [`MAX_TEXT`] bytes. False when a token text did not fit (see [`Tok::stem`]): then the
     /// tokens are not an analysis to hand over.
     pub(crate) fn encode_text(
         &self,
