@@ -233,7 +233,7 @@ pub fn ensure_corpus(cfg: &BenchConfig) -> Result<(PathBuf, u64, u32)> {
         std::fs::remove_dir_all(&corpus).map_err(|e| Error::io(&corpus, e))?;
     }
     let summary = Generator::standard(cfg.seed).write(&corpus, Size::Bytes(cfg.mb * 1_000_000))?;
-    pipeline::write_atomic(&marker, want.as_bytes())?;
+    crate::disk::write_bytes(&marker, want.as_bytes())?;
     Ok((corpus, summary.bytes, summary.sessions))
 }
 

@@ -41,8 +41,10 @@
 
 pub mod bench;
 pub mod cli;
+pub mod disk;
 pub mod error;
 pub mod export;
+pub mod hash;
 pub mod index;
 pub mod lang;
 pub mod model;

@@ -21,7 +21,6 @@ use crate::text::Analysis;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
 use std::io::Read;
@@ -42,31 +41,14 @@ pub const DEFAULT_BUDGET_PER_THREAD: usize = 64 * 1024 * 1024;
 /// differently from the same input, so the next ingest processes every file again.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// Full content hash (hex SHA-256) of a file's bytes, as kept in the manifest.
-pub fn hash_bytes(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Short content hash (hex of the first 8 bytes of SHA-256).
-pub fn short_hash(bytes: &[u8]) -> String {
-    let d = Sha256::digest(bytes);
-    d[..8].iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Stable 64-bit id (FNV-1a) of a passage: source file, turn and ordinal.
 pub fn passage_id(source: &str, turn: u32, ordinal: u32) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in source
-        .bytes()
-        .chain(turn.to_le_bytes())
-        .chain(ordinal.to_le_bytes())
-    {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
+    let h = crate::hash::fnv1a(
+        source
+            .bytes()
+            .chain(turn.to_le_bytes())
+            .chain(ordinal.to_le_bytes()),
+    );
     // 53 bits: exact in every JSON reader, JavaScript's numbers included.
     h >> 11
 }
@@ -285,39 +267,8 @@ impl Manifest {
     pub fn save(&self, index_dir: &Path) -> Result<()> {
         let path = index_dir.join(MANIFEST_FILE);
         let json = serde_json::to_vec_pretty(self).map_err(|e| Error::Other(e.to_string()))?;
-        write_atomic(&path, &json)
+        crate::disk::write_bytes(&path, &json)
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory, then renames it and
-/// syncs the directory, so readers see the old or the new file, never half of one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let res = (|| {
-        let mut f = File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        sync_dir(dir)
-    })();
-    if res.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    res.map_err(|e| Error::io(path, e))
-}
-
-/// Syncs a directory so a rename or new file in it survives a power cut.
-pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    File::open(dir)?.sync_all()
 }
 
 /// The ingest lock: one ingest per index at a time. Released when dropped or when the process
@@ -359,13 +310,6 @@ impl IngestLock {
             }
         }
     }
-}
-
-fn mtime_ns(meta: &std::fs::Metadata) -> u128 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos())
 }
 
 /// What the first look at a file found.
@@ -518,15 +462,7 @@ struct FileResult {
 /// seeds, so a run counts distinct speakers without holding their labels (a collision between
 /// two of a corpus's speakers is about as likely as a disk error).
 fn label_key(session: &str, label: &str) -> u128 {
-    use std::hash::{BuildHasher, Hasher};
-    let half = |seed: u64| {
-        let mut h = foldhash::quality::FixedState::with_seed(seed).build_hasher();
-        h.write(session.as_bytes());
-        h.write_u8(1);
-        h.write(label.as_bytes());
-        h.finish()
-    };
-    (u128::from(half(0x243F_6A88_85A3_08D3)) << 64) | u128::from(half(0x1319_8A2E_0370_7344))
+    crate::hash::fast_hash128(&[session.as_bytes(), label.as_bytes()])
 }
 
 /// The results of transcript files, added up as files finish.
@@ -860,14 +796,7 @@ fn shingles(t: &Transcript) -> BTreeSet<u64> {
         .collect();
     words
         .windows(3)
-        .map(|w| {
-            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-            for b in w.join(" ").bytes() {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(0x0100_0000_01b3);
-            }
-            h
-        })
+        .map(|w| crate::hash::fnv1a(w.join(" ").bytes()))
         .collect()
 }
 
@@ -982,7 +911,7 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
                 f.clone(),
                 f.to_string_lossy().into_owned(),
                 m.len(),
-                mtime_ns(&m),
+                crate::disk::mtime_ns(&m),
             )),
             Err(e) => report
                 .skipped
@@ -1034,7 +963,8 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
             .filter(|&i| {
                 let (path, key, size, _) = &stats[i];
                 old.files.get(key).is_some_and(|e| {
-                    e.size == *size && std::fs::read(path).is_ok_and(|b| hash_bytes(&b) == e.hash)
+                    e.size == *size
+                        && std::fs::read(path).is_ok_and(|b| crate::hash::sha256_hex(&b) == e.hash)
                 })
             })
             .collect();

@@ -150,7 +150,7 @@ impl Registry {
         };
         let (ci_alias, ci_region, ci_aff) = (col("aliases"), col("region"), col("affiliation"));
         let mut reg = Registry {
-            hash: crate::pipeline::short_hash(text.as_bytes()),
+            hash: crate::hash::short_hex(text.as_bytes(), 8),
             ..Registry::default()
         };
         for rec in rdr.records() {
@@ -298,7 +298,7 @@ impl Organizations {
         patterns.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         Ok(Organizations {
             patterns,
-            hash: crate::pipeline::short_hash(text.as_bytes()),
+            hash: crate::hash::short_hex(text.as_bytes(), 8),
         })
     }
 

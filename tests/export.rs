@@ -406,7 +406,7 @@ fn manifest_records_versions_counts_and_hashes() {
         let bytes = std::fs::read(out.join(f["name"].as_str().unwrap())).unwrap();
         assert_eq!(
             f["sha256"].as_str().unwrap(),
-            igf_lens::export::sha256_hex(&bytes)
+            igf_lens::hash::sha256_hex(&bytes)
         );
     }
 }

@@ -6,7 +6,7 @@
 //! itself lives in [`crate::bench`]; this file only resolves flags, spawns children, prints and
 //! records.
 
-use super::Global;
+use super::global::Global;
 use crate::bench::{self, BenchConfig, Phase, PhaseConfig, PhaseResult};
 use anyhow::Context;
 use std::io::Write;

@@ -5,8 +5,8 @@
 //! micro and macro rows, or with `--format json` one JSON object; `--errors` adds every mistake
 //! with the evidence the tagger had.
 
+use super::global::Global;
 use super::tag::Format;
-use super::Global;
 use crate::tag::eval::{check_labels, evaluate, load_gold, MistakeKind, Report};
 use crate::tag::{load_taxonomy, Tagger};
 use std::io::{BufWriter, Write};

@@ -4,8 +4,8 @@
 //! Files are written to a temporary name and renamed; `--excel` adds a UTF-8 BOM. Without
 //! `--out`, `excerpts` and `passages` write to stdout.
 
+use super::global::Global;
 use super::search::FilterArgs;
-use super::Global;
 use crate::export::{self, IngestInput, SummaryOptions};
 use crate::index::{Reader, SearchRequest, Sort};
 use crate::pipeline;

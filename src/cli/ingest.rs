@@ -1,6 +1,6 @@
 //! `igf-lens ingest`: read transcripts and session pages into an index, incrementally.
 
-use super::Global;
+use super::global::Global;
 use crate::pipeline;
 use std::path::PathBuf;
 

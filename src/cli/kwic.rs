@@ -2,8 +2,8 @@
 //! (left context, term, right context, speaker, stakeholder group, source). Passages come in
 //! date order. Exit code 0 when the term occurs, 1 when it does not.
 
+use super::global::Global;
 use super::search::FilterArgs;
-use super::Global;
 use crate::export;
 use crate::index::{Reader, SearchRequest, Sort};
 use anyhow::Context;

@@ -4,9 +4,12 @@
 
 use clap::{Parser, Subcommand};
 
+pub use global::Global;
+
 pub mod bench;
 pub mod eval;
 pub mod export;
+mod global;
 pub mod ingest;
 pub mod kwic;
 pub mod report;
@@ -62,12 +65,6 @@ pub enum Command {
     Synth(synth::Args),
     /// Measure ingest throughput against a tantivy-only baseline.
     Bench(bench::Args),
-}
-
-/// Options every command sees.
-#[derive(Debug, Clone, Copy)]
-pub struct Global {
-    pub quiet: bool,
 }
 
 /// Runs the parsed command line. Returns the exit code on success (0, or 1 when a search found

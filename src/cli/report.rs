@@ -2,7 +2,7 @@
 //! corpus overview, the stakeholder × theme heatmap, theme bars per session, the top excerpts
 //! per theme and the unresolved speakers.
 
-use super::Global;
+use super::global::Global;
 use crate::export;
 use crate::index::Reader;
 use anyhow::Context;

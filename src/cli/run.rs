@@ -2,8 +2,8 @@
 //! the CSV summaries and their manifest to `out/`, and prints what happened.
 
 use super::export::ExportCommand;
+use super::global::Global;
 use super::ingest::{print_report, IngestOpts};
-use super::Global;
 use crate::pipeline;
 use std::path::PathBuf;
 

@@ -5,7 +5,7 @@
 //! Exit code 0 when something matched, 1 when nothing did. Data goes to stdout, messages to
 //! stderr.
 
-use super::Global;
+use super::global::Global;
 use crate::export;
 use crate::index::{self, Filters, Reader, SearchRequest, Sort};
 use anyhow::Context;

@@ -1,8 +1,8 @@
 //! `igf-lens show`: one passage with the turns around it, under their speakers, and a
 //! citation line, for quoting in context.
 
+use super::global::Global;
 use super::search::term_width;
-use super::Global;
 use crate::export;
 use crate::index::Reader;
 use std::io::{BufWriter, Write};

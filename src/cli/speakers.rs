@@ -2,7 +2,7 @@
 //! words, stakeholder group, region, resolution method and confidence. `--unresolved` lists what
 //! a user should add to the registry (`data/speakers.csv`), most words first.
 
-use super::Global;
+use super::global::Global;
 use crate::export::{self, Cell, Table};
 use crate::index::Reader;
 use std::io::{BufWriter, Write};

@@ -3,7 +3,7 @@
 //! Resolves where the statistics and theme terms come from (flags, else `data/`, else built
 //! in), then hands over to [`crate::synth::Generator`]. Prints one summary line on stderr.
 
-use super::Global;
+use super::global::Global;
 use crate::synth::{Generator, Profile, Size, Vocabulary};
 use anyhow::Context;
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@
 //! passages and their `theme:polarity` tags, with `--explain` the evidence of each tag, or with
 //! `--format json` one JSON object per passage. No index is read or written.
 
-use super::Global;
+use super::global::Global;
 use crate::model::Tag;
 use crate::tag::{load_taxonomy, Tagger};
 use anyhow::Context;

@@ -5,8 +5,8 @@
 //! terms from the passages of an index by log-likelihood keyness. Output on stdout, problems on
 //! stderr.
 
+use super::global::Global;
 use super::tag::Format;
-use super::Global;
 use crate::tag::suggest::{suggest, SuggestOptions};
 use crate::tag::{load_taxonomy, Taxonomy};
 use anyhow::Context;

@@ -5,7 +5,7 @@
 //! included), 2 when it is damaged, with the command that rebuilds it on stderr. The findings
 //! and the verdict are the command's output, on stdout.
 
-use super::Global;
+use super::global::Global;
 use crate::index::{self, Level};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;

@@ -10,7 +10,6 @@
 use crate::error::{Error, Result};
 use crate::model::PassageRecord;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -75,51 +74,9 @@ pub struct Manifest {
     pub files: Vec<WrittenFile>,
 }
 
-/// A writer that hashes what passes through it.
-pub struct HashingWriter<'a> {
-    inner: &'a mut dyn std::io::Write,
-    hasher: Sha256,
-}
-
-impl<'a> HashingWriter<'a> {
-    /// Wraps `inner`.
-    pub fn new(inner: &'a mut dyn std::io::Write) -> HashingWriter<'a> {
-        HashingWriter {
-            inner,
-            hasher: Sha256::new(),
-        }
-    }
-
-    /// Hex sha-256 of everything written.
-    pub fn hex(self) -> String {
-        self.hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    }
-}
-
-impl std::io::Write for HashingWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-/// Hex sha-256 of bytes.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn hash_file(path: &Path) -> InputFile {
     let (sha256, bytes) = match std::fs::read(path) {
-        Ok(b) => (Some(sha256_hex(&b)), Some(b.len() as u64)),
+        Ok(b) => (Some(crate::hash::sha256_hex(&b)), Some(b.len() as u64)),
         Err(_) => (None, None),
     };
     InputFile {

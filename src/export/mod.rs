@@ -22,13 +22,13 @@ mod report;
 mod summary;
 mod table;
 
+pub use crate::disk::{write_atomic, write_bytes};
 pub use context::{citation, render_context, session_label};
 pub use excerpts::{excerpts_table, EXCERPT_COLUMNS};
 pub use hits::{facets_json, hit_json, hits_table, render_facets, render_table, truncate, wrap};
 pub use kwic::{concordance, render_kwic, KwicLine};
 pub use manifest::{
-    counts, parse_fingerprint, sha256_hex, Counts, HashingWriter, IngestInput, InputFile, Manifest,
-    WrittenFile,
+    counts, parse_fingerprint, Counts, IngestInput, InputFile, Manifest, WrittenFile,
 };
 pub use report::{escape, report_html, top_excerpts};
 pub use summary::{
@@ -37,7 +37,7 @@ pub use summary::{
     stakeholder_theme, stakeholder_theme_table, themes, write_passages_csv, CrossRow, SpeakerRow,
     PASSAGE_COLUMNS, SHARE_DECIMALS,
 };
-pub use table::{neutralise, write_atomic, write_bytes, write_rows, Cell, Table};
+pub use table::{neutralise, write_rows, Cell, Table};
 
 use crate::error::{Error, Result};
 use crate::model::{PassageRecord, Polarity};
@@ -83,7 +83,7 @@ pub fn write_summary(
     let mut rows = 0;
     let mut sha256 = String::new();
     write_atomic(&dir.join("passages.csv"), |w| {
-        let mut hw = manifest::HashingWriter::new(w);
+        let mut hw = crate::hash::HashingWriter::new(w);
         rows = write_passages_csv(records, &mut hw, opts.excel)?;
         sha256 = hw.hex();
         Ok(())
@@ -115,7 +115,7 @@ pub fn write_summary(
         written.push(WrittenFile {
             name: (*name).to_string(),
             rows: table.rows.len(),
-            sha256: sha256_hex(&bytes),
+            sha256: crate::hash::sha256_hex(&bytes),
         });
     }
     let manifest = manifest::build(
@@ -317,7 +317,7 @@ mod tests {
         );
         for f in &outcome.manifest.files {
             let bytes = std::fs::read(out.join(&f.name)).unwrap();
-            assert_eq!(sha256_hex(&bytes), f.sha256, "{}", f.name);
+            assert_eq!(crate::hash::sha256_hex(&bytes), f.sha256, "{}", f.name);
         }
         let passages = std::fs::read_to_string(out.join("passages.csv")).unwrap();
         assert_eq!(passages.lines().count(), 6);

@@ -1,14 +1,13 @@
-//! Tables of cells, their CSV form, and safe file writing.
+//! Tables of cells and their CSV form.
 //!
 //! Input: a [`Table`] (header and rows of typed [`Cell`]s). Output: CSV bytes (UTF-8, optional
-//! BOM for spreadsheets) with formula injection neutralised in text cells, written to a
-//! temporary name in the target directory and renamed, so a failed export never leaves half a
-//! file. Numbers are written as numbers. This module knows nothing about passages.
+//! BOM for spreadsheets) with formula injection neutralised in text cells (files are
+//! written through [`crate::disk::write_atomic`], so a failed export never leaves half a file).
+//! Numbers are written as numbers. This module knows nothing about passages.
 
 use crate::error::{Error, Result};
 use std::borrow::Cow;
 use std::io::Write;
-use std::path::Path;
 
 /// One CSV cell. Only [`Cell::Text`] is neutralised; numbers stay numbers.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,41 +145,6 @@ pub fn neutralise(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// Writes a file through `fill`, first under a temporary name in the same directory, then
-/// renamed into place (creating the directory when missing). On any error the temporary file
-/// is removed and the target is left as it was.
-pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => Path::new(".").to_path_buf(),
-    };
-    Error::create_dir_all(&dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "export".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| -> Result<()> {
-        let file = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        let mut buf = std::io::BufWriter::new(file);
-        fill(&mut buf)?;
-        let file = buf
-            .into_inner()
-            .map_err(|e| Error::io(&tmp, e.into_error()))?;
-        file.sync_all().map_err(|e| Error::io(&tmp, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
-/// Writes bytes to a file atomically (see [`write_atomic`]).
-pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_atomic(path, |w| w.write_all(bytes).map_err(|e| Error::io(path, e)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,23 +203,5 @@ mod tests {
         let excel = t.to_csv(true).unwrap();
         assert_eq!(&excel[..3], b"\xEF\xBB\xBF");
         assert_eq!(&excel[3..], plain.as_bytes());
-    }
-
-    #[test]
-    fn write_atomic_leaves_no_partial_file_on_error() {
-        let tmp = tempfile::tempdir().unwrap();
-        let path = tmp.path().join("sub/out.csv");
-        write_bytes(&path, b"old").unwrap();
-        let err = write_atomic(&path, |w| {
-            w.write_all(b"half").unwrap();
-            Err(Error::Other("boom".into()))
-        });
-        assert!(err.is_err());
-        assert_eq!(std::fs::read(&path).unwrap(), b"old");
-        let names: Vec<String> = std::fs::read_dir(tmp.path().join("sub"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names, vec!["out.csv"]);
     }
 }

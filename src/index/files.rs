@@ -1,13 +1,12 @@
 //! The index directory around tantivy's files: the schema-version file and a read-only view.
 //!
 //! Input: an index directory path. Output: the recorded schema version (checked against
-//! [`super::SCHEMA_VERSION`]) and a [`ReadOnlyDir`] that lets a reader open an index it cannot
+//! [`SCHEMA_VERSION`]) and a [`ReadOnlyDir`] that lets a reader open an index it cannot
 //! write to. This module does not decide when to write or read an index; `writer` and
 //! `reader` do.
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
@@ -17,6 +16,10 @@ use tantivy::directory::{
 
 /// Name of the file, next to tantivy's `meta.json`, that records who wrote the index.
 pub const VERSION_FILE: &str = "igf-lens.json";
+
+/// Version of the schema and analyzer; bump it whenever either changes, so an old index is
+/// refused with [`Error::IndexVersion`] instead of answering wrongly.
+pub const SCHEMA_VERSION: u32 = 1;
 
 /// Contents of [`VERSION_FILE`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,49 +49,28 @@ pub(crate) fn read_version(dir: &Path) -> Result<Option<u32>> {
     Ok(Some(v.schema_version))
 }
 
-/// Fails with [`Error::IndexVersion`] unless `dir` records [`super::SCHEMA_VERSION`].
+/// Fails with [`Error::IndexVersion`] unless `dir` records [`SCHEMA_VERSION`].
 pub(crate) fn check_version(dir: &Path) -> Result<()> {
     match read_version(dir)? {
-        Some(v) if v == super::SCHEMA_VERSION => Ok(()),
+        Some(v) if v == SCHEMA_VERSION => Ok(()),
         found => Err(Error::IndexVersion {
             path: dir.to_path_buf(),
             found: found.map_or_else(|| format!("none (no {VERSION_FILE})"), |v| v.to_string()),
-            expected: super::SCHEMA_VERSION.to_string(),
+            expected: SCHEMA_VERSION.to_string(),
         }),
     }
 }
 
-/// Records [`super::SCHEMA_VERSION`] in `dir` (written to a temporary name, then renamed).
+/// Records [`SCHEMA_VERSION`] in `dir` (written to a temporary name, then renamed).
 pub(crate) fn write_version(dir: &Path) -> Result<()> {
     let v = VersionFile {
-        schema_version: super::SCHEMA_VERSION,
+        schema_version: SCHEMA_VERSION,
         analyzer: crate::text::ANALYZER_NAME.to_string(),
         written_by: format!("igf-lens {}", env!("CARGO_PKG_VERSION")),
     };
-    let path = dir.join(VERSION_FILE);
-    let tmp = dir.join(format!(".{VERSION_FILE}.tmp-{}", std::process::id()));
     let mut body = serde_json::to_vec_pretty(&v).map_err(|e| Error::Other(e.to_string()))?;
     body.push(b'\n');
-    let write = || -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&body)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, &path)
-    };
-    write().map_err(|e| Error::io(&path, e))
-}
-
-/// Makes sure a directory's entries reach the disk (after renames and new files).
-pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        std::fs::File::open(dir)
-            .and_then(|f| f.sync_all())
-            .map_err(|e| Error::io(dir, e))?;
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
+    crate::disk::write_bytes(&dir.join(VERSION_FILE), &body)
 }
 
 /// Opens tantivy's directory at `dir`.
@@ -185,7 +167,7 @@ mod tests {
         write_version(tmp.path()).unwrap();
         assert_eq!(
             read_version(tmp.path()).unwrap(),
-            Some(super::super::SCHEMA_VERSION)
+            Some(super::SCHEMA_VERSION)
         );
         check_version(tmp.path()).unwrap();
         std::fs::write(
@@ -198,7 +180,7 @@ mod tests {
                 found, expected, ..
             }) => {
                 assert_eq!(found, "999");
-                assert_eq!(expected, super::super::SCHEMA_VERSION.to_string());
+                assert_eq!(expected, super::SCHEMA_VERSION.to_string());
             }
             other => panic!("wanted IndexVersion, got {other:?}"),
         }

@@ -18,7 +18,6 @@
 
 use crate::text::Analysis;
 use std::collections::HashMap;
-use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use tantivy::tokenizer::{BoxTokenStream, TextAnalyzer, Token, TokenStream, Tokenizer};
@@ -45,7 +44,7 @@ struct Entry {
 }
 
 fn key(text: &str) -> u64 {
-    foldhash::quality::FixedState::with_seed(0x5eed_1e55).hash_one(text)
+    crate::hash::fast_hash(0x5eed_1e55, &[text.as_bytes()])
 }
 
 impl Handoff {

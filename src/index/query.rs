@@ -7,7 +7,7 @@
 //! run searches.
 
 use super::schema::{Fields, QUERYABLE_FIELDS};
-use super::{Filters, SearchRequest};
+use super::search::{Filters, SearchRequest};
 use crate::error::{Error, Result};
 use crate::model::slugify;
 use tantivy::query::{

@@ -8,8 +8,8 @@
 use super::files::{self, ReadOnlyDir};
 use super::query;
 use super::schema::{self, Fields};
+use super::search::{Facets, Hit, SearchRequest, SearchResults, Sort};
 use super::verify::catch_damage;
-use super::{Facets, Hit, SearchRequest, SearchResults, Sort};
 use crate::error::{Error, Result};
 use crate::model::PassageRecord;
 use std::collections::{BTreeMap, BTreeSet, HashMap};

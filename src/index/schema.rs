@@ -85,7 +85,7 @@ fn analyzed(stored: bool) -> TextOptions {
     }
 }
 
-/// Builds the schema (its shape is part of [`super::SCHEMA_VERSION`]).
+/// Builds the schema (its shape is part of [`super::files::SCHEMA_VERSION`]).
 pub(crate) fn build() -> (Schema, Fields) {
     let mut sb = Schema::builder();
     let raw = STRING | STORED | FAST;

@@ -1,7 +1,8 @@
 //! Unit tests of the index: hand-made passages written into a temp dir and read back.
 
 use super::*;
-use crate::model::{Evidence, Tag};
+use crate::error::Error;
+use crate::model::{Evidence, PassageRecord, Polarity, Region, Stakeholder, Tag};
 use std::path::Path;
 
 fn tag(theme: &str, polarity: Polarity) -> Tag {

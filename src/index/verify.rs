@@ -18,7 +18,8 @@
 use super::files::{self, ReadOnlyDir};
 use super::schema;
 use crate::error::{Error, Result};
-use crate::pipeline::{hash_bytes, FileEntry, Manifest, MANIFEST_FILE};
+use crate::hash::sha256_hex as hash_bytes;
+use crate::pipeline::{FileEntry, Manifest, MANIFEST_FILE};
 use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::panic::AssertUnwindSafe;
@@ -125,7 +126,7 @@ pub fn verify(dir: &Path) -> Result<Verification> {
 
 fn check_version(dir: &Path, v: &mut Verification) {
     match files::read_version(dir) {
-        Ok(Some(n)) if n == super::SCHEMA_VERSION => {
+        Ok(Some(n)) if n == files::SCHEMA_VERSION => {
             v.push(Level::Ok, format!("schema version {n}"));
         }
         Ok(Some(n)) => v.push(
@@ -133,7 +134,7 @@ fn check_version(dir: &Path, v: &mut Verification) {
             format!(
                 "schema version {n} in {}, this igf-lens reads version {}",
                 files::VERSION_FILE,
-                super::SCHEMA_VERSION
+                files::SCHEMA_VERSION
             ),
         ),
         Ok(None) => v.push(

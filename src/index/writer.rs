@@ -54,7 +54,7 @@ impl Writer {
             TantivyError::SchemaError(msg) => Error::IndexVersion {
                 path: dir.to_path_buf(),
                 found: format!("a different schema ({msg})"),
-                expected: super::SCHEMA_VERSION.to_string(),
+                expected: files::SCHEMA_VERSION.to_string(),
             },
             // An index that is there but does not open: say how to recover.
             e @ TantivyError::DataCorruption(_) => Error::Corrupt {
@@ -138,7 +138,7 @@ impl Writer {
     pub fn commit(mut self) -> Result<()> {
         self.writer.commit()?;
         self.writer.wait_merging_threads()?;
-        files::sync_dir(&self.dir)
+        crate::disk::sync_dir(&self.dir)
     }
 }
 

@@ -17,7 +17,6 @@ use crate::error::{Error, Result};
 use crate::model::Document;
 #[cfg(test)]
 use crate::model::Format;
-use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -143,7 +142,7 @@ pub fn load(path: &Path) -> Result<Document> {
 /// [`load`] for a file's bytes already read (all of them): hashes, decodes and detects.
 pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Document> {
     let size = bytes.len() as u64;
-    let hash = hex(&Sha256::digest(&bytes));
+    let hash = crate::hash::sha256_hex(&bytes);
     let text = decode::decode_vec(bytes).map_err(|message| Error::InputFile {
         path: path.to_path_buf(),
         message,
@@ -161,7 +160,7 @@ pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Document> {
 /// Builds a [`Document`] from text already in memory (tests, benches, `synth`), detecting the
 /// format and hashing the UTF-8 bytes as [`load`] would for a UTF-8 file.
 pub fn document_from_text(path: &Path, text: &str) -> Document {
-    let hash = hex(&Sha256::digest(text.as_bytes()));
+    let hash = crate::hash::sha256_hex(text.as_bytes());
     let normalized = decode(text.as_bytes()).unwrap_or_else(|_| text.to_string());
     let format = detect(&normalized, path);
     Document {
@@ -171,16 +170,6 @@ pub fn document_from_text(path: &Path, text: &str) -> Document {
         format,
         hash,
     }
-}
-
-/// Lower-case hex of a digest.
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
 }
 
 #[cfg(test)]
@@ -249,7 +238,7 @@ mod tests {
         assert_eq!(doc.hash.len(), 64);
         assert_eq!(
             doc.hash,
-            hex(&Sha256::digest(b">> ANNA:  Hello\r\n\r\n>> BO:  Hi\r\n"))
+            crate::hash::sha256_hex(b">> ANNA:  Hello\r\n\r\n>> BO:  Hi\r\n")
         );
     }
 

@@ -11,7 +11,7 @@
 //! in the gold set or were predicted at least once. Polarity accuracy is the share of true
 //! positives whose polarity matches the gold label. This module prints nothing.
 
-use super::Tagger;
+use super::tagger::Tagger;
 use crate::error::{Error, Result};
 use crate::model::{Polarity, Tag};
 use serde::Serialize;

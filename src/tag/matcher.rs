@@ -17,40 +17,12 @@
 //! most tokens are unknown to the taxonomy and stop the walk at once, while an overlapping
 //! automaton search pays a fixed cost per call and per match.)
 
-use super::taxonomy::{Cue, CueRole, Term, Theme};
+use super::theme::{Cue, CueRole, Term, Theme};
+use crate::hash::FastMap;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use tantivy::tokenizer::Token;
-
-/// FxHash (rustc's hasher): much faster than SipHash on short token strings, and the keys are
-/// the taxonomy's own tokens, so hash flooding is not a concern.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-    fn write_u8(&mut self, b: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// Where a cue applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +65,7 @@ pub(crate) struct RawMatch {
 pub(crate) struct Compiled {
     /// Identity of this build, for the per-thread word cache.
     uid: u64,
-    vocab: FxMap<String, u32>,
+    vocab: FastMap<String, u32>,
     terms: IdTrie,
     term_owners: Vec<Vec<TermOwner>>,
     cues: IdTrie,
@@ -129,7 +101,7 @@ struct WordCache {
     owner: u64,
     short: WordTable<u64>,
     medium: WordTable<u128>,
-    long: foldhash::HashMap<Box<str>, Cached>,
+    long: FastMap<Box<str>, Cached>,
     /// The token texts of the cached words, one after the other.
     stems: String,
 }
@@ -388,7 +360,7 @@ thread_local! {
         owner: 0,
         short: WordTable::default(),
         medium: WordTable::default(),
-        long: foldhash::HashMap::default(),
+        long: FastMap::default(),
         stems: String::new(),
     });
 }
@@ -648,7 +620,7 @@ impl Encoder<'_> {
 }
 
 struct Builder {
-    vocab: FxMap<String, u32>,
+    vocab: FastMap<String, u32>,
 }
 
 impl Builder {
@@ -666,7 +638,7 @@ impl Compiled {
         cues: &[Cue],
     ) -> Result<Compiled, String> {
         let mut b = Builder {
-            vocab: FxMap::default(),
+            vocab: FastMap::default(),
         };
         // Intern every token first so the width is known before encoding.
         let mut term_seqs: Vec<(Vec<u32>, TermOwner)> = Vec::new();

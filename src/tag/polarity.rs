@@ -27,7 +27,7 @@
 //!
 //! This module finds no matches itself (see `matcher`).
 
-use super::taxonomy::CueRole;
+use super::theme::CueRole;
 use crate::model::{CompactString, Polarity};
 use tantivy::tokenizer::Token;
 

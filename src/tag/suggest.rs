@@ -8,7 +8,7 @@
 //! candidate is shown with the spelling most often seen in the text. This module reads no index
 //! itself.
 
-use super::Taxonomy;
+use super::taxonomy::Taxonomy;
 use crate::error::{Error, Result};
 use crate::model::PassageRecord;
 use serde::Serialize;

@@ -6,190 +6,28 @@
 //! error names the file and the line. This module does not match anything (see `matcher`) and
 //! decides no polarity (see `polarity`).
 
+use super::matcher::Compiled;
+use super::theme::{Cue, CueRole, Phrase, Term, Theme};
 use crate::error::{Error, Result};
 use crate::model::Polarity;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
+/// The taxonomy shipped in `data/themes.toml`, embedded in the binary.
+pub const EMBEDDED_THEMES: &str = include_str!("../../data/themes.toml");
+
 /// Default number of tokens before a cue searched for a negation or a hedge.
 pub const DEFAULT_NEGATION_WINDOW: usize = 3;
 /// Largest allowed `negation_window`.
 pub const MAX_NEGATION_WINDOW: usize = 10;
 
-/// What a cue phrase does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CueRole {
-    /// Marks a risk.
-    Risk,
-    /// Marks an opportunity.
-    Opportunity,
-    /// Flips a risk or opportunity cue that follows within the negation window.
-    Negation,
-    /// Softens a cue that follows (`could`, `might`); never changes polarity.
-    Hedge,
-    /// Looks like a cue but is not one (`not only`, `threat intelligence`): consumes its tokens.
-    Neutral,
-}
-
-impl CueRole {
-    /// The key used in the taxonomy file.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CueRole::Risk => "risk",
-            CueRole::Opportunity => "opportunity",
-            CueRole::Negation => "negation",
-            CueRole::Hedge => "hedge",
-            CueRole::Neutral => "neutral",
-        }
-    }
-
-    /// The polarity a risk or opportunity cue marks (`None` for the other roles).
-    pub fn polarity(self) -> Option<Polarity> {
-        match self {
-            CueRole::Risk => Some(Polarity::Risk),
-            CueRole::Opportunity => Some(Polarity::Opportunity),
-            _ => None,
-        }
-    }
-}
-
-/// A phrase of the taxonomy (term or cue): as written, its tokens, and its line.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Phrase {
-    text: String,
-    tokens: Vec<String>,
-    line: usize,
-}
-
-impl Phrase {
-    /// The phrase as written in the taxonomy file.
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-    /// The analyzed tokens (lower-cased, folded, stemmed, stop words removed).
-    pub fn tokens(&self) -> &[String] {
-        &self.tokens
-    }
-    /// 1-based line in the taxonomy file.
-    pub fn line(&self) -> usize {
-        self.line
-    }
-}
-
-/// A theme term (or context term) with its weight.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Term {
-    phrase: Phrase,
-    weight: f32,
-}
-
 /// Default weight of a context term (`[context] weight`).
 pub const DEFAULT_CONTEXT_WEIGHT: f32 = 0.5;
-
-impl Term {
-    /// The term as written.
-    pub fn text(&self) -> &str {
-        self.phrase.text()
-    }
-    /// Its analyzed tokens.
-    pub fn tokens(&self) -> &[String] {
-        self.phrase.tokens()
-    }
-    /// What one match adds to the theme's score (default 1.0).
-    pub fn weight(&self) -> f32 {
-        self.weight
-    }
-    /// 1-based line in the taxonomy file.
-    pub fn line(&self) -> usize {
-        self.phrase.line()
-    }
-}
-
-/// A cue phrase with its role.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cue {
-    phrase: Phrase,
-    role: CueRole,
-}
-
-impl Cue {
-    /// The cue as written.
-    pub fn text(&self) -> &str {
-        self.phrase.text()
-    }
-    /// Its analyzed tokens.
-    pub fn tokens(&self) -> &[String] {
-        self.phrase.tokens()
-    }
-    /// What it does.
-    pub fn role(&self) -> CueRole {
-        self.role
-    }
-    /// 1-based line in the taxonomy file.
-    pub fn line(&self) -> usize {
-        self.phrase.line()
-    }
-}
-
-/// One theme: id, label, default polarity, threshold, terms and its own cues.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Theme {
-    id: String,
-    label: String,
-    description: String,
-    polarity: Polarity,
-    threshold: f32,
-    terms: Vec<Term>,
-    context: Vec<Term>,
-    cues: Vec<Cue>,
-    line: usize,
-}
-
-impl Theme {
-    /// The fixed id (`security-research`).
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-    /// Human-readable label.
-    pub fn label(&self) -> &str {
-        &self.label
-    }
-    /// Free-text description (may be empty).
-    pub fn description(&self) -> &str {
-        &self.description
-    }
-    /// The polarity used when no cue in the sentence decides.
-    pub fn default_polarity(&self) -> Polarity {
-        self.polarity
-    }
-    /// Score a passage must reach to carry the theme (default 1.0).
-    pub fn threshold(&self) -> f32 {
-        self.threshold
-    }
-    /// The theme's terms, in file order.
-    pub fn terms(&self) -> &[Term] {
-        &self.terms
-    }
-    /// Context terms of this theme only: they add their weight when at least one of the
-    /// theme's terms matched, and never tag the theme on their own.
-    pub fn context(&self) -> &[Term] {
-        &self.context
-    }
-    /// Cues that apply to this theme only (they take precedence over global cues).
-    pub fn cues(&self) -> &[Cue] {
-        &self.cues
-    }
-    /// 1-based line of the theme's `id`.
-    pub fn line(&self) -> usize {
-        self.line
-    }
-}
 
 /// A validated theme taxonomy. Cheap to clone (the compiled matcher is shared).
 #[derive(Debug, Clone)]
@@ -200,7 +38,7 @@ pub struct Taxonomy {
     pub(crate) cues: Vec<Cue>,
     pub(crate) context: Vec<Term>,
     pub(crate) negation_window: usize,
-    pub(crate) compiled: std::sync::Arc<super::matcher::Compiled>,
+    pub(crate) compiled: std::sync::Arc<Compiled>,
 }
 
 impl Taxonomy {
@@ -270,7 +108,7 @@ impl Taxonomy {
     /// The embedded default taxonomy (`data/themes.toml`).
     pub fn embedded() -> Taxonomy {
         // The embedded file is checked by a unit test, so this cannot fail in a released binary.
-        Taxonomy::parse(super::EMBEDDED_THEMES, Path::new("data/themes.toml"))
+        Taxonomy::parse(EMBEDDED_THEMES, Path::new("data/themes.toml"))
             .unwrap_or_else(|e| panic!("the embedded taxonomy is invalid: {e}"))
     }
 
@@ -345,9 +183,7 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 
 /// The version hash of taxonomy text (see [`Taxonomy::version`]).
 pub fn version_of(text: &str) -> String {
-    let normalised = text.replace("\r\n", "\n");
-    let digest = Sha256::digest(normalised.as_bytes());
-    digest[..6].iter().map(|b| format!("{b:02x}")).collect()
+    crate::hash::short_hex(text.replace("\r\n", "\n").as_bytes(), 6)
 }
 
 // ---- the file as serde sees it ----
@@ -826,7 +662,7 @@ impl Validator<'_> {
         if !self.problems.is_empty() {
             return None;
         }
-        let compiled = match super::matcher::Compiled::build(&themes, &global_context, &cues) {
+        let compiled = match Compiled::build(&themes, &global_context, &cues) {
             Ok(c) => c,
             Err(message) => {
                 self.problem(0, message);

@@ -2,7 +2,7 @@
 //! taxonomies for weights, thresholds and context, and validation errors with their lines.
 
 use super::*;
-use crate::model::Polarity;
+use crate::model::{Polarity, Tag};
 
 fn embedded() -> Tagger {
     Tagger::new(&Taxonomy::embedded())

@@ -1,0 +1,108 @@
+//! Writing files so that a crash leaves the old version or the new one, never half of one.
+//!
+//! Input: a path and the bytes (or a function writing them). Output: the file, renamed into
+//! place from a temporary name in the same directory, with the file and its directory synced.
+//! Used for the ingest manifest, the index's version file, every export and the bench's corpus
+//! marker. Also the modification stamp the ingest manifest compares ([`mtime_ns`]). This module
+//! decides nothing about what is written.
+
+use crate::error::{Error, Result};
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+
+/// Writes `path` through a temporary file in the same directory (created when missing):
+/// `fill` writes the content, then the file is synced and renamed over `path`, and the
+/// directory is synced, so readers see the old or the new file and a power cut keeps the
+/// rename. On any error the temporary file is removed and `path` is untouched.
+pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Error::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| -> Result<()> {
+        let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let mut buf = std::io::BufWriter::new(file);
+        fill(&mut buf)?;
+        let file = buf
+            .into_inner()
+            .map_err(|e| Error::io(&tmp, e.into_error()))?;
+        file.sync_all().map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
+        sync_dir(dir)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Writes bytes to a file atomically (see [`write_atomic`]).
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic(path, |w| w.write_all(bytes).map_err(|e| Error::io(path, e)))
+}
+
+/// Syncs a directory so that a rename or a new file in it survives a power cut (a no-op where
+/// directories cannot be opened as files).
+pub fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        File::open(dir)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Error::io(dir, e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// A file's modification time in nanoseconds since the Unix epoch (0 when unknown).
+pub fn mtime_ns(meta: &std::fs::Metadata) -> u128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_atomic_leaves_no_partial_file_on_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("sub/out.csv");
+        write_bytes(&path, b"old").unwrap();
+        let err = write_atomic(&path, |w| {
+            w.write_all(b"half").unwrap();
+            Err(Error::Other("boom".into()))
+        });
+        assert!(err.is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        let names: Vec<String> = std::fs::read_dir(tmp.path().join("sub"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, vec!["out.csv"]);
+    }
+
+    #[test]
+    fn mtime_is_the_files_time() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("a");
+        write_bytes(&path, b"x").unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        let want = meta
+            .modified()
+            .unwrap()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        assert_eq!(mtime_ns(&meta), want);
+    }
+}

@@ -1,0 +1,434 @@
+//! The tagger: a passage's text → its [`Tag`]s, and the tokens of the text for the index.
+//!
+//! Input: text and a [`Taxonomy`] (whose terms and cues the matcher compiled when it was
+//! loaded). Output: tags sorted by theme id, each with its score, polarity and [`Evidence`];
+//! with [`Tagger::tag_and_analyze`], also the text's [`Analysis`] (the same tokens the index
+//! analyzer makes). Per-thread scratch buffers keep a passage's work free of allocations but
+//! its result. This module reads no file and writes nothing.
+
+use super::matcher::{self, RawMatch};
+use super::polarity::{self, CueHit, Layout};
+use super::taxonomy::Taxonomy;
+use super::theme::Term;
+use crate::model::{CompactString, Evidence, Tag};
+use crate::text::Analysis;
+use std::cell::RefCell;
+use std::sync::Arc;
+use tantivy::tokenizer::Token;
+
+/// Tags text against a taxonomy. Build once with [`Tagger::new`]; it is `Send + Sync` and
+/// cheap to clone, so rayon threads share one by reference.
+#[derive(Debug, Clone)]
+pub struct Tagger {
+    taxonomy: Arc<Taxonomy>,
+}
+
+/// Per-thread buffers, so tagging a passage allocates only its result.
+#[derive(Default)]
+struct Scratch {
+    toks: Vec<matcher::Tok>,
+    /// The token texts, one after the other, when the tokens are handed to the index.
+    stems: String,
+    starts: matcher::Starts,
+    ids: Vec<u32>,
+    terms: Vec<RawMatch>,
+    cues: Vec<RawMatch>,
+    /// Every term match, with its owner.
+    hits: Vec<Span>,
+    kept: Vec<Span>,
+    groups: Vec<Group>,
+    merged: Vec<Span>,
+    layout: Layout,
+    anchors: Vec<(usize, usize)>,
+    /// The deciding cues of the passage's global cue hits, shared by the themes they apply to.
+    decisions: polarity::Decisions,
+    /// The deciding cues of one theme's own cue hits, when they differ from the global ones.
+    own_decisions: polarity::Decisions,
+    /// Themes with cues of their own among the passage's cue matches.
+    scoped: Vec<usize>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// One term match of one owner: token index range `[start, end)`.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    theme: usize,
+    start: usize,
+    end: usize,
+    term: usize,
+    context: bool,
+}
+
+/// A theme's kept matches (`kept[from..to]` in [`Scratch`]) and its score.
+struct Group {
+    theme: usize,
+    from: usize,
+    to: usize,
+    score: f32,
+}
+
+/// Sum of the weights of the distinct terms among `spans` (a term repeated counts once), added
+/// in the order of the terms' indices.
+fn distinct_weight<'a>(spans: impl Iterator<Item = &'a Span>, terms: &[Term]) -> f32 {
+    // A passage matches a handful of terms per theme: keep them on the stack when they fit.
+    const STACK: usize = 16;
+    let mut stack = [0u32; STACK];
+    let mut n = 0;
+    let mut spill: Vec<u32> = Vec::new();
+    for x in spans {
+        let term = x.term as u32;
+        if n < STACK {
+            stack[n] = term;
+            n += 1;
+        } else {
+            if spill.is_empty() {
+                spill.extend_from_slice(&stack);
+            }
+            spill.push(term);
+        }
+    }
+    let weight = |k: u32| terms[k as usize].weight();
+    // One or two terms: no sort (adding two numbers gives the same in either order).
+    match n {
+        0 => return 0.0,
+        1 => return weight(stack[0]),
+        2 if stack[0] == stack[1] => return weight(stack[0]),
+        2 => return weight(stack[0]) + weight(stack[1]),
+        _ => {}
+    }
+    let seen: &mut [u32] = if spill.is_empty() {
+        &mut stack[..n]
+    } else {
+        &mut spill
+    };
+    seen.sort_unstable();
+    let mut sum = 0.0;
+    for (i, &k) in seen.iter().enumerate() {
+        if i == 0 || seen[i - 1] != k {
+            sum += weight(k);
+        }
+    }
+    sum
+}
+
+/// `text`, or its first [`matcher::MAX_TEXT`] bytes when it is longer (cut at a character
+/// boundary): what the tagger reads of a text (a passage is never near that long).
+fn clamp(text: &str) -> &str {
+    if text.len() <= matcher::MAX_TEXT {
+        return text;
+    }
+    let mut end = matcher::MAX_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Whether a cue hit overlaps one of a theme's matched terms without being exactly that term
+/// (`close` in `closed doors`): such a cue does not count for that theme.
+fn inside_term(c: &CueHit<'_>, anchors: &[(usize, usize)]) -> bool {
+    anchors
+        .iter()
+        .any(|&(s, e)| c.start < e && s < c.end && (c.start, c.end) != (s, e))
+}
+
+/// The global context spans outside every one of a theme's own spans: global context inside
+/// one of the theme's matches does not count twice.
+fn outside<'a>(global: &'a [Span], own: &'a [Span]) -> impl Iterator<Item = &'a Span> + 'a {
+    global
+        .iter()
+        .filter(move |c| !own.iter().any(|x| c.start < x.end && x.start < c.end))
+}
+
+impl Tagger {
+    /// Builds the tagger for a taxonomy (the automata were compiled when it was loaded).
+    pub fn new(taxonomy: &Taxonomy) -> Tagger {
+        Tagger {
+            taxonomy: Arc::new(taxonomy.clone()),
+        }
+    }
+
+    /// The taxonomy this tagger applies.
+    pub fn taxonomy(&self) -> &Taxonomy {
+        &self.taxonomy
+    }
+
+    /// Tags one passage. Gives exactly what [`Tagger::tag_tokens`] gives on the tokens of
+    /// [`crate::text::analyzer`], but analyzes each distinct word only once per thread (a cache
+    /// of word → taxonomy id), so tagging costs little next to indexing.
+    pub fn tag(&self, text: &str) -> Vec<Tag> {
+        let text = clamp(text);
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            let s = &mut *s;
+            self.taxonomy
+                .compiled
+                .encode_text(text, &mut s.toks, &mut s.ids, &mut s.starts, None);
+            self.tag_with(text, s)
+        })
+    }
+
+    /// Tags one passage as [`Tagger::tag`] does and also returns its tokens (the ones
+    /// [`crate::text::analyze`] gives), made from the same word cache, for the index writer
+    /// ([`crate::index::Writer::add_analyzed`]). `None` for a text too long for them.
+    pub fn tag_and_analyze(&self, text: &str) -> (Vec<Tag>, Option<Analysis>) {
+        if text.len() > matcher::MAX_TEXT {
+            return (self.tag(text), None);
+        }
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            let s = &mut *s;
+            s.stems.clear();
+            let complete = self.taxonomy.compiled.encode_text(
+                text,
+                &mut s.toks,
+                &mut s.ids,
+                &mut s.starts,
+                Some(&mut s.stems),
+            );
+            let analysis = complete
+                .then(|| Analysis::from_parts(text, &s.stems, &s.toks))
+                .flatten();
+            (self.tag_with(text, s), analysis)
+        })
+    }
+
+    /// Tags one passage from tokens already produced by
+    /// `crate::text::analyze(&mut crate::text::analyzer(), text)`. `text` must be the text the
+    /// tokens were made from (sentence breaks are read from it). Tags are sorted by theme id.
+    pub fn tag_tokens(&self, text: &str, tokens: &[Token]) -> Vec<Tag> {
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            let s = &mut *s;
+            self.taxonomy
+                .compiled
+                .encode(tokens, &mut s.toks, &mut s.ids);
+            self.taxonomy.compiled.find_starts(&s.ids, &mut s.starts);
+            polarity::mark_gaps(text, &s.toks, &mut s.starts.gaps);
+            self.tag_with(text, s)
+        })
+    }
+
+    /// Tags from the tokens and ids already in `s` (see [`Compiled::encode`]).
+    fn tag_with(&self, text: &str, s: &mut Scratch) -> Vec<Tag> {
+        let tax = &*self.taxonomy;
+        let compiled = &*tax.compiled;
+        let Scratch {
+            toks: tokens,
+            stems: _,
+            starts,
+            ids,
+            terms,
+            cues,
+            hits,
+            kept,
+            groups,
+            merged,
+            layout,
+            anchors,
+            decisions,
+            own_decisions,
+            scoped,
+        } = s;
+        compiled.term_matches_at(ids, starts, terms);
+        if terms.is_empty() {
+            return Vec::new();
+        }
+        hits.clear();
+        for m in terms.iter() {
+            for o in compiled.term_owners(m.pattern) {
+                hits.push(Span {
+                    theme: o.theme,
+                    start: m.start,
+                    end: m.end,
+                    term: o.term,
+                    context: o.context,
+                });
+            }
+        }
+        // Per theme (global context last), leftmost-longest: by start, longer first, and keep
+        // the matches that do not overlap one already kept. Each theme's kept spans are one
+        // run of `kept`.
+        hits.sort_unstable_by(|a, b| (a.theme, a.start, b.end).cmp(&(b.theme, b.start, a.end)));
+        kept.clear();
+        groups.clear();
+        for h in hits.iter() {
+            match groups.last_mut() {
+                Some(g) if g.theme == h.theme => {
+                    if kept[g.to - 1].end > h.start {
+                        continue;
+                    }
+                    kept.push(*h);
+                    g.to = kept.len();
+                }
+                _ => {
+                    kept.push(*h);
+                    groups.push(Group {
+                        theme: h.theme,
+                        from: kept.len() - 1,
+                        to: kept.len(),
+                        score: 0.0,
+                    });
+                }
+            }
+        }
+        let global = match groups.last() {
+            Some(g) if g.theme == matcher::GLOBAL => {
+                let range = g.from..g.to;
+                groups.pop();
+                range
+            }
+            _ => 0..0,
+        };
+        let kept = &kept[..];
+        let global = &kept[global];
+        groups.retain_mut(|g| {
+            let theme = &tax.themes[g.theme];
+            let own = &kept[g.from..g.to];
+            let anchor = distinct_weight(own.iter().filter(|x| !x.context), theme.terms());
+            if anchor <= 0.0 {
+                return false;
+            }
+            let context = distinct_weight(own.iter().filter(|x| x.context), theme.context());
+            let shared = distinct_weight(outside(global, own), &tax.context);
+            g.score = anchor + context + shared;
+            g.score + 1e-6 >= theme.threshold()
+        });
+        if groups.is_empty() {
+            return Vec::new();
+        }
+        // Tags come out sorted by theme id.
+        groups.sort_unstable_by_key(|g| compiled.theme_rank(g.theme));
+
+        compiled.cue_matches_at(ids, starts, cues);
+        // Sentence and clause breaks matter only when there is a cue to place.
+        if cues.is_empty() {
+            layout.sentence_breaks.clear();
+            layout.clause_breaks.clear();
+        } else {
+            // Polarity reads breaks only between the first and last term or cue.
+            let spans = groups
+                .iter()
+                .flat_map(|g| &kept[g.from..g.to])
+                .map(|x| (x.start, x.end))
+                .chain(cues.iter().map(|m| (m.start, m.end)));
+            let (lo, hi) = spans.fold((usize::MAX, 0), |(lo, hi), (s, e)| (lo.min(s), hi.max(e)));
+            layout.fill_marked(text, tokens, &starts.gaps, lo..hi);
+        }
+        // The cue hits of a theme are the global ones unless it has cues of its own among the
+        // matches or one of its terms contains part of a cue: read the global ones once.
+        let mut base: Vec<CueHit<'_>> = Vec::new();
+        let mut theme_hits: Vec<CueHit<'_>> = Vec::new();
+        scoped.clear();
+        if !cues.is_empty() {
+            self.cues_for(None, &[], cues, &mut base);
+            decisions.read(&base, layout, tax.negation_window);
+            for m in cues.iter() {
+                for o in compiled.cue_owners(m.pattern) {
+                    if let matcher::Scope::Theme(t) = o.scope {
+                        scoped.push(t);
+                    }
+                }
+            }
+        }
+        let mut tags: Vec<Tag> = Vec::with_capacity(groups.len());
+        for g in groups.iter() {
+            let theme = &tax.themes[g.theme];
+            let own = &kept[g.from..g.to];
+            anchors.clear();
+            anchors.extend(own.iter().filter(|x| !x.context).map(|x| (x.start, x.end)));
+            let (polarity, cue) = if cues.is_empty() {
+                (theme.default_polarity(), None)
+            } else if !scoped.contains(&g.theme) && !base.iter().any(|c| inside_term(c, anchors)) {
+                decisions.choose(anchors, &base, layout, theme.default_polarity())
+            } else {
+                self.cues_for(Some(g.theme), anchors, cues, &mut theme_hits);
+                own_decisions.read(&theme_hits, layout, tax.negation_window);
+                own_decisions.choose(anchors, &theme_hits, layout, theme.default_polarity())
+            };
+            // The theme's spans and the global context outside them, by start: both lists are
+            // by start and no two of their spans overlap, so merging them is enough.
+            merged.clear();
+            let mut rest = outside(global, own).peekable();
+            for x in own {
+                while let Some(c) = rest.next_if(|c| c.start < x.start) {
+                    merged.push(*c);
+                }
+                merged.push(*x);
+            }
+            merged.extend(rest);
+            debug_assert!(merged.is_sorted_by_key(|x| x.start));
+            let terms = merged
+                .iter()
+                .map(|x| {
+                    let term = if x.theme == matcher::GLOBAL {
+                        &tax.context[x.term]
+                    } else if x.context {
+                        &theme.context()[x.term]
+                    } else {
+                        &theme.terms()[x.term]
+                    };
+                    let position = tokens[x.start].position;
+                    (CompactString::new(term.text()), position)
+                })
+                .collect();
+            tags.push(Tag {
+                theme: CompactString::new(theme.id()),
+                polarity,
+                score: g.score,
+                evidence: Evidence { terms, cue },
+            });
+        }
+        debug_assert!(tags.is_sorted_by(|a, b| a.theme <= b.theme));
+        tags
+    }
+
+    /// The cue hits that apply to one theme, into `out`: its own cues before global ones,
+    /// leftmost-longest, without those that are only part of one of its matched terms.
+    /// With no theme, the global cues only, all of them.
+    fn cues_for<'a>(
+        &'a self,
+        theme: Option<usize>,
+        anchors: &[(usize, usize)],
+        raw: &[RawMatch],
+        out: &mut Vec<CueHit<'a>>,
+    ) {
+        let compiled = &*self.taxonomy.compiled;
+        out.clear();
+        for m in raw {
+            let owners = compiled.cue_owners(m.pattern);
+            let own = theme
+                .and_then(|t| owners.iter().find(|o| o.scope == matcher::Scope::Theme(t)))
+                .or_else(|| owners.iter().find(|o| o.scope == matcher::Scope::Global));
+            if let Some(o) = own {
+                out.push(CueHit {
+                    start: m.start,
+                    end: m.end,
+                    role: o.role,
+                    text: &o.text,
+                });
+            }
+        }
+        // Leftmost-longest. `raw` comes by start, shorter first (see `IdTrie::find_at`), so a
+        // hit that starts where the last one kept starts is longer and replaces it, and a hit
+        // that starts inside the last one kept is dropped.
+        debug_assert!(raw.is_sorted_by_key(|m| (m.start, m.end)));
+        let mut kept: usize = 0;
+        for i in 0..out.len() {
+            let h = out[i].clone();
+            match kept.checked_sub(1).map(|k| &mut out[k]) {
+                Some(last) if last.start == h.start => *last = h,
+                Some(last) if h.start < last.end => {}
+                _ => {
+                    out[kept] = h;
+                    kept += 1;
+                }
+            }
+        }
+        out.truncate(kept);
+        out.retain(|c| !inside_term(c, anchors));
+    }
+}
