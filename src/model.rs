@@ -32,14 +32,56 @@ pub fn slugify(s: &str) -> String {
     out
 }
 
+/// `Display`, `Serialize` and `Deserialize` of a closed set through its `as_str` and `parse`:
+/// the one string form the index, the CSV files, the JSON output and the CLI share.
+macro_rules! string_form {
+    ($($t:ident: $what:literal),* $(,)?) => {$(
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<$t, D::Error> {
+                let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+                $t::parse(&s).ok_or_else(|| {
+                    serde::de::Error::custom(format!("{s:?} is not {}", $what))
+                })
+            }
+        }
+    )*};
+}
+
+string_form!(
+    Stakeholder: "a stakeholder group",
+    Region: "a regional group",
+    Role: "a role",
+    Method: "a resolution method",
+);
+
+impl fmt::Display for Polarity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One of the five IGF stakeholder groups, or `Unknown` when a speaker could not be resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// Ordered as displayed: the five groups, then `Unknown`. Serialized as [`Stakeholder::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Stakeholder {
     Government,
     CivilSociety,
     PrivateSector,
     TechnicalCommunity,
     Intergovernmental,
+    #[default]
     Unknown,
 }
 
@@ -109,24 +151,13 @@ impl Stakeholder {
 
     /// The accepted values, for error messages.
     pub fn valid_values() -> String {
-        let mut v: Vec<String> = Stakeholder::ALL
-            .iter()
-            .map(|s| format!("{} ({})", s.as_str(), s.slug()))
-            .collect();
-        v.push("Unknown".into());
-        v.join(", ")
-    }
-}
-
-impl fmt::Display for Stakeholder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        valid_values(&Stakeholder::ALL, Stakeholder::as_str, Stakeholder::slug)
     }
 }
 
 /// One of the five UN regional groups, `Intergovernmental` (used by IGF pages as a region for
-/// international organisations), or `Unknown`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// international organisations), or `Unknown`. Serialized as [`Region::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Region {
     African,
     AsiaPacific,
@@ -134,6 +165,7 @@ pub enum Region {
     Grulac,
     Weog,
     Intergovernmental,
+    #[default]
     Unknown,
 }
 
@@ -204,19 +236,22 @@ impl Region {
 
     /// The accepted values, for error messages.
     pub fn valid_values() -> String {
-        let mut v: Vec<String> = Region::ALL
-            .iter()
-            .map(|s| format!("{} ({})", s.as_str(), s.slug()))
-            .collect();
-        v.push("Unknown".into());
-        v.join(", ")
+        valid_values(&Region::ALL, Region::as_str, Region::slug)
     }
 }
 
-impl fmt::Display for Region {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+/// `Name (slug), …, Unknown`: the values a flag accepts, for error messages.
+fn valid_values<T: Copy>(
+    all: &[T],
+    name: fn(T) -> &'static str,
+    slug: fn(T) -> &'static str,
+) -> String {
+    let mut v: Vec<String> = all
+        .iter()
+        .map(|&x| format!("{} ({})", name(x), slug(x)))
+        .collect();
+    v.push("Unknown".into());
+    v.join(", ")
 }
 
 /// Whether a tag marks a risk or an opportunity.
@@ -252,15 +287,8 @@ impl Polarity {
     }
 }
 
-impl fmt::Display for Polarity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The part a person plays in a session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+/// The part a person plays in a session. Serialized as [`Role::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Role {
     Speaker,
     Moderator,
@@ -270,6 +298,7 @@ pub enum Role {
     Chair,
     Audience,
     Unnamed,
+    #[default]
     Unknown,
 }
 
@@ -427,9 +456,8 @@ pub struct Transcript {
     pub source: PathBuf,
 }
 
-/// How a speaker label was resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+/// How a speaker label was resolved. Serialized as [`Method::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Method {
     /// The source gave the stakeholder group (JSON Lines).
     Source,
@@ -442,10 +470,31 @@ pub enum Method {
     Organization,
     Audience,
     Unnamed,
+    #[default]
     Unresolved,
 }
 
 impl Method {
+    /// Every method, in the order resolution tries them.
+    pub const ALL: [Method; 11] = [
+        Method::Source,
+        Method::Roster,
+        Method::RosterPartial,
+        Method::RosterFuzzy,
+        Method::Registry,
+        Method::Role,
+        Method::SelfIntroduction,
+        Method::Organization,
+        Method::Audience,
+        Method::Unnamed,
+        Method::Unresolved,
+    ];
+
+    /// Parses the [`Method::as_str`] form.
+    pub fn parse(s: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
     /// The name used in CSV files.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -609,6 +658,39 @@ mod tests {
     }
 
     #[test]
+    fn closed_sets_round_trip_through_their_string_form() {
+        fn check<T>(all: &[T], as_str: fn(T) -> &'static str, parse: fn(&str) -> Option<T>)
+        where
+            T: Copy + PartialEq + std::fmt::Debug + Serialize + for<'de> Deserialize<'de>,
+        {
+            for &x in all {
+                assert_eq!(parse(as_str(x)), Some(x), "{x:?}");
+                let json = serde_json::to_string(&x).unwrap();
+                assert_eq!(json, format!("{:?}", as_str(x)));
+                assert_eq!(serde_json::from_str::<T>(&json).unwrap(), x);
+            }
+        }
+        let stakeholders = [Stakeholder::ALL.as_slice(), &[Stakeholder::Unknown]].concat();
+        check(&stakeholders, Stakeholder::as_str, Stakeholder::parse);
+        let regions = [Region::ALL.as_slice(), &[Region::Unknown]].concat();
+        check(&regions, Region::as_str, Region::parse);
+        let roles = [
+            Role::Speaker,
+            Role::Moderator,
+            Role::OnlineModerator,
+            Role::Rapporteur,
+            Role::Organizer,
+            Role::Chair,
+            Role::Audience,
+            Role::Unnamed,
+            Role::Unknown,
+        ];
+        check(&roles, Role::as_str, Role::parse);
+        check(&Method::ALL, Method::as_str, Method::parse);
+        assert!(serde_json::from_str::<Stakeholder>("\"Journalism\"").is_err());
+    }
+
+    #[test]
     fn session_key_id_is_a_slug() {
         let k = SessionKey {
             year: 2023,
@@ -628,7 +710,8 @@ mod tests {
 }
 
 /// One passage with everything known about it, flat: the unit the index stores, searches
-/// return, and exports write. Field names are the stable JSON/CSV names documented in the README.
+/// return, and exports write. Field names are the stable JSON/CSV names documented in the README;
+/// the closed sets stay enums until one of those edges writes them as their `as_str` form.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PassageRecord {
     pub passage_id: u64,
@@ -643,12 +726,12 @@ pub struct PassageRecord {
     pub speaker: String,
     /// The label as written in the transcript.
     pub label: String,
-    pub stakeholder: String,
-    pub region: String,
-    pub role: String,
+    pub stakeholder: Stakeholder,
+    pub region: Region,
+    pub role: Role,
     pub affiliation: String,
     /// How the speaker was resolved (`roster`, `registry`, …) and how sure (0–1).
-    pub method: String,
+    pub method: Method,
     pub confidence: f32,
     pub turn: u32,
     pub ordinal: u32,

@@ -660,11 +660,11 @@ pub fn build_records(
                     date: session.date.clone().unwrap_or_default(),
                     speaker: turn.speaker.name.clone(),
                     label: turn.label.clone(),
-                    stakeholder: turn.speaker.stakeholder.as_str().to_string(),
-                    region: turn.speaker.region.as_str().to_string(),
-                    role: turn.speaker.role.as_str().to_string(),
+                    stakeholder: turn.speaker.stakeholder,
+                    region: turn.speaker.region,
+                    role: turn.speaker.role,
                     affiliation: turn.speaker.affiliation.clone().unwrap_or_default(),
-                    method: turn.speaker.method.as_str().to_string(),
+                    method: turn.speaker.method,
                     confidence: turn.speaker.confidence,
                     turn: turn.ordinal,
                     ordinal: ordinal as u32,
@@ -1353,15 +1353,6 @@ pub fn prepare(cfg: &IngestConfig) -> Result<Vec<PassageRecord>> {
     Ok(out)
 }
 
-/// Counts labels per method in records (for summaries).
-pub fn method_counts(records: &[PassageRecord]) -> BTreeMap<String, usize> {
-    let mut m = BTreeMap::new();
-    for r in records {
-        *m.entry(r.method.clone()).or_default() += 1;
-    }
-    m
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1386,15 +1377,6 @@ mod tests {
         let a: BTreeSet<u64> = [1, 2, 3, 4].into();
         let b: BTreeSet<u64> = [2, 3, 4, 5].into();
         assert!((similarity(&a, &b) - 0.6).abs() < 1e-9);
-    }
-
-    #[test]
-    fn method_counts_are_per_record() {
-        let r = PassageRecord {
-            method: crate::model::Method::Roster.as_str().into(),
-            ..PassageRecord::default()
-        };
-        assert_eq!(method_counts(&[r.clone(), r]).get("roster"), Some(&2));
     }
 }
 

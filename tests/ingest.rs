@@ -176,7 +176,7 @@ fn a_changed_session_page_re_attributes_its_unchanged_transcript() {
         all(index)
             .into_iter()
             .filter(|r| r.session == "2023-ws-225" && r.speaker == "Claudio Peguero")
-            .map(|r| r.stakeholder)
+            .map(|r| r.stakeholder.as_str().to_string())
             .collect()
     };
     assert_eq!(group_of(&index), BTreeSet::from(["Government".to_string()]));

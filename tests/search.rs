@@ -3,7 +3,7 @@
 
 use crate::util::*;
 use igf_lens::index::{Reader, Writer};
-use igf_lens::model::{Evidence, PassageRecord, Polarity, Region, Stakeholder, Tag};
+use igf_lens::model::{Evidence, Method, PassageRecord, Polarity, Region, Role, Stakeholder, Tag};
 use igf_lens::Error;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -33,7 +33,7 @@ pub fn sample_records() -> Vec<PassageRecord> {
         speaker: &'static str,
         group: Stakeholder,
         region: Region,
-        role: &'static str,
+        role: Role,
         tags: Vec<Tag>,
         text: &'static str,
     }
@@ -56,34 +56,34 @@ pub fn sample_records() -> Vec<PassageRecord> {
     ];
     use Polarity::{Opportunity as O, Risk as R};
     let ps = vec![
-        P { id: 101, s: 0, turn: 0, ord: 0, speaker: "Ana Pérez", group: Stakeholder::CivilSociety, region: Region::Grulac, role: "moderator",
+        P { id: 101, s: 0, turn: 0, ord: 0, speaker: "Ana Pérez", group: Stakeholder::CivilSociety, region: Region::Grulac, role: Role::Moderator,
             tags: vec![tag("security-research", R, 2.0)],
             text: "Welcome. Today we ask whether security researchers will be treated as criminals under the new rules." },
-        P { id: 102, s: 0, turn: 1, ord: 0, speaker: "Tom Becker", group: Stakeholder::PrivateSector, region: Region::Weog, role: "speaker",
+        P { id: 102, s: 0, turn: 1, ord: 0, speaker: "Tom Becker", group: Stakeholder::PrivateSector, region: Region::Weog, role: Role::Speaker,
             tags: vec![tag("security-research", R, 3.0), tag("scope", R, 1.0)],
             text: "Security researchers who probe systems in good faith must never be prosecuted for it." },
-        P { id: 103, s: 0, turn: 1, ord: 1, speaker: "Tom Becker", group: Stakeholder::PrivateSector, region: Region::Weog, role: "speaker",
+        P { id: 103, s: 0, turn: 1, ord: 1, speaker: "Tom Becker", group: Stakeholder::PrivateSector, region: Region::Weog, role: Role::Speaker,
             tags: vec![tag("cooperation", O, 1.5)],
             text: "=HYPERLINK(\"http://example.invalid\") is what a hostile cell could look like, and we see a chance to work with police." },
-        P { id: 104, s: 0, turn: 2, ord: 0, speaker: "Li Wei", group: Stakeholder::Government, region: Region::AsiaPacific, role: "speaker",
+        P { id: 104, s: 0, turn: 2, ord: 0, speaker: "Li Wei", group: Stakeholder::Government, region: Region::AsiaPacific, role: Role::Speaker,
             tags: vec![tag("capacity-building", O, 2.5)],
             text: "Training for developing countries is the heart of any convention worth signing." },
-        P { id: 201, s: 1, turn: 0, ord: 0, speaker: "Kwame Mensah", group: Stakeholder::TechnicalCommunity, region: Region::African, role: "speaker",
+        P { id: 201, s: 1, turn: 0, ord: 0, speaker: "Kwame Mensah", group: Stakeholder::TechnicalCommunity, region: Region::African, role: Role::Speaker,
             tags: vec![tag("surveillance", R, 2.0), tag("security-research", O, 1.0)],
             text: "  +Requests for data across borders worry every security researcher I know." },
-        P { id: 202, s: 1, turn: 1, ord: 0, speaker: "Olga Petrova", group: Stakeholder::Intergovernmental, region: Region::EasternEuropean, role: "speaker",
+        P { id: 202, s: 1, turn: 1, ord: 0, speaker: "Olga Petrova", group: Stakeholder::Intergovernmental, region: Region::EasternEuropean, role: Role::Speaker,
             tags: vec![tag("harmonization", O, 1.0), tag("cooperation", O, 2.0)],
             text: "Shared definitions make mutual legal assistance faster between states." },
-        P { id: 203, s: 1, turn: 2, ord: 0, speaker: "MODERATOR", group: Stakeholder::Unknown, region: Region::Unknown, role: "moderator",
+        P { id: 203, s: 1, turn: 2, ord: 0, speaker: "MODERATOR", group: Stakeholder::Unknown, region: Region::Unknown, role: Role::Moderator,
             tags: vec![],
             text: "-Thank you all, we now take questions from the floor." },
-        P { id: 204, s: 1, turn: 3, ord: 0, speaker: "AUDIENCE", group: Stakeholder::Unknown, region: Region::Unknown, role: "audience",
+        P { id: 204, s: 1, turn: 3, ord: 0, speaker: "AUDIENCE", group: Stakeholder::Unknown, region: Region::Unknown, role: Role::Audience,
             tags: vec![tag("human-rights", R, 1.0)],
             text: "＝A question on speech offences: who decides what counts as harmful?" },
-        P { id: 301, s: 2, turn: 0, ord: 0, speaker: "Tom Becker", group: Stakeholder::PrivateSector, region: Region::Weog, role: "speaker",
+        P { id: 301, s: 2, turn: 0, ord: 0, speaker: "Tom Becker", group: Stakeholder::PrivateSector, region: Region::Weog, role: Role::Speaker,
             tags: vec![tag("security-research", R, 1.0)],
             text: "@everyone: implementing laws must protect security research explicitly." },
-        P { id: 302, s: 2, turn: 1, ord: 0, speaker: "Ana Pérez", group: Stakeholder::CivilSociety, region: Region::Grulac, role: "speaker",
+        P { id: 302, s: 2, turn: 1, ord: 0, speaker: "Ana Pérez", group: Stakeholder::CivilSociety, region: Region::Grulac, role: Role::Speaker,
             tags: vec![tag("human-rights", R, 2.0)],
             text: "\tCriminalising speech would be the worst outcome of this treaty." },
     ];
@@ -100,16 +100,15 @@ pub fn sample_records() -> Vec<PassageRecord> {
                 date: date.into(),
                 speaker: p.speaker.into(),
                 label: p.speaker.to_uppercase(),
-                stakeholder: p.group.as_str().into(),
-                region: p.region.as_str().into(),
-                role: p.role.into(),
+                stakeholder: p.group,
+                region: p.region,
+                role: p.role,
                 affiliation: String::new(),
                 method: if p.group == Stakeholder::Unknown {
-                    "unresolved"
+                    Method::Unresolved
                 } else {
-                    "roster"
-                }
-                .into(),
+                    Method::Roster
+                },
                 confidence: 1.0,
                 turn: p.turn,
                 ordinal: p.ord,
@@ -218,28 +217,31 @@ fn every_filter_returns_only_matching_passages() {
     let cases: Vec<Case> = vec![
         (
             &["--stakeholder", "Private Sector"],
-            Box::new(|r| r.stakeholder == "Private Sector"),
+            Box::new(|r| r.stakeholder == Stakeholder::PrivateSector),
         ),
         (
             &["--stakeholder", "civil-society"],
-            Box::new(|r| r.stakeholder == "Civil Society"),
+            Box::new(|r| r.stakeholder == Stakeholder::CivilSociety),
         ),
         (
             &["--stakeholder", "INTERGOVERNMENTAL ORGANIZATION"],
-            Box::new(|r| r.stakeholder == "Intergovernmental Organization"),
+            Box::new(|r| r.stakeholder == Stakeholder::Intergovernmental),
         ),
         (
             &["--stakeholder", "unknown"],
-            Box::new(|r| r.stakeholder == "Unknown"),
+            Box::new(|r| r.stakeholder == Stakeholder::Unknown),
         ),
-        (&["--region", "grulac"], Box::new(|r| r.region == "GRULAC")),
+        (
+            &["--region", "grulac"],
+            Box::new(|r| r.region == Region::Grulac),
+        ),
         (
             &["--region", "Western European and Others Group (WEOG)"],
-            Box::new(|r| r.region == "WEOG"),
+            Box::new(|r| r.region == Region::Weog),
         ),
         (
             &["--region", "african-group"],
-            Box::new(|r| r.region == "African Group"),
+            Box::new(|r| r.region == Region::African),
         ),
         (
             &["--theme", "security-research"],
@@ -276,7 +278,7 @@ fn every_filter_returns_only_matching_passages() {
         (&["--year", "2023"], Box::new(|r| r.year == 2023)),
         (
             &["--year", "2021", "--stakeholder", "private-sector"],
-            Box::new(|r| r.year == 2021 && r.stakeholder == "Private Sector"),
+            Box::new(|r| r.year == 2021 && r.stakeholder == Stakeholder::PrivateSector),
         ),
     ];
     for (args, keep) in cases {

@@ -63,8 +63,8 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
         table.rows.push(vec![
             Cell::text(&r.speaker),
             Cell::text(&r.labels),
-            Cell::text(&r.stakeholder),
-            Cell::text(&r.region),
+            Cell::text(r.stakeholder.as_str()),
+            Cell::text(r.region.as_str()),
             Cell::text(&r.roles),
             Cell::text(&r.methods),
             Cell::Float(r.confidence, 2),

@@ -24,10 +24,7 @@ pub fn render_context(target: &PassageRecord, context: &[PassageRecord], width: 
                 out.push('\n');
             }
             current_turn = Some(p.turn);
-            let mut who = vec![p.stakeholder.clone(), p.region.clone()];
-            if !p.role.is_empty() {
-                who.push(p.role.clone());
-            }
+            let who = [p.stakeholder.as_str(), p.region.as_str(), p.role.as_str()];
             out.push_str(&format!(
                 "[turn {}] {} ({}) · {}\n",
                 p.turn,

@@ -6,7 +6,7 @@
 //! This module does not search the index; the CLI hands it the passages that match.
 
 use crate::error::{Error, Result};
-use crate::model::PassageRecord;
+use crate::model::{PassageRecord, Stakeholder};
 use crate::text::{analyze, analyzer};
 
 /// One occurrence of the term with its context.
@@ -20,7 +20,7 @@ pub struct KwicLine {
     pub right: String,
     pub passage_id: u64,
     pub speaker: String,
-    pub stakeholder: String,
+    pub stakeholder: Stakeholder,
     /// `file:line`.
     pub citation: String,
 }
@@ -81,7 +81,7 @@ pub fn concordance(records: &[PassageRecord], term: &str, width: usize) -> Resul
                 right: right.chars().take(width).collect(),
                 passage_id: r.passage_id,
                 speaker: r.speaker.clone(),
-                stakeholder: r.stakeholder.clone(),
+                stakeholder: r.stakeholder,
                 citation: r.citation(),
             });
         }
@@ -127,7 +127,7 @@ mod tests {
         PassageRecord {
             passage_id: id,
             speaker: "Ana".into(),
-            stakeholder: "Civil Society".into(),
+            stakeholder: Stakeholder::CivilSociety,
             source: "f.txt".into(),
             line: id as u32,
             text: text.into(),

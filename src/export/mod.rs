@@ -33,9 +33,9 @@ pub use manifest::{
 pub use report::{escape, report_html, top_excerpts};
 pub use summary::{
     crosstab, is_unresolved, passages_table, session_theme, session_theme_table, sessions_table,
-    speaker_theme_table, speakers, speakers_table, speaking_time_table, stakeholder_rank,
-    stakeholder_theme, stakeholder_theme_table, themes, write_passages_csv, CrossRow, SpeakerRow,
-    PASSAGE_COLUMNS, SHARE_DECIMALS,
+    speaker_theme_table, speakers, speakers_table, speaking_time_table, stakeholder_theme,
+    stakeholder_theme_table, themes, write_passages_csv, CrossRow, SessionGroup, SpeakerGroup,
+    SpeakerRow, PASSAGE_COLUMNS, SHARE_DECIMALS,
 };
 pub use table::{neutralise, write_rows, Cell, Table};
 
@@ -190,7 +190,7 @@ pub fn write_report(records: &[PassageRecord], path: &Path) -> Result<()> {
 /// Hand-made records shared by the unit tests of this module.
 #[cfg(test)]
 pub(crate) fn test_records() -> Vec<PassageRecord> {
-    use crate::model::{Evidence, Tag};
+    use crate::model::{Evidence, Method, Region, Role, Stakeholder, Tag};
     let tag = |theme: &str, polarity| Tag {
         theme: theme.into(),
         polarity,
@@ -216,8 +216,8 @@ pub(crate) fn test_records() -> Vec<PassageRecord> {
             date: if y2023 { "2023-10-10" } else { "2022-11-29" }.into(),
             speaker: speaker.into(),
             label: speaker.to_uppercase(),
-            role: "speaker".into(),
-            method: "roster".into(),
+            role: Role::Speaker,
+            method: Method::Roster,
             confidence: 1.0,
             turn,
             ordinal,
@@ -229,8 +229,8 @@ pub(crate) fn test_records() -> Vec<PassageRecord> {
         }
     };
     let group = |mut r: PassageRecord, s: &str, g: &str| {
-        r.stakeholder = s.into();
-        r.region = g.into();
+        r.stakeholder = Stakeholder::parse(s).unwrap();
+        r.region = Region::parse(g).unwrap();
         r
     };
     let mut v = vec![
@@ -267,7 +267,7 @@ pub(crate) fn test_records() -> Vec<PassageRecord> {
     ];
     v[2].tags = vec![tag("cooperation", Polarity::Opportunity)];
     v[3].tags = vec![tag("security-research", Polarity::Risk)];
-    v[4].role = "moderator".into();
+    v[4].role = Role::Moderator;
     let lines = [5, 9, 11, 3, 7];
     let texts = [
         "Welcome all, today we ask what the treaty means for people who test systems.",

@@ -11,7 +11,7 @@
 use super::manifest;
 use super::summary::{self, CrossRow, SHARE_DECIMALS};
 use crate::error::{Error, Result};
-use crate::model::{PassageRecord, Polarity};
+use crate::model::{PassageRecord, Polarity, Stakeholder};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -72,12 +72,12 @@ fn font(size: u32) -> TextStyle<'static> {
 
 /// Heatmap: rows are themes, columns are stakeholder groups, each cell split into risk (left)
 /// and opportunity (right), coloured by the share of the group's passages.
-fn heatmap_svg(rows: &[CrossRow]) -> Result<String> {
-    let mut groups: Vec<String> = Vec::new();
+fn heatmap_svg(rows: &[CrossRow<Stakeholder>]) -> Result<String> {
+    let mut groups: Vec<Stakeholder> = Vec::new();
     let mut themes: Vec<String> = Vec::new();
     for r in rows {
-        if !groups.contains(&r.group[0]) {
-            groups.push(r.group[0].clone());
+        if !groups.contains(&r.group) {
+            groups.push(r.group);
         }
         if !themes.contains(&r.theme) {
             themes.push(r.theme.clone());
@@ -119,9 +119,9 @@ fn heatmap_svg(rows: &[CrossRow]) -> Result<String> {
             .axis_desc_style(font(13))
             .draw()
             .map_err(plot_err)?;
-        let index: BTreeMap<(&str, &str, Polarity), &CrossRow> = rows
+        let index: BTreeMap<(Stakeholder, &str, Polarity), &CrossRow<Stakeholder>> = rows
             .iter()
-            .map(|r| ((r.group[0].as_str(), r.theme.as_str(), r.polarity), r))
+            .map(|r| ((r.group, r.theme.as_str(), r.polarity), r))
             .collect();
         let mut cells = Vec::new();
         let mut labels = Vec::new();
@@ -132,7 +132,7 @@ fn heatmap_svg(rows: &[CrossRow]) -> Result<String> {
                     .enumerate()
                 {
                     let share = index
-                        .get(&(g.as_str(), t.as_str(), p))
+                        .get(&(*g, t.as_str(), p))
                         .map_or(0.0, |r| r.passage_share);
                     let x0 = gi as f64 * 2.0 + k as f64;
                     let y0 = nrows - ti as f64 - 1.0;
@@ -163,7 +163,7 @@ fn heatmap_svg(rows: &[CrossRow]) -> Result<String> {
         chart.draw_series(labels).map_err(plot_err)?;
         for (gi, g) in groups.iter().enumerate() {
             let (px, py) = chart.backend_coord(&(gi as f64 * 2.0 + 1.0, 0.0));
-            for (k, part) in split_label(g, 16).iter().enumerate() {
+            for (k, part) in split_label(g.as_str(), 16).iter().enumerate() {
                 main.draw(&Text::new(
                     part.clone(),
                     (px, py + 6 + 14 * k as i32),
@@ -258,7 +258,7 @@ fn session_bars_svg(records: &[PassageRecord]) -> Result<String> {
     let mut counts: BTreeMap<(&str, &str), u64> = BTreeMap::new();
     for r in &rows {
         *counts
-            .entry((r.group[0].as_str(), r.theme.as_str()))
+            .entry((r.group.session.as_str(), r.theme.as_str()))
             .or_default() += r.passages;
     }
     let totals: Vec<u64> = sessions
@@ -350,7 +350,7 @@ fn session_bars_svg(records: &[PassageRecord]) -> Result<String> {
 }
 
 /// The heatmap's numbers, formatted as in `stakeholder_theme.csv`.
-fn stakeholder_theme_html(rows: &[CrossRow]) -> String {
+fn stakeholder_theme_html(rows: &[CrossRow<Stakeholder>]) -> String {
     let mut s = String::from(
         "<table id=\"stakeholder-theme\"><thead><tr><th>stakeholder</th><th>theme</th><th>polarity</th>\
          <th>passages</th><th>words</th><th>passage_share</th><th>word_share</th></tr></thead><tbody>\n",
@@ -358,7 +358,7 @@ fn stakeholder_theme_html(rows: &[CrossRow]) -> String {
     for r in rows {
         s.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.d$}</td><td class=\"n\">{:.d$}</td></tr>\n",
-            escape(&r.group[0]),
+            escape(r.group.as_str()),
             escape(&r.theme),
             r.polarity.as_str(),
             r.passages,
@@ -482,8 +482,8 @@ pub fn report_html(records: &[PassageRecord]) -> Result<String> {
                 escape(&r.text),
                 polarity.as_str(),
                 escape(&r.speaker),
-                escape(&r.stakeholder),
-                escape(&r.region),
+                escape(r.stakeholder.as_str()),
+                escape(r.region.as_str()),
                 escape(&super::context::session_label(r)),
                 if r.date.is_empty() { String::new() } else { format!(", {}", escape(&r.date)) },
                 escape(&r.citation()),

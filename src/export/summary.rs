@@ -8,7 +8,7 @@
 
 use super::table::{write_rows, Cell, Table};
 use crate::error::Result;
-use crate::model::{PassageRecord, Polarity, Stakeholder};
+use crate::model::{PassageRecord, Polarity, Region, Role, Stakeholder};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
@@ -68,9 +68,9 @@ fn passage_row(r: &PassageRecord) -> Vec<Cell> {
         Cell::text(&r.title),
         Cell::Int(u64::from(r.turn)),
         Cell::text(&r.speaker),
-        Cell::text(&r.stakeholder),
-        Cell::text(&r.region),
-        Cell::text(&r.role),
+        Cell::text(r.stakeholder.as_str()),
+        Cell::text(r.region.as_str()),
+        Cell::text(r.role.as_str()),
         Cell::text(&r.language),
         Cell::Int(u64::from(r.words)),
         Cell::text(r.themes_label()),
@@ -104,11 +104,12 @@ pub fn write_passages_csv(
     )
 }
 
-/// One cell of a group × theme × polarity cross-tabulation.
+/// One cell of a group × theme × polarity cross-tabulation; `K` is the group (a
+/// [`Stakeholder`], a [`SessionGroup`], a [`SpeakerGroup`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct CrossRow {
-    /// The group's key columns (e.g. `["Civil Society"]`, or session id, code, year).
-    pub group: Vec<String>,
+pub struct CrossRow<K> {
+    /// The group.
+    pub group: K,
     pub theme: String,
     pub polarity: Polarity,
     /// Passages of the group tagged (theme, polarity).
@@ -136,16 +137,35 @@ pub fn themes(records: &[PassageRecord]) -> Vec<String> {
     set.into_iter().map(String::from).collect()
 }
 
-/// Display order of stakeholder names: the five groups, then Unknown, then anything else.
-pub fn stakeholder_rank(name: &str) -> (usize, String) {
-    let rank = match Stakeholder::parse(name) {
-        Some(s) => Stakeholder::ALL
-            .iter()
-            .position(|x| *x == s)
-            .unwrap_or(Stakeholder::ALL.len()),
-        None => Stakeholder::ALL.len() + 1,
-    };
-    (rank, name.to_string())
+/// A session as a group of `session_theme.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SessionGroup {
+    pub session: String,
+    pub code: String,
+    pub year: u16,
+}
+
+/// A speaker as a group of `speaker_theme.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SpeakerGroup {
+    pub speaker: String,
+    pub stakeholder: Stakeholder,
+    pub region: Region,
+}
+
+/// Display order of speakers: by name (case folded, then as written), stakeholder group in its
+/// display order, region by name.
+fn speaker_order<'a>(
+    speaker: &'a str,
+    stakeholder: Stakeholder,
+    region: Region,
+) -> (String, &'a str, Stakeholder, &'static str) {
+    (
+        speaker.to_lowercase(),
+        speaker,
+        stakeholder,
+        region.as_str(),
+    )
 }
 
 #[derive(Default)]
@@ -161,14 +181,14 @@ struct Acc<'a> {
 /// With `full_grid`, every group × every theme present × both polarities gets a row (zeros
 /// included); otherwise only non-empty cells. Groups come in the order of `order` applied to
 /// their keys, themes sorted, risk before opportunity.
-pub fn crosstab<O: Ord>(
+pub fn crosstab<K: Ord + Clone, O: Ord>(
     records: &[PassageRecord],
-    key: impl Fn(&PassageRecord) -> Vec<String>,
-    order: impl Fn(&[String]) -> O,
+    key: impl Fn(&PassageRecord) -> K,
+    order: impl Fn(&K) -> O,
     full_grid: bool,
-) -> Vec<CrossRow> {
-    let mut totals: BTreeMap<Vec<String>, (u64, u64)> = BTreeMap::new();
-    let mut cells: BTreeMap<(Vec<String>, String, Polarity), Acc> = BTreeMap::new();
+) -> Vec<CrossRow<K>> {
+    let mut totals: BTreeMap<K, (u64, u64)> = BTreeMap::new();
+    let mut cells: BTreeMap<(K, String, Polarity), Acc> = BTreeMap::new();
     for r in records {
         let k = key(r);
         let t = totals.entry(k.clone()).or_default();
@@ -188,7 +208,7 @@ pub fn crosstab<O: Ord>(
             a.sessions.insert(r.session.as_str());
         }
     }
-    let mut groups: Vec<Vec<String>> = totals.keys().cloned().collect();
+    let mut groups: Vec<K> = totals.keys().cloned().collect();
     groups.sort_by_key(|g| order(g));
     let theme_ids = themes(records);
     let mut out = Vec::new();
@@ -228,16 +248,11 @@ pub fn crosstab<O: Ord>(
 }
 
 /// Stakeholder group × theme × polarity, full grid, groups in display order.
-pub fn stakeholder_theme(records: &[PassageRecord]) -> Vec<CrossRow> {
-    crosstab(
-        records,
-        |r| vec![r.stakeholder.clone()],
-        |g| stakeholder_rank(&g[0]),
-        true,
-    )
+pub fn stakeholder_theme(records: &[PassageRecord]) -> Vec<CrossRow<Stakeholder>> {
+    crosstab(records, |r| r.stakeholder, |g| *g, true)
 }
 
-fn cross_cells(row: &CrossRow) -> Vec<Cell> {
+fn cross_cells<K>(row: &CrossRow<K>) -> Vec<Cell> {
     vec![
         Cell::text(&row.theme),
         Cell::text(row.polarity.as_str()),
@@ -267,7 +282,7 @@ pub fn stakeholder_theme_table(records: &[PassageRecord]) -> Table {
     header.extend(CROSS_COLUMNS);
     let mut t = Table::new(header);
     for row in stakeholder_theme(records) {
-        let mut cells = vec![Cell::text(&row.group[0])];
+        let mut cells = vec![Cell::text(row.group.as_str())];
         cells.extend(cross_cells(&row));
         t.rows.push(cells);
     }
@@ -275,11 +290,15 @@ pub fn stakeholder_theme_table(records: &[PassageRecord]) -> Table {
 }
 
 /// Session × theme × polarity (non-empty cells), by session id.
-pub fn session_theme(records: &[PassageRecord]) -> Vec<CrossRow> {
+pub fn session_theme(records: &[PassageRecord]) -> Vec<CrossRow<SessionGroup>> {
     crosstab(
         records,
-        |r| vec![r.session.clone(), r.code.clone(), r.year.to_string()],
-        |g| g[0].clone(),
+        |r| SessionGroup {
+            session: r.session.clone(),
+            code: r.code.clone(),
+            year: r.year,
+        },
+        |g| g.session.clone(),
         false,
     )
 }
@@ -291,9 +310,9 @@ pub fn session_theme_table(records: &[PassageRecord]) -> Table {
     let mut t = Table::new(header);
     for row in session_theme(records) {
         let mut cells = vec![
-            Cell::text(&row.group[0]),
-            Cell::text(&row.group[1]),
-            Cell::Int(row.group[2].parse().unwrap_or_default()),
+            Cell::text(&row.group.session),
+            Cell::text(&row.group.code),
+            Cell::Int(u64::from(row.group.year)),
         ];
         cells.extend(cross_cells(&row));
         t.rows.push(cells);
@@ -306,14 +325,15 @@ pub fn session_theme_table(records: &[PassageRecord]) -> Table {
 pub fn speaker_theme_table(records: &[PassageRecord]) -> Table {
     let rows = crosstab(
         records,
-        |r| vec![r.speaker.clone(), r.stakeholder.clone(), r.region.clone()],
+        |r| SpeakerGroup {
+            speaker: r.speaker.clone(),
+            stakeholder: r.stakeholder,
+            region: r.region,
+        },
         |g| {
-            (
-                g[0].to_lowercase(),
-                g[0].clone(),
-                stakeholder_rank(&g[1]),
-                g[2].clone(),
-            )
+            let (folded, speaker, stakeholder, region) =
+                speaker_order(&g.speaker, g.stakeholder, g.region);
+            (folded, speaker.to_string(), stakeholder, region)
         },
         false,
     );
@@ -321,7 +341,12 @@ pub fn speaker_theme_table(records: &[PassageRecord]) -> Table {
     header.extend(CROSS_COLUMNS);
     let mut t = Table::new(header);
     for row in rows {
-        let mut cells: Vec<Cell> = row.group.iter().map(Cell::text).collect();
+        let g = &row.group;
+        let mut cells = vec![
+            Cell::text(&g.speaker),
+            Cell::text(g.stakeholder.as_str()),
+            Cell::text(g.region.as_str()),
+        ];
         cells.extend(cross_cells(&row));
         t.rows.push(cells);
     }
@@ -370,7 +395,7 @@ pub fn sessions_table(records: &[PassageRecord]) -> Table {
         s.passages += 1;
         s.words += u64::from(r.words);
         s.speakers.insert(r.speaker.as_str());
-        if is_unresolved(&r.stakeholder, &r.role) {
+        if is_unresolved(r.stakeholder, r.role) {
             s.unresolved.insert(r.speaker.as_str());
         }
         if !r.tags.is_empty() {
@@ -425,9 +450,8 @@ pub fn sessions_table(records: &[PassageRecord]) -> Table {
 
 /// Whether a speaker counts as unresolved: no stakeholder group, and not an audience member or
 /// an unnamed voice (those are expected to stay unknown).
-pub fn is_unresolved(stakeholder: &str, role: &str) -> bool {
-    !matches!(Stakeholder::parse(stakeholder), Some(s) if s != Stakeholder::Unknown)
-        && !matches!(role, "audience" | "unnamed")
+pub fn is_unresolved(stakeholder: Stakeholder, role: Role) -> bool {
+    stakeholder == Stakeholder::Unknown && !matches!(role, Role::Audience | Role::Unnamed)
 }
 
 /// One speaker (name, stakeholder group, region) across the corpus.
@@ -436,8 +460,10 @@ pub struct SpeakerRow {
     pub speaker: String,
     /// Distinct transcript labels, `;`-separated.
     pub labels: String,
-    pub stakeholder: String,
-    pub region: String,
+    pub stakeholder: Stakeholder,
+    pub region: Region,
+    /// Distinct roles (their `as_str`), `;`-separated in alphabetical order; likewise
+    /// affiliations and methods.
     pub roles: String,
     pub affiliations: String,
     pub methods: String,
@@ -468,28 +494,24 @@ pub fn speakers(records: &[PassageRecord]) -> Vec<SpeakerRow> {
     #[derive(Default)]
     struct A<'a> {
         labels: BTreeSet<&'a str>,
-        roles: BTreeSet<&'a str>,
+        roles: BTreeSet<Role>,
         affiliations: BTreeSet<&'a str>,
-        methods: BTreeSet<&'a str>,
+        methods: BTreeSet<&'static str>,
         confidence: Option<f32>,
         sessions: BTreeSet<&'a str>,
         turns: BTreeSet<(&'a str, u32)>,
         passages: u64,
         words: u64,
     }
-    let mut by: BTreeMap<(&str, &str, &str), A> = BTreeMap::new();
+    let mut by: BTreeMap<(&str, Stakeholder, Region), A> = BTreeMap::new();
     for r in records {
         let a = by
-            .entry((
-                r.speaker.as_str(),
-                r.stakeholder.as_str(),
-                r.region.as_str(),
-            ))
+            .entry((r.speaker.as_str(), r.stakeholder, r.region))
             .or_default();
         a.labels.insert(&r.label);
-        a.roles.insert(&r.role);
+        a.roles.insert(r.role);
         a.affiliations.insert(&r.affiliation);
-        a.methods.insert(&r.method);
+        a.methods.insert(r.method.as_str());
         a.confidence = Some(a.confidence.map_or(r.confidence, |c| c.min(r.confidence)));
         a.sessions.insert(&r.session);
         a.turns.insert((&r.session, r.turn));
@@ -507,18 +529,18 @@ pub fn speakers(records: &[PassageRecord]) -> Vec<SpeakerRow> {
                 .filter_map(|t| durations.get(t).copied())
                 .collect();
             let ms: u64 = timed.iter().sum();
-            let unresolved = a.roles.iter().all(|role| is_unresolved(stakeholder, role));
+            let unresolved = a.roles.iter().all(|&role| is_unresolved(stakeholder, role));
+            let roles: BTreeSet<&str> = a.roles.iter().map(|r| r.as_str()).collect();
             SpeakerRow {
                 speaker: speaker.to_string(),
                 labels: join(&a.labels),
-                stakeholder: stakeholder.to_string(),
-                region: region.to_string(),
-                roles: join(&a.roles),
+                stakeholder,
+                region,
+                roles: join(&roles),
                 affiliations: join(&a.affiliations),
                 methods: join(&a.methods),
                 confidence: (f64::from(a.confidence.unwrap_or(0.0)) * 100.0).round() / 100.0,
-                resolved: Stakeholder::parse(stakeholder)
-                    .is_some_and(|s| s != Stakeholder::Unknown),
+                resolved: stakeholder != Stakeholder::Unknown,
                 unresolved,
                 sessions: a.sessions.len() as u64,
                 session_ids: join(&a.sessions),
@@ -531,18 +553,11 @@ pub fn speakers(records: &[PassageRecord]) -> Vec<SpeakerRow> {
         })
         .collect();
     out.sort_by(|a, b| {
-        (
-            a.speaker.to_lowercase(),
-            &a.speaker,
-            stakeholder_rank(&a.stakeholder),
-            &a.region,
-        )
-            .cmp(&(
-                b.speaker.to_lowercase(),
-                &b.speaker,
-                stakeholder_rank(&b.stakeholder),
-                &b.region,
-            ))
+        speaker_order(&a.speaker, a.stakeholder, a.region).cmp(&speaker_order(
+            &b.speaker,
+            b.stakeholder,
+            b.region,
+        ))
     });
     out
 }
@@ -570,8 +585,8 @@ pub fn speakers_table(records: &[PassageRecord]) -> Table {
         t.rows.push(vec![
             Cell::text(s.speaker),
             Cell::text(s.labels),
-            Cell::text(s.stakeholder),
-            Cell::text(s.region),
+            Cell::text(s.stakeholder.as_str()),
+            Cell::text(s.region.as_str()),
             Cell::text(s.roles),
             Cell::text(s.affiliations),
             Cell::text(s.methods),
@@ -599,22 +614,24 @@ pub fn speaking_time_table(records: &[PassageRecord]) -> Option<Table> {
     }
     let total: u64 = durations.values().sum();
     // Each turn belongs to one speaker: take the group of its first passage.
-    let mut group_of: BTreeMap<(&str, u32), (&str, &str)> = BTreeMap::new();
+    let mut group_of: BTreeMap<(&str, u32), (Stakeholder, &str)> = BTreeMap::new();
     for r in sorted(records) {
         group_of
             .entry((r.session.as_str(), r.turn))
-            .or_insert((r.stakeholder.as_str(), r.speaker.as_str()));
+            .or_insert((r.stakeholder, r.speaker.as_str()));
     }
-    let mut by: BTreeMap<&str, (u64, BTreeSet<&str>, u64)> = BTreeMap::new();
+    // Keyed by the group: its order is the display order.
+    let mut by: BTreeMap<Stakeholder, (u64, BTreeSet<&str>, u64)> = BTreeMap::new();
     for (turn, ms) in &durations {
-        let (group, speaker) = group_of.get(turn).copied().unwrap_or(("Unknown", ""));
+        let (group, speaker) = group_of
+            .get(turn)
+            .copied()
+            .unwrap_or((Stakeholder::Unknown, ""));
         let e = by.entry(group).or_default();
         e.0 += ms;
         e.1.insert(speaker);
         e.2 += 1;
     }
-    let mut groups: Vec<_> = by.into_iter().collect();
-    groups.sort_by_key(|(g, _)| stakeholder_rank(g));
     let mut t = Table::new(vec![
         "stakeholder",
         "speaking_seconds",
@@ -622,9 +639,9 @@ pub fn speaking_time_table(records: &[PassageRecord]) -> Option<Table> {
         "speakers",
         "turns",
     ]);
-    for (g, (ms, speakers, turns)) in groups {
+    for (g, (ms, speakers, turns)) in by {
         t.rows.push(vec![
-            Cell::text(g),
+            Cell::text(g.as_str()),
             Cell::Float(seconds(ms), 1),
             Cell::Float(share(ms, total), SHARE_DECIMALS),
             Cell::Int(speakers.len() as u64),
@@ -647,7 +664,7 @@ mod tests {
         assert_eq!(rows.len(), 18);
         let get = |g: &str, t: &str, p| {
             rows.iter()
-                .find(|r| r.group[0] == g && r.theme == t && r.polarity == p)
+                .find(|r| r.group.as_str() == g && r.theme == t && r.polarity == p)
                 .unwrap()
                 .clone()
         };
@@ -661,8 +678,8 @@ mod tests {
         let zero = get("Civil Society", "scope", Polarity::Opportunity);
         assert_eq!((zero.passages, zero.passage_share), (0, 0.0));
         // Groups in display order, Unknown last.
-        assert_eq!(rows[0].group[0], "Civil Society");
-        assert_eq!(rows[17].group[0], "Unknown");
+        assert_eq!(rows[0].group, Stakeholder::CivilSociety);
+        assert_eq!(rows[17].group, Stakeholder::Unknown);
     }
 
     #[test]
@@ -674,7 +691,7 @@ mod tests {
         let cs = rows
             .iter()
             .find(|r| {
-                r.group[0] == "Civil Society"
+                r.group == Stakeholder::CivilSociety
                     && r.theme == "security-research"
                     && r.polarity == Polarity::Risk
             })

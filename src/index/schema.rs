@@ -8,7 +8,7 @@
 //! module does not open indexes or run queries.
 
 use crate::error::{Error, Result};
-use crate::model::{slugify, PassageRecord, Tag};
+use crate::model::{slugify, Method, PassageRecord, Region, Role, Stakeholder, Tag};
 use crate::text::ANALYZER_NAME;
 use tantivy::schema::{
     Field, IndexRecordOption, OwnedValue, Schema, TextFieldIndexing, TextOptions, Value, FAST,
@@ -137,11 +137,11 @@ pub(crate) fn to_doc(f: &Fields, r: &PassageRecord) -> Result<TantivyDocument> {
     d.add_text(f.speaker, &r.speaker);
     d.add_text(f.speaker_name, &r.speaker);
     d.add_text(f.label, &r.label);
-    d.add_text(f.stakeholder, &r.stakeholder);
-    d.add_text(f.region, &r.region);
-    d.add_text(f.role, &r.role);
+    d.add_text(f.stakeholder, r.stakeholder.as_str());
+    d.add_text(f.region, r.region.as_str());
+    d.add_text(f.role, r.role.as_str());
     d.add_text(f.affiliation, &r.affiliation);
-    d.add_text(f.method, &r.method);
+    d.add_text(f.method, r.method.as_str());
     d.add_f64(f.confidence, f64::from(r.confidence));
     d.add_u64(f.turn, u64::from(r.turn));
     d.add_u64(f.ordinal, u64::from(r.ordinal));
@@ -185,6 +185,17 @@ fn text(d: &TantivyDocument, f: Field) -> String {
         .to_string()
 }
 
+/// A stored closed-set value (stakeholder, region, role, method) back into its enum; a value
+/// this version never writes means the document is not what the schema says.
+fn closed<T>(d: &TantivyDocument, f: Field, parse: fn(&str) -> Option<T>) -> Result<T> {
+    let value = d.get_first(f).and_then(|v| v.as_str()).unwrap_or_default();
+    parse(value).ok_or_else(|| {
+        Error::Index(format!(
+            "stored value {value:?} is not one this version writes"
+        ))
+    })
+}
+
 fn uint(d: &TantivyDocument, f: Field) -> Option<u64> {
     d.get_first(f).and_then(|v| v.as_u64())
 }
@@ -218,11 +229,11 @@ pub(crate) fn from_doc(f: &Fields, d: &TantivyDocument) -> Result<PassageRecord>
         date: text(d, f.date),
         speaker: text(d, f.speaker),
         label: text(d, f.label),
-        stakeholder: text(d, f.stakeholder),
-        region: text(d, f.region),
-        role: text(d, f.role),
+        stakeholder: closed(d, f.stakeholder, Stakeholder::parse)?,
+        region: closed(d, f.region, Region::parse)?,
+        role: closed(d, f.role, Role::parse)?,
         affiliation: text(d, f.affiliation),
-        method: text(d, f.method),
+        method: closed(d, f.method, Method::parse)?,
         confidence,
         turn: small(d, f.turn),
         ordinal: small(d, f.ordinal),
@@ -255,11 +266,11 @@ mod tests {
             date: "2023-10-10".into(),
             speaker: "Ana Pérez".into(),
             label: "ANA PEREZ".into(),
-            stakeholder: "Civil Society".into(),
-            region: "GRULAC".into(),
-            role: "speaker".into(),
+            stakeholder: Stakeholder::CivilSociety,
+            region: Region::Grulac,
+            role: Role::Speaker,
             affiliation: "Some NGO".into(),
-            method: "roster".into(),
+            method: Method::RosterPartial,
             confidence: 0.5,
             turn: 3,
             ordinal: 1,

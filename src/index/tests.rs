@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::error::Error;
-use crate::model::{Evidence, PassageRecord, Polarity, Region, Stakeholder, Tag};
+use crate::model::{Evidence, Method, PassageRecord, Polarity, Region, Role, Stakeholder, Tag};
 use std::path::Path;
 
 fn tag(theme: &str, polarity: Polarity) -> Tag {
@@ -49,11 +49,11 @@ fn record(r: R) -> PassageRecord {
         date: date.into(),
         speaker: r.speaker.into(),
         label: r.speaker.to_uppercase(),
-        stakeholder: r.stakeholder.as_str().into(),
-        region: r.region.as_str().into(),
-        role: "speaker".into(),
+        stakeholder: r.stakeholder,
+        region: r.region,
+        role: Role::Speaker,
         affiliation: String::new(),
-        method: "roster".into(),
+        method: Method::Roster,
         confidence: 1.0,
         turn: r.turn,
         ordinal: r.ordinal,
