@@ -17,6 +17,7 @@ use igf_lens::segment::split_passages;
 use igf_lens::synth::{Generator, SessionFiles, Size};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::Duration;
 
 const SEED: u64 = 42;
@@ -28,6 +29,8 @@ const BUDGET: usize = 64 * 1024 * 1024;
 /// Everything the groups need, built once, untimed.
 struct Fixture {
     sessions: Vec<SessionFiles>,
+    /// The corpus written to disk.
+    corpus: tempfile::TempDir,
     docs: Vec<Document>,
     pages: HashMap<String, SessionPage>,
     transcripts: Vec<(usize, Transcript)>,
@@ -70,20 +73,17 @@ fn fixture() -> Fixture {
         .map(|p| p.text)
         .collect();
     let res = Resources::load(None, None, None).expect("embedded resources load");
-    let mut records = Vec::new();
-    for (i, t) in &transcripts {
-        let page = t.key.as_ref().and_then(|k| pages.get(&k.id()));
-        let source = docs[*i].path.to_string_lossy().into_owned();
-        records.extend(pipeline::collect_records(
-            &docs[*i].text,
-            &source,
-            t,
-            page,
-            &res,
-        ));
+    let corpus = tempfile::tempdir().expect("temp dir");
+    for s in &sessions {
+        s.write_to(corpus.path()).expect("write corpus");
     }
+    // The records ingest makes, from the pipeline's own steps.
+    let sink = Mutex::new(Vec::new());
+    pipeline::feed(&[corpus.path().to_path_buf()], 1, &res, &sink).expect("feed");
+    let records: Vec<PassageRecord> = sink.into_inner().expect("records");
     Fixture {
         sessions,
+        corpus,
         docs,
         pages,
         transcripts,
@@ -188,10 +188,7 @@ fn stages(c: &mut Criterion) {
     g.finish();
 
     // The whole ingest, files on disk to committed index, one thread.
-    let corpus = tempfile::tempdir().expect("temp dir");
-    for s in &f.sessions {
-        s.write_to(corpus.path()).expect("write corpus");
-    }
+    let corpus = &f.corpus;
     let corpus_bytes: u64 = f.sessions.iter().map(SessionFiles::len).sum();
     let mut g = c.benchmark_group("pipeline");
     g.throughput(Throughput::Bytes(corpus_bytes));

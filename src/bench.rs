@@ -441,7 +441,15 @@ fn measure_ingest(cfg: &PhaseConfig, stage: &str) -> Result<Vec<Measurement>> {
 }
 
 fn measure_baseline(cfg: &PhaseConfig) -> Result<Vec<Measurement>> {
-    let records = pipeline::prepare(&ingest_config(cfg))?;
+    let res = Resources::load(None, None, None)?;
+    let sink = std::sync::Mutex::new(Vec::new());
+    pipeline::feed(std::slice::from_ref(&cfg.corpus), cfg.threads, &res, &sink)?;
+    let mut records: Vec<PassageRecord> = sink
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    records.sort_by(|a, b| {
+        (&a.session, &a.source, a.turn, a.ordinal).cmp(&(&b.session, &b.source, b.turn, b.ordinal))
+    });
     let bytes: u64 = records.iter().map(|r| r.text.len() as u64).sum();
     let clock = Clock::start();
     let writer = Writer::open(&cfg.index, cfg.threads, cfg.memory_budget)?;
@@ -592,11 +600,26 @@ fn measure_stages(cfg: &PhaseConfig) -> Result<Vec<Measurement>> {
         let pages = pages_of(&docs);
         let records: Vec<PassageRecord> = transcripts_of(&docs)
             .par_iter()
-            .flat_map_iter(|(doc, tr)| {
+            .map(|(doc, tr)| {
                 let page = tr.key.as_ref().and_then(|k| pages.get(&k.id()).copied());
                 let source = doc.path.to_string_lossy();
-                pipeline::collect_records(&doc.text, &source, tr, page, &res)
+                let mut out = Vec::new();
+                pipeline::build_records(
+                    &doc.text,
+                    &source,
+                    (*tr).clone(),
+                    page,
+                    &res,
+                    &mut |r, _| {
+                        out.push(r);
+                        Ok(())
+                    },
+                )?;
+                Ok(out)
             })
+            .collect::<Result<Vec<Vec<PassageRecord>>>>()?
+            .into_iter()
+            .flatten()
             .collect();
         let bytes: u64 = records.iter().map(|r| r.text.len() as u64).sum();
         let n = records.len() as u64;

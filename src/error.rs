@@ -90,6 +90,16 @@ impl Error {
         })
     }
 
+    /// The reason alone, for a list of problems that already names the file or the index: an
+    /// [`Error::InputFile`] without its path, an [`Error::Corrupt`] without the advice on how to
+    /// rebuild; any other error as displayed.
+    pub fn detail(&self) -> String {
+        match self {
+            Error::InputFile { message, .. } | Error::Corrupt { message, .. } => message.clone(),
+            other => other.to_string(),
+        }
+    }
+
     /// The process exit code for this error (ripgrep's convention, 75 for a locked index).
     pub fn exit_code(&self) -> i32 {
         match self {

@@ -39,7 +39,7 @@ fn sample_corpus_ingests_with_every_session_paired_and_speakers_resolved() {
     let tmp = tempdir();
     let index = tmp.path().join("ix");
     let report = pipeline::ingest(&config(vec![repo().join("data")], &index)).unwrap();
-    assert_eq!(report.skipped, Vec::<(PathBuf, String)>::new());
+    assert_eq!(report.skipped, Vec::new());
     assert_eq!(report.files_seen, 24);
     assert_eq!(report.pages, 12);
     assert_eq!(report.sessions, 12);

@@ -457,7 +457,7 @@ fn a_manifest_whose_passage_count_differs_from_the_index_is_damage() {
     let entry = m
         .files
         .values_mut()
-        .find(|e| e.kind == "transcript")
+        .find(|e| e.kind == igf_lens::pipeline::FileKind::Transcript)
         .unwrap();
     entry.passages += 3;
     std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();

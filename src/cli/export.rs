@@ -108,7 +108,7 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
                     .iter()
                     .map(|(path, e)| IngestInput {
                         path: path.clone(),
-                        kind: e.kind.clone(),
+                        kind: e.kind.as_str().to_string(),
                         sha256: e.hash.clone(),
                     })
                     .collect(),

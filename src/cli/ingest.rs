@@ -71,8 +71,12 @@ impl IngestOpts {
 
 /// Prints warnings for skipped files and duplicates (always), and the summary (unless quiet).
 pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: bool) {
-    for (path, why) in &r.skipped {
-        eprintln!("igf-lens: warning: skipped {}: {why}", path.display());
+    for s in &r.skipped {
+        eprintln!(
+            "igf-lens: warning: skipped {}: {}",
+            s.path.display(),
+            s.reason
+        );
     }
     for d in &r.duplicates {
         eprintln!(

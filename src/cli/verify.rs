@@ -6,7 +6,8 @@
 //! and the verdict are the command's output, on stdout.
 
 use super::global::Global;
-use crate::index::{self, Level};
+use crate::index::Level;
+use crate::pipeline;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
@@ -21,7 +22,7 @@ pub struct Args {
 
 /// Runs `igf-lens verify`.
 pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
-    let v = index::verify(&args.index)?;
+    let v = pipeline::verify(&args.index)?;
     let dir = args.index.display();
     let mut out = BufWriter::new(std::io::stdout().lock());
     for f in &v.findings {

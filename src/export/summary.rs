@@ -155,11 +155,11 @@ pub struct SpeakerGroup {
 
 /// Display order of speakers: by name (case folded, then as written), stakeholder group in its
 /// display order, region by name.
-fn speaker_order<'a>(
-    speaker: &'a str,
+fn speaker_order(
+    speaker: &str,
     stakeholder: Stakeholder,
     region: Region,
-) -> (String, &'a str, Stakeholder, &'static str) {
+) -> (String, &str, Stakeholder, &'static str) {
     (
         speaker.to_lowercase(),
         speaker,

@@ -681,7 +681,11 @@ fn passages_indexed_with_the_taggers_tokens_index_exactly_as_the_analyzer_does()
     // ...the plain path analyzes every text in the indexer.
     let plain = tmp.path().join("plain");
     let writer = Writer::open(&plain, 2, 60_000_000).unwrap();
-    let records = crate::pipeline::prepare(&cfg).unwrap();
+    // The same passages, from the same steps of the pipeline, into memory.
+    let res = crate::pipeline::Resources::load(None, None, None).unwrap();
+    let sink = std::sync::Mutex::new(Vec::new());
+    crate::pipeline::feed(&cfg.inputs, 2, &res, &sink).unwrap();
+    let records = sink.into_inner().unwrap();
     for r in &records {
         writer.add(r).unwrap();
     }

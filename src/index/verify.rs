@@ -3,23 +3,19 @@
 //! Input: an index directory. Output: a [`Verification`]: one [`Finding`] per check or problem,
 //! and a verdict ([`Verification::is_sound`]). The checks: the schema-version file, every
 //! segment file present and matching its checksum, every segment opening, every stored passage
-//! reading back, every indexed field's term dictionary walking to its end, the ingest manifest
-//! parsing, its source files still there with the same size (and content, when the time
-//! changed), and its passage count matching the index's. The index is opened read-only and
-//! nothing is written.
+//! reading back, every indexed field's term dictionary walking to its end. The index is opened
+//! read-only and nothing is written.
 //!
 //! [`catch_damage`] is the boundary the reader runs tantivy behind: a panic inside tantivy on
 //! damaged bytes becomes [`Error::Corrupt`] instead of escaping to the user.
 //!
 //! This module does not repair anything (the fix is `igf-lens ingest --rebuild`) and does not
-//! print: the CLI does. The manifest is the pipeline's ([`crate::pipeline::Manifest`]); it is
-//! read here because verifying means comparing the index with what the ingest recorded.
+//! print: the CLI does. Comparing the index with what the ingest recorded (its manifest) is the
+//! pipeline's part of a verification: it adds its findings with [`Verification::push`].
 
 use super::files::{self, ReadOnlyDir};
 use super::schema;
 use crate::error::{Error, Result};
-use crate::hash::sha256_hex as hash_bytes;
-use crate::pipeline::{FileEntry, Manifest, MANIFEST_FILE};
 use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::panic::AssertUnwindSafe;
@@ -71,6 +67,8 @@ pub struct Verification {
     pub passages: u64,
     /// Passages read back from the document store.
     pub passages_read: u64,
+    /// Whether the index opened (its passage count is known).
+    pub opened: bool,
     /// Source files listed in the manifest (`None` when there is no readable manifest).
     pub manifest_files: Option<usize>,
     /// Passages the manifest attributes to its files.
@@ -88,7 +86,8 @@ impl Verification {
         self.findings.iter().filter(|f| f.level == level).count()
     }
 
-    fn push(&mut self, level: Level, message: impl Into<String>) {
+    /// Adds a finding (the pipeline adds those of its manifest).
+    pub fn push(&mut self, level: Level, message: impl Into<String>) {
         self.findings.push(Finding {
             level,
             message: message.into(),
@@ -107,7 +106,7 @@ pub fn verify(dir: &Path) -> Result<Verification> {
         ..Verification::default()
     };
     check_version(dir, &mut v);
-    let opened = match open(dir) {
+    v.opened = match open(dir) {
         Ok((index, meta)) => {
             check_segments(dir, &index, &meta, &mut v);
             true
@@ -115,12 +114,11 @@ pub fn verify(dir: &Path) -> Result<Verification> {
         Err(e) => {
             v.push(
                 Level::Damaged,
-                format!("the index does not open: {}", why(&e)),
+                format!("the index does not open: {}", e.detail()),
             );
             false
         }
     };
-    check_manifest(dir, opened, &mut v);
     Ok(v)
 }
 
@@ -144,7 +142,7 @@ fn check_version(dir: &Path, v: &mut Verification) {
                 files::VERSION_FILE
             ),
         ),
-        Err(e) => v.push(Level::Damaged, why(&e)),
+        Err(e) => v.push(Level::Damaged, e.detail()),
     }
 }
 
@@ -202,7 +200,7 @@ fn check_segments(dir: &Path, index: &Index, meta: &IndexMeta, v: &mut Verificat
                     "has no valid footer: it was cut short or its end is overwritten".to_string()
                 }
                 Ok(Err(e)) => format!("cannot be read: {e}"),
-                Err(e) => format!("cannot be checked: {}", why(&e)),
+                Err(e) => format!("cannot be checked: {}", e.detail()),
             };
             v.push(
                 Level::Damaged,
@@ -257,7 +255,7 @@ fn check_segments(dir: &Path, index: &Index, meta: &IndexMeta, v: &mut Verificat
             Err(e) => {
                 v.push(
                     Level::Damaged,
-                    format!("segment {label} does not open: {}", why(&e)),
+                    format!("segment {label} does not open: {}", e.detail()),
                 );
                 continue;
             }
@@ -273,7 +271,7 @@ fn check_segments(dir: &Path, index: &Index, meta: &IndexMeta, v: &mut Verificat
                     Ok(_) => good += 1,
                     Err(e) => {
                         bad += 1;
-                        first.get_or_insert_with(|| why(&e));
+                        first.get_or_insert_with(|| e.detail());
                     }
                 }
             }
@@ -299,7 +297,7 @@ fn check_segments(dir: &Path, index: &Index, meta: &IndexMeta, v: &mut Verificat
                 Level::Damaged,
                 format!(
                     "segment {label}: the stored passages cannot be read: {}",
-                    why(&e)
+                    e.detail()
                 ),
             ),
         }
@@ -315,7 +313,7 @@ fn check_segments(dir: &Path, index: &Index, meta: &IndexMeta, v: &mut Verificat
                     Level::Damaged,
                     format!(
                         "segment {label}: the terms of field {name} cannot be read: {}",
-                        why(&e)
+                        e.detail()
                     ),
                 );
             }
@@ -333,101 +331,6 @@ fn check_segments(dir: &Path, index: &Index, meta: &IndexMeta, v: &mut Verificat
     }
 }
 
-/// Checks the manifest and the files it lists; the passage counts are compared only when the
-/// index opened (`opened`).
-fn check_manifest(dir: &Path, opened: bool, v: &mut Verification) {
-    if !dir.join(MANIFEST_FILE).exists() {
-        v.push(
-            Level::Warning,
-            format!("no {MANIFEST_FILE}: the next `igf-lens ingest` processes every file again"),
-        );
-        return;
-    }
-    let manifest = match Manifest::load(dir) {
-        Ok(m) => m,
-        Err(e) => {
-            v.push(Level::Damaged, why(&e));
-            return;
-        }
-    };
-    let recorded: u64 = manifest.files.values().map(|e| e.passages as u64).sum();
-    v.manifest_files = Some(manifest.files.len());
-    v.manifest_passages = Some(recorded);
-    if !opened {
-        // Nothing to compare with.
-    } else if recorded == v.passages {
-        v.push(
-            Level::Ok,
-            format!(
-                "{MANIFEST_FILE}: {} file(s), {recorded} passage(s), as in the index",
-                manifest.files.len()
-            ),
-        );
-    } else {
-        v.push(
-            Level::Damaged,
-            format!(
-                "{MANIFEST_FILE} records {recorded} passage(s) but the index holds {}",
-                v.passages
-            ),
-        );
-    }
-    let mut fine = 0usize;
-    for (path, entry) in &manifest.files {
-        match source_state(Path::new(path), entry) {
-            None => fine += 1,
-            Some(msg) => v.push(Level::Warning, msg),
-        }
-    }
-    if fine == manifest.files.len() {
-        v.push(
-            Level::Ok,
-            format!("all {fine} source file(s) unchanged since the last ingest"),
-        );
-    }
-}
-
-/// What is wrong with a source file listed in the manifest, if anything.
-fn source_state(path: &Path, entry: &FileEntry) -> Option<String> {
-    let shown = path.display();
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(_) => {
-            return Some(format!(
-                "{shown} no longer exists ({} passage(s) from it stay in the index): run `igf-lens ingest --prune` to drop them",
-                entry.passages
-            ))
-        }
-    };
-    if entry.size == u64::MAX {
-        return Some(format!(
-            "{shown} could not be read at the last ingest (its earlier passages were kept): run `igf-lens ingest` once it is readable"
-        ));
-    }
-    if meta.len() != entry.size {
-        return Some(format!(
-            "{shown} changed since the last ingest (size {} → {}): run `igf-lens ingest` to read it again",
-            entry.size,
-            meta.len()
-        ));
-    }
-    let mtime = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos());
-    if mtime != entry.mtime_ns {
-        let same = !entry.hash.is_empty()
-            && std::fs::read(path).is_ok_and(|b| hash_bytes(&b) == entry.hash);
-        if !same {
-            return Some(format!(
-                "{shown} changed since the last ingest (same size, new content): run `igf-lens ingest` to read it again"
-            ));
-        }
-    }
-    None
-}
-
 /// The first 8 hex digits of a segment id, as people quote them.
 fn short(uuid: &str) -> &str {
     uuid.get(..8).unwrap_or(uuid)
@@ -437,15 +340,6 @@ fn corrupt(dir: &Path, e: impl std::fmt::Display) -> Error {
     Error::Corrupt {
         path: dir.to_path_buf(),
         message: e.to_string(),
-    }
-}
-
-/// The reason inside an error, without the advice [`Error::Corrupt`] appends (verify gives
-/// its own).
-fn why(e: &Error) -> String {
-    match e {
-        Error::Corrupt { message, .. } => message.clone(),
-        other => other.to_string(),
     }
 }
 
@@ -557,55 +451,5 @@ mod tests {
     fn a_missing_index_is_an_error_not_a_finding() {
         let tmp = tempfile::tempdir().unwrap();
         assert!(matches!(verify(tmp.path()), Err(Error::NoIndex(p)) if p == tmp.path()));
-    }
-
-    #[test]
-    fn source_state_reports_missing_changed_and_unreadable_files() {
-        let tmp = tempfile::tempdir().unwrap();
-        let path = tmp.path().join("t.txt");
-        std::fs::write(&path, "hello").unwrap();
-        let meta = std::fs::metadata(&path).unwrap();
-        let mtime = meta
-            .modified()
-            .unwrap()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let entry = |size: u64, mtime_ns: u128, hash: &str| FileEntry {
-            size,
-            mtime_ns,
-            hash: hash.into(),
-            kind: "transcript".into(),
-            sessions: vec![],
-            passages: 2,
-        };
-        let shown = path.display();
-        let cases: Vec<(&str, FileEntry, Option<String>)> = vec![
-            ("unchanged", entry(5, mtime, ""), None),
-            ("touched, same content", entry(5, mtime + 1, &hash_bytes(b"hello")), None),
-            (
-                "touched, new content",
-                entry(5, mtime + 1, &hash_bytes(b"jello")),
-                Some(format!("{shown} changed since the last ingest (same size, new content): run `igf-lens ingest` to read it again")),
-            ),
-            (
-                "grown",
-                entry(3, mtime, ""),
-                Some(format!("{shown} changed since the last ingest (size 3 → 5): run `igf-lens ingest` to read it again")),
-            ),
-            (
-                "unreadable last time",
-                entry(u64::MAX, mtime, ""),
-                Some(format!("{shown} could not be read at the last ingest (its earlier passages were kept): run `igf-lens ingest` once it is readable")),
-            ),
-        ];
-        for (name, e, want) in cases {
-            assert_eq!(source_state(&path, &e), want, "{name}");
-        }
-        let gone = tmp.path().join("gone.txt");
-        assert_eq!(
-            source_state(&gone, &entry(5, mtime, "")),
-            Some(format!("{} no longer exists (2 passage(s) from it stay in the index): run `igf-lens ingest --prune` to drop them", gone.display()))
-        );
     }
 }

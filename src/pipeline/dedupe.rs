@@ -1,0 +1,142 @@
+//! Duplicate transcripts: the same session published twice (RAW and edited, several
+//! addresses) is read once.
+//!
+//! Input: the transcripts of a run, grouped by the first session they name ([`groups`]), and
+//! the parsed transcripts of one group. Output: an [`Outcome`] per member: kept, or a duplicate
+//! of an earlier member (in path order) whose words it shares for the most part (Jaccard
+//! similarity of word 3-shingles at least [`DUPLICATE_SIMILARITY`]). Reads no file.
+
+use crate::model::Transcript;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Near-identical transcripts share at least this share of word 3-shingles.
+pub const DUPLICATE_SIMILARITY: f64 = 0.8;
+
+/// What becomes of one transcript of a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Processed.
+    Keep,
+    /// Not processed: near-identical to the member at this position of the group.
+    DuplicateOf(usize),
+}
+
+/// The transcripts (indices, in order) that may be copies of each other: those naming the same
+/// first session. A transcript naming no session is a group of its own.
+pub fn groups(transcripts: &BTreeMap<usize, Vec<String>>) -> Vec<Vec<usize>> {
+    let mut by_session: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (&i, sessions) in transcripts {
+        match sessions.first() {
+            Some(s) => by_session.entry(s.as_str()).or_default().push(i),
+            None => out.push(vec![i]),
+        }
+    }
+    out.extend(by_session.into_values());
+    out
+}
+
+/// Word 3-shingles of a transcript: hashes of three consecutive words, lower-cased, letters and
+/// digits only.
+pub fn shingles(t: &Transcript) -> BTreeSet<u64> {
+    let words: Vec<String> = t
+        .turns
+        .iter()
+        .flat_map(|turn| turn.text.split_whitespace())
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .windows(3)
+        .map(|w| crate::hash::fnv1a(w.join(" ").bytes()))
+        .collect()
+}
+
+/// Jaccard similarity of two shingle sets (1 when both are empty).
+pub fn similarity(a: &BTreeSet<u64>, b: &BTreeSet<u64>) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let inter = a.intersection(b).count();
+    inter as f64 / (a.len() + b.len() - inter) as f64
+}
+
+/// Decides a group: each member is compared with the kept members before it, and is a
+/// duplicate of the first it is near-identical to. A member without shingles (it did not
+/// parse) is kept, so that its error is reported.
+pub fn decide(shingles: &[Option<BTreeSet<u64>>]) -> Vec<Outcome> {
+    let mut out = vec![Outcome::Keep; shingles.len()];
+    for (a, sa) in shingles.iter().enumerate() {
+        let Some(sa) = sa else { continue };
+        if out[a] != Outcome::Keep {
+            continue;
+        }
+        for (b, sb) in shingles.iter().enumerate().skip(a + 1) {
+            if let Some(sb) = sb {
+                if out[b] == Outcome::Keep && similarity(sa, sb) >= DUPLICATE_SIMILARITY {
+                    out[b] = Outcome::DuplicateOf(a);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn similarity_is_jaccard() {
+        let a: BTreeSet<u64> = [1, 2, 3, 4].into();
+        let b: BTreeSet<u64> = [2, 3, 4, 5].into();
+        assert!((similarity(&a, &b) - 0.6).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_copy_is_a_duplicate_of_the_first_kept_member() {
+        type Shingles = Option<BTreeSet<u64>>;
+        let s = |v: &[u64]| Some(v.iter().copied().collect::<BTreeSet<u64>>());
+        let cases: [(&str, Vec<Shingles>, Vec<Outcome>); 3] = [
+            (
+                "copies of the first",
+                vec![s(&[1, 2, 3]), s(&[1, 2, 3]), s(&[1, 2, 3])],
+                vec![
+                    Outcome::Keep,
+                    Outcome::DuplicateOf(0),
+                    Outcome::DuplicateOf(0),
+                ],
+            ),
+            (
+                "different texts",
+                vec![s(&[1, 2, 3]), s(&[7, 8, 9])],
+                vec![Outcome::Keep, Outcome::Keep],
+            ),
+            (
+                "an unparsed member is kept",
+                vec![None, s(&[1]), s(&[1])],
+                vec![Outcome::Keep, Outcome::Keep, Outcome::DuplicateOf(1)],
+            ),
+        ];
+        for (name, group, want) in cases {
+            assert_eq!(decide(&group), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn transcripts_group_by_their_first_session() {
+        let t: BTreeMap<usize, Vec<String>> = [
+            (0, vec!["a".to_string()]),
+            (1, vec![]),
+            (2, vec!["a".to_string(), "b".to_string()]),
+            (3, vec!["b".to_string()]),
+        ]
+        .into();
+        assert_eq!(groups(&t), vec![vec![1], vec![0, 2], vec![3]]);
+    }
+}

@@ -1,0 +1,219 @@
+//! The stage order and the run. This is the only module that knows the order of the stages;
+//! each stage stays ignorant of the others.
+//!
+//! An ingest is these steps, each a module:
+//!
+//! 1. [`lock`]: one ingest per index at a time;
+//! 2. [`manifest`]: what the previous run recorded (and whether the index is still there);
+//! 3. [`sources`]`::discover`: the files under the inputs, with size and time;
+//! 4. [`plan`]: the manifest diff (new, changed, unchanged, gone; or everything again);
+//! 5. [`sources`]`::load`: a first look at each changed file; pages kept (slim), transcripts
+//!    listed with their sessions, unchanged files of the touched sessions added;
+//! 6. [`run`]: the writer opened and stale passages deleted, then every transcript read once,
+//!    deduplicated ([`dedupe`]) and taken through resolve → language → segment → tag
+//!    ([`records`]) on the rayon pool, its passages streamed into the writer;
+//! 7. one commit, then the manifest.
+//!
+//! Input: an [`IngestConfig`]. Output: an [`IngestReport`] and a committed index. [`feed`] runs
+//! steps 3–6 over every file into any [`Sink`], without index or manifest: what the bench's
+//! baseline and the tests compare the index with.
+
+pub mod config;
+pub mod dedupe;
+pub mod lock;
+pub mod manifest;
+pub mod plan;
+pub mod records;
+pub mod report;
+pub mod resources;
+pub mod run;
+pub mod sources;
+
+pub use config::{IngestConfig, DEFAULT_BUDGET_PER_THREAD};
+pub use lock::{IngestLock, LOCK_FILE};
+pub use manifest::{verify, FileEntry, FileKind, Manifest, MANIFEST_FILE};
+pub use records::{build_records, passage_id, Built, Emit};
+pub use report::{Duplicate, FullReason, IngestReport, SkipReason, SkippedFile};
+pub use resources::{Resources, FORMAT_VERSION};
+pub use run::Sink;
+pub use sources::discover_inputs;
+
+use crate::error::{Error, Result};
+use manifest::Previous;
+use plan::Plan;
+use sources::{Discovered, Load, Sources};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Runs an ingest: reads, processes and indexes what changed since the last run, in one commit.
+pub fn ingest(cfg: &IngestConfig) -> Result<IngestReport> {
+    let started = Instant::now();
+    let res = Resources::load(
+        cfg.themes.as_deref(),
+        cfg.registry.as_deref(),
+        cfg.organizations.as_deref(),
+    )?;
+    let _lock = IngestLock::acquire(&cfg.index_dir, cfg.wait, cfg.quiet)?;
+    pool(cfg.threads())?.install(|| ingest_locked(cfg, &res, started))
+}
+
+/// The rayon pool of a run: built once, here.
+fn pool(threads: usize) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Other(format!("cannot start the thread pool: {e}")))
+}
+
+fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Result<IngestReport> {
+    let previous = manifest::previous(&cfg.index_dir, cfg.rebuild)?;
+    let found = sources::discover(&cfg.inputs);
+    // Paths that discovery skipped fail --strict even when no file changed.
+    fail_strict(cfg, &found.skipped, "path(s)")?;
+    let mut plan = plan::diff(&previous, &found.files, &res.fingerprint(), cfg.rebuild);
+    let pruned = if cfg.prune {
+        plan.missing.clone()
+    } else {
+        Vec::new()
+    };
+    let mut report = first_report(&found, &plan);
+    if plan.changed.is_empty() && pruned.is_empty() && !plan.full {
+        return untouched(cfg, plan, &previous, report, started, false);
+    }
+    let sources = sources::load(&Load {
+        files: &found.files,
+        changed: &plan.changed,
+        old: &previous.manifest,
+        carried: &plan.manifest,
+        pruned: &pruned,
+        full: plan.full,
+    });
+    report.pages = sources.page_files;
+    report.skipped.extend(sources.skipped.iter().cloned());
+    plan.manifest.files.extend(sources.entries.iter().cloned());
+    fail_strict(cfg, &report.skipped, "file(s)")?;
+    if sources.transcripts.is_empty() && pruned.is_empty() && !plan.full {
+        return untouched(cfg, plan, &previous, report, started, true);
+    }
+    let writer = run::open_writer(cfg, &plan, &previous.manifest, &found.files, &sources)?;
+    keep_or_prune_missing(&mut plan, &previous, &pruned, &mut report);
+    let ran = run::run(&run::Job {
+        files: &found.files,
+        sources: &sources,
+        res,
+        sink: &writer,
+        strict: cfg.strict,
+        quiet: cfg.quiet,
+    })?;
+    report.absorb(ran.report);
+    report.sort();
+    plan.manifest.files.extend(ran.entries);
+    // One commit, then the manifest: a crash in between only makes the next run redo files.
+    writer.commit()?;
+    plan.manifest.save(&cfg.index_dir)?;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// `--strict`: the first skipped path is an error, and nothing is indexed.
+fn fail_strict(cfg: &IngestConfig, skipped: &[SkippedFile], what: &str) -> Result<()> {
+    match sources::strict_failure(skipped, what) {
+        Some(e) if cfg.strict => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// The report's counts known before any file is read.
+fn first_report(found: &Discovered, plan: &Plan) -> IngestReport {
+    IngestReport {
+        files_seen: found.files.len(),
+        files_unchanged: plan.unchanged(&found.files),
+        files_missing: plan.missing.len(),
+        skipped: found.skipped.clone(),
+        full_reprocess: plan.full_reason,
+        ..IngestReport::default()
+    }
+}
+
+/// Missing files keep their entries (their passages stay in the index) unless pruned.
+fn keep_or_prune_missing(
+    plan: &mut Plan,
+    previous: &Previous,
+    pruned: &[String],
+    report: &mut IngestReport,
+) {
+    if pruned.is_empty() {
+        for m in &plan.missing {
+            let e = previous.manifest.files[m].clone();
+            plan.manifest.files.insert(m.clone(), e);
+        }
+    } else {
+        report.files_pruned = pruned.len();
+    }
+}
+
+/// A run that leaves the index as it is: the manifest keeps the missing files' entries and is
+/// saved when it differs from the previous one, or `always` (new pages or skipped files were
+/// looked at).
+fn untouched(
+    cfg: &IngestConfig,
+    mut plan: Plan,
+    previous: &Previous,
+    mut report: IngestReport,
+    started: Instant,
+    always: bool,
+) -> Result<IngestReport> {
+    keep_or_prune_missing(&mut plan, previous, &[], &mut report);
+    if always || plan.manifest != previous.manifest {
+        plan.manifest.save(&cfg.index_dir)?;
+    }
+    report.untouched = true;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// Runs steps 3–6 of an ingest over every file under `inputs` into `sink`, as a first ingest
+/// would (every file read, duplicates dropped, a failing file skipped), on a pool of `threads`
+/// threads (0: the machine's cores). No index, manifest or lock is involved.
+pub fn feed(
+    inputs: &[PathBuf],
+    threads: usize,
+    res: &Resources,
+    sink: &dyn Sink,
+) -> Result<IngestReport> {
+    let threads = IngestConfig {
+        threads,
+        ..IngestConfig::default()
+    }
+    .threads();
+    pool(threads)?.install(|| {
+        let found = sources::discover(inputs);
+        let all: Vec<usize> = (0..found.files.len()).collect();
+        let sources: Sources = sources::load(&Load {
+            files: &found.files,
+            changed: &all,
+            old: &Manifest::default(),
+            carried: &Manifest::default(),
+            pruned: &[],
+            full: true,
+        });
+        let ran = run::run(&run::Job {
+            files: &found.files,
+            sources: &sources,
+            res,
+            sink,
+            strict: false,
+            quiet: true,
+        })?;
+        let mut report = IngestReport {
+            files_seen: found.files.len(),
+            pages: sources.page_files,
+            skipped: found.skipped,
+            ..IngestReport::default()
+        };
+        report.skipped.extend(sources.skipped);
+        report.absorb(ran.report);
+        report.sort();
+        Ok(report)
+    })
+}

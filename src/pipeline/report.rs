@@ -1,0 +1,179 @@
+//! What a run did: files seen, unchanged, processed, skipped (with why), duplicates, pruned;
+//! sessions, turns, passages, words, speakers resolved, tags per theme; time.
+//!
+//! Input: filled by the steps of [`super::ingest`]. Output: an [`IngestReport`] the CLI prints
+//! and the tests read. A skipped file or an unknown speaker is data here, not an error.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+/// Why a file (or a path given) was passed over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// Discovery could not use the path (missing, broken symlink, empty directory, …).
+    Discovery(String),
+    /// The file could not be read (the I/O error).
+    Unreadable(String),
+    /// The file is empty.
+    Empty,
+    /// The bytes are not text (binary, a document format); the decoder's reason.
+    NotText(String),
+    /// No known format: not a page, transcript, caption file or JSON Lines.
+    UnknownFormat,
+    /// A session page whose title names no IGF year and session code.
+    PageWithoutKey,
+    /// A session page without a roster (still used: its speakers resolve through the
+    /// registry only).
+    PageWithoutRoster,
+    /// Reading or parsing the whole file failed (no turns, a bad line); the parser's reason.
+    Unusable(String),
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::Discovery(why) | SkipReason::NotText(why) | SkipReason::Unusable(why) => {
+                f.write_str(why)
+            }
+            SkipReason::Unreadable(e) => write!(f, "cannot read: {e}"),
+            SkipReason::Empty => f.write_str("empty file"),
+            SkipReason::UnknownFormat => f.write_str(
+                "unknown format: not an IGF session page, transcript, caption file or JSON Lines",
+            ),
+            SkipReason::PageWithoutKey => {
+                f.write_str("session page without an IGF year and session code in its title")
+            }
+            SkipReason::PageWithoutRoster => f.write_str(
+                "session page without a roster: its speakers resolve through the registry only",
+            ),
+        }
+    }
+}
+
+/// A file passed over, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedFile {
+    pub path: PathBuf,
+    pub reason: SkipReason,
+}
+
+/// A transcript skipped because the same session was already read from another file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    pub path: PathBuf,
+    pub of: PathBuf,
+}
+
+/// Why every file was processed again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FullReason {
+    /// `--rebuild`.
+    Rebuild,
+    /// The manifest lists files but the index beside it is gone.
+    IndexMissing,
+    /// The taxonomy, registry, organisations list or pipeline version changed.
+    ResourcesChanged,
+}
+
+impl fmt::Display for FullReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FullReason::Rebuild => "--rebuild",
+            FullReason::IndexMissing => {
+                "the manifest lists files but the index next to it is missing"
+            }
+            FullReason::ResourcesChanged => {
+                "the taxonomy, registry, organisations list or schema changed since the last ingest"
+            }
+        })
+    }
+}
+
+/// What a run did, for the summary line and the tests.
+#[derive(Debug, Clone, Default)]
+pub struct IngestReport {
+    pub files_seen: usize,
+    pub files_unchanged: usize,
+    pub files_processed: usize,
+    pub files_missing: usize,
+    pub files_pruned: usize,
+    /// Sorted by path, then reason.
+    pub skipped: Vec<SkippedFile>,
+    /// Sorted by path.
+    pub duplicates: Vec<Duplicate>,
+    pub pages: usize,
+    /// Sessions (re)indexed in this run.
+    pub sessions: usize,
+    /// Transcripts without a matching session page.
+    pub unpaired: Vec<String>,
+    pub turns: usize,
+    pub passages: usize,
+    pub words: u64,
+    pub annotations: u64,
+    /// Words in turns of named speakers that resolved / did not (audience and unnamed excluded).
+    pub words_resolved: u64,
+    pub words_unresolved: u64,
+    /// Distinct (session, label) pairs that resolved / did not.
+    pub speakers_resolved: usize,
+    pub speakers_unresolved: usize,
+    pub tags_by_theme: BTreeMap<String, usize>,
+    pub bytes: u64,
+    pub seconds: f64,
+    /// Why every file was processed again, when it was (not on a first ingest).
+    pub full_reprocess: Option<FullReason>,
+    /// True when nothing changed and the index was not touched.
+    pub untouched: bool,
+}
+
+impl IngestReport {
+    /// Megabytes of input per second.
+    pub fn mb_per_s(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.bytes as f64 / 1e6 / self.seconds
+        } else {
+            0.0
+        }
+    }
+
+    /// Share of words (audience and unnamed excluded) attributed to a stakeholder group.
+    pub fn resolved_share(&self) -> f64 {
+        let total = self.words_resolved + self.words_unresolved;
+        if total == 0 {
+            1.0
+        } else {
+            self.words_resolved as f64 / total as f64
+        }
+    }
+
+    /// Adds the counts and lists of a run's parallel part.
+    pub(crate) fn absorb(&mut self, ran: IngestReport) {
+        self.files_processed += ran.files_processed;
+        self.bytes += ran.bytes;
+        self.sessions += ran.sessions;
+        self.turns += ran.turns;
+        self.passages += ran.passages;
+        self.words += ran.words;
+        self.annotations += ran.annotations;
+        self.words_resolved += ran.words_resolved;
+        self.words_unresolved += ran.words_unresolved;
+        self.speakers_resolved += ran.speakers_resolved;
+        self.speakers_unresolved += ran.speakers_unresolved;
+        self.skipped.extend(ran.skipped);
+        self.duplicates.extend(ran.duplicates);
+        self.unpaired.extend(ran.unpaired);
+        for (theme, n) in ran.tags_by_theme {
+            *self.tags_by_theme.entry(theme).or_default() += n;
+        }
+    }
+
+    /// Sorts the lists whose order depends on the pool: skipped files by path then reason,
+    /// duplicates by path, unpaired sessions (deduplicated).
+    pub(crate) fn sort(&mut self) {
+        self.skipped
+            .sort_by_cached_key(|s| (s.path.clone(), s.reason.to_string()));
+        self.duplicates.sort_by(|a, b| a.path.cmp(&b.path));
+        self.unpaired.sort();
+        self.unpaired.dedup();
+    }
+}

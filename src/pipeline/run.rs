@@ -1,0 +1,421 @@
+//! The parallel part of a run: every transcript read once, deduplicated within its session
+//! group, taken through the CPU stages, and its passages streamed into one sink (the index
+//! writer) from the rayon pool.
+//!
+//! Input: the transcripts of [`Sources`] (grouped by [`dedupe::groups`]), the run's
+//! [`Resources`], and a [`Sink`]. Output: [`Ran`]: the counts for the report, the manifest
+//! entries of the files processed, skipped and found duplicate. Each file's result is added up
+//! as soon as the file is done, so what a run holds grows with the number of distinct speakers,
+//! not with the corpus. Also the writer a run feeds ([`open_writer`]).
+
+use super::config::IngestConfig;
+use super::dedupe::{self, Outcome};
+use super::lock::LOCK_FILE;
+use super::manifest::{FileEntry, FileKind, Manifest};
+use super::plan::{self, Plan};
+use super::records::{self, Built};
+use super::report::{Duplicate, IngestReport, SkipReason, SkippedFile};
+use super::resources::Resources;
+use super::sources::{SourceFile, Sources};
+use crate::error::{Error, Result};
+use crate::index::Writer;
+use crate::model::{Document, PassageRecord, Role, SessionPage, Stakeholder};
+use crate::parse::Parsed;
+use crate::text::Analysis;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::{Mutex, PoisonError};
+
+/// Where a run's passages go: the index writer, or memory.
+pub trait Sink: Sync {
+    /// Takes one passage, with the tokens of its text when the tagger made them.
+    fn put(&self, record: PassageRecord, analysis: Option<Analysis>) -> Result<()>;
+}
+
+impl Sink for Writer {
+    fn put(&self, record: PassageRecord, analysis: Option<Analysis>) -> Result<()> {
+        self.add_analyzed(&record, analysis)
+    }
+}
+
+/// Keeps the records in memory (tests, the bench's tantivy-only baseline).
+impl Sink for Mutex<Vec<PassageRecord>> {
+    fn put(&self, record: PassageRecord, _: Option<Analysis>) -> Result<()> {
+        self.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(record);
+        Ok(())
+    }
+}
+
+/// What a run works on.
+pub struct Job<'a> {
+    pub files: &'a [SourceFile],
+    pub sources: &'a Sources,
+    pub res: &'a Resources,
+    pub sink: &'a dyn Sink,
+    /// A file that fails is an error (nothing is committed), not a skipped file.
+    pub strict: bool,
+    /// No progress bar.
+    pub quiet: bool,
+}
+
+/// What a run did.
+#[derive(Debug, Default)]
+pub struct Ran {
+    /// Counts, skipped files and duplicates (to add to the run's report).
+    pub report: IngestReport,
+    /// Manifest entries of the transcripts processed, skipped or found duplicate.
+    pub entries: BTreeMap<String, FileEntry>,
+}
+
+/// Runs every transcript of `job` into its sink, in parallel. With `strict`, the error of the
+/// first failing file in path order is returned.
+pub fn run(job: &Job<'_>) -> Result<Ran> {
+    let groups = dedupe::groups(&job.sources.transcripts);
+    let total: u64 = job
+        .sources
+        .transcripts
+        .keys()
+        .map(|&i| job.files[i].size)
+        .sum();
+    let pb = progress(job.quiet, total, "ingesting");
+    let fold = Mutex::new(Fold::default());
+    groups.par_iter().for_each(|group| {
+        for (i, outcome) in process_group(job, group) {
+            pb.inc(job.files[i].size);
+            fold.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .add(job, i, outcome);
+        }
+    });
+    pb.finish_and_clear();
+    fold.into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .finish()
+}
+
+/// What became of one transcript file.
+enum FileOutcome {
+    Done(FileResult),
+    Failed(Error),
+    /// A copy of this other file (index into the files found).
+    Duplicate {
+        of: usize,
+    },
+}
+
+/// A transcript file read and parsed.
+type Loaded = Result<(Document, Vec<Parsed>)>;
+
+fn load(path: &Path) -> Loaded {
+    let doc = crate::read::load(path)?;
+    let parsed = crate::parse::parse_document(&doc)?;
+    Ok((doc, parsed))
+}
+
+/// Reads each file of a group once, decides duplicates, processes the rest.
+fn process_group(job: &Job<'_>, group: &[usize]) -> Vec<(usize, FileOutcome)> {
+    let loaded: Vec<Loaded> = group.iter().map(|&i| load(&job.files[i].path)).collect();
+    let outcomes = if group.len() > 1 {
+        let shingles: Vec<_> = loaded
+            .iter()
+            .map(|l| {
+                let (_, parsed) = l.as_ref().ok()?;
+                parsed.iter().find_map(|p| match p {
+                    Parsed::Transcript(t) => Some(dedupe::shingles(t)),
+                    Parsed::Page(_) => None,
+                })
+            })
+            .collect();
+        dedupe::decide(&shingles)
+    } else {
+        vec![Outcome::Keep]
+    };
+    group
+        .iter()
+        .zip(loaded)
+        .zip(outcomes)
+        .map(|((&i, loaded), outcome)| {
+            let o = match (outcome, loaded) {
+                (Outcome::DuplicateOf(j), _) => FileOutcome::Duplicate { of: group[j] },
+                (Outcome::Keep, Err(e)) => FileOutcome::Failed(e),
+                (Outcome::Keep, Ok((doc, parsed))) => {
+                    match process_file(&doc, parsed, &job.sources.pages, job.res, job.sink) {
+                        Ok(r) => FileOutcome::Done(r),
+                        Err(e) => FileOutcome::Failed(e),
+                    }
+                }
+            };
+            (i, o)
+        })
+        .collect()
+}
+
+/// A named speaker of a file: its (session, label) key and whether it resolved.
+#[derive(Debug, Clone, Copy)]
+struct SpeakerSeen {
+    key: u128,
+    resolved: bool,
+}
+
+/// Passages and counts produced from one transcript file.
+#[derive(Debug, Default)]
+struct FileResult {
+    passages: usize,
+    tags_by_theme: BTreeMap<String, usize>,
+    /// Content hash of the file.
+    hash: String,
+    sessions: Vec<String>,
+    turns: usize,
+    words: u64,
+    annotations: u64,
+    words_resolved: u64,
+    words_unresolved: u64,
+    speakers: Vec<SpeakerSeen>,
+    unpaired: Vec<String>,
+}
+
+/// Takes every transcript of a parsed file through [`records::build_records`] into the sink.
+fn process_file(
+    doc: &Document,
+    parsed: Vec<Parsed>,
+    pages: &HashMap<String, SessionPage>,
+    res: &Resources,
+    sink: &dyn Sink,
+) -> Result<FileResult> {
+    let source = doc.path.to_string_lossy().into_owned();
+    let mut out = FileResult {
+        hash: doc.hash.clone(),
+        ..FileResult::default()
+    };
+    let mut any = false;
+    for p in parsed {
+        let Parsed::Transcript(t) = p else { continue };
+        any = true;
+        let page = t.key.as_ref().and_then(|k| pages.get(&k.id()));
+        out.annotations += t
+            .annotations
+            .iter()
+            .map(|(_, n)| u64::from(*n))
+            .sum::<u64>();
+        let mut tags = std::mem::take(&mut out.tags_by_theme);
+        let mut count = 0usize;
+        let built = records::build_records(&doc.text, &source, t, page, res, &mut |rec, a| {
+            count += 1;
+            for tag in &rec.tags {
+                match tags.get_mut(tag.theme.as_str()) {
+                    Some(n) => *n += 1,
+                    None => {
+                        tags.insert(tag.theme.to_string(), 1);
+                    }
+                }
+            }
+            sink.put(rec, a)
+        })?;
+        out.tags_by_theme = tags;
+        out.passages += count;
+        if page.is_none() {
+            out.unpaired.push(built.session.key.id());
+        }
+        out.count_session(&built);
+    }
+    if !any {
+        return Err(Error::InputFile {
+            path: doc.path.clone(),
+            message: "no speaker turns found".into(),
+        });
+    }
+    Ok(out)
+}
+
+impl FileResult {
+    /// Adds a session's turns, words and named speakers.
+    fn count_session(&mut self, built: &Built) {
+        let session = &built.session;
+        self.turns += session.turns.len();
+        let id = session.key.id();
+        let mut seen = BTreeSet::new();
+        for (turn, &w) in session.turns.iter().zip(&built.turn_words) {
+            let w = u64::from(w);
+            self.words += w;
+            if matches!(turn.speaker.role, Role::Audience | Role::Unnamed) {
+                continue;
+            }
+            let resolved = turn.speaker.stakeholder != Stakeholder::Unknown;
+            if resolved {
+                self.words_resolved += w;
+            } else {
+                self.words_unresolved += w;
+            }
+            if seen.insert(turn.label.to_lowercase()) {
+                self.speakers.push(SpeakerSeen {
+                    key: crate::hash::fast_hash128(&[id.as_bytes(), turn.label.as_bytes()]),
+                    resolved,
+                });
+            }
+        }
+        self.sessions.push(id);
+    }
+}
+
+/// The results of transcript files, added up as files finish.
+#[derive(Default)]
+struct Fold {
+    ran: Ran,
+    /// Distinct (session, label) keys: resolved in any file?
+    speakers: HashMap<u128, bool>,
+    /// Errors of files that failed (with `--strict`), by file index.
+    failed: Vec<(usize, Error)>,
+}
+
+impl Fold {
+    fn add(&mut self, job: &Job<'_>, i: usize, outcome: FileOutcome) {
+        let f = &job.files[i];
+        let sessions = || job.sources.transcripts.get(&i).cloned().unwrap_or_default();
+        let entry = |kind| FileEntry::new(kind, f.size, f.mtime_ns, String::new(), sessions());
+        let report = &mut self.ran.report;
+        match outcome {
+            FileOutcome::Done(fr) => {
+                report.files_processed += 1;
+                report.bytes += f.size;
+                self.add_result(f, fr);
+            }
+            FileOutcome::Failed(e) if job.strict => self.failed.push((i, e)),
+            FileOutcome::Failed(e) => {
+                report.skipped.push(SkippedFile {
+                    path: f.path.clone(),
+                    reason: SkipReason::Unusable(e.detail()),
+                });
+                self.ran
+                    .entries
+                    .insert(f.key.clone(), entry(FileKind::Skipped));
+            }
+            FileOutcome::Duplicate { of } => {
+                report.duplicates.push(Duplicate {
+                    path: f.path.clone(),
+                    of: job.files[of].path.clone(),
+                });
+                self.ran
+                    .entries
+                    .insert(f.key.clone(), entry(FileKind::Duplicate));
+            }
+        }
+    }
+
+    fn add_result(&mut self, f: &SourceFile, fr: FileResult) {
+        let report = &mut self.ran.report;
+        report.turns += fr.turns;
+        report.passages += fr.passages;
+        report.words += fr.words;
+        report.annotations += fr.annotations;
+        report.words_resolved += fr.words_resolved;
+        report.words_unresolved += fr.words_unresolved;
+        report.unpaired.extend(fr.unpaired);
+        report.sessions += fr.sessions.len();
+        for s in fr.speakers {
+            *self.speakers.entry(s.key).or_insert(s.resolved) |= s.resolved;
+        }
+        for (t, n) in fr.tags_by_theme {
+            *report.tags_by_theme.entry(t).or_default() += n;
+        }
+        let entry = FileEntry {
+            passages: fr.passages,
+            ..FileEntry::new(
+                FileKind::Transcript,
+                f.size,
+                f.mtime_ns,
+                fr.hash,
+                fr.sessions,
+            )
+        };
+        self.ran.entries.insert(f.key.clone(), entry);
+    }
+
+    fn finish(mut self) -> Result<Ran> {
+        self.failed.sort_by_key(|(i, _)| *i);
+        if let Some((_, e)) = self.failed.into_iter().next() {
+            return Err(e);
+        }
+        let report = &mut self.ran.report;
+        report.speakers_resolved = self.speakers.values().filter(|v| **v).count();
+        report.speakers_unresolved = self.speakers.values().filter(|v| !**v).count();
+        Ok(self.ran)
+    }
+}
+
+fn progress(quiet: bool, len: u64, msg: &'static str) -> ProgressBar {
+    let target = if quiet {
+        ProgressDrawTarget::hidden()
+    } else {
+        ProgressDrawTarget::stderr()
+    };
+    let pb = ProgressBar::with_draw_target(Some(len), target);
+    pb.set_style(
+        ProgressStyle::with_template(
+            "{msg:>10} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    pb.set_message(msg);
+    pb
+}
+
+/// Opens the index writer of a run and deletes what the run replaces: everything on a full
+/// run, else the passages of the stale sources ([`plan::stale_sources`]). With `--rebuild`,
+/// an index that cannot be opened (another schema version, damaged) is removed first.
+pub fn open_writer(
+    cfg: &IngestConfig,
+    plan: &Plan,
+    old: &Manifest,
+    files: &[SourceFile],
+    sources: &Sources,
+) -> Result<Writer> {
+    if cfg.rebuild {
+        clear_incompatible_index(&cfg.index_dir)?;
+    }
+    if !cfg.quiet && !cfg.index_dir.join("meta.json").exists() {
+        eprintln!(
+            "igf-lens: creating a new index at {}",
+            cfg.index_dir.display()
+        );
+    }
+    let writer = Writer::open(&cfg.index_dir, cfg.threads(), cfg.memory_budget())?;
+    writer.reuse_short_analyses();
+    if plan.full {
+        writer.delete_all()?;
+    } else {
+        for s in plan::stale_sources(old, &sources.affected, &sources.transcripts, files) {
+            writer.delete_source(s)?;
+        }
+    }
+    Ok(writer)
+}
+
+/// Removes an index that cannot be opened, so a fresh one can be written. Only a directory
+/// that holds an index is touched, and the lock file stays.
+fn clear_incompatible_index(dir: &Path) -> Result<()> {
+    match crate::index::Reader::open(dir) {
+        Err(Error::IndexVersion { .. }) | Err(Error::Corrupt { .. }) | Err(Error::Index(_)) => {}
+        _ => return Ok(()),
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let name = entry.file_name();
+        if name == LOCK_FILE || name == ".gitkeep" {
+            continue;
+        }
+        let p = entry.path();
+        let res = if p.is_dir() {
+            std::fs::remove_dir_all(&p)
+        } else {
+            std::fs::remove_file(&p)
+        };
+        res.map_err(|e| Error::io(&p, e))?;
+    }
+    Ok(())
+}
