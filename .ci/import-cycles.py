@@ -97,6 +97,22 @@ def expand(tree):
     return [re.sub(r"\bas\w+$", "", tree.split(" as ")[0])]
 
 
+def inline_modules(text):
+    """A function from an offset to the inline modules (`mod tests { ... }`) around it."""
+    spans = []  # (start, end, name)
+    for m in re.finditer(r"\bmod\s+(\w+)\s*\{", text):
+        depth, i = 1, m.end()
+        while i < len(text) and depth:
+            depth += text[i] == "{"
+            depth -= text[i] == "}"
+            i += 1
+        spans.append((m.end(), i, m.group(1)))
+
+    def at(offset):
+        return [name for start, end, name in spans if start <= offset < end]
+    return at
+
+
 def module_of(rel):
     parts = rel[:-3].split("/")
     if parts[-1] in ("mod", "lib", "main") and (parts[-1] != "main" or len(parts) > 1):
@@ -128,16 +144,18 @@ def main():
         text = strip(open(p, encoding="utf-8").read())
         if not with_tests:
             text = without_tests(text)
-        me = module_of(rel)
-        paths = []
+        me_file = module_of(rel)
+        inline = inline_modules(text)
+        found = []  # (offset, path)
         for m in re.finditer(r"\b(?:pub(?:\([^)]*\))?\s+)?use\s+([^;]+);", text):
-            paths += expand(m.group(1))
-        code = re.sub(r"\b(?:pub(?:\([^)]*\))?\s+)?use\s+[^;]+;", "", text)
-        paths += re.findall(r"\b(?:crate|super|self)(?:::\w+)+", code)
+            found += [(m.start(), p) for p in expand(m.group(1))]
+        code = re.sub(r"\b(?:pub(?:\([^)]*\))?\s+)?use\s+[^;]+;", lambda m: " " * len(m.group(0)), text)
+        found += [(m.start(), m.group(0)) for m in re.finditer(r"\b(?:crate|super|self)(?:::\w+)+", code)]
         # A child module named without `self::` (only a module's own file can do that).
-        paths += [m.group(0) for m in re.finditer(r"(?<![:\w])(\w+)(?:::\w+)+", code)
-                  if tuple(me + [m.group(1)]) in by_module]
-        for path in paths:
+        found += [(m.start(), m.group(0)) for m in re.finditer(r"(?<![:\w])(\w+)(?:::\w+)+", code)
+                  if tuple(me_file + [m.group(1)]) in by_module]
+        for offset, path in found:
+            me = me_file + inline(offset)
             segs = [s for s in path.split("::") if s]
             if not segs:
                 continue

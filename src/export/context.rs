@@ -79,7 +79,7 @@ pub fn citation(r: &PassageRecord) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_records;
+    use super::super::testdata::test_records;
     use super::*;
 
     #[test]

@@ -67,7 +67,7 @@ pub fn excerpts_table(
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_records;
+    use super::super::testdata::test_records;
     use super::*;
 
     #[test]

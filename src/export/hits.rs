@@ -348,7 +348,7 @@ pub fn render_facets(f: &Facets, width: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_records;
+    use super::super::testdata::test_records;
     use super::*;
 
     fn hit(i: usize, snippet: &str, highlights: Vec<Range<usize>>) -> Hit {

@@ -170,7 +170,7 @@ pub fn to_json(m: &Manifest) -> Result<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_records;
+    use super::super::testdata::test_records;
     use super::*;
 
     #[test]

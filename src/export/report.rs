@@ -523,7 +523,7 @@ pub fn report_html(records: &[PassageRecord]) -> Result<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_records;
+    use super::super::testdata::test_records;
     use super::*;
 
     #[test]

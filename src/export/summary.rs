@@ -653,7 +653,7 @@ pub fn speaking_time_table(records: &[PassageRecord]) -> Option<Table> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_records;
+    use super::super::testdata::test_records;
     use super::*;
 
     #[test]

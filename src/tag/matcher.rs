@@ -914,32 +914,6 @@ mod tests {
         assert_eq!(distinct.len(), keys.len());
     }
 
-    proptest::proptest! {
-        /// Matching only where `find_starts` says a pattern may begin finds every match.
-        #[test]
-        fn matching_from_starts_finds_every_match(
-            raw in proptest::collection::vec(0u32..400, 0..200),
-        ) {
-            let tax = crate::tag::Taxonomy::embedded();
-            let c = &tax.compiled;
-            let n = c.vocabulary_len() as u32;
-            // Ids of the taxonomy's vocabulary, unknown words and a few past its end.
-            let ids: Vec<u32> = raw
-                .iter()
-                .map(|&x| if x >= n + 20 { UNKNOWN } else { x })
-                .collect();
-            let mut starts = Starts::default();
-            c.find_starts(&ids, &mut starts);
-            let (mut all, mut at) = (Vec::new(), Vec::new());
-            c.term_matches(&ids, &mut all);
-            c.term_matches_at(&ids, &starts, &mut at);
-            proptest::prop_assert_eq!(&all, &at);
-            c.cue_matches(&ids, &mut all);
-            c.cue_matches_at(&ids, &starts, &mut at);
-            proptest::prop_assert_eq!(&all, &at);
-        }
-    }
-
     #[test]
     fn unknown_tokens_break_phrases() {
         let trie = IdTrie::new(&[vec![0, 1]], 2);

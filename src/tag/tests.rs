@@ -508,3 +508,29 @@ mod cached_words {
         }
     }
 }
+
+proptest::proptest! {
+    /// Matching only where `find_starts` says a pattern may begin finds every match.
+    #[test]
+    fn matching_from_starts_finds_every_match(
+        raw in proptest::collection::vec(0u32..400, 0..200),
+    ) {
+        let tax = Taxonomy::embedded();
+        let c = &tax.compiled;
+        let n = c.vocabulary_len() as u32;
+        // Ids of the taxonomy's vocabulary, unknown words and a few past its end.
+        let ids: Vec<u32> = raw
+            .iter()
+            .map(|&x| if x >= n + 20 { super::matcher::UNKNOWN } else { x })
+            .collect();
+        let mut starts = super::matcher::Starts::default();
+        c.find_starts(&ids, &mut starts);
+        let (mut all, mut at) = (Vec::new(), Vec::new());
+        c.term_matches(&ids, &mut all);
+        c.term_matches_at(&ids, &starts, &mut at);
+        proptest::prop_assert_eq!(&all, &at);
+        c.cue_matches(&ids, &mut all);
+        c.cue_matches_at(&ids, &starts, &mut at);
+        proptest::prop_assert_eq!(&all, &at);
+    }
+}
