@@ -14,7 +14,7 @@ use igf_lens::model::{Document, PassageRecord, SessionPage, Transcript};
 use igf_lens::parse::{parse_document, Parsed};
 use igf_lens::pipeline::{self, IngestConfig, Resources};
 use igf_lens::segment::split_passages;
-use igf_lens::synth::{Generator, SessionFiles, Size};
+use igf_lens_devtools::synth::{Generator, SessionFiles, Size};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;

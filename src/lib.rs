@@ -39,7 +39,6 @@
 //! assert!(labels.contains(&"security-research:risk".to_string()), "{labels:?}");
 //! ```
 
-pub mod bench;
 pub mod cli;
 pub mod disk;
 pub mod error;
@@ -53,7 +52,6 @@ pub mod pipeline;
 pub mod read;
 pub mod resolve;
 pub mod segment;
-pub mod synth;
 pub mod tag;
 pub mod text;
 

@@ -356,17 +356,16 @@ fn an_index_from_another_schema_version_asks_for_rebuild() {
 
 /// Builds a corpus big enough that an ingest takes a while, by renumbering the sample sessions.
 fn big_corpus(dir: &Path, copies: usize) -> PathBuf {
+    use igf_lens_devtools::synth::{Generator, Profile, Size, Vocabulary};
     let dst = dir.join("big");
-    std::fs::create_dir_all(&dst).unwrap();
-    let out = run_expect(
-        igf_lens()
-            .args(["synth", "-q", "--seed", "7", "--sessions"])
-            .arg(copies.to_string())
-            .arg("--out")
-            .arg(&dst),
-        0,
-    );
-    let _ = out;
+    // What `igf-lens synth --seed 7` writes: statistics of data/sessions, terms of the taxonomy.
+    let vocabulary = Vocabulary::load(&repo().join("data/themes.toml")).unwrap();
+    let profile = Profile::measure(&repo().join("data/sessions"), &vocabulary)
+        .unwrap()
+        .unwrap();
+    Generator::new(profile, vocabulary, 7)
+        .write(&dst, Size::Sessions(copies as u32))
+        .unwrap();
     dst
 }
 

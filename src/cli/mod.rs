@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand};
 
 pub use global::Global;
 
-pub mod bench;
+pub mod devtools;
 pub mod eval;
 pub mod export;
 mod global;
@@ -17,7 +17,6 @@ pub mod run;
 pub mod search;
 pub mod show;
 pub mod speakers;
-pub mod synth;
 pub mod tag;
 pub mod themes;
 pub mod verify;
@@ -61,10 +60,11 @@ pub enum Command {
     Report(report::Args),
     /// Check an index's segments and manifest.
     Verify(verify::Args),
-    /// Write a deterministic synthetic corpus.
-    Synth(synth::Args),
-    /// Measure ingest throughput against a tantivy-only baseline.
-    Bench(bench::Args),
+    /// Write a deterministic synthetic corpus (runs igf-lens-devtools synth; see --help).
+    Synth(devtools::Args),
+    /// Measure ingest throughput against a tantivy-only baseline (runs igf-lens-devtools
+    /// bench; see --help).
+    Bench(devtools::Args),
 }
 
 /// Runs the parsed command line. Returns the exit code on success (0, or 1 when a search found
@@ -84,7 +84,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Export(a) => export::run(a, g),
         Command::Report(a) => report::run(a, g),
         Command::Verify(a) => verify::run(a, g),
-        Command::Synth(a) => synth::run(a, g),
-        Command::Bench(a) => bench::run(a, g),
+        Command::Synth(a) => devtools::run("synth", a, g),
+        Command::Bench(a) => devtools::run("bench", a, g),
     }
 }

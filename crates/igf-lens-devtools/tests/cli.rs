@@ -1,11 +1,45 @@
-//! `igf-lens synth` and `igf-lens bench`: the corpus is deterministic, sized as asked, parsed
-//! and paired by the real stages; the bench prints every stage row.
+//! `igf-lens-devtools synth` and `bench` (what `igf-lens synth` and `igf-lens bench` run): the
+//! corpus is deterministic, sized as asked, parsed and paired by the real stages; the bench
+//! prints every stage row.
 
-use crate::util::{igf_lens, run_expect, stderr, stdout, tempdir};
 use igf_lens::model::SessionKey;
 use igf_lens::parse::{parse_document, Parsed};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The built `igf-lens-devtools`, run from the repository root (where `data/` is).
+fn igf_lens() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_igf-lens-devtools"));
+    cmd.current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.."));
+    cmd
+}
+
+/// Runs a command; panics with its output when the exit code is not `want`.
+fn run_expect(cmd: &mut Command, want: i32) -> Output {
+    let out = cmd.output().expect("spawn igf-lens-devtools");
+    let code = out.status.code().unwrap_or(-1);
+    assert_eq!(
+        code,
+        want,
+        "{cmd:?}\n--- stdout\n{}\n--- stderr\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    out
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
 
 /// File name → content of every file in a directory.
 fn read_dir(dir: &Path) -> BTreeMap<String, Vec<u8>> {

@@ -18,8 +18,8 @@ mod words;
 
 pub use profile::{Profile, Vocabulary};
 
-use crate::error::{Error, Result};
-use crate::model::{Region, Stakeholder};
+use igf_lens::error::{Error, Result};
+use igf_lens::model::{Region, Stakeholder};
 use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

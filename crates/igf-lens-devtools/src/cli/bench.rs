@@ -6,7 +6,6 @@
 //! itself lives in [`crate::bench`]; this file only resolves flags, spawns children, prints and
 //! records.
 
-use super::global::Global;
 use crate::bench::{self, BenchConfig, Phase, PhaseConfig, PhaseResult};
 use anyhow::Context;
 use std::io::Write;
@@ -16,7 +15,7 @@ use std::process::{Command, Stdio};
 /// Output format of `igf-lens bench`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// An aligned table plus the ratios the targets are judged on.
+    /// An aligned table plus the ratios to compare between runs.
     Table,
     /// `threads,stage,mb,seconds,mb_per_s,passages_per_s,peak_rss_mb`, one row per thread count
     /// and stage (latency rows give milliseconds in `seconds`).
@@ -61,7 +60,7 @@ pub struct Args {
 }
 
 /// Runs `igf-lens bench`.
-pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
+pub fn run(args: Args, quiet: bool) -> anyhow::Result<i32> {
     if let Some(phase) = &args.child {
         return run_child(phase, &args);
     }
@@ -86,7 +85,7 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     let exe = std::env::current_exe().context("cannot find the igf-lens binary to run phases")?;
     let mut exec = |phase: Phase, pc: &PhaseConfig| spawn_phase(&exe, phase, pc);
     let mut log = |line: &str| {
-        if !g.quiet {
+        if !quiet {
             eprintln!("bench: {line}");
         }
     };
@@ -109,7 +108,7 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
             cores,
         )
         .with_context(|| format!("cannot append to --record {}", path.display()))?;
-        if !g.quiet {
+        if !quiet {
             eprintln!(
                 "bench: appended {} rows to {}",
                 report.rows.len(),
@@ -145,7 +144,7 @@ fn run_child(phase: &str, args: &Args) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-fn spawn_phase(exe: &Path, phase: Phase, pc: &PhaseConfig) -> crate::Result<PhaseResult> {
+fn spawn_phase(exe: &Path, phase: Phase, pc: &PhaseConfig) -> igf_lens::Result<PhaseResult> {
     let out = Command::new(exe)
         .arg("--quiet")
         .arg("bench")
@@ -162,10 +161,10 @@ fn spawn_phase(exe: &Path, phase: Phase, pc: &PhaseConfig) -> crate::Result<Phas
         .stdin(Stdio::null())
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|e| crate::Error::io(exe, e))?;
+        .map_err(|e| igf_lens::Error::io(exe, e))?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     if !out.status.success() {
-        return Err(crate::Error::Other(format!(
+        return Err(igf_lens::Error::Other(format!(
             "bench phase {} exited with {} (its error is printed above)",
             phase.as_str(),
             out.status
@@ -173,7 +172,7 @@ fn spawn_phase(exe: &Path, phase: Phase, pc: &PhaseConfig) -> crate::Result<Phas
     }
     let line = stdout.lines().last().unwrap_or("");
     serde_json::from_str(line).map_err(|e| {
-        crate::Error::Other(format!(
+        igf_lens::Error::Other(format!(
             "bench phase {} printed no result ({e}): {line:?}",
             phase.as_str()
         ))

@@ -8,9 +8,9 @@
 //! from a taxonomy file's `terms`/`phrases` arrays, or from a built-in list.
 
 use super::words;
-use crate::error::{Error, Result};
-use crate::model::{Region, Stakeholder};
 use aho_corasick::{AhoCorasick, MatchKind};
+use igf_lens::error::{Error, Result};
+use igf_lens::model::{Region, Stakeholder};
 use std::path::Path;
 
 /// The statistics of a corpus that the generator reproduces.
@@ -437,7 +437,7 @@ impl Vocabulary {
 
     /// The taxonomy embedded in the binary, else the built-in list.
     pub fn embedded() -> Vocabulary {
-        Vocabulary::from_taxonomy(crate::tag::EMBEDDED_THEMES, "embedded taxonomy")
+        Vocabulary::from_taxonomy(igf_lens::tag::EMBEDDED_THEMES, "embedded taxonomy")
     }
 
     fn new(terms: Vec<String>, source: String) -> Vocabulary {

@@ -3,7 +3,6 @@
 //! Resolves where the statistics and theme terms come from (flags, else `data/`, else built
 //! in), then hands over to [`crate::synth::Generator`]. Prints one summary line on stderr.
 
-use super::global::Global;
 use crate::synth::{Generator, Profile, Size, Vocabulary};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -43,7 +42,7 @@ pub struct Args {
 }
 
 /// Runs `igf-lens synth`.
-pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
+pub fn run(args: Args, quiet: bool) -> anyhow::Result<i32> {
     let generator = if args.standard {
         Generator::standard(args.seed)
     } else {
@@ -64,7 +63,7 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     let summary = pool
         .install(|| generator.write(&args.out, size))
         .with_context(|| format!("cannot write the corpus into {}", args.out.display()))?;
-    if !g.quiet {
+    if !quiet {
         eprintln!(
             "wrote {} sessions ({} files, {:.1} MB) to {} in {:.1} s ({:.0} MB/s); seed {}, \
              profile {}, terms from {}",
