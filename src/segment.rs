@@ -325,161 +325,6 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// The splitting as it was before the byte-level rewrite: the new code must agree with it.
-    mod reference {
-        use crate::segment::{Piece, ABBREVIATIONS, MAX_SENTENCE_WORDS, MAX_WORDS, MIN_WORDS};
-        use crate::text::count_words;
-
-        /// Splits text into sentences: byte ranges, trimmed.
-        pub fn split_sentences(text: &str) -> Vec<std::ops::Range<usize>> {
-            let mut out = Vec::new();
-            let bytes = text.as_bytes();
-            let mut start = 0;
-            let mut i = 0;
-            let push = |s: usize, e: usize, out: &mut Vec<std::ops::Range<usize>>| {
-                let seg = &text[s..e];
-                let lead = seg.len() - seg.trim_start().len();
-                let trail = seg.len() - seg.trim_end().len();
-                if s + lead < e - trail {
-                    out.push(s + lead..e - trail);
-                }
-            };
-            while i < bytes.len() {
-                let b = bytes[i];
-                if b == b'\n' && bytes.get(i + 1) == Some(&b'\n') {
-                    push(start, i, &mut out);
-                    start = i + 2;
-                    i += 2;
-                    continue;
-                }
-                let end_mark =
-                    matches!(b, b'.' | b'!' | b'?') || bytes[i..].starts_with("…".as_bytes());
-                if end_mark {
-                    let mark_len = if b < 0x80 { 1 } else { '…'.len_utf8() };
-                    let mut j = i + mark_len;
-                    // Closing quotes and brackets stay with the sentence.
-                    while j < bytes.len() {
-                        let c = text[j..].chars().next().unwrap_or(' ');
-                        if matches!(c, '"' | '\'' | ')' | ']' | '”' | '’' | '.' | '!' | '?') {
-                            j += c.len_utf8();
-                        } else {
-                            break;
-                        }
-                    }
-                    let next = text[j..].chars().next();
-                    if next.is_some_and(char::is_whitespace) {
-                        let after = text[j..].trim_start().chars().next();
-                        let starts_new = after.is_some_and(|c| {
-                            c.is_uppercase()
-                                || c.is_ascii_digit()
-                                || matches!(c, '"' | '“' | '‘' | '(')
-                        });
-                        if starts_new && !(b == b'.' && is_abbreviation(&text[start..i])) {
-                            push(start, j, &mut out);
-                            start = j;
-                        }
-                    }
-                    i = j.max(i + 1);
-                    continue;
-                }
-                i += 1;
-            }
-            push(start, text.len(), &mut out);
-            out
-        }
-
-        pub fn is_abbreviation(before: &str) -> bool {
-            let word: String = before
-                .chars()
-                .rev()
-                .take_while(|c| c.is_alphanumeric() || *c == '.')
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            let w = word.to_lowercase();
-            if w.chars().count() == 1 && w.chars().all(char::is_alphabetic) {
-                return true; // an initial: "J. Smith"
-            }
-            ABBREVIATIONS.contains(&w.as_str())
-        }
-
-        /// Cuts a sentence longer than [`MAX_SENTENCE_WORDS`] into chunks of that many words.
-        fn cut_long(
-            text: &str,
-            range: std::ops::Range<usize>,
-            out: &mut Vec<(std::ops::Range<usize>, u32)>,
-        ) {
-            let s = &text[range.clone()];
-            let words = count_words(s);
-            if words <= MAX_SENTENCE_WORDS {
-                out.push((range, words));
-                return;
-            }
-            let mut chunk_start = 0;
-            let mut n = 0u32;
-            let mut in_word = false;
-            for (i, c) in s.char_indices() {
-                if c.is_alphanumeric() {
-                    if !in_word {
-                        if n == MAX_SENTENCE_WORDS {
-                            out.push((range.start + chunk_start..range.start + i, n));
-                            chunk_start = i;
-                            n = 0;
-                        }
-                        n += 1;
-                        in_word = true;
-                    }
-                } else if !crate::text::is_invisible(c) {
-                    in_word = false;
-                }
-            }
-            let last = range.start + chunk_start..range.end;
-            let trimmed = text[last.clone()].trim_end().len();
-            out.push((last.start..last.start + trimmed, n));
-        }
-
-        /// Splits a turn's text into passages of about [`MIN_WORDS`]–[`MAX_WORDS`] words made of whole
-        /// sentences. A turn shorter than [`MIN_WORDS`] is one passage; a short tail joins the passage
-        /// before it when the two together stay within bounds.
-        pub fn split_passages(text: &str) -> Vec<Piece> {
-            let mut sentences = Vec::new();
-            for r in split_sentences(text) {
-                cut_long(text, r, &mut sentences);
-            }
-            let mut groups: Vec<(usize, usize, u32)> = Vec::new(); // (start, end, words)
-            for (r, w) in sentences {
-                match groups.last_mut() {
-                    Some(g) if g.2 < MIN_WORDS || g.2 + w <= MAX_WORDS => {
-                        g.1 = r.end;
-                        g.2 += w;
-                    }
-                    _ => groups.push((r.start, r.end, w)),
-                }
-            }
-            // A tail below half the minimum joins its predecessor when that keeps a sane size.
-            if groups.len() >= 2 {
-                let (s, e, w) = groups[groups.len() - 1];
-                let prev = groups[groups.len() - 2];
-                if w < MIN_WORDS / 2 && prev.2 + w <= MAX_WORDS + MIN_WORDS / 2 {
-                    groups.pop();
-                    let last = groups.last_mut().expect("two groups");
-                    last.1 = e;
-                    last.2 += w;
-                    let _ = s;
-                }
-            }
-            groups
-                .into_iter()
-                .map(|(s, e, w)| Piece {
-                    start: s,
-                    text: text[s..e].to_string(),
-                    words: w,
-                })
-                .collect()
-        }
-    }
-
     /// Text rich in what the splitter looks at: marks, quotes, brackets, abbreviations,
     /// initials, paragraph breaks, multi-byte letters and spaces.
     fn sentence_soup() -> impl Strategy<Value = String> {
@@ -541,58 +386,137 @@ mod tests {
         .prop_map(|v| v.concat())
     }
 
+    /// The sentences of `text` as byte ranges, checked against what every split must be: in
+    /// order, not overlapping, on character boundaries, trimmed, and leaving out nothing but
+    /// white space.
+    fn checked_sentences(text: &str) -> Result<Vec<std::ops::Range<usize>>, TestCaseError> {
+        let sentences = split_sentences(text);
+        let mut covered = 0;
+        for r in &sentences {
+            prop_assert!(r.start >= covered && r.start < r.end && r.end <= text.len());
+            prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+            let s = &text[r.clone()];
+            prop_assert_eq!(s, s.trim(), "a sentence is trimmed");
+            prop_assert!(
+                text[covered..r.start].trim().is_empty(),
+                "only white space between sentences: {:?}",
+                &text[covered..r.start]
+            );
+            covered = r.end;
+        }
+        prop_assert!(text[covered..].trim().is_empty());
+        Ok(sentences)
+    }
+
+    /// The passages of `text`, checked: each is the text at its offset, they follow each other
+    /// in order, their words add up to the text's, every one but the last has at least
+    /// [`MIN_WORDS`], and none is longer than a sentence cut at [`MAX_SENTENCE_WORDS`] could
+    /// make it.
+    fn checked_passages(text: &str) -> Result<Vec<Piece>, TestCaseError> {
+        let pieces = split_passages(text);
+        let mut end = 0;
+        for (i, p) in pieces.iter().enumerate() {
+            prop_assert!(p.start >= end);
+            prop_assert_eq!(&text[p.start..p.start + p.text.len()], p.text.as_str());
+            prop_assert!(
+                p.words <= MIN_WORDS - 1 + MAX_SENTENCE_WORDS,
+                "{} words",
+                p.words
+            );
+            if i + 1 < pieces.len() {
+                prop_assert!(p.words >= MIN_WORDS, "passage {i} of {} words", p.words);
+            }
+            end = p.start + p.text.len();
+        }
+        let sum: u32 = pieces.iter().map(|p| p.words).sum();
+        prop_assert_eq!(sum, count_words(text), "the turn's words are all kept");
+        Ok(pieces)
+    }
+
     proptest! {
+        /// Passages never cut a sentence: each starts where a sentence starts and ends where
+        /// one ends (a soup is shorter than the run-on limit).
         #[test]
-        fn sentences_and_passages_match_the_reference(s in sentence_soup()) {
-            prop_assert_eq!(split_sentences(&s), reference::split_sentences(&s));
-            prop_assert_eq!(split_passages(&s), reference::split_passages(&s));
+        fn passages_are_whole_sentences(s in sentence_soup()) {
+            let sentences = checked_sentences(&s)?;
+            let starts: Vec<usize> = sentences.iter().map(|r| r.start).collect();
+            let ends: Vec<usize> = sentences.iter().map(|r| r.end).collect();
+            for p in checked_passages(&s)? {
+                prop_assert!(starts.contains(&p.start), "{:?} starts mid-sentence", p.text);
+                prop_assert!(ends.contains(&(p.start + p.text.len())), "{:?} ends mid-sentence", p.text);
+            }
         }
 
         #[test]
-        fn arbitrary_text_matches_the_reference(s in any::<String>()) {
-            prop_assert_eq!(split_sentences(&s), reference::split_sentences(&s));
-            prop_assert_eq!(split_passages(&s), reference::split_passages(&s));
+        fn any_text_splits_into_sentences_and_passages(s in any::<String>()) {
+            checked_sentences(&s)?;
+            checked_passages(&s)?;
         }
 
         #[test]
-        fn run_on_text_matches_the_reference(s in run_on()) {
-            prop_assert_eq!(split_passages(&s), reference::split_passages(&s));
+        fn run_on_text_gives_bounded_passages(s in run_on()) {
+            checked_passages(&s)?;
+        }
+
+        #[test]
+        fn passage_words_add_up_in_long_sentences(s in "([a-z\u{e9}]{1,8}[ \u{ad}]){100,300}") {
+            checked_passages(&s)?;
+        }
+
+        #[test]
+        fn passage_words_add_up_with_soft_hyphens_and_digits(
+            s in "([a-zA-Z\u{e9}\u{ad}0-9]{1,12}[ .,!?\n\u{2026}-]{1,3}){0,400}"
+        ) {
+            checked_passages(&s)?;
+        }
+
+        /// An abbreviation from the list, in any case, after anything that ends a word, is one;
+        /// so is a single letter (an initial).
+        #[test]
+        fn listed_abbreviations_and_initials_are_abbreviations(
+            prefix in "([A-Za-z]{0,6} ){0,3}",
+            i in 0..ABBREVIATIONS.len(),
+            upper in proptest::collection::vec(any::<bool>(), 8),
+            initial in "[A-Za-z]",
+        ) {
+            let a: String = ABBREVIATIONS[i]
+                .chars()
+                .zip(upper.iter().cycle())
+                .map(|(c, &u)| if u { c.to_ascii_uppercase() } else { c })
+                .collect();
+            let with_initial = format!("{}{}", prefix, initial);
+            prop_assert!(is_abbreviation(&format!("{}{}", prefix, a)), "{}", a);
+            prop_assert!(is_abbreviation(&with_initial), "{}", with_initial);
+        }
+
+        /// A word of two letters or more that is not in the list is no abbreviation.
+        #[test]
+        fn other_words_are_not_abbreviations(prefix in "([A-Za-z]{0,6} ){0,3}", w in "[a-zA-Z]{2,10}") {
+            prop_assume!(!ABBREVIATIONS.contains(&w.to_lowercase().as_str()));
+            let before = format!("{}{}", prefix, w);
+            prop_assert!(!is_abbreviation(&before), "{}", before);
         }
     }
 
     #[test]
-    fn abbreviations_match_in_any_case_and_nothing_else_does() {
-        for a in ABBREVIATIONS {
-            for w in [
-                a.to_string(),
-                a.to_uppercase(),
-                format!("x {a}"),
-                format!("x {}", a.to_uppercase()),
-            ] {
-                assert!(is_abbreviation(&w), "{w}");
-            }
-            for w in [
-                format!("{a}x"),
-                format!("x{a}"),
-                format!("{a}0"),
-                format!("{a}."),
-            ] {
-                assert_eq!(is_abbreviation(&w), reference::is_abbreviation(&w), "{w}");
-            }
-        }
-        for w in [
-            "",
-            "x 12",
-            "approxx",
-            "Mrs.Smith",
-            "E.G",
-            "u.S",
-            "4",
-            "mr0",
-            "m",
-            "ST",
-        ] {
-            assert_eq!(is_abbreviation(w), reference::is_abbreviation(w), "{w}");
+    fn abbreviations_are_the_word_before_the_stop() {
+        let cases = [
+            ("Mr", true),
+            ("thank you, Dr", true),
+            ("see e.g", true),
+            ("the U.S", true),
+            ("J", true),
+            ("Wiś", false),
+            ("approx", true),
+            ("approxx", false),
+            ("Mrs.Smith", false),
+            ("x 12", false),
+            ("4", false),
+            ("mr0", false),
+            ("", false),
+        ];
+        for (before, want) in cases {
+            assert_eq!(is_abbreviation(before), want, "{before:?}");
         }
     }
 

@@ -433,61 +433,6 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Stripping and squeezing as they were before the byte-level rewrite: the new code must
-    /// agree with them.
-    mod reference {
-        use super::super::{classify, AnnotationCounts, MAX_ANNOTATION_CHARS};
-
-        pub fn strip_annotations(text: &str, counts: &mut AnnotationCounts) -> String {
-            let mut out = String::with_capacity(text.len());
-            let mut rest = text;
-            while let Some(pos) = rest.find(['(', '[']) {
-                let open = rest.as_bytes()[pos];
-                let close = if open == b'(' { ')' } else { ']' };
-                let after = &rest[pos + 1..];
-                let end = after
-                    .char_indices()
-                    .take(MAX_ANNOTATION_CHARS + 1)
-                    .find(|&(_, c)| c == close || c == '(' || c == '[')
-                    .filter(|&(_, c)| c == close)
-                    .map(|(i, _)| i);
-                let kinds = end.map(|e| classify(&after[..e])).unwrap_or_default();
-                match end {
-                    Some(e) if !kinds.is_empty() => {
-                        for k in kinds {
-                            *counts.entry(k.to_string()).or_insert(0) += 1;
-                        }
-                        out.push_str(&rest[..pos]);
-                        let tail = &after[e + 1..];
-                        let glued_left = out.chars().last().is_some_and(char::is_alphanumeric);
-                        let glued_right = tail.chars().next().is_some_and(char::is_alphanumeric);
-                        if glued_left || glued_right {
-                            out.push(' ');
-                        }
-                        rest = tail;
-                    }
-                    _ => {
-                        out.push_str(&rest[..pos + 1]);
-                        rest = after;
-                    }
-                }
-            }
-            out.push_str(rest);
-            squeeze(&out)
-        }
-
-        pub fn squeeze(s: &str) -> String {
-            let mut out = String::with_capacity(s.len());
-            for w in s.split_whitespace() {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(w);
-            }
-            out
-        }
-    }
-
     /// Speech with annotations, stray and nested brackets, glued words and every kind of
     /// white space.
     fn annotated_soup() -> impl Strategy<Value = String> {
@@ -532,32 +477,51 @@ mod tests {
         proptest::collection::vec(atoms, 0..80).prop_map(|v| v.concat())
     }
 
-    fn check_against_reference(s: &str) -> Result<(), TestCaseError> {
-        let (mut got_counts, mut want_counts) = (AnnotationCounts::new(), AnnotationCounts::new());
-        let got = strip_annotations(s, &mut got_counts);
-        let want = reference::strip_annotations(s, &mut want_counts);
-        prop_assert_eq!(got, want);
-        prop_assert_eq!(got_counts, want_counts);
-        prop_assert_eq!(squeeze(s), reference::squeeze(s));
-        // Appending keeps what is already there and adds what stripping alone gives.
-        let mut out = String::from("kept (x");
+    /// What every stripping must give: trimmed text without two white-space chars in a row
+    /// (it is squeezed), a count only for what was removed, and, when appending, the text
+    /// already there untouched.
+    fn check_stripping(s: &str) -> Result<(), TestCaseError> {
         let mut counts = AnnotationCounts::new();
-        strip_annotations_into(s, &mut counts, &mut out);
-        prop_assert_eq!(
-            out,
-            format!("kept (x{}", reference::strip_annotations(s, &mut counts))
+        let got = strip_annotations(s, &mut counts);
+        prop_assert_eq!(got.trim(), got.as_str());
+        prop_assert!(!got.contains("  "));
+        prop_assert!(
+            got.chars().all(|c| c == ' ' || !c.is_whitespace()),
+            "{:?}",
+            got
         );
+        if counts.is_empty() {
+            prop_assert_eq!(&got, &squeeze(s), "nothing removed: only squeezed");
+        }
+        let mut out = String::from("kept (x");
+        let mut again = AnnotationCounts::new();
+        strip_annotations_into(s, &mut again, &mut out);
+        prop_assert_eq!(out, format!("kept (x{got}"));
+        prop_assert_eq!(again, counts);
         Ok(())
     }
 
+    /// Annotations a caption file writes, with their kind.
+    const KNOWN: [(&str, &str); 8] = [
+        ("Applause", "applause"),
+        ("laughter.", "laughter"),
+        ("Off mic", "off-mic"),
+        ("no audio", "no-audio"),
+        ("Speaking Spanish", "other-language"),
+        ("inaudible", "inaudible"),
+        ("Side discussion", "side-discussion"),
+        ("?", "unclear"),
+    ];
+
     #[test]
-    fn long_brackets_match_the_reference() {
-        for n in 75..90 {
-            for fill in ["a", "é", "中", " "] {
-                let inner = format!("applause{}", fill.repeat(n - 8));
-                check_against_reference(&format!("x ({inner}) y [{inner}] z")).unwrap();
-            }
-        }
+    fn an_annotation_at_the_length_limit_is_removed_and_one_past_it_kept() {
+        let inner = |n: usize| format!("applause{}", "a".repeat(n - 8));
+        let mut counts = AnnotationCounts::new();
+        let at = format!("x ({}) y", inner(MAX_ANNOTATION_CHARS));
+        assert_eq!(strip_annotations(&at, &mut counts), "x y");
+        let past = format!("x ({}) y", inner(MAX_ANNOTATION_CHARS + 2));
+        assert_eq!(strip_annotations(&past, &mut counts), past);
+        assert_eq!(counts.get("applause"), Some(&1));
     }
 
     /// Input, text left, counts by kind.
@@ -652,13 +616,60 @@ mod tests {
 
     proptest! {
 
+        /// A turn's words are all kept: speech with known annotations between its words (in
+        /// round or square brackets, any spacing) comes out as the words alone, one space
+        /// apart, and each annotation is counted under its kind.
         #[test]
-        fn stripping_matches_the_reference(s in annotated_soup()) {
-            check_against_reference(&s)?;
+        fn stripping_keeps_every_word_and_counts_every_annotation(
+            parts in proptest::collection::vec(
+                ("[A-Za-z\u{e9}][a-z,.']{0,8}", proptest::option::of((0..KNOWN.len(), any::<bool>(), " {0,2}"))),
+                1..40,
+            ),
+        ) {
+            let (mut text, mut words) = (String::new(), Vec::new());
+            let mut want = AnnotationCounts::new();
+            for (word, note) in &parts {
+                text.push_str(word);
+                text.push(' ');
+                words.push(word.as_str());
+                if let Some((k, square, pad)) = note {
+                    let (open, close) = if *square { ('[', ']') } else { ('(', ')') };
+                    text.push_str(&format!("{open}{pad}{}{pad}{close} ", KNOWN[*k].0));
+                    *want.entry(KNOWN[*k].1.to_string()).or_default() += 1;
+                }
+            }
+            let mut counts = AnnotationCounts::new();
+            prop_assert_eq!(strip_annotations(&text, &mut counts), words.join(" "));
+            prop_assert_eq!(counts, want);
+        }
+
+        /// Brackets around words of the speech are speech: kept as written.
+        #[test]
+        fn bracketed_speech_is_kept(
+            words in proptest::collection::vec(
+                prop_oneof![
+                    Just("a"), Just("ii"), Just("AHC"), Just("UNODC"), Just("the convention"),
+                    Just("treaty"), Just("Art. 5"), Just("see below"),
+                ],
+                1..6,
+            ),
+            square in any::<bool>(),
+        ) {
+            let inner = words.join(" ");
+            let (open, close) = if square { ('[', ']') } else { ('(', ')') };
+            let text = format!("could {open}{inner}{close} undermine it");
+            let mut counts = AnnotationCounts::new();
+            prop_assert_eq!(strip_annotations(&text, &mut counts), text);
+            prop_assert!(counts.is_empty());
         }
 
         #[test]
-        fn stripping_space_only_text_matches_the_reference(
+        fn stripping_any_soup_is_squeezed_and_appends(s in annotated_soup()) {
+            check_stripping(&s)?;
+        }
+
+        #[test]
+        fn stripping_space_only_text_is_squeezed(
             atoms in proptest::collection::vec(
                 prop_oneof![
                     Just(" "), Just("  "), Just("   "), Just("word"), Just("(Applause)"),
@@ -668,13 +679,14 @@ mod tests {
                 0..40,
             )
         ) {
-            check_against_reference(&atoms.concat())?;
+            check_stripping(&atoms.concat())?;
         }
 
         #[test]
-        fn stripping_arbitrary_text_matches_the_reference(s in any::<String>()) {
-            check_against_reference(&s)?;
+        fn stripping_arbitrary_text_is_squeezed(s in any::<String>()) {
+            check_stripping(&s)?;
         }
+
         #[test]
         fn stripping_never_panics_and_keeps_plain_words(s in any::<String>()) {
             let mut counts = AnnotationCounts::new();

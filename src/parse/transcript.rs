@@ -599,251 +599,6 @@ mod tests {
     use crate::model::SessionKey;
     use proptest::prelude::*;
 
-    /// Label splitting and turn building as they were before the allocation-free rewrite: the
-    /// new code must agree with them.
-    mod reference {
-        use super::super::{
-            classify_line, ends_sentence, is_wrapped, no_turns, read_header, starts_upper, Line,
-            NOT_LABELS, PARTICLES, ROLE_WORDS,
-        };
-        use crate::error::Result;
-        use crate::model::{RawTurn, Transcript};
-        use crate::parse::annotation::{
-            is_annotation_only, squeeze, strip_annotations, AnnotationCounts,
-        };
-        use crate::parse::title::{clean_title, key_from_path, parse_session_key};
-        use crate::read::is_disclaimer;
-        use std::path::Path;
-
-        pub fn parse_transcript(text: &str, path: &Path) -> Result<Transcript> {
-            let lines: Vec<&str> = text.split('\n').collect();
-            let kinds: Vec<Line> = lines.iter().map(|l| classify_line(l)).collect();
-            let first_marker = kinds
-                .iter()
-                .position(|k| matches!(k, Line::Marker(_)))
-                .unwrap_or(kinds.len());
-            if first_marker == kinds.len() {
-                return Err(no_turns(path));
-            }
-            let header = read_header(&lines, &kinds[..first_marker]);
-
-            let wrapped = is_wrapped(&lines, &kinds);
-            let mut builder = Builder::new(wrapped);
-            for (i, kind) in kinds.iter().enumerate().skip(header.speech_from) {
-                let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
-                match kind {
-                    Line::Blank | Line::Ruler => builder.end_paragraph(),
-                    Line::Marker(after) => match split_label(after) {
-                        Some((label, speech)) => builder.start(label, line_no, speech),
-                        None if after.trim().is_empty() => builder.start("", line_no, ""),
-                        None if is_annotation_only(after) => {
-                            let _ = strip_annotations(after, &mut builder.counts);
-                            builder.end_paragraph();
-                        }
-                        None => builder.start("", line_no, after),
-                    },
-                    Line::Text(t) => {
-                        if i < header.skip_until {
-                            continue;
-                        }
-                        builder.push_line(t, line_no);
-                    }
-                }
-            }
-            let (turns, counts) = builder.finish();
-            if turns.is_empty() {
-                return Err(no_turns(path));
-            }
-            let title = header.title.as_deref().map(clean_title).unwrap_or_default();
-            let key = header
-                .key_text
-                .as_deref()
-                .and_then(parse_session_key)
-                .or_else(|| key_from_path(path));
-            Ok(Transcript {
-                key,
-                title,
-                turns,
-                annotations: counts.into_iter().collect(),
-                source: path.to_path_buf(),
-            })
-        }
-
-        pub fn split_label(after: &str) -> Option<(&str, &str)> {
-            let colon = after.find(':')?;
-            let label = after[..colon].trim();
-            if !looks_like_label(label) {
-                return None;
-            }
-            Some((label, after[colon + 1..].trim()))
-        }
-
-        /// See [`split_label`].
-        pub fn looks_like_label(label: &str) -> bool {
-            if label.is_empty() || label.chars().count() > 80 {
-                return false;
-            }
-            if label.contains(['?', '!', ';', '"', '“', '”', '>', '<', '[', ']']) {
-                return false;
-            }
-            let words: Vec<&str> = label.split_whitespace().collect();
-            let max_words = if label.contains(',') { 10 } else { 6 };
-            if words.len() > max_words {
-                return false;
-            }
-            // Dots only in abbreviations and initials (MR., H.E., J., ST.).
-            if words
-                .iter()
-                .any(|w| w.contains('.') && w.chars().filter(|c| c.is_alphabetic()).count() > 5)
-            {
-                return false;
-            }
-            let letters: Vec<char> = label.chars().filter(|c| c.is_alphabetic()).collect();
-            if letters.is_empty() {
-                return false;
-            }
-            if NOT_LABELS.contains(&label.to_uppercase().as_str()) {
-                return false;
-            }
-            let upper = letters.iter().filter(|c| c.is_uppercase()).count();
-            if upper * 10 >= letters.len() * 7 {
-                return true;
-            }
-            let bare: Vec<String> = words
-                .iter()
-                .map(|w| {
-                    w.trim_matches(|c: char| !c.is_alphanumeric())
-                        .to_lowercase()
-                })
-                .collect();
-            if ROLE_WORDS.contains(&bare[0].as_str()) && words.len() <= 4 {
-                return words[1..].iter().all(|w| starts_upper(w));
-            }
-            let title_case = words.len() >= 2
-                && starts_upper(words[0])
-                && words.iter().zip(&bare).all(|(w, b)| {
-                    starts_upper(w) || PARTICLES.contains(&b.as_str()) || b.is_empty()
-                });
-            title_case && words.len() <= 5
-        }
-
-        /// A turn being built.
-        struct Open {
-            label: String,
-            line: u32,
-            /// Started by a `>>` line (then `line` is that line), not by speech before any label
-            /// (then the line of the first paragraph kept is used).
-            marked: bool,
-            /// Paragraphs with the line each starts on.
-            paragraphs: Vec<(u32, String)>,
-            current: Vec<String>,
-            current_line: u32,
-        }
-
-        /// Accumulates turns line by line.
-        struct Builder {
-            wrapped: bool,
-            open: Option<Open>,
-            turns: Vec<RawTurn>,
-            counts: AnnotationCounts,
-        }
-
-        impl Builder {
-            fn new(wrapped: bool) -> Self {
-                Builder {
-                    wrapped,
-                    open: None,
-                    turns: Vec::new(),
-                    counts: AnnotationCounts::new(),
-                }
-            }
-
-            fn start(&mut self, label: &str, line: u32, speech: &str) {
-                self.start_turn(label, line, speech, true);
-            }
-
-            fn start_turn(&mut self, label: &str, line: u32, speech: &str, marked: bool) {
-                self.close();
-                self.open = Some(Open {
-                    label: label.to_string(),
-                    line,
-                    marked,
-                    paragraphs: Vec::new(),
-                    current: Vec::new(),
-                    current_line: line,
-                });
-                if !speech.trim().is_empty() {
-                    self.push_line(speech.trim(), line);
-                }
-            }
-
-            fn push_line(&mut self, text: &str, line: u32) {
-                if self.open.is_none() {
-                    self.start_turn("", line, "", false);
-                }
-                let wrapped = self.wrapped;
-                let Some(open) = self.open.as_mut() else {
-                    return;
-                };
-                if let Some(prev) = open.current.last() {
-                    if !wrapped && ends_sentence(prev) {
-                        let para = std::mem::take(&mut open.current);
-                        open.paragraphs.push((open.current_line, para.join(" ")));
-                    }
-                }
-                if open.current.is_empty() {
-                    open.current_line = line;
-                }
-                open.current.push(text.to_string());
-            }
-
-            fn end_paragraph(&mut self) {
-                if let Some(open) = self.open.as_mut() {
-                    if !open.current.is_empty() {
-                        let para = std::mem::take(&mut open.current);
-                        open.paragraphs.push((open.current_line, para.join(" ")));
-                    }
-                }
-            }
-
-            fn close(&mut self) {
-                self.end_paragraph();
-                let Some(open) = self.open.take() else {
-                    return;
-                };
-                let mut kept = Vec::new();
-                let mut first_line = None;
-                for (line, p) in &open.paragraphs {
-                    let lower = p.to_lowercase();
-                    if is_disclaimer(&lower) && lower.contains("caption") {
-                        continue;
-                    }
-                    let clean = strip_annotations(p, &mut self.counts);
-                    if clean.chars().any(char::is_alphanumeric) {
-                        first_line.get_or_insert(*line);
-                        kept.push(clean);
-                    }
-                }
-                let Some(first_line) = first_line else {
-                    return;
-                };
-                self.turns.push(RawTurn {
-                    label: squeeze(&open.label),
-                    text: kept.join("\n\n"),
-                    line: if open.marked { open.line } else { first_line },
-                    start_ms: None,
-                    end_ms: None,
-                    stakeholder_hint: None,
-                });
-            }
-
-            fn finish(mut self) -> (Vec<RawTurn>, AnnotationCounts) {
-                self.close();
-                (self.turns, self.counts)
-            }
-        }
-    }
-
     /// A transcript assembled from pieces that exercise labels, paragraphs, disclaimers and
     /// annotations.
     fn transcript_soup() -> impl Strategy<Value = String> {
@@ -892,11 +647,34 @@ mod tests {
         proptest::collection::vec(atoms, 0..120).prop_map(|v| v.concat())
     }
 
+    /// What every parse must give: turns in line order, each with a line inside the file, no
+    /// text that is not in the file (words are cut at white space, `>` and `:`), and no turn
+    /// text with white space at its ends.
     fn check_parse(s: &str) -> Result<(), TestCaseError> {
-        let path = Path::new("x.txt");
-        let got = parse_transcript(s, path).map_err(|e| e.to_string());
-        let want = reference::parse_transcript(s, path).map_err(|e| e.to_string());
-        prop_assert_eq!(got, want);
+        let Ok(t) = parse_transcript(s, Path::new("x.txt")) else {
+            return Ok(());
+        };
+        let lines = s.split('\n').count() as u32;
+        let source: std::collections::HashSet<&str> = s
+            .split(|c: char| c.is_whitespace() || c == '>' || c == ':')
+            .collect();
+        let mut last = 0;
+        for turn in &t.turns {
+            prop_assert!(turn.line >= last && turn.line >= 1 && turn.line <= lines);
+            last = turn.line;
+            prop_assert_eq!(turn.text.trim(), turn.text.as_str());
+            for w in turn
+                .text
+                .split(|c: char| c.is_whitespace() || c == '>' || c == ':')
+            {
+                let bare = w.trim_matches(|c: char| "()[]?".contains(c));
+                prop_assert!(
+                    source.contains(w) || source.iter().any(|s| s.contains(bare)),
+                    "invented {:?}",
+                    w
+                );
+            }
+        }
         Ok(())
     }
 
@@ -1092,7 +870,7 @@ mod tests {
     proptest! {
 
         #[test]
-        fn parsing_matches_the_reference(s in transcript_soup()) {
+        fn parsing_any_soup_gives_ordered_turns_of_the_files_words(s in transcript_soup()) {
             check_parse(&s)?;
         }
 
@@ -1102,14 +880,30 @@ mod tests {
         }
 
         #[test]
-        fn parsing_arbitrary_text_matches_the_reference(s in any::<String>()) {
+        fn parsing_arbitrary_text_gives_ordered_turns(s in any::<String>()) {
             check_parse(&s)?;
         }
 
+        /// A label in capitals, in Title Case, or a role word before a name, followed by a
+        /// colon, splits off its speech; a sentence with a question or quote before the colon
+        /// does not.
         #[test]
-        fn labels_match_the_reference(s in "[A-Za-z .,'\u{130}\u{131}\u{17f}\u{212a}\u{df}é?:\"“-]{0,40}") {
-            prop_assert_eq!(split_label(&s), reference::split_label(&s));
-            prop_assert_eq!(looks_like_label(s.trim()), reference::looks_like_label(s.trim()));
+        fn labels_split_off_their_speech(
+            caps in "[A-Z]{2,9}( [A-Z]{2,9}){0,3}",
+            title in "[A-Z][a-z]{1,8}( (de|van))?( [A-Z][a-z]{1,8}){1,2}",
+            name in "[A-Z][a-z]{1,8}( [A-Z][a-z]{1,8})?",
+            role in prop_oneof![Just("Moderator"), Just("Chair"), Just("Rapporteur")],
+            speech in "[a-z ,.]{0,40}",
+            question in "[A-Za-z ]{1,20}[?!\"]",
+        ) {
+            let role_name = format!("{role} {name}");
+            for label in [caps.as_str(), title.as_str(), role_name.as_str()] {
+                prop_assume!(!NOT_LABELS.contains(&label.to_uppercase().as_str()));
+                let line = format!(" {label}:  {speech}");
+                prop_assert_eq!(split_label(&line), Some((label, speech.trim())));
+            }
+            let line = format!("{question} so: {speech}");
+            prop_assert_eq!(split_label(&line), None);
         }
 
         #[test]
