@@ -159,9 +159,19 @@ fn open(dir: &Path) -> Result<(Index, IndexMeta)> {
 fn check_segments(dir: &Path, index: &Index, meta: &IndexMeta, v: &mut Verification) {
     v.segments = meta.segments.len();
     v.passages = meta.segments.iter().map(|s| u64::from(s.num_docs())).sum();
-    let damaged_before = v.count(Level::Damaged);
+    let bad_segments = check_files(dir, index, meta, v);
+    check_contents(dir, index, &bad_segments, v);
+}
 
-    // Every file a committed segment needs: present, and matching its checksum.
+/// Every file a committed segment needs: present, and matching its checksum. Returns the ids
+/// of the segments with a bad file.
+fn check_files(
+    dir: &Path,
+    index: &Index,
+    meta: &IndexMeta,
+    v: &mut Verification,
+) -> BTreeSet<String> {
+    let damaged_before = v.count(Level::Damaged);
     let mut paths: Vec<PathBuf> = meta.list_segment_files().into_iter().collect();
     paths.sort();
     let mut bad_segments: BTreeSet<String> = BTreeSet::new();
@@ -188,24 +198,12 @@ fn check_segments(dir: &Path, index: &Index, meta: &IndexMeta, v: &mut Verificat
                 continue;
             }
             v.files_checked += 1;
-            let checked = catch_damage(dir, || Ok(index.directory().validate_checksum(path)));
-            let problem = match checked {
-                Ok(Ok(true)) => continue,
-                Ok(Ok(false)) => "does not match its checksum".to_string(),
-                // tantivy reads the footer (format version, checksum) first: InvalidData means
-                // the footer is not there.
-                Ok(Err(OpenReadError::IoError { io_error, .. }))
-                    if io_error.kind() == std::io::ErrorKind::InvalidData =>
-                {
-                    "has no valid footer: it was cut short or its end is overwritten".to_string()
-                }
-                Ok(Err(e)) => format!("cannot be read: {e}"),
-                Err(e) => format!("cannot be checked: {}", e.detail()),
-            };
-            v.push(
-                Level::Damaged,
-                format!("segment {}: file {name} {problem}", short(&uuid)),
-            );
+            if let Some(problem) = checksum_problem(dir, index, path) {
+                v.push(
+                    Level::Damaged,
+                    format!("segment {}: file {name} {problem}", short(&uuid)),
+                );
+            }
         }
         if v.count(Level::Damaged) > before {
             bad_segments.insert(uuid);
@@ -220,8 +218,35 @@ fn check_segments(dir: &Path, index: &Index, meta: &IndexMeta, v: &mut Verificat
             ),
         );
     }
+    bad_segments
+}
 
-    // Every segment opens, every stored passage reads back, every term dictionary walks.
+/// What is wrong with a segment file's checksum, if anything.
+fn checksum_problem(dir: &Path, index: &Index, path: &Path) -> Option<String> {
+    let checked = catch_damage(dir, || Ok(index.directory().validate_checksum(path)));
+    Some(match checked {
+        Ok(Ok(true)) => return None,
+        Ok(Ok(false)) => "does not match its checksum".to_string(),
+        // tantivy reads the footer (format version, checksum) first: InvalidData means the
+        // footer is not there.
+        Ok(Err(OpenReadError::IoError { io_error, .. }))
+            if io_error.kind() == std::io::ErrorKind::InvalidData =>
+        {
+            "has no valid footer: it was cut short or its end is overwritten".to_string()
+        }
+        Ok(Err(e)) => format!("cannot be read: {e}"),
+        Err(e) => format!("cannot be checked: {}", e.detail()),
+    })
+}
+
+/// Every segment (but those with a bad file) opens, every stored passage reads back, every
+/// term dictionary walks to its end.
+fn check_contents(
+    dir: &Path,
+    index: &Index,
+    bad_segments: &BTreeSet<String>,
+    v: &mut Verification,
+) {
     let damaged_before = v.count(Level::Damaged);
     let segments = match index.searchable_segments() {
         Ok(s) => s,
@@ -233,21 +258,20 @@ fn check_segments(dir: &Path, index: &Index, meta: &IndexMeta, v: &mut Verificat
             return;
         }
     };
-    let (_, fields) = schema::build();
-    let tantivy_schema = index.schema();
-    let indexed: Vec<(tantivy::schema::Field, String)> = tantivy_schema
+    let indexed: Vec<(tantivy::schema::Field, String)> = index
+        .schema()
         .fields()
         .filter(|(_, e)| e.is_indexed())
         .map(|(f, e)| (f, e.name().to_string()))
         .collect();
     for segment in &segments {
         let uuid = segment.id().uuid_string();
-        let label = short(&uuid);
         if bad_segments.contains(&uuid) {
             // Reading damaged bytes can ask for absurd allocations, which abort the process
             // rather than panic: the checksum verdict is enough.
             continue;
         }
+        let label = short(&uuid);
         let reader = match catch_damage(dir, || {
             SegmentReader::open(segment).map_err(|e| corrupt(dir, e))
         }) {
@@ -260,64 +284,8 @@ fn check_segments(dir: &Path, index: &Index, meta: &IndexMeta, v: &mut Verificat
                 continue;
             }
         };
-        let read = catch_damage(dir, || {
-            let store = reader.get_store_reader(1).map_err(|e| corrupt(dir, e))?;
-            let (mut good, mut bad, mut first) = (0u64, 0u64, None);
-            for doc in store.iter::<TantivyDocument>(reader.alive_bitset()) {
-                let res = doc
-                    .map_err(|e| corrupt(dir, e))
-                    .and_then(|d| schema::from_doc(&fields, &d));
-                match res {
-                    Ok(_) => good += 1,
-                    Err(e) => {
-                        bad += 1;
-                        first.get_or_insert_with(|| e.detail());
-                    }
-                }
-            }
-            Ok((good, bad, first))
-        });
-        match read {
-            Ok((good, 0, _)) if good == u64::from(reader.num_docs()) => v.passages_read += good,
-            Ok((good, bad, first)) => {
-                v.passages_read += good;
-                let mut msg = format!(
-                    "segment {label}: {good} of {} stored passages read back",
-                    reader.num_docs()
-                );
-                if bad > 0 {
-                    msg.push_str(&format!(
-                        ", {bad} failed (first: {})",
-                        first.unwrap_or_default()
-                    ));
-                }
-                v.push(Level::Damaged, msg);
-            }
-            Err(e) => v.push(
-                Level::Damaged,
-                format!(
-                    "segment {label}: the stored passages cannot be read: {}",
-                    e.detail()
-                ),
-            ),
-        }
-        for (field, name) in &indexed {
-            let walked = catch_damage(dir, || {
-                let inv = reader.inverted_index(*field).map_err(|e| corrupt(dir, e))?;
-                let mut stream = inv.terms().stream().map_err(|e| corrupt(dir, e))?;
-                while stream.advance() {}
-                Ok(())
-            });
-            if let Err(e) = walked {
-                v.push(
-                    Level::Damaged,
-                    format!(
-                        "segment {label}: the terms of field {name} cannot be read: {}",
-                        e.detail()
-                    ),
-                );
-            }
-        }
+        check_stored(dir, &reader, label, v);
+        check_terms(dir, &reader, label, &indexed, v);
     }
     if v.count(Level::Damaged) == damaged_before && bad_segments.is_empty() {
         v.push(
@@ -328,6 +296,79 @@ fn check_segments(dir: &Path, index: &Index, meta: &IndexMeta, v: &mut Verificat
                 indexed.len()
             ),
         );
+    }
+}
+
+/// Every stored passage of a segment reads back into a record.
+fn check_stored(dir: &Path, reader: &SegmentReader, label: &str, v: &mut Verification) {
+    let (_, fields) = schema::build();
+    let read = catch_damage(dir, || {
+        let store = reader.get_store_reader(1).map_err(|e| corrupt(dir, e))?;
+        let (mut good, mut bad, mut first) = (0u64, 0u64, None);
+        for doc in store.iter::<TantivyDocument>(reader.alive_bitset()) {
+            let res = doc
+                .map_err(|e| corrupt(dir, e))
+                .and_then(|d| schema::from_doc(&fields, &d));
+            match res {
+                Ok(_) => good += 1,
+                Err(e) => {
+                    bad += 1;
+                    first.get_or_insert_with(|| e.detail());
+                }
+            }
+        }
+        Ok((good, bad, first))
+    });
+    match read {
+        Ok((good, 0, _)) if good == u64::from(reader.num_docs()) => v.passages_read += good,
+        Ok((good, bad, first)) => {
+            v.passages_read += good;
+            let mut msg = format!(
+                "segment {label}: {good} of {} stored passages read back",
+                reader.num_docs()
+            );
+            if bad > 0 {
+                msg.push_str(&format!(
+                    ", {bad} failed (first: {})",
+                    first.unwrap_or_default()
+                ));
+            }
+            v.push(Level::Damaged, msg);
+        }
+        Err(e) => v.push(
+            Level::Damaged,
+            format!(
+                "segment {label}: the stored passages cannot be read: {}",
+                e.detail()
+            ),
+        ),
+    }
+}
+
+/// Every indexed field's term dictionary of a segment walks to its end.
+fn check_terms(
+    dir: &Path,
+    reader: &SegmentReader,
+    label: &str,
+    indexed: &[(tantivy::schema::Field, String)],
+    v: &mut Verification,
+) {
+    for (field, name) in indexed {
+        let walked = catch_damage(dir, || {
+            let inv = reader.inverted_index(*field).map_err(|e| corrupt(dir, e))?;
+            let mut stream = inv.terms().stream().map_err(|e| corrupt(dir, e))?;
+            while stream.advance() {}
+            Ok(())
+        });
+        if let Err(e) = walked {
+            v.push(
+                Level::Damaged,
+                format!(
+                    "segment {label}: the terms of field {name} cannot be read: {}",
+                    e.detail()
+                ),
+            );
+        }
     }
 }
 

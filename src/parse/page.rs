@@ -279,6 +279,50 @@ struct PageParser<'a> {
     actions: Vec<String>,
 }
 
+/// Where the walk over a page's lines is.
+struct Walk<'a> {
+    section: Section,
+    /// Among the people lines; `roster_done` once they have ended.
+    roster_zone: bool,
+    roster_done: bool,
+    /// The role the next person line takes by position (headings lost).
+    implied: Option<Role>,
+    first_after_heading: bool,
+    /// A blank line since the last roster line.
+    gap: bool,
+    /// Index of the line that gave the date.
+    last_date_line: Option<usize>,
+    /// The paragraph being read, and the section it belongs to.
+    para: Vec<&'a str>,
+    para_section: Section,
+}
+
+impl Default for Walk<'_> {
+    fn default() -> Self {
+        Walk {
+            section: Section::Free,
+            roster_zone: false,
+            roster_done: false,
+            implied: None,
+            first_after_heading: false,
+            gap: false,
+            last_date_line: None,
+            para: Vec::new(),
+            para_section: Section::Free,
+        }
+    }
+}
+
+impl Walk<'_> {
+    /// Leaves the roster (when in it): no person line follows.
+    fn end_roster(&mut self) {
+        if self.roster_zone {
+            self.roster_done = true;
+        }
+        self.roster_zone = false;
+    }
+}
+
 impl<'a> PageParser<'a> {
     fn new(lines: &'a [&'a str]) -> Self {
         PageParser {
@@ -333,240 +377,249 @@ impl<'a> PageParser<'a> {
         next
     }
 
+    /// Walks the lines after the title: headings switch sections, the schedule gives the date
+    /// and room, person lines fill the roster (by heading, or by position where headings were
+    /// lost), the rest is prose of the current section.
     fn run(&mut self) {
         let start = self.read_title();
         let lines = self.lines;
-        let mut section = Section::Free;
-        // Roster state: are we among the people lines, which role comes next by position, and
-        // was there a blank line since the last roster line.
-        let mut roster_zone = false;
-        let mut roster_done = false;
-        let mut implied: Option<Role> = None;
-        let mut first_after_heading = false;
-        let mut gap = false;
-        let mut last_date_line: Option<usize> = None;
-        let mut para: Vec<&str> = Vec::new();
-        let mut para_section = Section::Free;
-
-        let mut i = start;
-        while i < lines.len() {
-            let line = lines[i];
-            i += 1;
+        let mut w = Walk::default();
+        for (idx, &line) in lines.iter().enumerate().skip(start) {
             if line.is_empty() {
-                gap = true;
-                self.flush(&mut para, para_section);
+                w.gap = true;
+                self.flush(&mut w.para, w.para_section);
                 continue;
             }
-            if let Some(h) = heading(line) {
-                self.flush(&mut para, para_section);
-                section = h;
-                first_after_heading = true;
-                gap = false;
-                match h {
-                    Section::Role(r) => {
-                        roster_zone = true;
-                        implied = Some(r);
-                    }
-                    Section::Organizers | Section::Speakers => roster_zone = true,
-                    Section::Format
-                    | Section::Policy
-                    | Section::Description
-                    | Section::Outcomes
-                    | Section::Takeaways
-                    | Section::Action => {
-                        if roster_zone {
-                            roster_done = true;
-                        }
-                        roster_zone = false;
-                    }
-                    _ => {}
-                }
-                continue;
+            let handled = self.heading_line(&mut w, line)
+                || self.schedule_line(&mut w, line, idx)
+                || self.person_or_format_line(&mut w, line)
+                || self.section_line(&mut w, line);
+            if !handled {
+                self.prose_line(&mut w, line);
             }
-            // Dates and rooms first: they sit right under the title or under Time/Room.
-            if self.date.is_none()
-                && (section == Section::Time
-                    || (!roster_zone && !roster_done && line.to_lowercase().contains("utc")))
-            {
-                if let Some(d) = parse_date(line) {
-                    self.date = Some(d);
-                    last_date_line = Some(i - 1);
-                    gap = false;
-                    continue;
-                }
-            }
-            if section == Section::Room && self.room.is_none() {
-                self.room = Some(squeeze(line));
-                section = Section::Free;
-                continue;
-            }
-            if self.room.is_none()
-                && last_date_line.is_some_and(|d| d + 2 == i)
-                && section != Section::Time
-                && !NUMBERED_PERSON.is_match(line)
-            {
-                self.room = Some(squeeze(line));
-                continue;
-            }
-            if section == Section::Time {
-                section = Section::Free;
-            }
-            if let Some(c) = NUMBERED_PERSON.captures(line) {
-                self.flush(&mut para, para_section);
-                let role = if c[1].to_lowercase().starts_with("organi") {
-                    Role::Organizer
-                } else {
-                    Role::Speaker
-                };
-                if role == Role::Speaker {
-                    implied = None;
-                }
-                if let Some(person) = parse_person(&c[2], role == Role::Organizer) {
-                    self.add(person, role);
-                }
-                roster_zone = true;
-                gap = false;
-                continue;
-            }
-            if let Some(d) = DURATION.captures(line) {
-                self.duration = Some(d[1].to_string());
-                self.finish_format();
-                continue;
-            }
-            if FORMAT_LINE.is_match(line) && self.format.is_none() {
-                self.flush(&mut para, para_section);
-                self.format = Some(squeeze(line));
-                if roster_zone {
-                    roster_done = true;
-                }
-                roster_zone = false;
-                section = Section::Free;
-                continue;
-            }
-            match section {
-                Section::Role(r) if roster_zone => {
-                    if let Some(person) = parse_person(line, false).filter(|_| person_like(line)) {
-                        let role = if first_after_heading || !gap {
-                            r
-                        } else {
-                            next_role(r)
-                        };
-                        section = Section::Role(role);
-                        self.add(person, role);
-                        first_after_heading = false;
-                        gap = false;
-                        continue;
-                    }
-                    // Not a person: the roster is over.
-                    roster_zone = false;
-                    roster_done = true;
-                    section = Section::Free;
-                }
-                Section::Organizers if person_like(line) => {
-                    if let Some(person) = parse_person(strip_bullet(line), true) {
-                        self.add(person, Role::Organizer);
-                    }
-                    continue;
-                }
-                Section::Speakers => {
-                    if person_like(line) || has_group_or_region(line) {
-                        for person in parse_free_roster(line) {
-                            self.add(person, Role::Speaker);
-                        }
-                        gap = false;
-                        continue;
-                    }
-                    section = Section::Free;
-                }
-                Section::Free if roster_zone && has_group_or_region(line) && person_like(line) => {
-                    if let Some(person) = parse_person(line, false) {
-                        let role = match implied {
-                            None => Role::Moderator,
-                            Some(r) if gap => next_role(r),
-                            Some(r) => r,
-                        };
-                        implied = Some(role);
-                        self.add(person, role);
-                        gap = false;
-                        continue;
-                    }
-                }
-                Section::Format if line.split_whitespace().count() <= 8 => {
-                    if self.format_word.is_none() {
-                        self.format_word = Some(squeeze(line));
-                        self.finish_format();
-                    }
-                    continue;
-                }
-                Section::Format if line.to_lowercase().starts_with("format description") => {
-                    continue;
-                }
-                Section::Format => section = Section::Free,
-                Section::Tracks => {
-                    if line.split_whitespace().count() <= 14 {
-                        self.tracks.push(squeeze(strip_bullet(line)));
-                        continue;
-                    }
-                    section = Section::Free;
-                }
-                _ => {}
-            }
-            // Prose blocks.
-            if roster_zone && line.split_whitespace().count() > 20 {
-                roster_zone = false;
-                roster_done = true;
-            }
-            if let Some(s) = inline_label(line) {
-                self.flush(&mut para, para_section);
-                para_section = s;
-                if s == Section::Description {
-                    let rest = line.split_once(':').map_or("", |(_, r)| r.trim());
-                    if !rest.is_empty() {
-                        para.push(rest);
-                    }
-                } else {
-                    para.push(line);
-                }
-                section = match section {
-                    Section::Policy | Section::Outcomes => Section::Free,
-                    other => other,
-                };
-                continue;
-            }
-            if section == Section::Free
-                && !roster_zone
-                && !roster_done
-                && self.roster.is_empty()
-                && line.split_whitespace().count() <= 12
-                && !line.ends_with('.')
-            {
-                // Short lines between the schedule and the roster: tracks.
-                self.tracks.push(squeeze(line));
-                continue;
-            }
-            if section == Section::Free && line.chars().count() < 100 && SDG.is_match(line) {
-                continue;
-            }
-            if para.is_empty() {
-                para_section = match section {
-                    Section::Policy if !self.policy.is_empty() && !question_like(line) => {
-                        section = Section::Free;
-                        Section::Free
-                    }
-                    s => s,
-                };
-            }
-            // In lists every line is an item (pages are not hard-wrapped).
-            if matches!(
-                para_section,
-                Section::Policy | Section::Takeaways | Section::Action
-            ) && !para.is_empty()
-            {
-                self.flush(&mut para, para_section);
-            }
-            para.push(line);
         }
-        self.flush(&mut para, para_section);
+        self.flush(&mut w.para, w.para_section);
+    }
+
+    /// A heading: the section it opens, and whether the roster starts or ends there.
+    fn heading_line(&mut self, w: &mut Walk<'a>, line: &str) -> bool {
+        let Some(h) = heading(line) else {
+            return false;
+        };
+        self.flush(&mut w.para, w.para_section);
+        w.section = h;
+        w.first_after_heading = true;
+        w.gap = false;
+        match h {
+            Section::Role(r) => {
+                w.roster_zone = true;
+                w.implied = Some(r);
+            }
+            Section::Organizers | Section::Speakers => w.roster_zone = true,
+            Section::Format
+            | Section::Policy
+            | Section::Description
+            | Section::Outcomes
+            | Section::Takeaways
+            | Section::Action => w.end_roster(),
+            _ => {}
+        }
+        true
+    }
+
+    /// Dates and rooms: they sit right under the title or under Time/Room. `idx` is the
+    /// line's index.
+    fn schedule_line(&mut self, w: &mut Walk<'a>, line: &str, idx: usize) -> bool {
+        if self.date.is_none()
+            && (w.section == Section::Time
+                || (!w.roster_zone && !w.roster_done && line.to_lowercase().contains("utc")))
+        {
+            if let Some(d) = parse_date(line) {
+                self.date = Some(d);
+                w.last_date_line = Some(idx);
+                w.gap = false;
+                return true;
+            }
+        }
+        if w.section == Section::Room && self.room.is_none() {
+            self.room = Some(squeeze(line));
+            w.section = Section::Free;
+            return true;
+        }
+        if self.room.is_none()
+            && w.last_date_line.is_some_and(|d| d + 1 == idx)
+            && w.section != Section::Time
+            && !NUMBERED_PERSON.is_match(line)
+        {
+            self.room = Some(squeeze(line));
+            return true;
+        }
+        if w.section == Section::Time {
+            w.section = Section::Free;
+        }
+        false
+    }
+
+    /// `Speaker N: …` / `Organizer N: …` lines, the duration and the session format.
+    fn person_or_format_line(&mut self, w: &mut Walk<'a>, line: &str) -> bool {
+        if let Some(c) = NUMBERED_PERSON.captures(line) {
+            self.flush(&mut w.para, w.para_section);
+            let role = if c[1].to_lowercase().starts_with("organi") {
+                Role::Organizer
+            } else {
+                Role::Speaker
+            };
+            if role == Role::Speaker {
+                w.implied = None;
+            }
+            if let Some(person) = parse_person(&c[2], role == Role::Organizer) {
+                self.add(person, role);
+            }
+            w.roster_zone = true;
+            w.gap = false;
+            return true;
+        }
+        if let Some(d) = DURATION.captures(line) {
+            self.duration = Some(d[1].to_string());
+            self.finish_format();
+            return true;
+        }
+        if FORMAT_LINE.is_match(line) && self.format.is_none() {
+            self.flush(&mut w.para, w.para_section);
+            self.format = Some(squeeze(line));
+            w.end_roster();
+            w.section = Section::Free;
+            return true;
+        }
+        false
+    }
+
+    /// A line read by the section it is in (roster lines, format words, tracks); false when
+    /// it is prose after all.
+    fn section_line(&mut self, w: &mut Walk<'a>, line: &str) -> bool {
+        match w.section {
+            Section::Role(r) if w.roster_zone => {
+                if let Some(person) = parse_person(line, false).filter(|_| person_like(line)) {
+                    let role = if w.first_after_heading || !w.gap {
+                        r
+                    } else {
+                        next_role(r)
+                    };
+                    w.section = Section::Role(role);
+                    self.add(person, role);
+                    w.first_after_heading = false;
+                    w.gap = false;
+                    return true;
+                }
+                // Not a person: the roster is over.
+                w.end_roster();
+                w.section = Section::Free;
+            }
+            Section::Organizers if person_like(line) => {
+                if let Some(person) = parse_person(strip_bullet(line), true) {
+                    self.add(person, Role::Organizer);
+                }
+                return true;
+            }
+            Section::Speakers => {
+                if person_like(line) || has_group_or_region(line) {
+                    for person in parse_free_roster(line) {
+                        self.add(person, Role::Speaker);
+                    }
+                    w.gap = false;
+                    return true;
+                }
+                w.section = Section::Free;
+            }
+            Section::Free if w.roster_zone && has_group_or_region(line) && person_like(line) => {
+                if let Some(person) = parse_person(line, false) {
+                    let role = match w.implied {
+                        None => Role::Moderator,
+                        Some(r) if w.gap => next_role(r),
+                        Some(r) => r,
+                    };
+                    w.implied = Some(role);
+                    self.add(person, role);
+                    w.gap = false;
+                    return true;
+                }
+            }
+            Section::Format if line.split_whitespace().count() <= 8 => {
+                if self.format_word.is_none() {
+                    self.format_word = Some(squeeze(line));
+                    self.finish_format();
+                }
+                return true;
+            }
+            Section::Format if line.to_lowercase().starts_with("format description") => {
+                return true;
+            }
+            Section::Format => w.section = Section::Free,
+            Section::Tracks => {
+                if line.split_whitespace().count() <= 14 {
+                    self.tracks.push(squeeze(strip_bullet(line)));
+                    return true;
+                }
+                w.section = Section::Free;
+            }
+            _ => {}
+        }
+        false
+    }
+
+    /// Prose: labelled paragraphs, tracks between the schedule and the roster, list items.
+    fn prose_line(&mut self, w: &mut Walk<'a>, line: &'a str) {
+        if w.roster_zone && line.split_whitespace().count() > 20 {
+            w.end_roster();
+        }
+        if let Some(s) = inline_label(line) {
+            self.flush(&mut w.para, w.para_section);
+            w.para_section = s;
+            if s == Section::Description {
+                let rest = line.split_once(':').map_or("", |(_, r)| r.trim());
+                if !rest.is_empty() {
+                    w.para.push(rest);
+                }
+            } else {
+                w.para.push(line);
+            }
+            if matches!(w.section, Section::Policy | Section::Outcomes) {
+                w.section = Section::Free;
+            }
+            return;
+        }
+        if w.section == Section::Free
+            && !w.roster_zone
+            && !w.roster_done
+            && self.roster.is_empty()
+            && line.split_whitespace().count() <= 12
+            && !line.ends_with('.')
+        {
+            // Short lines between the schedule and the roster: tracks.
+            self.tracks.push(squeeze(line));
+            return;
+        }
+        if w.section == Section::Free && line.chars().count() < 100 && SDG.is_match(line) {
+            return;
+        }
+        if w.para.is_empty() {
+            w.para_section = match w.section {
+                Section::Policy if !self.policy.is_empty() && !question_like(line) => {
+                    w.section = Section::Free;
+                    Section::Free
+                }
+                s => s,
+            };
+        }
+        // In lists every line is an item (pages are not hard-wrapped).
+        if matches!(
+            w.para_section,
+            Section::Policy | Section::Takeaways | Section::Action
+        ) && !w.para.is_empty()
+        {
+            self.flush(&mut w.para, w.para_section);
+        }
+        w.para.push(line);
     }
 
     /// Stores a finished paragraph in the block it belongs to.

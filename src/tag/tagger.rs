@@ -143,6 +143,132 @@ fn outside<'a>(global: &'a [Span], own: &'a [Span]) -> impl Iterator<Item = &'a 
         .filter(move |c| !own.iter().any(|x| c.start < x.end && x.start < c.end))
 }
 
+/// Every term match with each of its owners, grouped per theme (global context last) and
+/// kept leftmost-longest: by start, longer first, dropping a match that overlaps one already
+/// kept. Each theme's kept spans are one run of `kept`; returns the run of the global context
+/// terms (removed from `groups`).
+#[inline]
+fn group_matches(
+    compiled: &matcher::Compiled,
+    terms: &[RawMatch],
+    hits: &mut Vec<Span>,
+    kept: &mut Vec<Span>,
+    groups: &mut Vec<Group>,
+) -> std::ops::Range<usize> {
+    hits.clear();
+    for m in terms {
+        for o in compiled.term_owners(m.pattern) {
+            hits.push(Span {
+                theme: o.theme,
+                start: m.start,
+                end: m.end,
+                term: o.term,
+                context: o.context,
+            });
+        }
+    }
+    hits.sort_unstable_by(|a, b| (a.theme, a.start, b.end).cmp(&(b.theme, b.start, a.end)));
+    kept.clear();
+    groups.clear();
+    for h in hits.iter() {
+        match groups.last_mut() {
+            Some(g) if g.theme == h.theme => {
+                if kept[g.to - 1].end > h.start {
+                    continue;
+                }
+                kept.push(*h);
+                g.to = kept.len();
+            }
+            _ => {
+                kept.push(*h);
+                groups.push(Group {
+                    theme: h.theme,
+                    from: kept.len() - 1,
+                    to: kept.len(),
+                    score: 0.0,
+                });
+            }
+        }
+    }
+    match groups.last() {
+        Some(g) if g.theme == matcher::GLOBAL => {
+            let range = g.from..g.to;
+            groups.pop();
+            range
+        }
+        _ => 0..0,
+    }
+}
+
+/// Scores each theme's matches (its terms, then its context and the global context, which
+/// count only once a term matched) and keeps the themes that reach their threshold.
+#[inline]
+fn score_groups(tax: &Taxonomy, kept: &[Span], global: &[Span], groups: &mut Vec<Group>) {
+    groups.retain_mut(|g| {
+        let theme = &tax.themes[g.theme];
+        let own = &kept[g.from..g.to];
+        let anchor = distinct_weight(own.iter().filter(|x| !x.context), theme.terms());
+        if anchor <= 0.0 {
+            return false;
+        }
+        let context = distinct_weight(own.iter().filter(|x| x.context), theme.context());
+        let shared = distinct_weight(outside(global, own), &tax.context);
+        g.score = anchor + context + shared;
+        g.score + 1e-6 >= theme.threshold()
+    });
+}
+
+/// The token range from the first to the last term or cue: polarity reads sentence and
+/// clause breaks only there.
+#[inline]
+fn span_of(groups: &[Group], kept: &[Span], cues: &[RawMatch]) -> std::ops::Range<usize> {
+    let spans = groups
+        .iter()
+        .flat_map(|g| &kept[g.from..g.to])
+        .map(|x| (x.start, x.end))
+        .chain(cues.iter().map(|m| (m.start, m.end)));
+    let (lo, hi) = spans.fold((usize::MAX, 0), |(lo, hi), (s, e)| (lo.min(s), hi.max(e)));
+    lo..hi
+}
+
+/// A tag's evidence terms: the theme's spans and the global context outside them, by start
+/// (both lists are by start and no two of their spans overlap, so merging them is enough),
+/// each as written in the taxonomy with its token position.
+#[inline]
+fn evidence_terms(
+    tax: &Taxonomy,
+    theme_index: usize,
+    own: &[Span],
+    global: &[Span],
+    tokens: &[matcher::Tok],
+    merged: &mut Vec<Span>,
+) -> Vec<(CompactString, u32)> {
+    let theme = &tax.themes[theme_index];
+    merged.clear();
+    let mut rest = outside(global, own).peekable();
+    for x in own {
+        while let Some(c) = rest.next_if(|c| c.start < x.start) {
+            merged.push(*c);
+        }
+        merged.push(*x);
+    }
+    merged.extend(rest);
+    debug_assert!(merged.is_sorted_by_key(|x| x.start));
+    merged
+        .iter()
+        .map(|x| {
+            let term = if x.theme == matcher::GLOBAL {
+                &tax.context[x.term]
+            } else if x.context {
+                &theme.context()[x.term]
+            } else {
+                &theme.terms()[x.term]
+            };
+            (CompactString::new(term.text()), tokens[x.start].position)
+        })
+        .collect()
+}
+
 impl Tagger {
     /// Builds the tagger for a taxonomy (the automata were compiled when it was loaded).
     pub fn new(taxonomy: &Taxonomy) -> Tagger {
@@ -237,86 +363,22 @@ impl Tagger {
         if terms.is_empty() {
             return Vec::new();
         }
-        hits.clear();
-        for m in terms.iter() {
-            for o in compiled.term_owners(m.pattern) {
-                hits.push(Span {
-                    theme: o.theme,
-                    start: m.start,
-                    end: m.end,
-                    term: o.term,
-                    context: o.context,
-                });
-            }
-        }
-        // Per theme (global context last), leftmost-longest: by start, longer first, and keep
-        // the matches that do not overlap one already kept. Each theme's kept spans are one
-        // run of `kept`.
-        hits.sort_unstable_by(|a, b| (a.theme, a.start, b.end).cmp(&(b.theme, b.start, a.end)));
-        kept.clear();
-        groups.clear();
-        for h in hits.iter() {
-            match groups.last_mut() {
-                Some(g) if g.theme == h.theme => {
-                    if kept[g.to - 1].end > h.start {
-                        continue;
-                    }
-                    kept.push(*h);
-                    g.to = kept.len();
-                }
-                _ => {
-                    kept.push(*h);
-                    groups.push(Group {
-                        theme: h.theme,
-                        from: kept.len() - 1,
-                        to: kept.len(),
-                        score: 0.0,
-                    });
-                }
-            }
-        }
-        let global = match groups.last() {
-            Some(g) if g.theme == matcher::GLOBAL => {
-                let range = g.from..g.to;
-                groups.pop();
-                range
-            }
-            _ => 0..0,
-        };
+        let global = group_matches(compiled, terms, hits, kept, groups);
         let kept = &kept[..];
         let global = &kept[global];
-        groups.retain_mut(|g| {
-            let theme = &tax.themes[g.theme];
-            let own = &kept[g.from..g.to];
-            let anchor = distinct_weight(own.iter().filter(|x| !x.context), theme.terms());
-            if anchor <= 0.0 {
-                return false;
-            }
-            let context = distinct_weight(own.iter().filter(|x| x.context), theme.context());
-            let shared = distinct_weight(outside(global, own), &tax.context);
-            g.score = anchor + context + shared;
-            g.score + 1e-6 >= theme.threshold()
-        });
+        score_groups(tax, kept, global, groups);
         if groups.is_empty() {
             return Vec::new();
         }
         // Tags come out sorted by theme id.
         groups.sort_unstable_by_key(|g| compiled.theme_rank(g.theme));
-
         compiled.cue_matches_at(ids, starts, cues);
         // Sentence and clause breaks matter only when there is a cue to place.
         if cues.is_empty() {
             layout.sentence_breaks.clear();
             layout.clause_breaks.clear();
         } else {
-            // Polarity reads breaks only between the first and last term or cue.
-            let spans = groups
-                .iter()
-                .flat_map(|g| &kept[g.from..g.to])
-                .map(|x| (x.start, x.end))
-                .chain(cues.iter().map(|m| (m.start, m.end)));
-            let (lo, hi) = spans.fold((usize::MAX, 0), |(lo, hi), (s, e)| (lo.min(s), hi.max(e)));
-            layout.fill_marked(text, tokens, &starts.gaps, lo..hi);
+            layout.fill_marked(text, tokens, &starts.gaps, span_of(groups, kept, cues));
         }
         // The cue hits of a theme are the global ones unless it has cues of its own among the
         // matches or one of its terms contains part of a cue: read the global ones once.
@@ -349,32 +411,7 @@ impl Tagger {
                 own_decisions.read(&theme_hits, layout, tax.negation_window);
                 own_decisions.choose(anchors, &theme_hits, layout, theme.default_polarity())
             };
-            // The theme's spans and the global context outside them, by start: both lists are
-            // by start and no two of their spans overlap, so merging them is enough.
-            merged.clear();
-            let mut rest = outside(global, own).peekable();
-            for x in own {
-                while let Some(c) = rest.next_if(|c| c.start < x.start) {
-                    merged.push(*c);
-                }
-                merged.push(*x);
-            }
-            merged.extend(rest);
-            debug_assert!(merged.is_sorted_by_key(|x| x.start));
-            let terms = merged
-                .iter()
-                .map(|x| {
-                    let term = if x.theme == matcher::GLOBAL {
-                        &tax.context[x.term]
-                    } else if x.context {
-                        &theme.context()[x.term]
-                    } else {
-                        &theme.terms()[x.term]
-                    };
-                    let position = tokens[x.start].position;
-                    (CompactString::new(term.text()), position)
-                })
-                .collect();
+            let terms = evidence_terms(tax, g.theme, own, global, tokens, merged);
             tags.push(Tag {
                 theme: CompactString::new(theme.id()),
                 polarity,

@@ -437,228 +437,43 @@ impl Validator<'_> {
 
     fn build(&mut self, raw: RawFile, text: &str, path: &Path) -> Option<Taxonomy> {
         let mut analyzer = crate::text::analyzer();
-        let mut cues = Vec::new();
+        let a = &mut analyzer;
         let c = &raw.cues;
-        self.cue_list(&mut analyzer, &c.risk, CueRole::Risk, "global", &mut cues);
-        self.cue_list(
-            &mut analyzer,
-            &c.opportunity,
-            CueRole::Opportunity,
-            "global",
-            &mut cues,
-        );
-        self.cue_list(
-            &mut analyzer,
-            &c.negation,
-            CueRole::Negation,
-            "global",
-            &mut cues,
-        );
-        self.cue_list(&mut analyzer, &c.hedge, CueRole::Hedge, "global", &mut cues);
-        self.cue_list(
-            &mut analyzer,
-            &c.neutral,
-            CueRole::Neutral,
-            "global",
-            &mut cues,
-        );
+        let mut cues = Vec::new();
+        for (list, role) in [
+            (&c.risk, CueRole::Risk),
+            (&c.opportunity, CueRole::Opportunity),
+            (&c.negation, CueRole::Negation),
+            (&c.hedge, CueRole::Hedge),
+            (&c.neutral, CueRole::Neutral),
+        ] {
+            self.cue_list(a, list, role, "global", &mut cues);
+        }
         self.check_cue_conflicts(&cues, "global");
-
-        let negation_window = match &c.negation_window {
-            None => DEFAULT_NEGATION_WINDOW,
-            Some(w) => {
-                let n = *w.get_ref();
-                if n < 1 || n > MAX_NEGATION_WINDOW as i64 {
-                    let line = self.line(w.span());
-                    self.problem(
-                        line,
-                        format!(
-                            "negation_window must be between 1 and {MAX_NEGATION_WINDOW} tokens, \
-                             found {n}"
-                        ),
-                    );
-                    DEFAULT_NEGATION_WINDOW
-                } else {
-                    n as usize
-                }
-            }
-        };
-
-        let context_weight = match &raw.context.weight {
-            None => f64::from(DEFAULT_CONTEXT_WEIGHT),
-            Some(w) => {
-                let v = *w.get_ref();
-                if !(v.is_finite() && v > 0.0) {
-                    let line = self.line(w.span());
-                    self.problem(
-                        line,
-                        format!("context weight must be a positive number, found {v}"),
-                    );
-                }
-                v
-            }
-        };
+        let negation_window = self.negation_window(c.negation_window.as_ref());
+        let context_weight = self.context_weight(raw.context.weight.as_ref());
         let mut global_context: Vec<Term> = Vec::new();
+        let (terms, scope) = (&raw.context.terms, "[context]");
         self.term_list(
-            &mut analyzer,
-            &raw.context.terms,
+            a,
+            terms,
             context_weight,
-            "[context]",
+            scope,
             "context term",
             &mut global_context,
         );
-
         if raw.theme.is_empty() {
             self.problem(
                 0,
                 "no [[theme]] tables: a taxonomy needs at least one theme".to_string(),
             );
         }
-
-        let mut themes: Vec<Theme> = Vec::new();
         let mut ids: HashMap<String, usize> = HashMap::new();
-        for t in raw.theme {
-            let t = t.into_inner();
-            let id_line = self.line(t.id.span());
-            let id = t.id.get_ref().trim().to_string();
-            if !is_slug(&id) {
-                self.problem(
-                    id_line,
-                    format!(
-                        "theme id {id:?} is not a slug: use lower-case letters, digits and \
-                         single hyphens (e.g. \"security-research\")"
-                    ),
-                );
-            }
-            if let Some(first) = ids.get(&id) {
-                self.problem(
-                    id_line,
-                    format!("duplicate theme id {id:?} (first defined on line {first})"),
-                );
-            } else {
-                ids.insert(id.clone(), id_line);
-            }
-            let label = t.label.get_ref().trim().to_string();
-            if label.is_empty() {
-                let line = self.line(t.label.span());
-                self.problem(line, format!("theme {id:?} has an empty label"));
-            }
-            let polarity = match Polarity::parse(t.polarity.get_ref()) {
-                Some(p) => p,
-                None => {
-                    let line = self.line(t.polarity.span());
-                    self.problem(
-                        line,
-                        format!(
-                            "unknown polarity {:?} for theme {id:?}: valid values are risk, \
-                             opportunity",
-                            t.polarity.get_ref()
-                        ),
-                    );
-                    Polarity::Risk
-                }
-            };
-            let threshold = match &t.threshold {
-                None => 1.0,
-                Some(th) => {
-                    let v = *th.get_ref();
-                    if !(v.is_finite() && v > 0.0) {
-                        let line = self.line(th.span());
-                        self.problem(
-                            line,
-                            format!(
-                                "threshold of theme {id:?} must be a positive number, found {v}"
-                            ),
-                        );
-                    }
-                    v as f32
-                }
-            };
-            let terms_line = self.line(t.terms.span());
-            let raw_terms = t.terms.into_inner();
-            if raw_terms.is_empty() {
-                self.problem(
-                    terms_line,
-                    format!("theme {id:?} has an empty term list: add at least one term"),
-                );
-            }
-            let scope = format!("theme {id:?}");
-            let mut terms: Vec<Term> = Vec::new();
-            self.term_list(&mut analyzer, &raw_terms, 1.0, &scope, "term", &mut terms);
-            let mut context: Vec<Term> = Vec::new();
-            self.term_list(
-                &mut analyzer,
-                &t.context,
-                context_weight,
-                &scope,
-                "context term",
-                &mut context,
-            );
-            // A phrase cannot be both a term and a context term of one theme.
-            for c in &context {
-                if let Some(prev) = terms.iter().find(|p| p.tokens() == c.tokens()) {
-                    let message = format!(
-                        "context term {:?} of theme {id:?} analyzes to the same tokens as its \
-                         term {:?} (line {}): remove one",
-                        c.text(),
-                        prev.text(),
-                        prev.line()
-                    );
-                    self.problem(c.line(), message);
-                }
-            }
-            let mut theme_cues = Vec::new();
-            self.cue_list(
-                &mut analyzer,
-                &t.cues.risk,
-                CueRole::Risk,
-                &scope,
-                &mut theme_cues,
-            );
-            self.cue_list(
-                &mut analyzer,
-                &t.cues.opportunity,
-                CueRole::Opportunity,
-                &scope,
-                &mut theme_cues,
-            );
-            self.cue_list(
-                &mut analyzer,
-                &t.cues.neutral,
-                CueRole::Neutral,
-                &scope,
-                &mut theme_cues,
-            );
-            self.check_cue_conflicts(&theme_cues, &scope);
-            if !terms.is_empty() {
-                let total: f32 = terms
-                    .iter()
-                    .chain(&context)
-                    .chain(&global_context)
-                    .map(|x| x.weight)
-                    .sum();
-                if total + 1e-6 < threshold {
-                    self.problem(
-                        terms_line,
-                        format!(
-                            "theme {id:?} can never be tagged: its term and context weights add \
-                             up to {total}, below its threshold {threshold}"
-                        ),
-                    );
-                }
-            }
-            themes.push(Theme {
-                id,
-                label,
-                description: t.description.trim().to_string(),
-                polarity,
-                threshold,
-                terms,
-                context,
-                cues: theme_cues,
-                line: id_line,
-            });
-        }
+        let themes: Vec<Theme> = raw
+            .theme
+            .into_iter()
+            .map(|t| self.theme(a, t.into_inner(), context_weight, &global_context, &mut ids))
+            .collect();
         if !self.problems.is_empty() {
             return None;
         }
@@ -678,6 +493,200 @@ impl Validator<'_> {
             negation_window,
             compiled: std::sync::Arc::new(compiled),
         })
+    }
+
+    /// `negation_window`, between 1 and [`MAX_NEGATION_WINDOW`] tokens.
+    fn negation_window(&mut self, window: Option<&Spanned<i64>>) -> usize {
+        let Some(w) = window else {
+            return DEFAULT_NEGATION_WINDOW;
+        };
+        let n = *w.get_ref();
+        if n < 1 || n > MAX_NEGATION_WINDOW as i64 {
+            let line = self.line(w.span());
+            self.problem(
+                line,
+                format!(
+                    "negation_window must be between 1 and {MAX_NEGATION_WINDOW} tokens, \
+                     found {n}"
+                ),
+            );
+            DEFAULT_NEGATION_WINDOW
+        } else {
+            n as usize
+        }
+    }
+
+    /// `[context] weight`, a positive number.
+    fn context_weight(&mut self, weight: Option<&Spanned<f64>>) -> f64 {
+        let Some(w) = weight else {
+            return f64::from(DEFAULT_CONTEXT_WEIGHT);
+        };
+        let v = *w.get_ref();
+        if !(v.is_finite() && v > 0.0) {
+            let line = self.line(w.span());
+            self.problem(
+                line,
+                format!("context weight must be a positive number, found {v}"),
+            );
+        }
+        v
+    }
+
+    /// One `[[theme]]` table, validated.
+    fn theme(
+        &mut self,
+        a: &mut tantivy::tokenizer::TextAnalyzer,
+        t: RawTheme,
+        context_weight: f64,
+        global_context: &[Term],
+        ids: &mut HashMap<String, usize>,
+    ) -> Theme {
+        let id_line = self.line(t.id.span());
+        let id = self.theme_id(&t.id, ids);
+        let label = t.label.get_ref().trim().to_string();
+        if label.is_empty() {
+            let line = self.line(t.label.span());
+            self.problem(line, format!("theme {id:?} has an empty label"));
+        }
+        let polarity = self.polarity(&t.polarity, &id);
+        let threshold = self.threshold(t.threshold.as_ref(), &id);
+        let terms_line = self.line(t.terms.span());
+        let raw_terms = t.terms.into_inner();
+        if raw_terms.is_empty() {
+            self.problem(
+                terms_line,
+                format!("theme {id:?} has an empty term list: add at least one term"),
+            );
+        }
+        let scope = format!("theme {id:?}");
+        let mut terms: Vec<Term> = Vec::new();
+        self.term_list(a, &raw_terms, 1.0, &scope, "term", &mut terms);
+        let mut context: Vec<Term> = Vec::new();
+        self.term_list(
+            a,
+            &t.context,
+            context_weight,
+            &scope,
+            "context term",
+            &mut context,
+        );
+        self.check_context_is_not_a_term(&id, &terms, &context);
+        let mut cues = Vec::new();
+        for (list, role) in [
+            (&t.cues.risk, CueRole::Risk),
+            (&t.cues.opportunity, CueRole::Opportunity),
+            (&t.cues.neutral, CueRole::Neutral),
+        ] {
+            self.cue_list(a, list, role, &scope, &mut cues);
+        }
+        self.check_cue_conflicts(&cues, &scope);
+        if !terms.is_empty() {
+            let all = terms.iter().chain(&context).chain(global_context);
+            self.check_reachable(&id, all, threshold, terms_line);
+        }
+        Theme {
+            id,
+            label,
+            description: t.description.trim().to_string(),
+            polarity,
+            threshold,
+            terms,
+            context,
+            cues,
+            line: id_line,
+        }
+    }
+
+    /// A theme id: a slug, not used before.
+    fn theme_id(&mut self, raw: &Spanned<String>, ids: &mut HashMap<String, usize>) -> String {
+        let line = self.line(raw.span());
+        let id = raw.get_ref().trim().to_string();
+        if !is_slug(&id) {
+            self.problem(
+                line,
+                format!(
+                    "theme id {id:?} is not a slug: use lower-case letters, digits and \
+                     single hyphens (e.g. \"security-research\")"
+                ),
+            );
+        }
+        if let Some(first) = ids.get(&id) {
+            self.problem(
+                line,
+                format!("duplicate theme id {id:?} (first defined on line {first})"),
+            );
+        } else {
+            ids.insert(id.clone(), line);
+        }
+        id
+    }
+
+    /// A theme's default polarity (risk when it does not parse, after reporting it).
+    fn polarity(&mut self, raw: &Spanned<String>, id: &str) -> Polarity {
+        if let Some(p) = Polarity::parse(raw.get_ref()) {
+            return p;
+        }
+        let line = self.line(raw.span());
+        self.problem(
+            line,
+            format!(
+                "unknown polarity {:?} for theme {id:?}: valid values are risk, opportunity",
+                raw.get_ref()
+            ),
+        );
+        Polarity::Risk
+    }
+
+    /// A theme's threshold, a positive number (1 by default).
+    fn threshold(&mut self, raw: Option<&Spanned<f64>>, id: &str) -> f32 {
+        let Some(th) = raw else {
+            return 1.0;
+        };
+        let v = *th.get_ref();
+        if !(v.is_finite() && v > 0.0) {
+            let line = self.line(th.span());
+            self.problem(
+                line,
+                format!("threshold of theme {id:?} must be a positive number, found {v}"),
+            );
+        }
+        v as f32
+    }
+
+    /// A phrase cannot be both a term and a context term of one theme.
+    fn check_context_is_not_a_term(&mut self, id: &str, terms: &[Term], context: &[Term]) {
+        for c in context {
+            if let Some(prev) = terms.iter().find(|p| p.tokens() == c.tokens()) {
+                let message = format!(
+                    "context term {:?} of theme {id:?} analyzes to the same tokens as its \
+                     term {:?} (line {}): remove one",
+                    c.text(),
+                    prev.text(),
+                    prev.line()
+                );
+                self.problem(c.line(), message);
+            }
+        }
+    }
+
+    /// A theme whose term and context weights cannot reach its threshold is never tagged.
+    fn check_reachable<'t>(
+        &mut self,
+        id: &str,
+        all: impl Iterator<Item = &'t Term>,
+        threshold: f32,
+        line: usize,
+    ) {
+        let total: f32 = all.map(|x| x.weight).sum();
+        if total + 1e-6 < threshold {
+            self.problem(
+                line,
+                format!(
+                    "theme {id:?} can never be tagged: its term and context weights add \
+                     up to {total}, below its threshold {threshold}"
+                ),
+            );
+        }
     }
 }
 
