@@ -11,7 +11,7 @@ use crate::index::{Reader, SearchRequest, Sort};
 use crate::pipeline;
 use anyhow::Context;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `igf-lens export`.
 #[derive(Debug, clap::Args)]
@@ -93,118 +93,138 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
             out,
             excel,
             registry,
-        } => {
-            let records = Reader::open(&index)?
-                .all()
-                .with_context(|| format!("cannot read the passages of {}", index.display()))?;
-            // What the ingest recorded about its inputs; an index without it still exports.
-            let ingest = pipeline::Manifest::load(&index).unwrap_or_default();
-            let opts = SummaryOptions {
-                excel,
-                registry: registry.as_deref(),
-                ingest_fingerprint: Some(ingest.fingerprint.as_str()).filter(|f| !f.is_empty()),
-                ingest_inputs: ingest
-                    .files
-                    .iter()
-                    .map(|(path, e)| IngestInput {
-                        path: path.clone(),
-                        kind: e.kind.as_str().to_string(),
-                        sha256: e.hash.clone(),
-                    })
-                    .collect(),
-            };
-            let outcome = export::write_summary(&records, &out, &opts)
-                .with_context(|| format!("cannot write the summary into {}", out.display()))?;
-            if !g.quiet {
-                let c = &outcome.manifest.counts;
-                eprintln!(
-                    "igf-lens: wrote {} files and manifest.json to {} ({} sessions, {} passages, {} speakers)",
-                    outcome.manifest.files.len(),
-                    out.display(),
-                    c.sessions,
-                    c.passages,
-                    c.speakers
-                );
-            }
-            Ok(0)
-        }
+        } => summary(&index, &out, excel, registry.as_deref(), g),
         ExportCommand::Excerpts {
             index,
             filters,
             query,
             out,
             excel,
-        } => {
-            let Some(theme) = filters.theme.clone() else {
-                anyhow::bail!("export excerpts needs --theme ID (see `igf-lens themes list`)");
-            };
-            let filters = filters.to_filters()?;
-            let polarity = filters.polarity;
-            let reader = Reader::open(&index)?;
-            let request = SearchRequest {
-                query: query.unwrap_or_default(),
-                filters,
-                sort: Sort::Date,
-                limit: usize::MAX,
-                ..SearchRequest::default()
-            };
-            let results = reader
-                .search(&request)
-                .with_context(|| format!("search in {}", index.display()))?;
-            let records: Vec<_> = results.hits.into_iter().map(|h| h.record).collect();
-            let theme_id = crate::model::slugify(&theme);
-            let mut stdout = BufWriter::new(std::io::stdout().lock());
-            let rows = export::write_excerpts(
-                &records,
-                Some(&theme_id),
-                polarity,
-                out.as_deref(),
-                excel,
-                &mut stdout,
-            )?;
-            stdout.flush()?;
-            if !g.quiet {
-                match &out {
-                    Some(p) => eprintln!("igf-lens: wrote {rows} excerpts to {}", p.display()),
-                    None => eprintln!("igf-lens: {rows} excerpts"),
-                }
-            }
-            Ok(if rows == 0 { 1 } else { 0 })
-        }
+        } => excerpts(&index, filters, query, out.as_deref(), excel, g),
         ExportCommand::Passages {
             index,
             format,
             out,
             excel,
-        } => {
-            let records = Reader::open(&index)?
-                .all()
-                .with_context(|| format!("cannot read the passages of {}", index.display()))?;
-            let mut stdout = BufWriter::new(std::io::stdout().lock());
-            match format {
-                PassagesFormat::Jsonl => {
-                    export::write_passages_jsonl(&records, out.as_deref(), &mut stdout)?
-                }
-                PassagesFormat::Csv => match out.as_deref() {
-                    Some(path) => export::write_atomic(path, |w| {
-                        export::write_passages_csv(&records, w, excel).map(|_| ())
-                    })?,
-                    None => {
-                        export::write_passages_csv(&records, &mut stdout, excel)?;
-                    }
-                },
-            }
-            stdout.flush()?;
-            if !g.quiet {
-                if let Some(p) = &out {
-                    eprintln!(
-                        "igf-lens: wrote {} passages to {}",
-                        records.len(),
-                        p.display()
-                    );
-                }
-            }
-            Ok(0)
+        } => passages(&index, format, out.as_deref(), excel, g),
+    }
+}
+
+/// `export summary`: the CSV files and manifest.json.
+fn summary(
+    index: &Path,
+    out: &Path,
+    excel: bool,
+    registry: Option<&Path>,
+    g: Global,
+) -> anyhow::Result<i32> {
+    let records = Reader::open(index)?
+        .all()
+        .with_context(|| format!("cannot read the passages of {}", index.display()))?;
+    // What the ingest recorded about its inputs; an index without it still exports.
+    let ingest = pipeline::Manifest::load(index).unwrap_or_default();
+    let opts = SummaryOptions {
+        excel,
+        registry,
+        ingest_fingerprint: Some(ingest.fingerprint.as_str()).filter(|f| !f.is_empty()),
+        ingest_inputs: ingest
+            .files
+            .iter()
+            .map(|(path, e)| IngestInput {
+                path: path.clone(),
+                kind: e.kind.as_str().to_string(),
+                sha256: e.hash.clone(),
+            })
+            .collect(),
+    };
+    let outcome = export::write_summary(&records, out, &opts)
+        .with_context(|| format!("cannot write the summary into {}", out.display()))?;
+    if !g.quiet {
+        let c = &outcome.manifest.counts;
+        eprintln!(
+            "igf-lens: wrote {} files and manifest.json to {} ({} sessions, {} passages, {} speakers)",
+            outcome.manifest.files.len(),
+            out.display(),
+            c.sessions,
+            c.passages,
+            c.speakers
+        );
+    }
+    Ok(0)
+}
+
+/// `export excerpts`: the passages of one theme, in date order; exit code 1 when none.
+fn excerpts(
+    index: &Path,
+    filters: FilterArgs,
+    query: Option<String>,
+    out: Option<&Path>,
+    excel: bool,
+    g: Global,
+) -> anyhow::Result<i32> {
+    let Some(theme) = filters.theme.clone() else {
+        anyhow::bail!("export excerpts needs --theme ID (see `igf-lens themes list`)");
+    };
+    let filters = filters.to_filters()?;
+    let polarity = filters.polarity;
+    let reader = Reader::open(index)?;
+    let request = SearchRequest {
+        query: query.unwrap_or_default(),
+        filters,
+        sort: Sort::Date,
+        limit: usize::MAX,
+        ..SearchRequest::default()
+    };
+    let results = reader
+        .search(&request)
+        .with_context(|| format!("search in {}", index.display()))?;
+    let records: Vec<_> = results.hits.into_iter().map(|h| h.record).collect();
+    let theme_id = crate::model::slugify(&theme);
+    let mut stdout = BufWriter::new(std::io::stdout().lock());
+    let rows =
+        export::write_excerpts(&records, Some(&theme_id), polarity, out, excel, &mut stdout)?;
+    stdout.flush()?;
+    if !g.quiet {
+        match out {
+            Some(p) => eprintln!("igf-lens: wrote {rows} excerpts to {}", p.display()),
+            None => eprintln!("igf-lens: {rows} excerpts"),
         }
     }
+    Ok(if rows == 0 { 1 } else { 0 })
+}
+
+/// `export passages`: every passage as JSON Lines or CSV.
+fn passages(
+    index: &Path,
+    format: PassagesFormat,
+    out: Option<&Path>,
+    excel: bool,
+    g: Global,
+) -> anyhow::Result<i32> {
+    let records = Reader::open(index)?
+        .all()
+        .with_context(|| format!("cannot read the passages of {}", index.display()))?;
+    let mut stdout = BufWriter::new(std::io::stdout().lock());
+    match format {
+        PassagesFormat::Jsonl => export::write_passages_jsonl(&records, out, &mut stdout)?,
+        PassagesFormat::Csv => match out {
+            Some(path) => export::write_atomic(path, |w| {
+                export::write_passages_csv(&records, w, excel).map(|_| ())
+            })?,
+            None => {
+                export::write_passages_csv(&records, &mut stdout, excel)?;
+            }
+        },
+    }
+    stdout.flush()?;
+    if !g.quiet {
+        if let Some(p) = &out {
+            eprintln!(
+                "igf-lens: wrote {} passages to {}",
+                records.len(),
+                p.display()
+            );
+        }
+    }
+    Ok(0)
 }

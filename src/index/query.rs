@@ -233,7 +233,14 @@ fn is_operator(s: &str) -> bool {
 /// Finds structural problems before tantivy sees the query: unbalanced quotes, parentheses
 /// and range brackets, dangling operators, `field:` on an unknown field or without a value.
 pub(crate) fn check_syntax(q: &str) -> Option<Diagnosis> {
-    // Quotes.
+    check_quotes(q)
+        .or_else(|| check_brackets(q))
+        .or_else(|| check_operators(q))
+        .or_else(|| check_fields(q))
+}
+
+/// A quote that opens a phrase never closed.
+fn check_quotes(q: &str) -> Option<Diagnosis> {
     let mut open_quote: Option<usize> = None;
     let mut prev = '\0';
     for (i, c) in q.char_indices() {
@@ -242,17 +249,20 @@ pub(crate) fn check_syntax(q: &str) -> Option<Diagnosis> {
         }
         prev = c;
     }
-    if let Some(pos) = open_quote {
-        return Some(Diagnosis::new(
+    open_quote.map(|pos| {
+        Diagnosis::new(
             pos,
             "this quote opens a phrase that is never closed",
             "close the phrase with a second `\"`, or remove this one",
-        ));
-    }
-    // Parentheses and range brackets, outside quotes.
+        )
+    })
+}
+
+/// Parentheses and range brackets, outside quotes: each closed, by its own kind.
+fn check_brackets(q: &str) -> Option<Diagnosis> {
     let mut stack: Vec<(char, usize)> = Vec::new();
     let mut in_quote = false;
-    prev = '\0';
+    let mut prev = '\0';
     for (i, c) in q.char_indices() {
         if c == '"' && prev != '\\' {
             in_quote = !in_quote;
@@ -288,12 +298,12 @@ pub(crate) fn check_syntax(q: &str) -> Option<Diagnosis> {
             _ => {}
         }
     }
-    if let Some((open, at)) = stack.pop() {
-        return Some(unclosed(open, at));
-    }
-    // Operators and fields, piece by piece (parentheses stripped from the edges).
-    let ps = pieces(q);
-    let words: Vec<(usize, &str)> = ps
+    stack.pop().map(|(open, at)| unclosed(open, at))
+}
+
+/// Operators with nothing on one side, piece by piece (parentheses stripped from the edges).
+fn check_operators(q: &str) -> Option<Diagnosis> {
+    let words: Vec<(usize, &str)> = pieces(q)
         .iter()
         .map(|p| {
             let lead = p.text.len() - p.text.trim_start_matches('(').len();
@@ -323,7 +333,12 @@ pub(crate) fn check_syntax(q: &str) -> Option<Diagnosis> {
             ));
         }
     }
-    for p in &ps {
+    None
+}
+
+/// `field:value` pieces: a field the index has, and a value after the colon.
+fn check_fields(q: &str) -> Option<Diagnosis> {
+    for p in &pieces(q) {
         let body = p.text.trim_start_matches(['(', '+', '-']);
         let lead = p.text.len() - body.len();
         if body.starts_with('"') {

@@ -170,131 +170,65 @@ fn query_matches_stemmed_text_with_and_by_default() {
     }
 }
 
+/// Filters with some fields set.
+fn filters(edit: impl FnOnce(&mut Filters)) -> Filters {
+    let mut f = Filters::default();
+    edit(&mut f);
+    f
+}
+
 #[test]
 fn every_filter_returns_only_matching_passages() {
     let (_tmp, reader) = index();
-    let f = Filters::default;
     let cases: Vec<(Filters, &[u64])> = vec![
         (
-            Filters {
-                stakeholder: Some(Stakeholder::PrivateSector),
-                ..f()
-            },
+            filters(|f| f.stakeholder = Some(Stakeholder::PrivateSector)),
             &[2, 3],
         ),
         (
-            Filters {
-                stakeholder: Some(Stakeholder::Unknown),
-                ..f()
-            },
+            filters(|f| f.stakeholder = Some(Stakeholder::Unknown)),
             &[6],
         ),
+        (filters(|f| f.region = Some(Region::Weog)), &[2, 3]),
+        (filters(|f| f.region = Some(Region::EasternEuropean)), &[7]),
+        (filters(|f| f.theme = Some("cooperation".into())), &[3, 7]),
         (
-            Filters {
-                region: Some(Region::Weog),
-                ..f()
-            },
-            &[2, 3],
-        ),
-        (
-            Filters {
-                region: Some(Region::EasternEuropean),
-                ..f()
-            },
-            &[7],
-        ),
-        (
-            Filters {
-                theme: Some("cooperation".into()),
-                ..f()
-            },
-            &[3, 7],
-        ),
-        (
-            Filters {
-                theme: Some("Security Research".into()),
-                ..f()
-            },
+            filters(|f| f.theme = Some("Security Research".into())),
             &[1, 2],
         ),
         (
-            Filters {
-                polarity: Some(Polarity::Opportunity),
-                ..f()
-            },
+            filters(|f| f.polarity = Some(Polarity::Opportunity)),
             &[3, 4, 7],
         ),
         (
-            Filters {
-                theme: Some("security-research".into()),
-                polarity: Some(Polarity::Opportunity),
-                ..f()
-            },
+            filters(|f| {
+                f.theme = Some("security-research".into());
+                f.polarity = Some(Polarity::Opportunity)
+            }),
             &[],
         ),
         (
-            Filters {
-                theme: Some("scope".into()),
-                polarity: Some(Polarity::Risk),
-                ..f()
-            },
+            filters(|f| {
+                f.theme = Some("scope".into());
+                f.polarity = Some(Polarity::Risk)
+            }),
             &[2],
         ),
+        (filters(|f| f.session = Some("2022-ws-427".into())), &[5, 6]),
         (
-            Filters {
-                session: Some("2022-ws-427".into()),
-                ..f()
-            },
-            &[5, 6],
-        ),
-        (
-            Filters {
-                session: Some("WS #225".into()),
-                ..f()
-            },
+            filters(|f| f.session = Some("WS #225".into())),
             &[1, 2, 3, 4],
         ),
+        (filters(|f| f.session = Some("open-forum-12".into())), &[7]),
+        (filters(|f| f.speaker = Some("becker".into())), &[2, 3]),
+        (filters(|f| f.speaker = Some("ANA PEREZ".into())), &[1]),
+        (filters(|f| f.speaker = Some("Ana Becker".into())), &[]),
+        (filters(|f| f.year = Some(2022)), &[5, 6]),
         (
-            Filters {
-                session: Some("open-forum-12".into()),
-                ..f()
-            },
-            &[7],
-        ),
-        (
-            Filters {
-                speaker: Some("becker".into()),
-                ..f()
-            },
-            &[2, 3],
-        ),
-        (
-            Filters {
-                speaker: Some("ANA PEREZ".into()),
-                ..f()
-            },
-            &[1],
-        ),
-        (
-            Filters {
-                speaker: Some("Ana Becker".into()),
-                ..f()
-            },
-            &[],
-        ),
-        (
-            Filters {
-                year: Some(2022),
-                ..f()
-            },
-            &[5, 6],
-        ),
-        (
-            Filters {
-                year: Some(2023),
-                stakeholder: Some(Stakeholder::Government),
-                ..f()
-            },
+            filters(|f| {
+                f.year = Some(2023);
+                f.stakeholder = Some(Stakeholder::Government)
+            }),
             &[4],
         ),
     ];
@@ -304,10 +238,7 @@ fn every_filter_returns_only_matching_passages() {
     // Filters compose with the query.
     let q = req(
         "security",
-        Filters {
-            stakeholder: Some(Stakeholder::CivilSociety),
-            ..f()
-        },
+        filters(|f| f.stakeholder = Some(Stakeholder::CivilSociety)),
     );
     assert_eq!(ids(&reader, &q), vec![1]);
 }

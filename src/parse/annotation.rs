@@ -291,6 +291,162 @@ const LANGUAGES: [&str; 14] = [
     "non-english",
 ];
 
+/// How a rule recognises an annotation's text (lower-cased, trimmed of punctuation).
+#[derive(Debug, Clone, Copy)]
+enum Pat {
+    /// Contains the words.
+    Has(&'static str),
+    /// Starts with them.
+    Starts(&'static str),
+    /// Is exactly them.
+    Is(&'static str),
+}
+
+use Pat::{Has, Is, Starts};
+
+/// Each kind of annotation and the texts that name it (any one is enough).
+const RULES: &[(&str, &[Pat])] = &[
+    (
+        "applause",
+        &[Has("applause"), Has("applauding"), Has("clapping")],
+    ),
+    (
+        "laughter",
+        &[
+            Has("laughter"),
+            Has("laughs"),
+            Has("laughing"),
+            Has("chuckl"),
+        ],
+    ),
+    (
+        "off-mic",
+        &[
+            Has("off mic"),
+            Has("off-mic"),
+            Has("off microphone"),
+            Has("mic off"),
+            Has("microphone off"),
+            Has("away from mic"),
+            Has("away from the mic"),
+            Has("no mic"),
+        ],
+    ),
+    (
+        "no-audio",
+        &[
+            Starts("no audio"),
+            Starts("no sound"),
+            Is("silence"),
+            Is("muted"),
+        ],
+    ),
+    ("echo", &[Is("echo"), Starts("echo "), Has("echoing")]),
+    ("static", &[Is("static"), Starts("static ")]),
+    ("garbled", &[Has("garbled")]),
+    (
+        "crosstalk",
+        &[
+            Has("crosstalk"),
+            Has("cross-talk"),
+            Has("overlapping"),
+            Has("multiple speakers"),
+        ],
+    ),
+    (
+        "side-discussion",
+        &[
+            Has("side discussion"),
+            Has("side conversation"),
+            Has("side talk"),
+        ],
+    ),
+    (
+        "recording",
+        &[Starts("recording"), Has("recording in progress")],
+    ),
+    (
+        "indicating",
+        &[
+            Starts("indicating"),
+            Starts("indicates"),
+            Starts("pointing"),
+            Starts("gestur"),
+            Starts("nodding"),
+            Starts("nods"),
+        ],
+    ),
+    (
+        "stand-by",
+        &[
+            Has("stand by"),
+            Has("standby"),
+            Has("stand-by"),
+            Has("standing by"),
+            Has("will begin"),
+            Has("will start"),
+            Has("will resume"),
+            Has("about to begin"),
+            Has("waiting to start"),
+            Has("waiting for the session"),
+        ],
+    ),
+    (
+        "pause",
+        &[
+            Is("break"),
+            Is("pause"),
+            Starts("pause "),
+            Has("coffee break"),
+        ],
+    ),
+    (
+        "music",
+        &[Is("music"), Starts("music "), Has("music playing")],
+    ),
+    (
+        "video",
+        &[
+            Is("video"),
+            Starts("video play"),
+            Starts("video presentation"),
+            Starts("playing video"),
+        ],
+    ),
+    (
+        "inaudible",
+        &[
+            Is("unclear"),
+            Starts("inaudible"),
+            Starts("unintelligible"),
+            Starts("indiscernible"),
+        ],
+    ),
+];
+
+/// What a media stream is called, and what goes wrong with it: a text naming one of each is an
+/// audio problem (unless it says there is no audio at all).
+const MEDIA: [&str; 5] = ["audio", "sound", "connection", "video", "feed"];
+const TROUBLE: [&str; 15] = [
+    "cut",
+    "froze",
+    "frozen",
+    "drop",
+    "lost",
+    "difficult",
+    "issue",
+    "problem",
+    "break",
+    "glitch",
+    "distort",
+    "low",
+    "poor",
+    "back",
+    "interrupt",
+];
+/// Words that say someone speaks another language (with one of [`LANGUAGES`]).
+const SPEAKS: [&str; 5] = ["speaking", "speaks", "spoken", "interpret", "translat"];
+
 /// The annotation kinds an inner text names (empty when it is speech).
 fn classify(inner: &str) -> Vec<&'static str> {
     let t = inner
@@ -307,122 +463,29 @@ fn classify(inner: &str) -> Vec<&'static str> {
         return Vec::new();
     }
     let has = |w: &str| t.contains(w);
-    let starts = |w: &str| t.starts_with(w);
-    let mut kinds = Vec::new();
-    if has("applause") || has("applauding") || has("clapping") {
-        kinds.push("applause");
-    }
-    if has("laughter") || has("laughs") || has("laughing") || has("chuckl") {
-        kinds.push("laughter");
-    }
-    if has("off mic")
-        || has("off-mic")
-        || has("off microphone")
-        || has("mic off")
-        || has("microphone off")
-        || has("away from mic")
-        || has("away from the mic")
-        || has("no mic")
-    {
-        kinds.push("off-mic");
-    }
-    if starts("no audio") || starts("no sound") || t == "silence" || t == "muted" {
-        kinds.push("no-audio");
-    } else if (has("audio") || has("sound") || has("connection") || has("video") || has("feed"))
-        && [
-            "cut",
-            "froze",
-            "frozen",
-            "drop",
-            "lost",
-            "difficult",
-            "issue",
-            "problem",
-            "break",
-            "glitch",
-            "distort",
-            "low",
-            "poor",
-            "back",
-            "interrupt",
-        ]
+    let names = |p: &Pat| match *p {
+        Has(w) => t.contains(w),
+        Starts(w) => t.starts_with(w),
+        Is(w) => t == w,
+    };
+    let mut kinds: Vec<&'static str> = RULES
         .iter()
-        .any(|w| has(w))
+        .filter(|(_, pats)| pats.iter().any(names))
+        .map(|(kind, _)| *kind)
+        .collect();
+    if !kinds.contains(&"no-audio")
+        && MEDIA.iter().any(|w| has(w))
+        && TROUBLE.iter().any(|w| has(w))
     {
         kinds.push("audio-problem");
     }
-    if t == "echo" || starts("echo ") || has("echoing") {
-        kinds.push("echo");
-    }
-    if t == "static" || starts("static ") {
-        kinds.push("static");
-    }
-    if has("garbled") {
-        kinds.push("garbled");
-    }
-    if has("crosstalk") || has("cross-talk") || has("overlapping") || has("multiple speakers") {
-        kinds.push("crosstalk");
-    }
-    if has("side discussion") || has("side conversation") || has("side talk") {
-        kinds.push("side-discussion");
-    }
-    if starts("recording") || has("recording in progress") {
-        kinds.push("recording");
-    }
-    if starts("indicating")
-        || starts("indicates")
-        || starts("pointing")
-        || starts("gestur")
-        || starts("nodding")
-        || starts("nods")
-    {
-        kinds.push("indicating");
-    }
-    if has("stand by")
-        || has("standby")
-        || has("stand-by")
-        || has("standing by")
-        || has("will begin")
-        || has("will start")
-        || has("will resume")
-        || has("about to begin")
-        || has("waiting to start")
-        || has("waiting for the session")
-    {
-        kinds.push("stand-by");
-    }
-    if t == "break" || t == "pause" || starts("pause ") || has("coffee break") {
-        kinds.push("pause");
-    }
-    if t == "music" || starts("music ") || has("music playing") {
-        kinds.push("music");
-    }
-    if t == "video"
-        || starts("video play")
-        || starts("video presentation")
-        || starts("playing video")
-    {
-        kinds.push("video");
-    }
-    if matches!(
-        t.as_str(),
-        "inaudible" | "unintelligible" | "indiscernible" | "unclear" | "inaudible words"
-    ) || starts("inaudible")
-        || starts("unintelligible")
-        || starts("indiscernible")
-    {
-        kinds.push("inaudible");
-    }
-    let speaks = has("speaking")
-        || has("speaks")
-        || has("spoken")
-        || starts("in ")
-        || has("interpret")
-        || has("translat");
+    let speaks = SPEAKS.iter().any(|w| has(w)) || t.starts_with("in ");
     if (speaks && LANGUAGES.iter().any(|l| has(l))) || LANGUAGES.contains(&t.as_str()) {
         kinds.push("other-language");
     }
-    if kinds.is_empty() && (starts("no interpretation") || starts("through interpret")) {
+    if kinds.is_empty()
+        && (t.starts_with("no interpretation") || t.starts_with("through interpret"))
+    {
         kinds.push("other-language");
     }
     kinds

@@ -17,119 +17,77 @@ use crate::model::{RawTurn, SessionKey, Stakeholder, Transcript};
 use serde_json::{Map, Value};
 use std::path::Path;
 
+/// One line of the file, read and checked.
+struct JsonTurn {
+    key: SessionKey,
+    /// The `title` field, else a `session` that says more than the key (may be empty).
+    title: String,
+    speaker: String,
+    text: String,
+    start_ms: Option<u64>,
+    end_ms: Option<u64>,
+    stakeholder_hint: Option<Stakeholder>,
+}
+
+/// One transcript being read, with its annotation counts.
+struct Building {
+    transcript: Transcript,
+    counts: AnnotationCounts,
+}
+
 /// Parses a JSON Lines transcript file.
 pub fn parse_jsonl(text: &str, path: &Path) -> Result<Vec<Transcript>> {
-    let mut sessions: Vec<(SessionKey, Transcript, AnnotationCounts)> = Vec::new();
+    let mut sessions: Vec<Building> = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        let line_no = i + 1;
         let line = line.trim();
         if line.is_empty() {
             continue;
         }
-        let bad = |message: String| Error::InputLine {
+        let line_no = i + 1;
+        let turn = read_line(line).map_err(|message| Error::InputLine {
             path: path.to_path_buf(),
             line: line_no,
             message,
-        };
-        let value: Value =
-            serde_json::from_str(line).map_err(|e| bad(format!("not valid JSON: {e}")))?;
-        let Value::Object(obj) = value else {
-            return Err(bad(
-                "expected a JSON object with \"session\", \"speaker\" and \"text\"".into(),
-            ));
-        };
-        let session = required_str(&obj, "session").map_err(&bad)?;
-        let key = parse_session_key(session).ok_or_else(|| {
-            bad(format!(
-                "cannot find a year and session code in \"session\": {session:?}: write it like \
-                 \"IGF 2023 WS #225\" or \"2023-ws-225\""
-            ))
         })?;
-        let speaker = match obj.get("speaker") {
-            Some(Value::String(s)) => s.trim().to_string(),
-            Some(Value::Null) => String::new(),
-            Some(other) => return Err(bad(format!("\"speaker\" must be a string, found {other}"))),
+        let at = sessions
+            .iter()
+            .position(|b| b.transcript.key.as_ref() == Some(&turn.key));
+        let b = match at {
+            Some(at) => &mut sessions[at],
             None => {
-                return Err(bad(
-                    "missing \"speaker\" (use \"\" for an unnamed turn)".into()
-                ))
-            }
-        };
-        let text = required_str(&obj, "text").map_err(&bad)?;
-        let start_ms = time_field(&obj, "start").map_err(&bad)?;
-        let end_ms = time_field(&obj, "end").map_err(&bad)?;
-        if let (Some(s), Some(e)) = (start_ms, end_ms) {
-            if e < s {
-                return Err(bad(format!(
-                    "\"end\" ({e} ms) is before \"start\" ({s} ms)"
-                )));
-            }
-        }
-        let stakeholder_hint = match obj.get("stakeholder") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if s.trim().is_empty() => None,
-            Some(Value::String(s)) => Some(Stakeholder::parse(s).ok_or_else(|| {
-                bad(format!(
-                    "unknown \"stakeholder\" {s:?}: valid values are {}",
-                    Stakeholder::valid_values()
-                ))
-            })?),
-            Some(other) => {
-                return Err(bad(format!(
-                    "\"stakeholder\" must be a string, found {other}"
-                )))
-            }
-        };
-        // The title: a `title` field, else a `session` that says more than the key.
-        let title = match obj.get("title") {
-            Some(Value::String(t)) => clean_title(t),
-            _ => {
-                let t = clean_title(session);
-                if t == key.to_string() || !is_title_line(session) {
-                    String::new()
-                } else {
-                    t
-                }
-            }
-        };
-        let idx = match sessions.iter().position(|(k, _, _)| *k == key) {
-            Some(idx) => idx,
-            None => {
-                sessions.push((
-                    key.clone(),
-                    Transcript {
-                        key: Some(key),
+                sessions.push(Building {
+                    transcript: Transcript {
+                        key: Some(turn.key.clone()),
                         source: path.to_path_buf(),
                         ..Transcript::default()
                     },
-                    AnnotationCounts::new(),
-                ));
-                sessions.len() - 1
+                    counts: AnnotationCounts::new(),
+                });
+                sessions.last_mut().expect("just pushed")
             }
         };
-        let (_, transcript, counts) = &mut sessions[idx];
-        if transcript.title.is_empty() {
-            transcript.title = title;
+        if b.transcript.title.is_empty() {
+            b.transcript.title = turn.title;
         }
-        let text = strip_annotations(text, counts);
+        let text = strip_annotations(&turn.text, &mut b.counts);
         if !text.chars().any(char::is_alphanumeric) {
             continue;
         }
-        transcript.turns.push(RawTurn {
-            label: speaker,
+        b.transcript.turns.push(RawTurn {
+            label: turn.speaker,
             text,
             line: u32::try_from(line_no).unwrap_or(u32::MAX),
-            start_ms,
-            end_ms,
-            stakeholder_hint,
+            start_ms: turn.start_ms,
+            end_ms: turn.end_ms,
+            stakeholder_hint: turn.stakeholder_hint,
         });
     }
     let out: Vec<Transcript> = sessions
         .into_iter()
-        .filter(|(_, t, _)| !t.turns.is_empty())
-        .map(|(_, mut t, counts)| {
-            t.annotations = counts.into_iter().collect();
-            t
+        .filter(|b| !b.transcript.turns.is_empty())
+        .map(|mut b| {
+            b.transcript.annotations = b.counts.into_iter().collect();
+            b.transcript
         })
         .collect();
     if out.is_empty() {
@@ -141,6 +99,76 @@ pub fn parse_jsonl(text: &str, path: &Path) -> Result<Vec<Transcript>> {
         });
     }
     Ok(out)
+}
+
+/// Reads one non-empty line; the error says what is wrong with it.
+fn read_line(line: &str) -> std::result::Result<JsonTurn, String> {
+    let value: Value = serde_json::from_str(line).map_err(|e| format!("not valid JSON: {e}"))?;
+    let Value::Object(obj) = value else {
+        return Err("expected a JSON object with \"session\", \"speaker\" and \"text\"".into());
+    };
+    let session = required_str(&obj, "session")?;
+    let key = parse_session_key(session).ok_or_else(|| {
+        format!(
+            "cannot find a year and session code in \"session\": {session:?}: write it like \
+             \"IGF 2023 WS #225\" or \"2023-ws-225\""
+        )
+    })?;
+    let speaker = speaker(&obj)?;
+    let text = required_str(&obj, "text")?.to_string();
+    let start_ms = time_field(&obj, "start")?;
+    let end_ms = time_field(&obj, "end")?;
+    if let (Some(s), Some(e)) = (start_ms, end_ms) {
+        if e < s {
+            return Err(format!("\"end\" ({e} ms) is before \"start\" ({s} ms)"));
+        }
+    }
+    let stakeholder_hint = stakeholder(&obj)?;
+    let title = match obj.get("title") {
+        Some(Value::String(t)) => clean_title(t),
+        _ => {
+            let t = clean_title(session);
+            if t == key.to_string() || !is_title_line(session) {
+                String::new()
+            } else {
+                t
+            }
+        }
+    };
+    Ok(JsonTurn {
+        key,
+        title,
+        speaker,
+        text,
+        start_ms,
+        end_ms,
+        stakeholder_hint,
+    })
+}
+
+/// `speaker`: a string, or null / "" for an unnamed turn.
+fn speaker(obj: &Map<String, Value>) -> std::result::Result<String, String> {
+    match obj.get("speaker") {
+        Some(Value::String(s)) => Ok(s.trim().to_string()),
+        Some(Value::Null) => Ok(String::new()),
+        Some(other) => Err(format!("\"speaker\" must be a string, found {other}")),
+        None => Err("missing \"speaker\" (use \"\" for an unnamed turn)".into()),
+    }
+}
+
+/// `stakeholder`: optional, any spelling [`Stakeholder::parse`] accepts.
+fn stakeholder(obj: &Map<String, Value>) -> std::result::Result<Option<Stakeholder>, String> {
+    match obj.get("stakeholder") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => Stakeholder::parse(s).map(Some).ok_or_else(|| {
+            format!(
+                "unknown \"stakeholder\" {s:?}: valid values are {}",
+                Stakeholder::valid_values()
+            )
+        }),
+        Some(other) => Err(format!("\"stakeholder\" must be a string, found {other}")),
+    }
 }
 
 /// A required string field.
