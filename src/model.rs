@@ -767,6 +767,16 @@ impl PassageRecord {
             .join(" | ")
     }
 
+    /// The order of every export: session, turn, passage (the id breaks ties).
+    pub fn order_key(&self) -> (&str, u32, u32, u64) {
+        (
+            self.session.as_str(),
+            self.turn,
+            self.ordinal,
+            self.passage_id,
+        )
+    }
+
     /// `file:line`.
     pub fn citation(&self) -> String {
         format!("{}:{}", self.source, self.line)

@@ -153,13 +153,24 @@ pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: 
 
 /// Runs `igf-lens ingest`.
 pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
-    let inputs = if args.paths.is_empty() {
+    ingest_and_report(args.paths, &args.opts, g)?;
+    Ok(0)
+}
+
+/// Ingests the paths given (default `data/`) with these options and prints the report;
+/// returns the configuration used (for what comes after, in `run`).
+pub fn ingest_and_report(
+    paths: Vec<PathBuf>,
+    opts: &IngestOpts,
+    g: Global,
+) -> anyhow::Result<pipeline::IngestConfig> {
+    let inputs = if paths.is_empty() {
         vec![PathBuf::from("data")]
     } else {
-        args.paths
+        paths
     };
-    let cfg = args.opts.config(inputs, g.quiet);
+    let cfg = opts.config(inputs, g.quiet);
     let report = pipeline::ingest(&cfg)?;
     print_report(&report, &cfg.index_dir, g.quiet);
-    Ok(0)
+    Ok(cfg)
 }

@@ -3,18 +3,15 @@
 
 use super::export::ExportCommand;
 use super::global::Global;
-use super::ingest::{print_report, IngestOpts};
-use crate::pipeline;
+use super::ingest::ingest_and_report;
 use std::path::PathBuf;
 
 /// Arguments of `igf-lens run`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Files or directories to read. Default: data/ (the sample corpus).
-    #[arg(value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
+    /// What to ingest, and how (the arguments of `ingest`).
     #[command(flatten)]
-    pub opts: IngestOpts,
+    pub ingest: super::ingest::Args,
     /// Directory for the CSV summaries and manifest.json.
     #[arg(short, long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
@@ -25,20 +22,13 @@ pub struct Args {
 
 /// Runs `igf-lens run`.
 pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
-    let inputs = if args.paths.is_empty() {
-        vec![PathBuf::from("data")]
-    } else {
-        args.paths
-    };
-    let cfg = args.opts.config(inputs, g.quiet);
-    let report = pipeline::ingest(&cfg)?;
-    print_report(&report, &cfg.index_dir, g.quiet);
+    let cfg = ingest_and_report(args.ingest.paths, &args.ingest.opts, g)?;
     let export = super::export::Args {
         command: ExportCommand::Summary {
             index: cfg.index_dir.clone(),
             out: args.out,
             excel: args.excel,
-            registry: args.opts.registry.clone(),
+            registry: args.ingest.opts.registry.clone(),
         },
     };
     super::export::run(export, g)

@@ -38,20 +38,16 @@ fn plot_err<E: std::fmt::Debug>(e: E) -> Error {
 }
 
 /// Colours for themes in the session chart (distinguishable, colour-blind aware).
-const THEME_COLORS: [RGBColor; 12] = [
-    RGBColor(78, 121, 167),
-    RGBColor(242, 142, 43),
-    RGBColor(225, 87, 89),
-    RGBColor(118, 183, 178),
-    RGBColor(89, 161, 79),
-    RGBColor(237, 201, 72),
-    RGBColor(176, 122, 161),
-    RGBColor(255, 157, 167),
-    RGBColor(156, 117, 95),
-    RGBColor(186, 176, 172),
-    RGBColor(31, 119, 180),
-    RGBColor(140, 86, 75),
+const THEME_COLORS: [u32; 12] = [
+    0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f, 0xedc948, 0xb07aa1, 0xff9da7, 0x9c755f,
+    0xbab0ac, 0x1f77b4, 0x8c564b,
 ];
+
+/// An `0xRRGGBB` colour.
+fn rgb(c: u32) -> RGBColor {
+    let [_, r, g, b] = c.to_be_bytes();
+    RGBColor(r, g, b)
+}
 
 const RISK: RGBColor = RGBColor(200, 40, 40);
 const OPPORTUNITY: RGBColor = RGBColor(30, 100, 200);
@@ -307,7 +303,7 @@ fn session_bars_svg(records: &[PassageRecord]) -> Result<String> {
                 if c > 0.0 {
                     bars.push(Rectangle::new(
                         [(x, y0 + 0.15), (x + c, y0 + 0.85)],
-                        THEME_COLORS[ti % THEME_COLORS.len()].filled(),
+                        rgb(THEME_COLORS[ti % THEME_COLORS.len()]).filled(),
                     ));
                     x += c;
                 }
@@ -333,7 +329,7 @@ fn session_bars_svg(records: &[PassageRecord]) -> Result<String> {
             legend
                 .draw(&Rectangle::new(
                     [(10, y - 6), (24, y + 6)],
-                    THEME_COLORS[ti % THEME_COLORS.len()].filled(),
+                    rgb(THEME_COLORS[ti % THEME_COLORS.len()]).filled(),
                 ))
                 .map_err(plot_err)?;
             legend

@@ -27,14 +27,7 @@ fn share(part: u64, whole: u64) -> f64 {
 /// Records sorted by (session, turn, ordinal, passage id).
 pub fn sorted(records: &[PassageRecord]) -> Vec<&PassageRecord> {
     let mut v: Vec<&PassageRecord> = records.iter().collect();
-    v.sort_by(|a, b| {
-        (a.session.as_str(), a.turn, a.ordinal, a.passage_id).cmp(&(
-            b.session.as_str(),
-            b.turn,
-            b.ordinal,
-            b.passage_id,
-        ))
-    });
+    v.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     v
 }
 

@@ -302,14 +302,7 @@ impl Reader {
 
 /// Sorts records by (session, turn, ordinal), the order of every export.
 pub fn sort_records(records: &mut [PassageRecord]) {
-    records.sort_by(|a, b| {
-        (a.session.as_str(), a.turn, a.ordinal, a.passage_id).cmp(&(
-            b.session.as_str(),
-            b.turn,
-            b.ordinal,
-            b.passage_id,
-        ))
-    });
+    records.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
 }
 
 /// The snippet of `text` and its highlight ranges: the best fragment, with `… ` before it

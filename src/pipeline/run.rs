@@ -99,7 +99,7 @@ pub fn run(job: &Job<'_>) -> Result<Ran> {
 
 /// What became of one transcript file.
 enum FileOutcome {
-    Done(FileResult),
+    Done(Box<FileResult>),
     Failed(Error),
     /// A copy of this other file (index into the files found).
     Duplicate {
@@ -144,7 +144,7 @@ fn process_group(job: &Job<'_>, group: &[usize]) -> Vec<(usize, FileOutcome)> {
                 (Outcome::Keep, Err(e)) => FileOutcome::Failed(e),
                 (Outcome::Keep, Ok((doc, parsed))) => {
                     match process_file(&doc, parsed, &job.sources.pages, job.res, job.sink) {
-                        Ok(r) => FileOutcome::Done(r),
+                        Ok(r) => FileOutcome::Done(Box::new(r)),
                         Err(e) => FileOutcome::Failed(e),
                     }
                 }
@@ -164,18 +164,13 @@ struct SpeakerSeen {
 /// Passages and counts produced from one transcript file.
 #[derive(Debug, Default)]
 struct FileResult {
-    passages: usize,
-    tags_by_theme: BTreeMap<String, usize>,
+    /// The file's share of the run's counts (sessions, turns, passages, words, annotations,
+    /// tags, unpaired sessions).
+    counts: IngestReport,
     /// Content hash of the file.
     hash: String,
     sessions: Vec<String>,
-    turns: usize,
-    words: u64,
-    annotations: u64,
-    words_resolved: u64,
-    words_unresolved: u64,
     speakers: Vec<SpeakerSeen>,
-    unpaired: Vec<String>,
 }
 
 /// Takes every transcript of a parsed file through [`records::build_records`] into the sink.
@@ -196,12 +191,12 @@ fn process_file(
         let Parsed::Transcript(t) = p else { continue };
         any = true;
         let page = t.key.as_ref().and_then(|k| pages.get(&k.id()));
-        out.annotations += t
+        out.counts.annotations += t
             .annotations
             .iter()
             .map(|(_, n)| u64::from(*n))
             .sum::<u64>();
-        let mut tags = std::mem::take(&mut out.tags_by_theme);
+        let mut tags = std::mem::take(&mut out.counts.tags_by_theme);
         let mut count = 0usize;
         let built = records::build_records(&doc.text, &source, t, page, res, &mut |rec, a| {
             count += 1;
@@ -215,10 +210,10 @@ fn process_file(
             }
             sink.put(rec, a)
         })?;
-        out.tags_by_theme = tags;
-        out.passages += count;
+        out.counts.tags_by_theme = tags;
+        out.counts.passages += count;
         if page.is_none() {
-            out.unpaired.push(built.session.key.id());
+            out.counts.unpaired.push(built.session.key.id());
         }
         out.count_session(&built);
     }
@@ -235,20 +230,20 @@ impl FileResult {
     /// Adds a session's turns, words and named speakers.
     fn count_session(&mut self, built: &Built) {
         let session = &built.session;
-        self.turns += session.turns.len();
+        self.counts.turns += session.turns.len();
         let id = session.key.id();
         let mut seen = BTreeSet::new();
         for (turn, &w) in session.turns.iter().zip(&built.turn_words) {
             let w = u64::from(w);
-            self.words += w;
+            self.counts.words += w;
             if matches!(turn.speaker.role, Role::Audience | Role::Unnamed) {
                 continue;
             }
             let resolved = turn.speaker.stakeholder != Stakeholder::Unknown;
             if resolved {
-                self.words_resolved += w;
+                self.counts.words_resolved += w;
             } else {
-                self.words_unresolved += w;
+                self.counts.words_unresolved += w;
             }
             if seen.insert(turn.label.to_lowercase()) {
                 self.speakers.push(SpeakerSeen {
@@ -257,6 +252,7 @@ impl FileResult {
                 });
             }
         }
+        self.counts.sessions += 1;
         self.sessions.push(id);
     }
 }
@@ -278,11 +274,7 @@ impl Fold {
         let entry = |kind| FileEntry::new(kind, f.size, f.mtime_ns, String::new(), sessions());
         let report = &mut self.ran.report;
         match outcome {
-            FileOutcome::Done(fr) => {
-                report.files_processed += 1;
-                report.bytes += f.size;
-                self.add_result(f, fr);
-            }
+            FileOutcome::Done(fr) => self.add_result(f, *fr),
             FileOutcome::Failed(e) if job.strict => self.failed.push((i, e)),
             FileOutcome::Failed(e) => {
                 report.skipped.push(SkippedFile {
@@ -306,23 +298,11 @@ impl Fold {
     }
 
     fn add_result(&mut self, f: &SourceFile, fr: FileResult) {
-        let report = &mut self.ran.report;
-        report.turns += fr.turns;
-        report.passages += fr.passages;
-        report.words += fr.words;
-        report.annotations += fr.annotations;
-        report.words_resolved += fr.words_resolved;
-        report.words_unresolved += fr.words_unresolved;
-        report.unpaired.extend(fr.unpaired);
-        report.sessions += fr.sessions.len();
         for s in fr.speakers {
             *self.speakers.entry(s.key).or_insert(s.resolved) |= s.resolved;
         }
-        for (t, n) in fr.tags_by_theme {
-            *report.tags_by_theme.entry(t).or_default() += n;
-        }
         let entry = FileEntry {
-            passages: fr.passages,
+            passages: fr.counts.passages,
             ..FileEntry::new(
                 FileKind::Transcript,
                 f.size,
@@ -332,6 +312,11 @@ impl Fold {
             )
         };
         self.ran.entries.insert(f.key.clone(), entry);
+        self.ran.report.absorb(IngestReport {
+            files_processed: 1,
+            bytes: f.size,
+            ..fr.counts
+        });
     }
 
     fn finish(mut self) -> Result<Ran> {

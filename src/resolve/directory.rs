@@ -25,6 +25,28 @@ struct Column {
     required: bool,
 }
 
+impl Column {
+    const fn required(names: &'static [&'static str]) -> Column {
+        Column {
+            names,
+            required: true,
+        }
+    }
+
+    const fn optional(names: &'static [&'static str]) -> Column {
+        Column {
+            names,
+            required: false,
+        }
+    }
+}
+
+/// Reads a list file and parses it with `parse`.
+fn load_with<T>(path: &Path, parse: fn(&str, &Path) -> Result<T>) -> Result<T> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    parse(&text, path)
+}
+
 /// One data row: the wanted columns' values, trimmed, in the order asked ("" when the column is
 /// absent), and the row's line in the file.
 struct Row {
@@ -134,33 +156,17 @@ pub struct Registry {
 }
 
 const REGISTRY_COLUMNS: [Column; 5] = [
-    Column {
-        names: &["name"],
-        required: true,
-    },
-    Column {
-        names: &["aliases"],
-        required: false,
-    },
-    Column {
-        names: &["stakeholder"],
-        required: true,
-    },
-    Column {
-        names: &["region"],
-        required: false,
-    },
-    Column {
-        names: &["affiliation"],
-        required: false,
-    },
+    Column::required(&["name"]),
+    Column::optional(&["aliases"]),
+    Column::required(&["stakeholder"]),
+    Column::optional(&["region"]),
+    Column::optional(&["affiliation"]),
 ];
 
 impl Registry {
     /// Loads and validates a registry file.
     pub fn load(path: &Path) -> Result<Registry> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        Registry::parse(&text, path)
+        load_with(path, Registry::parse)
     }
 
     /// The registry shipped with igf-lens.
@@ -291,25 +297,15 @@ pub struct Organizations {
 }
 
 const ORGANIZATION_COLUMNS: [Column; 3] = [
-    Column {
-        names: &["organization", "organisation", "name"],
-        required: true,
-    },
-    Column {
-        names: &["aliases"],
-        required: false,
-    },
-    Column {
-        names: &["stakeholder"],
-        required: true,
-    },
+    Column::required(&["organization", "organisation", "name"]),
+    Column::optional(&["aliases"]),
+    Column::required(&["stakeholder"]),
 ];
 
 impl Organizations {
     /// Loads and validates an organisations file.
     pub fn load(path: &Path) -> Result<Organizations> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        Organizations::parse(&text, path)
+        load_with(path, Organizations::parse)
     }
 
     /// The list shipped with igf-lens.

@@ -308,23 +308,31 @@ impl<K: Key> WordTable<K> {
     }
 }
 
+/// The `N` bytes of `text` from `from` when the text has them (`true`: the caller masks them
+/// to the word), else the `len` bytes of the word, zero-padded (`false`).
+#[inline]
+fn window<const N: usize>(text: &[u8], from: usize, len: usize) -> ([u8; N], bool) {
+    let mut w = [0u8; N];
+    match text.get(from..from + N) {
+        Some(bytes) => {
+            w.copy_from_slice(bytes);
+            (w, true)
+        }
+        None => {
+            w[..len].copy_from_slice(&text[from..from + len]);
+            (w, false)
+        }
+    }
+}
+
 /// [`pack`] for a word of 1 to 8 bytes, in a `u64`.
 #[inline]
 fn pack_short(text: &[u8], from: usize, len: usize) -> u64 {
     debug_assert!((1..=8).contains(&len));
-    let raw = match text.get(from..from + 8) {
-        Some(window) => {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(window);
-            u64::from_le_bytes(w)
-        }
-        None => {
-            let mut w = [0u8; 8];
-            w[..len].copy_from_slice(&text[from..from + len]);
-            return u64::from_le_bytes(w);
-        }
-    };
-    raw & (u64::MAX >> (64 - 8 * len))
+    match window::<8>(text, from, len) {
+        (w, true) => u64::from_le_bytes(w) & (u64::MAX >> (64 - 8 * len)),
+        (w, false) => u64::from_le_bytes(w),
+    }
 }
 
 /// The key of the word `text[from..to]`: its bytes as an integer, when they fit in 16 bytes.
@@ -335,24 +343,11 @@ fn pack(text: &[u8], from: usize, to: usize) -> Option<u128> {
     if len > 16 {
         return None;
     }
-    let raw = match text.get(from..from + 16) {
-        Some(window) => {
-            let mut w = [0u8; 16];
-            w.copy_from_slice(window);
-            u128::from_le_bytes(w)
-        }
-        None => {
-            let mut buf = [0u8; 16];
-            buf[..len].copy_from_slice(&text[from..to]);
-            return Some(u128::from_le_bytes(buf));
-        }
-    };
-    let mask = if len == 16 {
-        u128::MAX
-    } else {
-        (1u128 << (8 * len)) - 1
-    };
-    Some(raw & mask)
+    Some(match window::<16>(text, from, len) {
+        (w, true) if len == 16 => u128::from_le_bytes(w),
+        (w, true) => u128::from_le_bytes(w) & ((1u128 << (8 * len)) - 1),
+        (w, false) => u128::from_le_bytes(w),
+    })
 }
 
 thread_local! {

@@ -188,49 +188,37 @@ pub fn version_of(text: &str) -> String {
 
 // ---- the file as serde sees it ----
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct RawFile {
-    #[serde(default)]
     cues: RawCues,
-    #[serde(default)]
     context: RawContext,
-    #[serde(default)]
     theme: Vec<Spanned<RawTheme>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 struct RawCues {
-    #[serde(default)]
     risk: Vec<Spanned<String>>,
-    #[serde(default)]
     opportunity: Vec<Spanned<String>>,
-    #[serde(default)]
     negation: Vec<Spanned<String>>,
-    #[serde(default)]
     hedge: Vec<Spanned<String>>,
-    #[serde(default)]
     neutral: Vec<Spanned<String>>,
     negation_window: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 struct RawContext {
     weight: Option<Spanned<f64>>,
-    #[serde(default)]
     terms: Vec<Spanned<RawTerm>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 struct RawThemeCues {
-    #[serde(default)]
     risk: Vec<Spanned<String>>,
-    #[serde(default)]
     opportunity: Vec<Spanned<String>>,
-    #[serde(default)]
     neutral: Vec<Spanned<String>>,
 }
 

@@ -76,21 +76,9 @@ pub struct Term {
 }
 
 impl Term {
-    /// The term as written.
-    pub fn text(&self) -> &str {
-        self.phrase.text()
-    }
-    /// Its analyzed tokens.
-    pub fn tokens(&self) -> &[String] {
-        self.phrase.tokens()
-    }
     /// What one match adds to the theme's score (default 1.0).
     pub fn weight(&self) -> f32 {
         self.weight
-    }
-    /// 1-based line in the taxonomy file.
-    pub fn line(&self) -> usize {
-        self.phrase.line()
     }
 }
 
@@ -102,23 +90,33 @@ pub struct Cue {
 }
 
 impl Cue {
-    /// The cue as written.
-    pub fn text(&self) -> &str {
-        self.phrase.text()
-    }
-    /// Its analyzed tokens.
-    pub fn tokens(&self) -> &[String] {
-        self.phrase.tokens()
-    }
     /// What it does.
     pub fn role(&self) -> CueRole {
         self.role
     }
-    /// 1-based line in the taxonomy file.
-    pub fn line(&self) -> usize {
-        self.phrase.line()
-    }
 }
+
+/// The [`Phrase`] accessors of a term or a cue.
+macro_rules! phrase_accessors {
+    ($($t:ty),*) => {$(
+        impl $t {
+            /// As written in the taxonomy file.
+            pub fn text(&self) -> &str {
+                self.phrase.text()
+            }
+            /// Its analyzed tokens.
+            pub fn tokens(&self) -> &[String] {
+                self.phrase.tokens()
+            }
+            /// 1-based line in the taxonomy file.
+            pub fn line(&self) -> usize {
+                self.phrase.line()
+            }
+        }
+    )*};
+}
+
+phrase_accessors!(Term, Cue);
 
 /// One theme: id, label, default polarity, threshold, terms and its own cues.
 #[derive(Debug, Clone, PartialEq)]
