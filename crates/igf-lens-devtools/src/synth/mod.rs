@@ -179,29 +179,11 @@ impl Generator {
     /// Generates a corpus in memory (for benches and tests).
     pub fn corpus(&self, size: Size) -> Vec<SessionFiles> {
         let mut out = Vec::new();
-        let mut bytes = 0u64;
-        let mut n = 1u32;
-        loop {
-            let want = match size {
-                Size::Sessions(total) => total.saturating_sub(n - 1).min(BATCH),
-                Size::Bytes(_) => BATCH,
-            };
-            if want == 0 {
-                break;
-            }
-            let batch: Vec<SessionFiles> = (n..n + want)
-                .into_par_iter()
-                .map(|i| self.session(i))
-                .collect();
-            n += want;
-            let take = take_until(&batch, bytes, size);
-            bytes += batch[..take].iter().map(SessionFiles::len).sum::<u64>();
-            let done = take < batch.len() || matches!(size, Size::Bytes(t) if bytes >= t);
-            out.extend(batch.into_iter().take(take));
-            if done {
-                break;
-            }
-        }
+        let kept: Result<_> = self.batches(size, |batch| {
+            out.extend(batch);
+            Ok(())
+        });
+        debug_assert!(kept.is_ok(), "keeping sessions in memory cannot fail");
         out
     }
 
@@ -222,9 +204,27 @@ impl Generator {
                     .into(),
             });
         }
-        let mut bytes = 0u64;
-        let mut sessions = 0u32;
-        let mut n = 1u32;
+        let (sessions, bytes) = self.batches(size, |batch| {
+            batch.par_iter().try_for_each(|s| s.write_to(dir))
+        })?;
+        Ok(Summary {
+            dir: dir.to_path_buf(),
+            sessions,
+            files: sessions * 2,
+            bytes,
+            seconds: start.elapsed().as_secs_f64(),
+        })
+    }
+
+    /// Generates sessions 1, 2, … in parallel batches of [`BATCH`] until `size` is reached,
+    /// handing each batch (cut where the size is reached) to `each`. Returns the sessions and
+    /// bytes handed over.
+    fn batches(
+        &self,
+        size: Size,
+        mut each: impl FnMut(Vec<SessionFiles>) -> Result<()>,
+    ) -> Result<(u32, u64)> {
+        let (mut sessions, mut bytes, mut n) = (0u32, 0u64, 1u32);
         loop {
             let want = match size {
                 Size::Sessions(total) => total.saturating_sub(sessions).min(BATCH),
@@ -233,26 +233,22 @@ impl Generator {
             if want == 0 {
                 break;
             }
-            let batch: Vec<SessionFiles> = (n..n + want)
+            let mut batch: Vec<SessionFiles> = (n..n + want)
                 .into_par_iter()
                 .map(|i| self.session(i))
                 .collect();
             n += want;
             let take = take_until(&batch, bytes, size);
-            batch[..take].par_iter().try_for_each(|s| s.write_to(dir))?;
-            bytes += batch[..take].iter().map(SessionFiles::len).sum::<u64>();
+            let full = take == batch.len();
+            batch.truncate(take);
+            bytes += batch.iter().map(SessionFiles::len).sum::<u64>();
             sessions += take as u32;
-            if take < batch.len() || matches!(size, Size::Bytes(t) if bytes >= t) {
+            each(batch)?;
+            if !full || matches!(size, Size::Bytes(t) if bytes >= t) {
                 break;
             }
         }
-        Ok(Summary {
-            dir: dir.to_path_buf(),
-            sessions,
-            files: sessions * 2,
-            bytes,
-            seconds: start.elapsed().as_secs_f64(),
-        })
+        Ok((sessions, bytes))
     }
 
     fn plan(&self, n: u32, rng: &mut Rng) -> Plan {
