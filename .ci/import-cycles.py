@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Import circles between the files of a Rust crate.
 
-usage: import-cycles.py SRC_DIR [--tests] [--edges]
+usage: import-cycles.py SRC_DIR [--tests] [--modules] [--edges]
 
 Every `use` (re-exports included) and every `crate::`/`super::`/`self::` path written in code is an
 edge from the file that writes it to the file that defines the module it names (the longest prefix
 of the path that is a file: `crate::index::Writer` goes to index/mod.rs, `crate::index::writer::X`
 to index/writer.rs). `mod x;` declarations are not edges. Comments, doc comments and string
-literals are ignored; so is code after a `#[cfg(test)]` line that opens a module (unit tests),
-unless --tests is given. Prints each circle (a strongly connected group of files) and exits 1 when
-there is one.
+literals are ignored; so is code after a `#[cfg(test)]` line that opens a module, and a file
+declared as `#[cfg(test)] mod name;` (unit tests), unless --tests is given. Prints each circle (a strongly connected group of files) and exits 1 when
+there is one. With --modules, files are merged into their top-level module first (`index/*.rs`
+is `index`), so a circle between two stages shows even when no two files form one.
 """
 import os
 import re
@@ -139,8 +140,19 @@ def main():
                 return by_module[tuple(path[:k])]
         return None
 
+    # Files declared as `#[cfg(test)] mod name;` hold unit tests too.
+    test_files = set()
+    for rel, p in files.items():
+        text = open(p, encoding="utf-8").read()
+        me = module_of(rel)
+        for m in re.finditer(r"#\[cfg\(test\)\]\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;", text):
+            f = by_module.get(tuple(me + [m.group(1)]))
+            if f:
+                test_files.add(f)
     edges = {r: set() for r in files}
     for rel, p in files.items():
+        if rel in test_files and not with_tests:
+            continue
         text = strip(open(p, encoding="utf-8").read())
         if not with_tests:
             text = without_tests(text)
@@ -175,6 +187,16 @@ def main():
             f = file_for(target)
             if f and f != rel:
                 edges[rel].add(f)
+
+    if "--modules" in sys.argv:
+        # The same graph between top-level modules (`index/reader.rs` is `index`): modules import
+        # only down the stage order, so this one has no circle either.
+        top = lambda f: f.split("/")[0].removesuffix(".rs")
+        merged = {}
+        for v, ws in edges.items():
+            merged.setdefault(top(v), set()).update(top(w) for w in ws if top(w) != top(v))
+        edges = merged
+        files = merged
 
     # Tarjan's strongly connected components.
     index, low, stack, on, sccs, counter = {}, {}, [], set(), [], [0]
@@ -216,7 +238,8 @@ def main():
         for e in inner:
             print("    " + e)
     what = "with unit tests" if with_tests else "outside unit tests"
-    print(f"{len(files)} files, {n_edges} import edges between files ({what}), {len(sccs)} circle(s)")
+    unit = "modules" if "--modules" in sys.argv else "files"
+    print(f"{len(files)} {unit}, {n_edges} import edges between {unit} ({what}), {len(sccs)} circle(s)")
     sys.exit(1 if sccs else 0)
 
 

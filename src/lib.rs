@@ -13,8 +13,13 @@
 //!   → tag (themes, polarity, evidence) → index (tantivy) → export (CSV, report)
 //! ```
 //!
-//! [`text`] holds the one analyzer shared by tagging, indexing and queries; [`model`] the types
-//! that flow between stages.
+//! [`pipeline`] is the only module that knows this order: an ingest is its steps, one file each
+//! (plan, sources, dedupe, run, records, manifest, lock). Below the stages: [`text`] holds the one
+//! analyzer shared by tagging, indexing and queries, [`model`] the types that flow between
+//! stages (closed sets as enums), [`hash`] every hash, [`disk`] atomic writes, [`error`] the
+//! typed errors. [`cli`] is one file per subcommand. Imports go down this order only, with no
+//! circle between files (`ARCHITECTURE.md` has the map and the rules). The synthetic corpus and
+//! the benchmark are in the `igf-lens-devtools` crate, which uses this library's public API.
 //!
 //! A short transcript through parse → resolve → tag, with the built-in registry and taxonomy:
 //!

@@ -1,5 +1,5 @@
 //! The tantivy index: schema, writer, reader and search. No tantivy type leaves this module:
-//! callers hand in [`PassageRecord`]s and get [`Hit`]s and records back.
+//! callers hand in [`PassageRecord`](crate::model::PassageRecord)s and get [`Hit`]s and records back.
 //!
 //! - `schema`: the fields and the record ⇄ document mapping;
 //! - `files`: the schema-version file ([`VERSION_FILE`]) and the read-only directory view;

@@ -121,7 +121,7 @@ pub fn slim(page: &SessionPage) -> SessionPage {
     }
 }
 
-/// Reads the first [`SNIFF_BYTES`] of a file, decodes and detects it; pages are read whole
+/// Reads the first 64 KiB (`SNIFF_BYTES`) of a file, decodes and detects it; pages are read whole
 /// (from the sniffed bytes when they hold all of the file) and parsed.
 pub fn sniff(path: &Path) -> Sniff {
     let mut buf = Vec::with_capacity(SNIFF_BYTES);

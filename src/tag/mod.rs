@@ -1,8 +1,8 @@
 //! Theme tagging: the taxonomy (load, validate, version), the matcher and polarity.
 //!
 //! Input: passage text, or its tokens from [`crate::text::analyze`] (the same stream the index
-//! stores). Output: [`Tag`]s sorted by theme id, each with its polarity, score and
-//! [`Evidence`] (matched terms with token positions, the cue that decided the polarity).
+//! stores). Output: [`Tag`](crate::model::Tag)s sorted by theme id, each with its polarity, score and
+//! [`Evidence`](crate::model::Evidence) (matched terms with token positions, the cue that decided the polarity).
 //!
 //! How a passage is tagged:
 //! 1. Every taxonomy term was analyzed into stemmed tokens when the taxonomy was loaded; the

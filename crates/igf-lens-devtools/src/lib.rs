@@ -4,7 +4,7 @@
 //!
 //! - [`synth`]: a deterministic synthetic corpus (session pages and raw transcripts in the
 //!   layout of `data/sessions`), for benchmarks and scale tests;
-//! - [`bench`]: whole-tool throughput against a tantivy-only baseline, each phase in a process
+//! - [`bench`](mod@bench): whole-tool throughput against a tantivy-only baseline, each phase in a process
 //!   of its own, with CPU time and peak memory from `/proc`;
 //! - [`cli`]: the `synth` and `bench` subcommands of the `igf-lens-devtools` binary, which
 //!   `igf-lens synth` and `igf-lens bench` run.
