@@ -392,20 +392,29 @@ impl Generator {
             capitalize_from(&mut out, start);
             out.push('?');
         }
-        out.push_str("\n\nWhat will participants gain from attending this session? ");
-        self.prose(rng, &firsts, 60, &mut out);
-        out.push_str("\n\n\n");
-        self.prose(rng, &firsts, 200, &mut out);
-        out.push_str("\n\nExpected Outcomes\n\n");
-        self.prose(rng, &firsts, 70, &mut out);
-        out.push_str("\n\nHybrid Format: ");
-        self.prose(rng, &firsts, 60, &mut out);
-        out.push_str("\n\nKey Takeaways (* deadline 2 hours after session)\n\n");
-        self.prose(rng, &firsts, 30, &mut out);
-        out.push_str("\n\n");
-        self.prose(rng, &firsts, 25, &mut out);
-        out.push_str("\n\nCall to Action (* deadline 2 hours after session)\n\n");
-        self.prose(rng, &firsts, 30, &mut out);
+        // The page's prose sections: what comes before each, and about how many words.
+        const SECTIONS: [(&str, u32); 7] = [
+            (
+                "\n\nWhat will participants gain from attending this session? ",
+                60,
+            ),
+            ("\n\n\n", 200),
+            ("\n\nExpected Outcomes\n\n", 70),
+            ("\n\nHybrid Format: ", 60),
+            (
+                "\n\nKey Takeaways (* deadline 2 hours after session)\n\n",
+                30,
+            ),
+            ("\n\n", 25),
+            (
+                "\n\nCall to Action (* deadline 2 hours after session)\n\n",
+                30,
+            ),
+        ];
+        for (head, words) in SECTIONS {
+            out.push_str(head);
+            self.prose(rng, &firsts, words, &mut out);
+        }
         out.push('\n');
         out
     }
