@@ -17,7 +17,7 @@
 //! (plan, sources, dedupe, run, records, manifest, lock). Below the stages: [`text`] holds the one
 //! analyzer shared by tagging, indexing and queries, [`model`] the types that flow between
 //! stages (closed sets as enums), [`hash`] every hash, [`disk`] atomic writes, [`error`] the
-//! typed errors. [`cli`] is one file per subcommand. Imports go down this order only, with no
+//! typed errors, [`stats`] the statistics behind `compare` (pure functions of counts). [`cli`] is one file per subcommand. Imports go down this order only, with no
 //! circle between files (`ARCHITECTURE.md` has the map and the rules). The synthetic corpus and
 //! the benchmark are in the `igf-lens-devtools` crate, which uses this library's public API.
 //!
@@ -57,6 +57,7 @@ pub mod pipeline;
 pub mod read;
 pub mod resolve;
 pub mod segment;
+pub mod stats;
 pub mod tag;
 pub mod text;
 
