@@ -27,6 +27,12 @@ pub enum Error {
         value: String,
         valid: String,
     },
+    /// Flags that cannot work together; the message says what to use instead.
+    #[error("{0}")]
+    Usage(String),
+    /// `--unit time` on sessions without caption timings.
+    #[error("--unit time needs caption timings (start_ms/end_ms), and {} of {total} sessions lack them: {}; use --unit passages or words, or restrict to timed sessions with --session", missing.len(), missing.join(", "))]
+    MissingTimings { missing: Vec<String>, total: usize },
     /// A search query that does not parse.
     #[error("{0}")]
     Query(String),

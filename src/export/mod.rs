@@ -11,8 +11,11 @@
 //! - `table`: [`Cell`], [`Table`], CSV with formula neutralisation, atomic writes;
 //! - `summary`: the summary tables and [`crosstab`], shared with the report;
 //! - `excerpts`, `hits`, `kwic`, `context`: excerpts, search output, concordance, `show`;
-//! - `manifest`: `manifest.json`; `report`: the HTML report.
+//! - `manifest`: `manifest.json`; `report`: the HTML report;
+//! - [`compare`]: shares per group with intervals, pairwise tests and the trend over years
+//!   (`igf-lens compare`, and the report's comparison section).
 
+pub mod compare;
 mod context;
 mod excerpts;
 mod hits;

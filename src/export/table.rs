@@ -16,6 +16,9 @@ pub enum Cell {
     Int(u64),
     /// Written with the given number of decimals.
     Float(f64, usize),
+    /// Written in full, so that it reads back as the same number (scientific notation below
+    /// 1e-4): p-values, which can be tiny.
+    Exact(f64),
     Empty,
 }
 
@@ -36,6 +39,8 @@ impl Cell {
             Cell::Text(s) => neutralise(s),
             Cell::Int(v) => Cow::Owned(v.to_string()),
             Cell::Float(v, decimals) => Cow::Owned(format!("{v:.decimals$}")),
+            Cell::Exact(v) if *v != 0.0 && v.abs() < 1e-4 => Cow::Owned(format!("{v:e}")),
+            Cell::Exact(v) => Cow::Owned(v.to_string()),
             Cell::Empty => Cow::Borrowed(""),
         }
     }
