@@ -2,8 +2,9 @@
 //!
 //! Input: [`PassageRecord`]s. Output: an HTML string with a corpus overview, a heatmap of
 //! stakeholder group × theme (share of the group's passages, risk and opportunity side by
-//! side), stacked theme bars per session, the top three excerpts per theme with citations, and
-//! the unresolved speakers. Charts are inline SVG drawn with plotters' SVG backend. Every
+//! side), per theme the share of each group with its Wilson interval as an error bar (from
+//! [`super::compare`]), stacked theme bars per session, the top three excerpts per theme with
+//! citations, and the unresolved speakers. Charts are inline SVG drawn with plotters' SVG backend. Every
 //! figure comes from [`super::summary`], the same functions as the CSV files, and the heatmap's
 //! numbers are also printed in a table (`id="stakeholder-theme"`) formatted as in
 //! `stakeholder_theme.csv`. This module writes no files and loads nothing from the network.
@@ -461,6 +462,7 @@ pub fn report_html(records: &[PassageRecord]) -> Result<String> {
     h.push_str("\n<details><summary>The numbers (as in stakeholder_theme.csv)</summary>\n");
     h.push_str(&stakeholder_theme_html(&cross));
     h.push_str("</details>\n");
+    h.push_str(&super::compare::comparison_section(records)?);
 
     // Sessions.
     h.push_str("<h2 id=\"sessions-themes\">Themes per session</h2>\n");
@@ -526,7 +528,8 @@ mod tests {
     fn report_is_self_contained_with_inline_svg() {
         let html = report_html(&test_records()).unwrap();
         assert!(html.starts_with("<!DOCTYPE html>"));
-        assert_eq!(html.matches("<svg").count(), 2);
+        // Heatmap, session bars, and one comparison chart per theme (3).
+        assert_eq!(html.matches("<svg").count(), 5);
         assert!(
             !html.contains("http://")
                 || html.matches("http://").count()
