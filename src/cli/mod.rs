@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 pub use global::Global;
 
+pub mod compare;
 pub mod devtools;
 pub mod eval;
 pub mod export;
@@ -54,6 +55,8 @@ pub enum Command {
     Show(show::Args),
     /// List speaker labels and how they were resolved.
     Speakers(speakers::Args),
+    /// Compare the share of passages carrying a theme across groups, with intervals and tests.
+    Compare(compare::Args),
     /// Export CSV summaries, themed excerpts or all passages.
     Export(export::Args),
     /// Write a self-contained HTML report.
@@ -81,6 +84,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Kwic(a) => kwic::run(a, g),
         Command::Show(a) => show::run(a, g),
         Command::Speakers(a) => speakers::run(a, g),
+        Command::Compare(a) => compare::run(a, g),
         Command::Export(a) => export::run(a, g),
         Command::Report(a) => report::run(a, g),
         Command::Verify(a) => verify::run(a, g),
