@@ -1,6 +1,7 @@
 //! Integration tests: one binary, a module per command or concern (as ripgrep does).
 
 mod bad_input;
+mod compare;
 mod devtools;
 mod export;
 mod ingest;

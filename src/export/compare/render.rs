@@ -162,12 +162,19 @@ fn interval_json(i: Option<Interval>) -> (Value, Value) {
     }
 }
 
-fn group_json(g: &GroupRow, clustered: bool) -> Value {
+fn amount_json(v: f64, unit: Unit) -> Value {
+    match unit {
+        Unit::Time => json!(v),
+        Unit::Passages | Unit::Words => json!(v.round() as u64),
+    }
+}
+
+fn group_json(g: &GroupRow, unit: Unit, clustered: bool) -> Value {
     let (lo, hi) = interval_json(g.ci);
     let mut v = json!({
         "group": g.group,
-        "passages": g.units,
-        "tagged": g.tagged,
+        "passages": amount_json(g.units, unit),
+        "tagged": amount_json(g.tagged, unit),
         "share": g.share,
         "ci_low": lo,
         "ci_high": hi,
@@ -220,7 +227,7 @@ pub fn comparison_json(c: &Comparison) -> Value {
         "confidence": 0.95,
         "small_below": SMALL_BELOW,
         "cluster": o.cluster.map(|k| k.as_str()),
-        "groups": c.groups.iter().map(|g| group_json(g, clustered)).collect::<Vec<_>>(),
+        "groups": c.groups.iter().map(|g| group_json(g, o.unit, clustered)).collect::<Vec<_>>(),
     });
     if clustered || o.unit != Unit::Passages {
         v["resamples"] = json!(o.resamples);

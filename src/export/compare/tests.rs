@@ -303,7 +303,7 @@ fn pairs_and_trend_tables_and_json_agree_with_the_rows() {
     assert_eq!(v["theme"], "human-rights");
     assert_eq!(v["polarity"], "risk");
     assert_eq!(v["groups"][0]["small"], true);
-    assert_eq!(v["groups"][1]["tagged"], 3.0);
+    assert_eq!(v["groups"][1]["tagged"], 3);
     assert_eq!(v["pairs"][0]["test"], "fisher");
     assert_eq!(v["pairs"][0]["statistic"], serde_json::Value::Null);
     assert!(v.get("trend").is_none());
