@@ -368,8 +368,8 @@ pub fn render_comparison(c: &Comparison) -> String {
             .any(|g| g.clusters.is_some_and(|n| n < FEW_CLUSTERS))
         {
             out.push_str(&format!(
-                "‡ fewer than {FEW_CLUSTERS} {0}s: the cluster bootstrap sees only the variation \
-                 between these few {0}s, read it as rough\n",
+                "‡ fewer than {FEW_CLUSTERS} {}s: the cluster bootstrap sees only these few, read it \
+                 as rough\n",
                 k.as_str()
             ));
         }
