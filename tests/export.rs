@@ -141,7 +141,12 @@ fn check_report_matches_csv(index: &Path, out: &Path) {
         .map(|r| pick.iter().map(|c| r[col(&h, c)].clone()).collect())
         .collect();
     assert_eq!(report_rows(&html), want);
-    assert_eq!(html.matches("<svg").count(), 2);
+    // The heatmap, the session bars, and one comparison chart per theme.
+    let themes: BTreeSet<&str> = rows.iter().map(|r| r[col(&h, "theme")].as_str()).collect();
+    assert_eq!(html.matches("<svg").count(), 2 + themes.len());
+    for theme in &themes {
+        assert!(html.contains(&format!("<h3 id=\"compare-{theme}\">")), "{theme}");
+    }
     assert!(
         !html.contains("<script") && !html.contains("<link"),
         "the report loads nothing"
