@@ -145,7 +145,10 @@ fn check_report_matches_csv(index: &Path, out: &Path) {
     let themes: BTreeSet<&str> = rows.iter().map(|r| r[col(&h, "theme")].as_str()).collect();
     assert_eq!(html.matches("<svg").count(), 2 + themes.len());
     for theme in &themes {
-        assert!(html.contains(&format!("<h3 id=\"compare-{theme}\">")), "{theme}");
+        assert!(
+            html.contains(&format!("<h3 id=\"compare-{theme}\">")),
+            "{theme}"
+        );
     }
     assert!(
         !html.contains("<script") && !html.contains("<link"),

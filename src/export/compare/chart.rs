@@ -78,7 +78,7 @@ fn error_bars_svg(theme: &str, c: &Comparison) -> Result<String> {
         root.fill(&WHITE).map_err(plot_err)?;
         let mut chart = ChartBuilder::on(&root)
             .caption(
-                format!("{theme}: share of each group's passages, with 95 % Wilson intervals"),
+                format!("{theme} (either polarity): share of each group's passages, with 95 % Wilson intervals"),
                 font(15),
             )
             .margin(10)
