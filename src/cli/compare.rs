@@ -7,7 +7,7 @@
 //! Exit code 0 on success, 1 when no passage matches, 2 on errors. Data goes to stdout,
 //! messages to stderr.
 
-use super::Global;
+use super::global::Global;
 use crate::export::compare::{
     self, ClusterBy, CompareOptions, GroupBy, Outcome, Unit, DEFAULT_RESAMPLES, DEFAULT_SEED,
 };

@@ -19,6 +19,7 @@ pub mod compare;
 mod context;
 mod excerpts;
 mod hits;
+mod html;
 mod kwic;
 mod manifest;
 mod report;
@@ -29,11 +30,12 @@ pub use crate::disk::{write_atomic, write_bytes};
 pub use context::{citation, render_context, session_label};
 pub use excerpts::{excerpts_table, EXCERPT_COLUMNS};
 pub use hits::{facets_json, hit_json, hits_table, render_facets, render_table, truncate, wrap};
+pub use html::escape;
 pub use kwic::{concordance, render_kwic, KwicLine};
 pub use manifest::{
     counts, parse_fingerprint, Counts, IngestInput, InputFile, Manifest, WrittenFile,
 };
-pub use report::{escape, report_html, top_excerpts};
+pub use report::{report_html, top_excerpts};
 pub use summary::{
     crosstab, is_unresolved, passages_table, session_theme, session_theme_table, sessions_table,
     speaker_theme_table, speakers, speakers_table, speaking_time_table, stakeholder_theme,

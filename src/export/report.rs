@@ -9,34 +9,15 @@
 //! numbers are also printed in a table (`id="stakeholder-theme"`) formatted as in
 //! `stakeholder_theme.csv`. This module writes no files and loads nothing from the network.
 
+use super::html::{escape, plot_err};
 use super::manifest;
 use super::summary::{self, CrossRow, SHARE_DECIMALS};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{PassageRecord, Polarity, Stakeholder};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::collections::BTreeMap;
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-fn plot_err<E: std::fmt::Debug>(e: E) -> Error {
-    Error::Other(format!("cannot draw chart: {e:?}"))
-}
 
 /// Colours for themes in the session chart (distinguishable, colour-blind aware).
 const THEME_COLORS: [u32; 12] = [

@@ -13,7 +13,7 @@
 //! seed and the group's name, so a group's interval does not change when other groups come
 //! or go (another filter, another `--by`).
 
-use super::Interval;
+use super::interval::Interval;
 
 /// One cluster's sums.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -105,8 +105,9 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::interval::assert_close;
+    use super::super::proportion::wilson;
     use super::*;
-    use crate::stats::{assert_close, wilson};
 
     #[test]
     fn splitmix64_gives_the_reference_sequence() {

@@ -25,8 +25,8 @@ pub fn chi_square_sf_1df(x: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::interval::{assert_close, Z95};
     use super::*;
-    use crate::stats::{assert_close, Z95};
 
     #[test]
     fn normal_tail_at_the_usual_critical_values() {

@@ -25,8 +25,8 @@ pub fn holm(p: &[f64]) -> Vec<f64> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::interval::assert_close;
     use super::*;
-    use crate::stats::assert_close;
 
     #[test]
     fn holm_by_hand() {

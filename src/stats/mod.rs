@@ -21,6 +21,7 @@
 mod bootstrap;
 mod dist;
 mod holm;
+mod interval;
 mod proportion;
 mod trend;
 mod two_groups;
@@ -28,29 +29,12 @@ mod two_groups;
 pub use bootstrap::{bootstrap_share, seed_for, Cluster, SplitMix64};
 pub use dist::{chi_square_sf_1df, normal_two_sided_p};
 pub use holm::holm;
+#[cfg(test)]
+pub(crate) use interval::assert_close;
+pub use interval::{Interval, Z95};
 pub use proportion::wilson;
 pub use trend::{cochran_armitage, Trend};
 pub use two_groups::{
     chi_square, fisher_exact, min_expected, risk_ratio, test_two_groups, Counts2, RiskRatio,
     TestKind, TestResult,
 };
-
-/// The 0.975 quantile of the standard normal distribution, for 95 % intervals.
-pub const Z95: f64 = 1.959_963_984_540_054;
-
-/// A two-sided interval `[low, high]`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Interval {
-    pub low: f64,
-    pub high: f64,
-}
-
-/// Asserts that `got` is within `tol` of `want` (for the tests of this module and its users).
-#[cfg(test)]
-#[track_caller]
-pub(crate) fn assert_close(got: f64, want: f64, tol: f64) {
-    assert!(
-        (got - want).abs() <= tol,
-        "got {got}, want {want} (± {tol})"
-    );
-}

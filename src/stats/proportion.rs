@@ -8,7 +8,7 @@
 //! exactly the small groups and rare themes of a transcript corpus. Wilson's interval inverts
 //! the score test, stays inside [0, 1], is never empty, and keeps close to its nominal coverage.
 
-use super::{Interval, Z95};
+use super::interval::{Interval, Z95};
 
 /// The 95 % Wilson score interval for `successes` out of `n`; `None` when `n` is 0.
 /// `successes` above `n` are treated as `n`.
@@ -38,8 +38,8 @@ pub fn wilson(successes: u64, n: u64) -> Option<Interval> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::interval::assert_close;
     use super::*;
-    use crate::stats::assert_close;
 
     #[test]
     fn wilson_matches_newcombe_1998_table_i() {

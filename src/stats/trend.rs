@@ -8,7 +8,7 @@
 //! `prop.trend.test` (variance with `N`, not `N − 1`). Scores are centred before squaring, so
 //! years near 2024 lose no precision.
 
-use super::normal_two_sided_p;
+use super::dist::normal_two_sided_p;
 
 /// The result of [`cochran_armitage`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -53,8 +53,8 @@ pub fn cochran_armitage(groups: &[(f64, u64, u64)]) -> Option<Trend> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::interval::assert_close;
     use super::*;
-    use crate::stats::assert_close;
 
     #[test]
     fn trend_matches_the_r_prop_trend_test_example() {

@@ -13,7 +13,8 @@
 //! - [`test_two_groups`]: Fisher when any expected count is below 5 (Cochran's rule), else the
 //!   chi-square test.
 
-use super::{chi_square_sf_1df, Interval, Z95};
+use super::dist::chi_square_sf_1df;
+use super::interval::{Interval, Z95};
 
 /// Counts of a 2 × 2 comparison: tagged and total units of groups A and B.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,8 +189,8 @@ pub fn test_two_groups(c: Counts2) -> TestResult {
 
 #[cfg(test)]
 mod tests {
+    use super::super::interval::assert_close;
     use super::*;
-    use crate::stats::assert_close;
 
     /// Physicians' Health Study, as in Agresti, An Introduction to Categorical Data Analysis
     /// (2nd ed., 2007), §2.2: myocardial infarction in 189 of 11,034 on placebo and 104 of

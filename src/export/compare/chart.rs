@@ -3,16 +3,13 @@
 //! bar, and n in every label. One inline SVG per theme (plotters' SVG backend, as the report's
 //! other charts), and the numbers in a table under it. Small groups are marked `†`.
 
-use super::{compare, CompareOptions, Comparison, GroupBy, Outcome, SMALL_BELOW};
-use crate::error::{Error, Result};
-use crate::export::{escape, themes, SHARE_DECIMALS};
+use super::compute::{compare, CompareOptions, Comparison, GroupBy, Outcome, SMALL_BELOW};
+use crate::error::Result;
+use crate::export::html::{escape, plot_err};
+use crate::export::summary::{themes, SHARE_DECIMALS};
 use crate::model::PassageRecord;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-
-fn plot_err<E: std::fmt::Debug>(e: E) -> Error {
-    Error::Other(format!("cannot draw chart: {e:?}"))
-}
 
 fn font(size: u32) -> TextStyle<'static> {
     TextStyle::from(("sans-serif", size).into_font())

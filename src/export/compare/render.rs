@@ -6,7 +6,7 @@
 //! units, a risk ratio with no tagged passage on either side) is an empty cell in CSV, `null`
 //! in JSON and `–` on a terminal.
 
-use super::{Comparison, GroupRow, PairRow, Unit, SMALL_BELOW};
+use super::compute::{Comparison, GroupRow, PairRow, Unit, SMALL_BELOW};
 use crate::export::table::{Cell, Table};
 use crate::stats::Interval;
 use serde_json::{json, Value};
@@ -390,7 +390,7 @@ pub fn render_comparison(c: &Comparison) -> String {
     out
 }
 
-fn trend_text(t: &super::YearTrend) -> String {
+fn trend_text(t: &super::compute::YearTrend) -> String {
     let span = match (t.years.first(), t.years.last()) {
         (Some(a), Some(b)) => format!("{a}–{b}"),
         _ => "no year".into(),

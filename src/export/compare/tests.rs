@@ -1,10 +1,15 @@
 //! Tests of the comparison rows, pairs, trend and outputs on a small hand-made fixture whose
 //! figures are worked out by hand in the comments.
 
-use super::*;
+use super::chart::comparison_section;
+use super::compute::*;
+use super::render::*;
 use crate::export::table::Cell;
 use crate::model::{Evidence, Tag};
+use crate::model::{PassageRecord, Polarity, Region, Stakeholder};
 use crate::stats::assert_close;
+use crate::stats::{self, Interval};
+use crate::Error;
 use Polarity::{Opportunity, Risk};
 
 fn tag(theme: &str, polarity: Polarity) -> Tag {
@@ -29,8 +34,8 @@ fn rec(
         session: session.into(),
         year: session[..4].parse().unwrap(),
         speaker: speaker.into(),
-        stakeholder: group.into(),
-        region: "WEOG".into(),
+        stakeholder: Stakeholder::parse(group).expect("a stakeholder group"),
+        region: Region::Weog,
         turn: id as u32,
         words,
         tags,
@@ -149,8 +154,8 @@ fn pairwise_gives_risk_ratio_fisher_and_holm() {
 fn holm_runs_across_all_pairs() {
     let mut recs = fixture();
     for r in &mut recs {
-        if r.passage_id > 10 && r.stakeholder.as_str() == "Civil Society" {
-            r.stakeholder = "Private Sector".into();
+        if r.passage_id > 10 && r.stakeholder == Stakeholder::CivilSociety {
+            r.stakeholder = Stakeholder::PrivateSector;
         }
     }
     let mut o = opts(Some("human-rights"), Some(Risk));
