@@ -1,7 +1,8 @@
 //! The tantivy index: schema, writer, reader and search. No tantivy type leaves this module:
 //! callers hand in [`PassageRecord`](crate::model::PassageRecord)s and get [`Hit`]s and records back.
 //!
-//! - `schema`: the fields and the record ⇄ document mapping;
+//! - `schema`: the fields and the record ⇄ document mapping ([`field_specs`] and
+//!   [`document_json`] describe both as plain data, for the bench's tantivy-cli peer);
 //! - `files`: the schema-version file ([`VERSION_FILE`]) and the read-only directory view;
 //! - `writer`: [`Writer`] (one per index at a time; a second fails with `Error::Locked`);
 //! - `handoff`: the writer's analyzer, which takes a passage's tokens made by the tagger
@@ -28,6 +29,7 @@ mod writer;
 
 pub use files::{SCHEMA_VERSION, VERSION_FILE};
 pub use reader::{sort_records, Reader};
+pub use schema::{document_json, field_specs, FieldKind, FieldSpec};
 pub use search::{
     parse_polarity, parse_region, parse_stakeholder, Facets, Filters, Hit, SearchRequest,
     SearchResults, Sort,

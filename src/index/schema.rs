@@ -178,6 +178,66 @@ pub(crate) fn to_doc(f: &Fields, r: &PassageRecord) -> Result<TantivyDocument> {
     Ok(d)
 }
 
+/// The kind of value a field holds, as [`FieldSpec`] describes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    U64,
+    F64,
+}
+
+/// One field of the index schema as plain data, for tools that recreate the schema in another
+/// program (the bench's tantivy-cli peer). Read from the schema itself, so it cannot drift.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldSpec {
+    pub name: String,
+    pub kind: FieldKind,
+    pub stored: bool,
+    pub fast: bool,
+    pub indexed: bool,
+    /// Text only: run through the analyzer ([`ANALYZER_NAME`]), with frequencies and
+    /// positions; `false` for an indexed text field means its value is one raw term.
+    pub analyzed: bool,
+}
+
+/// Every field of the schema, in schema order.
+pub fn field_specs() -> Vec<FieldSpec> {
+    use tantivy::schema::FieldType;
+    let (schema, _) = build();
+    schema
+        .fields()
+        .filter_map(|(_, entry)| {
+            let (kind, analyzed) = match entry.field_type() {
+                FieldType::Str(opts) => (
+                    FieldKind::Text,
+                    opts.get_indexing_options()
+                        .is_some_and(|i| i.tokenizer() == ANALYZER_NAME),
+                ),
+                FieldType::U64(_) => (FieldKind::U64, false),
+                FieldType::F64(_) => (FieldKind::F64, false),
+                _ => return None,
+            };
+            Some(FieldSpec {
+                name: entry.name().to_string(),
+                kind,
+                stored: entry.is_stored(),
+                fast: entry.is_fast(),
+                indexed: entry.is_indexed(),
+                analyzed,
+            })
+        })
+        .collect()
+}
+
+/// The document the index holds for `r`, as one line of JSON in tantivy's document format
+/// (`{"field": [values], …}`, every field [`field_specs`] lists that has a value, derived
+/// fields included): what another tantivy program needs to index the same passage.
+pub fn document_json(r: &PassageRecord) -> Result<String> {
+    use tantivy::Document;
+    let (schema, f) = build();
+    Ok(to_doc(&f, r)?.to_json(&schema))
+}
+
 fn text(d: &TantivyDocument, f: Field) -> String {
     d.get_first(f)
         .and_then(|v| v.as_str())
@@ -293,6 +353,32 @@ mod tests {
             text: "Some words here.".into(),
         };
         let d = to_doc(&f, &r).unwrap();
+        assert_eq!(from_doc(&f, &d).unwrap(), r);
+    }
+
+    #[test]
+    fn field_specs_describe_the_schema_and_documents_use_them() {
+        let specs = field_specs();
+        let (schema, f) = build();
+        assert_eq!(specs.len(), schema.fields().count());
+        let spec = |name: &str| specs.iter().find(|s| s.name == name).unwrap().clone();
+        let text = spec("text");
+        assert!(text.analyzed && text.stored && text.indexed && !text.fast);
+        let session = spec("session");
+        assert!(!session.analyzed && session.stored && session.indexed && session.fast);
+        assert_eq!(spec("year").kind, FieldKind::U64);
+        assert_eq!(spec("confidence").kind, FieldKind::F64);
+        assert!(!spec("tags").indexed && spec("tags").stored);
+        let r = PassageRecord {
+            session: "2023-ws-1".into(),
+            code: "WS #1".into(),
+            text: "Some words.".into(),
+            ..PassageRecord::default()
+        };
+        let json: serde_json::Value = serde_json::from_str(&document_json(&r).unwrap()).unwrap();
+        assert_eq!(json["text"], serde_json::json!(["Some words."]));
+        assert_eq!(json["code_key"], serde_json::json!(["ws-1"]));
+        let d = TantivyDocument::parse_json(&schema, &document_json(&r).unwrap()).unwrap();
         assert_eq!(from_doc(&f, &d).unwrap(), r);
     }
 }
