@@ -1,9 +1,10 @@
-//! Measuring a phase from the inside: CPU time of the process and of a thread, peak resident
-//! memory, pinning to cores, and percentiles of latency samples.
+//! Measuring a phase from the inside: CPU time of the process, of a thread and of the child
+//! processes waited for, peak resident memory, pinning to cores, percentiles of latency
+//! samples, and the machine's CPU model.
 //!
 //! Input: nothing but the running process (`/proc/self/stat`, `/proc/self/status`, the thread
-//! CPU clock, the affinity mask; Linux, with neutral answers elsewhere). Output: durations and
-//! megabytes. Knows nothing of igf-lens.
+//! CPU clock, `getrusage`, the affinity mask, `/proc/cpuinfo`; Linux, with neutral answers
+//! elsewhere). Output: durations, megabytes, a name. Knows nothing of igf-lens.
 
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
@@ -108,6 +109,57 @@ fn parse_stat_cpu(stat: &str) -> Option<Duration> {
     Some(Duration::from_millis((utime + stime) * 10))
 }
 
+/// What the child processes waited for so far used, from `getrusage(RUSAGE_CHILDREN)`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ChildrenUsage {
+    /// User + system CPU time of all of them.
+    pub cpu: Duration,
+    /// The largest peak resident memory of any one of them, in MB.
+    pub max_rss_mb: Option<f64>,
+}
+
+/// CPU time and peak memory of the child processes waited for so far (Linux; empty elsewhere).
+pub fn children_usage() -> ChildrenUsage {
+    #[cfg(target_os = "linux")]
+    {
+        use nix::sys::resource::{getrusage, UsageWho};
+        let Ok(u) = getrusage(UsageWho::RUSAGE_CHILDREN) else {
+            return ChildrenUsage::default();
+        };
+        let time = |t: nix::sys::time::TimeVal| {
+            let micros = t.tv_sec() as i128 * 1_000_000 + i128::from(t.tv_usec());
+            Duration::from_micros(u64::try_from(micros).unwrap_or(0))
+        };
+        let rss_kb = u.max_rss();
+        ChildrenUsage {
+            cpu: time(u.user_time()) + time(u.system_time()),
+            max_rss_mb: (rss_kb > 0).then(|| rss_kb as f64 * 1024.0 / 1e6),
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        ChildrenUsage::default()
+    }
+}
+
+/// The CPU model of this machine (`model name` in `/proc/cpuinfo`), or `unknown`.
+pub fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| parse_cpu_model(&s))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn parse_cpu_model(cpuinfo: &str) -> Option<String> {
+    let line = cpuinfo.lines().find(|l| l.starts_with("model name"))?;
+    let name = line
+        .split_once(':')?
+        .1
+        .split_whitespace()
+        .collect::<Vec<_>>();
+    (!name.is_empty()).then(|| name.join(" "))
+}
+
 /// Wall-clock and CPU time of a timed section.
 pub(crate) struct Clock {
     wall: Instant,
@@ -181,6 +233,28 @@ mod tests {
         assert_eq!(sums.len(), 15);
         assert_eq!(sums.iter().sum::<u64>(), 4950);
         assert_eq!(sums[0], (0..7).sum::<u64>());
+    }
+
+    #[test]
+    fn cpu_model_is_the_first_model_name() {
+        let info =
+            "processor\t: 0\nmodel name\t: AMD  EPYC 7B13\nprocessor\t: 1\nmodel name\t: other\n";
+        assert_eq!(parse_cpu_model(info).as_deref(), Some("AMD EPYC 7B13"));
+        assert_eq!(parse_cpu_model("processor: 0\n"), None);
+        assert!(!cpu_model().is_empty());
+    }
+
+    #[test]
+    fn children_usage_counts_a_waited_child() {
+        if cfg!(target_os = "linux") {
+            let status = std::process::Command::new("sh")
+                .args(["-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done"])
+                .status()
+                .expect("sh");
+            assert!(status.success());
+            let u = children_usage();
+            assert!(u.max_rss_mb.is_some_and(|m| m > 0.0), "{u:?}");
+        }
     }
 
     #[test]

@@ -4,12 +4,14 @@
 //! Input: a [`PhaseConfig`] (corpus, index directory, threads, writer budget). Output:
 //! [`Measurement`]s. Every record comes from the pipeline's own steps
 //! ([`pipeline::build_records`], [`pipeline::feed`]); nothing here parses, tags or indexes in
-//! a way ingest does not.
+//! a way ingest does not. The peer phase is `peer`'s; this file only dispatches to it.
 
 use super::clock::{peak_rss_mb, percentile, timed_par, Clock};
 use super::model::{
     dir_size, Measurement, Phase, PhaseConfig, PhaseResult, CHUNK_BYTES, QUERY_ROUNDS,
 };
+use super::peer::measure_peer;
+use super::records::{corpus_records, text_bytes};
 use igf_lens::error::{Error, Result};
 use igf_lens::index::{Filters, Reader, SearchRequest, Sort, Writer};
 use igf_lens::model::{
@@ -28,16 +30,19 @@ pub fn run_phase(phase: Phase, cfg: &PhaseConfig) -> Result<PhaseResult> {
         .num_threads(cfg.threads.max(1))
         .build()
         .map_err(|e| Error::Other(format!("cannot start the thread pool: {e}")))?;
-    let measurements = pool.install(|| match phase {
-        Phase::Stages => measure_stages(cfg),
-        Phase::Ingest => measure_ingest(cfg, "end_to_end"),
-        Phase::Reingest => measure_ingest(cfg, "reingest"),
-        Phase::Baseline => measure_baseline(cfg),
-        Phase::Queries => measure_queries(cfg),
+    let own = |m: Result<Vec<Measurement>>| m.map(|m| (m, peak_rss_mb()));
+    let (measurements, peak_rss_mb) = pool.install(|| match phase {
+        Phase::Stages => own(measure_stages(cfg)),
+        Phase::Ingest => own(measure_ingest(cfg, "end_to_end")),
+        Phase::Reingest => own(measure_ingest(cfg, "reingest")),
+        Phase::Baseline => own(measure_baseline(cfg)),
+        Phase::Queries => own(measure_queries(cfg)),
+        // The peer's peak memory is that of the tantivy-cli process, not this one's.
+        Phase::Peer => measure_peer(cfg),
     })?;
     Ok(PhaseResult {
         measurements,
-        peak_rss_mb: peak_rss_mb(),
+        peak_rss_mb,
     })
 }
 
@@ -56,6 +61,11 @@ fn measure_ingest(cfg: &PhaseConfig, stage: &str) -> Result<Vec<Measurement>> {
     let (bytes, _) = dir_size(&cfg.corpus)?;
     let clock = Clock::start();
     let report = pipeline::ingest(&ingest_config(cfg))?;
+    if let (Some(factor), "end_to_end") = (cfg.slow_ingest, stage) {
+        // Test hook (`--test-slow-ingest`, hidden, refused with `--record`): proves that
+        // `bench --check` catches a slower ingest. Sleeping keeps the slowdown exact.
+        std::thread::sleep(clock.stop().0 * factor.saturating_sub(1));
+    }
     let (wall, cpu) = clock.stop();
     let passages = Reader::open(&cfg.index)?.num_passages();
     if stage == "end_to_end" && report.passages as u64 != passages {
@@ -74,16 +84,8 @@ fn measure_ingest(cfg: &PhaseConfig, stage: &str) -> Result<Vec<Measurement>> {
 }
 
 fn measure_baseline(cfg: &PhaseConfig) -> Result<Vec<Measurement>> {
-    let res = Resources::load(None, None, None)?;
-    let sink = std::sync::Mutex::new(Vec::new());
-    pipeline::feed(std::slice::from_ref(&cfg.corpus), cfg.threads, &res, &sink)?;
-    let mut records: Vec<PassageRecord> = sink
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    records.sort_by(|a, b| {
-        (&a.session, &a.source, a.turn, a.ordinal).cmp(&(&b.session, &b.source, b.turn, b.ordinal))
-    });
-    let bytes: u64 = records.iter().map(|r| r.text.len() as u64).sum();
+    let records = corpus_records(&cfg.corpus, cfg.threads)?;
+    let bytes = text_bytes(&records);
     let clock = Clock::start();
     let writer = Writer::open(&cfg.index, cfg.threads, cfg.memory_budget)?;
     records.par_iter().try_for_each(|r| writer.add(r))?;

@@ -4,16 +4,22 @@
 //!
 //! Input: a [`BenchConfig`] and an executor that runs one [`Phase`] with a [`PhaseConfig`] and
 //! returns its [`PhaseResult`]. Output: [`Row`]s (one per thread count and stage) in a
-//! [`Report`], rendered by [`render_csv`] / [`render_table`] and appended by [`record`].
+//! [`Report`], rendered by [`render_csv`] / [`render_table`]; a run's rows become one
+//! [`HistoryRow`] of the committed history (`benches/history.csv`), which [`check()`] compares
+//! with the history's last rows and [`write_plot`] draws.
 //!
 //! - `measure`: the in-process body of each phase ([`run_phase`]);
-//! - `clock`: CPU time, peak memory, pinning to cores, percentiles;
-//! - `render`: CSV, the table, the history file.
+//! - `records`: the passages of a corpus in memory, for the baseline and the peer;
+//! - `peer`: tantivy-cli indexing the same passages ([`Phase::Peer`]);
+//! - `clock`: CPU time, peak memory, pinning to cores, percentiles, the CPU model;
+//! - `render`: CSV and the table;
+//! - `history`: the history file (append, read, convert an older bench's CSV);
+//! - `check`: this run against the history's median; `plot`: the history as an SVG chart.
 //!
 //! Peak resident memory is the process high-water mark (`VmHWM`), so each phase should run in a
 //! process of its own: `igf-lens-devtools bench` runs every phase in a child process of the
-//! same binary. This module does not spawn processes and does not touch tantivy itself: it
-//! drives [`igf_lens::pipeline`] and [`igf_lens::index`].
+//! same binary. Only the peer phase starts processes (tantivy-cli); nothing here touches
+//! tantivy itself: it drives [`igf_lens::pipeline`] and [`igf_lens::index`].
 //!
 //! What the stage rows measure (all on a pool of the given thread count):
 //! - `parse`: `read::load` + `parse::parse_document` over every file (MB = all file bytes);
@@ -36,18 +42,33 @@
 //! every text with the index's analyzer, as it would with no pipeline in front of it;
 //! `end_to_end` hands it the tagger's tokens (identical ones).
 
+mod check;
 mod clock;
+mod history;
 mod measure;
 mod model;
+mod peer;
+mod plot;
+mod records;
 mod render;
 
-pub use clock::{peak_rss_mb, percentile, pin_to_cores, process_cpu, thread_cpu};
+pub use check::{check, median, CheckLine, CheckReport, Verdict, CHECKED, LAST_ROWS, MAX_DROP};
+pub use clock::{
+    children_usage, cpu_model, peak_rss_mb, percentile, pin_to_cores, process_cpu, thread_cpu,
+    ChildrenUsage,
+};
+pub use history::{
+    append, history_header, read, rows_from_csv, CsvRun, HistoryRow, Provenance, HISTORY_COLUMNS,
+    OLD_RECORD_HEADER, THREADS,
+};
 pub use measure::{queries, run_phase};
 pub use model::{
     BenchConfig, Measurement, Phase, PhaseConfig, PhaseResult, Report, Row, CHUNK_BYTES,
-    CSV_HEADER, RECORD_HEADER, STAGES,
+    CSV_HEADER, PEER_STAGE, STAGES,
 };
-pub use render::{record, render_csv, render_table, utc_timestamp};
+pub use peer::{new_answers, NEW_TIMEOUT};
+pub use plot::{plot_svg, write_plot, Panel, SERIES};
+pub use render::{render_csv, render_table, utc_timestamp};
 
 use crate::synth::{Generator, Size};
 use igf_lens::error::{Error, Result};
@@ -116,14 +137,20 @@ pub fn run(
         let ingest_dir = cfg.dir.join(format!("index-{threads}"));
         let stages_dir = cfg.dir.join(format!("index-stages-{threads}"));
         let baseline_dir = cfg.dir.join(format!("index-baseline-{threads}"));
+        let peer_dir = cfg.dir.join(format!("index-peer-{threads}"));
         let mut by_stage: HashMap<String, Row> = HashMap::new();
-        for phase in Phase::ALL {
+        let peer = cfg.peer.as_ref().map(|_| Phase::Peer);
+        for phase in Phase::ALL.into_iter().chain(peer) {
             let index = match phase {
                 Phase::Stages => &stages_dir,
                 Phase::Baseline => &baseline_dir,
+                Phase::Peer => &peer_dir,
                 _ => &ingest_dir,
             };
-            if matches!(phase, Phase::Ingest | Phase::Stages | Phase::Baseline) {
+            if matches!(
+                phase,
+                Phase::Ingest | Phase::Stages | Phase::Baseline | Phase::Peer
+            ) {
                 remove_dir(index)?;
             }
             let pc = PhaseConfig {
@@ -131,6 +158,8 @@ pub fn run(
                 index: index.clone(),
                 threads,
                 memory_budget: budget,
+                peer: cfg.peer.clone(),
+                slow_ingest: cfg.slow_ingest,
             };
             let result = exec(phase, &pc)?;
             for m in &result.measurements {
@@ -149,7 +178,7 @@ pub fn run(
                 ));
                 by_stage.insert(row.stage.clone(), row);
             }
-            if matches!(phase, Phase::Stages | Phase::Baseline) {
+            if matches!(phase, Phase::Stages | Phase::Baseline | Phase::Peer) {
                 remove_dir(index)?;
             }
         }
@@ -160,6 +189,7 @@ pub fn run(
             })?;
             rows.push(row);
         }
+        rows.extend(by_stage.remove(PEER_STAGE));
     }
     Ok(Report {
         rows,
@@ -167,6 +197,8 @@ pub fn run(
         sessions,
         seed: cfg.seed,
         budgets,
+        peer: cfg.peer.clone(),
+        slow_ingest: cfg.slow_ingest,
     })
 }
 

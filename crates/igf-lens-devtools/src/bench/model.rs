@@ -20,12 +20,12 @@ pub const STAGES: [&str; 9] = [
     "query_p95_ms",
 ];
 
+/// The stage of the peer's row (tantivy-cli indexing the same passages), measured only when a
+/// peer binary is given or found; it follows [`STAGES`].
+pub const PEER_STAGE: &str = "peer";
+
 /// Header of `--format csv`.
 pub const CSV_HEADER: &str = "threads,stage,mb,seconds,mb_per_s,passages_per_s,peak_rss_mb";
-
-/// Header of a `--record` history file.
-pub const RECORD_HEADER: &str =
-    "date,commit,cores,threads,stage,mb,seconds,mb_per_s,passages_per_s,peak_rss_mb";
 
 /// Bytes of corpus files the stage rows process at a time.
 pub const CHUNK_BYTES: u64 = 64_000_000;
@@ -46,10 +46,13 @@ pub enum Phase {
     Baseline,
     /// The 20 fixed queries (`query_p50_ms`, `query_p95_ms`).
     Queries,
+    /// tantivy-cli indexing the baseline's passages (`peer`); only with a peer binary.
+    Peer,
 }
 
 impl Phase {
-    /// Every phase, in the order a bench run executes them.
+    /// Every phase that always runs, in the order a bench run executes them ([`Phase::Peer`]
+    /// follows when there is a peer).
     pub const ALL: [Phase; 5] = [
         Phase::Ingest,
         Phase::Reingest,
@@ -66,12 +69,16 @@ impl Phase {
             Phase::Reingest => "reingest",
             Phase::Baseline => "baseline",
             Phase::Queries => "queries",
+            Phase::Peer => "peer",
         }
     }
 
     /// Parses [`Phase::as_str`].
     pub fn parse(s: &str) -> Option<Phase> {
-        Phase::ALL.into_iter().find(|p| p.as_str() == s)
+        Phase::ALL
+            .into_iter()
+            .chain([Phase::Peer])
+            .find(|p| p.as_str() == s)
     }
 }
 
@@ -84,6 +91,11 @@ pub struct PhaseConfig {
     pub threads: usize,
     /// Writer memory budget in bytes, in total.
     pub memory_budget: usize,
+    /// The tantivy-cli binary of [`Phase::Peer`].
+    pub peer: Option<PathBuf>,
+    /// Test hook (`--test-slow-ingest`): the `end_to_end` ingest takes this many times as
+    /// long (it sleeps, inside the timed part, for the extra time). Never set by a real run.
+    pub slow_ingest: Option<u32>,
 }
 
 /// One timing: a stage, how much it processed, how long it took.
@@ -155,6 +167,10 @@ pub struct BenchConfig {
     pub seed: u64,
     /// Working directory: the corpus goes to `corpus/`, indexes to `index-*` beside it.
     pub dir: PathBuf,
+    /// The tantivy-cli binary to time as a peer, if any.
+    pub peer: Option<PathBuf>,
+    /// Test hook: see [`PhaseConfig::slow_ingest`].
+    pub slow_ingest: Option<u32>,
 }
 
 /// A bench run's results.
@@ -166,6 +182,10 @@ pub struct Report {
     pub seed: u64,
     /// Writer memory budget in bytes per thread count.
     pub budgets: Vec<(usize, usize)>,
+    /// The peer timed in this run, if any.
+    pub peer: Option<PathBuf>,
+    /// The test hook's factor when the run was slowed on purpose.
+    pub slow_ingest: Option<u32>,
 }
 
 impl Report {
@@ -200,6 +220,7 @@ mod tests {
         for p in Phase::ALL {
             assert_eq!(Phase::parse(p.as_str()), Some(p));
         }
+        assert_eq!(Phase::parse("peer"), Some(Phase::Peer));
         assert_eq!(Phase::parse("nope"), None);
     }
 }

@@ -1,14 +1,12 @@
-//! A bench's results as text: CSV rows, an aligned table with the ratios worth comparing
-//! between runs, and rows appended to a history file.
+//! A bench's results as text: CSV rows, and an aligned table with the ratios worth comparing
+//! between runs.
 //!
-//! Input: [`Row`]s and a [`Report`]. Output: strings, and the history file. The ratios are
-//! printed as measured, with no verdict: what counts as good enough is for the reader (and the
-//! project's issues) to say, not the tool.
+//! Input: [`Row`]s and a [`Report`]. Output: strings (the history file is `history`'s). The
+//! ratios are printed as measured, with no verdict: what counts as good enough is for the
+//! reader (and the project's issues) to say, not the tool.
 
-use super::model::{Report, Row, CSV_HEADER, RECORD_HEADER};
-use igf_lens::error::{Error, Result};
+use super::model::{Report, Row, CSV_HEADER, PEER_STAGE};
 use std::fmt::Write as _;
-use std::path::Path;
 
 fn fmt_num(x: f64) -> String {
     if x >= 100.0 {
@@ -47,6 +45,13 @@ pub fn render_csv(rows: &[Row]) -> String {
 /// The rows as an aligned table, followed by the ratios worth comparing between runs.
 pub fn render_table(report: &Report, cores: usize) -> String {
     let mut out = String::new();
+    if let Some(factor) = report.slow_ingest {
+        let _ = writeln!(
+            out,
+            "TEST HOOK --test-slow-ingest {factor}: end_to_end was slowed on purpose; these \
+             figures measure nothing"
+        );
+    }
     let _ = writeln!(
         out,
         "synthetic corpus: {:.1} MB, {} sessions (seed {}); {cores} cores",
@@ -97,8 +102,23 @@ pub fn render_table(report: &Report, cores: usize) -> String {
          threads of the phase's process, user + system (other load on the machine barely \
          changes it, unlike seconds); for parse, detect and tag, the CPU time of the threads \
          doing the stage, and seconds = that / N (they run in a pass of their own, before \
-         the index row's).\n\n",
+         the index row's).\n",
     );
+    match &report.peer {
+        Some(peer) => {
+            let _ = writeln!(
+                out,
+                "peer: {} (tantivy-cli) indexing the baseline's passages as JSON, same cores, \
+                 threads and memory budget; its seconds are `tantivy index`'s, its peak RSS is \
+                 tantivy-cli's.\n",
+                peer.display()
+            );
+        }
+        None => out.push_str(
+            "peer: not measured in this run (--no-peer, or no tantivy-cli: `cargo install \
+             tantivy-cli` puts `tantivy` on PATH, or give --peer PATH).\n\n",
+        ),
+    }
     for (threads, budget) in &report.budgets {
         out.push_str(&ratios(report, *threads, *budget));
     }
@@ -136,6 +156,14 @@ fn ratios(report: &Report, t: usize, budget: usize) -> String {
             share * 100.0
         );
     }
+    if let (Some(e), Some(p)) = (get("end_to_end"), get(PEER_STAGE)) {
+        let ratio = p.seconds / e.seconds.max(1e-9);
+        let _ = writeln!(
+            out,
+            "{t} thread(s): peer / end_to_end time = {ratio:.2} (above 1: igf-lens's whole \
+             ingest is faster than tantivy-cli indexing its passages)"
+        );
+    }
     if let Some(peak) = get("end_to_end").and_then(|e| e.peak_rss_mb) {
         let _ = writeln!(
             out,
@@ -144,28 +172,6 @@ fn ratios(report: &Report, t: usize, budget: usize) -> String {
         );
     }
     out
-}
-
-/// Appends the rows to a CSV history (header written when the file is new or empty), each
-/// prefixed with the date, the commit and the machine's cores.
-pub fn record(path: &Path, rows: &[Row], date: &str, commit: &str, cores: usize) -> Result<()> {
-    use std::io::Write;
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| Error::io(path, e))?;
-    let empty = file.metadata().map(|m| m.len() == 0).unwrap_or(true);
-    let mut text = String::new();
-    if empty {
-        text.push_str(RECORD_HEADER);
-        text.push('\n');
-    }
-    for r in rows {
-        let _ = writeln!(text, "{date},{commit},{cores},{}", csv_line(r));
-    }
-    file.write_all(text.as_bytes())
-        .map_err(|e| Error::io(path, e))
 }
 
 /// `2025-06-23T09:05:00Z` for a time given in seconds since the Unix epoch.

@@ -23,13 +23,13 @@ pub enum Command {
     /// Write a deterministic synthetic corpus.
     Synth(synth::Args),
     /// Measure ingest throughput against a tantivy-only baseline.
-    Bench(bench::Args),
+    Bench(Box<bench::Args>),
 }
 
 /// Runs the parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Synth(a) => synth::run(a, cli.quiet),
-        Command::Bench(a) => bench::run(a, cli.quiet),
+        Command::Bench(a) => bench::run(*a, cli.quiet),
     }
 }
