@@ -4,8 +4,9 @@
 //!
 //! - [`synth`]: a deterministic synthetic corpus (session pages and raw transcripts in the
 //!   layout of `data/sessions`), for benchmarks and scale tests;
-//! - [`bench`](mod@bench): whole-tool throughput against a tantivy-only baseline, each phase in a process
-//!   of its own, with CPU time and peak memory from `/proc`;
+//! - [`bench`](mod@bench): whole-tool throughput against a tantivy-only baseline and against
+//!   tantivy-cli (the peer), each phase in a process of its own, with CPU time and peak memory
+//!   from `/proc`; the committed history of runs, its regression check and its chart;
 //! - [`cli`]: the `synth` and `bench` subcommands of the `igf-lens-devtools` binary, which
 //!   `igf-lens synth` and `igf-lens bench` run.
 //!

@@ -52,7 +52,9 @@ mod plot;
 mod records;
 mod render;
 
-pub use check::{check, median, CheckLine, CheckReport, Verdict, CHECKED, LAST_ROWS, MAX_DROP};
+pub use check::{
+    check, median, CheckLine, CheckReport, Verdict, CHECKED, LAST_ROWS, MAX_DROP, SIZE_TOLERANCE,
+};
 pub use clock::{
     children_usage, cpu_model, peak_rss_mb, percentile, pin_to_cores, process_cpu, thread_cpu,
     ChildrenUsage,
