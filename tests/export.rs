@@ -379,13 +379,18 @@ fn passages_jsonl_has_one_object_per_passage() {
         0,
     );
     let text = std::fs::read_to_string(&file).unwrap();
-    let recs: Vec<igf_lens::model::PassageRecord> = text
+    let rows: Vec<serde_json::Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let mut want = sample_records();
     igf_lens::index::sort_records(&mut want);
-    assert_eq!(recs, want);
+    let want: Vec<serde_json::Value> = want
+        .iter()
+        .map(|r| serde_json::Value::Object(igf_lens::export::passage_json(r)))
+        .collect();
+    assert_eq!(rows, want);
+    assert_eq!(rows[0]["source"], format!("{}:{}", rows[0]["file"].as_str().unwrap(), rows[0]["line"]));
     let leftovers: Vec<String> = std::fs::read_dir(tmp.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -408,8 +408,10 @@ fn json_lines_carry_the_documented_fields() {
     assert_eq!(h["themes"][0]["polarity"], "risk");
     assert_eq!(
         h["themes"][0]["evidence"],
-        "terms=security research@1; cue=default"
+        serde_json::json!({"terms": [{"term": "security research", "position": 1}], "cue": null})
     );
+    assert_eq!(h["file"], "tests/fixtures/none/2021-ws-10.raw.txt");
+    assert_eq!(h["line"], 14);
     let snippet = h["snippet"].as_str().unwrap();
     let marked: Vec<&str> = h["highlights"]
         .as_array()
@@ -631,6 +633,12 @@ fn show_prints_the_turns_around_a_passage() {
     let marked: Vec<&&str> = lines.iter().filter(|l| l.starts_with("» ")).collect();
     assert_eq!(marked.len(), 1);
     assert!(marked[0].starts_with("» =HYPERLINK"));
+    // The passage's tags, with their evidence, before the citation (issue 19).
+    let themes = lines.iter().position(|l| *l == "themes:").expect("a themes: block");
+    assert_eq!(
+        lines[themes + 1],
+        "  cooperation:opportunity            score 1.50  terms: cooperation@1  cue: default"
+    );
     assert_eq!(
         lines.last().copied(),
         Some("cite as: Tom Becker (Private Sector, WEOG), IGF 2021 WS #10 “Cybercrime rules and open research”, 2021-12-07, tests/fixtures/none/2021-ws-10.raw.txt:16, passage 103")

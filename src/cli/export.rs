@@ -4,6 +4,7 @@
 //! Files are written to a temporary name and renamed; `--excel` adds a UTF-8 BOM. Without
 //! `--out`, `excerpts` and `passages` write to stdout.
 
+use super::format::FileFormat;
 use super::global::Global;
 use super::search::FilterArgs;
 use crate::export::{self, IngestInput, SummaryOptions};
@@ -18,15 +19,6 @@ use std::path::{Path, PathBuf};
 pub struct Args {
     #[command(subcommand)]
     pub command: ExportCommand,
-}
-
-/// Formats of `export passages`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum PassagesFormat {
-    /// One JSON object per passage (every indexed field, tags with evidence).
-    Jsonl,
-    /// The columns of passages.csv.
-    Csv,
 }
 
 /// The `export` subcommands.
@@ -73,9 +65,10 @@ pub enum ExportCommand {
         /// Index directory.
         #[arg(short, long, value_name = "DIR", default_value = "index")]
         index: PathBuf,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = PassagesFormat::Jsonl)]
-        format: PassagesFormat,
+        /// Output format: json (one object per passage and line, the fields of `search
+        /// --format json`; also `jsonl`) or csv (the columns of passages.csv).
+        #[arg(long, value_enum, default_value_t = FileFormat::Json)]
+        format: FileFormat,
         /// File to write (default: stdout).
         #[arg(short, long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -196,7 +189,7 @@ fn excerpts(
 /// `export passages`: every passage as JSON Lines or CSV.
 fn passages(
     index: &Path,
-    format: PassagesFormat,
+    format: FileFormat,
     out: Option<&Path>,
     excel: bool,
     g: Global,
@@ -206,8 +199,8 @@ fn passages(
         .with_context(|| format!("cannot read the passages of {}", index.display()))?;
     let mut stdout = BufWriter::new(std::io::stdout().lock());
     match format {
-        PassagesFormat::Jsonl => export::write_passages_jsonl(&records, out, &mut stdout)?,
-        PassagesFormat::Csv => match out {
+        FileFormat::Json => export::write_passages_jsonl(&records, out, &mut stdout)?,
+        FileFormat::Csv => match out {
             Some(path) => export::write_atomic(path, |w| {
                 export::write_passages_csv(&records, w, excel).map(|_| ())
             })?,

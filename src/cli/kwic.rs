@@ -1,9 +1,12 @@
 //! `igf-lens kwic`: keyword-in-context lines for a word or phrase, aligned on the term
-//! (left context, term, right context, speaker, stakeholder group, source). Passages come in
-//! date order. Exit code 0 when the term occurs, 1 when it does not.
+//! (left context, term, right context, speaker, stakeholder group, source), the term marked in
+//! colour on a terminal (never when stdout is not one, nor with `NO_COLOR`); or the same lines
+//! as JSON or CSV. Passages come in date order. Exit code 0 when the term occurs, 1 when it does
+//! not.
 
+use super::format::Format;
 use super::global::Global;
-use super::search::FilterArgs;
+use super::search::{use_color, FilterArgs};
 use crate::export;
 use crate::index::{Reader, SearchRequest, Sort};
 use anyhow::Context;
@@ -28,6 +31,10 @@ pub struct Args {
     /// Maximum number of lines.
     #[arg(short = 'n', long, value_name = "N", default_value_t = 100)]
     pub limit: usize,
+    /// Output format: table (aligned, the term in colour on a terminal), json (one object per
+    /// line; also `jsonl`) or csv.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Runs `igf-lens kwic`.
@@ -55,7 +62,17 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     let found = lines.len();
     lines.truncate(args.limit);
     let mut out = BufWriter::new(std::io::stdout().lock());
-    out.write_all(export::render_kwic(&lines, args.width).as_bytes())?;
+    match args.format {
+        Format::Table => {
+            out.write_all(export::render_kwic(&lines, args.width, use_color()).as_bytes())?
+        }
+        Format::Json => {
+            for row in export::table_json(&export::kwic_table(&lines)) {
+                writeln!(out, "{row}")?;
+            }
+        }
+        Format::Csv => export::kwic_table(&lines).write_csv(&mut out, false)?,
+    }
     out.flush()?;
     if found == 0 {
         if !g.quiet {

@@ -10,6 +10,7 @@ pub mod compare;
 pub mod devtools;
 pub mod eval;
 pub mod export;
+pub mod format;
 mod global;
 pub mod ingest;
 pub mod kwic;

@@ -5,6 +5,7 @@
 //! Exit code 0 when something matched, 1 when nothing did. Data goes to stdout, messages to
 //! stderr.
 
+use super::format::Format;
 use super::global::Global;
 use crate::export;
 use crate::index::{self, Filters, Reader, SearchRequest, Sort};
@@ -30,7 +31,8 @@ pub struct FilterArgs {
     /// Only tags of this polarity: risk or opportunity (with --theme: that theme's polarity).
     #[arg(long, value_name = "POLARITY")]
     pub polarity: Option<String>,
-    /// Only this session: its id (2023-ws-225) or code (`WS #225`, ws-225).
+    /// Only this session: its id (2023-ws-225), its code (`WS #225`, `OF 7`, `Open Forum #7`;
+    /// every year's session of that code), its file name (2021-of-7) or words of its title.
     #[arg(long, value_name = "CODE")]
     pub session: Option<String>,
     /// Only this speaker: the name or part of it (any case, accents optional).
@@ -66,17 +68,6 @@ impl FilterArgs {
             year: self.year,
         })
     }
-}
-
-/// Output formats of `search`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// Aligned columns and wrapped snippets, fitted to the terminal.
-    Table,
-    /// One JSON object per hit and line (plus a `{"facets": …}` line with --facets).
-    Json,
-    /// CSV with a header row.
-    Csv,
 }
 
 /// Result orders.
@@ -117,7 +108,8 @@ pub struct Args {
     /// and year.
     #[arg(long)]
     pub facets: bool,
-    /// Output format.
+    /// Output format: table (for a terminal), json (one object per hit and line; also
+    /// `jsonl`) or csv.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }

@@ -2,20 +2,12 @@
 //! words, stakeholder group, region, resolution method and confidence. `--unresolved` lists what
 //! a user should add to the registry (`data/speakers.csv`), most words first.
 
+use super::format::Format;
 use super::global::Global;
 use crate::export::{self, Cell, Table};
 use crate::index::Reader;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
-
-/// Output formats of `igf-lens speakers`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// Aligned columns for the terminal.
-    Table,
-    /// CSV with a header row.
-    Csv,
-}
 
 /// Arguments of `igf-lens speakers`.
 #[derive(Debug, clap::Args)]
@@ -27,7 +19,7 @@ pub struct Args {
     /// words first: the candidates for the registry.
     #[arg(long)]
     pub unresolved: bool,
-    /// Output format.
+    /// Output format: table, json (one object per speaker and line; also `jsonl`) or csv.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
@@ -77,6 +69,11 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     let mut out = BufWriter::new(std::io::stdout().lock());
     match args.format {
         Format::Csv => table.write_csv(&mut out, false)?,
+        Format::Json => {
+            for row in export::table_json(&table) {
+                writeln!(out, "{row}")?;
+            }
+        }
         Format::Table => out.write_all(render(&table).as_bytes())?,
     }
     out.flush()?;

@@ -17,7 +17,8 @@ use std::path::PathBuf;
 pub enum Format {
     /// Aligned text for people.
     Table,
-    /// JSON for programs.
+    /// JSON for programs (`jsonl` is accepted too).
+    #[value(alias = "jsonl")]
     Json,
 }
 
@@ -116,7 +117,7 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
                     "line": p.line,
                     "text": p.text,
                     "taxonomy": taxonomy.version(),
-                    "tags": tags.iter().map(tag_json).collect::<Vec<_>>(),
+                    "tags": tags.iter().map(crate::export::theme_json).collect::<Vec<_>>(),
                 });
                 writeln!(out, "{v}")?;
             }
@@ -174,21 +175,6 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
         );
     }
     Ok(0)
-}
-
-/// A tag as JSON: theme, polarity, score, and evidence with named fields.
-pub fn tag_json(t: &Tag) -> serde_json::Value {
-    serde_json::json!({
-        "theme": t.theme,
-        "polarity": t.polarity.as_str(),
-        "score": (f64::from(t.score) * 1000.0).round() / 1000.0,
-        "evidence": {
-            "terms": t.evidence.terms.iter()
-                .map(|(term, pos)| serde_json::json!({"term": term, "position": pos}))
-                .collect::<Vec<_>>(),
-            "cue": t.evidence.cue,
-        },
-    })
 }
 
 /// The first `max` characters of `s`, with `…` when cut.

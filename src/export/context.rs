@@ -2,11 +2,11 @@
 //!
 //! Input: the cited [`PassageRecord`] and the passages of the turns around it (from
 //! [`crate::index::Reader::turn_context`]). Output: text with a session header, each turn
-//! under its speaker, the cited passage marked with `»`, and a citation line. This module does
-//! not read the index.
+//! under its speaker, the cited passage marked with `»`, the cited passage's tags with their
+//! evidence, and a citation line. This module does not read the index.
 
 use super::hits::wrap;
-use crate::model::PassageRecord;
+use crate::model::{PassageRecord, Region, Stakeholder, Tag};
 
 /// Renders the context of `target`, wrapped to `width` columns.
 pub fn render_context(target: &PassageRecord, context: &[PassageRecord], width: usize) -> String {
@@ -24,7 +24,8 @@ pub fn render_context(target: &PassageRecord, context: &[PassageRecord], width: 
                 out.push('\n');
             }
             current_turn = Some(p.turn);
-            let who = [p.stakeholder.as_str(), p.region.as_str(), p.role.as_str()];
+            let mut who = group_and_region(p.stakeholder, p.region);
+            who.push(p.role.as_str());
             out.push_str(&format!(
                 "[turn {}] {} ({}) · {}\n",
                 p.turn,
@@ -45,8 +46,45 @@ pub fn render_context(target: &PassageRecord, context: &[PassageRecord], width: 
             out.push('\n');
         }
     }
+    out.push('\n');
+    out.push_str(&render_tags(&target.tags));
     out.push_str(&format!("\ncite as: {}\n", citation(target)));
     out
+}
+
+/// The tags of a passage, one per line: `theme:polarity`, score, the matched terms with their
+/// token positions, and the cue that decided the polarity (`default` when none did).
+pub fn render_tags(tags: &[Tag]) -> String {
+    if tags.is_empty() {
+        return "themes: none\n".into();
+    }
+    let mut out = String::from("themes:\n");
+    for t in tags {
+        let terms: Vec<String> = t
+            .evidence
+            .terms
+            .iter()
+            .map(|(term, pos)| format!("{term}@{pos}"))
+            .collect();
+        out.push_str(&format!(
+            "  {:<34} score {:.2}  terms: {}  cue: {}\n",
+            t.label(),
+            t.score,
+            terms.join(", "),
+            t.evidence.cue.as_deref().unwrap_or("default")
+        ));
+    }
+    out
+}
+
+/// A speaker's stakeholder group and region, without the region when it only repeats the group
+/// (speakers of intergovernmental organisations have "Intergovernmental Organization" as both).
+pub fn group_and_region(stakeholder: Stakeholder, region: Region) -> Vec<&'static str> {
+    if region.as_str() == stakeholder.as_str() {
+        vec![stakeholder.as_str()]
+    } else {
+        vec![stakeholder.as_str(), region.as_str()]
+    }
 }
 
 /// `IGF 2023 WS #225 “Title”`, without repeating the year and code when the title already
@@ -64,10 +102,9 @@ pub fn session_label(r: &PassageRecord) -> String {
 /// A one-line citation: speaker (group, region), session, title, date, file:line, passage id.
 pub fn citation(r: &PassageRecord) -> String {
     let mut s = format!(
-        "{} ({}, {}), {}",
+        "{} ({}), {}",
         r.speaker,
-        r.stakeholder,
-        r.region,
+        group_and_region(r.stakeholder, r.region).join(", "),
         session_label(r)
     );
     if !r.date.is_empty() {
@@ -81,6 +118,29 @@ pub fn citation(r: &PassageRecord) -> String {
 mod tests {
     use super::super::testdata::test_records;
     use super::*;
+
+    #[test]
+    fn citation_drops_a_region_that_repeats_the_group() {
+        let mut r = test_records()[0].clone();
+        r.stakeholder = Stakeholder::Intergovernmental;
+        r.region = Region::Intergovernmental;
+        assert!(citation(&r).starts_with(
+            "Ana Pérez (Intergovernmental Organization), IGF 2023 WS #225"
+        ));
+        r.stakeholder = Stakeholder::Government;
+        r.region = Region::Weog;
+        assert!(citation(&r).starts_with("Ana Pérez (Government, WEOG), "));
+        let ctx = vec![r.clone()];
+        r.region = Region::Unknown;
+        assert!(citation(&r).starts_with("Ana Pérez (Government, Unknown), "));
+        assert!(render_context(&ctx[0], &ctx, 80)
+            .contains("[turn 0] Ana Pérez (Government, WEOG, speaker) · s/2023.txt:5"));
+    }
+
+    #[test]
+    fn a_passage_without_tags_says_so() {
+        assert_eq!(render_tags(&[]), "themes: none\n");
+    }
 
     #[test]
     fn session_label_does_not_repeat_the_code() {
@@ -118,6 +178,15 @@ mod tests {
         );
         assert_eq!(lines[6], format!("» {}", ctx[1].text));
         assert_eq!(lines[7], format!("  {}", ctx[2].text));
+        assert_eq!(lines[9], "themes:");
+        assert_eq!(
+            lines[10],
+            "  security-research:risk             score 1.00  terms: security research@0  cue: default"
+        );
+        assert_eq!(
+            lines[11],
+            "  scope:risk                         score 1.00  terms: scope@0  cue: default"
+        );
         assert_eq!(
             lines.last().copied(),
             Some("cite as: Tom Becker (Private Sector, WEOG), IGF 2023 WS #225 “Talks on the treaty”, 2023-10-10, s/2023.txt:9, passage 2")

@@ -4,63 +4,21 @@
 //! terminal table fits a given width and marks matched terms with ANSI colour only when asked
 //! (the CLI decides: stdout a terminal, `NO_COLOR` unset). This module does not search.
 
+use super::json::{passage_json, round3};
 use super::table::{Cell, Table};
 use crate::index::{Facets, Hit};
 use serde_json::{json, Value};
 use std::ops::Range;
 
-/// An `f32` as a JSON number with three decimals (an `f32` widened to `f64` would print as
-/// `0.800000011920929`).
-fn round3(x: f32) -> f64 {
-    (f64::from(x) * 1000.0).round() / 1000.0
-}
-
-/// The JSON object for one hit (one line of `search --format json`).
+/// The JSON object for one hit (one line of `search --format json`): the passage's object
+/// (see [`super::passage_json`]) plus `score`, `snippet` and `highlights`.
 pub fn hit_json(hit: &Hit) -> Value {
-    let r = &hit.record;
-    let themes: Vec<Value> = r
-        .tags
-        .iter()
-        .map(|t| {
-            json!({
-                "theme": t.theme,
-                "polarity": t.polarity.as_str(),
-                "score": round3(t.score),
-                "evidence": t.evidence.render(),
-            })
-        })
-        .collect();
+    let mut map = passage_json(&hit.record);
     let highlights: Vec<[usize; 2]> = hit.highlights.iter().map(|h| [h.start, h.end]).collect();
-    json!({
-        "score": round3(hit.score),
-        "passage_id": r.passage_id,
-        "session": r.session,
-        "code": r.code,
-        "year": r.year,
-        "date": r.date,
-        "title": r.title,
-        "turn": r.turn,
-        "ordinal": r.ordinal,
-        "speaker": r.speaker,
-        "label": r.label,
-        "stakeholder": r.stakeholder,
-        "region": r.region,
-        "role": r.role,
-        "affiliation": r.affiliation,
-        "method": r.method,
-        "confidence": round3(r.confidence),
-        "themes": themes,
-        "language": r.language,
-        "words": r.words,
-        "text": r.text,
-        "snippet": hit.snippet,
-        "highlights": highlights,
-        "source": r.citation(),
-        "line": r.line,
-        "start_ms": r.start_ms,
-        "end_ms": r.end_ms,
-        "taxonomy": r.taxonomy,
-    })
+    map.insert("score".into(), json!(round3(hit.score)));
+    map.insert("snippet".into(), json!(hit.snippet));
+    map.insert("highlights".into(), json!(highlights));
+    Value::Object(map)
 }
 
 /// The extra JSON object printed after the hits with `--facets`.
@@ -229,7 +187,7 @@ pub fn render_table(
                 format!("{:.2}", h.score),
                 format!("{} {}", r.year, r.code),
                 r.speaker.clone(),
-                format!("{} / {}", r.stakeholder, r.region),
+                super::context::group_and_region(r.stakeholder, r.region).join(" / "),
                 r.themes_label().replace(';', " "),
             ]
         })
@@ -391,9 +349,11 @@ mod tests {
         assert_eq!(v["themes"][1]["theme"], "scope");
         assert_eq!(v["themes"][1]["polarity"], "risk");
         assert_eq!(
-            v["themes"][0]["evidence"],
-            "terms=security research@0; cue=default"
+            v["themes"][0]["evidence"]["terms"][0]["term"],
+            "security research"
         );
+        assert_eq!(v["themes"][0]["evidence"]["cue"], Value::Null);
+        assert_eq!(v["score"], 2.5);
         assert_eq!(v["highlights"][0][1], 8);
         assert_eq!(v["start_ms"], Value::Null);
     }

@@ -2,9 +2,11 @@
 //!
 //! Input: [`PassageRecord`]s and a term (a word or a phrase). Output: [`KwicLine`]s, one per
 //! occurrence, found with the shared analyzer (so `researcher` finds `researchers` and
-//! `criminalise` finds `criminalizing`), and their rendering with the term in one column.
-//! This module does not search the index; the CLI hands it the passages that match.
+//! `criminalise` finds `criminalizing`), and their rendering with the term in one column
+//! (marked in colour when asked), as a [`Table`] for CSV or as JSON objects. This module does
+//! not search the index; the CLI hands it the passages that match, and decides on colour.
 
+use super::table::{Cell, Table};
 use crate::error::{Error, Result};
 use crate::model::{PassageRecord, Stakeholder};
 use crate::text::{analyze, analyzer};
@@ -19,10 +21,14 @@ pub struct KwicLine {
     /// Up to `width` characters after the term.
     pub right: String,
     pub passage_id: u64,
+    /// The session id (`2023-ws-225`).
+    pub session: String,
     pub speaker: String,
     pub stakeholder: Stakeholder,
     /// `file:line`.
     pub citation: String,
+    /// The line of the passage in its file.
+    pub line: u32,
 }
 
 fn squeeze(s: &str) -> String {
@@ -80,19 +86,26 @@ pub fn concordance(records: &[PassageRecord], term: &str, width: usize) -> Resul
                 keyword: squeeze(&r.text[first.offset_from..end]),
                 right: right.chars().take(width).collect(),
                 passage_id: r.passage_id,
+                session: r.session.clone(),
                 speaker: r.speaker.clone(),
                 stakeholder: r.stakeholder,
                 citation: r.citation(),
+                line: r.line,
             });
         }
     }
     Ok(out)
 }
 
+/// Bold red on, and reset: the marks of a keyword on a terminal (as search marks its matches).
+const MARK_ON: &str = "\x1b[1;31m";
+const MARK_OFF: &str = "\x1b[0m";
+
 /// Renders lines with the left context right-aligned to `width`, the keyword padded to the
 /// longest keyword, and the right context padded to `width`, then speaker, group and citation:
-/// the keyword starts in the same column on every line.
-pub fn render_kwic(lines: &[KwicLine], width: usize) -> String {
+/// the keyword starts in the same column on every line. With `color`, the keyword is marked
+/// with ANSI bold red (the padding stays outside the marks, so columns do not move).
+pub fn render_kwic(lines: &[KwicLine], width: usize, color: bool) -> String {
     let kw = lines
         .iter()
         .map(|l| l.keyword.chars().count())
@@ -103,8 +116,9 @@ pub fn render_kwic(lines: &[KwicLine], width: usize) -> String {
         let left_pad = width.saturating_sub(l.left.chars().count());
         let kw_pad = kw - l.keyword.chars().count();
         let right_pad = width.saturating_sub(l.right.chars().count());
+        let (on, off) = if color { (MARK_ON, MARK_OFF) } else { ("", "") };
         out.push_str(&format!(
-            "{}{}  {}{}  {}{}  {} ({})  {}\n",
+            "{}{}  {on}{}{off}{}  {}{}  {} ({})  {}\n",
             " ".repeat(left_pad),
             l.left,
             l.keyword,
@@ -117,6 +131,36 @@ pub fn render_kwic(lines: &[KwicLine], width: usize) -> String {
         ));
     }
     out
+}
+
+/// Concordance lines as a table (`kwic --format csv`): left, keyword, right, speaker,
+/// stakeholder, session, source (`file:line`), line, passage_id.
+pub fn kwic_table(lines: &[KwicLine]) -> Table {
+    let mut t = Table::new(vec![
+        "left",
+        "keyword",
+        "right",
+        "speaker",
+        "stakeholder",
+        "session",
+        "source",
+        "line",
+        "passage_id",
+    ]);
+    for l in lines {
+        t.rows.push(vec![
+            Cell::text(&l.left),
+            Cell::text(&l.keyword),
+            Cell::text(&l.right),
+            Cell::text(&l.speaker),
+            Cell::text(l.stakeholder.as_str()),
+            Cell::text(&l.session),
+            Cell::text(&l.citation),
+            Cell::Int(u64::from(l.line)),
+            Cell::Int(l.passage_id),
+        ]);
+    }
+    t
 }
 
 #[cfg(test)]
@@ -188,7 +232,7 @@ mod tests {
             rec(2, "Few security researcher."),
         ];
         let lines = concordance(&recs, "security researcher", 20).unwrap();
-        let out = render_kwic(&lines, 20);
+        let out = render_kwic(&lines, 20, false);
         let cols: Vec<usize> = out.lines().map(|l| l.find("security").unwrap()).collect();
         assert_eq!(cols, vec![22, 22]);
         let after: Vec<usize> = out
@@ -196,5 +240,35 @@ mod tests {
             .map(|l| l.find(" (Civil Society)").unwrap())
             .collect();
         assert_eq!(after[0], after[1]);
+    }
+
+    #[test]
+    fn colour_marks_the_keyword_only_and_keeps_the_columns() {
+        let recs = vec![
+            rec(1, "A long run of words before security researchers act."),
+            rec(2, "Few security researcher."),
+        ];
+        let lines = concordance(&recs, "security researcher", 20).unwrap();
+        let plain = render_kwic(&lines, 20, false);
+        let painted = render_kwic(&lines, 20, true);
+        assert_eq!(
+            painted.lines().nth(1).unwrap(),
+            format!(
+                "{}Few  \x1b[1;31msecurity researcher\x1b[0m   .{}  Ana (Civil Society)  f.txt:2",
+                " ".repeat(17),
+                " ".repeat(19)
+            )
+        );
+        assert_eq!(painted.replace(MARK_ON, "").replace(MARK_OFF, ""), plain);
+    }
+
+    #[test]
+    fn table_has_one_row_per_occurrence_with_its_source() {
+        let recs = vec![rec(7, "Security researchers and more security researchers.")];
+        let t = kwic_table(&concordance(&recs, "security researchers", 10).unwrap());
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[1][1], Cell::text("security researchers"));
+        assert_eq!(t.rows[1][6], Cell::text("f.txt:7"));
+        assert_eq!(t.rows[1][8], Cell::Int(7));
     }
 }

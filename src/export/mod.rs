@@ -20,6 +20,7 @@ mod context;
 mod excerpts;
 mod hits;
 mod html;
+mod json;
 mod kwic;
 mod manifest;
 mod report;
@@ -27,11 +28,12 @@ mod summary;
 mod table;
 
 pub use crate::disk::{write_atomic, write_bytes};
-pub use context::{citation, render_context, session_label};
+pub use context::{citation, group_and_region, render_context, render_tags, session_label};
 pub use excerpts::{excerpts_table, EXCERPT_COLUMNS};
 pub use hits::{facets_json, hit_json, hits_table, render_facets, render_table, truncate, wrap};
 pub use html::escape;
-pub use kwic::{concordance, render_kwic, KwicLine};
+pub use json::{passage_json, table_json, theme_json};
+pub use kwic::{concordance, kwic_table, render_kwic, KwicLine};
 pub use manifest::{
     counts, parse_fingerprint, Counts, IngestInput, InputFile, Manifest, WrittenFile,
 };
@@ -165,10 +167,10 @@ pub fn write_excerpts(
     Ok(t.rows.len())
 }
 
-/// Writes one JSON object per passage (the indexed fields) to `w`.
+/// Writes one JSON object per passage (see [`passage_json`]) and line to `w`.
 pub fn write_jsonl(records: &[PassageRecord], w: &mut dyn Write) -> Result<()> {
     for r in records {
-        let line = serde_json::to_string(r).map_err(|e| Error::Other(e.to_string()))?;
+        let line = serde_json::Value::Object(passage_json(r)).to_string();
         writeln!(w, "{line}").map_err(table::output_error)?;
     }
     Ok(())
@@ -279,15 +281,20 @@ mod tests {
     }
 
     #[test]
-    fn jsonl_round_trips_records() {
+    fn jsonl_writes_one_passage_object_per_line() {
         let recs = test_records();
         let mut buf = Vec::new();
         write_jsonl(&recs, &mut buf).unwrap();
-        let back: Vec<PassageRecord> = String::from_utf8(buf)
+        let back: Vec<serde_json::Value> = String::from_utf8(buf)
             .unwrap()
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
-        assert_eq!(back, recs);
+        assert_eq!(back.len(), recs.len());
+        for (v, r) in back.iter().zip(&recs) {
+            assert_eq!(v, &serde_json::Value::Object(passage_json(r)));
+            assert_eq!(v["passage_id"], r.passage_id);
+            assert_eq!(v["source"], r.citation());
+        }
     }
 }
