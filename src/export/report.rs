@@ -71,6 +71,7 @@ fn heatmap_svg(rows: &[CrossRow<Stakeholder>]) -> Result<String> {
         .max(1e-9);
     let (w, h) = (1000u32, 140 + 38 * themes.len() as u32);
     let mut svg = String::new();
+    let overlay;
     {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
         root.fill(&WHITE).map_err(plot_err)?;
@@ -103,6 +104,7 @@ fn heatmap_svg(rows: &[CrossRow<Stakeholder>]) -> Result<String> {
             .collect();
         let mut cells = Vec::new();
         let mut labels = Vec::new();
+        let mut hover = Vec::new();
         for (gi, g) in groups.iter().enumerate() {
             for (ti, t) in themes.iter().enumerate() {
                 for (k, p) in [Polarity::Risk, Polarity::Opportunity]
@@ -122,6 +124,13 @@ fn heatmap_svg(rows: &[CrossRow<Stakeholder>]) -> Result<String> {
                     cells.push(Rectangle::new(
                         [(x0 + 0.03, y0 + 0.05), (x0 + 0.97, y0 + 0.95)],
                         blend(base, share / max).filled(),
+                    ));
+                    let (left, top) = chart.backend_coord(&(x0 + 0.03, y0 + 0.95));
+                    let (right, bottom) = chart.backend_coord(&(x0 + 0.97, y0 + 0.05));
+                    let cell = index.get(&(*g, t.as_str(), p)).copied();
+                    hover.push(hover_rect(
+                        (left, top, right, bottom),
+                        &cell_title(*g, t, p, cell, group_total(rows, *g)),
                     ));
                     if share > 0.0 {
                         let color: &'static RGBColor =
@@ -161,8 +170,99 @@ fn heatmap_svg(rows: &[CrossRow<Stakeholder>]) -> Result<String> {
         }
         draw_ramp_legend(&legend, max)?;
         root.present().map_err(plot_err)?;
+        overlay = hover.concat();
+    }
+    // plotters has no tooltips: transparent rectangles over the cells carry an SVG <title>,
+    // which browsers show on hover.
+    let overlay = format!("<g class=\"cell-n\">{overlay}</g>\n");
+    match svg.rfind("</svg>") {
+        Some(end) => svg.insert_str(end, &overlay),
+        None => svg.push_str(&overlay),
     }
     Ok(svg)
+}
+
+/// All passages of a stakeholder group (the denominator of its shares).
+fn group_total(rows: &[CrossRow<Stakeholder>], group: Stakeholder) -> u64 {
+    rows.iter()
+        .find(|r| r.group == group)
+        .map_or(0, |r| r.group_passages)
+}
+
+/// The hover text of a heatmap cell: `Government · scope · risk: 29 of 239 passages (12.1%)`.
+fn cell_title(
+    group: Stakeholder,
+    theme: &str,
+    p: Polarity,
+    cell: Option<&CrossRow<Stakeholder>>,
+    total: u64,
+) -> String {
+    let (n, share) = cell.map_or((0, 0.0), |r| (r.passages, r.passage_share));
+    format!(
+        "{group} · {theme} · {}: {n} of {total} passages ({})",
+        p.as_str(),
+        percent(share)
+    )
+}
+
+/// A transparent rectangle over a cell (pixel box left, top, right, bottom) with a title.
+fn hover_rect((left, top, right, bottom): (i32, i32, i32, i32), title: &str) -> String {
+    format!(
+        "<rect x=\"{left}\" y=\"{top}\" width=\"{}\" height=\"{}\" fill=\"transparent\"><title>{}</title></rect>",
+        (right - left).max(0),
+        (bottom - top).max(0),
+        escape(title)
+    )
+}
+
+/// The heatmap as a table of counts, laid out like the chart: a row per theme, a risk and an
+/// opportunity column per group, each cell `n (share)`, each group headed by its passages.
+fn heatmap_counts_html(rows: &[CrossRow<Stakeholder>]) -> String {
+    let mut groups: Vec<Stakeholder> = Vec::new();
+    let mut themes: Vec<&str> = Vec::new();
+    for r in rows {
+        if !groups.contains(&r.group) {
+            groups.push(r.group);
+        }
+        if !themes.contains(&r.theme.as_str()) {
+            themes.push(&r.theme);
+        }
+    }
+    let index: BTreeMap<(Stakeholder, &str, Polarity), &CrossRow<Stakeholder>> = rows
+        .iter()
+        .map(|r| ((r.group, r.theme.as_str(), r.polarity), r))
+        .collect();
+    let mut s = String::from("<table id=\"heatmap-n\"><thead><tr><th rowspan=\"2\">theme</th>");
+    for &g in &groups {
+        s.push_str(&format!(
+            "<th colspan=\"2\">{} (n = {})</th>",
+            escape(g.as_str()),
+            group_total(rows, g)
+        ));
+    }
+    s.push_str("</tr><tr>");
+    for _ in &groups {
+        s.push_str("<th>risk</th><th>opportunity</th>");
+    }
+    s.push_str("</tr></thead><tbody>\n");
+    for t in &themes {
+        s.push_str(&format!("<tr><th>{}</th>", escape(t)));
+        for &g in &groups {
+            for p in [Polarity::Risk, Polarity::Opportunity] {
+                let (n, share) = index
+                    .get(&(g, *t, p))
+                    .map_or((0, 0.0), |r| (r.passages, r.passage_share));
+                s.push_str(&format!(
+                    "<td class=\"n\" title=\"{}\">{n} ({})</td>",
+                    escape(&cell_title(g, t, p, index.get(&(g, *t, p)).copied(), group_total(rows, g))),
+                    percent(share)
+                ));
+            }
+        }
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</tbody></table>\n");
+    s
 }
 
 /// Splits a label longer than `max` characters at the space nearest its middle.
@@ -440,7 +540,9 @@ pub fn report_html(records: &[PassageRecord]) -> Result<String> {
     h.push_str("<h2 id=\"heatmap\">Stakeholder groups × themes</h2>\n");
     h.push_str("<p>Each cell is the share of the group's passages tagged with the theme as a risk (left half, red) or an opportunity (right half, blue).</p>\n");
     h.push_str(&heatmap_svg(&cross)?);
-    h.push_str("\n<details><summary>The numbers (as in stakeholder_theme.csv)</summary>\n");
+    h.push_str("\n<p>Passages per cell (n) and share of the group's passages; the group's own passages in its heading. Hover over a cell of the chart for the same figures.</p>\n");
+    h.push_str(&heatmap_counts_html(&cross));
+    h.push_str("<details><summary>All the numbers (as in stakeholder_theme.csv)</summary>\n");
     h.push_str(&stakeholder_theme_html(&cross));
     h.push_str("</details>\n");
     h.push_str(&super::compare::comparison_section(records)?);
@@ -455,14 +557,13 @@ pub fn report_html(records: &[PassageRecord]) -> Result<String> {
         h.push_str(&format!("<h3 id=\"theme-{0}\">{0}</h3>\n", escape(&theme)));
         for (r, polarity, score) in top_excerpts(records, &theme, 3) {
             h.push_str(&format!(
-                "<blockquote class=\"{}\" data-passage=\"{}\"><p>{}</p><p class=\"cite\">{} · {} ({}, {}) · {}{} · {} · passage {} · score {:.2}</p></blockquote>\n",
+                "<blockquote class=\"{}\" data-passage=\"{}\"><p>{}</p><p class=\"cite\">{} · {} ({}) · {}{} · {} · passage {} · score {:.2}</p></blockquote>\n",
                 polarity.as_str(),
                 r.passage_id,
                 escape(&r.text),
                 polarity.as_str(),
                 escape(&r.speaker),
-                escape(r.stakeholder.as_str()),
-                escape(r.region.as_str()),
+                escape(&super::context::group_and_region(r.stakeholder, r.region).join(", ")),
                 escape(&super::context::session_label(r)),
                 if r.date.is_empty() { String::new() } else { format!(", {}", escape(&r.date)) },
                 escape(&r.citation()),
@@ -528,6 +629,25 @@ mod tests {
         let html = report_html(&recs).unwrap();
         let row = "<tr><td>Private Sector</td><td>security-research</td><td>risk</td><td class=\"n\">2</td><td class=\"n\">20</td><td class=\"n\">0.6667</td><td class=\"n\">0.6667</td></tr>";
         assert!(html.contains(row), "{html}");
+    }
+
+    #[test]
+    fn heatmap_cells_show_n_on_hover_and_in_the_table_under_the_chart() {
+        let html = report_html(&test_records()).unwrap();
+        let title = "<title>Private Sector · security-research · risk: 2 of 3 passages (66.7%)</title>";
+        assert_eq!(html.matches(title).count(), 1, "{html}");
+        let svg_end = html.find("</svg>").unwrap();
+        assert!(html.find(title).unwrap() < svg_end);
+        assert!(html.contains("<th colspan=\"2\">Private Sector (n = 3)</th>"));
+        assert!(html.contains(">2 (66.7%)</td>"));
+        // Every cell of the chart, zero cells included, has its hover title.
+        let cells = html[..svg_end].matches("fill=\"transparent\"><title>").count();
+        // (The comparison section further down has its own "n = " labels.)
+        let table = &html[html.find("id=\"heatmap-n\"").unwrap()..];
+        let table = &table[..table.find("</table>").unwrap()];
+        let groups = table.matches("(n = ").count();
+        let themes = crate::export::themes(&test_records()).len();
+        assert_eq!(cells, groups * themes * 2);
     }
 
     #[test]
