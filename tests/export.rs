@@ -390,7 +390,10 @@ fn passages_jsonl_has_one_object_per_passage() {
         .map(|r| serde_json::Value::Object(igf_lens::export::passage_json(r)))
         .collect();
     assert_eq!(rows, want);
-    assert_eq!(rows[0]["source"], format!("{}:{}", rows[0]["file"].as_str().unwrap(), rows[0]["line"]));
+    assert_eq!(
+        rows[0]["source"],
+        format!("{}:{}", rows[0]["file"].as_str().unwrap(), rows[0]["line"])
+    );
     let leftovers: Vec<String> = std::fs::read_dir(tmp.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -507,4 +510,79 @@ fn corpus_excerpts_quote_text_found_at_the_cited_file_and_line() {
             lines[n - 1]
         );
     }
+}
+
+#[test]
+fn search_json_and_export_jsonl_agree_field_by_field_issue_19() {
+    let (tmp, index) = corpus_index();
+    let file = tmp.path().join("passages.jsonl");
+    run_expect(
+        igf_lens()
+            .args([
+                "export", "passages", "--quiet", "--format", "jsonl", "--index",
+            ])
+            .arg(&index)
+            .arg("-o")
+            .arg(&file),
+        0,
+    );
+    let exported: BTreeMap<u64, serde_json::Value> = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (v["passage_id"].as_u64().unwrap(), v)
+        })
+        .collect();
+    let (hits, _) = crate::search::search_json(&index, &["security researchers"], 0);
+    assert!(hits.len() >= 3, "{hits:?}");
+    let search_only: BTreeSet<&str> = ["score", "snippet", "highlights"].into();
+    for hit in &hits {
+        let row = &exported[&hit["passage_id"].as_u64().unwrap()];
+        let (hit, row) = (hit.as_object().unwrap(), row.as_object().unwrap());
+        let hit_keys: BTreeSet<&str> = hit.keys().map(String::as_str).collect();
+        let row_keys: BTreeSet<&str> = row.keys().map(String::as_str).collect();
+        assert_eq!(
+            hit_keys
+                .difference(&row_keys)
+                .copied()
+                .collect::<BTreeSet<_>>(),
+            search_only
+        );
+        assert!(row_keys.is_subset(&hit_keys));
+        for (key, value) in row {
+            assert_eq!(
+                &hit[key], value,
+                "field {key} of passage {}",
+                row["passage_id"]
+            );
+        }
+        // The documented shapes.
+        let source = format!("{}:{}", row["file"].as_str().unwrap(), row["line"]);
+        assert_eq!(row["source"], source.as_str());
+        for t in row["themes"].as_array().unwrap() {
+            assert!(t["evidence"]["terms"][0]["term"].is_string(), "{t}");
+            assert!(t["evidence"]["terms"][0]["position"].is_u64(), "{t}");
+            assert!(t["evidence"].get("cue").is_some(), "{t}");
+        }
+    }
+}
+
+#[test]
+fn export_passages_accepts_json_and_the_old_jsonl_spelling() {
+    let (_tmp, index) = sample_index();
+    let mut outputs = Vec::new();
+    for format in ["json", "jsonl"] {
+        let out = run_expect(
+            igf_lens()
+                .args([
+                    "export", "passages", "--quiet", "--format", format, "--index",
+                ])
+                .arg(&index),
+            0,
+        );
+        outputs.push(stdout(&out));
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    assert_eq!(outputs[0].lines().count(), 10);
 }

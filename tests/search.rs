@@ -634,7 +634,10 @@ fn show_prints_the_turns_around_a_passage() {
     assert_eq!(marked.len(), 1);
     assert!(marked[0].starts_with("» =HYPERLINK"));
     // The passage's tags, with their evidence, before the citation (issue 19).
-    let themes = lines.iter().position(|l| *l == "themes:").expect("a themes: block");
+    let themes = lines
+        .iter()
+        .position(|l| *l == "themes:")
+        .expect("a themes: block");
     assert_eq!(
         lines[themes + 1],
         "  cooperation:opportunity            score 1.50  terms: cooperation@1  cue: default"
@@ -746,4 +749,139 @@ fn cli_tree_has_no_conflicting_flags() {
     use clap::CommandFactory;
     // Catches, e.g., a subcommand's `-q` shadowing the global `-q/--quiet`.
     igf_lens::cli::Cli::command().debug_assert();
+}
+
+/// The sessions a `--session` spelling selects, read from the facets of a filter-only search.
+fn sessions_selected(index: &Path, spelling: &str) -> Vec<String> {
+    let (_, facets) = search_json(index, &["--session", spelling, "--facets"], 0);
+    let facets = facets.expect("a facets object");
+    let mut v: Vec<String> = facets["session"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn corpus_session_accepts_the_key_the_code_the_file_name_and_title_words_issue_19() {
+    let (_tmp, index) = corpus_index();
+    let table: [(&str, &[&str]); 9] = [
+        ("2023-ws-225", &["2023-ws-225"]),
+        ("WS #225", &["2023-ws-225"]),
+        ("OF 7", &["2021-open-forum-7"]),
+        ("Open Forum #7", &["2021-open-forum-7"]),
+        ("2021-of-7", &["2021-open-forum-7"]),
+        ("2022-town-hall-12.raw.txt", &["2022-town-hall-12"]),
+        ("2024-main-session-cybersecurity", &["2024-main-session"]),
+        ("harmonising cybercrime legislation", &["2021-open-forum-7"]),
+        (
+            "ws",
+            &[
+                "2021-ws-128",
+                "2022-ws-427",
+                "2023-ws-225",
+                "2023-ws-312",
+                "2024-ws-164",
+            ],
+        ),
+    ];
+    for (spelling, want) in table {
+        assert_eq!(sessions_selected(&index, spelling), want, "{spelling}");
+    }
+    let out = run_expect(
+        igf_lens()
+            .args(["search", "--session", "WS 226", "--index"])
+            .arg(&index),
+        2,
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("invalid value \"WS 226\" for --session: valid values are a session's id (2023-ws-225), code (WS #225, OF 7, Open Forum #7), file name (2021-of-7) or title words; nearest: "),
+        "{err}"
+    );
+    assert!(err.contains("2023-ws-225 (IGF 2023 WS #225 “"), "{err}");
+}
+
+#[test]
+fn corpus_kwic_writes_json_and_csv_rows_with_sources() {
+    let (_tmp, index) = corpus_index();
+    let json = run_expect(
+        igf_lens()
+            .args([
+                "kwic",
+                "Budapest Convention",
+                "-n",
+                "3",
+                "--format",
+                "jsonl",
+                "--index",
+            ])
+            .arg(&index),
+        0,
+    );
+    let rows: Vec<Value> = stdout(&json)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["keyword"], "Budapest Convention");
+    assert_eq!(
+        rows[0]["source"],
+        "data/sessions/2021-day-0-event-20.raw.txt:23"
+    );
+    assert_eq!(rows[0]["line"], 23);
+    let csv = run_expect(
+        igf_lens()
+            .args([
+                "kwic",
+                "Budapest Convention",
+                "-n",
+                "3",
+                "--format",
+                "csv",
+                "--index",
+            ])
+            .arg(&index),
+        0,
+    );
+    let text = stdout(&csv);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("left,keyword,right,speaker,stakeholder,session,source,line,passage_id")
+    );
+    assert_eq!(lines.count(), 3);
+    // Not a terminal: no colour, whatever NO_COLOR says.
+    let table = run_expect(
+        igf_lens()
+            .env_remove("NO_COLOR")
+            .args(["kwic", "Budapest Convention", "-n", "3", "--index"])
+            .arg(&index),
+        0,
+    );
+    assert!(!stdout(&table).contains('\x1b'));
+}
+
+#[test]
+fn corpus_speakers_writes_json_rows() {
+    let (_tmp, index) = corpus_index();
+    let out = run_expect(
+        igf_lens()
+            .args(["speakers", "--format", "json", "--index"])
+            .arg(&index),
+        0,
+    );
+    let rows: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let timea = rows
+        .iter()
+        .find(|r| r["speaker"] == "Timea Suto")
+        .expect("Timea Suto");
+    assert_eq!(timea["stakeholder"], "Private Sector");
+    assert!(timea["words"].as_u64().unwrap() > 0);
 }

@@ -9,6 +9,7 @@
 //!   ([`crate::text::Analysis`]) instead of analyzing its text again;
 //! - `reader`: [`Reader`] (search, facets, whole-index reads, passage context);
 //! - `query`: request → tantivy query, and the positioned explanation of a bad query;
+//! - `sessions`: which session ids a `--session` spelling names (id, code, file name, title);
 //! - `verify`: [`verify()`] checks an index for damage; `catch_damage` keeps tantivy panics on
 //!   damaged files from escaping.
 //!
@@ -24,6 +25,7 @@ mod query;
 mod reader;
 mod schema;
 mod search;
+mod sessions;
 mod verify;
 mod writer;
 
@@ -34,6 +36,7 @@ pub use search::{
     parse_polarity, parse_region, parse_stakeholder, Facets, Filters, Hit, SearchRequest,
     SearchResults, Sort,
 };
+pub use sessions::{resolve_session, SessionEntry, SessionMatch};
 pub use verify::*;
 pub use writer::Writer;
 

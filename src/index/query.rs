@@ -8,6 +8,7 @@
 
 use super::schema::{Fields, QUERYABLE_FIELDS};
 use super::search::{Filters, SearchRequest};
+use super::sessions::SessionMatch;
 use crate::error::{Error, Result};
 use crate::model::slugify;
 use tantivy::query::{
@@ -22,13 +23,19 @@ pub(crate) struct Built {
     pub snippet: Box<dyn Query>,
 }
 
-/// Builds the query for `req`. `themes` lists the theme ids present in the index (asked only
-/// when a theme filter is given).
+/// What the filters need to ask the index: the theme ids present (asked only when a theme
+/// filter is given), and the session ids a `--session` spelling names.
+pub(crate) trait Lookup {
+    fn themes(&self) -> Result<Vec<String>>;
+    fn resolve_session(&self, input: &str) -> Result<SessionMatch>;
+}
+
+/// Builds the query for `req`.
 pub(crate) fn build(
     index: &Index,
     f: &Fields,
     req: &SearchRequest,
-    themes: impl FnOnce() -> Result<Vec<String>>,
+    lookup: &dyn Lookup,
 ) -> Result<Built> {
     let text = req.query.trim();
     let (main, snippet): (Box<dyn Query>, Box<dyn Query>) = if text.is_empty() {
@@ -49,7 +56,7 @@ pub(crate) fn build(
             (plain.box_clone(), plain)
         }
     };
-    let filters = filter_clauses(f, &req.filters, themes)?;
+    let filters = filter_clauses(f, &req.filters, lookup)?;
     if filters.is_empty() {
         return Ok(Built {
             query: main,
@@ -91,7 +98,7 @@ fn unscored(q: Box<dyn Query>) -> Box<dyn Query> {
 fn filter_clauses(
     f: &Fields,
     filters: &Filters,
-    themes: impl FnOnce() -> Result<Vec<String>>,
+    lookup: &dyn Lookup,
 ) -> Result<Vec<Box<dyn Query>>> {
     let mut out: Vec<Box<dyn Query>> = Vec::new();
     if let Some(s) = filters.stakeholder {
@@ -103,7 +110,7 @@ fn filter_clauses(
     match (&filters.theme, filters.polarity) {
         (Some(theme), polarity) => {
             let id = slugify(theme);
-            let present = themes()?;
+            let present = lookup.themes()?;
             if !present.contains(&id) {
                 return Err(Error::InvalidValue {
                     what: "--theme".into(),
@@ -124,13 +131,10 @@ fn filter_clauses(
         (None, None) => {}
     }
     if let Some(s) = &filters.session {
-        let s = s.trim();
-        let slug = slugify(s);
-        out.push(Box::new(BooleanQuery::new(vec![
-            (Occur::Should, term(f.session, s)),
-            (Occur::Should, term(f.session, &slug)),
-            (Occur::Should, term(f.code_key, &slug)),
-        ])));
+        let m = lookup.resolve_session(s)?;
+        let ids = m.ids.iter().map(|id| (Occur::Should, term(f.session, id)));
+        let codes = m.codes.iter().map(|c| (Occur::Should, term(f.code_key, c)));
+        out.push(Box::new(BooleanQuery::new(ids.chain(codes).collect())));
     }
     if let Some(name) = &filters.speaker {
         let tokens = crate::text::analyze(&mut crate::text::analyzer(), name);

@@ -6,9 +6,10 @@
 //! module does not format anything for display.
 
 use super::files::{self, ReadOnlyDir};
-use super::query;
+use super::query::{self, Lookup};
 use super::schema::{self, Fields};
 use super::search::{Facets, Hit, SearchRequest, SearchResults, Sort};
+use super::sessions::{self, SessionEntry, SessionMatch};
 use super::verify::catch_damage;
 use crate::error::{Error, Result};
 use crate::model::PassageRecord;
@@ -89,7 +90,7 @@ impl Reader {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         catch_damage(&self.dir, || {
             let searcher = self.reader.searcher();
-            let built = query::build(&self.index, &self.fields, req, || self.themes())?;
+            let built = query::build(&self.index, &self.fields, req, self)?;
             let (page, total): (Vec<(Score, DocAddress)>, usize) = match req.sort {
                 Sort::Score if req.limit == 0 => {
                     (Vec::new(), searcher.search(&*built.query, &Count)?)
@@ -257,6 +258,38 @@ impl Reader {
         self.terms(self.fields.session)
     }
 
+    /// The sessions a `--session` value names: an id, a code, a file name or title words
+    /// (see [`sessions::resolve_session`]); an error listing the nearest sessions when none.
+    pub fn resolve_session(&self, input: &str) -> Result<SessionMatch> {
+        let codes = self.terms(self.fields.code_key)?;
+        sessions::resolve_session(input, &self.sessions()?, &codes, || self.session_entries())
+    }
+
+    /// Every session's id, code, year and title (one stored passage read per session).
+    pub fn session_entries(&self) -> Result<Vec<SessionEntry>> {
+        catch_damage(&self.dir, || {
+            let searcher = self.reader.searcher();
+            let mut out = Vec::new();
+            for id in self.sessions()? {
+                let q = TermQuery::new(
+                    Term::from_field_text(self.fields.session, &id),
+                    IndexRecordOption::Basic,
+                );
+                let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+                if let Some((_, addr)) = top.first() {
+                    let r = self.load(&searcher, *addr)?;
+                    out.push(SessionEntry {
+                        id,
+                        code: r.code,
+                        year: r.year,
+                        title: r.title,
+                    });
+                }
+            }
+            Ok(out)
+        })
+    }
+
     fn terms(&self, field: tantivy::schema::Field) -> Result<Vec<String>> {
         catch_damage(&self.dir, || {
             let searcher = self.reader.searcher();
@@ -282,7 +315,7 @@ impl Reader {
                 query: text.to_string(),
                 ..SearchRequest::default()
             };
-            query::build(&self.index, &self.fields, &req, || self.themes()).map(|_| ())
+            query::build(&self.index, &self.fields, &req, self).map(|_| ())
         })
     }
 
@@ -297,6 +330,15 @@ impl Reader {
         );
         qp.set_conjunction_by_default();
         qp.parse_query(text).map_err(|e| format!("{e:?}"))
+    }
+}
+
+impl Lookup for Reader {
+    fn themes(&self) -> Result<Vec<String>> {
+        Reader::themes(self)
+    }
+    fn resolve_session(&self, input: &str) -> Result<SessionMatch> {
+        Reader::resolve_session(self, input)
     }
 }
 

@@ -18,7 +18,8 @@ pub struct Filters {
     /// Theme id (`security-research`); must be carried by some passage of the index.
     pub theme: Option<String>,
     pub polarity: Option<Polarity>,
-    /// Session id (`2023-ws-225`) or code (`WS #225`, `ws-225`).
+    /// A session as the user named it: id (`2023-ws-225`), code (`WS #225`, `OF 7`), file
+    /// name (`2021-of-7`) or title words; resolved by [`super::Reader::resolve_session`].
     pub session: Option<String>,
     /// A speaker's name or part of it, in any case and with or without accents.
     pub speaker: Option<String>,

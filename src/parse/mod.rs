@@ -24,7 +24,7 @@ pub use captions::parse_captions;
 pub use html::html_to_text;
 pub use jsonl::parse_jsonl;
 pub use page::parse_session_page;
-pub use title::{clean_title, key_from_path, parse_day, parse_session_key};
+pub use title::{clean_title, key_from_path, parse_day, parse_session_code, parse_session_key};
 pub use transcript::parse_transcript;
 
 use crate::error::{Error, Result};

@@ -170,6 +170,14 @@ pub fn key_from_path(path: &Path) -> Option<SessionKey> {
     Some(SessionKey { year, code })
 }
 
+/// The session code a person types, with no year: `WS #225`, `ws225`, `OF 7`, `Open Forum #7`,
+/// `town-hall-12` → the code as titles spell it (`WS #225`, `Open Forum #7`, `Town Hall #12`),
+/// or `None` when `s` names no code.
+pub fn parse_session_code(s: &str) -> Option<String> {
+    let spaced = s.replace(['-', '_', '.'], " ");
+    find_code(&spaced, true)
+}
+
 /// The recognised code in `s`: the first one carrying `#` wins, else the first one found.
 /// `loose` (file names, ids) makes every pattern case-insensitive and `#` optional.
 fn find_code(s: &str, loose: bool) -> Option<String> {
