@@ -124,9 +124,8 @@ mod tests {
         let mut r = test_records()[0].clone();
         r.stakeholder = Stakeholder::Intergovernmental;
         r.region = Region::Intergovernmental;
-        assert!(citation(&r).starts_with(
-            "Ana Pérez (Intergovernmental Organization), IGF 2023 WS #225"
-        ));
+        assert!(citation(&r)
+            .starts_with("Ana Pérez (Intergovernmental Organization), IGF 2023 WS #225"));
         r.stakeholder = Stakeholder::Government;
         r.region = Region::Weog;
         assert!(citation(&r).starts_with("Ana Pérez (Government, WEOG), "));

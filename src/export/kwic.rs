@@ -264,7 +264,10 @@ mod tests {
 
     #[test]
     fn table_has_one_row_per_occurrence_with_its_source() {
-        let recs = vec![rec(7, "Security researchers and more security researchers.")];
+        let recs = vec![rec(
+            7,
+            "Security researchers and more security researchers.",
+        )];
         let t = kwic_table(&concordance(&recs, "security researchers", 10).unwrap());
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[1][1], Cell::text("security researchers"));

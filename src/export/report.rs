@@ -254,7 +254,13 @@ fn heatmap_counts_html(rows: &[CrossRow<Stakeholder>]) -> String {
                     .map_or((0, 0.0), |r| (r.passages, r.passage_share));
                 s.push_str(&format!(
                     "<td class=\"n\" title=\"{}\">{n} ({})</td>",
-                    escape(&cell_title(g, t, p, index.get(&(g, *t, p)).copied(), group_total(rows, g))),
+                    escape(&cell_title(
+                        g,
+                        t,
+                        p,
+                        index.get(&(g, *t, p)).copied(),
+                        group_total(rows, g)
+                    )),
                     percent(share)
                 ));
             }
@@ -634,14 +640,17 @@ mod tests {
     #[test]
     fn heatmap_cells_show_n_on_hover_and_in_the_table_under_the_chart() {
         let html = report_html(&test_records()).unwrap();
-        let title = "<title>Private Sector · security-research · risk: 2 of 3 passages (66.7%)</title>";
+        let title =
+            "<title>Private Sector · security-research · risk: 2 of 3 passages (66.7%)</title>";
         assert_eq!(html.matches(title).count(), 1, "{html}");
         let svg_end = html.find("</svg>").unwrap();
         assert!(html.find(title).unwrap() < svg_end);
         assert!(html.contains("<th colspan=\"2\">Private Sector (n = 3)</th>"));
         assert!(html.contains(">2 (66.7%)</td>"));
         // Every cell of the chart, zero cells included, has its hover title.
-        let cells = html[..svg_end].matches("fill=\"transparent\"><title>").count();
+        let cells = html[..svg_end]
+            .matches("fill=\"transparent\"><title>")
+            .count();
         // (The comparison section further down has its own "n = " labels.)
         let table = &html[html.find("id=\"heatmap-n\"").unwrap()..];
         let table = &table[..table.find("</table>").unwrap()];
