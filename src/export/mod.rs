@@ -16,6 +16,7 @@
 //!   (`igf-lens compare`, and the report's comparison section).
 
 pub mod compare;
+mod codebook;
 mod context;
 mod excerpts;
 mod hits;
@@ -23,11 +24,13 @@ mod html;
 mod json;
 mod kwic;
 mod manifest;
+mod qdpx;
 mod report;
 mod summary;
 mod table;
 
 pub use crate::disk::{write_atomic, write_bytes};
+pub use codebook::{codebook_xml, guid, polarity_guid, theme_guid, Code, Codebook, CODEBOOK_NS};
 pub use context::{citation, group_and_region, render_context, render_tags, session_label};
 pub use excerpts::{excerpts_table, EXCERPT_COLUMNS};
 pub use hits::{facets_json, hit_json, hits_table, render_facets, render_table, truncate, wrap};
@@ -36,6 +39,10 @@ pub use json::{passage_json, table_json, theme_json};
 pub use kwic::{concordance, kwic_table, render_kwic, KwicLine};
 pub use manifest::{
     counts, parse_fingerprint, Counts, IngestInput, InputFile, Manifest, WrittenFile,
+};
+pub use qdpx::{
+    build_project, coder_of, qdpx_bytes, write_qdpx, Coder, Project, Selection, SourceText,
+    CASE_VARIABLES, PROJECT_NS,
 };
 pub use report::{report_html, top_excerpts};
 pub use summary::{

@@ -23,6 +23,7 @@
 //! suggestions from an index in [`suggest`].
 
 pub mod eval;
+pub mod import;
 mod matcher;
 pub mod polarity;
 pub mod suggest;
