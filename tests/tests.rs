@@ -6,6 +6,7 @@ mod devtools;
 mod export;
 mod ingest;
 mod parse;
+mod qda;
 mod search;
 mod tagging;
 mod util;

@@ -1,5 +1,6 @@
 //! `igf-lens export`: CSV summaries with a manifest (`summary`), themed excerpts with citation
-//! columns (`excerpts`), and every passage as JSON Lines or CSV (`passages`).
+//! columns (`excerpts`), every passage as JSON Lines or CSV (`passages`), and the REFI-QDA
+//! project and codebook (`qdpx`, `codebook`; see `qda.rs`).
 //!
 //! Files are written to a temporary name and renamed; `--excel` adds a UTF-8 BOM. Without
 //! `--out`, `excerpts` and `passages` write to stdout.
@@ -76,11 +77,20 @@ pub enum ExportCommand {
         #[arg(long)]
         excel: bool,
     },
+    /// Write the coded corpus as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA or
+    /// QualCoder: one source per session, a case per speaker, the themes as codes, a coding
+    /// per tag. Filters choose the passages coded (and the sessions exported).
+    Qdpx(super::qda::QdpxArgs),
+    /// Write the taxonomy as a REFI-QDA codebook (.qdc): a code per theme, with codable
+    /// children risk and opportunity.
+    Codebook(super::qda::CodebookArgs),
 }
 
 /// Runs `igf-lens export`.
 pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     match args.command {
+        ExportCommand::Qdpx(a) => super::qda::run_qdpx(a, g),
+        ExportCommand::Codebook(a) => super::qda::run_codebook(a, g),
         ExportCommand::Summary {
             index,
             out,

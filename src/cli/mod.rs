@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 pub use global::Global;
 
 pub mod compare;
+pub mod completions;
 pub mod devtools;
 pub mod eval;
 pub mod export;
@@ -14,6 +15,8 @@ pub mod format;
 mod global;
 pub mod ingest;
 pub mod kwic;
+pub mod man;
+pub mod qda;
 pub mod report;
 pub mod run;
 pub mod search;
@@ -69,6 +72,10 @@ pub enum Command {
     /// Measure ingest throughput against a tantivy-only baseline (runs igf-lens-devtools
     /// bench; see --help).
     Bench(devtools::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::Args),
+    /// Print the man page, or write every command's page into a directory.
+    Man(man::Args),
 }
 
 /// Runs the parsed command line. Returns the exit code on success (0, or 1 when a search found
@@ -91,5 +98,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Verify(a) => verify::run(a, g),
         Command::Synth(a) => devtools::run("synth", a, g),
         Command::Bench(a) => devtools::run("bench", a, g),
+        Command::Completions(a) => completions::run(a, g),
+        Command::Man(a) => man::run(a, g),
     }
 }

@@ -2,8 +2,8 @@
 //!
 //! `list` prints the themes of a taxonomy (embedded or `--themes FILE`); `check FILE` validates
 //! a taxonomy file and prints every problem with its line; `suggest --theme ID` ranks candidate
-//! terms from the passages of an index by log-likelihood keyness. Output on stdout, problems on
-//! stderr.
+//! terms from the passages of an index by log-likelihood keyness; `import FILE` makes a skeleton
+//! from a REFI-QDA codebook (see `qda.rs`). Output on stdout, problems on stderr.
 
 use super::global::Global;
 use super::tag::Format;
@@ -57,6 +57,10 @@ pub enum ThemesCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Turn a REFI-QDA codebook from another program (.qdc, or a project's project.qde) into a
+    /// taxonomy skeleton: a theme per code with its id, label and description, and empty term
+    /// lists to fill.
+    Import(super::qda::ImportArgs),
 }
 
 /// Runs `igf-lens themes`.
@@ -64,6 +68,7 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     match args.command {
         ThemesCommand::List { themes } => list(&load_taxonomy(themes.as_deref())?),
         ThemesCommand::Check { file } => check(&file, g),
+        ThemesCommand::Import(a) => super::qda::run_import(a, g),
         ThemesCommand::Suggest {
             theme,
             index,
