@@ -429,7 +429,10 @@ fn completions_name_every_subcommand_in_every_shell() {
         assert!(script.contains(flag), "{shell} lacks {flag}");
     }
     let bash = stdout(&run_expect(igf_lens().args(["completions", "bash"]), 0));
-    assert!(bash.contains("complete -F _igf__lens -o bashdefault -o default igf-lens"), "{bash}");
+    assert!(
+        bash.contains("complete -F _igf__lens -o bashdefault -o default igf-lens"),
+        "{bash}"
+    );
     let fish = stdout(&run_expect(igf_lens().args(["completions", "fish"]), 0));
     assert!(fish.contains("complete -c igf-lens"));
     let out = run_expect(igf_lens().args(["completions", "tcsh"]), 2);

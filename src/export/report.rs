@@ -14,6 +14,7 @@ use super::manifest;
 use super::summary::{self, CrossRow, SHARE_DECIMALS};
 use crate::error::Result;
 use crate::model::{PassageRecord, Polarity, Stakeholder};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -98,56 +99,7 @@ fn heatmap_svg(rows: &[CrossRow<Stakeholder>]) -> Result<String> {
             .axis_desc_style(font(13))
             .draw()
             .map_err(plot_err)?;
-        let index: BTreeMap<(Stakeholder, &str, Polarity), &CrossRow<Stakeholder>> = rows
-            .iter()
-            .map(|r| ((r.group, r.theme.as_str(), r.polarity), r))
-            .collect();
-        let mut cells = Vec::new();
-        let mut labels = Vec::new();
-        let mut hover = Vec::new();
-        for (gi, g) in groups.iter().enumerate() {
-            for (ti, t) in themes.iter().enumerate() {
-                for (k, p) in [Polarity::Risk, Polarity::Opportunity]
-                    .into_iter()
-                    .enumerate()
-                {
-                    let share = index
-                        .get(&(*g, t.as_str(), p))
-                        .map_or(0.0, |r| r.passage_share);
-                    let x0 = gi as f64 * 2.0 + k as f64;
-                    let y0 = nrows - ti as f64 - 1.0;
-                    let base = if p == Polarity::Risk {
-                        RISK
-                    } else {
-                        OPPORTUNITY
-                    };
-                    cells.push(Rectangle::new(
-                        [(x0 + 0.03, y0 + 0.05), (x0 + 0.97, y0 + 0.95)],
-                        blend(base, share / max).filled(),
-                    ));
-                    let (left, top) = chart.backend_coord(&(x0 + 0.03, y0 + 0.95));
-                    let (right, bottom) = chart.backend_coord(&(x0 + 0.97, y0 + 0.05));
-                    let cell = index.get(&(*g, t.as_str(), p)).copied();
-                    hover.push(hover_rect(
-                        (left, top, right, bottom),
-                        &cell_title(*g, t, p, cell, group_total(rows, *g)),
-                    ));
-                    if share > 0.0 {
-                        let color: &'static RGBColor =
-                            if share / max > 0.55 { &WHITE } else { &BLACK };
-                        labels.push(Text::new(
-                            percent(share),
-                            (x0 + 0.5, y0 + 0.5),
-                            font(11)
-                                .color(color)
-                                .pos(Pos::new(HPos::Center, VPos::Center)),
-                        ));
-                    }
-                }
-            }
-        }
-        chart.draw_series(cells).map_err(plot_err)?;
-        chart.draw_series(labels).map_err(plot_err)?;
+        overlay = draw_cells(&mut chart, rows, &groups, &themes, max)?;
         for (gi, g) in groups.iter().enumerate() {
             let (px, py) = chart.backend_coord(&(gi as f64 * 2.0 + 1.0, 0.0));
             for (k, part) in split_label(g.as_str(), 16).iter().enumerate() {
@@ -170,7 +122,6 @@ fn heatmap_svg(rows: &[CrossRow<Stakeholder>]) -> Result<String> {
         }
         draw_ramp_legend(&legend, max)?;
         root.present().map_err(plot_err)?;
-        overlay = hover.concat();
     }
     // plotters has no tooltips: transparent rectangles over the cells carry an SVG <title>,
     // which browsers show on hover.
@@ -269,6 +220,68 @@ fn heatmap_counts_html(rows: &[CrossRow<Stakeholder>]) -> String {
     }
     s.push_str("</tbody></table>\n");
     s
+}
+
+/// Draws the heatmap's cells (risk left, opportunity right) and their shares; returns the
+/// transparent rectangles with the hover titles, in pixels, for the overlay.
+fn draw_cells(
+    chart: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    rows: &[CrossRow<Stakeholder>],
+    groups: &[Stakeholder],
+    themes: &[String],
+    max: f64,
+) -> Result<String> {
+    let nrows = themes.len() as f64;
+    let index: BTreeMap<(Stakeholder, &str, Polarity), &CrossRow<Stakeholder>> = rows
+        .iter()
+        .map(|r| ((r.group, r.theme.as_str(), r.polarity), r))
+        .collect();
+    let mut cells = Vec::new();
+    let mut labels = Vec::new();
+    let mut hover = Vec::new();
+    for (gi, g) in groups.iter().enumerate() {
+        for (ti, t) in themes.iter().enumerate() {
+            for (k, p) in [Polarity::Risk, Polarity::Opportunity]
+                .into_iter()
+                .enumerate()
+            {
+                let share = index
+                    .get(&(*g, t.as_str(), p))
+                    .map_or(0.0, |r| r.passage_share);
+                let x0 = gi as f64 * 2.0 + k as f64;
+                let y0 = nrows - ti as f64 - 1.0;
+                let base = if p == Polarity::Risk {
+                    RISK
+                } else {
+                    OPPORTUNITY
+                };
+                cells.push(Rectangle::new(
+                    [(x0 + 0.03, y0 + 0.05), (x0 + 0.97, y0 + 0.95)],
+                    blend(base, share / max).filled(),
+                ));
+                let (left, top) = chart.backend_coord(&(x0 + 0.03, y0 + 0.95));
+                let (right, bottom) = chart.backend_coord(&(x0 + 0.97, y0 + 0.05));
+                let cell = index.get(&(*g, t.as_str(), p)).copied();
+                hover.push(hover_rect(
+                    (left, top, right, bottom),
+                    &cell_title(*g, t, p, cell, group_total(rows, *g)),
+                ));
+                if share > 0.0 {
+                    let color: &'static RGBColor = if share / max > 0.55 { &WHITE } else { &BLACK };
+                    labels.push(Text::new(
+                        percent(share),
+                        (x0 + 0.5, y0 + 0.5),
+                        font(11)
+                            .color(color)
+                            .pos(Pos::new(HPos::Center, VPos::Center)),
+                    ));
+                }
+            }
+        }
+    }
+    chart.draw_series(cells).map_err(plot_err)?;
+    chart.draw_series(labels).map_err(plot_err)?;
+    Ok(hover.concat())
 }
 
 /// Splits a label longer than `max` characters at the space nearest its middle.
