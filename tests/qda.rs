@@ -266,7 +266,7 @@ fn qdpx_filters_choose_the_sessions_and_the_codings() {
             .arg(&file),
         0,
     );
-    assert!(stderr(&out).contains("(1 sources, "), "{}", stderr(&out));
+    assert!(stderr(&out).contains("(1 source, "), "{}", stderr(&out));
     let entries = unzip(&file);
     let qde = String::from_utf8(entries[0].1.clone()).unwrap();
     let (sources, selections, _, _) = read_project(&qde);

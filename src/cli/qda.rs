@@ -124,15 +124,20 @@ pub fn run_qdpx(args: QdpxArgs, g: Global) -> anyhow::Result<i32> {
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     if !g.quiet {
         eprintln!(
-            "igf-lens: wrote {} ({} sources, {} cases, {} coded passages, {} codings)",
+            "igf-lens: wrote {} ({}, {}, {}, {})",
             args.out.display(),
-            project.sources.len(),
-            project.cases,
-            project.selections.len(),
-            project.codings()
+            count(project.sources.len(), "source"),
+            count(project.cases, "case"),
+            count(project.selections.len(), "coded passage"),
+            count(project.codings(), "coding")
         );
     }
     Ok(0)
+}
+
+/// `1 source`, `12 sources`.
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Says when the passages were tagged with another taxonomy than the codebook's.
