@@ -61,7 +61,7 @@ pub enum Command {
     Speakers(speakers::Args),
     /// Compare the share of passages carrying a theme across groups, with intervals and tests.
     Compare(compare::Args),
-    /// Export CSV summaries, themed excerpts or all passages.
+    /// Export CSV summaries, themed excerpts, all passages, or a REFI-QDA project or codebook.
     Export(export::Args),
     /// Write a self-contained HTML report.
     Report(report::Args),
