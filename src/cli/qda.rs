@@ -5,8 +5,8 @@
 //! The work is done by [`crate::export`] (project and codebook) and [`crate::tag::import`]
 //! (reading untrusted codebooks); this file reads the index or the files, and reports.
 
-use super::search::FilterArgs;
 use super::global::Global;
+use super::search::FilterArgs;
 use crate::export::{self, Codebook};
 use crate::index::{Reader, SearchRequest, Sort};
 use crate::model::{slugify, PassageRecord, Tag};

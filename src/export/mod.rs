@@ -15,8 +15,8 @@
 //! - [`compare`]: shares per group with intervals, pairwise tests and the trend over years
 //!   (`igf-lens compare`, and the report's comparison section).
 
-pub mod compare;
 mod codebook;
+pub mod compare;
 mod context;
 mod excerpts;
 mod hits;

@@ -18,10 +18,10 @@
 //! nested (`privacy-encryption`); ids are made unique with `-2`, `-3`. This module does not
 //! check the skeleton (see [`super::Taxonomy::check`]).
 
-use crate::error::{Error, Result};
-use crate::model::{slugify, Polarity};
 use super::taxonomy::{line_of, Taxonomy};
 use super::theme::CueRole;
+use crate::error::{Error, Result};
+use crate::model::{slugify, Polarity};
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
