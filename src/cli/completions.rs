@@ -1,9 +1,8 @@
 //! `igf-lens completions SHELL`: the shell completion script for bash, zsh, fish, PowerShell
 //! or elvish on stdout, generated from the clap tree (so it always knows every subcommand,
-//! flag and value).
+//! flag and value). The tree is handed in by [`super::run`], which owns it.
 
-use super::{Cli, Global};
-use clap::CommandFactory;
+use super::global::Global;
 use clap_complete::Shell;
 use std::io::Write;
 
@@ -15,18 +14,17 @@ pub struct Args {
     pub shell: Shell,
 }
 
-/// The completion script for `shell`.
-pub fn completion_script(shell: Shell) -> Vec<u8> {
-    let mut cmd = Cli::command();
+/// The completion script of the command tree `cmd` for `shell`.
+pub fn completion_script(mut cmd: clap::Command, shell: Shell) -> Vec<u8> {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut cmd, "igf-lens", &mut out);
     out
 }
 
-/// Runs `igf-lens completions`.
-pub fn run(args: Args, _g: Global) -> anyhow::Result<i32> {
+/// Runs `igf-lens completions` for the command tree `cmd` (`Cli::command()`).
+pub fn run(args: Args, cmd: clap::Command, _g: Global) -> anyhow::Result<i32> {
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(&completion_script(args.shell))?;
+    stdout.write_all(&completion_script(cmd, args.shell))?;
     stdout.flush()?;
     Ok(0)
 }

@@ -1,12 +1,11 @@
 //! `igf-lens man [-o DIR]`: man pages generated from the clap tree (roff). Without `-o`, the
 //! page of `igf-lens` itself goes to stdout (`igf-lens man | man -l -`); with `-o DIR`, one page
 //! per command and subcommand is written there (`igf-lens.1`, `igf-lens-search.1`,
-//! `igf-lens-export-qdpx.1`, …).
+//! `igf-lens-export-qdpx.1`, …). The clap tree is handed in by [`super::run`], which owns it.
 
-use super::{Cli, Global};
+use super::global::Global;
 use crate::export;
 use anyhow::Context;
-use clap::CommandFactory;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -19,8 +18,9 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
-/// Every man page: (file name, roff), the main page first, then each subcommand's, depth first.
-pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
+/// Every man page of the command tree `cmd`: (file name, roff), the main page first, then each
+/// subcommand's, depth first.
+pub fn man_pages(cmd: clap::Command) -> std::io::Result<Vec<(String, Vec<u8>)>> {
     fn walk(cmd: clap::Command, out: &mut Vec<(String, Vec<u8>)>) -> std::io::Result<()> {
         let man = clap_mangen::Man::new(cmd.clone());
         let mut page = Vec::new();
@@ -31,16 +31,16 @@ pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
         }
         Ok(())
     }
-    let mut cmd = Cli::command().disable_help_subcommand(true);
+    let mut cmd = cmd.disable_help_subcommand(true);
     cmd.build();
     let mut out = Vec::new();
     walk(cmd, &mut out)?;
     Ok(out)
 }
 
-/// Runs `igf-lens man`.
-pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
-    let pages = man_pages().context("cannot render the man pages")?;
+/// Runs `igf-lens man` for the command tree `cmd` (`Cli::command()`).
+pub fn run(args: Args, cmd: clap::Command, g: Global) -> anyhow::Result<i32> {
+    let pages = man_pages(cmd).context("cannot render the man pages")?;
     match &args.out {
         None => {
             let mut stdout = std::io::stdout().lock();

@@ -2,7 +2,7 @@
 //! file with its `Args` and a `run` that calls the pipeline or one stage; nothing here touches
 //! tantivy or csv directly.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 pub use global::Global;
 
@@ -98,7 +98,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Verify(a) => verify::run(a, g),
         Command::Synth(a) => devtools::run("synth", a, g),
         Command::Bench(a) => devtools::run("bench", a, g),
-        Command::Completions(a) => completions::run(a, g),
-        Command::Man(a) => man::run(a, g),
+        Command::Completions(a) => completions::run(a, Cli::command(), g),
+        Command::Man(a) => man::run(a, Cli::command(), g),
     }
 }

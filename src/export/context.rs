@@ -6,7 +6,8 @@
 //! evidence, and a citation line. This module does not read the index.
 
 use super::hits::wrap;
-use crate::model::{PassageRecord, Region, Stakeholder, Tag};
+use super::label::{citation, group_and_region, session_label};
+use crate::model::{PassageRecord, Tag};
 
 /// Renders the context of `target`, wrapped to `width` columns.
 pub fn render_context(target: &PassageRecord, context: &[PassageRecord], width: usize) -> String {
@@ -77,78 +78,29 @@ pub fn render_tags(tags: &[Tag]) -> String {
     out
 }
 
-/// A speaker's stakeholder group and region, without the region when it only repeats the group
-/// (speakers of intergovernmental organisations have "Intergovernmental Organization" as both).
-pub fn group_and_region(stakeholder: Stakeholder, region: Region) -> Vec<&'static str> {
-    if region.as_str() == stakeholder.as_str() {
-        vec![stakeholder.as_str()]
-    } else {
-        vec![stakeholder.as_str(), region.as_str()]
-    }
-}
-
-/// `IGF 2023 WS #225 “Title”`, without repeating the year and code when the title already
-/// starts with them (as session pages write it).
-pub fn session_label(r: &PassageRecord) -> String {
-    let head = format!("IGF {} {}", r.year, r.code);
-    match r.title.strip_prefix(&head) {
-        Some(rest) if !rest.trim().is_empty() => format!("{head} “{}”", rest.trim()),
-        Some(_) => head,
-        None if r.title.is_empty() => head,
-        None => format!("{head} “{}”", r.title),
-    }
-}
-
-/// A one-line citation: speaker (group, region), session, title, date, file:line, passage id.
-pub fn citation(r: &PassageRecord) -> String {
-    let mut s = format!(
-        "{} ({}), {}",
-        r.speaker,
-        group_and_region(r.stakeholder, r.region).join(", "),
-        session_label(r)
-    );
-    if !r.date.is_empty() {
-        s.push_str(&format!(", {}", r.date));
-    }
-    s.push_str(&format!(", {}, passage {}", r.citation(), r.passage_id));
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::testdata::test_records;
     use super::*;
+    use crate::model::{Region, Stakeholder};
 
     #[test]
-    fn citation_drops_a_region_that_repeats_the_group() {
+    fn a_turn_header_leaves_out_a_region_that_repeats_the_group() {
         let mut r = test_records()[0].clone();
-        r.stakeholder = Stakeholder::Intergovernmental;
-        r.region = Region::Intergovernmental;
-        assert!(citation(&r)
-            .starts_with("Ana Pérez (Intergovernmental Organization), IGF 2023 WS #225"));
         r.stakeholder = Stakeholder::Government;
         r.region = Region::Weog;
-        assert!(citation(&r).starts_with("Ana Pérez (Government, WEOG), "));
-        let ctx = vec![r.clone()];
-        r.region = Region::Unknown;
-        assert!(citation(&r).starts_with("Ana Pérez (Government, Unknown), "));
-        assert!(render_context(&ctx[0], &ctx, 80)
+        assert!(render_context(&r, std::slice::from_ref(&r), 80)
             .contains("[turn 0] Ana Pérez (Government, WEOG, speaker) · s/2023.txt:5"));
+        r.stakeholder = Stakeholder::Intergovernmental;
+        r.region = Region::Intergovernmental;
+        assert!(render_context(&r, std::slice::from_ref(&r), 80).contains(
+            "[turn 0] Ana Pérez (Intergovernmental Organization, speaker) · s/2023.txt:5"
+        ));
     }
 
     #[test]
     fn a_passage_without_tags_says_so() {
         assert_eq!(render_tags(&[]), "themes: none\n");
-    }
-
-    #[test]
-    fn session_label_does_not_repeat_the_code() {
-        let mut r = test_records()[0].clone();
-        assert_eq!(session_label(&r), "IGF 2023 WS #225 “Talks on the treaty”");
-        r.title = "IGF 2023 WS #225 Talks on the treaty".into();
-        assert_eq!(session_label(&r), "IGF 2023 WS #225 “Talks on the treaty”");
-        r.title = String::new();
-        assert_eq!(session_label(&r), "IGF 2023 WS #225");
     }
 
     #[test]

@@ -187,7 +187,7 @@ pub fn render_table(
                 format!("{:.2}", h.score),
                 format!("{} {}", r.year, r.code),
                 r.speaker.clone(),
-                super::context::group_and_region(r.stakeholder, r.region).join(" / "),
+                super::label::group_and_region(r.stakeholder, r.region).join(" / "),
                 r.themes_label().replace(';', " "),
             ]
         })

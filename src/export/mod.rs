@@ -23,6 +23,7 @@ mod hits;
 mod html;
 mod json;
 mod kwic;
+mod label;
 mod manifest;
 mod qdpx;
 mod report;
@@ -31,12 +32,13 @@ mod table;
 
 pub use crate::disk::{write_atomic, write_bytes};
 pub use codebook::{codebook_xml, guid, polarity_guid, theme_guid, Code, Codebook, CODEBOOK_NS};
-pub use context::{citation, group_and_region, render_context, render_tags, session_label};
+pub use context::{render_context, render_tags};
 pub use excerpts::{excerpts_table, EXCERPT_COLUMNS};
 pub use hits::{facets_json, hit_json, hits_table, render_facets, render_table, truncate, wrap};
 pub use html::escape;
 pub use json::{passage_json, table_json, theme_json};
 pub use kwic::{concordance, kwic_table, render_kwic, KwicLine};
+pub use label::{citation, group_and_region, session_label};
 pub use manifest::{
     counts, parse_fingerprint, Counts, IngestInput, InputFile, Manifest, WrittenFile,
 };

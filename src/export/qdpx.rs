@@ -27,7 +27,7 @@
 use super::codebook::{
     attr_text, finish, guid, polarity_guid, text_element, write, write_codes, xml_writer, Codebook,
 };
-use super::context::session_label;
+use super::label::session_label;
 use super::summary::{speakers, SpeakerRow};
 use crate::error::{Error, Result};
 use crate::model::{PassageRecord, Region, Stakeholder, Tag};

@@ -582,8 +582,8 @@ pub fn report_html(records: &[PassageRecord]) -> Result<String> {
                 escape(&r.text),
                 polarity.as_str(),
                 escape(&r.speaker),
-                escape(&super::context::group_and_region(r.stakeholder, r.region).join(", ")),
-                escape(&super::context::session_label(r)),
+                escape(&super::label::group_and_region(r.stakeholder, r.region).join(", ")),
+                escape(&super::label::session_label(r)),
                 if r.date.is_empty() { String::new() } else { format!(", {}", escape(&r.date)) },
                 escape(&r.citation()),
                 r.passage_id,
@@ -668,7 +668,7 @@ mod tests {
         let table = &html[html.find("id=\"heatmap-n\"").unwrap()..];
         let table = &table[..table.find("</table>").unwrap()];
         let groups = table.matches("(n = ").count();
-        let themes = crate::export::themes(&test_records()).len();
+        let themes = summary::themes(&test_records()).len();
         assert_eq!(cells, groups * themes * 2);
     }
 
