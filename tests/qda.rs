@@ -12,10 +12,41 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// The REFI-QDA schemas (MIT), copied from `../shared/specs` into the fixtures so the tests
-/// need nothing beside the repository.
+/// A REFI-QDA schema: the one in `../shared/specs` when the clone has the shared folder beside
+/// it (as CI does), else the copy in `tests/fixtures/refi-qda/` (the schemas are MIT-licensed,
+/// REFI 2019), so the tests also run on a clone alone. The copies are kept identical to the
+/// shared ones (`fixture_schemas_are_the_shared_ones`).
 fn spec(name: &str) -> PathBuf {
-    fixture("refi-qda").join(name)
+    let shared = shared_spec(name);
+    if shared.is_file() {
+        shared
+    } else {
+        fixture("refi-qda").join(name)
+    }
+}
+
+fn shared_spec(name: &str) -> PathBuf {
+    repo().join("../shared/specs").join(name)
+}
+
+const SCHEMAS: [&str; 2] = ["refi-qda-project-1.0.xsd", "refi-qda-codebook-1.0.xsd"];
+
+#[test]
+fn fixture_schemas_are_the_shared_ones() {
+    for name in SCHEMAS {
+        let copy = std::fs::read(fixture("refi-qda").join(name)).unwrap();
+        assert!(
+            String::from_utf8_lossy(&copy).contains("<xsd:schema xmlns=\"urn:QDA-XML:"),
+            "{name} is not a REFI-QDA schema"
+        );
+        // Without ../shared beside the clone there is nothing to compare with.
+        if let Ok(shared) = std::fs::read(shared_spec(name)) {
+            assert!(
+                copy == shared,
+                "tests/fixtures/refi-qda/{name} differs from ../shared/specs/{name}: copy it again"
+            );
+        }
+    }
 }
 
 /// Validates `file` against `schema` with xmllint; panics with its output when it does not.
