@@ -6,6 +6,9 @@
 //! - **Stable ids** (FNV-1a, 64 bits): a passage's id and the word shingles of duplicate
 //!   detection ([`fnv1a`]); the same input gives the same value on every machine and version,
 //!   which is why they are not the fast hash.
+//! - **Stable GUIDs** (SHA-256 shaped as an RFC 9562 version-8 UUID): the codes, sources,
+//!   selections, cases and users of a REFI-QDA export ([`uuid_v8`]), the same in every export
+//!   of the same index.
 //! - **The fast hash** (foldhash, fixed seeds): in-memory keys that never leave the process
 //!   ([`fast_hash`], [`fast_hash128`], [`FastMap`]).
 //!
@@ -28,6 +31,26 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub fn short_hex(bytes: &[u8], n: usize) -> String {
     let digest = Sha256::digest(bytes);
     hex(&digest[..n.min(digest.len())])
+}
+
+/// A UUID made from `bytes`: the first 16 bytes of their SHA-256 with the version (8) and the
+/// RFC 9562 variant set, in upper-case hex (as most QDA programs write GUIDs),
+/// `XXXXXXXX-XXXX-8XXX-YXXX-XXXXXXXXXXXX`.
+pub fn uuid_v8(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&digest[..16]);
+    b[6] = (b[6] & 0x0f) | 0x80;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex(&b).to_ascii_uppercase();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
 }
 
 /// Lower-case hex of bytes.
@@ -124,6 +147,14 @@ mod tests {
         std::io::Write::write_all(&mut w, b"abc").unwrap();
         assert_eq!(w.hex(), sha256_hex(b"abc"));
         assert_eq!(out, b"abc");
+    }
+
+    #[test]
+    fn uuid_v8_is_the_digest_with_version_and_variant() {
+        // SHA-256("abc") = ba7816bf 8f01 cfea 4141 40de5dae2223…: version nibble 8 replaces c,
+        // variant bits 10 turn 0x41 into 0x81.
+        assert_eq!(uuid_v8(b"abc"), "BA7816BF-8F01-8FEA-8141-40DE5DAE2223");
+        assert_ne!(uuid_v8(b"abd"), uuid_v8(b"abc"));
     }
 
     #[test]

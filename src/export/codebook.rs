@@ -15,12 +15,12 @@
 //! trip through another tool. This module writes no files.
 
 use crate::error::{Error, Result};
+use crate::hash::uuid_v8;
 use crate::model::Polarity;
 use crate::tag::import::ID_LINE_PREFIX;
 use crate::tag::Taxonomy;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
-use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 
 /// Namespace of a REFI-QDA codebook (`.qdc`).
@@ -44,20 +44,7 @@ fn polarity_color(p: Polarity) -> &'static str {
 /// stable `id`: the first 16 bytes of SHA-256(`igf-lens:{kind}:{id}`), version 8, RFC 9562
 /// variant, upper case (as most QDA programs write them).
 pub fn guid(kind: &str, id: &str) -> String {
-    let digest = Sha256::digest(format!("igf-lens:{kind}:{id}").as_bytes());
-    let mut b = [0u8; 16];
-    b.copy_from_slice(&digest[..16]);
-    b[6] = (b[6] & 0x0f) | 0x80;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02X}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
+    uuid_v8(format!("igf-lens:{kind}:{id}").as_bytes())
 }
 
 /// The GUID of a theme's code.
