@@ -10,7 +10,8 @@
 //!   → resolve (label → roster / registry / role / self-introduction → stakeholder, region)
 //!   → segment (turns → passages of 40–120 words) → lang (English function words, else
 //!     whatlang, per turn)
-//!   → tag (themes, polarity, evidence) → index (tantivy) → export (CSV, report)
+//!   → tag (themes, polarity, evidence) → index (tantivy)
+//!   → export (CSV, JSON, report, REFI-QDA project and codebook)
 //! ```
 //!
 //! [`pipeline`] is the only module that knows this order: an ingest is its steps, one file each

@@ -1,6 +1,6 @@
 //! `igf-lens completions SHELL`: the shell completion script for bash, zsh, fish, PowerShell
 //! or elvish on stdout, generated from the clap tree (so it always knows every subcommand,
-//! flag and value). The tree is handed in by [`super::run`], which owns it.
+//! flag and value). The tree is handed in by [`super::run()`], which owns it.
 
 use super::global::Global;
 use clap_complete::Shell;

@@ -1,7 +1,7 @@
 //! `igf-lens man [-o DIR]`: man pages generated from the clap tree (roff). Without `-o`, the
 //! page of `igf-lens` itself goes to stdout (`igf-lens man | man -l -`); with `-o DIR`, one page
 //! per command and subcommand is written there (`igf-lens.1`, `igf-lens-search.1`,
-//! `igf-lens-export-qdpx.1`, …). The clap tree is handed in by [`super::run`], which owns it.
+//! `igf-lens-export-qdpx.1`, …). The clap tree is handed in by [`super::run()`], which owns it.
 
 use super::global::Global;
 use crate::export;

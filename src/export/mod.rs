@@ -1,6 +1,7 @@
 //! Exports: CSV tables (passages, stakeholder × theme, session × theme, speaker × theme,
 //! sessions, speakers, speaking time), themed excerpts, JSON Lines passages, search output,
-//! concordance lines, passage context and the HTML report.
+//! concordance lines, passage context, the HTML report, and the REFI-QDA codebook and project
+//! for QDA programs.
 //!
 //! Input: [`PassageRecord`]s (and [`crate::index::Hit`]s for search output). Output: tables,
 //! strings and files. The cores are pure functions over records, testable without an index;
@@ -10,7 +11,12 @@
 //!
 //! - `table`: [`Cell`], [`Table`], CSV with formula neutralisation, atomic writes;
 //! - `summary`: the summary tables and [`crosstab`], shared with the report;
+//! - `json`: the one JSON shape of a passage ([`passage_json`]), shared by search and
+//!   `export passages`, and table rows as JSON;
+//! - `label`: a passage's session label, its speaker's group and region, its citation;
 //! - `excerpts`, `hits`, `kwic`, `context`: excerpts, search output, concordance, `show`;
+//! - `codebook`, `qdpx`: the taxonomy as a REFI-QDA codebook ([`Codebook`], deterministic
+//!   GUIDs) and the coded corpus as a REFI-QDA project ([`build_project`], the `.qdpx` zip);
 //! - `manifest`: `manifest.json`; `report`: the HTML report;
 //! - [`compare`]: shares per group with intervals, pairwise tests and the trend over years
 //!   (`igf-lens compare`, and the report's comparison section).

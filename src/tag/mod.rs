@@ -20,7 +20,8 @@
 //!
 //! This module does not read passages from disk or the index, and knows no theme by name: all
 //! of that lives in the taxonomy file. Evaluation against a gold set is in [`eval`], term
-//! suggestions from an index in [`suggest`].
+//! suggestions from an index in [`suggest`], a taxonomy skeleton from a REFI-QDA codebook made
+//! in another program (untrusted XML) in [`import`].
 
 pub mod eval;
 pub mod import;

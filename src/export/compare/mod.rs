@@ -2,7 +2,7 @@
 //! carry a theme, with its interval, tests between every pair of groups and a trend over
 //! years.
 //!
-//! Input: the [`PassageRecord`]s of the population to compare (the CLI asks the index for
+//! Input: the [`PassageRecord`](crate::model::PassageRecord)s of the population to compare (the CLI asks the index for
 //! them, with the query and filters applied) and [`CompareOptions`]. Output: a [`Comparison`]
 //! (group rows, pair rows, a trend), turned into CSV tables, JSON or terminal text by
 //! `render`, and into the report's comparison section by `chart`. The statistics themselves

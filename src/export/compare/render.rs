@@ -11,7 +11,7 @@ use crate::export::table::{Cell, Table};
 use crate::stats::Interval;
 use serde_json::{json, Value};
 
-/// The columns of the group table; with `--cluster`, [`CLUSTER_COLUMNS`] follow.
+/// The columns of the group table; with `--cluster`, `CLUSTER_COLUMNS` follow.
 pub const GROUP_COLUMNS: [&str; 9] = [
     "group",
     "passages",
