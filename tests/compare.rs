@@ -367,3 +367,47 @@ fn corpus_counts_agree_with_stakeholder_theme_csv() {
         );
     }
 }
+
+#[test]
+fn corpus_session_takes_the_spellings_search_takes_issue_19() {
+    let (_tmp, index) = corpus_index();
+    let by_id = stdout(&compare(
+        &index,
+        &[
+            "--by",
+            "stakeholder",
+            "--session",
+            "2021-of-7",
+            "--format",
+            "csv",
+        ],
+        0,
+    ));
+    assert!(by_id.starts_with("group,passages,"), "{by_id}");
+    assert!(by_id.lines().count() > 2, "{by_id}");
+    for spelling in ["OF 7", "Open Forum #7", "IGF 2021 OF 7"] {
+        let out = compare(
+            &index,
+            &[
+                "--by",
+                "stakeholder",
+                "--session",
+                spelling,
+                "--format",
+                "csv",
+            ],
+            0,
+        );
+        assert_eq!(stdout(&out), by_id, "--session {spelling}");
+    }
+    let err = stderr(&compare(
+        &index,
+        &["--by", "stakeholder", "--session", "WS 999"],
+        2,
+    ));
+    assert!(
+        err.contains("invalid value \"WS 999\" for --session"),
+        "{err}"
+    );
+    assert!(err.contains("nearest: "), "{err}");
+}

@@ -111,7 +111,8 @@ pub struct Args {
     /// Only passages of speakers from this UN regional group (a name or a slug: grulac, …).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
-    /// Only this session: its id (2023-ws-225) or code (`WS #225`, ws-225).
+    /// Only this session: its id (2023-ws-225), its code (`WS #225`, `OF 7`, `Open Forum #7`;
+    /// every year's session of that code), its file name (2021-of-7) or words of its title.
     #[arg(long, value_name = "CODE")]
     pub session: Option<String>,
     /// Only this speaker: the name or part of it.
@@ -120,7 +121,8 @@ pub struct Args {
     /// Only sessions of this year.
     #[arg(long, value_name = "YEAR")]
     pub year: Option<u16>,
-    /// Output format.
+    /// Output format: table (for a terminal), json (one object: groups, pairs, trend) or csv
+    /// (one table).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
