@@ -64,6 +64,7 @@ string_form!(
     Region: "a regional group",
     Role: "a role",
     Method: "a resolution method",
+    KeySource: "a session key source",
 );
 
 impl fmt::Display for Polarity {
@@ -141,6 +142,9 @@ impl Stakeholder {
             | "intergovernmental-organizations"
             | "intergovernmental-organisations"
             | "intergovernmental"
+            | "inter-governmental-organization"
+            | "inter-governmental-organisation"
+            | "inter-governmental-organizations"
             | "igo"
             | "international-organization"
             | "international-organisation" => Stakeholder::Intergovernmental,
@@ -335,8 +339,8 @@ impl Role {
 }
 
 /// A session's identity: the year and a normalised code such as `WS #225`, `Open Forum #12`,
-/// `Town Hall #3`, `Main Session` (main sessions keep a short slug of their name:
-/// `Main Session: cybersecurity and trust`).
+/// `Town Hall #3`; sessions known by a name (main sessions, tracks, BPF/DC/NRI sessions,
+/// ceremonies) keep their name: `Main Session 2 Cybersecurity, Trust and Online Safety`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct SessionKey {
     pub year: u16,
@@ -344,15 +348,79 @@ pub struct SessionKey {
 }
 
 impl SessionKey {
-    /// A stable id for the index and CSV files: `2023-ws-225`.
+    /// A stable id for the index and CSV files: `2023-ws-225`. A session known by its name
+    /// (a code without `#`) drops the small joining words, so that the spellings of one name
+    /// on its page, in its transcript's title and in its address agree:
+    /// `Main Session 2: Cybersecurity, Trust & Online Safety` → `2023-main-session-2-cybersecurity-trust-online-safety`.
     pub fn id(&self) -> String {
-        format!("{}-{}", self.year, slugify(&self.code))
+        let slug = slugify(&self.code);
+        if self.code.contains('#') {
+            return format!("{}-{slug}", self.year);
+        }
+        const SMALL: [&str; 11] = [
+            "and", "the", "of", "for", "on", "in", "to", "a", "an", "with", "by",
+        ];
+        let kept: Vec<&str> = slug.split('-').filter(|w| !SMALL.contains(w)).collect();
+        format!("{}-{}", self.year, kept.join("-"))
     }
 }
 
 impl fmt::Display for SessionKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "IGF {} {}", self.year, self.code)
+    }
+}
+
+/// Where a file's session key came from, most trusted first. Serialized as
+/// [`KeySource::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeySource {
+    /// The title line (or the title block of an old CART header).
+    Title,
+    /// A provenance line at the top of the text: `# url: …`, `Source: …`, `URL: …`.
+    UrlLine,
+    /// A saved HTML page's canonical link or `og:url`.
+    HtmlMeta,
+    /// The file name, when it is the page's address slug (`igf-2022-day-3-ws-357-…`).
+    UrlSlug,
+    /// Any other file name (`ws196 (1).txt`), with the year from the captioning disclaimer
+    /// when the name has none.
+    FileName,
+    /// The session page whose code, title words and roster names best match the file: a
+    /// guess, reported as one.
+    PageMatch,
+    /// A row of the pairs file (`pairs.csv`, `--pairs`).
+    PairsFile,
+}
+
+impl KeySource {
+    /// Every source, most trusted first.
+    pub const ALL: [KeySource; 7] = [
+        KeySource::Title,
+        KeySource::UrlLine,
+        KeySource::HtmlMeta,
+        KeySource::UrlSlug,
+        KeySource::FileName,
+        KeySource::PageMatch,
+        KeySource::PairsFile,
+    ];
+
+    /// The name used in the manifest and by `igf-lens sessions`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeySource::Title => "title",
+            KeySource::UrlLine => "url-line",
+            KeySource::HtmlMeta => "html-meta",
+            KeySource::UrlSlug => "url-slug",
+            KeySource::FileName => "file-name",
+            KeySource::PageMatch => "page-match-guess",
+            KeySource::PairsFile => "pairs-file",
+        }
+    }
+
+    /// Parses the [`KeySource::as_str`] form.
+    pub fn parse(s: &str) -> Option<KeySource> {
+        KeySource::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -427,6 +495,10 @@ pub struct SessionPage {
     pub key_takeaways: Vec<String>,
     pub call_to_action: Vec<String>,
     pub source: PathBuf,
+    /// The page's public address, when the file names it (provenance line, HTML metadata).
+    pub url: Option<String>,
+    /// Where `key` came from.
+    pub key_source: Option<KeySource>,
 }
 
 /// One speaker turn as written in a transcript, before resolution.
@@ -454,6 +526,11 @@ pub struct Transcript {
     /// Non-speech annotations removed, by kind (`applause`, `laughter`, …).
     pub annotations: Vec<(String, u32)>,
     pub source: PathBuf,
+    /// The transcript's public address, when the file names it (provenance line, HTML
+    /// metadata).
+    pub url: Option<String>,
+    /// Where `key` came from.
+    pub key_source: Option<KeySource>,
 }
 
 /// How a speaker label was resolved. Serialized as [`Method::as_str`].
@@ -467,6 +544,8 @@ pub enum Method {
     Registry,
     Role,
     SelfIntroduction,
+    /// Another speaker introduced them ("I give the floor to X from Y").
+    Introduced,
     Organization,
     Audience,
     Unnamed,
@@ -476,7 +555,7 @@ pub enum Method {
 
 impl Method {
     /// Every method, in the order resolution tries them.
-    pub const ALL: [Method; 11] = [
+    pub const ALL: [Method; 12] = [
         Method::Source,
         Method::Roster,
         Method::RosterPartial,
@@ -484,6 +563,7 @@ impl Method {
         Method::Registry,
         Method::Role,
         Method::SelfIntroduction,
+        Method::Introduced,
         Method::Organization,
         Method::Audience,
         Method::Unnamed,
@@ -505,6 +585,7 @@ impl Method {
             Method::Registry => "registry",
             Method::Role => "role",
             Method::SelfIntroduction => "self-introduction",
+            Method::Introduced => "introduced",
             Method::Organization => "organization",
             Method::Audience => "audience",
             Method::Unnamed => "unnamed",
@@ -550,6 +631,8 @@ pub struct Session {
     pub turns: Vec<Turn>,
     pub annotations: Vec<(String, u32)>,
     pub source: PathBuf,
+    /// The transcript's public address, when known.
+    pub url: Option<String>,
     /// The session-level language (ISO 639-3), used when a turn is too short to detect.
     pub language: String,
 }
@@ -687,6 +770,7 @@ mod tests {
         ];
         check(&roles, Role::as_str, Role::parse);
         check(&Method::ALL, Method::as_str, Method::parse);
+        check(&KeySource::ALL, KeySource::as_str, KeySource::parse);
         assert!(serde_json::from_str::<Stakeholder>("\"Journalism\"").is_err());
     }
 
@@ -742,6 +826,8 @@ pub struct PassageRecord {
     pub taxonomy: String,
     /// Source file as given to ingest.
     pub source: String,
+    /// The source's public address, empty when unknown.
+    pub url: String,
     pub line: u32,
     pub start_ms: Option<u64>,
     pub end_ms: Option<u64>,
@@ -780,5 +866,14 @@ impl PassageRecord {
     /// `file:line`.
     pub fn citation(&self) -> String {
         format!("{}:{}", self.source, self.line)
+    }
+
+    /// `file:line`, followed by the public address when it is known: `file:line <url>`.
+    pub fn full_citation(&self) -> String {
+        if self.url.is_empty() {
+            self.citation()
+        } else {
+            format!("{} <{}>", self.citation(), self.url)
+        }
     }
 }

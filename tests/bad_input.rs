@@ -303,7 +303,7 @@ fn a_100_mb_turn_without_line_breaks_is_ingested_in_bounded_memory() {
     let s = Setup::new();
     // One speaker label, then 100 MB of sentences on the same line: one enormous turn, read in
     // full and split into passages.
-    let turn = s.path("one-line-turn.txt");
+    let turn = s.path("2023-ws-999-one-line-turn.txt");
     let sentence = "The draft treaty worries researchers because good faith testing could become a crime without safeguards. ";
     let mut text = String::from(">> MODERATOR:  ");
     text.push_str(&sentence.repeat((100 * MB as usize) / sentence.len()));

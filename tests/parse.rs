@@ -95,7 +95,7 @@ const TRANSCRIPTS: &[TranscriptCase] = &[
             (
                 "MODERATOR",
                 "Good afternoon and welcome to this workshop on evidence across borders.",
-                5
+                5,
             ),
             ("LENA ORTIZ", "Thank you. I will keep my remarks short.", 7),
         ],
@@ -110,7 +110,7 @@ const TRANSCRIPTS: &[TranscriptCase] = &[
             (
                 "CHAIR",
                 "Let us begin. Our first speaker joins us remotely.",
-                9
+                9,
             ),
             ("PEDRO ALVES", "Good morning. Can you hear me?", 11),
         ],
@@ -137,14 +137,14 @@ const TRANSCRIPTS: &[TranscriptCase] = &[
                 "JUDGE MARTA KOVAC",
                 "Good morning. Courts now see digital evidence in almost every case.\n\n\
                  The hard part is proving where the data came from.",
-                4
+                4,
             ),
             ("", "Can I ask something from the back?", 6),
             ("JUDGE MARTA KOVAC", "Of course, please go ahead.", 7),
             (
                 "SAMIR NADER",
                 "Thank you. My question is about cloud providers.",
-                9
+                9,
             ),
         ],
         annotations: &[("applause", 1)],
@@ -160,13 +160,13 @@ const TRANSCRIPTS: &[TranscriptCase] = &[
                 "Welcome back after the break. We will now turn to the question of how offences \
                  are defined in national law and whether the draft keeps them narrow.\n\n\
                  So my first question goes to our speaker from the regional registry.",
-                8
+                8,
             ),
             (
                 "INGRID SOLBERG",
                 "Thank you. Registries see abuse reports every day, and most of them are not \
                  crimes at all.",
-                17
+                17,
             ),
         ],
         annotations: &[],
@@ -180,13 +180,13 @@ const TRANSCRIPTS: &[TranscriptCase] = &[
             (
                 "MODERATOR",
                 "We have five minutes left, so one last round.",
-                7
+                7,
             ),
             (
                 "TEVITA FALE",
                 "For small islands the treaty matters mostly for the help that comes with it, \
                  and for",
-                9
+                9,
             ),
         ],
         annotations: &[],
@@ -200,20 +200,20 @@ const TRANSCRIPTS: &[TranscriptCase] = &[
             (
                 "MODERATOR SMITH",
                 "Welcome. We start with the ambassador.",
-                7
+                7,
             ),
             ("H.E. AMBASSADOR NDUNG'U", "Thank you, chair.", 8),
             ("ST. AMOUR", "No space after the marker on this one.", 9),
             (
                 "KERRY\u{2011}ANN BARRETT",
                 "Three markers, and a non-breaking hyphen.",
-                10
+                10,
             ),
             ("Ms. Olga de la Fuente", "Title Case with a particle.", 11),
             (
                 "J. P. MORALES, COUNCIL OF EUROPE",
                 "Name and organisation.",
-                12
+                12,
             ),
             ("CHAIR", "Back to the room.", 13),
             ("AUDIENCE MEMBER", "A question from the third row.", 14),
@@ -235,12 +235,12 @@ const TRANSCRIPTS: &[TranscriptCase] = &[
             (
                 "",
                 "Hello from the video room. Sorry, we lost you for a moment.",
-                15
+                15,
             ),
             (
                 "RUTH ADEYEMI",
                 "Thank you for the floor. The treaty covers stored data.",
-                18
+                18,
             ),
             ("LIAM CHEN", "Is that better? Good. This one.", 23),
         ],
@@ -265,17 +265,17 @@ const TRANSCRIPTS: &[TranscriptCase] = &[
         about: "old cart header block gives the key and title",
         fixture: "transcript-old-cart.txt",
         key: (2014, "WS #204"),
-        title: Some("INTERNET GOVERNANCE FORUM 2014 ISTANBUL, TURKEY WORKSHOP 204 CROSS-BORDER REQUESTS FOR DATA"),
+        title: Some("CROSS-BORDER REQUESTS FOR DATA"),
         turns: &[
             (
                 "MODERATOR",
                 "Good morning. Let us start with the first question.",
-                8
+                8,
             ),
             (
                 "DANIEL WEBER",
                 "Thank you. Requests for data take months today.",
-                9
+                9,
             ),
         ],
         annotations: &[],
@@ -289,7 +289,7 @@ const TRANSCRIPTS: &[TranscriptCase] = &[
             (
                 "JOSÉ GARCÍA",
                 "We can\u{2019}t ignore the data held abroad.",
-                7
+                7,
             ),
             ("ZOË MÜLLER", "Agreed, and I\u{2019}d add one point.", 9),
         ],
@@ -316,7 +316,7 @@ const TRANSCRIPTS: &[TranscriptCase] = &[
             (
                 "BEN OKORO",
                 "And an old Mac line ending here.\n\nSecond line of the turn.",
-                9
+                9,
             ),
         ],
         annotations: &[],
@@ -1083,6 +1083,24 @@ fn discover_lists_fixtures_sorted_and_skips_hidden_files() {
 /// Every sample session file parses to the key its name carries; pages give every speaker and
 /// every moderator heading's person, with a stakeholder group and a region; transcripts lose no
 /// turn (turns = `>>` lines minus `>>` lines holding only an annotation).
+/// The key a file gives names the session its file name names: the same key, or for a session
+/// known by its name, the file name's words as the start of the name.
+fn assert_same_session(got: &Option<SessionKey>, want: &Option<SessionKey>, name: &str) {
+    let (Some(got), Some(want)) = (got, want) else {
+        panic!("{name}: {got:?} against {want:?}");
+    };
+    if want.code.contains('#') {
+        assert_eq!(got, want, "{name}");
+    } else {
+        assert!(
+            got.id().starts_with(&want.id()),
+            "{name}: {} against {}",
+            got.id(),
+            want.id()
+        );
+    }
+}
+
 #[test]
 fn sample_corpus_parses_to_file_name_keys_full_rosters_and_every_turn() {
     let dir = crate::util::repo().join("data/sessions");
@@ -1103,7 +1121,7 @@ fn sample_corpus_parses_to_file_name_keys_full_rosters_and_every_turn() {
         match parse_path(path).as_slice() {
             [Parsed::Page(p)] => {
                 pages += 1;
-                assert_eq!(p.key, want, "{name}");
+                assert_same_session(&p.key, &want, &name);
                 assert!(
                     !p.title.is_empty() && p.date.is_some() && p.format.is_some(),
                     "{name}"
@@ -1137,7 +1155,7 @@ fn sample_corpus_parses_to_file_name_keys_full_rosters_and_every_turn() {
             }
             [Parsed::Transcript(t)] => {
                 transcripts += 1;
-                assert_eq!(t.key, want, "{name}");
+                assert_same_session(&t.key, &want, &name);
                 assert!(!t.title.is_empty(), "{name}");
                 let markers: Vec<&str> = text
                     .lines()

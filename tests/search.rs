@@ -117,6 +117,7 @@ pub fn sample_records() -> Vec<PassageRecord> {
                 tags: p.tags,
                 taxonomy: "test-taxonomy".into(),
                 source: format!("tests/fixtures/none/{session}.raw.txt"),
+                url: String::new(),
                 line: 10 + 4 * p.turn + 2 * p.ord,
                 start_ms: timed.then_some(60_000 * u64::from(p.turn)),
                 end_ms: timed.then_some(60_000 * u64::from(p.turn) + 45_000),

@@ -35,6 +35,10 @@ pub struct IngestOpts {
     /// Organisations list (CSV: organization,aliases,stakeholder) instead of the built-in one.
     #[arg(long, value_name = "FILE")]
     pub organizations: Option<PathBuf>,
+    /// Pairs file (CSV: file,session): which session a file belongs to, over what the file says
+    /// (a `pairs.csv` among the inputs is read too, before this one).
+    #[arg(long, value_name = "FILE")]
+    pub pairs: Option<PathBuf>,
     /// Drop everything in the index and ingest all files again.
     #[arg(long)]
     pub rebuild: bool,
@@ -60,6 +64,7 @@ impl IngestOpts {
             themes: self.themes.clone(),
             registry: self.registry.clone(),
             organizations: self.organizations.clone(),
+            pairs: self.pairs.clone(),
             rebuild: self.rebuild,
             prune: self.prune,
             strict: self.strict,

@@ -20,6 +20,7 @@ pub mod qda;
 pub mod report;
 pub mod run;
 pub mod search;
+pub mod sessions;
 pub mod show;
 pub mod speakers;
 pub mod tag;
@@ -59,6 +60,8 @@ pub enum Command {
     Show(show::Args),
     /// List speaker labels and how they were resolved.
     Speakers(speakers::Args),
+    /// List sessions: transcripts, page, where the key came from, whether paired and why not.
+    Sessions(sessions::Args),
     /// Compare the share of passages carrying a theme across groups, with intervals and tests.
     Compare(compare::Args),
     /// Export CSV summaries, themed excerpts, all passages, or a REFI-QDA project or codebook.
@@ -92,6 +95,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Kwic(a) => kwic::run(a, g),
         Command::Show(a) => show::run(a, g),
         Command::Speakers(a) => speakers::run(a, g),
+        Command::Sessions(a) => sessions::run(a, g),
         Command::Compare(a) => compare::run(a, g),
         Command::Export(a) => export::run(a, g),
         Command::Report(a) => report::run(a, g),

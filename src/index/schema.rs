@@ -45,6 +45,7 @@ pub(crate) struct Fields {
     pub tags: Field,
     pub taxonomy: Field,
     pub source: Field,
+    pub url: Field,
     pub line: Field,
     pub start_ms: Field,
     pub end_ms: Field,
@@ -70,6 +71,7 @@ pub(crate) const QUERYABLE_FIELDS: &[&str] = &[
     "turn",
     "passage_id",
     "source",
+    "url",
 ];
 
 fn analyzed(stored: bool) -> TextOptions {
@@ -115,7 +117,8 @@ pub(crate) fn build() -> (Schema, Fields) {
         polarity: sb.add_text_field("polarity", STRING),
         tags: sb.add_text_field("tags", STORED),
         taxonomy: sb.add_text_field("taxonomy", STRING | STORED),
-        source: sb.add_text_field("source", raw),
+        source: sb.add_text_field("source", raw.clone()),
+        url: sb.add_text_field("url", raw),
         line: sb.add_u64_field("line", STORED),
         start_ms: sb.add_u64_field("start_ms", STORED | FAST),
         end_ms: sb.add_u64_field("end_ms", STORED | FAST),
@@ -167,6 +170,7 @@ pub(crate) fn to_doc(f: &Fields, r: &PassageRecord) -> Result<TantivyDocument> {
     d.add_text(f.tags, tags);
     d.add_text(f.taxonomy, &r.taxonomy);
     d.add_text(f.source, &r.source);
+    d.add_text(f.url, &r.url);
     d.add_u64(f.line, u64::from(r.line));
     if let Some(ms) = r.start_ms {
         d.add_u64(f.start_ms, ms);
@@ -302,6 +306,7 @@ pub(crate) fn from_doc(f: &Fields, d: &TantivyDocument) -> Result<PassageRecord>
         tags,
         taxonomy: text(d, f.taxonomy),
         source: text(d, f.source),
+        url: text(d, f.url),
         line: small(d, f.line),
         start_ms: uint(d, f.start_ms),
         end_ms: uint(d, f.end_ms),
@@ -347,6 +352,7 @@ mod tests {
             }],
             taxonomy: "abc123".into(),
             source: "data/sessions/x.raw.txt".into(),
+            url: "https://www.intgovforum.org/en/content/x".into(),
             line: 77,
             start_ms: Some(1000),
             end_ms: None,

@@ -62,6 +62,7 @@ fn record(r: R) -> PassageRecord {
         tags: r.tags,
         taxonomy: "t1".into(),
         source: format!("data/sessions/{}.raw.txt", r.session),
+        url: String::new(),
         line: 10 + r.turn * 4 + r.ordinal,
         start_ms: (r.session == "2021-of-12").then_some(1000 * u64::from(r.turn)),
         end_ms: (r.session == "2021-of-12").then_some(1000 * u64::from(r.turn) + 900),

@@ -11,7 +11,7 @@
 //! [`Error::InputLine`], so no speech is dropped silently.
 
 use super::annotation::{strip_annotations, AnnotationCounts};
-use super::title::{clean_title, is_title_line, key_from_path, parse_session_key};
+use super::title::{clean_title, is_title_line, parse_session_key};
 use super::transcript::looks_like_label;
 use crate::error::{Error, Result};
 use crate::model::{RawTurn, Transcript};
@@ -118,16 +118,20 @@ pub fn parse_captions(text: &str, path: &Path) -> Result<Transcript> {
             message: "no caption cues with speech found".into(),
         });
     }
-    let key = title
-        .as_deref()
-        .and_then(parse_session_key)
-        .or_else(|| key_from_path(path));
+    let id = super::identity::identify(
+        title.as_deref().and_then(parse_session_key),
+        None,
+        path,
+        None,
+    );
     Ok(Transcript {
-        key,
+        key: id.key,
         title: title.as_deref().map(clean_title).unwrap_or_default(),
         turns,
         annotations: counts.into_iter().collect(),
         source: path.to_path_buf(),
+        url: id.url,
+        key_source: id.source,
     })
 }
 

@@ -13,7 +13,7 @@ use super::annotation::{strip_annotations, AnnotationCounts};
 use super::captions::parse_timestamp;
 use super::title::{clean_title, is_title_line, parse_session_key};
 use crate::error::{Error, Result};
-use crate::model::{RawTurn, SessionKey, Stakeholder, Transcript};
+use crate::model::{KeySource, RawTurn, SessionKey, Stakeholder, Transcript};
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -58,6 +58,7 @@ pub fn parse_jsonl(text: &str, path: &Path) -> Result<Vec<Transcript>> {
                 sessions.push(Building {
                     transcript: Transcript {
                         key: Some(turn.key.clone()),
+                        key_source: Some(KeySource::Title),
                         source: path.to_path_buf(),
                         ..Transcript::default()
                     },

@@ -13,6 +13,7 @@
 mod annotation;
 mod captions;
 mod html;
+mod identity;
 mod jsonl;
 mod page;
 mod roster;
@@ -22,10 +23,14 @@ mod transcript;
 pub use annotation::{is_annotation_only, strip_annotations, AnnotationCounts};
 pub use captions::parse_captions;
 pub use html::html_to_text;
+pub use identity::{identify, key_from_url, provenance, title_words, year_in_text, Identity};
 pub use jsonl::parse_jsonl;
 pub use page::parse_session_page;
-pub use title::{clean_title, key_from_path, parse_day, parse_session_code, parse_session_key};
-pub use transcript::parse_transcript;
+pub use title::{
+    clean_title, code_from_path, key_from_path, key_from_slug, parse_day, parse_session_code,
+    parse_session_key,
+};
+pub use transcript::{parse_transcript, sniff_transcript};
 
 use crate::error::{Error, Result};
 use crate::model::{Document, Format, SessionPage, Transcript};

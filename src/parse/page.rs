@@ -18,7 +18,7 @@
 //! region, affiliation). Deliberately does not match roster names against transcript labels.
 
 use crate::error::{Error, Result};
-use crate::model::{Role, RosterEntry, SessionPage};
+use crate::model::{KeySource, Role, RosterEntry, SessionKey, SessionPage, Stakeholder};
 use crate::text::normalize_for_matching;
 use regex::Regex;
 use std::collections::HashSet;
@@ -26,34 +26,35 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use super::annotation::squeeze;
+use super::identity::{identify, proposal, provenance, year_in_text, Identity};
 use super::roster::{
-    has_group_or_region, parse_free_roster, parse_person, person_like, share_known_fields,
+    has_group_or_region, parse_dash_roster, parse_free_roster, parse_honorific_roster,
+    parse_person, parse_pipe_roster, person_like, share_known_fields, starts_with_honorific,
     strip_bullet, Person,
 };
-use super::title::{clean_title, is_title_line, key_from_path, parse_session_key};
+use super::title::{clean_title, find_code_in, is_title_line, named_from, parse_session_key};
 
 /// Parses a session page. Fails only when the text holds nothing but whitespace; a page without
 /// a roster parses (with an empty roster) and the pipeline reports it.
 pub fn parse_session_page(text: &str, path: &Path) -> Result<SessionPage> {
-    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let mut lines: Vec<&str> = text.lines().map(str::trim).collect();
     if lines.iter().all(|l| l.is_empty()) {
         return Err(Error::InputFile {
             path: path.to_path_buf(),
             message: "empty session page".into(),
         });
     }
+    let url = take_provenance(&mut lines);
     let mut p = PageParser::new(&lines);
     p.run();
-    let key = p
-        .title
-        .as_deref()
-        .and_then(parse_session_key)
-        .or_else(|| key_from_path(path));
+    let (id, title) = page_identity(&lines, p.title.as_deref(), p.date.as_deref(), url, path);
     let mut roster = p.roster;
     share_known_fields(&mut roster);
     Ok(SessionPage {
-        key,
-        title: p.title.as_deref().map(clean_title).unwrap_or_default(),
+        key: id.key,
+        url: id.url,
+        key_source: id.source,
+        title,
         date: p.date,
         room: p.room,
         tracks: p.tracks,
@@ -66,6 +67,153 @@ pub fn parse_session_page(text: &str, path: &Path) -> Result<SessionPage> {
         call_to_action: p.actions.into_iter().map(|s| strip_marker(&s)).collect(),
         source: path.to_path_buf(),
     })
+}
+
+/// A provenance line among a page's first lines (`# url: …`): its address; the line is
+/// blanked (it is neither title nor content).
+fn take_provenance(lines: &mut [&str]) -> Option<(String, KeySource)> {
+    let mut seen = 0;
+    for line in lines.iter_mut() {
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(found) = provenance(line) {
+            *line = "";
+            return Some(found);
+        }
+        seen += 1;
+        if seen >= 3 {
+            break;
+        }
+    }
+    None
+}
+
+/// Lines at the top of saved pages that are site furniture, not the session's title.
+fn is_page_debris(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    const STARTS: [&str; 16] = [
+        "a php error was encountered",
+        "severity:",
+        "message:",
+        "filename:",
+        "line number:",
+        "deprecated:",
+        "warning:",
+        "notice:",
+        "welcome to the united nations",
+        "you are here",
+        "go back",
+        "go to report",
+        "check-in and access",
+        "[back to",
+        "[link to",
+        "about this session",
+    ];
+    STARTS.iter().any(|p| lower.starts_with(p)) || matches!(lower.as_str(), "session" | "time")
+}
+
+/// A page's session identity and title, in order: a numbered code in its title line; a
+/// proposal number (`No. 77 …`) or a code line (`Workshop # 15 Report`) near the top with the
+/// year of its title line, schedule or text; a named session in its title line; its address
+/// or file name ([`identify`]); else the year with the first title-like line, or with the file
+/// name's words.
+fn page_identity(
+    lines: &[&str],
+    title_line: Option<&str>,
+    date: Option<&str>,
+    url: Option<(String, KeySource)>,
+    path: &Path,
+) -> (Identity, String) {
+    let head: Vec<&str> = lines
+        .iter()
+        .filter(|l| !l.is_empty())
+        .take(30)
+        .copied()
+        .collect();
+    let title_key = title_line.and_then(parse_session_key);
+    let year = date
+        .and_then(|d| d.get(..4)?.parse().ok())
+        .or_else(|| title_line.and_then(year_in_title))
+        .or_else(|| year_in_text(&head.join("\n")));
+    // The page's first line after site debris, when it reads like a title (saved pages that
+    // lost their `IGF …` title line often open with the bare title).
+    let first_line = head
+        .iter()
+        .find(|l| !is_page_debris(l))
+        .filter(|l| {
+            heading(l).is_none()
+                && parse_date(l).is_none()
+                && l.chars().count() <= 150
+                && l.split_whitespace().count() >= 3
+                && !l.ends_with(['.', ':'])
+                && !NUMBERED_PERSON.is_match(l)
+        })
+        .copied();
+    let proposal = head.iter().find_map(|l| proposal(l));
+    let code_line = head
+        .iter()
+        .filter(|l| l.chars().count() <= 60 && !NUMBERED_PERSON.is_match(l))
+        .find_map(|l| find_code_in(l));
+    let with_year = |code: String| year.map(|year| SessionKey { year, code });
+    let titled = |key: SessionKey, title: String| {
+        let id = Identity {
+            key: Some(key),
+            source: Some(KeySource::Title),
+            url: url.as_ref().map(|(u, _)| u.clone()),
+            year,
+            code: None,
+        };
+        (id, title)
+    };
+    let clean = |t: &str| clean_title(t);
+    if let Some(k) = title_key.clone().filter(|k| k.code.contains('#')) {
+        return titled(k, title_line.map(clean).unwrap_or_default());
+    }
+    if let Some((code, title)) = &proposal {
+        if let Some(k) = with_year(code.clone()) {
+            return titled(k, title.clone());
+        }
+    }
+    if let Some(k) = code_line.clone().and_then(with_year) {
+        let title = first_line.or(title_line).map(clean).unwrap_or_default();
+        return titled(k, title);
+    }
+    if let Some(k) = title_key {
+        return titled(k, title_line.map(clean).unwrap_or_default());
+    }
+    let fallback_title = proposal
+        .map(|(_, t)| t)
+        .or_else(|| first_line.map(clean))
+        .unwrap_or_default();
+    let mut id = identify(None, url, path, year);
+    if id.key.is_some() {
+        return (id, fallback_title);
+    }
+    if let Some(k) = first_line.and_then(named_from).and_then(&with_year) {
+        id.key = Some(k);
+        id.source = Some(KeySource::Title);
+    } else if let Some(k) = path
+        .file_stem()
+        .and_then(|s| named_from(&s.to_string_lossy().replace(['-', '_'], " ")))
+        .and_then(&with_year)
+    {
+        id.key = Some(k);
+        id.source = Some(KeySource::FileName);
+    }
+    (id, fallback_title)
+}
+
+/// The year of a title line (`IGF 2015 Session`).
+fn year_in_title(title: &str) -> Option<u16> {
+    static YEAR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:IGF|Internet\s+Governance\s+Forum)[\s\-–]*((?:19|20)\d{2})\b")
+            .expect("static regex")
+    });
+    YEAR.captures(title)?[1]
+        .parse()
+        .ok()
+        .filter(|y| (2005..=2035).contains(y))
 }
 
 /// The block a line belongs to.
@@ -105,7 +253,7 @@ fn heading(line: &str) -> Option<Section> {
         "subtheme" | "subthemes" | "sub-theme" | "sub-themes" | "theme" | "themes" | "issues"
         | "track" | "tracks" | "thematic track" | "thematic tracks" => Section::Tracks,
         "organizers" | "organisers" | "organizer" | "organiser" | "organizing team"
-        | "co-organizers" => Section::Organizers,
+        | "co-organizers" | "organizer name" | "organiser name" => Section::Organizers,
         "speakers"
         | "speaker"
         | "panelists"
@@ -114,6 +262,7 @@ fn heading(line: &str) -> Option<Section> {
         | "additional speakers"
         | "confirmed speakers"
         | "speakers provisionally confirmed"
+        | "updated lineup of speakers"
         | "resource persons" => Section::Speakers,
         "moderator"
         | "moderators"
@@ -127,6 +276,8 @@ fn heading(line: &str) -> Option<Section> {
         }
         "rapporteur" | "rapporteurs" => Section::Role(Role::Rapporteur),
         "format" | "session format" => Section::Format,
+        // The bare `Session` line that opens 2022–2025 pages: what follows is the page itself.
+        "session" => Section::Free,
         "policy questions" | "policy question" => Section::Policy,
         "description" | "session description" | "session content" => Section::Description,
         "expected outcomes" | "expected outcome" => Section::Outcomes,
@@ -147,7 +298,7 @@ fn heading(line: &str) -> Option<Section> {
         | "connection with previous messages"
         | "language"
         | "languages"
-        | "session"
+        | "organizer entity"
         | "hybrid format"
         | "content of the session"
         | "additional information"
@@ -250,9 +401,28 @@ static DURATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^duration\s*\(?minutes\)?\s*:\s*(\d{1,3})").expect("static regex")
 });
 
-/// `Organizer 1: …`, `Speaker 3: …`.
+/// `Organizer 1: …`, `Speaker 3: …`, `Speaker: …` (proposals, no number).
 static NUMBERED_PERSON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(organi[sz]er|speaker)\s*\d{1,3}\s*:\s*(.*)$").expect("static regex")
+    Regex::new(r"(?i)^(organi[sz]er|speaker)\s*\d{0,3}\s*:\s*(.*)$").expect("static regex")
+});
+
+/// `Proposer's Name: Mr. Carlos Alberto Afonso`, `Co-Proposer's Name: Ms. Timea Suto`.
+static PROPOSER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:co-)?proposer'?s\s+name\s*:\s*(?:(?:mr|ms|mrs|dr|prof)\.?\s+)?(\S.*)$")
+        .expect("static regex")
+});
+
+/// A bullet of an `UPDATED LINEUP` block: `• Moderator onsite: Zahid JAMIL, barrister at law`,
+/// `• Moderator online and rapporteur: …`, `• Speaker 3 John HERING, Microsoft`.
+static LINEUP_BULLET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[•●▪·*\-]\s*(moderator\s+onsite|onsite\s+moderator|moderator\s+online\s+and\s+rapporteur|moderator\s+online|online\s+moderator|moderator|rapporteur|speaker\s*\d{0,3})\s*:?\s+(\S.*)$")
+        .expect("static regex")
+});
+
+/// A role and its people on one line: `Speakers: Ann Lee, Example Labs, civil society, WEOG`.
+static INLINE_ROLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(speakers?|panell?ists?|presenters?|onsite\s+moderators?|online\s+moderators?|moderators?|rapporteurs?)\s*:\s*(\S.*)$")
+        .expect("static regex")
 });
 
 /// An SDG line: `16. Peace, Justice …`, `GOAL 16: …`, `SDG 16. …`, `16.2`.
@@ -393,7 +563,8 @@ impl<'a> PageParser<'a> {
             let handled = self.heading_line(&mut w, line)
                 || self.schedule_line(&mut w, line, idx)
                 || self.person_or_format_line(&mut w, line)
-                || self.section_line(&mut w, line);
+                || self.free_roster_line(&mut w, line)
+                || self.section_line(&mut w, line, idx);
             if !handled {
                 self.prose_line(&mut w, line);
             }
@@ -494,13 +665,86 @@ impl<'a> PageParser<'a> {
         false
     }
 
+    /// Rosters written as free text: a proposal's people (`Proposer's Name:`, honorific
+    /// lines), the bullets of an `UPDATED LINEUP` block with their roles, a role and its people
+    /// on one line, pipe rosters, and dash rosters under a speakers heading.
+    fn free_roster_line(&mut self, w: &mut Walk<'a>, line: &str) -> bool {
+        let mut found: Vec<(Person, Role)> = Vec::new();
+        if let Some(c) = PROPOSER.captures(line) {
+            found.extend(parse_person(&c[1], true).map(|p| (p, Role::Organizer)));
+        } else if starts_with_honorific(line)
+            && line
+                .split(',')
+                .any(|f| Stakeholder::parse(f.trim()).is_some())
+        {
+            found.extend(
+                parse_honorific_roster(line)
+                    .into_iter()
+                    .map(|p| (p, Role::Organizer)),
+            );
+        } else if let Some(c) = LINEUP_BULLET.captures(line) {
+            let roles = lineup_roles(&c[1]);
+            if let Some(p) = parse_person(&c[2], false) {
+                found.extend(roles.into_iter().map(|r| (p.clone(), r)));
+            }
+        } else if let Some(c) = INLINE_ROLE.captures(line) {
+            let role = lineup_roles(&c[1])
+                .first()
+                .copied()
+                .unwrap_or(Role::Speaker);
+            found.extend(people_of(&c[2]).into_iter().map(|p| (p, role)));
+        } else if line.matches(" | ").count() >= 3 {
+            let role = match w.section {
+                Section::Speakers => Role::Speaker,
+                Section::Role(r) => r,
+                _ => Role::Organizer,
+            };
+            found.extend(parse_pipe_roster(line).into_iter().map(|p| (p, role)));
+        } else if w.section == Section::Speakers && !has_group_or_region(line) {
+            found.extend(
+                parse_dash_roster(line)
+                    .into_iter()
+                    .map(|p| (p, Role::Speaker)),
+            );
+        }
+        if found.is_empty() {
+            return false;
+        }
+        self.flush(&mut w.para, w.para_section);
+        for (p, r) in found {
+            self.add(p, r);
+        }
+        w.roster_zone = true;
+        w.gap = false;
+        true
+    }
+
+    /// Whether the next line with text after `idx` is a moderator or rapporteur heading.
+    fn role_heading_follows(&self, idx: usize) -> bool {
+        self.lines[idx + 1..]
+            .iter()
+            .find(|l| !l.is_empty())
+            .is_some_and(|l| matches!(heading(l), Some(Section::Role(_))))
+    }
+
     /// A line read by the section it is in (roster lines, format words, tracks); false when
-    /// it is prose after all.
-    fn section_line(&mut self, w: &mut Walk<'a>, line: &str) -> bool {
+    /// it is prose after all. `idx` is the line's index.
+    fn section_line(&mut self, w: &mut Walk<'a>, line: &str, idx: usize) -> bool {
+        if w.section == Section::Speakers
+            && w.gap
+            && has_group_or_region(line)
+            && self.role_heading_follows(idx)
+        {
+            // `Additional Speakers`, a gap, then a person right before `Online Moderator`: the
+            // moderator whose heading was lost.
+            w.section = Section::Free;
+        }
         match w.section {
             Section::Role(r) if w.roster_zone => {
                 if let Some(person) = parse_person(line, false).filter(|_| person_like(line)) {
-                    let role = if w.first_after_heading || !w.gap {
+                    let role = if let Some(named) = role_named_in(line) {
+                        named
+                    } else if w.first_after_heading || !w.gap {
                         r
                     } else {
                         next_role(r)
@@ -667,6 +911,51 @@ impl<'a> PageParser<'a> {
             region: person.region,
             role,
         });
+    }
+}
+
+/// The roles a lineup bullet or inline label names.
+fn lineup_roles(label: &str) -> Vec<Role> {
+    let l = label.to_lowercase();
+    if l.contains("online") && l.contains("rapporteur") {
+        vec![Role::OnlineModerator, Role::Rapporteur]
+    } else if l.contains("online") {
+        vec![Role::OnlineModerator]
+    } else if l.contains("rapporteur") {
+        vec![Role::Rapporteur]
+    } else if l.contains("moderator") {
+        vec![Role::Moderator]
+    } else {
+        vec![Role::Speaker]
+    }
+}
+
+/// The role a person line names in its last field (`Jane Doe, Ministry, Rapporteur`, `…, Host
+/// and In Person Moderator`, `…, Online Moderators`).
+fn role_named_in(line: &str) -> Option<Role> {
+    let last = line.rsplit(',').next()?.to_lowercase();
+    if last.contains("online moderator") || last.contains("remote moderator") {
+        Some(Role::OnlineModerator)
+    } else if last.contains("rapporteur") {
+        Some(Role::Rapporteur)
+    } else if last.contains("moderator") {
+        Some(Role::Moderator)
+    } else {
+        None
+    }
+}
+
+/// The people of an inline roster: a pipe roster, people run together and split at their
+/// regions, or one person.
+fn people_of(text: &str) -> Vec<Person> {
+    if text.matches(" | ").count() >= 3 {
+        return parse_pipe_roster(text);
+    }
+    let people = parse_free_roster(text);
+    if people.is_empty() {
+        parse_person(text, false).into_iter().collect()
+    } else {
+        people
     }
 }
 

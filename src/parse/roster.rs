@@ -48,11 +48,14 @@ pub(crate) fn has_group_or_region(line: &str) -> bool {
 pub(crate) fn strict_region(part: &str) -> Option<Region> {
     let slug = crate::model::slugify(part);
     let region = Region::parse(&slug)?;
-    const KNOWN: [&str; 16] = [
+    const KNOWN: [&str; 19] = [
         "africa",
         "african",
         "asia-pacific",
         "asia-and-pacific",
+        "asia-and-the-pacific",
+        "western-europe",
+        "latin-america",
         "oceania",
         "eastern-europe",
         "eastern-european",
@@ -149,7 +152,7 @@ pub(crate) fn parse_person(raw: &str, organizer: bool) -> Option<Person> {
         let surname = name_parts.remove(0);
         name_parts[0] = format!("{} {}", name_parts[0], surname);
     }
-    let name = reorder_caps_surname(&name_parts[0]);
+    let name = fold_caps_words(&reorder_caps_surname(&name_parts[0]));
     let capitalised = name
         .chars()
         .find(|c| c.is_alphabetic())
@@ -260,6 +263,205 @@ fn split_region_prefix(part: &str) -> Option<(String, String)> {
         }
     }
     None
+}
+
+/// `Zahid JAMIL` → `Zahid Jamil`: a name that mixes cases has its all-capitals words folded to
+/// Title Case (a name written wholly in capitals stays as written).
+pub(crate) fn fold_caps_words(name: &str) -> String {
+    let caps = |w: &str| {
+        let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+        letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+    };
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if words.iter().all(|w| caps(w)) {
+        return words.join(" ");
+    }
+    words
+        .iter()
+        .map(|w| {
+            if !caps(w) {
+                return (*w).to_string();
+            }
+            let mut out = String::new();
+            let mut start = true;
+            for c in w.chars() {
+                if start {
+                    out.extend(c.to_uppercase());
+                } else {
+                    out.extend(c.to_lowercase());
+                }
+                start = !c.is_alphabetic();
+            }
+            out
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Honorifics that open each person of a proposal's roster (`Mr., Carlos, AFONSO, …`,
+/// `Ms Sophie Tomlinson, …`).
+const HONORIFICS: [&str; 7] = ["mr", "ms", "mrs", "miss", "dr", "prof", "amb"];
+
+/// Whether a line opens with an honorific: `Mr.,`, `Ms `, `Dr. `.
+pub(crate) fn starts_with_honorific(line: &str) -> bool {
+    let first = line.split([' ', ',']).next().unwrap_or("");
+    HONORIFICS.contains(&first.trim_end_matches('.').to_lowercase().as_str())
+}
+
+/// A person from comma fields in any order: the stakeholder group wherever it stands (the
+/// region after it when it is one), the name from the fields before it (one-word fields
+/// joined: `Carlos, AFONSO` → `Carlos Afonso`), the fields after it the affiliation.
+pub(crate) fn parse_fields(raw: &str) -> Option<Person> {
+    let parts: Vec<String> = raw
+        .split(',')
+        .map(|p| squeeze(p.trim()))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let at = parts.iter().position(|p| Stakeholder::parse(p).is_some())?;
+    let stakeholder = Stakeholder::parse(&parts[at])?;
+    let (region, rest_from) = match parts.get(at + 1).and_then(|p| strict_region(p)) {
+        Some(r) => (r, at + 2),
+        None => (Region::Unknown, at + 1),
+    };
+    let name_parts = &parts[..at];
+    let name = if name_parts.iter().all(|p| !p.contains(' ')) {
+        name_parts.join(" ")
+    } else {
+        name_parts.first()?.clone()
+    };
+    let name = fold_caps_words(&name);
+    if name.is_empty() || !name.chars().next().is_some_and(char::is_uppercase) {
+        return None;
+    }
+    let affiliation = parts[rest_from..].join(", ");
+    Some(Person {
+        name,
+        affiliation: (!affiliation.is_empty()).then_some(affiliation),
+        stakeholder,
+        region,
+    })
+}
+
+/// A proposal's roster: people opened by honorifics, one per line or several run together
+/// (`Mr Belisario Contreras, Intergovernmental Organization, OAS Ms Sophie Tomlinson, Private
+/// Sector, ICC BASIS`).
+pub(crate) fn parse_honorific_roster(line: &str) -> Vec<Person> {
+    let mut starts: Vec<usize> = Vec::new();
+    let mut at = 0;
+    for word in line.split_inclusive([' ', ',']) {
+        let bare = word.trim_end_matches([' ', ',']).trim_end_matches('.');
+        if HONORIFICS.contains(&bare.to_lowercase().as_str())
+            && (at == 0 || line[..at].ends_with(' '))
+        {
+            starts.push(at);
+        }
+        at += word.len();
+    }
+    starts.push(line.len());
+    starts
+        .windows(2)
+        .filter_map(|w| {
+            let chunk = line[w[0]..w[1]].trim();
+            let body = chunk
+                .split_once([' ', ','])
+                .map_or("", |(_, rest)| rest)
+                .trim_start_matches([',', '.', ' ']);
+            parse_fields(body).or_else(|| parse_person(body, false))
+        })
+        .collect()
+}
+
+/// A pipe roster run onto one line: `Name | Role at Org | Stakeholder | Region Name | …`, the
+/// next person's name following the previous person's region in the same field.
+pub(crate) fn parse_pipe_roster(line: &str) -> Vec<Person> {
+    let fields: Vec<&str> = line.split('|').map(str::trim).collect();
+    let mut people = Vec::new();
+    let mut name = fields.first().map(|f| f.to_string()).unwrap_or_default();
+    let mut i = 1;
+    while i + 2 < fields.len() + 1 && !name.is_empty() {
+        let role = fields.get(i).copied().unwrap_or("");
+        let group = fields.get(i + 1).copied().unwrap_or("");
+        let tail = fields.get(i + 2).copied().unwrap_or("");
+        let stakeholder = Stakeholder::parse(group)
+            .or_else(|| group.rsplit(',').find_map(|g| Stakeholder::parse(g.trim())))
+            .unwrap_or(Stakeholder::Unknown);
+        let (region, next) = split_region_and_name(tail);
+        people.push(Person {
+            name: fold_caps_words(&name),
+            affiliation: (!role.is_empty()).then(|| role.to_string()),
+            stakeholder,
+            region,
+        });
+        name = next;
+        i += 3;
+    }
+    people
+}
+
+/// `GRULAC, WEOG Joon Baek` → (Unknown: two regions, `Joon Baek`); `Asia and the Pacific Fatuma
+/// Faarah` → (Asia-Pacific, `Fatuma Faarah`); `WEOG` → (WEOG, "").
+fn split_region_and_name(field: &str) -> (Region, String) {
+    let (regions, last) = match field.rsplit_once(',') {
+        Some((head, last)) => (head.split(',').count() + 1, last.trim()),
+        None => (1, field.trim()),
+    };
+    let (region, name) = match split_region_prefix(last) {
+        Some((r, name)) => (strict_region(&r), name),
+        None => (strict_region(last), String::new()),
+    };
+    let region = if regions > 1 { None } else { region };
+    (region.unwrap_or(Region::Unknown), name)
+}
+
+/// A dash roster run onto one line: `Anna Lee – UNICEF Bo Kim – CEO, Some Foundation Cy Diaz -
+/// civil society`: each segment but the last ends with the next person's name (its last two
+/// capitalised words); the rest of a segment describes the person before.
+pub(crate) fn parse_dash_roster(line: &str) -> Vec<Person> {
+    let segments: Vec<&str> = line
+        .split(" – ")
+        .flat_map(|s| s.split(" - "))
+        .flat_map(|s| s.split("- "))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if segments.len() < 3 {
+        return Vec::new();
+    }
+    let mut people = Vec::new();
+    let mut name = segments[0].to_string();
+    for (k, seg) in segments.iter().enumerate().skip(1) {
+        let words: Vec<&str> = seg.split_whitespace().collect();
+        let last = k + 1 == segments.len();
+        let take = if last { 0 } else { trailing_name_words(&words) };
+        let description = words[..words.len() - take].join(" ");
+        let stakeholder = Stakeholder::parse(&description).unwrap_or(Stakeholder::Unknown);
+        people.push(Person {
+            name: fold_caps_words(&name),
+            affiliation: (stakeholder == Stakeholder::Unknown && !description.is_empty())
+                .then_some(description),
+            stakeholder,
+            region: Region::Unknown,
+        });
+        if take == 0 {
+            break;
+        }
+        name = words[words.len() - take..].join(" ");
+    }
+    people
+}
+
+/// How many words at the end of a segment are a name: the last two when both are capitalised
+/// words (`… Geneva Aicha Jeridi` → `Aicha Jeridi`).
+fn trailing_name_words(words: &[&str]) -> usize {
+    let cap = |w: &&str| {
+        let mut c = w.chars();
+        c.next().is_some_and(char::is_uppercase) && c.any(char::is_lowercase)
+    };
+    if words.len() >= 2 && words[words.len() - 2..].iter().all(cap) {
+        2
+    } else {
+        0
+    }
 }
 
 /// Entries of one person (same name, any role) share what each knows: an organizer line gives

@@ -4,10 +4,13 @@
 //! Input: a title line in any of its real forms (`IGF 2023 – Day 3 – WS #225 … – RAW`,
 //! `IGF 2024-Day 2 - OF #12 …`, `IGF 2022 Day 3 WS 427 …`, `IGF 2023 Open Forum #96 …`,
 //! `INTERNET GOVERNANCE FORUM 2014 … WORKSHOP 123`, a JSON Lines id `2023-ws-225`) or a file
-//! name (`2023-ws-225.raw.txt`, `igf2023-ws412-captions.vtt`). Output: [`SessionKey`] with codes
-//! spelt one way: `WS #225`, `Open Forum #96`, `Town Hall #3`, `Day 0 Event #12`, `Event #4`,
-//! `Networking Session #7`, `Lightning Talk #2`, `Main Session`, `BPF Cybersecurity`,
-//! `DC IOT`, `Dynamic Coalition on …`. Deliberately does not guess a code from prose.
+//! name or address slug (`2023-ws-225.raw.txt`, `igf2023-ws412-captions.vtt`,
+//! `igf-2022-day-3-ws-357-…`). Output: [`SessionKey`] with codes spelt one way: `WS #225`,
+//! `Open Forum #96`, `Town Hall #3`, `Day 0 Event #12`, `Event #4`, `Networking Session #7`,
+//! `Lightning Talk #2`, `BPF Cybersecurity`, `DC IOT`, `Dynamic Coalition on …`; sessions
+//! known by a name (main sessions, tracks, NRI sessions, ceremonies) keep their name, up to
+//! [`NAME_WORDS`] words: `Main Session 2 Cybersecurity, Trust and Online Safety`. Years outside
+//! 2005–2035 are no years. Deliberately does not guess a code from prose.
 
 use crate::model::SessionKey;
 use regex::Regex;
@@ -23,6 +26,46 @@ static IGF_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 /// A standalone year anywhere.
 static ANY_YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(20\d{2})\b").expect("static regex"));
+
+/// A date-coded title: `2015 11 12 Enhancing Cybersecurity … Main Meeting Hall FINISHED`.
+static DATE_CODED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(20\d{2})[\s\-]+\d{1,2}[\s\-]+\d{1,2}\b[\s\-–]*").expect("static regex")
+});
+
+/// The most words a session name keeps in its code.
+pub const NAME_WORDS: usize = 10;
+
+/// The years IGF sessions (and their preparatory WGIG meetings) can have.
+const YEARS: std::ops::RangeInclusive<u16> = 2005..=2035;
+
+/// `2023` → 2023 when it is a year an IGF session can have.
+fn valid_year(s: &str) -> Option<u16> {
+    s.parse().ok().filter(|y| YEARS.contains(y))
+}
+
+/// Words that make a file name or address slug with a year name a session (`…-main-session-…`):
+/// without one, `2023-notes.txt` names none.
+const NAMED_KINDS: [&str; 19] = [
+    "main session",
+    "high level",
+    "leaders track",
+    "parliamentary",
+    "pt session",
+    "nri",
+    "nris",
+    "networking session",
+    "lightning talk",
+    "launch",
+    "open mic",
+    "opening ceremony",
+    "closing ceremony",
+    "focus session",
+    "introductory session",
+    "newcomers",
+    "best practice forum",
+    "dynamic coalition",
+    "collaborative session",
+];
 
 /// A year at the very start (`2023-ws-225`, date-coded `2016 12 06 …` titles).
 static LEADING_YEAR: LazyLock<Regex> =
@@ -89,9 +132,6 @@ static NUMBERED: LazyLock<Vec<Numbered>> = LazyLock::new(|| {
     ]
 });
 
-static MAIN_SESSION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bmain\s*session\b").expect("static regex"));
-
 static BPF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)\b(?:BPF|best\s+practices?\s+forum)\b[\s\-–:]*(?:on\s+)?([A-Za-z][A-Za-z0-9&]*)",
@@ -110,14 +150,15 @@ static DC_LONG: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Finds the year and session code in a title line such as
-/// `IGF 2023 – Day 3 – WS #225 Risks and … – RAW` or `IGF 2023 WS #225 Risks and …`, or in a
-/// session id such as `2023-ws-225`. A title with a year but no recognised code (an opening
-/// ceremony, a newcomers' session) keys on its cleaned name: `IGF 2022 Day 1 Newcomers Session
-/// – RAW` → `Newcomers Session`.
+/// `IGF 2023 – Day 3 – WS #225 Risks and … – RAW` or `IGF 2023 WS #225 Risks and …`, in a
+/// date-coded title (`2015 11 12 Enhancing Cybersecurity … FINISHED`), or in a session id such
+/// as `2023-ws-225`. A title with a year but no recognised code (a main session, a track, a
+/// ceremony) keys on its cleaned name: `IGF 2022 Day 3 MAIN SESSION: ENABLING SAFETY, SECURITY
+/// & ACCOUNTABILITY` → `Main Session: Enabling Safety, Security and Accountability`.
 pub fn parse_session_key(title: &str) -> Option<SessionKey> {
     let title = title.trim();
     if let Some(m) = IGF_YEAR.captures(title) {
-        let year = m[1].parse().ok()?;
+        let year = valid_year(&m[1])?;
         if let Some(code) = find_code(title, false) {
             return Some(SessionKey { year, code });
         }
@@ -125,36 +166,78 @@ pub fn parse_session_key(title: &str) -> Option<SessionKey> {
             return None;
         }
         let cleaned = clean_title(title);
-        let rest = IGF_YEAR
-            .find(&cleaned)
-            .map_or("", |g| &cleaned[g.end()..])
-            .trim_start_matches([' ', '–', '-', '—', ':'])
-            .trim();
-        return fallback_code(rest).map(|code| SessionKey { year, code });
+        let rest = IGF_YEAR.find(&cleaned).map_or("", |g| &cleaned[g.end()..]);
+        return named_code(rest).map(|code| SessionKey { year, code });
+    }
+    if let Some(m) = DATE_CODED.captures(title) {
+        let year = valid_year(&m[1])?;
+        let rest = &title[m.get(0).map_or(0, |g| g.end())..];
+        let code = find_code(rest, false).or_else(|| named_code(&clean_title(rest)))?;
+        return Some(SessionKey { year, code });
     }
     if let Some(m) = LEADING_YEAR.captures(title) {
-        let year = m[1].parse().ok()?;
+        let year = valid_year(&m[1])?;
         let spaced = title.replace(['-', '_', '.'], " ");
-        let code = find_code(&spaced, true)?;
+        let rest = &spaced[m.get(0).map_or(0, |g| g.end())..];
+        let code = find_code(&spaced, true).or_else(|| named_slug(rest))?;
         return Some(SessionKey { year, code });
     }
     // Older all-caps headers put the city and date between the forum name and the year.
     let upper = title.to_uppercase();
     if upper.contains("INTERNET GOVERNANCE FORUM") || upper.starts_with("IGF") {
-        let year = ANY_YEAR.captures(title)?[1].parse().ok()?;
+        let year = ANY_YEAR
+            .captures_iter(title)
+            .find_map(|c| valid_year(&c[1]))?;
         let code = find_code(title, false)?;
         return Some(SessionKey { year, code });
     }
     None
 }
 
-/// The session key a file name carries: `2023-ws-225.raw.txt`, `igf2023-ws412-captions.vtt`,
-/// `IGF_2023_Open_Forum_96.html` → year and code, or `None` when the name has no year or no
-/// recognised code.
+/// The session key a file name or an address slug carries: `2023-ws-225.raw.txt`,
+/// `igf2023-ws412-captions.vtt`, `IGF_2023_Open_Forum_96.html`,
+/// `igf-2023-%E2%80%93-day-2-%E2%80%93-main-session-2-…` → year and code, or `None` when the
+/// name has no year, or neither a recognised code nor a word naming a kind of session
+/// ([`NAMED_KINDS`]). CMS prefixes (`2058-2014-09-04-ws77-…`) are read past.
 pub fn key_from_path(path: &Path) -> Option<SessionKey> {
     let name = path.file_name()?.to_string_lossy();
-    let spaced: String = name
-        .chars()
+    key_from_slug(&name)
+}
+
+/// See [`key_from_path`]; `slug` is a file name or the last segment of an address.
+pub fn key_from_slug(slug: &str) -> Option<SessionKey> {
+    let spaced = spaced_slug(slug);
+    let (year, end) = NAME_YEAR
+        .captures_iter(&spaced)
+        .find_map(|c| Some((valid_year(&c[1])?, c.get(0)?.end())))?;
+    let after = &spaced[end..];
+    let code = find_code(after, true).or_else(|| named_slug(after))?;
+    Some(SessionKey { year, code })
+}
+
+/// The session code a file name carries without a year (`ws196 (1).txt` → `WS #196`,
+/// `OF43 berlin transcript.txt` → `Open Forum #43`).
+pub fn code_from_path(path: &Path) -> Option<String> {
+    let name = path.file_stem()?.to_string_lossy();
+    find_code(&spaced_slug(&name), true)
+}
+
+/// A slug or file name with its separators as spaces, its extension dropped, and the
+/// percent-encoded dashes of addresses decoded: `igf-2023-%E2%80%93-day-2` → `igf 2023 – day 2`.
+fn spaced_slug(slug: &str) -> String {
+    let decoded = slug
+        .replace("%E2%80%93", "–")
+        .replace("%e2%80%93", "–")
+        .replace("%20", " ");
+    let stem = match decoded.rsplit_once('.') {
+        Some((stem, ext))
+            if (1..=5).contains(&ext.len()) && ext.chars().all(char::is_alphanumeric) =>
+        {
+            stem.to_string()
+        }
+        _ => decoded,
+    };
+    stem.chars()
         .map(|c| {
             if matches!(c, '-' | '_' | '.' | '+') {
                 ' '
@@ -162,12 +245,17 @@ pub fn key_from_path(path: &Path) -> Option<SessionKey> {
                 c
             }
         })
-        .collect();
-    let m = NAME_YEAR.captures(&spaced)?;
-    let year = m[1].parse().ok()?;
-    let after = &spaced[m.get(0).map_or(0, |g| g.end())..];
-    let code = find_code(after, true)?;
-    Some(SessionKey { year, code })
+        .collect()
+}
+
+/// The recognised code in a title or header block (see [`find_code`]).
+pub(crate) fn find_code_in(s: &str) -> Option<String> {
+    find_code(s, false)
+}
+
+/// The code of a session known by its name (see [`named_code`]).
+pub(crate) fn named_from(s: &str) -> Option<String> {
+    named_code(s)
 }
 
 /// The session code a person types, with no year: `WS #225`, `ws225`, `OF 7`, `Open Forum #7`,
@@ -189,8 +277,10 @@ fn find_code(s: &str, loose: bool) -> Option<String> {
             let (Some(whole), Some(num)) = (c.get(0), c.get(1)) else {
                 continue;
             };
+            let mut code = kind.code;
             if kind.code == "Event #" && preceded_by_day0(s, whole.start()) {
-                continue;
+                // `IGF 2024 - Day 0 - Workshop Room 2 - Event #10`: a Day 0 Event.
+                code = "Day 0 Event #";
             }
             if kind.code == "WS #"
                 && !whole.as_str().contains('#')
@@ -205,12 +295,9 @@ fn find_code(s: &str, loose: bool) -> Option<String> {
             found.push((
                 whole.as_str().contains('#'),
                 whole.start(),
-                format!("{}{n}", kind.code),
+                format!("{code}{n}"),
             ));
         }
-    }
-    if let Some(m) = MAIN_SESSION.find(s) {
-        found.push((false, m.start(), "Main Session".into()));
     }
     if let Some(c) = BPF.captures(s) {
         if let (Some(w), Some(word)) = (c.get(0), c.get(1)) {
@@ -254,9 +341,11 @@ fn find_code(s: &str, loose: bool) -> Option<String> {
         .map(|(_, _, code)| code)
 }
 
+/// Whether a `Day 0` segment comes before `start` (`Day 0 - Workshop Room 2 - Event #10`).
 fn preceded_by_day0(s: &str, start: usize) -> bool {
-    let before = s[..start].trim_end().to_lowercase();
-    before.ends_with("day 0") || before.ends_with("day0")
+    let before = s[..start].to_lowercase().replace(['-', '_', '–'], " ");
+    let words: Vec<&str> = before.split_whitespace().collect();
+    words.windows(2).any(|w| w == ["day", "0"]) || words.contains(&"day0")
 }
 
 /// `WS 4 – Room B-1` names a room, not a workshop.
@@ -267,13 +356,138 @@ fn followed_by_room(s: &str, end: usize) -> bool {
     after.starts_with("room")
 }
 
-/// A code for a titled session without a number: its first words, when they look like a name.
-fn fallback_code(rest: &str) -> Option<String> {
-    let words: Vec<&str> = rest.split_whitespace().take(8).collect();
-    if words.is_empty() || !words.iter().any(|w| w.chars().any(char::is_alphabetic)) {
+/// A room written before a session's name when the title has no separators
+/// (`IGF 2024 Day 2 Press Room PT Session 5 …`, `Plenary-Main Session …`).
+static LEADING_ROOM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:(?:workshop|conference|caucus|large\s+briefing|briefing|press|main\s+meeting|annex|convention|estrel)\s+)?(?:room|salle|raum|saal|hall|plenary|auditorium)(?:\s+(?:[IVXLC]+-?[A-Z]?|\d+|[A-Z](?:-\d)?)\b)?[\s\-–—:]*")
+        .expect("static regex")
+});
+
+/// A trailing room segment left by titles without separators (`… (CSIRTs) Workshop Room 6`).
+static TRAILING_ROOM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)[\s\-–—]+(?:(?:workshop|conference|caucus|main\s+meeting|press)\s+)?(?:room|salle|raum|hall)(?:\s+(?:[IVXLC]+|\d+))?\s*$")
+        .expect("static regex")
+});
+
+/// The code of a session known by its name: the cleaned title after the year (day and room
+/// segments, RAW markers gone), at most [`NAME_WORDS`] words, `&` read as `and`, capitals
+/// folded to Title Case when the whole name is in capitals.
+fn named_code(rest: &str) -> Option<String> {
+    let mut s = rest.trim_start_matches([' ', '–', '-', '—', ':']);
+    if let Some(m) = DAY.find(s).filter(|m| m.start() == 0) {
+        s = &s[m.end()..];
+    }
+    let s = s.trim_start_matches([' ', '–', '-', '—', ':']);
+    let s = match LEADING_ROOM.find(s) {
+        Some(m) if m.end() < s.len() => &s[m.end()..],
+        _ => s,
+    };
+    let s = TRAILING_ROOM.replace(s, "");
+    let words: Vec<&str> = s
+        .split_whitespace()
+        .map(|w| if w == "&" { "and" } else { w })
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .take(NAME_WORDS)
+        .collect();
+    // A name made only of generic words (`Session`, `sub theme that this workshop falls under`)
+    // names no session.
+    const GENERIC: [&str; 20] = [
+        "session",
+        "sessions",
+        "main",
+        "workshop",
+        "workshops",
+        "report",
+        "page",
+        "igf",
+        "the",
+        "of",
+        "day",
+        "sub",
+        "theme",
+        "subtheme",
+        "that",
+        "this",
+        "fall",
+        "falls",
+        "under",
+        "and",
+    ];
+    let named = words.iter().any(|w| {
+        let bare: String = w.chars().filter(|c| c.is_alphanumeric()).collect();
+        bare.chars().any(char::is_alphabetic) && !GENERIC.contains(&bare.to_lowercase().as_str())
+    });
+    if !named {
         return None;
     }
-    Some(words.join(" "))
+    let joined = words.join(" ");
+    let joined = joined.trim_end_matches([',', ':', ';', '-', '–', '—', '(']);
+    Some(fold_capitals(joined))
+}
+
+/// A named session in a file name or slug: only when a word names a kind of session
+/// ([`NAMED_KINDS`]), so that `2023-notes.txt` names none.
+fn named_slug(rest: &str) -> Option<String> {
+    let lower = format!(
+        " {} ",
+        rest.to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let kind = NAMED_KINDS
+        .iter()
+        .any(|k| lower.contains(&format!(" {k} ")));
+    if !kind {
+        return None;
+    }
+    let rest = rest.trim_end_matches(|c: char| c == ' ' || c.is_ascii_digit());
+    let rest = rest.trim_end_matches(" raw").trim_end_matches(" page");
+    named_code(rest)
+}
+
+/// `MAIN SESSION: ENABLING SAFETY AND ACCOUNTABILITY` → `Main Session: Enabling Safety and
+/// Accountability`; names with lower-case letters stay as written. Short words stay in
+/// capitals (BPF, NRI, UN), small joining words go lower case.
+fn fold_capitals(name: &str) -> String {
+    let letters = name.chars().filter(|c| c.is_alphabetic()).count();
+    let upper = name.chars().filter(|c| c.is_uppercase()).count();
+    if letters == 0 || upper * 10 < letters * 9 {
+        return name.to_string();
+    }
+    const SMALL: [&str; 11] = [
+        "and", "of", "the", "for", "in", "on", "to", "a", "an", "with", "by",
+    ];
+    name.split(' ')
+        .enumerate()
+        .map(|(i, w)| {
+            let bare: String = w.chars().filter(|c| c.is_alphabetic()).collect();
+            let lower = w.to_lowercase();
+            if i > 0 && SMALL.contains(&bare.to_lowercase().as_str()) {
+                lower
+            } else if bare.chars().count() <= 3 {
+                w.to_string()
+            } else {
+                capitalise_first_letter(&lower)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `(security):` → `(Security):`: the first letter in upper case, wherever it stands.
+fn capitalise_first_letter(w: &str) -> String {
+    let mut out = String::with_capacity(w.len());
+    let mut done = false;
+    for c in w.chars() {
+        if !done && c.is_alphabetic() {
+            out.extend(c.to_uppercase());
+            done = true;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `cybersecurity` → `Cybersecurity`, `IoT` stays `IoT`.
@@ -302,7 +516,7 @@ static YEAR_DAY: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A segment naming a room: `Room 4`, `Salle XII`, `Plenary`, `Workshop Room 4`.
 static ROOM_SEGMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:workshop|conference|caucus|briefing|main|annex)\s+)?(?:room|salle|plenary|hall|auditorium)\b[^#]{0,20}$")
+    Regex::new(r"(?i)^(?:(?:workshop|conference|caucus|briefing|large\s+briefing|main|main\s+meeting|annex|convention|estrel|press)\s+)?(?:room|salle|raum|saal|plenary|hall|auditorium)\b[^#]{0,20}$")
         .expect("static regex")
 });
 
@@ -338,6 +552,11 @@ pub fn clean_title(line: &str) -> String {
         .map(str::trim)
         .filter(|seg| !seg.is_empty())
         .filter(|seg| !ROOM_SEGMENT.is_match(seg))
+        // A room glued to the name (`Workshop Room 4- WS190 …`, `Press Room PT Session 5 …`).
+        .map(|seg| match LEADING_ROOM.find(seg) {
+            Some(m) if m.end() < seg.len() && m.start() == 0 => &seg[m.end()..],
+            _ => seg,
+        })
         .filter(|seg| {
             let lower = seg.to_lowercase();
             !(lower.starts_with("day ") && lower.len() <= 6)
@@ -443,12 +662,30 @@ mod tests {
             ),
             (
                 "IGF 2024 Main Session Cybersecurity, trust and the new UN convention",
-                key(2024, "Main Session"),
+                key(2024, "Main Session Cybersecurity, trust and the new UN convention"),
             ),
             (
                 "IGF 2023 – Day 2 – MAIN SESSION 2 Cybersecurity, Trust & Online Safety – RAW",
-                key(2023, "Main Session"),
+                key(2023, "MAIN SESSION 2 Cybersecurity, Trust and Online Safety"),
             ),
+            (
+                "IGF 2022 Day 3 MAIN SESSION: ENABLING SAFETY, SECURITY & ACCOUNTABILITY",
+                key(2022, "Main Session: Enabling Safety, Security and Accountability"),
+            ),
+            (
+                "IGF 2024 Day 2 Press Room PT Session 5 Collaborative approaches to address online harms RAW",
+                key(2024, "PT Session 5 Collaborative approaches to address online harms"),
+            ),
+            (
+                "IGF 2024 - Day 0 - Workshop Room 2 - Event #10 First Aid Online",
+                key(2024, "Day 0 Event #10"),
+            ),
+            (
+                "2015 11 12 Enhancing Cybersecurity and Building Digital Trust Main Meeting Hall FINISHED",
+                key(2015, "Enhancing Cybersecurity and Building Digital Trust"),
+            ),
+            ("IGF 2015 Session", None),
+            ("IGF 2014 sub theme that this workshop falls under", None),
             ("IGF 2023 BPF Cybersecurity", key(2023, "BPF Cybersecurity")),
             (
                 "IGF 2023 – Day 1 – DC-IoT Good practice – RAW",
@@ -490,7 +727,19 @@ mod tests {
             ("igf2023-ws412-captions.vtt", key(2023, "WS #412")),
             ("2023-of-96.raw.txt", key(2023, "Open Forum #96")),
             ("IGF_2023_Open_Forum_96.html", key(2023, "Open Forum #96")),
-            ("2024-main-session.raw.txt", key(2024, "Main Session")),
+            (
+                "2024-main-session-cybersecurity.raw.txt",
+                key(2024, "main session cybersecurity"),
+            ),
+            ("2024-main-session.raw.txt", None),
+            (
+                "2058-2014-09-04-ws77-frameworks-for-dev-countries-room-10.txt",
+                key(2014, "WS #77"),
+            ),
+            (
+                "igf-2021-day-4-main-session-trust-matters-exploring-0.txt",
+                key(2021, "main session trust matters exploring"),
+            ),
             ("2023-day-0-event-12.vtt", key(2023, "Day 0 Event #12")),
             ("2023-town-hall-3.srt", key(2023, "Town Hall #3")),
             ("notes.txt", None),

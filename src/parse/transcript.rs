@@ -16,9 +16,12 @@
 use super::annotation::{
     is_annotation_only, squeeze, strip_annotations, strip_annotations_into, AnnotationCounts,
 };
-use super::title::{clean_title, is_title_line, key_from_path, parse_session_key};
+use super::identity::{
+    cart_header_key, identify, is_cart_header, provenance, year_in_text, Identity,
+};
+use super::title::{clean_title, is_title_line, parse_session_key};
 use crate::error::{Error, Result};
-use crate::model::{RawTurn, Transcript};
+use crate::model::{KeySource, RawTurn, SessionKey, Transcript};
 use crate::read::is_disclaimer;
 use std::path::Path;
 
@@ -27,8 +30,9 @@ const TITLE_SEARCH_LINES: usize = 40;
 
 /// Parses a raw transcript. Fails with [`Error::InputFile`] when no turn is found.
 pub fn parse_transcript(text: &str, path: &Path) -> Result<Transcript> {
-    let lines = split_lines(text);
-    let kinds: Vec<Line> = lines.iter().map(|l| classify_line(l)).collect();
+    let (lines, numbers) = unflatten(split_lines(text));
+    let mut kinds: Vec<Line> = lines.iter().map(|l| classify_line(l)).collect();
+    let url = take_provenance(&lines, &mut kinds);
     let first_marker = kinds
         .iter()
         .position(|k| matches!(k, Line::Marker(_)))
@@ -41,7 +45,7 @@ pub fn parse_transcript(text: &str, path: &Path) -> Result<Transcript> {
     let wrapped = is_wrapped(&lines, &kinds);
     let mut builder = Builder::new(wrapped);
     for (i, kind) in kinds.iter().enumerate().skip(header.speech_from) {
-        let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let line_no = numbers[i];
         match kind {
             Line::Blank | Line::Ruler => builder.end_paragraph(),
             Line::Marker(after) => match split_label(after) {
@@ -51,6 +55,7 @@ pub fn parse_transcript(text: &str, path: &Path) -> Result<Transcript> {
                     let _ = strip_annotations(after, &mut builder.counts);
                     builder.end_paragraph();
                 }
+                None if is_bare_label(after) => builder.start(after.trim(), line_no, ""),
                 None => builder.start("", line_no, after),
             },
             Line::Text(t) => {
@@ -66,18 +71,93 @@ pub fn parse_transcript(text: &str, path: &Path) -> Result<Transcript> {
         return Err(no_turns(path));
     }
     let title = header.title.as_deref().map(clean_title).unwrap_or_default();
-    let key = header
-        .key_text
-        .as_deref()
-        .and_then(parse_session_key)
-        .or_else(|| key_from_path(path));
+    let id = identify(header.key, url, path, header.year);
     Ok(Transcript {
-        key,
+        key: id.key,
         title,
         turns,
         annotations: counts.into_iter().collect(),
         source: path.to_path_buf(),
+        url: id.url,
+        key_source: id.source,
     })
+}
+
+/// What a transcript's first part tells without parsing its turns: its identity, title, and
+/// the speaker labels it opens with (for matching it with a session page when nothing else
+/// identifies it). Reads the text as [`parse_transcript`] does.
+pub fn sniff_transcript(text: &str, path: &Path) -> (Identity, String, Vec<String>) {
+    let (lines, _) = unflatten(split_lines(text));
+    let mut kinds: Vec<Line> = lines.iter().map(|l| classify_line(l)).collect();
+    let url = take_provenance(&lines, &mut kinds);
+    let first_marker = kinds
+        .iter()
+        .position(|k| matches!(k, Line::Marker(_)))
+        .unwrap_or(kinds.len());
+    let header = read_header(&lines, &kinds[..first_marker]);
+    let title = header.title.as_deref().map(clean_title).unwrap_or_default();
+    let mut labels: Vec<String> = Vec::new();
+    for k in &kinds[first_marker..] {
+        if let Line::Marker(after) = k {
+            let label = split_label(after)
+                .map(|(l, _)| l)
+                .or_else(|| is_bare_label(after).then(|| after.trim()));
+            if let Some(l) = label {
+                let l = squeeze(l);
+                if !labels.contains(&l) {
+                    labels.push(l);
+                }
+            }
+        }
+        if labels.len() >= 40 {
+            break;
+        }
+    }
+    (identify(header.key, url, path, header.year), title, labels)
+}
+
+/// Lines of a file flattened onto one line (a live caption stream saved as one paragraph) are
+/// split before each `>>`, every piece keeping its line number; other lines stay as they are.
+fn unflatten(lines: Vec<&str>) -> (Vec<&str>, Vec<u32>) {
+    let mut out = Vec::with_capacity(lines.len());
+    let mut numbers = Vec::with_capacity(lines.len());
+    for (i, line) in lines.into_iter().enumerate() {
+        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        if line.len() < 800 || !line.contains(" >> ") {
+            out.push(line);
+            numbers.push(n);
+            continue;
+        }
+        let mut rest = line;
+        while let Some(at) = rest[1..].find(" >> ").map(|j| j + 1) {
+            out.push(&rest[..at]);
+            numbers.push(n);
+            rest = &rest[at + 1..];
+        }
+        out.push(rest);
+        numbers.push(n);
+    }
+    (out, numbers)
+}
+
+/// A provenance line among the first lines (`# url: …`): its address, and the line taken out
+/// of the text (it is neither title nor speech).
+fn take_provenance(lines: &[&str], kinds: &mut [Line]) -> Option<(String, KeySource)> {
+    let mut seen = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if matches!(kinds[i], Line::Blank) {
+            continue;
+        }
+        if let Some(found) = provenance(line) {
+            kinds[i] = Line::Blank;
+            return Some(found);
+        }
+        seen += 1;
+        if seen >= 3 {
+            break;
+        }
+    }
+    None
 }
 
 /// `text.split('\n')`, collected, with the newlines found by `memchr`.
@@ -131,10 +211,12 @@ fn classify_line(line: &str) -> Line<'_> {
 /// What the lines before the first `>>` hold.
 #[derive(Debug, Default)]
 struct Header {
-    /// The title as written (the title line, or the title block of old CART headers).
+    /// The title as written (the title line, or the session's lines of an old CART header).
     title: Option<String>,
-    /// Text to find the session key in (the title, or the title block of old CART headers).
-    key_text: Option<String>,
+    /// The key of the title line, or of an old CART header.
+    key: Option<SessionKey>,
+    /// The year the header gives (the disclaimer's meeting), for files without a key.
+    year: Option<u16>,
     /// Index of the first line that may hold speech.
     speech_from: usize,
     /// Text lines before this index are header (title block, disclaimer, debris).
@@ -191,26 +273,33 @@ fn read_header(lines: &[&str], kinds: &[Line]) -> Header {
     if let Some(s) = para_start.take() {
         close(s, kinds.len(), &mut disclaimer_end);
     }
-    if let Some(d) = disclaimer_end {
-        // Old CART headers put a block of capitalised lines (city, date, session) between the
-        // title and the disclaimer: it is part of the title block.
-        if let Some(t) = title_idx {
-            if d > t + 1 {
-                let block: Vec<&str> = lines[t..d]
-                    .iter()
-                    .zip(&kinds[t..d])
-                    .filter(|(l, k)| {
-                        matches!(k, Line::Text(_)) && !has_disclaimer_word(&l.to_lowercase())
-                    })
-                    .map(|(l, _)| l.trim())
-                    .collect();
-                let block = block.join(" ");
-                if block.len() < 300 {
-                    h.title = Some(block.clone());
-                }
-                h.key_text = Some(block);
-            }
+    // The header: the lines up to the disclaimer's end, or (without a disclaimer) every line
+    // before the first turn, which is speech unless it reads as an old CART header.
+    let end = disclaimer_end
+        .unwrap_or(kinds.len())
+        .max(title_idx.map_or(0, |t| t + 1));
+    let head: Vec<&str> = lines[..end]
+        .iter()
+        .zip(&kinds[..end])
+        .filter(|(l, k)| matches!(k, Line::Text(_)) && !is_debris(l))
+        .map(|(l, _)| l.trim())
+        .collect();
+    let cart = is_cart_header(&head);
+    h.key = h.title.as_deref().and_then(parse_session_key);
+    if h.key.is_none() && cart {
+        // Old CART headers put the meeting, place, date and time, then the session's code and
+        // title, on lines of their own between the title and the disclaimer (or, in a live
+        // caption stream, before the first turn).
+        if let Some((key, title)) = cart_header_key(&head) {
+            h.key = Some(key);
+            h.title = Some(title);
+            skip_until = skip_until.max(end);
         }
+    }
+    if disclaimer_end.is_some() || cart {
+        h.year = year_in_text(&head.join("\n"));
+    }
+    if let Some(d) = disclaimer_end {
         skip_until = skip_until.max(d);
     }
     // Site debris (PHP warnings, banners) with no title or disclaimer after it.
@@ -223,9 +312,6 @@ fn read_header(lines: &[&str], kinds: &[Line]) -> Header {
             Line::Text(_) => break,
             _ => {}
         }
-    }
-    if h.key_text.is_none() {
-        h.key_text = h.title.clone();
     }
     h.skip_until = skip_until;
     h.speech_from = 0;
@@ -256,17 +342,18 @@ fn has_disclaimer_word(lower: &str) -> bool {
 
 /// Website debris seen before titles: PHP notices, banners, navigation leftovers.
 fn is_debris(line: &str) -> bool {
-    let lower = line.to_lowercase();
+    let lower = line.trim().to_lowercase();
     ["warning:", "notice:", "deprecated:", "fatal error:"]
         .iter()
         .any(|p| lower.starts_with(p))
         || lower.contains("legacy site")
+        || lower.contains("welcome to the united nations")
         || lower.contains("skip to main content")
         || lower.starts_with("you are here")
 }
 
 /// Words that open a sentence rather than name a speaker.
-const NOT_LABELS: [&str; 14] = [
+const NOT_LABELS: [&str; 25] = [
     "OK",
     "OKAY",
     "YES",
@@ -281,6 +368,17 @@ const NOT_LABELS: [&str; 14] = [
     "NOTE",
     "THANK YOU",
     "THANKS",
+    "GOOD MORNING",
+    "GOOD AFTERNOON",
+    "GOOD EVENING",
+    "WELCOME",
+    "PLEASE",
+    "SORRY",
+    "EXACTLY",
+    "ABSOLUTELY",
+    "INDEED",
+    "YEAH",
+    "GREAT",
 ];
 
 /// Role words that make a label even in lower or Title case.
@@ -316,8 +414,9 @@ const PARTICLES: [&str; 22] = [
 ];
 
 /// Splits `NAME: speech` when the part before the colon looks like a speaker label: short (at
-/// most 6 words, 10 with an organisation after a comma), no sentence punctuation, and mostly
-/// capitals, Title Case, or a role word. Returns the trimmed label and the speech after it.
+/// most 6 words, 10 with an organisation after a comma or in brackets), no sentence
+/// punctuation, and mostly capitals, Title Case, a role word, or one capitalised word (a first
+/// name). Returns the trimmed label and the speech after it.
 pub(crate) fn split_label(after: &str) -> Option<(&str, &str)> {
     let colon = after.find(':')?;
     let label = after[..colon].trim();
@@ -327,10 +426,36 @@ pub(crate) fn split_label(after: &str) -> Option<(&str, &str)> {
     Some((label, after[colon + 1..].trim()))
 }
 
+/// A `>>` line holding only a label and no colon (`>> IRENE KHAN`, speech on the next line):
+/// capitals throughout (or a role word), two to six words, no sentence punctuation.
+fn is_bare_label(after: &str) -> bool {
+    let t = after.trim();
+    if t.ends_with(['.', '?', '!', ',', ';']) || t.contains(':') || !looks_like_label(t) {
+        return false;
+    }
+    let words = t.split_whitespace().count();
+    let (letters, upper) = t
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .fold((0, 0), |(l, u), c| {
+            (l + 1, u + usize::from(c.is_uppercase()))
+        });
+    let role = lower_is_one_of(bare(t.split_whitespace().next().unwrap_or("")), &ROLE_WORDS);
+    upper * 10 >= letters * 9 && ((2..=6).contains(&words) || role)
+}
+
 /// See [`split_label`].
 pub(crate) fn looks_like_label(label: &str) -> bool {
     if label.is_empty() || (label.len() > 80 && label.chars().count() > 80) {
         return false;
+    }
+    // `Thomas SCHNEIDER (Federal Office of Communications)`: the name is judged, the
+    // organisation in brackets rides along.
+    if let Some(open) = label.find(" (").filter(|_| label.ends_with(')')) {
+        let org = &label[open + 2..label.len() - 1];
+        return !org.contains(['(', ')'])
+            && org.split_whitespace().count() <= 8
+            && looks_like_label(label[..open].trim());
     }
     let ascii = label.is_ascii();
     if label
@@ -385,6 +510,11 @@ pub(crate) fn looks_like_label(label: &str) -> bool {
     if lower_is_one_of(bare(words[0]), &ROLE_WORDS) && words.len() <= 4 {
         return words[1..].iter().all(|w| starts_upper(w));
     }
+    if words.len() == 1 {
+        // A first name alone (`Aicha`): capitalised, then lower case.
+        let w = bare(words[0]);
+        return w.chars().count() >= 3 && is_capitalised_word(w) && label.len() == words[0].len();
+    }
     let title_case = words.len() >= 2
         && starts_upper(words[0])
         && words.iter().all(|w| {
@@ -406,6 +536,14 @@ fn lower_is_one_of(word: &str, list: &[&str]) -> bool {
 /// A word without the punctuation around it.
 fn bare(w: &str) -> &str {
     w.trim_matches(|c: char| !c.is_alphanumeric())
+}
+
+/// `Aicha`, `Jean-Luc`: an upper-case letter, then only lower-case letters (and hyphens or
+/// apostrophes).
+fn is_capitalised_word(w: &str) -> bool {
+    let mut chars = w.chars();
+    chars.next().is_some_and(char::is_uppercase)
+        && chars.all(|c| c.is_lowercase() || matches!(c, '-' | '\'' | '’'))
 }
 
 fn starts_upper(w: &str) -> bool {

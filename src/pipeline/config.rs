@@ -26,6 +26,8 @@ pub struct IngestConfig {
     pub registry: Option<PathBuf>,
     /// Organisations list instead of the embedded one.
     pub organizations: Option<PathBuf>,
+    /// Pairs file (file or address → session), read after the corpus's own `pairs.csv`.
+    pub pairs: Option<PathBuf>,
     /// Start over: drop every passage and the manifest.
     pub rebuild: bool,
     /// Remove the passages of files that no longer exist.
@@ -48,6 +50,7 @@ impl Default for IngestConfig {
             themes: None,
             registry: None,
             organizations: None,
+            pairs: None,
             rebuild: false,
             prune: false,
             strict: false,

@@ -2,10 +2,12 @@
 //!
 //! Input: an index directory. Output: its [`Manifest`] (`igf-lens-manifest.json`: the
 //! fingerprint of the resources, and per input file its size, modification time, SHA-256, kind,
-//! sessions and passage count), written atomically after each commit; and [`verify`], which
+//! sessions and passage count, what pairing read of it and decided, and for a duplicate the copy
+//! kept), written atomically after each commit; and [`verify`], which
 //! adds to the index's own checks ([`crate::index::verify()`]) the comparison of the manifest
 //! with the index and with the files on disk. Deciding what to re-read is [`super::plan`]'s job.
 
+use super::pair::{Clue, Pairing};
 use crate::error::{Error, Result};
 use crate::index::{Level, Verification};
 use serde::{Deserialize, Serialize};
@@ -53,6 +55,15 @@ pub struct FileEntry {
     /// Session id(s) the file belongs to.
     pub sessions: Vec<String>,
     pub passages: usize,
+    /// What pairing read of the file (pages and single-session transcripts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clue: Option<Clue>,
+    /// What pairing decided for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pairing: Option<Pairing>,
+    /// A duplicate's kept copy (its key in the manifest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<String>,
 }
 
 impl FileEntry {
@@ -75,7 +86,17 @@ impl FileEntry {
             kind,
             sessions,
             passages: 0,
+            clue: None,
+            pairing: None,
+            duplicate_of: None,
         }
+    }
+
+    /// This entry with what pairing read and decided.
+    pub fn paired(mut self, clue: Option<Clue>, pairing: Option<Pairing>) -> FileEntry {
+        self.clue = clue;
+        self.pairing = pairing;
+        self
     }
 
     /// This entry marked unreadable (see [`FileEntry::UNREADABLE`]).

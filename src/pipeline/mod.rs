@@ -22,21 +22,27 @@ pub mod config;
 pub mod dedupe;
 pub mod lock;
 pub mod manifest;
+pub mod pair;
+pub mod pairs;
 pub mod plan;
 pub mod records;
 pub mod report;
 pub mod resources;
 pub mod run;
+pub mod sessions;
 pub mod sources;
 
 pub use config::{IngestConfig, DEFAULT_BUDGET_PER_THREAD};
 pub use lock::{IngestLock, LOCK_FILE};
 pub use manifest::{verify, FileEntry, FileKind, Manifest, MANIFEST_FILE};
+pub use pair::{Clue, PairedBy, Pairing};
+pub use pairs::Pairs;
 pub use records::{build_records, passage_id, Built, Emit};
 pub use report::{Duplicate, FullReason, IngestReport, SkipReason, SkippedFile};
 pub use resources::{Resources, FORMAT_VERSION};
 pub use run::Sink;
-pub use sources::discover_inputs;
+pub use sessions::{DuplicateRow, SessionRow};
+pub use sources::{corpus_files, discover_inputs, CorpusFiles};
 
 use crate::error::{Error, Result};
 use manifest::Previous;
@@ -52,7 +58,8 @@ pub fn ingest(cfg: &IngestConfig) -> Result<IngestReport> {
         cfg.themes.as_deref(),
         cfg.registry.as_deref(),
         cfg.organizations.as_deref(),
-    )?;
+    )?
+    .with_corpus(&sources::corpus_files(&cfg.inputs), cfg.pairs.as_deref())?;
     let _lock = IngestLock::acquire(&cfg.index_dir, cfg.wait, cfg.quiet)?;
     pool(cfg.threads())?.install(|| ingest_locked(cfg, &res, started))
 }
@@ -87,8 +94,11 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
         carried: &plan.manifest,
         pruned: &pruned,
         full: plan.full,
+        pairs: &res.pairs,
     });
     report.pages = sources.page_files;
+    report.pages_without_roster = sources.pages_without_roster.clone();
+    report.pages_without_key = sources.pages_without_key.clone();
     report.skipped.extend(sources.skipped.iter().cloned());
     plan.manifest.files.extend(sources.entries.iter().cloned());
     fail_strict(cfg, &report.skipped, "file(s)")?;
@@ -196,6 +206,7 @@ pub fn feed(
             carried: &Manifest::default(),
             pruned: &[],
             full: true,
+            pairs: &res.pairs,
         });
         let ran = run::run(&run::Job {
             files: &found.files,
@@ -208,6 +219,8 @@ pub fn feed(
         let mut report = IngestReport {
             files_seen: found.files.len(),
             pages: sources.page_files,
+            pages_without_roster: sources.pages_without_roster.clone(),
+            pages_without_key: sources.pages_without_key.clone(),
             skipped: found.skipped,
             ..IngestReport::default()
         };

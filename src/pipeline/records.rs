@@ -85,8 +85,10 @@ fn resolve_session(
     source: &str,
     res: &Resources,
 ) -> Session {
+    // Pairing gives every transcript it lets through a key; a caller that parses a file with no
+    // identity itself gets it keyed by its file name, under the year the forum began.
     let key = transcript.key.clone().unwrap_or_else(|| SessionKey {
-        year: 0,
+        year: 2006,
         code: Path::new(source)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -97,6 +99,7 @@ fn resolve_session(
         annotations,
         source: path,
         turns,
+        url,
         ..
     } = transcript;
     let turns: Vec<Turn> = crate::resolve::resolve_turns(turns, page, &res.directory);
@@ -112,6 +115,7 @@ fn resolve_session(
         turns,
         annotations,
         source: path,
+        url,
         language,
     }
 }
@@ -178,6 +182,7 @@ impl<'a> Stamp<'a> {
             tags,
             taxonomy: self.taxonomy.clone(),
             source: self.source.to_string(),
+            url: s.url.clone().unwrap_or_default(),
             line,
             start_ms: turn.start_ms,
             end_ms: turn.end_ms,

@@ -21,11 +21,9 @@ pub enum SkipReason {
     NotText(String),
     /// No known format: not a page, transcript, caption file or JSON Lines.
     UnknownFormat,
-    /// A session page whose title names no IGF year and session code.
-    PageWithoutKey,
-    /// A session page without a roster (still used: its speakers resolve through the
-    /// registry only).
-    PageWithoutRoster,
+    /// A transcript nothing identifies: no title, address, year and code in its name, and no
+    /// session page matches it. Pairing's reason.
+    NoIdentity(String),
     /// Reading or parsing the whole file failed (no turns, a bad line); the parser's reason.
     Unusable(String),
 }
@@ -41,11 +39,11 @@ impl fmt::Display for SkipReason {
             SkipReason::UnknownFormat => f.write_str(
                 "unknown format: not an IGF session page, transcript, caption file or JSON Lines",
             ),
-            SkipReason::PageWithoutKey => {
-                f.write_str("session page without an IGF year and session code in its title")
-            }
-            SkipReason::PageWithoutRoster => f.write_str(
-                "session page without a roster: its speakers resolve through the registry only",
+            SkipReason::NoIdentity(why) => write!(
+                f,
+                "no session identity: {why}; to name it, put `# url: <its IGF address>` on its \
+                 first line, or add a line `FILE,SESSION-ID` (2023-ws-225) to a pairs.csv beside \
+                 it or to the file given with --pairs"
             ),
         }
     }
@@ -103,6 +101,15 @@ pub struct IngestReport {
     /// Sorted by path.
     pub duplicates: Vec<Duplicate>,
     pub pages: usize,
+    /// Session pages without a roster (used for their title and date; speakers resolve
+    /// through the registry).
+    pub pages_without_roster: Vec<PathBuf>,
+    /// Session pages without a year and session code (kept: a transcript they match gives them
+    /// its key).
+    pub pages_without_key: Vec<PathBuf>,
+    /// Transcripts paired with a page by a guess (title words, speakers, or a code without a
+    /// year), and transcripts without a page.
+    pub paired_by_guess: usize,
     /// Sessions (re)indexed in this run.
     pub sessions: usize,
     /// Transcripts without a matching session page.

@@ -1,18 +1,25 @@
 //! The shared, read-only resources of a run: taxonomy, tagger, speaker directory (registry and
-//! organisations), language detector. Built once, shared by reference across the pool.
+//! organisations), pairs file, language detector. Built once, shared by reference across the
+//! pool.
 //!
-//! Input: the resource files given, or the embedded defaults. Output: [`Resources`] and its
-//! fingerprint, which the manifest keeps so a change of any of them re-processes every file.
+//! Input: the resource files given, or the embedded defaults, and the corpus's own data files
+//! (its `speakers.csv`, `organizations.csv` and `pairs.csv`, which extend them). Output:
+//! [`Resources`] and its fingerprint, which the manifest keeps so a change of any of them
+//! re-processes every file.
 
-use crate::error::Result;
+use super::pairs::Pairs;
+use super::sources::CorpusFiles;
+use crate::error::{Error, Result};
 use crate::lang::LanguageDetector;
-use crate::resolve::{Directory, Organizations, Registry};
+use crate::resolve::{
+    Directory, Organizations, Registry, EMBEDDED_ORGANIZATIONS, EMBEDDED_REGISTRY,
+};
 use crate::tag::{Tagger, Taxonomy};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Version of what the pipeline writes into the index; bump it when passages would come out
 /// differently from the same input, so the next ingest processes every file again.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The shared, read-only resources of a run.
 pub struct Resources {
@@ -20,6 +27,8 @@ pub struct Resources {
     pub tagger: Tagger,
     pub directory: Directory,
     pub detector: LanguageDetector,
+    /// Which session a file belongs to, where the user said so.
+    pub pairs: Pairs,
 }
 
 impl Resources {
@@ -46,18 +55,50 @@ impl Resources {
                 organizations,
             },
             detector: LanguageDetector::default(),
+            pairs: Pairs::default(),
         })
+    }
+
+    /// Adds the corpus's own data files (a `speakers.csv` or `organizations.csv` identical to
+    /// the shipped one is the shipped one, and is passed over) and the pairs file given.
+    pub fn with_corpus(mut self, corpus: &CorpusFiles, pairs: Option<&Path>) -> Result<Resources> {
+        for path in &corpus.registries {
+            if !same_text(path, EMBEDDED_REGISTRY)? {
+                self.directory.registry.extend(Registry::load(path)?);
+            }
+        }
+        for path in &corpus.organizations {
+            if !same_text(path, EMBEDDED_ORGANIZATIONS)? {
+                self.directory
+                    .organizations
+                    .extend(Organizations::load(path)?);
+            }
+        }
+        for path in corpus.pairs.iter().map(PathBuf::as_path).chain(pairs) {
+            self.pairs.extend(Pairs::load(path)?);
+        }
+        Ok(self)
     }
 
     /// Identifies everything that shapes the passages besides the input files: when it changes,
     /// every file is processed again.
     pub fn fingerprint(&self) -> String {
-        format!(
+        let mut f = format!(
             "schema={};taxonomy={};registry={};organizations={}",
             FORMAT_VERSION,
             self.taxonomy.version(),
             self.directory.registry.hash(),
             self.directory.organizations.hash()
-        )
+        );
+        if !self.pairs.is_empty() {
+            f.push_str(&format!(";pairs={}", self.pairs.hash()));
+        }
+        f
     }
+}
+
+/// Whether a file holds exactly `text`.
+fn same_text(path: &Path, text: &str) -> Result<bool> {
+    let got = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    Ok(got == text)
 }

@@ -12,6 +12,7 @@ use super::config::IngestConfig;
 use super::dedupe::{self, Outcome};
 use super::lock::LOCK_FILE;
 use super::manifest::{FileEntry, FileKind, Manifest};
+use super::pair::{PairedBy, Pairing};
 use super::plan::{self, Plan};
 use super::records::{self, Built};
 use super::report::{Duplicate, IngestReport, SkipReason, SkippedFile};
@@ -143,7 +144,9 @@ fn process_group(job: &Job<'_>, group: &[usize]) -> Vec<(usize, FileOutcome)> {
                 (Outcome::DuplicateOf(j), _) => FileOutcome::Duplicate { of: group[j] },
                 (Outcome::Keep, Err(e)) => FileOutcome::Failed(e),
                 (Outcome::Keep, Ok((doc, parsed))) => {
-                    match process_file(&doc, parsed, &job.sources.pages, job.res, job.sink) {
+                    let pairing = job.sources.pairings.get(&i).map(|(_, p)| p);
+                    match process_file(&doc, parsed, pairing, &job.sources.pages, job.res, job.sink)
+                    {
                         Ok(r) => FileOutcome::Done(Box::new(r)),
                         Err(e) => FileOutcome::Failed(e),
                     }
@@ -173,10 +176,12 @@ struct FileResult {
     speakers: Vec<SpeakerSeen>,
 }
 
-/// Takes every transcript of a parsed file through [`records::build_records`] into the sink.
+/// Takes every transcript of a parsed file through [`records::build_records`] into the sink,
+/// under the session pairing gave it (a file holding one transcript) or its own.
 fn process_file(
     doc: &Document,
     parsed: Vec<Parsed>,
+    pairing: Option<&Pairing>,
     pages: &HashMap<String, SessionPage>,
     res: &Resources,
     sink: &dyn Sink,
@@ -187,9 +192,23 @@ fn process_file(
         ..FileResult::default()
     };
     let mut any = false;
+    let single = parsed
+        .iter()
+        .filter(|p| matches!(p, Parsed::Transcript(_)))
+        .count()
+        == 1;
     for p in parsed {
-        let Parsed::Transcript(t) = p else { continue };
+        let Parsed::Transcript(mut t) = p else {
+            continue;
+        };
         any = true;
+        if let Some((key, pairing)) = pairing
+            .filter(|_| single)
+            .and_then(|p| Some((p.key.clone()?, p)))
+        {
+            t.key = Some(key);
+            t.key_source = pairing.source;
+        }
         let page = t.key.as_ref().and_then(|k| pages.get(&k.id()));
         out.counts.annotations += t
             .annotations
@@ -271,10 +290,22 @@ impl Fold {
     fn add(&mut self, job: &Job<'_>, i: usize, outcome: FileOutcome) {
         let f = &job.files[i];
         let sessions = || job.sources.transcripts.get(&i).cloned().unwrap_or_default();
-        let entry = |kind| FileEntry::new(kind, f.size, f.mtime_ns, String::new(), sessions());
+        let paired = job.sources.pairings.get(&i).cloned();
+        let (clue, pairing) = paired.map_or((None, None), |(c, p)| (Some(c), Some(p)));
+        let entry = |kind| {
+            FileEntry::new(kind, f.size, f.mtime_ns, String::new(), sessions())
+                .paired(clue.clone(), pairing.clone())
+        };
         let report = &mut self.ran.report;
         match outcome {
-            FileOutcome::Done(fr) => self.add_result(f, *fr),
+            FileOutcome::Done(fr) => {
+                if pairing.as_ref().is_some_and(|p| {
+                    matches!(p.by, Some(PairedBy::TitleMatch | PairedBy::CodeMatch))
+                }) {
+                    report.paired_by_guess += 1;
+                }
+                self.add_result(f, *fr, clue, pairing)
+            }
             FileOutcome::Failed(e) if job.strict => self.failed.push((i, e)),
             FileOutcome::Failed(e) => {
                 report.skipped.push(SkippedFile {
@@ -290,14 +321,20 @@ impl Fold {
                     path: f.path.clone(),
                     of: job.files[of].path.clone(),
                 });
-                self.ran
-                    .entries
-                    .insert(f.key.clone(), entry(FileKind::Duplicate));
+                let mut e = entry(FileKind::Duplicate);
+                e.duplicate_of = Some(job.files[of].key.clone());
+                self.ran.entries.insert(f.key.clone(), e);
             }
         }
     }
 
-    fn add_result(&mut self, f: &SourceFile, fr: FileResult) {
+    fn add_result(
+        &mut self,
+        f: &SourceFile,
+        fr: FileResult,
+        clue: Option<super::pair::Clue>,
+        pairing: Option<Pairing>,
+    ) {
         for s in fr.speakers {
             *self.speakers.entry(s.key).or_insert(s.resolved) |= s.resolved;
         }
@@ -310,6 +347,7 @@ impl Fold {
                 fr.hash,
                 fr.sessions,
             )
+            .paired(clue, pairing)
         };
         self.ran.entries.insert(f.key.clone(), entry);
         self.ran.report.absorb(IngestReport {

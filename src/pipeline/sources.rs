@@ -1,10 +1,12 @@
-//! The input files of a run: discover them, stat them, take a first look at each changed one
-//! (the sniff), keep each session page's slim form, and pair transcripts with pages by session.
+//! The input files of a run: discover them (and the corpus's own data files), stat them, take a
+//! first look at each changed one (the sniff), pair every file with its session ([`pair`]),
+//! and keep each session page's slim form.
 //!
-//! Input: the paths given, and which files changed ([`super::plan`]). Output: [`SourceFile`]s,
-//! then [`Sources`]: the slim pages by session id, the transcripts to process with the
-//! sessions they name, the sessions the run touches, the manifest entries of pages and skipped
-//! files, and what was skipped and why.
+//! Input: the paths given, which files changed ([`super::plan`]) and the pairs file. Output:
+//! [`SourceFile`]s, then [`Sources`]: the slim pages by session id (several pages of one
+//! session merged), the transcripts to process with the sessions pairing gave them, the
+//! sessions the run touches, the manifest entries of pages and skipped files, and what was
+//! skipped and why.
 //!
 //! A page is read once here (whole, when the sniff's 64 KiB did not hold all of it). A
 //! transcript is only sniffed (its first 64 KiB tell its format and session): it is read whole
@@ -12,6 +14,8 @@
 //! the corpus, and they cannot be processed here, before every page is known.
 
 use super::manifest::{FileEntry, FileKind, Manifest};
+use super::pair::{self, Clue, Pairing};
+use super::pairs::Pairs;
 use super::report::{SkipReason, SkippedFile};
 use crate::error::Error;
 use crate::model::{Document, Format, SessionKey, SessionPage};
@@ -90,6 +94,35 @@ pub fn discover(inputs: &[PathBuf]) -> Discovered {
     found
 }
 
+/// The data files a corpus carries beside its transcripts, found under the inputs by name:
+/// `speakers.csv` (its people), `organizations.csv` (its organisations) and `pairs.csv` (which
+/// session each file belongs to), in path order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CorpusFiles {
+    pub registries: Vec<PathBuf>,
+    pub organizations: Vec<PathBuf>,
+    pub pairs: Vec<PathBuf>,
+}
+
+/// Finds the corpus's own data files under `inputs` (see [`CorpusFiles`]).
+pub fn corpus_files(inputs: &[PathBuf]) -> CorpusFiles {
+    let (files, _) = crate::read::discover(inputs);
+    let mut out = CorpusFiles::default();
+    for f in files {
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        match name.as_str() {
+            "speakers.csv" => out.registries.push(f),
+            "organizations.csv" | "organisations.csv" => out.organizations.push(f),
+            "pairs.csv" => out.pairs.push(f),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// What the first look at a file found.
 #[derive(Debug)]
 pub enum Sniff {
@@ -99,17 +132,17 @@ pub enum Sniff {
         pages: Vec<SessionPage>,
         hash: String,
     },
-    /// A transcript-like file (raw text, captions, JSON Lines, or an HTML transcript), with the
-    /// session ids its first part names.
+    /// A transcript-like file (raw text, captions, JSON Lines, or an HTML transcript): what
+    /// pairing reads of each session it holds (a JSON Lines file may hold several).
     Transcript {
-        sessions: Vec<String>,
+        clues: Vec<Clue>,
     },
     Skipped(SkipReason),
 }
 
 /// The part of a session page that pairing and speaker resolution read (key, title, date,
-/// roster): a run holds one per session until its end, so the long free-text sections
-/// (description, policy questions, takeaways) are not kept.
+/// roster, address): a run holds one per session until its end, so the long free-text
+/// sections (description, policy questions, takeaways) are not kept.
 pub fn slim(page: &SessionPage) -> SessionPage {
     SessionPage {
         key: page.key.clone(),
@@ -117,7 +150,47 @@ pub fn slim(page: &SessionPage) -> SessionPage {
         date: page.date.clone(),
         roster: page.roster.clone(),
         source: page.source.clone(),
+        url: page.url.clone(),
+        key_source: page.key_source,
         ..SessionPage::default()
+    }
+}
+
+/// What pairing reads of a page: its key, title, date, address and roster names.
+pub fn page_clue(page: &SessionPage) -> Clue {
+    let mut names: Vec<String> = Vec::new();
+    for e in &page.roster {
+        if !names.contains(&e.name) && names.len() < 60 {
+            names.push(e.name.clone());
+        }
+    }
+    Clue {
+        key: page.key.clone(),
+        source: page.key_source,
+        url: page.url.clone(),
+        title: page.title.clone(),
+        date: page.date.clone(),
+        year: page.date.as_deref().and_then(|d| d.get(..4)?.parse().ok()),
+        code: None,
+        names,
+    }
+}
+
+/// What pairing reads of a parsed transcript (captions, JSON Lines, HTML).
+fn transcript_clue(t: &crate::model::Transcript) -> Clue {
+    let mut names: Vec<String> = Vec::new();
+    for turn in &t.turns {
+        if !turn.label.is_empty() && !names.contains(&turn.label) && names.len() < 40 {
+            names.push(turn.label.clone());
+        }
+    }
+    Clue {
+        key: t.key.clone(),
+        source: t.key_source,
+        url: t.url.clone(),
+        title: t.title.clone(),
+        names,
+        ..Clue::default()
     }
 }
 
@@ -151,11 +224,23 @@ pub fn sniff(path: &Path) -> Sniff {
                 Err(e) => Sniff::Skipped(SkipReason::Unusable(e.detail())),
             }
         }
-        // Raw transcripts name their session in the title (or the file name): no need to parse
-        // the prefix, the full parse comes later.
-        Format::Transcript => Sniff::Transcript {
-            sessions: title_session(&text, path).into_iter().collect(),
-        },
+        // A raw transcript's first part tells its session (title, address, file name) and its
+        // first speakers: no need to parse it whole, the full parse comes later.
+        Format::Transcript => {
+            let (id, title, labels) = crate::parse::sniff_transcript(&text, path);
+            Sniff::Transcript {
+                clues: vec![Clue {
+                    key: id.key,
+                    source: id.source,
+                    url: id.url,
+                    title,
+                    date: None,
+                    year: id.year,
+                    code: id.code,
+                    names: labels,
+                }],
+            }
+        }
         format @ (Format::WebVtt | Format::Srt | Format::JsonLines) => {
             let doc = Document {
                 path: path.to_path_buf(),
@@ -165,31 +250,20 @@ pub fn sniff(path: &Path) -> Sniff {
                 bytes: buf.len() as u64,
             };
             // The prefix may end mid-record (JSON Lines): then the full parse decides.
-            let sessions = crate::parse::parse_document(&doc)
-                .map(|parsed| transcript_sessions(&parsed))
+            let clues = crate::parse::parse_document(&doc)
+                .map(|parsed| transcript_clues(&parsed))
                 .unwrap_or_default();
-            Sniff::Transcript { sessions }
+            Sniff::Transcript { clues }
         }
         Format::Unknown => Sniff::Skipped(SkipReason::UnknownFormat),
     }
 }
 
-/// The session a raw transcript's first lines (or its file name) name.
-fn title_session(text: &str, path: &Path) -> Option<String> {
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(12)
-        .filter(|l| l.contains("IGF"))
-        .find_map(crate::parse::parse_session_key)
-        .or_else(|| crate::parse::key_from_path(path))
-        .map(|k| k.id())
-}
-
-fn transcript_sessions(parsed: &[Parsed]) -> Vec<String> {
+fn transcript_clues(parsed: &[Parsed]) -> Vec<Clue> {
     parsed
         .iter()
         .filter_map(|p| match p {
-            Parsed::Transcript(t) => t.key.as_ref().map(SessionKey::id),
+            Parsed::Transcript(t) => Some(transcript_clue(t)),
             Parsed::Page(_) => None,
         })
         .collect()
@@ -208,7 +282,7 @@ fn sniff_page_or_html(doc: &Document) -> Sniff {
                 .collect();
             if pages.is_empty() {
                 Sniff::Transcript {
-                    sessions: transcript_sessions(&parsed),
+                    clues: transcript_clues(&parsed),
                 }
             } else {
                 Sniff::Page {
@@ -221,19 +295,24 @@ fn sniff_page_or_html(doc: &Document) -> Sniff {
     }
 }
 
-/// What a run reads: the pages (slim, by session id), the transcripts to process, and the
-/// bookkeeping of the files looked at.
+/// What a run reads: the pages (slim, by session id), the transcripts to process with the
+/// sessions pairing gave them, and the bookkeeping of the files looked at.
 #[derive(Debug, Default)]
 pub struct Sources {
-    /// Session id → its page (the first in path order when several name it).
+    /// Session id → its page (the rosters of every page of the session, merged).
     pub pages: HashMap<String, SessionPage>,
-    /// Transcripts to process, by index into the discovered files, with the sessions they name.
+    /// Transcripts to process, by index into the discovered files, with their sessions.
     pub transcripts: BTreeMap<usize, Vec<String>>,
-    /// Sessions the run touches: those of changed files (old and new), of new pages and of
-    /// pruned files.
+    /// What pairing read of each single-session transcript, and decided (by file index).
+    pub pairings: HashMap<usize, (Clue, Pairing)>,
+    /// Sessions the run touches: those of changed files (old and new), of new pages, of pruned
+    /// files, and of files whose pairing changed.
     pub affected: BTreeSet<String>,
     /// Page files read.
     pub page_files: usize,
+    /// Pages without a roster, and pages without a session key (kept for matching).
+    pub pages_without_roster: Vec<PathBuf>,
+    pub pages_without_key: Vec<PathBuf>,
     /// Files passed over, and why.
     pub skipped: Vec<SkippedFile>,
     /// Manifest entries of the pages and the skipped files, by key.
@@ -254,11 +333,21 @@ pub struct Load<'a> {
     pub pruned: &'a [String],
     /// Every file is processed.
     pub full: bool,
+    /// The pairs files' rows.
+    pub pairs: &'a Pairs,
 }
 
-/// Sniffs the changed files (in parallel), keeps their pages, lists their transcripts, then
-/// adds the unchanged transcripts of the sessions touched (their page may have changed) and
-/// reads the unchanged pages those sessions still lack.
+/// The changed files as sniffed, sorted by kind.
+#[derive(Default)]
+struct Fresh {
+    pages: Vec<(usize, Vec<SessionPage>, String)>,
+    transcripts: Vec<(usize, Vec<Clue>)>,
+}
+
+/// Sniffs the changed files (in parallel), pairs every file (the unchanged ones from what the
+/// manifest kept of them), keeps the pages, lists the transcripts to process (those changed,
+/// and those whose pairing changed), then adds the unchanged transcripts of the sessions
+/// touched (their page may have changed) and reads the unchanged pages those sessions lack.
 pub fn load(l: &Load<'_>) -> Sources {
     let sniffed: Vec<(usize, Sniff)> = l
         .changed
@@ -266,12 +355,19 @@ pub fn load(l: &Load<'_>) -> Sources {
         .map(|&i| (i, sniff(&l.files[i].path)))
         .collect();
     let mut s = Sources::default();
+    let mut fresh = Fresh::default();
     let mut unreadable = BTreeSet::new();
     for (i, sniff) in sniffed {
-        if !s.add_sniffed(l, i, sniff) {
-            unreadable.insert(i);
+        match sniff {
+            Sniff::Page { pages, hash } => fresh.pages.push((i, pages, hash)),
+            Sniff::Transcript { clues } => fresh.transcripts.push((i, clues)),
+            Sniff::Skipped(why) => {
+                s.add_skipped(l, i, why);
+                unreadable.insert(i);
+            }
         }
     }
+    s.pair(l, fresh);
     for &i in l.changed.iter().filter(|i| !unreadable.contains(i)) {
         if let Some(e) = l.old.files.get(&l.files[i].key) {
             s.affected.extend(e.sessions.iter().cloned());
@@ -291,49 +387,188 @@ pub fn load(l: &Load<'_>) -> Sources {
 }
 
 impl Sources {
-    /// Files one sniffed file into the sources; false when it could not be read.
-    fn add_sniffed(&mut self, l: &Load<'_>, i: usize, sniff: Sniff) -> bool {
+    /// A file that could not be used: reported, and its old entry kept when it was read before.
+    fn add_skipped(&mut self, l: &Load<'_>, i: usize, why: SkipReason) {
         let f = &l.files[i];
-        let entry = |kind, sessions, hash| FileEntry::new(kind, f.size, f.mtime_ns, hash, sessions);
-        match sniff {
-            Sniff::Page { pages, hash } => {
-                let ids: Vec<String> = pages
-                    .iter()
-                    .filter_map(|p| p.key.as_ref().map(SessionKey::id))
-                    .collect();
-                if ids.is_empty() {
-                    self.skip(&f.path, SkipReason::PageWithoutKey);
-                }
-                for p in pages {
-                    if p.roster.is_empty() {
-                        self.skip(&f.path, SkipReason::PageWithoutRoster);
-                    }
-                    if let Some(k) = &p.key {
-                        self.pages.entry(k.id()).or_insert(p);
-                    }
-                }
-                self.page_files += 1;
-                self.entries
-                    .push((f.key.clone(), entry(FileKind::Page, ids, hash)));
-            }
-            Sniff::Transcript { sessions } => {
-                self.transcripts.insert(i, sessions);
-            }
-            Sniff::Skipped(why) => {
-                self.skip(&f.path, why);
-                let old = l.old.files.get(&f.key);
-                let kept = old.filter(|e| e.kind != FileKind::Skipped && !l.full);
-                // A file that was read before and is unreadable now keeps its passages (and
-                // its old entry, so the next run looks at it again).
-                let e = match kept {
-                    Some(e) => e.clone().unreadable(),
-                    None => entry(FileKind::Skipped, Vec::new(), String::new()),
-                };
-                self.entries.push((f.key.clone(), e));
-                return false;
+        self.skip(&f.path, why);
+        let old = l.old.files.get(&f.key);
+        let kept = old.filter(|e| e.kind != FileKind::Skipped && !l.full);
+        // A file that was read before and is unreadable now keeps its passages (and its old
+        // entry, so the next run looks at it again).
+        let e = match kept {
+            Some(e) => e.clone().unreadable(),
+            None => FileEntry::new(FileKind::Skipped, f.size, f.mtime_ns, String::new(), vec![]),
+        };
+        self.entries.push((f.key.clone(), e));
+    }
+
+    /// Pairs every page and single-session transcript (the changed ones from their sniff, the
+    /// unchanged ones from their manifest clue), then files the results.
+    fn pair(&mut self, l: &Load<'_>, fresh: Fresh) {
+        let index: HashMap<&str, usize> = l
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.key.as_str(), i))
+            .collect();
+        let fresh_page_clues: Vec<(usize, Clue)> = fresh
+            .pages
+            .iter()
+            .filter_map(|(i, pages, _)| Some((*i, page_clue(pages.first()?))))
+            .collect();
+        let fresh_idx: BTreeSet<usize> = fresh
+            .pages
+            .iter()
+            .map(|(i, ..)| *i)
+            .chain(fresh.transcripts.iter().map(|(i, _)| *i))
+            .collect();
+        // Unchanged files, from what the manifest kept of them.
+        let carried: Vec<(usize, &FileEntry)> = l
+            .carried
+            .files
+            .iter()
+            .filter_map(|(k, e)| Some((*index.get(k.as_str())?, e)))
+            .filter(|(i, e)| !fresh_idx.contains(i) && e.clue.is_some())
+            .collect();
+        let mut page_in: Vec<(usize, &Clue)> =
+            fresh_page_clues.iter().map(|(i, c)| (*i, c)).collect();
+        let mut tr_in: Vec<(usize, &Clue)> = fresh
+            .transcripts
+            .iter()
+            .filter(|(_, clues)| clues.len() == 1)
+            .map(|(i, clues)| (*i, &clues[0]))
+            .collect();
+        for (i, e) in &carried {
+            let clue = e.clue.as_ref().expect("filtered on clue");
+            match e.kind {
+                FileKind::Page => page_in.push((*i, clue)),
+                FileKind::Transcript | FileKind::Duplicate => tr_in.push((*i, clue)),
+                FileKind::Skipped => {}
             }
         }
-        true
+        let key_of = |i: usize| l.files[i].key.as_str();
+        let pages: Vec<pair::Input<'_>> = page_in.iter().map(|(i, c)| (key_of(*i), *c)).collect();
+        let trs: Vec<pair::Input<'_>> = tr_in.iter().map(|(i, c)| (key_of(*i), *c)).collect();
+        let paired = pair::pair_all(&pages, &trs, l.pairs);
+        let page_ids: HashMap<usize, Option<String>> = page_in
+            .iter()
+            .zip(&paired.pages)
+            .map(|((i, _), p)| (*i, p.key.as_ref().map(SessionKey::id)))
+            .collect();
+        self.file_pages(l, fresh.pages, &page_ids, &paired, &page_in);
+        self.file_transcripts(l, &fresh.transcripts, &tr_in, paired.transcripts);
+    }
+
+    /// Keeps the changed pages under the session pairing gave them (rosters of one session's
+    /// pages merged), and updates the entries of unchanged pages whose session changed.
+    fn file_pages(
+        &mut self,
+        l: &Load<'_>,
+        fresh: Vec<(usize, Vec<SessionPage>, String)>,
+        ids: &HashMap<usize, Option<String>>,
+        paired: &pair::Paired,
+        page_in: &[(usize, &Clue)],
+    ) {
+        let pairing_of: HashMap<usize, &Pairing> = page_in
+            .iter()
+            .zip(&paired.pages)
+            .map(|((i, _), p)| (*i, p))
+            .collect();
+        for (i, pages, hash) in fresh {
+            let f = &l.files[i];
+            let id = ids.get(&i).cloned().flatten();
+            let pairing = pairing_of.get(&i).map(|p| (*p).clone());
+            for mut p in pages {
+                if p.roster.is_empty() {
+                    self.pages_without_roster.push(f.path.clone());
+                }
+                if let Some(id) = &id {
+                    p.key = pairing.as_ref().and_then(|x| x.key.clone()).or(p.key);
+                    merge_page(&mut self.pages, id, p);
+                }
+            }
+            if id.is_none() {
+                self.pages_without_key.push(f.path.clone());
+            }
+            self.page_files += 1;
+            let clue = page_in
+                .iter()
+                .find(|(j, _)| *j == i)
+                .map(|(_, c)| (*c).clone());
+            let e = FileEntry::new(
+                FileKind::Page,
+                f.size,
+                f.mtime_ns,
+                hash,
+                id.into_iter().collect(),
+            )
+            .paired(clue, pairing);
+            self.entries.push((f.key.clone(), e));
+        }
+        for (i, _) in page_in {
+            let f = &l.files[*i];
+            let Some(old) = l.carried.files.get(&f.key) else {
+                continue;
+            };
+            let id: Vec<String> = ids.get(i).cloned().flatten().into_iter().collect();
+            if old.kind == FileKind::Page && old.sessions != id {
+                self.affected.extend(old.sessions.iter().cloned());
+                self.affected.extend(id.iter().cloned());
+                let mut e = old.clone();
+                e.sessions = id;
+                e.pairing = pairing_of.get(i).map(|p| (*p).clone());
+                self.entries.push((f.key.clone(), e));
+            }
+        }
+    }
+
+    /// Lists the changed transcripts under their sessions (a transcript nothing identifies is
+    /// skipped with how to name it), and the unchanged ones whose pairing changed.
+    fn file_transcripts(
+        &mut self,
+        l: &Load<'_>,
+        fresh: &[(usize, Vec<Clue>)],
+        tr_in: &[(usize, &Clue)],
+        paired: Vec<Pairing>,
+    ) {
+        for (i, clues) in fresh {
+            if clues.len() != 1 {
+                let ids = clues
+                    .iter()
+                    .filter_map(|c| c.key.as_ref().map(SessionKey::id));
+                self.transcripts.insert(*i, ids.collect());
+            }
+        }
+        for ((i, clue), pairing) in tr_in.iter().zip(paired) {
+            let f = &l.files[*i];
+            let changed = fresh.iter().any(|(j, _)| j == i);
+            let Some(key) = pairing.key.clone() else {
+                if changed {
+                    let why = pairing.why_unpaired.clone().unwrap_or_default();
+                    self.add_skipped(l, *i, SkipReason::NoIdentity(why));
+                    if let Some((_, e)) = self.entries.last_mut() {
+                        e.clue = Some((*clue).clone());
+                        e.pairing = Some(pairing);
+                    }
+                }
+                continue;
+            };
+            let id = key.id();
+            let before = l.carried.files.get(&f.key);
+            let moved = before.is_some_and(|e| {
+                e.sessions.first() != Some(&id)
+                    || e.pairing.as_ref().and_then(|p| p.page.as_ref()) != pairing.page.as_ref()
+            });
+            if moved {
+                if let Some(e) = before {
+                    self.affected.extend(e.sessions.iter().cloned());
+                }
+            }
+            if changed || moved {
+                self.transcripts.insert(*i, vec![id]);
+            }
+            self.pairings.insert(*i, ((*clue).clone(), pairing));
+        }
     }
 
     fn skip(&mut self, path: &Path, reason: SkipReason) {
@@ -345,34 +580,43 @@ impl Sources {
 
     /// Unchanged transcripts of affected sessions are processed again (their page may have
     /// changed); unchanged pages of affected sessions are read again for their rosters, unless
-    /// every session they name already has a page from this run (the first page in path order
-    /// wins, and changed files come first).
+    /// every session they name already has a page from this run (changed files come first).
     fn add_unchanged(&mut self, l: &Load<'_>) {
         let changed: BTreeSet<usize> = l.changed.iter().copied().collect();
+        let updated: HashMap<&str, &FileEntry> =
+            self.entries.iter().map(|(k, e)| (k.as_str(), e)).collect();
+        let mut reread: Vec<(PathBuf, Vec<String>)> = Vec::new();
+        let mut again: Vec<(usize, Vec<String>)> = Vec::new();
         for (i, f) in l.files.iter().enumerate() {
-            if changed.contains(&i) {
+            if changed.contains(&i) || self.transcripts.contains_key(&i) {
                 continue;
             }
-            let Some(e) = l.carried.files.get(&f.key) else {
+            let Some(e) = updated
+                .get(f.key.as_str())
+                .copied()
+                .or(l.carried.files.get(&f.key))
+            else {
                 continue;
             };
             if !e.sessions.iter().any(|s| self.affected.contains(s)) {
                 continue;
             }
             match e.kind {
-                FileKind::Transcript | FileKind::Duplicate => {
-                    self.transcripts.insert(i, e.sessions.clone());
-                }
+                FileKind::Transcript | FileKind::Duplicate => again.push((i, e.sessions.clone())),
                 FileKind::Page if e.sessions.iter().any(|s| !self.pages.contains_key(s)) => {
-                    self.reread_page(&f.path);
+                    reread.push((f.path.clone(), e.sessions.clone()));
                 }
                 FileKind::Page | FileKind::Skipped => {}
             }
         }
+        self.transcripts.extend(again);
+        for (path, ids) in reread {
+            self.reread_page(&path, &ids);
+        }
     }
 
-    /// An unchanged page's rosters, for the sessions that have no page yet.
-    fn reread_page(&mut self, path: &Path) {
+    /// An unchanged page's rosters, under the session pairing gave it.
+    fn reread_page(&mut self, path: &Path, ids: &[String]) {
         let Ok(doc) = crate::read::load(path) else {
             return;
         };
@@ -380,9 +624,38 @@ impl Sources {
             return;
         };
         for p in parsed {
-            if let Parsed::Page(p) = p {
-                if let Some(k) = &p.key {
-                    self.pages.entry(k.id()).or_insert_with(|| slim(&p));
+            if let (Parsed::Page(p), Some(id)) = (p, ids.first()) {
+                merge_page(&mut self.pages, id, slim(&p));
+            }
+        }
+    }
+}
+
+/// Adds a page to its session: the first page gives the title and date, every page adds the
+/// roster entries the session's pages do not list yet (two versions of one page, a proposal
+/// and a schedule page).
+fn merge_page(pages: &mut HashMap<String, SessionPage>, id: &str, page: SessionPage) {
+    match pages.get_mut(id) {
+        None => {
+            pages.insert(id.to_string(), page);
+        }
+        Some(known) => {
+            if known.title.is_empty() {
+                known.title = page.title;
+            }
+            if known.date.is_none() {
+                known.date = page.date;
+            }
+            if known.url.is_none() {
+                known.url = page.url;
+            }
+            for e in page.roster {
+                let same = |k: &crate::model::RosterEntry| {
+                    k.role == e.role
+                        && crate::resolve::name_key(&k.name) == crate::resolve::name_key(&e.name)
+                };
+                if !known.roster.iter().any(same) {
+                    known.roster.push(e);
                 }
             }
         }

@@ -152,6 +152,10 @@ fn scores(head: &str) -> (u32, u32) {
             labels += 1;
             continue;
         }
+        if line.len() > 800 {
+            // A caption stream flattened onto one line: its turns are ` >> ` inside it.
+            labels += u32::try_from(line.matches(" >> ").count()).unwrap_or(u32::MAX);
+        }
         if is_roster_line(line) {
             page_lines += 1;
             continue;
@@ -179,6 +183,12 @@ fn scores(head: &str) -> (u32, u32) {
         }
         if lower.starts_with("policy question") {
             page += 4;
+        }
+        if i < 60 && is_page_field(lower) {
+            page += 3;
+        }
+        if i < 40 && is_page_title(line) {
+            page += 3;
         }
         if lower.starts_with("key takeaways") || lower.starts_with("call to action") {
             page += 3;
@@ -276,6 +286,55 @@ pub(crate) fn is_disclaimer(lower: &str) -> bool {
         "not a totally",
     ];
     SOURCE.iter().any(|w| lower.contains(w)) && CAVEAT.iter().any(|w| lower.contains(w))
+}
+
+/// Field names and site furniture of session pages and workshop proposals in their layouts
+/// since 2010 (`Proposer's Name:`, `Organizer Name`, `Workshop Theme:`, `About this Session`,
+/// `Duration (minutes):`, `Go to Report`, `Speaker: Name`, …), lower-cased.
+fn is_page_field(lower: &str) -> bool {
+    const STARTS: [&str; 22] = [
+        "proposer's name",
+        "co-proposer's",
+        "proposer's organization",
+        "organizer name",
+        "organizer entity",
+        "workshop theme",
+        "concise description",
+        "consise description",
+        "session format:",
+        "duration (minutes)",
+        "duration of proposed",
+        "format description:",
+        "about this session",
+        "go to report",
+        "go back",
+        "speaker:",
+        "speakers:",
+        "moderators:",
+        "panelists:",
+        "onsite moderator",
+        "[back to best practice",
+        "additional speakers",
+    ];
+    STARTS.iter().any(|p| lower.starts_with(p))
+        || lower.contains("workshop # ") && lower.ends_with("report")
+        || lower.contains("sub theme that this workshop")
+        || lower.contains("subtheme that this workshop")
+}
+
+/// A page's title: `IGF 2023 WS #225 …`, `IGF 2022 Day 0 Event #16 …`, `IGF 2025 Lightning
+/// Talk #219 …` (a session type and number after the year, no RAW marker and no `Day N –`
+/// segment of a transcript title).
+fn is_page_title(line: &str) -> bool {
+    let upper = line.to_uppercase();
+    if !upper.starts_with("IGF ") || is_raw_title(line) {
+        return false;
+    }
+    let rest = upper[4..].trim_start();
+    let year = rest
+        .get(..4)
+        .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()));
+    year && rest.contains('#')
 }
 
 /// `Speaker 3: …` or `Organizer 1: …`.

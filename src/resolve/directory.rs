@@ -2,10 +2,13 @@
 //! speak across sessions (`data/speakers.csv`) and the organisations list
 //! (`data/organizations.csv`), both read by one CSV loader.
 //!
-//! Input: CSV text (or a path) whose header names the columns, in any order and case; columns
-//! it does not know (such as a `source` column) are ignored. Output: a [`Registry`] (people by
-//! every folded name and alias) and [`Organizations`] (patterns, longest first), each with the
-//! short hash of its file. Errors name the file and the line. This module matches no label.
+//! Input: CSV text (or a path) whose header names the columns, in any order and case; the
+//! `source` column (the public page a row comes from) is read and kept, columns it does not know
+//! are ignored. Output: a [`Registry`] (people by every folded name and alias) and
+//! [`Organizations`] (patterns, longest first), each with the short hash of its file; a corpus's
+//! own files extend the shipped ones ([`Registry::extend`], [`Organizations::extend`]). The same
+//! loader reads any other table of the pipeline ([`read_table`]). Errors name the file and the
+//! line. This module matches no label.
 
 use super::names::name_key;
 use crate::error::{Error, Result};
@@ -20,20 +23,22 @@ pub const EMBEDDED_REGISTRY: &str = include_str!("../../data/speakers.csv");
 pub const EMBEDDED_ORGANIZATIONS: &str = include_str!("../../data/organizations.csv");
 
 /// A column a CSV file must or may have: its accepted names (the first is the one to write).
-struct Column {
+pub struct Column {
     names: &'static [&'static str],
     required: bool,
 }
 
 impl Column {
-    const fn required(names: &'static [&'static str]) -> Column {
+    /// A column every file must have.
+    pub const fn required(names: &'static [&'static str]) -> Column {
         Column {
             names,
             required: true,
         }
     }
 
-    const fn optional(names: &'static [&'static str]) -> Column {
+    /// A column a file may leave out (its cells read as empty).
+    pub const fn optional(names: &'static [&'static str]) -> Column {
         Column {
             names,
             required: false,
@@ -49,19 +54,25 @@ fn load_with<T>(path: &Path, parse: fn(&str, &Path) -> Result<T>) -> Result<T> {
 
 /// One data row: the wanted columns' values, trimmed, in the order asked ("" when the column is
 /// absent), and the row's line in the file.
-struct Row {
-    line: usize,
+pub struct Row {
+    /// 1-based line of the row in its file.
+    pub line: usize,
     values: Vec<String>,
 }
 
 impl Row {
-    fn get(&self, column: usize) -> &str {
+    /// The value of the `column`-th column asked for ("" when absent).
+    pub fn get(&self, column: usize) -> &str {
         self.values.get(column).map_or("", String::as_str)
     }
 }
 
 /// Reads CSV text by column names. `columns` lists what is read, in order; a required column
 /// missing from the header is an error that says which header is expected.
+pub fn read_table(text: &str, path: &Path, columns: &[Column]) -> Result<Vec<Row>> {
+    read_rows(text, path, columns)
+}
+
 fn read_rows(text: &str, path: &Path, columns: &[Column]) -> Result<Vec<Row>> {
     let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
@@ -141,10 +152,12 @@ pub struct Person {
     pub stakeholder: Stakeholder,
     pub region: Region,
     pub affiliation: Option<String>,
+    /// The public page the row comes from (its `source` column), when given.
+    pub source: Option<String>,
 }
 
 /// People who speak across sessions (`data/speakers.csv`: name, aliases, stakeholder, region,
-/// affiliation; aliases separated by `;`).
+/// affiliation, source; aliases separated by `;`).
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     people: Vec<Person>,
@@ -155,12 +168,13 @@ pub struct Registry {
     hash: String,
 }
 
-const REGISTRY_COLUMNS: [Column; 5] = [
+const REGISTRY_COLUMNS: [Column; 6] = [
     Column::required(&["name"]),
     Column::optional(&["aliases"]),
     Column::required(&["stakeholder"]),
     Column::optional(&["region"]),
     Column::optional(&["affiliation"]),
+    Column::optional(&["source"]),
 ];
 
 impl Registry {
@@ -211,9 +225,38 @@ impl Registry {
         Ok(())
     }
 
-    /// Content hash of the registry file.
+    /// Content hash of the registry file (of every file, once extended).
     pub fn hash(&self) -> &str {
         &self.hash
+    }
+
+    /// Adds the people of another registry (a corpus's own `speakers.csv`). A person the other
+    /// registry names by a name or alias already known replaces the one known by it: the corpus
+    /// knows its people best.
+    pub fn extend(&mut self, other: Registry) {
+        for person in other.people {
+            let keys: Vec<String> = std::iter::once(&person.name)
+                .chain(&person.aliases)
+                .map(|k| name_key(k))
+                .collect();
+            let idx = match keys.iter().find_map(|k| self.by_key.get(k).copied()) {
+                Some(i) => {
+                    self.by_key.retain(|_, v| *v != i);
+                    self.names[i] = super::names::name_tokens(&person.name);
+                    self.people[i] = person;
+                    i
+                }
+                None => {
+                    self.names.push(super::names::name_tokens(&person.name));
+                    self.people.push(person);
+                    self.people.len() - 1
+                }
+            };
+            for k in keys {
+                self.by_key.insert(k, idx);
+            }
+        }
+        self.hash = crate::hash::short_hex(format!("{}+{}", self.hash, other.hash).as_bytes(), 8);
     }
 
     /// Number of people.
@@ -265,13 +308,14 @@ fn person(row: &Row, path: &Path) -> Result<Person> {
             ),
         })?
     };
-    let affiliation = row.get(4);
+    let (affiliation, source) = (row.get(4), row.get(5));
     Ok(Person {
         name: name.to_string(),
         aliases: aliases(row.get(1)),
         stakeholder,
         region,
         affiliation: (!affiliation.is_empty()).then(|| affiliation.to_string()),
+        source: (!source.is_empty()).then(|| source.to_string()),
     })
 }
 
@@ -285,10 +329,13 @@ struct Pattern {
     /// The organisation's name.
     name: String,
     stakeholder: Stakeholder,
+    /// The public page the row comes from, when given.
+    source: Option<String>,
 }
 
 /// Organisations and the stakeholder group they belong to (`data/organizations.csv`:
-/// organization, aliases, stakeholder), for self-introductions ("I'm … with Access Now").
+/// organization, aliases, stakeholder, source), for self-introductions ("I'm … with Access
+/// Now").
 #[derive(Debug, Clone, Default)]
 pub struct Organizations {
     /// Longest pattern first.
@@ -296,10 +343,11 @@ pub struct Organizations {
     hash: String,
 }
 
-const ORGANIZATION_COLUMNS: [Column; 3] = [
+const ORGANIZATION_COLUMNS: [Column; 4] = [
     Column::required(&["organization", "organisation", "name"]),
     Column::optional(&["aliases"]),
     Column::required(&["stakeholder"]),
+    Column::optional(&["source"]),
 ];
 
 impl Organizations {
@@ -327,6 +375,7 @@ impl Organizations {
                 });
             }
             let stakeholder = stakeholder_at(path, row.line, row.get(2), name)?;
+            let source = Some(row.get(3)).filter(|s| !s.is_empty()).map(String::from);
             for p in std::iter::once(name.to_string()).chain(aliases(row.get(1))) {
                 let acronym = p
                     .chars()
@@ -341,6 +390,7 @@ impl Organizations {
                     acronym,
                     name: name.to_string(),
                     stakeholder,
+                    source: source.clone(),
                 });
             }
         }
@@ -351,9 +401,29 @@ impl Organizations {
         })
     }
 
-    /// Content hash of the file.
+    /// Content hash of the file (of every file, once extended).
     pub fn hash(&self) -> &str {
         &self.hash
+    }
+
+    /// Adds the organisations of another list (a corpus's own `organizations.csv`); where both
+    /// write an organisation the same way, the other list's group wins.
+    pub fn extend(&mut self, other: Organizations) {
+        let mut patterns = other.patterns;
+        patterns.append(&mut self.patterns);
+        patterns.sort_by(|a, b| b.text.len().cmp(&a.text.len()).then(a.text.cmp(&b.text)));
+        self.patterns = patterns;
+        self.hash = crate::hash::short_hex(format!("{}+{}", self.hash, other.hash).as_bytes(), 8);
+    }
+
+    /// Every organisation once, in no particular order: (name, group, source).
+    pub fn entries(&self) -> Vec<(&str, Stakeholder, Option<&str>)> {
+        let mut seen = std::collections::HashSet::new();
+        self.patterns
+            .iter()
+            .filter(|p| seen.insert(p.name.as_str()))
+            .map(|p| (p.name.as_str(), p.stakeholder, p.source.as_deref()))
+            .collect()
     }
 
     /// Finds the longest organisation named in `phrase` (word-bounded).
@@ -436,7 +506,7 @@ mod tests {
             ),
             (
                 "person,group\nA B,Government\n",
-                "reg.csv:1: the header must name the columns name,aliases,stakeholder,region,affiliation; found person,group",
+                "reg.csv:1: the header must name the columns name,aliases,stakeholder,region,affiliation,source; found person,group",
             ),
             (
                 "name,aliases,stakeholder\nA B,Bee,Government\nC D,bee,Government\n",
@@ -454,47 +524,95 @@ mod tests {
     #[test]
     fn embedded_registry_loads_every_person() {
         let r = Registry::embedded();
-        assert_eq!(r.len(), 18);
+        assert_eq!(r.len(), 259);
         assert_eq!(
-            r.lookup(&name_key("Tomasz Wisniewski")).map(|p| p.region),
-            Some(Region::EasternEuropean)
+            r.lookup(&name_key("Timea Suto"))
+                .map(|p| (p.stakeholder, p.region)),
+            Some((Stakeholder::PrivateSector, Region::EasternEuropean))
         );
+        // The invented people of the sample corpus are not real people: they live in the
+        // sample corpus's own registry (`data/sessions/speakers.csv`), not in the shipped one.
+        assert_eq!(r.lookup(&name_key("Lindiwe Mokoena")), None);
     }
 
-    /// A `source` column (where a row came from) is being added to both files: it is read past.
+    /// Every shipped row names the public page its facts come from.
     #[test]
-    fn an_extra_source_column_is_ignored_in_both_files() {
-        let with_source = |text: &str| -> String {
-            text.lines()
-                .enumerate()
-                .map(|(i, l)| {
-                    if i == 0 {
-                        format!("source,{l}\n")
-                    } else {
-                        format!("\"https://example.org/{i}\",{l}\n")
-                    }
-                })
-                .collect()
+    fn every_shipped_row_names_its_public_source() {
+        let public = |s: Option<&str>| {
+            s.is_some_and(|s| s.starts_with("https://") || s.starts_with("http://"))
         };
+        let r = Registry::embedded();
+        let unsourced: Vec<&str> = r
+            .people()
+            .iter()
+            .filter(|p| !public(p.source.as_deref()))
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(unsourced, Vec::<&str>::new());
+        let orgs = Organizations::embedded();
+        let entries = orgs.entries();
+        assert_eq!(entries.len(), 374);
+        let unsourced: Vec<&str> = entries
+            .iter()
+            .filter(|(_, _, s)| !public(*s))
+            .map(|(n, _, _)| *n)
+            .collect();
+        assert_eq!(unsourced, Vec::<&str>::new());
+    }
+
+    /// The `source` column is read wherever it stands, and a file without it still loads.
+    #[test]
+    fn the_source_column_is_read_in_any_position_and_optional() {
         let path = Path::new("x.csv");
-        let plain = Registry::embedded();
-        let sourced = Registry::parse(&with_source(EMBEDDED_REGISTRY), path).unwrap();
-        assert_eq!(sourced.people(), plain.people());
-        assert_ne!(sourced.hash(), plain.hash());
-        let orgs = Organizations::parse(&with_source(EMBEDDED_ORGANIZATIONS), path).unwrap();
+        let first = "source,name,stakeholder\nhttps://example.org/a,Ann Lee,Government\n";
+        let r = Registry::parse(first, path).unwrap();
         assert_eq!(
-            orgs.find("the FIRST community").map(|x| x.1),
-            Some(Stakeholder::TechnicalCommunity)
+            r.people()[0].source.as_deref(),
+            Some("https://example.org/a")
         );
-        assert_eq!(
-            orgs.patterns.len(),
-            Organizations::embedded().patterns.len()
-        );
+        let none = Registry::parse("name,stakeholder\nAnn Lee,Government\n", path).unwrap();
+        assert_eq!(none.people()[0].source, None);
         let at_end = "organization,aliases,stakeholder,source\nAccess Now,,Civil Society,page 3\n";
         let orgs = Organizations::parse(at_end, path).unwrap();
         assert_eq!(
             orgs.find("with Access Now"),
             Some(("Access Now", Stakeholder::CivilSociety))
+        );
+        assert_eq!(orgs.entries()[0].2, Some("page 3"));
+    }
+
+    /// A corpus's own registry adds its people and replaces those it names again.
+    #[test]
+    fn a_corpus_registry_extends_and_overrides_the_shipped_one() {
+        let path = Path::new("x.csv");
+        let mut base = Registry::parse(
+            "name,aliases,stakeholder\nAnn Lee,Lee,Government\nBo Kim,,Civil Society\n",
+            path,
+        )
+        .unwrap();
+        let corpus = Registry::parse(
+            "name,aliases,stakeholder\nAnn Lee,A. Lee,Private Sector\nCy Diaz,,Technical Community\n",
+            path,
+        )
+        .unwrap();
+        let hash = base.hash().to_string();
+        base.extend(corpus);
+        assert_eq!(base.len(), 3);
+        let group = |n: &str| base.lookup(&name_key(n)).map(|p| p.stakeholder);
+        assert_eq!(group("Ann Lee"), Some(Stakeholder::PrivateSector));
+        assert_eq!(group("A. Lee"), Some(Stakeholder::PrivateSector));
+        assert_eq!(group("Lee"), None);
+        assert_eq!(group("Cy Diaz"), Some(Stakeholder::TechnicalCommunity));
+        assert_eq!(group("Bo Kim"), Some(Stakeholder::CivilSociety));
+        assert_ne!(base.hash(), hash);
+        let mut orgs =
+            Organizations::parse("organization,stakeholder\nAcme,Private Sector\n", path).unwrap();
+        orgs.extend(
+            Organizations::parse("organization,stakeholder\nAcme,Civil Society\n", path).unwrap(),
+        );
+        assert_eq!(
+            orgs.find("at Acme").map(|x| x.1),
+            Some(Stakeholder::CivilSociety)
         );
     }
 }

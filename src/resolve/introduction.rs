@@ -1,7 +1,10 @@
-//! Self-introductions: "my name is …, from …", "I'm … with …" in the first turn of a label,
-//! for the speakers that neither the roster nor the registry name.
+//! Introductions: a speaker's own ("my name is …, from …", "I'm … and I'll be moderating",
+//! "I work at …", "I'm with …", "on behalf of …", "representing …", "from the Ministry of …")
+//! in the first turn of a label, and introductions by others ("I give the floor to X from Y",
+//! "over to X", "may I call upon X, who heads Y"), for the speakers that neither the roster nor
+//! the registry name.
 //!
-//! Input: a turn's text. Output: an [`Introduction`] (a name and/or an organisation phrase).
+//! Input: a turn's text. Output: [`Introduction`]s (a name and/or an organisation phrase).
 //! Looking the name or the organisation up is the caller's job.
 
 /// A self-introduction found in a turn: a name and/or an organisation phrase.
@@ -11,12 +14,209 @@ pub struct Introduction {
     pub organization: Option<String>,
 }
 
+/// How much of a turn's start is searched: moderators often name themselves only after the
+/// greetings and the housekeeping.
+const HEAD_CHARS: usize = 1500;
+
 /// Finds "my name is X", "I'm X", "I am X", "this is X", with "from/with/at/of/representing Y"
-/// after it, in the first few sentences of a turn.
+/// after it, in the first sentences of a turn; else an organisation alone ("I work at Y", "I'm
+/// with Y", "on behalf of Y", "representing Y").
 pub fn find_introduction(text: &str) -> Option<Introduction> {
-    let head: String = text.chars().take(400).collect();
+    let head: String = text.chars().take(HEAD_CHARS).collect();
+    named_introduction(&head).or_else(|| organization_alone(&head))
+}
+
+/// `I work at Y`, `I'm with Y`, `on behalf of Y`, `representing Y`, `from the Ministry of Y`.
+fn organization_alone(head: &str) -> Option<Introduction> {
     let lower = head.to_lowercase();
-    const OPENERS: &[&str] = &["my name is ", "i'm ", "i am ", "this is ", "i’m "];
+    const LINKS: [&str; 12] = [
+        "i work at ",
+        "i work for ",
+        "i work with ",
+        "i'm with ",
+        "i’m with ",
+        "i am with ",
+        "on behalf of ",
+        "i'm representing ",
+        "i am representing ",
+        "representing ",
+        "from the ministry of ",
+        "i'm from ",
+    ];
+    let (at, link) = LINKS
+        .iter()
+        .filter_map(|l| lower.find(l).map(|i| (i, *l)))
+        .min_by_key(|(i, _)| *i)?;
+    let start = if link == "from the ministry of " {
+        at + "from the ".len()
+    } else {
+        at + link.len()
+    };
+    let phrase = clause(&head[start..]);
+    (!phrase.is_empty()).then(|| Introduction {
+        name: None,
+        organization: Some(phrase),
+    })
+}
+
+/// Text up to the end of its clause (a sentence end, a semicolon, a line break), at most 100
+/// characters.
+fn clause(s: &str) -> String {
+    let phrase: String = s
+        .chars()
+        .take_while(|c| !matches!(c, '.' | ';' | '!' | '?' | '\n'))
+        .take(100)
+        .collect();
+    phrase.trim().to_string()
+}
+
+/// Introductions of others: a name after "the floor to", "over to", "pass it to", "invite",
+/// "call upon", "welcome", "introduce" (titles skipped), with the organisation phrases its
+/// sentence gives ("from Y", "of Y", "with Y", "representing Y", "who heads Y").
+pub fn find_introductions_of_others(text: &str) -> Vec<Introduction> {
+    const VERBS: [&str; 10] = [
+        "the floor to ",
+        "over to ",
+        "pass it to ",
+        "pass on to ",
+        "hand over to ",
+        "invite ",
+        "inviting ",
+        "call upon ",
+        "call on ",
+        "introduce ",
+    ];
+    let mut out = Vec::new();
+    for sentence in sentences(text) {
+        let lower = sentence.to_lowercase();
+        for verb in VERBS {
+            let Some(at) = lower.find(verb) else { continue };
+            let rest = &sentence[at + verb.len()..];
+            // The name may follow a description: `call upon our chair from the host country,
+            // Paulo Sergio Carvalho, who heads …`.
+            let Some((skip, name, end)) = rest
+                .char_indices()
+                .filter(|(i, c)| c.is_uppercase() && (*i == 0 || rest[..*i].ends_with(' ')))
+                .find_map(|(i, _)| name_at(&rest[i..]).map(|(n, e)| (i, n, e)))
+            else {
+                continue;
+            };
+            let end = skip + end;
+            let org = find_organization_phrase(&rest[end..]).or_else(|| {
+                // `inviting from Australia, cyber ambassador, Mr. …`: what comes before.
+                let before = rest[..skip].trim();
+                (!before.is_empty()).then(|| before.to_string())
+            });
+            if org.is_some() {
+                out.push(Introduction {
+                    name: Some(name),
+                    organization: org,
+                });
+            }
+            break;
+        }
+    }
+    out
+}
+
+/// The sentences of a text: split after `.`, `?`, `!` and line breaks, but not after the
+/// abbreviations of titles (`Mr.`, `Dr.`).
+fn sentences(text: &str) -> Vec<&str> {
+    const ABBREVIATIONS: [&str; 7] = ["mr", "mrs", "ms", "dr", "prof", "st", "no"];
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if !matches!(c, '.' | '?' | '!' | '\n') {
+            continue;
+        }
+        if c == '.' {
+            let word = text[start..i]
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            if ABBREVIATIONS.contains(&word.to_lowercase().as_str()) {
+                continue;
+            }
+        }
+        out.push(&text[start..i + c.len_utf8()]);
+        start = i + c.len_utf8();
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// A person's name at the start of `s` (after titles such as `Mr.`, `Ambassador`, and after a
+/// description ending in a comma): two to four capitalised words, and where it ends.
+fn name_at(s: &str) -> Option<(String, usize)> {
+    const TITLES: [&str; 10] = [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "professor",
+        "ambassador",
+        "minister",
+        "sir",
+        "madam",
+    ];
+    let mut words = Vec::new();
+    let mut end = 0;
+    let mut pos = 0;
+    for w in s.split_inclusive(char::is_whitespace) {
+        let word = w.trim().trim_end_matches([',', '.', ';', ':']);
+        pos += w.len();
+        let bare = word.trim_end_matches('.').to_lowercase();
+        if words.is_empty() && TITLES.contains(&bare.as_str()) {
+            continue;
+        }
+        let capitalised = word.chars().next().is_some_and(char::is_uppercase) && word.len() > 1;
+        if capitalised && words.len() < 4 {
+            words.push(word.to_string());
+            end = pos;
+            if w.trim_end().ends_with([',', '.', ';', ':']) {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    (words.len() >= 2).then(|| (words.join(" "), end.min(s.len())))
+}
+
+/// The group an office held says (`cyber ambassador`, `Minister of …`, `member of
+/// parliament`): governments send ambassadors, ministers and members of parliament. Used only
+/// when no organisation is named.
+pub fn office_group(phrase: &str) -> Option<crate::model::Stakeholder> {
+    let lower = phrase.to_lowercase();
+    const OFFICES: [&str; 7] = [
+        "ambassador",
+        "minister",
+        "member of parliament",
+        "parliamentarian",
+        "senator",
+        "secretary of state",
+        "permanent representative",
+    ];
+    OFFICES
+        .iter()
+        .any(|o| lower.contains(o))
+        .then_some(crate::model::Stakeholder::Government)
+}
+
+/// The introduction that names the speaker: "my name is X", "I'm X", "I am X", "this is X".
+fn named_introduction(head: &str) -> Option<Introduction> {
+    let lower = head.to_lowercase();
+    const OPENERS: &[&str] = &[
+        "my name is ",
+        "my name's ",
+        "i'm ",
+        "i am ",
+        "this is ",
+        "i’m ",
+    ];
     for opener in OPENERS {
         let mut from = 0;
         while let Some(i) = lower[from..].find(opener) {
@@ -50,14 +250,21 @@ pub fn find_introduction(text: &str) -> Option<Introduction> {
                 }
             }
             let after = &rest[consumed.min(rest.len())..];
-            let org = find_organization_phrase(after).or_else(|| {
-                (name_words.is_empty())
-                    .then(|| find_organization_phrase(rest))
-                    .flatten()
-            });
+            // After a name, the rest of its clause may name the organisation anywhere
+            // (`I'm Ann Lee, head of policy at Example Labs`).
+            let org = find_organization_phrase(after)
+                .or_else(|| {
+                    (name_words.is_empty())
+                        .then(|| find_organization_phrase(rest))
+                        .flatten()
+                })
+                .or_else(|| {
+                    let c = clause(after);
+                    (!name_words.is_empty() && !c.is_empty()).then_some(c)
+                });
             let name = (name_words.len() >= 2
-                || (name_words.len() == 1 && *opener == "my name is "))
-                .then(|| name_words.join(" "));
+                || (name_words.len() == 1 && opener.starts_with("my name")))
+            .then(|| name_words.join(" "));
             if name.is_some() || org.is_some() {
                 return Some(Introduction {
                     name,
@@ -86,11 +293,21 @@ fn find_organization_phrase(s: &str) -> Option<String> {
         "work at ",
         "working for ",
         "i work with ",
+        "who heads ",
+        "on behalf of ",
     ];
-    // The earliest link wins; at one position the longest ("from the " over "from ").
+    // The earliest link that starts a word wins ("at " is no link inside "that "); at one
+    // position the longest ("from the " over "from ").
     let mut best: Option<(usize, usize)> = None;
     for l in LINKS {
-        if let Some(i) = lower.find(l) {
+        let found = lower.match_indices(l).map(|(i, _)| i).find(|&i| {
+            i == 0
+                || !lower[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+        });
+        if let Some(i) = found {
             let better = best.is_none_or(|(bi, bl)| i < bi || (i == bi && l.len() > bl));
             if i < 120 && better {
                 best = Some((i, l.len()));
@@ -98,13 +315,8 @@ fn find_organization_phrase(s: &str) -> Option<String> {
         }
     }
     let start = best.map(|(i, l)| i + l)?;
-    let phrase: String = s[start..]
-        .chars()
-        .take_while(|c| !matches!(c, '.' | ';' | '!' | '?' | '\n'))
-        .take(100)
-        .collect();
-    let phrase = phrase.trim();
-    (!phrase.is_empty()).then(|| phrase.to_string())
+    let phrase = clause(&s[start..]);
+    (!phrase.is_empty()).then_some(phrase)
 }
 
 #[cfg(test)]

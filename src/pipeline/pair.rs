@@ -1,0 +1,618 @@
+//! Pairing: which session every file belongs to, and which session page goes with which
+//! transcript, decided over all the files of a run at once.
+//!
+//! Input: a [`Clue`] per file (what its first part says: the key it gives itself and where
+//! from, its address, title, the year or code it gives alone, and the names it holds: a page's
+//! roster, a transcript's first labels) and the [`Pairs`] file. Output: a [`Pairing`] per file:
+//! its session key and where that came from, for a transcript the page it is paired with and
+//! how, or why it has none. Clues are small and kept in the manifest, so an unchanged file is
+//! paired again without being read.
+//!
+//! Order: a pairs-file row; the same session id; for a transcript whose page has another key
+//! (a shortened name, `Session 15` against `Workshop #15`) or that names no session, the page
+//! of the same year whose title words and roster names match best, and for a code without a
+//! year the only page with that code (both reported as `page-match-guess`). Two numbered codes
+//! with different numbers never pair. A transcript nothing identifies gets no key (the pipeline
+//! skips it and says how to name it). Reads no file.
+
+use super::pairs::Pairs;
+use crate::model::{KeySource, SessionKey};
+use crate::resolve::name_tokens;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+/// What pairing reads of a file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Clue {
+    /// The key the file gives itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<SessionKey>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<KeySource>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub title: String,
+    /// A page's ISO date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// A year the file gives without a key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<u16>,
+    /// A code the file gives without a year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// A page's roster names; a transcript's first speaker labels.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<String>,
+}
+
+/// How a transcript found its session page. Serialized as [`PairedBy::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairedBy {
+    /// Both give the same session key.
+    Key,
+    /// The page's title words (and roster names) match the transcript's: a guess.
+    TitleMatch,
+    /// The only page with the code the transcript's file name gives: a guess.
+    CodeMatch,
+    /// A row of the pairs file.
+    PairsFile,
+}
+
+impl PairedBy {
+    const ALL: [PairedBy; 4] = [
+        PairedBy::Key,
+        PairedBy::TitleMatch,
+        PairedBy::CodeMatch,
+        PairedBy::PairsFile,
+    ];
+
+    /// The name in the manifest and `igf-lens sessions`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PairedBy::Key => "key",
+            PairedBy::TitleMatch => "title-match",
+            PairedBy::CodeMatch => "code-match",
+            PairedBy::PairsFile => "pairs-file",
+        }
+    }
+
+    /// Parses the [`PairedBy::as_str`] form.
+    pub fn parse(s: &str) -> Option<PairedBy> {
+        PairedBy::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+impl Serialize for PairedBy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PairedBy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<PairedBy, D::Error> {
+        let s = String::deserialize(d)?;
+        PairedBy::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not a way of pairing")))
+    }
+}
+
+/// A file's session, as pairing decided it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Pairing {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<SessionKey>,
+    /// Where `key` came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<KeySource>,
+    /// A transcript's page (its file), when paired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<PairedBy>,
+    /// Why a transcript has no page, or why a file has no key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why_unpaired: Option<String>,
+}
+
+/// One file to pair: its key in the manifest (the path as given) and its clue.
+pub type Input<'a> = (&'a str, &'a Clue);
+
+/// The pairings of every page and transcript, in the order given.
+#[derive(Debug, Default)]
+pub struct Paired {
+    pub pages: Vec<Pairing>,
+    pub transcripts: Vec<Pairing>,
+}
+
+/// A page as matching sees it.
+struct PageView {
+    file: String,
+    key: Option<SessionKey>,
+    words: BTreeSet<String>,
+    names: Vec<BTreeSet<String>>,
+}
+
+/// Pairs every file (see the module docs).
+pub fn pair_all(pages: &[Input<'_>], transcripts: &[Input<'_>], pairs: &Pairs) -> Paired {
+    let known: Vec<&SessionKey> = pages
+        .iter()
+        .chain(transcripts)
+        .filter_map(|(_, c)| c.key.as_ref())
+        .collect();
+    let mut out = Paired::default();
+    let mut views = Vec::with_capacity(pages.len());
+    for (file, clue) in pages {
+        let (key, source) = match pairs.session_for(file, clue.url.as_deref()) {
+            Some(id) => (Some(key_for_id(id, &known)), Some(KeySource::PairsFile)),
+            None => (clue.key.clone(), clue.source),
+        };
+        views.push(PageView {
+            file: file.to_string(),
+            key: key.clone(),
+            words: words_of(clue, file),
+            names: clue.names.iter().map(|n| token_set(n)).collect(),
+        });
+        out.pages.push(Pairing {
+            key,
+            source,
+            ..Pairing::default()
+        });
+    }
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    for (i, v) in views.iter().enumerate() {
+        if let Some(k) = &v.key {
+            by_id.entry(k.id()).or_insert(i);
+        }
+    }
+    for (file, clue) in transcripts {
+        let p = pair_transcript(file, clue, pairs, &known, &mut views, &by_id);
+        out.transcripts.push(p);
+    }
+    // Pages without a key of their own take the key of the transcript matched to them.
+    for (i, v) in views.iter().enumerate() {
+        if out.pages[i].key.is_none() && v.key.is_some() {
+            out.pages[i].key = v.key.clone();
+            out.pages[i].source = Some(KeySource::PageMatch);
+        }
+    }
+    out
+}
+
+/// One transcript's pairing; a page without a key it is matched to takes its key.
+fn pair_transcript(
+    file: &str,
+    clue: &Clue,
+    pairs: &Pairs,
+    known: &[&SessionKey],
+    views: &mut [PageView],
+    by_id: &HashMap<String, usize>,
+) -> Pairing {
+    if let Some(id) = pairs.session_for(file, clue.url.as_deref()) {
+        let key = key_for_id(id, known);
+        return Pairing {
+            page: by_id.get(&key.id()).map(|&i| views[i].file.clone()),
+            by: by_id.contains_key(&key.id()).then_some(PairedBy::PairsFile),
+            why_unpaired: (!by_id.contains_key(&key.id()))
+                .then(|| format!("no session page for {} among the inputs", key.id())),
+            key: Some(key),
+            source: Some(KeySource::PairsFile),
+        };
+    }
+    if let Some(key) = &clue.key {
+        if let Some(&i) = by_id.get(&key.id()) {
+            return Pairing {
+                key: Some(key.clone()),
+                source: clue.source,
+                page: Some(views[i].file.clone()),
+                by: Some(PairedBy::Key),
+                why_unpaired: None,
+            };
+        }
+    }
+    let words = words_of(clue, file);
+    let names: Vec<BTreeSet<String>> = clue.names.iter().map(|n| token_set(n)).collect();
+    if clue.key.is_none() {
+        if let Some(i) = code_match(clue, views) {
+            return matched(clue, &mut views[i], PairedBy::CodeMatch);
+        }
+    }
+    match best_page(clue, &words, &names, views) {
+        Ok(i) => matched(clue, &mut views[i], PairedBy::TitleMatch),
+        Err(why) => Pairing {
+            key: clue.key.clone(),
+            source: clue.source,
+            page: None,
+            by: None,
+            why_unpaired: Some(why),
+        },
+    }
+}
+
+/// A transcript paired with a page by a guess: the session takes the page's key (or gives the
+/// page its own, when the page has none).
+fn matched(clue: &Clue, view: &mut PageView, by: PairedBy) -> Pairing {
+    let (key, source) = match (&view.key, &clue.key) {
+        (Some(k), _) => (Some(k.clone()), Some(KeySource::PageMatch)),
+        (None, Some(k)) => {
+            view.key = Some(k.clone());
+            (Some(k.clone()), clue.source)
+        }
+        (None, None) => (None, None),
+    };
+    Pairing {
+        key,
+        source,
+        page: Some(view.file.clone()),
+        by: Some(by),
+        why_unpaired: None,
+    }
+}
+
+/// The only page whose code is the one the transcript's file name gives (of its year, when the
+/// transcript gives one).
+fn code_match(clue: &Clue, views: &[PageView]) -> Option<usize> {
+    let code = clue.code.as_deref()?;
+    let hits: Vec<usize> = views
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| {
+            v.key
+                .as_ref()
+                .is_some_and(|k| k.code == code && clue.year.is_none_or(|y| y == k.year))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    (hits.len() == 1).then(|| hits[0])
+}
+
+/// The page whose title words and roster names match best, when the match is good enough and
+/// no other page matches as well; else why not.
+fn best_page(
+    clue: &Clue,
+    words: &BTreeSet<String>,
+    names: &[BTreeSet<String>],
+    views: &[PageView],
+) -> Result<usize, String> {
+    let year = clue.key.as_ref().map(|k| k.year).or(clue.year);
+    let mut scored: Vec<(f64, usize)> = Vec::new();
+    let mut closest: Option<(f64, usize)> = None;
+    for (i, v) in views.iter().enumerate() {
+        match (&clue.key, &v.key) {
+            (Some(k), Some(pk)) if !compatible(k, pk) => continue,
+            // Neither has a key to give the session.
+            (None, None) => continue,
+            (None, Some(pk)) if year.is_some_and(|y| y != pk.year) => continue,
+            _ => {}
+        }
+        let title = title_similarity(words, &v.words);
+        let shared = v
+            .names
+            .iter()
+            .filter(|n| names.iter().any(|l| same_person(l, n)))
+            .count();
+        let score = title + 0.5 * shared as f64;
+        if closest.is_none_or(|(s, _)| score > s) {
+            closest = Some((score, i));
+        }
+        let good = title >= 0.6 || (title >= 0.3 && shared >= 1) || shared >= 2;
+        if good {
+            scored.push((score, i));
+        }
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    match scored.as_slice() {
+        [(_, i)] => Ok(*i),
+        [(a, i), (b, _), ..] if a - b > 0.05 => Ok(*i),
+        [(_, i), (_, j), ..] => Err(format!(
+            "{} and {} match it equally well: name its session in pairs.csv",
+            views[*i].file, views[*j].file
+        )),
+        [] => Err(unpaired_reason(clue, closest.map(|(s, i)| (s, &views[i])))),
+    }
+}
+
+/// Why a transcript has no page: which session it names, and the nearest page if any.
+fn unpaired_reason(clue: &Clue, closest: Option<(f64, &PageView)>) -> String {
+    let what = match &clue.key {
+        Some(k) => format!("no session page for {} among the inputs", k.id()),
+        None => "nothing in the file names its session (no title line, no `# url:` line, \
+                 no IGF code and year in its name) and no session page matches its title \
+                 words or speakers"
+            .to_string(),
+    };
+    match closest {
+        Some((score, v)) if score > 0.0 => format!(
+            "{what}; the closest page, {}, matches too little to pair (score {score:.2})",
+            v.file
+        ),
+        _ => what,
+    }
+}
+
+/// Two keys of one year may name one session unless both are numbered with different numbers.
+fn compatible(a: &SessionKey, b: &SessionKey) -> bool {
+    if a.year != b.year {
+        return false;
+    }
+    match (number_of(&a.code), number_of(&b.code)) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}
+
+/// `WS #225` → 225.
+fn number_of(code: &str) -> Option<u32> {
+    code.split_once('#')?.1.trim().parse().ok()
+}
+
+/// Shared words over the words of the shorter title, when at least two are shared.
+fn title_similarity(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+    let common = a.intersection(b).count();
+    let smaller = a.len().min(b.len());
+    if common < 2 || smaller == 0 {
+        return 0.0;
+    }
+    common as f64 / smaller as f64
+}
+
+/// A label names a roster person when their name words are the same (in any order), or when
+/// the label's two or more words are all in the person's name.
+fn same_person(label: &BTreeSet<String>, person: &BTreeSet<String>) -> bool {
+    !label.is_empty() && (label == person || (label.len() >= 2 && label.is_subset(person)))
+}
+
+fn token_set(name: &str) -> BTreeSet<String> {
+    name_tokens(name).into_iter().collect()
+}
+
+/// The words a file's title and file name say its session is about.
+fn words_of(clue: &Clue, file: &str) -> BTreeSet<String> {
+    let stem = Path::new(file)
+        .file_stem()
+        .map(|s| s.to_string_lossy().replace(['-', '_'], " "))
+        .unwrap_or_default();
+    crate::parse::title_words(&clue.title)
+        .into_iter()
+        .chain(crate::parse::title_words(&stem))
+        .collect()
+}
+
+/// The key a session id from the pairs file stands for: a key some file gives, else the id
+/// read as a key.
+fn key_for_id(id: &str, known: &[&SessionKey]) -> SessionKey {
+    if let Some(k) = known.iter().find(|k| k.id() == id) {
+        return (*k).clone();
+    }
+    if let Some(k) = crate::parse::parse_session_key(id).filter(|k| k.id() == id) {
+        return k;
+    }
+    let (year, rest) = id.split_at(id.len().min(4));
+    SessionKey {
+        year: year.parse().unwrap_or_default(),
+        code: rest.trim_start_matches('-').replace('-', " "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(year: u16, code: &str) -> Option<SessionKey> {
+        Some(SessionKey {
+            year,
+            code: code.into(),
+        })
+    }
+
+    fn clue(key: Option<SessionKey>, title: &str, names: &[&str]) -> Clue {
+        Clue {
+            source: key.as_ref().map(|_| KeySource::Title),
+            key,
+            title: title.into(),
+            names: names.iter().map(|s| s.to_string()).collect(),
+            ..Clue::default()
+        }
+    }
+
+    /// One transcript against a fixed set of pages: what it pairs with, under which key, how.
+    #[test]
+    fn transcripts_pair_by_key_then_by_a_reported_guess() {
+        let pages = [
+            (
+                "p/ws-225.txt",
+                clue(
+                    key(2023, "WS #225"),
+                    "Risks of a new treaty",
+                    &["Ann Lee", "Bo Kim"],
+                ),
+            ),
+            (
+                "p/ws-15.txt",
+                clue(
+                    key(2013, "WS #15"),
+                    "Cybercrime treaty: advantages for developing countries",
+                    &[],
+                ),
+            ),
+            (
+                "p/main.txt",
+                clue(
+                    key(2022, "Main Session: Safety, Security and Accountability"),
+                    "Main Session: Safety, Security and Accountability",
+                    &[],
+                ),
+            ),
+            (
+                "p/ws-504.txt",
+                clue(
+                    key(2025, "WS #504"),
+                    "Nowhere to hide: accountability against ransomware",
+                    &["Cy Diaz Ortega"],
+                ),
+            ),
+            (
+                "p/ws-202.txt",
+                clue(key(2024, "WS #202"), "A treaty and repression", &[]),
+            ),
+            (
+                "p/ws-226.txt",
+                clue(key(2023, "WS #226"), "Risks of a new treaty, again", &[]),
+            ),
+        ];
+        struct Case {
+            about: &'static str,
+            file: &'static str,
+            clue: Clue,
+            key: Option<SessionKey>,
+            source: Option<KeySource>,
+            page: Option<&'static str>,
+            by: Option<PairedBy>,
+        }
+        let cases = [
+            Case {
+                about: "the same key",
+                file: "t/a.txt",
+                clue: clue(key(2023, "WS #225"), "Risks of a new treaty", &[]),
+                key: key(2023, "WS #225"),
+                source: Some(KeySource::Title),
+                page: Some("p/ws-225.txt"),
+                by: Some(PairedBy::Key),
+            },
+            Case {
+                about: "another kind with the same number and the same title",
+                file: "t/b.txt",
+                clue: clue(
+                    key(2013, "Session #15"),
+                    "CYBERCRIME TREATY: ADVANTAGES FOR DEVELOPING COUNTRIES",
+                    &[],
+                ),
+                key: key(2013, "WS #15"),
+                source: Some(KeySource::PageMatch),
+                page: Some("p/ws-15.txt"),
+                by: Some(PairedBy::TitleMatch),
+            },
+            Case {
+                about: "a different number never pairs, however alike the titles",
+                file: "t/c.txt",
+                clue: clue(
+                    key(2023, "WS #227"),
+                    "Risks of a new treaty",
+                    &["Ann Lee", "Bo Kim"],
+                ),
+                key: key(2023, "WS #227"),
+                source: Some(KeySource::Title),
+                page: None,
+                by: None,
+            },
+            Case {
+                about: "a named session written shorter",
+                file: "t/d.txt",
+                clue: clue(
+                    key(2022, "MAIN SESSION: SAFETY AND SECURITY"),
+                    "MAIN SESSION: SAFETY AND SECURITY",
+                    &[],
+                ),
+                key: key(2022, "Main Session: Safety, Security and Accountability"),
+                source: Some(KeySource::PageMatch),
+                page: Some("p/main.txt"),
+                by: Some(PairedBy::TitleMatch),
+            },
+            Case {
+                about: "no key: title words of the file name and a speaker on the roster",
+                file: "t/nowhere to hide ransomware (day0).txt",
+                clue: clue(None, "", &["CY DIAZ ORTEGA", "MODERATOR"]),
+                key: key(2025, "WS #504"),
+                source: Some(KeySource::PageMatch),
+                page: Some("p/ws-504.txt"),
+                by: Some(PairedBy::TitleMatch),
+            },
+            Case {
+                about: "no key: the only page with the file name's code",
+                file: "t/WS202 notes.txt",
+                clue: Clue {
+                    code: Some("WS #202".into()),
+                    ..Clue::default()
+                },
+                key: key(2024, "WS #202"),
+                source: Some(KeySource::PageMatch),
+                page: Some("p/ws-202.txt"),
+                by: Some(PairedBy::CodeMatch),
+            },
+            Case {
+                about: "nothing identifies it",
+                file: "t/day0-fraud.txt",
+                clue: clue(None, "", &["SOMEONE ELSE"]),
+                key: None,
+                source: None,
+                page: None,
+                by: None,
+            },
+        ];
+        let inputs: Vec<Input<'_>> = pages.iter().map(|(f, c)| (*f, c)).collect();
+        for c in cases {
+            let paired = pair_all(&inputs, &[(c.file, &c.clue)], &Pairs::default());
+            let p = &paired.transcripts[0];
+            assert_eq!(
+                (&p.key, p.source, p.page.as_deref(), p.by),
+                (&c.key, c.source, c.page, c.by),
+                "{}",
+                c.about
+            );
+            assert_eq!(p.why_unpaired.is_some(), c.page.is_none(), "{}", c.about);
+        }
+    }
+
+    #[test]
+    fn the_pairs_file_overrides_and_a_page_without_key_takes_the_transcripts() {
+        let pairs = Pairs::parse(
+            "file,session\nt/x.txt,2025-day-0-event-258\np/ws-504.txt,2025-day-0-event-258\n",
+            Path::new("pairs.csv"),
+        )
+        .unwrap();
+        let page = clue(key(2025, "WS #504"), "Nowhere to hide", &[]);
+        let unkeyed = clue(
+            None,
+            "Bridging divides through capacity building",
+            &["Ann Lee"],
+        );
+        let t1 = clue(None, "", &[]);
+        let t2 = clue(
+            key(2017, "WS #100"),
+            "Bridging divides through capacity building",
+            &["ANN LEE"],
+        );
+        let paired = pair_all(
+            &[("p/ws-504.txt", &page), ("p/proposal.txt", &unkeyed)],
+            &[("t/x.txt", &t1), ("t/y.txt", &t2)],
+            &pairs,
+        );
+        assert_eq!(
+            paired.pages[0].key.as_ref().map(SessionKey::id).as_deref(),
+            Some("2025-day-0-event-258")
+        );
+        assert_eq!(paired.pages[0].source, Some(KeySource::PairsFile));
+        let t = &paired.transcripts[0];
+        assert_eq!(
+            (
+                t.key.as_ref().map(|k| k.code.as_str()),
+                t.source,
+                t.page.as_deref(),
+                t.by
+            ),
+            (
+                Some("Day 0 Event #258"),
+                Some(KeySource::PairsFile),
+                Some("p/ws-504.txt"),
+                Some(PairedBy::PairsFile)
+            )
+        );
+        assert_eq!(paired.pages[1].key, key(2017, "WS #100"));
+        assert_eq!(
+            paired.transcripts[1].page.as_deref(),
+            Some("p/proposal.txt")
+        );
+    }
+}
