@@ -10,7 +10,7 @@
 //! 0). Also the keys of old CART header blocks and of session proposals (`No. 77 …`).
 //! Deliberately reads no other file: matching pages is the pipeline's job.
 
-use super::title::{code_from_path, key_from_slug, NAME_WORDS};
+use super::title::{code_from_path, key_from_slug, named_without_year, NAME_WORDS};
 use crate::model::{KeySource, SessionKey};
 use regex::Regex;
 use std::path::Path;
@@ -61,11 +61,14 @@ pub fn identify(
         return id;
     }
     id.code = code_from_path(path);
-    if let (Some(code), Some(year)) = (&id.code, year) {
-        id.key = Some(SessionKey {
-            year,
-            code: code.clone(),
-        });
+    // The file name's code, or the session name its words give (`1439-taking-stock-…`), with
+    // the year the text gives.
+    let named = || {
+        let stem = path.file_stem()?.to_string_lossy().into_owned();
+        named_without_year(&stem)
+    };
+    if let (Some(code), Some(year)) = (id.code.clone().or_else(named), year) {
+        id.key = Some(SessionKey { year, code });
         id.source = Some(KeySource::FileName);
     }
     id

@@ -151,10 +151,18 @@ fn page_identity(
         })
         .copied();
     let proposal = head.iter().find_map(|l| proposal(l));
+    // A room line (`WS 1 – Annex Hall 1`, `Workshop Room 4`), or the line under a `Room`
+    // heading, names a place, never the session.
     let code_line = head
         .iter()
-        .filter(|l| l.chars().count() <= 60 && !NUMBERED_PERSON.is_match(l))
-        .find_map(|l| find_code_in(l));
+        .enumerate()
+        .filter(|(i, l)| {
+            l.chars().count() <= 60
+                && !NUMBERED_PERSON.is_match(l)
+                && !is_room_line(l)
+                && !(*i > 0 && head[i - 1].trim().eq_ignore_ascii_case("room"))
+        })
+        .find_map(|(_, l)| find_code_in(l));
     let with_year = |code: String| year.map(|year| SessionKey { year, code });
     let titled = |key: SessionKey, title: String| {
         let id = Identity {
@@ -202,6 +210,14 @@ fn page_identity(
         id.source = Some(KeySource::FileName);
     }
     (id, fallback_title)
+}
+
+/// A line that names a room: `Room 3`, `Workshop Room 4`, `Annex Hall 1`, `Salle XII`.
+fn is_room_line(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    ["room", "hall", "salle", "annex", "auditorium", "plenary"]
+        .iter()
+        .any(|w| lower.split(|c: char| !c.is_alphanumeric()).any(|x| x == *w))
 }
 
 /// The year of a title line (`IGF 2015 Session`).

@@ -45,8 +45,12 @@ fn valid_year(s: &str) -> Option<u16> {
 
 /// Words that make a file name or address slug with a year name a session (`…-main-session-…`):
 /// without one, `2023-notes.txt` names none.
-const NAMED_KINDS: [&str; 19] = [
+const NAMED_KINDS: [&str; 23] = [
     "main session",
+    "taking stock",
+    "emerging issues",
+    "bpf",
+    "best practices forum",
     "high level",
     "leaders track",
     "parliamentary",
@@ -213,6 +217,15 @@ pub fn key_from_slug(slug: &str) -> Option<SessionKey> {
     let after = &spaced[end..];
     let code = find_code(after, true).or_else(|| named_slug(after))?;
     Some(SessionKey { year, code })
+}
+
+/// A session name (one of the named kinds: `Main Session - Security, Openness and Privacy`)
+/// that a file name or a title line without `IGF <year>` gives; the year comes from elsewhere.
+pub fn named_without_year(s: &str) -> Option<String> {
+    if s.chars().count() > 150 {
+        return None;
+    }
+    named_slug(&spaced_slug(s))
 }
 
 /// The session code a file name carries without a year (`ws196 (1).txt` → `WS #196`,
@@ -435,12 +448,18 @@ fn named_slug(rest: &str) -> Option<String> {
             .collect::<Vec<_>>()
             .join(" ")
     );
+    // `bpf5` (a numbered best practice forum in a 2014 file name) is a `bpf`.
     let kind = NAMED_KINDS
         .iter()
-        .any(|k| lower.contains(&format!(" {k} ")));
+        .any(|k| lower.contains(&format!(" {k} ")))
+        || lower.split_whitespace().any(|w| {
+            w.strip_prefix("bpf")
+                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        });
     if !kind {
         return None;
     }
+    let rest = rest.trim_start_matches(|c: char| c == ' ' || c.is_ascii_digit());
     let rest = rest.trim_end_matches(|c: char| c == ' ' || c.is_ascii_digit());
     let rest = rest.trim_end_matches(" raw").trim_end_matches(" page");
     named_code(rest)

@@ -19,7 +19,7 @@ use super::annotation::{
 use super::identity::{
     cart_header_key, identify, is_cart_header, provenance, year_in_text, Identity,
 };
-use super::title::{clean_title, is_title_line, parse_session_key};
+use super::title::{clean_title, is_title_line, named_without_year, parse_session_key};
 use crate::error::{Error, Result};
 use crate::model::{KeySource, RawTurn, SessionKey, Transcript};
 use crate::read::is_disclaimer;
@@ -298,6 +298,18 @@ fn read_header(lines: &[&str], kinds: &[Line]) -> Header {
     }
     if disclaimer_end.is_some() || cart {
         h.year = year_in_text(&head.join("\n"));
+    }
+    // A title line without `IGF <year>` that names a kind of session (`Main Session -
+    // Security, Openness and Privacy`), with the year of the header's text.
+    if let (None, None, Some(year)) = (&h.key, &h.title, h.year) {
+        if let Some((line, code)) = head
+            .first()
+            .filter(|l| !is_disclaimer(&l.to_lowercase()))
+            .and_then(|l| Some((*l, named_without_year(l)?)))
+        {
+            h.key = Some(SessionKey { year, code });
+            h.title = Some(line.to_string());
+        }
     }
     if let Some(d) = disclaimer_end {
         skip_until = skip_until.max(d);

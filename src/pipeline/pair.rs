@@ -297,7 +297,10 @@ fn best_page(
         if closest.is_none_or(|(s, _)| score > s) {
             closest = Some((score, i));
         }
-        let good = title >= 0.6 || (title >= 0.3 && shared >= 1) || shared >= 2;
+        // A transcript that names its own session takes a page of another name only when
+        // their titles mostly agree (a shortened name), not on shared speakers alone.
+        let both_keyed = clue.key.is_some() && v.key.is_some();
+        let good = title >= 0.6 || !both_keyed && ((title >= 0.3 && shared >= 1) || shared >= 2);
         if good {
             scored.push((score, i));
         }
@@ -339,8 +342,36 @@ fn compatible(a: &SessionKey, b: &SessionKey) -> bool {
     }
     match (number_of(&a.code), number_of(&b.code)) {
         (Some(x), Some(y)) => x == y,
-        _ => true,
+        // Two named sessions of different kinds (a main session, an NRI session) are two.
+        _ => match (kind_of(&a.code), kind_of(&b.code)) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
+        },
     }
+}
+
+/// The kind a session name starts with (`Main Session 2 …` → `main session`).
+fn kind_of(code: &str) -> Option<&'static str> {
+    const KINDS: [(&str, &str); 13] = [
+        ("main session", "main session"),
+        ("high level", "high level"),
+        ("parliamentary", "parliamentary"),
+        ("nri", "nri"),
+        ("bpf", "bpf"),
+        ("best practice forum", "bpf"),
+        ("dc ", "dc"),
+        ("dynamic coalition", "dc"),
+        ("networking session", "networking session"),
+        ("lightning talk", "lightning talk"),
+        ("open mic", "open mic"),
+        ("opening ceremony", "opening ceremony"),
+        ("closing ceremony", "closing ceremony"),
+    ];
+    let lower = code.to_lowercase().replace(['-', '_'], " ");
+    KINDS
+        .iter()
+        .find(|(prefix, _)| lower.starts_with(prefix))
+        .map(|(_, kind)| *kind)
 }
 
 /// `WS #225` → 225.

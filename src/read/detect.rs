@@ -156,7 +156,7 @@ fn scores(head: &str) -> (u32, u32) {
             // A caption stream flattened onto one line: its turns are ` >> ` inside it.
             labels += u32::try_from(line.matches(" >> ").count()).unwrap_or(u32::MAX);
         }
-        if is_roster_line(line) {
+        if is_roster_line(line) || is_roster_bullet(line) {
             page_lines += 1;
             continue;
         }
@@ -200,6 +200,11 @@ fn scores(head: &str) -> (u32, u32) {
             page += 2;
         }
         if i < 30 && lower.contains(" utc)") && lower.contains(" - ") {
+            page += 4;
+        }
+        // A page whose title was lost starts with the site's bare `Session` heading; its
+        // agenda follows.
+        if i < 3 && lower == "session" || i < 60 && lower == "session agenda" {
             page += 4;
         }
     }
@@ -346,6 +351,34 @@ fn is_roster_line(line: &str) -> bool {
         }
     }
     false
+}
+
+/// A free-text roster line: `- Name, organisation, civil society, WEOG` (a bullet or a bare
+/// line of at least three comma-separated fields, the last naming a stakeholder group or a
+/// regional group).
+fn is_roster_bullet(line: &str) -> bool {
+    const GROUPS: [&str; 14] = [
+        "civil society",
+        "private sector",
+        "government",
+        "technical community",
+        "intergovernmental",
+        "weog",
+        "grulac",
+        "african group",
+        "asia-pacific",
+        "asia pacific",
+        "eastern europe",
+        "latin america",
+        "western europe",
+        "academia",
+    ];
+    let body = line.trim_start_matches(['-', '*', '\u{2022}', ' ']);
+    if body.len() > 200 || body.matches(',').count() < 2 {
+        return false;
+    }
+    let last = body.rsplit(',').next().unwrap_or("").trim().to_lowercase();
+    !last.is_empty() && last.len() < 60 && GROUPS.iter().any(|g| last.contains(g))
 }
 
 /// A transcript title: starts with `IGF` and carries a RAW marker or a `Day N` segment.
