@@ -449,3 +449,25 @@ fn the_same_session_published_twice_is_ingested_once_and_reported_as_a_duplicate
     let sources: BTreeSet<String> = all(&index).into_iter().map(|p| p.source).collect();
     assert_eq!(sources.len(), 1);
 }
+
+/// A copy cut off part way (`head -c 14000` of a transcript saved next to it) is the same
+/// session: caught by containment, whichever copy comes first, and the full copy is kept.
+#[test]
+fn a_cut_off_copy_is_a_duplicate_by_containment_and_the_full_copy_is_kept() {
+    let raw = std::fs::read(repo().join("data/sessions/2023-ws-225.raw.txt")).unwrap();
+    let cut = String::from_utf8_lossy(&raw[..14000]).into_owned();
+    for (full_name, cut_name) in [("2023-ws-225.raw.txt", "copy.txt"), ("z.txt", "a-copy.txt")] {
+        let tmp = tempdir();
+        let corpus = tmp.path().join("in");
+        std::fs::create_dir_all(&corpus).unwrap();
+        std::fs::write(corpus.join(full_name), &raw).unwrap();
+        std::fs::write(corpus.join(cut_name), &cut).unwrap();
+        let index = tmp.path().join("ix");
+        let r = pipeline::ingest(&config(vec![corpus.clone()], &index)).unwrap();
+        assert_eq!(r.duplicates.len(), 1, "{cut_name}");
+        assert_eq!(r.duplicates[0].path, corpus.join(cut_name));
+        assert_eq!(r.duplicates[0].of, corpus.join(full_name));
+        let sources: BTreeSet<String> = all(&index).into_iter().map(|p| p.source).collect();
+        assert_eq!(sources.len(), 1, "{cut_name}");
+    }
+}

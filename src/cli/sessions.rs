@@ -3,22 +3,12 @@
 //! why not), and the copies dropped as duplicates. What to check before trusting a table built
 //! on real pages, and what to correct with a pairs file.
 
+use super::format::Format;
 use super::global::Global;
 use crate::export::{self, Cell, Table};
 use crate::pipeline::{self, SessionRow};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
-
-/// Output formats of `igf-lens sessions`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// Aligned columns for the terminal.
-    Table,
-    /// CSV with a header row (lists joined by `;`).
-    Csv,
-    /// One JSON object per line.
-    Json,
-}
 
 /// Arguments of `igf-lens sessions`.
 #[derive(Debug, clap::Args)]

@@ -3,8 +3,10 @@
 //!
 //! Input: the transcripts of a run, grouped by the first session they name ([`groups`]), and
 //! the parsed transcripts of one group. Output: an [`Outcome`] per member: kept, or a duplicate
-//! of an earlier member (in path order) whose words it shares for the most part (Jaccard
-//! similarity of word 3-shingles at least [`DUPLICATE_SIMILARITY`]). Reads no file.
+//! of another member whose words it shares for the most part (Jaccard similarity of word
+//! 3-shingles at least [`DUPLICATE_SIMILARITY`]), or whose words it holds (a cut-off copy:
+//! [`DUPLICATE_CONTAINMENT`] of its shingles are in the other). The earlier member in path
+//! order is kept, unless it is the cut-off one. Reads no file.
 
 use crate::model::Transcript;
 use std::collections::{BTreeMap, BTreeSet};
@@ -66,8 +68,31 @@ pub fn similarity(a: &BTreeSet<u64>, b: &BTreeSet<u64>) -> f64 {
     inter as f64 / (a.len() + b.len() - inter) as f64
 }
 
-/// Decides a group: each member is compared with the kept members before it, and is a
-/// duplicate of the first it is near-identical to. A member without shingles (it did not
+/// A shorter copy whose shingles are at least this share of a longer one's is a cut-off copy.
+pub const DUPLICATE_CONTAINMENT: f64 = 0.9;
+
+/// A copy must hold at least this many shingles to be judged by containment (a sound check
+/// is contained in many transcripts).
+const MIN_CONTAINED: usize = 50;
+
+/// The share of the smaller set found in the larger (0 when the smaller is tiny).
+pub fn containment(a: &BTreeSet<u64>, b: &BTreeSet<u64>) -> f64 {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.len() < MIN_CONTAINED {
+        return 0.0;
+    }
+    small.intersection(large).count() as f64 / small.len() as f64
+}
+
+/// Two transcripts are one session's copies: near-identical (RAW and edited, mirrors), or one
+/// is a cut-off copy of the other.
+fn copies(a: &BTreeSet<u64>, b: &BTreeSet<u64>) -> bool {
+    similarity(a, b) >= DUPLICATE_SIMILARITY || containment(a, b) >= DUPLICATE_CONTAINMENT
+}
+
+/// Decides a group: each member is compared with the kept members after it. The copies of a
+/// member are its duplicates, except that a cut-off copy (a tenth shorter or more) gives way to
+/// the fuller one, which then takes its duplicates. A member without shingles (it did not
 /// parse) is kept, so that its error is reported.
 pub fn decide(shingles: &[Option<BTreeSet<u64>>]) -> Vec<Outcome> {
     let mut out = vec![Outcome::Keep; shingles.len()];
@@ -77,11 +102,21 @@ pub fn decide(shingles: &[Option<BTreeSet<u64>>]) -> Vec<Outcome> {
             continue;
         }
         for (b, sb) in shingles.iter().enumerate().skip(a + 1) {
-            if let Some(sb) = sb {
-                if out[b] == Outcome::Keep && similarity(sa, sb) >= DUPLICATE_SIMILARITY {
-                    out[b] = Outcome::DuplicateOf(a);
-                }
+            let Some(sb) = sb else { continue };
+            if out[b] != Outcome::Keep || !copies(sa, sb) {
+                continue;
             }
+            if sb.len() * 9 > sa.len() * 10 {
+                // `a` is cut off: `b` is kept instead, with `a`'s duplicates.
+                for o in out.iter_mut() {
+                    if *o == Outcome::DuplicateOf(a) {
+                        *o = Outcome::DuplicateOf(b);
+                    }
+                }
+                out[a] = Outcome::DuplicateOf(b);
+                break;
+            }
+            out[b] = Outcome::DuplicateOf(a);
         }
     }
     out
@@ -126,6 +161,28 @@ mod tests {
         for (name, group, want) in cases {
             assert_eq!(decide(&group), want, "{name}");
         }
+    }
+
+    #[test]
+    fn a_cut_off_copy_gives_way_to_the_full_one_wherever_it_stands() {
+        let full: BTreeSet<u64> = (0..200).collect();
+        let cut: BTreeSet<u64> = (0..80).collect();
+        let other: BTreeSet<u64> = (1000..1200).collect();
+        assert!(similarity(&full, &cut) < DUPLICATE_SIMILARITY);
+        assert!((containment(&cut, &full) - 1.0).abs() < 1e-9);
+        let got = decide(&[Some(cut.clone()), Some(full.clone()), Some(other.clone())]);
+        assert_eq!(got, [Outcome::DuplicateOf(1), Outcome::Keep, Outcome::Keep]);
+        let got = decide(&[Some(full.clone()), Some(cut.clone())]);
+        assert_eq!(got, [Outcome::Keep, Outcome::DuplicateOf(0)]);
+        // A copy of the cut one follows it to the full one.
+        let got = decide(&[Some(cut.clone()), Some(cut.clone()), Some(full)]);
+        assert_eq!(
+            got,
+            [Outcome::DuplicateOf(2), Outcome::DuplicateOf(2), Outcome::Keep]
+        );
+        // Too small to judge by containment.
+        let tiny: BTreeSet<u64> = (0..10).collect();
+        assert_eq!(containment(&tiny, &other.union(&tiny).copied().collect()), 0.0);
     }
 
     #[test]
