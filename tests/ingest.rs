@@ -471,3 +471,134 @@ fn a_cut_off_copy_is_a_duplicate_by_containment_and_the_full_copy_is_kept() {
         assert_eq!(sources.len(), 1, "{cut_name}");
     }
 }
+
+/// The structures of real IGF material (issue 15), in `tests/fixtures/real-structures`: a
+/// transcript without a title keyed by its address slug, its page keyed by a `# url:` line and
+/// starting with Time/Room, with a free-text roster (bullets, an UPDATED LINEUP block, moderator
+/// headings with the name on the next line); two main sessions of one year, one without `IGF
+/// <year>` in its title; a transcript nothing identifies, named by `pairs.csv`; labels as
+/// captioners write them; moderators who introduce themselves; introductions by others.
+#[test]
+fn real_structures_are_keyed_paired_and_attributed() {
+    let tmp = tempdir();
+    let index = tmp.path().join("ix");
+    let corpus = fixture("real-structures");
+    pipeline::ingest(&config(vec![corpus], &index)).unwrap();
+    let rows = pipeline::sessions::list(&index).unwrap();
+    let got: BTreeMap<String, (Option<String>, bool, String)> = rows
+        .iter()
+        .map(|r| {
+            let name = |p: &str| {
+                Path::new(p)
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            };
+            (
+                r.key.clone().unwrap_or_default(),
+                (
+                    r.page.as_deref().map(name),
+                    r.paired,
+                    r.key_source
+                        .map(|k| k.as_str().to_string())
+                        .unwrap_or_default(),
+                ),
+            )
+        })
+        .collect();
+    let want = |page: Option<&str>, paired: bool, source: &str| {
+        (page.map(str::to_string), paired, source.to_string())
+    };
+    assert_eq!(
+        got,
+        BTreeMap::from([
+            (
+                "2024-ws-357".to_string(),
+                want(Some("page-a.txt"), true, "url-slug")
+            ),
+            (
+                "2024-main-session-lantern-trust-safety".to_string(),
+                want(None, false, "title")
+            ),
+            (
+                "2024-main-session-harbour-rules-online-safety".to_string(),
+                want(None, false, "title")
+            ),
+            (
+                "2024-day-0-event-258".to_string(),
+                want(Some("proposal-258.txt"), true, "pairs-file")
+            ),
+        ])
+    );
+    let passages = all(&index);
+    let by_label: BTreeMap<(String, String), (String, String, String)> = passages
+        .iter()
+        .filter(|p| p.session == "2024-ws-357")
+        .map(|p| {
+            (
+                (
+                    p.label.clone(),
+                    p.text.split_whitespace().next().unwrap_or("").to_string(),
+                ),
+                (
+                    p.speaker.clone(),
+                    p.stakeholder.as_str().to_string(),
+                    p.method.as_str().to_string(),
+                ),
+            )
+        })
+        .collect();
+    let who = |label: &str| -> Vec<(String, String, String)> {
+        by_label
+            .iter()
+            .filter(|((l, _), _)| l == label)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let one = |s: &str, g: &str, m: &str| (s.to_string(), g.to_string(), m.to_string());
+    assert_eq!(
+        who("PELLEGRINO ASTOR"),
+        [one("Pellegrino Astor", "Government", "roster")]
+    );
+    assert_eq!(
+        who("Teodora Vlasic"),
+        [one("Teodora Vlasic", "Civil Society", "roster")]
+    );
+    assert_eq!(
+        who("Ilse BRANDT (Federal Office for Information Security)"),
+        [one("Ilse Brandt", "Government", "roster")]
+    );
+    assert_eq!(
+        who("VLASIC TEODORA"),
+        [one("Teodora Vlasic", "Civil Society", "roster")]
+    );
+    assert_eq!(
+        who("MODERATOR VASQUEZ"),
+        [one("Oriane Vasquez", "Private Sector", "role")]
+    );
+    assert_eq!(
+        who("KWAME ADJEI"),
+        [one("KWAME ADJEI", "Government", "introduced")]
+    );
+    let moderator = who("MODERATOR");
+    assert!(
+        moderator
+            .iter()
+            .all(|(s, g, _)| s == "Oriane Vasquez" && g == "Private Sector"),
+        "{moderator:?}"
+    );
+    // Every passage of a file whose address is known carries it.
+    let harbour: Vec<&PassageRecord> = passages
+        .iter()
+        .filter(|p| p.session == "2024-main-session-harbour-rules-online-safety")
+        .collect();
+    assert!(!harbour.is_empty());
+    for p in harbour {
+        assert_eq!(
+            p.url,
+            "https://www.intgovforum.org/en/content/igf-2024-day-4-main-session-harbour-rules-for-online-safety-raw"
+        );
+        assert!(p.full_citation().ends_with(&format!("<{}>", p.url)));
+    }
+}

@@ -32,7 +32,7 @@ pub fn render_context(target: &PassageRecord, context: &[PassageRecord], width: 
                 p.turn,
                 p.speaker,
                 who.join(", "),
-                p.citation()
+                p.full_citation()
             ));
         }
         let mark = if p.passage_id == target.passage_id {

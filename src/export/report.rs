@@ -585,7 +585,7 @@ pub fn report_html(records: &[PassageRecord]) -> Result<String> {
                 escape(&super::label::group_and_region(r.stakeholder, r.region).join(", ")),
                 escape(&super::label::session_label(r)),
                 if r.date.is_empty() { String::new() } else { format!(", {}", escape(&r.date)) },
-                escape(&r.citation()),
+                escape(&r.full_citation()),
                 r.passage_id,
                 score
             ));

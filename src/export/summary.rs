@@ -68,7 +68,7 @@ fn passage_row(r: &PassageRecord) -> Vec<Cell> {
         Cell::Int(u64::from(r.words)),
         Cell::text(r.themes_label()),
         Cell::text(r.evidence_label()),
-        Cell::text(r.citation()),
+        Cell::text(r.full_citation()),
         Cell::text(&r.text),
         Cell::opt_int(r.start_ms),
         Cell::opt_int(r.end_ms),

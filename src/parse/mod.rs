@@ -16,6 +16,7 @@ mod html;
 mod identity;
 mod jsonl;
 mod page;
+mod page_lines;
 mod roster;
 mod title;
 mod transcript;

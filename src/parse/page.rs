@@ -27,12 +27,18 @@ use std::sync::LazyLock;
 
 use super::annotation::squeeze;
 use super::identity::{identify, proposal, provenance, year_in_text, Identity};
+use super::page_lines::{
+    is_page_debris, is_person_bullet, is_room_line, parse_date, question_like, split_questions,
+    strip_marker, url_name, year_in_title,
+};
 use super::roster::{
     has_group_or_region, parse_dash_roster, parse_free_roster, parse_honorific_roster,
     parse_person, parse_pipe_roster, person_like, share_known_fields, starts_with_honorific,
     strip_bullet, Person,
 };
-use super::title::{clean_title, find_code_in, is_title_line, named_from, parse_session_key};
+use super::title::{
+    clean_title, find_code_in, is_title_line, named_from, named_without_year, parse_session_key,
+};
 
 /// Parses a session page. Fails only when the text holds nothing but whitespace; a page without
 /// a roster parses (with an empty roster) and the pipeline reports it.
@@ -87,30 +93,6 @@ fn take_provenance(lines: &mut [&str]) -> Option<(String, KeySource)> {
         }
     }
     None
-}
-
-/// Lines at the top of saved pages that are site furniture, not the session's title.
-fn is_page_debris(line: &str) -> bool {
-    let lower = line.to_lowercase();
-    const STARTS: [&str; 16] = [
-        "a php error was encountered",
-        "severity:",
-        "message:",
-        "filename:",
-        "line number:",
-        "deprecated:",
-        "warning:",
-        "notice:",
-        "welcome to the united nations",
-        "you are here",
-        "go back",
-        "go to report",
-        "check-in and access",
-        "[back to",
-        "[link to",
-        "about this session",
-    ];
-    STARTS.iter().any(|p| lower.starts_with(p)) || matches!(lower.as_str(), "session" | "time")
 }
 
 /// A page's session identity and title, in order: a numbered code in its title line; a
@@ -194,42 +176,45 @@ fn page_identity(
         .map(|(_, t)| t)
         .or_else(|| first_line.map(clean))
         .unwrap_or_default();
-    let mut id = identify(None, url, path, year);
+    let url_source = url.as_ref().map(|(_, s)| *s);
+    let id = identify(None, url, path, year);
     if id.key.is_some() {
         return (id, fallback_title);
     }
-    if let Some(k) = first_line.and_then(named_from).and_then(&with_year) {
+    let first_name = first_line.and_then(named_from);
+    named_identity(id, first_name, url_source, path, fallback_title)
+}
+
+/// A page nothing numbers: the session name of its first line, else of its address's words
+/// (`…/content/navigating%20global%20cyber…`), else of its file name when that names a kind of
+/// session (never `page01`), each with the page's year.
+fn named_identity(
+    mut id: Identity,
+    first_name: Option<String>,
+    url_source: Option<KeySource>,
+    path: &Path,
+    title: String,
+) -> (Identity, String) {
+    let from_url = id.url.as_deref().and_then(url_name);
+    let with_year = |code: String| id.year.map(|year| SessionKey { year, code });
+    let stem = || named_without_year(&path.file_stem()?.to_string_lossy());
+    let found = if let Some(k) = first_name.and_then(with_year) {
+        Some((k, KeySource::Title))
+    } else if let (Some(k), Some(source)) = (from_url.clone().and_then(with_year), url_source) {
+        Some((k, source))
+    } else {
+        stem().and_then(with_year).map(|k| (k, KeySource::FileName))
+    };
+    if let Some((k, source)) = found {
         id.key = Some(k);
-        id.source = Some(KeySource::Title);
-    } else if let Some(k) = path
-        .file_stem()
-        .and_then(|s| named_from(&s.to_string_lossy().replace(['-', '_'], " ")))
-        .and_then(&with_year)
-    {
-        id.key = Some(k);
-        id.source = Some(KeySource::FileName);
+        id.source = Some(source);
     }
-    (id, fallback_title)
-}
-
-/// A line that names a room: `Room 3`, `Workshop Room 4`, `Annex Hall 1`, `Salle XII`.
-fn is_room_line(line: &str) -> bool {
-    let lower = line.to_lowercase();
-    ["room", "hall", "salle", "annex", "auditorium", "plenary"]
-        .iter()
-        .any(|w| lower.split(|c: char| !c.is_alphanumeric()).any(|x| x == *w))
-}
-
-/// The year of a title line (`IGF 2015 Session`).
-fn year_in_title(title: &str) -> Option<u16> {
-    static YEAR: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:IGF|Internet\s+Governance\s+Forum)[\s\-–]*((?:19|20)\d{2})\b")
-            .expect("static regex")
-    });
-    YEAR.captures(title)?[1]
-        .parse()
-        .ok()
-        .filter(|y| (2005..=2035).contains(y))
+    let title = if title.is_empty() {
+        from_url.unwrap_or_default()
+    } else {
+        title
+    };
+    (id, title)
 }
 
 /// The block a line belongs to.
@@ -346,64 +331,6 @@ fn inline_label(line: &str) -> Option<Section> {
         return Some(Section::Description);
     }
     None
-}
-
-static DATE_DMY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b")
-        .expect("static regex")
-});
-
-static DATE_MDY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
-        .expect("static regex")
-});
-
-/// `Tuesday, 10th October, 2023 (23:30 UTC) - …` → `2023-10-10` (the start).
-fn parse_date(line: &str) -> Option<String> {
-    let month = |m: &str| -> Option<u32> {
-        const MONTHS: [&str; 12] = [
-            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-        ];
-        MONTHS
-            .iter()
-            .position(|x| m.eq_ignore_ascii_case(x))
-            .map(|i| i as u32 + 1)
-    };
-    let dmy = DATE_DMY.captures(line).map(|c| {
-        (
-            c.get(0).map_or(0, |m| m.start()),
-            c[1].to_string(),
-            c[2].to_string(),
-            c[3].to_string(),
-        )
-    });
-    let mdy = DATE_MDY.captures(line).map(|c| {
-        (
-            c.get(0).map_or(0, |m| m.start()),
-            c[2].to_string(),
-            c[1].to_string(),
-            c[3].to_string(),
-        )
-    });
-    let (_, day, mon, year) = match (dmy, mdy) {
-        (Some(a), Some(b)) => {
-            if a.0 <= b.0 {
-                a
-            } else {
-                b
-            }
-        }
-        (Some(a), None) => a,
-        (None, Some(b)) => b,
-        (None, None) => return None,
-    };
-    let day: u32 = day.parse().ok()?;
-    let mon = month(&mon)?;
-    let year: u32 = year.parse().ok()?;
-    if !(1..=31).contains(&day) {
-        return None;
-    }
-    Some(format!("{year:04}-{mon:02}-{day:02}"))
 }
 
 /// `Panel - 90 Min`, `Round Table - U-shape - 90 Min`, `Panel - Auditorium - 90 Min`.
@@ -716,6 +643,15 @@ impl<'a> PageParser<'a> {
                 _ => Role::Organizer,
             };
             found.extend(parse_pipe_roster(line).into_iter().map(|p| (p, role)));
+        } else if is_person_bullet(line) {
+            // `- Name, organisation, civil society, WEOG` under any heading (a steering
+            // committee, a lineup): a speaker unless the heading says otherwise.
+            let role = match w.section {
+                Section::Role(r) => r,
+                Section::Organizers => Role::Organizer,
+                _ => Role::Speaker,
+            };
+            found.extend(parse_person(line, false).map(|p| (p, role)));
         } else if w.section == Section::Speakers && !has_group_or_region(line) {
             found.extend(
                 parse_dash_roster(line)
@@ -982,104 +918,6 @@ fn next_role(r: Role) -> Role {
         Role::Moderator => Role::OnlineModerator,
         _ => Role::Rapporteur,
     }
-}
-
-/// A line that opens a list item: `A.`, `1.`, `2)`, `•`, `-`.
-fn is_item_start(line: &str) -> bool {
-    if line.starts_with(['•', '-', '*', '–', '·', '○', '▪', '●']) {
-        return true;
-    }
-    let mut chars = line.chars();
-    let first = chars.next();
-    let rest: String = chars.take(3).collect();
-    match first {
-        Some(c) if c.is_ascii_digit() => {
-            let digits = line.chars().take_while(char::is_ascii_digit).count();
-            line[digits..].starts_with(['.', ')']) && line[digits + 1..].starts_with(' ')
-        }
-        Some(c) if c.is_ascii_alphabetic() => rest.starts_with(". ") || rest.starts_with(") "),
-        _ => false,
-    }
-}
-
-/// A follow-up paragraph of the policy block: a list item or a question.
-fn question_like(line: &str) -> bool {
-    is_item_start(line) || line.trim_end().ends_with('?')
-}
-
-/// Removes a list marker (`1.`, `A.`, `b)`, `•`).
-fn strip_marker(item: &str) -> String {
-    let t = item.trim();
-    if t.starts_with(['•', '-', '*', '–', '·', '○', '▪', '●']) {
-        return strip_bullet(t).to_string();
-    }
-    if is_item_start(t) {
-        if let Some(i) = t.find(['.', ')']) {
-            return t[i + 1..].trim().to_string();
-        }
-    }
-    t.to_string()
-}
-
-/// Inline list markers: ` B. `, ` 2) `.
-static INLINE_MARKER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|\s)([A-Ha-h]|[1-9])[.)]\s+").expect("static regex"));
-
-/// Splits the policy block into questions: list items, inline `A. … B. … C. …` runs (only when
-/// the letters or numbers follow in order from `A`/`1`), or several `?`-ended sentences.
-fn split_questions(blocks: &[String]) -> Vec<String> {
-    let mut out = Vec::new();
-    for block in blocks {
-        let marks: Vec<(usize, usize, char)> = INLINE_MARKER
-            .captures_iter(block)
-            .filter_map(|c| {
-                let whole = c.get(0)?;
-                let m = c.get(1)?.as_str().chars().next()?;
-                Some((whole.start(), whole.end(), m))
-            })
-            .collect();
-        let mut cuts: Vec<(usize, usize)> = Vec::new();
-        let mut expect: Option<char> = None;
-        for (start, end, m) in marks {
-            let ok = match expect {
-                None => start == 0 && matches!(m, 'A' | 'a' | '1'),
-                Some(e) => m == e,
-            };
-            if ok {
-                cuts.push((start, end));
-                expect = char::from_u32(m as u32 + 1);
-            }
-        }
-        if cuts.len() >= 2 || (cuts.len() == 1 && blocks.len() > 1) {
-            for (k, &(_, body_start)) in cuts.iter().enumerate() {
-                let body_end = cuts.get(k + 1).map_or(block.len(), |c| c.0);
-                let q = block[body_start..body_end].trim();
-                if !q.is_empty() {
-                    out.push(q.to_string());
-                }
-            }
-            continue;
-        }
-        let block = strip_marker(block);
-        let questions = block.matches('?').count();
-        if questions >= 2 {
-            let mut rest = block.as_str();
-            while let Some(i) = rest.find('?') {
-                let q = rest[..=i].trim();
-                if !q.is_empty() {
-                    out.push(q.to_string());
-                }
-                rest = &rest[i + 1..];
-            }
-            let tail = rest.trim();
-            if !tail.is_empty() {
-                out.push(tail.to_string());
-            }
-        } else if !block.is_empty() {
-            out.push(block);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -178,11 +178,18 @@ mod tests {
         let got = decide(&[Some(cut.clone()), Some(cut.clone()), Some(full)]);
         assert_eq!(
             got,
-            [Outcome::DuplicateOf(2), Outcome::DuplicateOf(2), Outcome::Keep]
+            [
+                Outcome::DuplicateOf(2),
+                Outcome::DuplicateOf(2),
+                Outcome::Keep
+            ]
         );
         // Too small to judge by containment.
         let tiny: BTreeSet<u64> = (0..10).collect();
-        assert_eq!(containment(&tiny, &other.union(&tiny).copied().collect()), 0.0);
+        assert_eq!(
+            containment(&tiny, &other.union(&tiny).copied().collect()),
+            0.0
+        );
     }
 
     #[test]

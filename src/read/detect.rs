@@ -187,7 +187,7 @@ fn scores(head: &str) -> (u32, u32) {
         if i < 60 && is_page_field(lower) {
             page += 3;
         }
-        if i < 40 && is_page_title(line) {
+        if i < 40 && is_page_title(line) || i < 3 && is_named_page_title(line) {
             page += 3;
         }
         if lower.starts_with("key takeaways") || lower.starts_with("call to action") {
@@ -340,6 +340,31 @@ fn is_page_title(line: &str) -> bool {
         .get(..4)
         .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()));
     year && rest.contains('#')
+}
+
+/// The title of a page of a session known by its name: `IGF 2024 BPF Cybersecurity`,
+/// `IGF 2021 Main Session …`, `IGF 2019 Dynamic Coalition …` (no RAW marker, no `Day N`).
+fn is_named_page_title(line: &str) -> bool {
+    const KINDS: [&str; 8] = [
+        "BPF",
+        "BEST PRACTICE",
+        "DYNAMIC COALITION",
+        "DC",
+        "MAIN SESSION",
+        "NRI",
+        "HIGH-LEVEL",
+        "PARLIAMENTARY",
+    ];
+    let upper = line.to_uppercase();
+    if !upper.starts_with("IGF ") || is_raw_title(line) {
+        return false;
+    }
+    let rest = upper[4..].trim_start();
+    let year = rest
+        .get(..4)
+        .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()));
+    let after = rest.get(4..).unwrap_or("").trim_start();
+    year && KINDS.iter().any(|k| after.starts_with(k))
 }
 
 /// `Speaker 3: …` or `Organizer 1: …`.

@@ -206,6 +206,68 @@ pub fn office_group(phrase: &str) -> Option<crate::model::Stakeholder> {
         .then_some(crate::model::Stakeholder::Government)
 }
 
+/// The group an organisation's kind says when the organisations list does not hold it: a
+/// ministry, agency or parliament is government; a company is private sector; a CERT or an
+/// Internet registry is technical community; a university, foundation or association is civil
+/// society (as IGF pages list academia).
+pub fn kind_group(org: &str) -> Option<crate::model::Stakeholder> {
+    use crate::model::Stakeholder as S;
+    let lower = format!(
+        " {} ",
+        org.to_lowercase().replace(['.', ',', '(', ')'], " ")
+    );
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(&format!(" {w} ")));
+    if has(&[
+        "ministry",
+        "federal",
+        "office",
+        "government",
+        "parliament",
+        "department",
+        "agency",
+        "authority",
+        "commission",
+        "embassy",
+        "regulator",
+        "ministère",
+        "ministerio",
+    ]) {
+        Some(S::Government)
+    } else if has(&["cert", "csirt", "nic", "registry", "ietf", "icann"]) {
+        Some(S::TechnicalCommunity)
+    } else if has(&[
+        "inc",
+        "ltd",
+        "llc",
+        "corporation",
+        "corp",
+        "company",
+        "gmbh",
+        "plc",
+        "technologies",
+    ]) {
+        Some(S::PrivateSector)
+    } else if has(&[
+        "university",
+        "universidad",
+        "université",
+        "institute",
+        "foundation",
+        "association",
+        "ngo",
+        "centre",
+        "center",
+        "network",
+        "coalition",
+        "lab",
+        "school",
+    ]) {
+        Some(S::CivilSociety)
+    } else {
+        None
+    }
+}
+
 /// The introduction that names the speaker: "my name is X", "I'm X", "I am X", "this is X".
 fn named_introduction(head: &str) -> Option<Introduction> {
     let lower = head.to_lowercase();

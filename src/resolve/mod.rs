@@ -36,7 +36,7 @@ pub use directory::{
     EMBEDDED_REGISTRY,
 };
 pub use introduction::{
-    find_introduction, find_introductions_of_others, office_group, Introduction,
+    find_introduction, find_introductions_of_others, kind_group, office_group, Introduction,
 };
 pub use names::{name_key, name_tokens};
 pub use roster::Roster;
@@ -120,7 +120,7 @@ fn introduced_people(raw: &[RawTurn], dir: &Directory) -> Vec<(Vec<String>, Stak
             };
             if let Some((org_name, sh)) = dir.organizations.find(&org) {
                 out.push((name_tokens(&name), sh, org_name.to_string()));
-            } else if let Some(sh) = office_group(&org) {
+            } else if let Some(sh) = office_group(&org).or_else(|| kind_group(&org)) {
                 out.push((name_tokens(&name), sh, org));
             }
         }
@@ -357,9 +357,20 @@ impl Context<'_> {
     /// A role label: the person who introduces themselves in its first turn, else the roster's
     /// only holder of the role (an onsite moderator before an online one).
     fn resolve_role(&self, label: &str, role: Role, first_text: &str) -> Speaker {
-        if let Some(s) = self.introduce(first_text, role, true) {
+        // A name they give wins; an organisation alone ("here at ICANN we …") only when the
+        // roster does not name the role's holder.
+        let intro = self.introduce(first_text, role, true);
+        if let Some(s) = intro.as_ref().filter(|s| !s.name.starts_with('(')) {
+            return s.clone();
+        }
+        if let Some(s) = self.roster_holder(role) {
             return s;
         }
+        intro.unwrap_or_else(|| unknown(label, role, Method::Unresolved))
+    }
+
+    /// The roster's only holder of a role (an onsite moderator before an online one).
+    fn roster_holder(&self, role: Role) -> Option<Speaker> {
         let wanted: &[Role] = match role {
             Role::OnlineModerator => &[Role::OnlineModerator, Role::Moderator],
             Role::Rapporteur => &[Role::Rapporteur],
@@ -371,14 +382,18 @@ impl Context<'_> {
                 .filter(|&i| self.roster.entries[i].role == *w)
                 .collect();
             if let [i] = hits.as_slice() {
-                let s = from_roster(&self.roster.entries[*i], Method::Role, 0.8, Some(role));
-                return s;
+                return Some(from_roster(
+                    &self.roster.entries[*i],
+                    Method::Role,
+                    0.8,
+                    Some(role),
+                ));
             }
             if hits.len() > 1 {
                 break;
             }
         }
-        unknown(label, role, Method::Unresolved)
+        None
     }
 
     /// Resolves a speaker from a self-introduction in their first turn: the name it gives
@@ -386,10 +401,14 @@ impl Context<'_> {
     /// `keep_name`, a name found nowhere still names the speaker (a generic label's person).
     fn introduce(&self, text: &str, role: Role, keep_name: bool) -> Option<Speaker> {
         let intro = find_introduction(text)?;
-        let org = intro
-            .organization
-            .as_deref()
-            .and_then(|o| self.dir.organizations.find(o));
+        // An organisation the list does not hold still says its group by its kind
+        // (`Ministry of …`, `… University`, `… Inc.`).
+        let org = intro.organization.as_deref().and_then(|o| {
+            self.dir
+                .organizations
+                .find(o)
+                .or_else(|| Some((o, office_group(o).or_else(|| kind_group(o))?)))
+        });
         if let Some(name) = &intro.name {
             if let Some(s) = self.lookup_name(&name_tokens(name), Some(role)) {
                 let s = Speaker {

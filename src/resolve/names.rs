@@ -218,9 +218,16 @@ pub fn classify(label: &str) -> LabelKind {
     if trimmed.is_empty() {
         return LabelKind::Unnamed;
     }
+    // `NAME, Organisation` or `Name SURNAME (Organisation)`: the organisation is evidence.
     let (name_part, org) = match trimmed.split_once(',') {
         Some((n, o)) if !o.trim().is_empty() => (n, Some(o.trim().to_string())),
-        _ => (trimmed, None),
+        _ => match trimmed.split_once('(') {
+            Some((n, o)) if !n.trim().is_empty() => {
+                let o = o.trim_end_matches([')', ' ']).trim();
+                (n, (!o.is_empty()).then(|| o.to_string()))
+            }
+            _ => (trimmed, None),
+        },
     };
     let tokens = name_tokens(name_part);
     if tokens.is_empty() {
