@@ -3,7 +3,7 @@
 //! as the same thing), `csv` for spreadsheets. Commands that write files for other tools
 //! (`export passages`) have no `table`.
 
-/// `--format` of `search`, `kwic` and `speakers`.
+/// `--format` of `search`, `kwic`, `speakers` and `sessions`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// Aligned columns for a terminal.

@@ -171,6 +171,7 @@ pub fn pair_all(pages: &[Input<'_>], transcripts: &[Input<'_>], pairs: &Pairs) -
         let p = pair_transcript(file, clue, pairs, &known, &mut views, &by_id);
         out.transcripts.push(p);
     }
+    adopt_by_names(&mut views, transcripts, &out.transcripts);
     // Pages without a key of their own take the key of the transcript matched to them.
     for (i, v) in views.iter().enumerate() {
         if out.pages[i].key.is_none() && v.key.is_some() {
@@ -228,6 +229,38 @@ fn pair_transcript(
             by: None,
             why_unpaired: Some(why),
         },
+    }
+}
+
+/// A page that names no session (a second rendering of a page that lost its title) takes the
+/// session of the transcript whose speakers it lists: at least two shared names, and no other
+/// transcript as many. Its roster then joins the session's.
+fn adopt_by_names(views: &mut [PageView], transcripts: &[Input<'_>], paired: &[Pairing]) {
+    for v in views
+        .iter_mut()
+        .filter(|v| v.key.is_none() && !v.names.is_empty())
+    {
+        let mut scored: Vec<(usize, &SessionKey)> = transcripts
+            .iter()
+            .zip(paired)
+            .filter_map(|((_, clue), p)| {
+                let key = p.key.as_ref()?;
+                let labels: Vec<BTreeSet<String>> =
+                    clue.names.iter().map(|n| token_set(n)).collect();
+                let shared = v
+                    .names
+                    .iter()
+                    .filter(|n| labels.iter().any(|l| same_person(l, n)))
+                    .count();
+                (shared >= 2).then_some((shared, key))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0));
+        match scored.as_slice() {
+            [(_, k)] => v.key = Some((*k).clone()),
+            [(a, k), (b, k2), ..] if a > b || k == k2 => v.key = Some((*k).clone()),
+            _ => {}
+        }
     }
 }
 
@@ -446,6 +479,27 @@ mod tests {
             names: names.iter().map(|s| s.to_string()).collect(),
             ..Clue::default()
         }
+    }
+
+    #[test]
+    fn a_page_without_a_key_joins_the_session_whose_speakers_it_lists() {
+        let page_a = clue(
+            key(2024, "WS #103"),
+            "Aligning strategies",
+            &["Rene Summer"],
+        );
+        let page_b = clue(None, "", &["Rene Summer", "Timea Suto", "Julia Rodriguez"]);
+        let lone = clue(None, "", &["Someone Else", "Another Person"]);
+        let t = clue(
+            key(2024, "WS #103"),
+            "Aligning strategies",
+            &["TIMEA SUTO", "RENE SUMMER", "JULIA RODRIGUEZ"],
+        );
+        let pages = [("a.txt", &page_a), ("b.txt", &page_b), ("c.txt", &lone)];
+        let got = pair_all(&pages, &[("t.txt", &t)], &Pairs::default());
+        assert_eq!(got.pages[1].key, key(2024, "WS #103"));
+        assert_eq!(got.pages[1].source, Some(KeySource::PageMatch));
+        assert_eq!(got.pages[2].key, None);
     }
 
     /// One transcript against a fixed set of pages: what it pairs with, under which key, how.
