@@ -776,7 +776,10 @@ fn corpus_session_accepts_the_key_the_code_the_file_name_and_title_words_issue_1
         ("Open Forum #7", &["2021-open-forum-7"]),
         ("2021-of-7", &["2021-open-forum-7"]),
         ("2022-town-hall-12.raw.txt", &["2022-town-hall-12"]),
-        ("2024-main-session-cybersecurity", &["2024-main-session"]),
+        (
+            "2024-main-session-cybersecurity",
+            &["2024-main-session-cybersecurity-trust-new-un-convention"],
+        ),
         ("harmonising cybercrime legislation", &["2021-open-forum-7"]),
         (
             "ws",

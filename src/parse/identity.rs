@@ -232,7 +232,13 @@ static DISCLAIMER: LazyLock<Regex> = LazyLock::new(|| {
 pub fn cart_header_key(lines: &[&str]) -> Option<(SessionKey, String)> {
     static ANY_YEAR: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"\b(20\d\d)\b").expect("static regex"));
-    let joined = lines.join("\n");
+    // The block ends at the disclaimer: its opening words, or a line that reads like one
+    // (`This is a CART rough draft …`).
+    let block = lines
+        .iter()
+        .position(|l| crate::read::is_disclaimer(&l.to_lowercase()))
+        .map_or(lines, |i| &lines[..i]);
+    let joined = block.join("\n");
     let joined = match DISCLAIMER.find(&joined) {
         Some(m) => &joined[..m.start()],
         None => joined.as_str(),
@@ -519,9 +525,12 @@ mod tests {
         }
     }
 
+    /// A header block and the key and title it gives.
+    type CartCase<'a> = (&'a [&'a str], Option<(SessionKey, &'a str)>);
+
     #[test]
     fn old_cart_headers_give_year_code_and_title() {
-        let cases: &[(&[&str], Option<(SessionKey, &str)>)] = &[
+        let cases: &[CartCase<'_>] = &[
             (
                 &[
                     "NINTH ANNUAL MEETING OF THE",

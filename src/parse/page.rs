@@ -139,10 +139,11 @@ fn page_identity(
         .iter()
         .enumerate()
         .filter(|(i, l)| {
-            l.chars().count() <= 60
-                && !NUMBERED_PERSON.is_match(l)
-                && !is_room_line(l)
-                && !(*i > 0 && head[i - 1].trim().eq_ignore_ascii_case("room"))
+            let under_room = *i > 0 && head[i - 1].trim().eq_ignore_ascii_case("room");
+            !(l.chars().count() > 60
+                || NUMBERED_PERSON.is_match(l)
+                || is_room_line(l)
+                || under_room)
         })
         .find_map(|(_, l)| find_code_in(l));
     let with_year = |code: String| year.map(|year| SessionKey { year, code });

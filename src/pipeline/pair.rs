@@ -255,7 +255,7 @@ fn adopt_by_names(views: &mut [PageView], transcripts: &[Input<'_>], paired: &[P
                 (shared >= 2).then_some((shared, key))
             })
             .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0));
+        scored.sort_by_key(|s| std::cmp::Reverse(s.0));
         match scored.as_slice() {
             [(_, k)] => v.key = Some((*k).clone()),
             [(a, k), (b, k2), ..] if a > b || k == k2 => v.key = Some((*k).clone()),

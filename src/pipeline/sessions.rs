@@ -228,7 +228,14 @@ mod tests {
         m.files
             .insert("x.txt".into(), entry(FileKind::Page, &[], "No key", None));
         let rows = rows(&m);
-        let got: Vec<(Option<&str>, &str, bool, Option<PairedBy>, Option<&str>)> = rows
+        type Row<'a> = (
+            Option<&'a str>,
+            &'a str,
+            bool,
+            Option<PairedBy>,
+            Option<&'a str>,
+        );
+        let got: Vec<Row<'_>> = rows
             .iter()
             .map(|r| {
                 (

@@ -53,7 +53,7 @@ fn organization_alone(head: &str) -> Option<Introduction> {
         at + link.len()
     };
     let phrase = clause(&head[start..]);
-    (!phrase.is_empty()).then(|| Introduction {
+    (!phrase.is_empty()).then_some(Introduction {
         name: None,
         organization: Some(phrase),
     })
