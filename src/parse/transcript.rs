@@ -223,6 +223,22 @@ struct Header {
     skip_until: usize,
 }
 
+/// A title line without `IGF <year>` that names a kind of session (`Main Session - Security,
+/// Openness and Privacy`) gives the key, with the year of the header's text.
+fn named_title(h: &mut Header, head: &[&str]) {
+    let (None, None, Some(year)) = (&h.key, &h.title, h.year) else {
+        return;
+    };
+    if let Some((line, code)) = head
+        .first()
+        .filter(|l| !is_disclaimer(&l.to_lowercase()))
+        .and_then(|l| Some((*l, named_without_year(l)?)))
+    {
+        h.key = Some(SessionKey { year, code });
+        h.title = Some(line.to_string());
+    }
+}
+
 /// Finds the title, the disclaimer and site debris before the first `>>` line. Whatever text
 /// follows them is speech before the first label.
 fn read_header(lines: &[&str], kinds: &[Line]) -> Header {
@@ -299,18 +315,7 @@ fn read_header(lines: &[&str], kinds: &[Line]) -> Header {
     if disclaimer_end.is_some() || cart {
         h.year = year_in_text(&head.join("\n"));
     }
-    // A title line without `IGF <year>` that names a kind of session (`Main Session -
-    // Security, Openness and Privacy`), with the year of the header's text.
-    if let (None, None, Some(year)) = (&h.key, &h.title, h.year) {
-        if let Some((line, code)) = head
-            .first()
-            .filter(|l| !is_disclaimer(&l.to_lowercase()))
-            .and_then(|l| Some((*l, named_without_year(l)?)))
-        {
-            h.key = Some(SessionKey { year, code });
-            h.title = Some(line.to_string());
-        }
-    }
+    named_title(&mut h, &head);
     if let Some(d) = disclaimer_end {
         skip_until = skip_until.max(d);
     }
