@@ -232,11 +232,12 @@ static DISCLAIMER: LazyLock<Regex> = LazyLock::new(|| {
 pub fn cart_header_key(lines: &[&str]) -> Option<(SessionKey, String)> {
     static ANY_YEAR: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"\b(20\d\d)\b").expect("static regex"));
-    // The block ends at the disclaimer: its opening words, or a line that reads like one
-    // (`This is a CART rough draft …`).
+    // The block ends at the disclaimer: its opening words, or a line after the first that
+    // reads like one (`This is a CART rough draft …`; a flattened file holds all on one line).
     let block = lines
         .iter()
         .position(|l| crate::read::is_disclaimer(&l.to_lowercase()))
+        .filter(|&i| i > 0)
         .map_or(lines, |i| &lines[..i]);
     let joined = block.join("\n");
     let joined = match DISCLAIMER.find(&joined) {

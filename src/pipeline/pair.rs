@@ -233,28 +233,34 @@ fn pair_transcript(
 }
 
 /// A page that names no session (a second rendering of a page that lost its title) takes the
-/// session of the transcript whose speakers it lists: at least two shared names, and no other
-/// transcript as many. Its roster then joins the session's.
+/// session of the transcript whose speakers it lists (at least two shared names), else of the
+/// keyed page whose roster it shares (at least three), when no other session shares as many.
+/// Its roster then joins the session's.
 fn adopt_by_names(views: &mut [PageView], transcripts: &[Input<'_>], paired: &[Pairing]) {
+    let shared = |names: &[BTreeSet<String>], others: &[BTreeSet<String>]| {
+        names
+            .iter()
+            .filter(|n| others.iter().any(|l| same_person(l, n)))
+            .count()
+    };
+    let keyed: Vec<(SessionKey, Vec<BTreeSet<String>>)> = views
+        .iter()
+        .filter_map(|v| Some((v.key.clone()?, v.names.clone())))
+        .collect();
     for v in views
         .iter_mut()
         .filter(|v| v.key.is_none() && !v.names.is_empty())
     {
-        let mut scored: Vec<(usize, &SessionKey)> = transcripts
-            .iter()
-            .zip(paired)
-            .filter_map(|((_, clue), p)| {
-                let key = p.key.as_ref()?;
-                let labels: Vec<BTreeSet<String>> =
-                    clue.names.iter().map(|n| token_set(n)).collect();
-                let shared = v
-                    .names
-                    .iter()
-                    .filter(|n| labels.iter().any(|l| same_person(l, n)))
-                    .count();
-                (shared >= 2).then_some((shared, key))
-            })
-            .collect();
+        let by_speakers = transcripts.iter().zip(paired).filter_map(|((_, clue), p)| {
+            let labels: Vec<BTreeSet<String>> = clue.names.iter().map(|n| token_set(n)).collect();
+            let n = shared(&v.names, &labels);
+            (n >= 2).then_some((n, p.key.as_ref()?))
+        });
+        let by_roster = keyed.iter().filter_map(|(k, names)| {
+            let n = shared(&v.names, names);
+            (n >= 3).then_some((n, k))
+        });
+        let mut scored: Vec<(usize, &SessionKey)> = by_speakers.chain(by_roster).collect();
         scored.sort_by_key(|s| std::cmp::Reverse(s.0));
         match scored.as_slice() {
             [(_, k)] => v.key = Some((*k).clone()),
@@ -490,16 +496,31 @@ mod tests {
         );
         let page_b = clue(None, "", &["Rene Summer", "Timea Suto", "Julia Rodriguez"]);
         let lone = clue(None, "", &["Someone Else", "Another Person"]);
+        // A third rendering whose roster matches the first page's, with no speaker in common
+        // with the transcript.
+        let page_c = clue(None, "", &["Rene Summer", "Ann Lee", "Bo Chan"]);
+        let page_d = clue(
+            key(2024, "WS #103"),
+            "",
+            &["Ann Lee", "Bo Chan", "Rene Summer"],
+        );
         let t = clue(
             key(2024, "WS #103"),
             "Aligning strategies",
             &["TIMEA SUTO", "RENE SUMMER", "JULIA RODRIGUEZ"],
         );
-        let pages = [("a.txt", &page_a), ("b.txt", &page_b), ("c.txt", &lone)];
+        let pages = [
+            ("a.txt", &page_a),
+            ("b.txt", &page_b),
+            ("c.txt", &lone),
+            ("d.txt", &page_c),
+            ("e.txt", &page_d),
+        ];
         let got = pair_all(&pages, &[("t.txt", &t)], &Pairs::default());
         assert_eq!(got.pages[1].key, key(2024, "WS #103"));
         assert_eq!(got.pages[1].source, Some(KeySource::PageMatch));
         assert_eq!(got.pages[2].key, None);
+        assert_eq!(got.pages[3].key, key(2024, "WS #103"));
     }
 
     /// One transcript against a fixed set of pages: what it pairs with, under which key, how.
