@@ -15,7 +15,16 @@ use std::path::Path;
 /// `fill` writes the content, then the file is synced and renamed over `path`, and the
 /// directory is synced, so readers see the old or the new file and a power cut keeps the
 /// rename. On any error the temporary file is removed and `path` is untouched.
+///
+/// A symlink is followed: the temporary file is renamed over its final target, and the link
+/// stays. Anything that is not a regular file or missing (a device such as `/dev/null`, a FIFO)
+/// is written through, never replaced. Every write error is returned.
 pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let path = &follow_links(path)?;
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => return write_through(path, fill),
+        _ => {}
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -28,7 +37,7 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>
     let result = (|| -> Result<()> {
         let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
         let mut buf = std::io::BufWriter::new(file);
-        fill(&mut buf)?;
+        fill(&mut buf).map_err(|e| name_output(e, path))?;
         let file = buf
             .into_inner()
             .map_err(|e| Error::io(&tmp, e.into_error()))?;
@@ -40,6 +49,49 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Most symlinks followed before giving up (as Linux's `MAXSYMLINKS`).
+const MAX_LINKS: usize = 40;
+
+/// The path a chain of symlinks ends at (the path itself when it is no link or missing).
+fn follow_links(path: &Path) -> Result<std::path::PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match std::fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = std::fs::read_link(&current).map_err(|e| Error::io(&current, e))?;
+                current = match current.parent() {
+                    Some(parent) if target.is_relative() => parent.join(target),
+                    _ => target,
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(Error::io(
+        path,
+        std::io::Error::other("too many levels of symbolic links"),
+    ))
+}
+
+/// Writes into an existing file that is not a regular one (a device, a FIFO) in place.
+fn write_through(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
+    let mut buf = std::io::BufWriter::new(file);
+    fill(&mut buf).map_err(|e| name_output(e, path))?;
+    buf.flush().map_err(|e| Error::io(path, e))
+}
+
+/// An error a writer reported for its anonymous `<output>`, named after the file written.
+fn name_output(err: Error, path: &Path) -> Error {
+    match err {
+        Error::Io { path: p, source } if p.as_os_str() == "<output>" => Error::io(path, source),
+        other => other,
+    }
 }
 
 /// Writes bytes to a file atomically (see [`write_atomic`]).

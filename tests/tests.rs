@@ -4,6 +4,7 @@ mod bad_input;
 mod compare;
 mod devtools;
 mod export;
+mod hardening;
 mod ingest;
 mod parse;
 mod qda;

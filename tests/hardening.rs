@@ -1,0 +1,133 @@
+//! Issue 16 (hardening): what a careless or hostile input still broke. Each test reproduces one
+//! item through the built binary.
+
+use crate::util::*;
+use std::path::{Path, PathBuf};
+
+/// A temp dir with a small corpus (one transcript) ingested into `ix`.
+fn small_index() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempdir();
+    let corpus = tmp.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::copy(
+        repo().join("data/sessions/2023-ws-225.raw.txt"),
+        corpus.join("2023-ws-225.raw.txt"),
+    )
+    .unwrap();
+    let index = tmp.path().join("ix");
+    ingest_quiet(&index, &corpus, 0);
+    (tmp, index)
+}
+
+/// The three commands that take `-o FILE`, writing to `out`.
+fn writers(index: &Path, out: &Path) -> Vec<std::process::Command> {
+    let mut report = igf_lens();
+    report
+        .args(["report", "-q", "-i"])
+        .arg(index)
+        .arg("-o")
+        .arg(out);
+    let mut excerpts = igf_lens();
+    excerpts
+        .args(["export", "excerpts", "-q", "--theme", "human-rights", "-i"])
+        .arg(index)
+        .arg("-o")
+        .arg(out);
+    let mut passages = igf_lens();
+    passages
+        .args(["export", "passages", "-q", "--format", "csv", "-i"])
+        .arg(index)
+        .arg("-o")
+        .arg(out);
+    vec![report, excerpts, passages]
+}
+
+#[cfg(unix)]
+#[test]
+fn o_writes_through_a_symlink_to_a_device_and_reports_write_errors() {
+    let (tmp, index) = small_index();
+    let link = tmp.path().join("full");
+    std::os::unix::fs::symlink("/dev/full", &link).unwrap();
+    for mut cmd in writers(&index, &link) {
+        let out = run_expect(&mut cmd, 2);
+        let err = stderr(&out);
+        assert!(err.contains("/dev/full") || err.contains("full"), "{err}");
+        let meta = std::fs::symlink_metadata(&link).unwrap();
+        assert!(
+            meta.file_type().is_symlink(),
+            "the link was replaced: {cmd:?}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn o_renames_over_a_symlinks_target_and_keeps_the_link() {
+    let (tmp, index) = small_index();
+    let target = tmp.path().join("real.out");
+    std::fs::write(&target, "old").unwrap();
+    let link = tmp.path().join("link.out");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    for mut cmd in writers(&index, &link) {
+        std::fs::write(&target, "old").unwrap();
+        run_expect(&mut cmd, 0);
+        let meta = std::fs::symlink_metadata(&link).unwrap();
+        assert!(
+            meta.file_type().is_symlink(),
+            "the link was replaced: {cmd:?}"
+        );
+        let body = std::fs::read_to_string(&target).unwrap();
+        assert!(body.len() > 100, "the target was not written: {cmd:?}");
+    }
+}
+
+/// Linux's `O_NONBLOCK`.
+#[cfg(target_os = "linux")]
+const O_NONBLOCK: i32 = 0o4000;
+
+#[cfg(target_os = "linux")]
+#[test]
+fn o_writes_into_a_fifo_without_replacing_it() {
+    use std::io::Read;
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let (tmp, index) = small_index();
+    let fifo = tmp.path().join("pipe");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for mut cmd in writers(&index, &fifo) {
+        // Held open for reading and writing, so neither side blocks on open and the test never
+        // hangs when the FIFO is (wrongly) renamed over.
+        let mut pipe = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(O_NONBLOCK)
+            .open(&fifo)
+            .unwrap();
+        let done = Arc::new(AtomicBool::new(false));
+        let done_r = done.clone();
+        let reader = std::thread::spawn(move || {
+            let mut got = Vec::new();
+            let mut buf = [0u8; 65536];
+            loop {
+                let finished = done_r.load(Ordering::SeqCst);
+                match pipe.read(&mut buf) {
+                    Ok(n) if n > 0 => got.extend_from_slice(&buf[..n]),
+                    _ if finished => return got,
+                    _ => std::thread::yield_now(),
+                }
+            }
+        });
+        let code = cmd.status().unwrap().code();
+        done.store(true, Ordering::SeqCst);
+        let got = reader.join().unwrap();
+        assert_eq!(code, Some(0), "{cmd:?}");
+        let meta = std::fs::symlink_metadata(&fifo).unwrap();
+        assert!(meta.file_type().is_fifo(), "the FIFO was replaced: {cmd:?}");
+        assert!(got.len() > 100, "nothing came through the FIFO: {cmd:?}");
+    }
+}
