@@ -87,7 +87,7 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     if plan.changed.is_empty() && pruned.is_empty() && !plan.full {
         return untouched(cfg, plan, &previous, report, started, false);
     }
-    let sources = sources::load(&Load {
+    let mut sources = sources::load(&Load {
         files: &found.files,
         changed: &plan.changed,
         old: &previous.manifest,
@@ -100,7 +100,9 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     report.pages_without_roster = sources.pages_without_roster.clone();
     report.pages_without_key = sources.pages_without_key.clone();
     report.skipped.extend(sources.skipped.iter().cloned());
-    plan.manifest.files.extend(sources.entries.iter().cloned());
+    plan.manifest
+        .files
+        .extend(std::mem::take(&mut sources.entries));
     fail_strict(cfg, &report.skipped, "file(s)")?;
     if sources.transcripts.is_empty() && pruned.is_empty() && !plan.full {
         return untouched(cfg, plan, &previous, report, started, true);
