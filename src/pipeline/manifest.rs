@@ -130,8 +130,17 @@ impl Manifest {
 
     /// Writes the manifest atomically (temp file, fsync, rename, fsync the directory).
     pub fn save(&self, index_dir: &Path) -> Result<()> {
-        let json = serde_json::to_vec_pretty(self).map_err(|e| Error::Other(e.to_string()))?;
-        crate::disk::write_bytes(&index_dir.join(MANIFEST_FILE), &json)
+        // Written as it is serialized: a whole copy in memory would grow with the corpus.
+        let path = index_dir.join(MANIFEST_FILE);
+        crate::disk::write_atomic(&path, |w| {
+            serde_json::to_writer_pretty(w, self).map_err(|e| {
+                if e.is_io() {
+                    Error::io(&path, e.into())
+                } else {
+                    Error::Other(e.to_string())
+                }
+            })
+        })
     }
 }
 
