@@ -129,7 +129,18 @@ pub(crate) fn build() -> (Schema, Fields) {
 
 /// Turns a record into a tantivy document.
 pub(crate) fn to_doc(f: &Fields, r: &PassageRecord) -> Result<TantivyDocument> {
-    let mut d = TantivyDocument::default();
+    // The tags as JSON in a buffer of about their size (serde_json's own starts at 128 bytes).
+    let mut tags = Vec::with_capacity(64 + 256 * r.tags.len());
+    serde_json::to_writer(&mut tags, &r.tags).map_err(|e| {
+        Error::Other(format!(
+            "cannot encode the tags of passage {}: {e}",
+            r.passage_id
+        ))
+    })?;
+    let tags = String::from_utf8(tags).map_err(|e| Error::Other(e.to_string()))?;
+    // The document holds every value in one buffer: sized once (tantivy starts it at 1 KiB,
+    // which most passages outgrow), it is not copied as it grows.
+    let mut d = TantivyDocument::with_capacity(doc_bytes(r, tags.len()));
     d.add_u64(f.passage_id, r.passage_id);
     d.add_text(f.session, &r.session);
     d.add_text(f.code, &r.code);
@@ -151,9 +162,15 @@ pub(crate) fn to_doc(f: &Fields, r: &PassageRecord) -> Result<TantivyDocument> {
     d.add_text(f.language, &r.language);
     d.add_u64(f.words, u64::from(r.words));
     let mut polarities: Vec<&str> = Vec::new();
+    let mut label = String::new();
     for t in &r.tags {
         d.add_text(f.theme, &t.theme);
-        d.add_text(f.theme_polarity, t.label());
+        // `Tag::label`, in one reused buffer.
+        label.clear();
+        label.push_str(&t.theme);
+        label.push(':');
+        label.push_str(t.polarity.as_str());
+        d.add_text(f.theme_polarity, &label);
         if !polarities.contains(&t.polarity.as_str()) {
             polarities.push(t.polarity.as_str());
         }
@@ -161,12 +178,6 @@ pub(crate) fn to_doc(f: &Fields, r: &PassageRecord) -> Result<TantivyDocument> {
     for p in polarities {
         d.add_text(f.polarity, p);
     }
-    let tags = serde_json::to_string(&r.tags).map_err(|e| {
-        Error::Other(format!(
-            "cannot encode the tags of passage {}: {e}",
-            r.passage_id
-        ))
-    })?;
     d.add_text(f.tags, tags);
     d.add_text(f.taxonomy, &r.taxonomy);
     d.add_text(f.source, &r.source);
@@ -180,6 +191,29 @@ pub(crate) fn to_doc(f: &Fields, r: &PassageRecord) -> Result<TantivyDocument> {
     }
     d.add_text(f.text, &r.text);
     Ok(d)
+}
+
+/// About the bytes [`to_doc`] puts in a document's buffer: its strings (the code and the
+/// speaker twice), the tags' JSON, the themes and labels, and up to 16 bytes of type, length
+/// and number per value.
+fn doc_bytes(r: &PassageRecord, tags_json: usize) -> usize {
+    let strings = [
+        &r.session,
+        &r.code,
+        &r.code,
+        &r.title,
+        &r.date,
+        &r.speaker,
+        &r.speaker,
+        &r.label,
+        &r.affiliation,
+        &r.language,
+        &r.taxonomy,
+        &r.source,
+        &r.text,
+    ];
+    let themes: usize = r.tags.iter().map(|t| 2 * t.theme.len() + 32).sum();
+    strings.iter().map(|s| s.len()).sum::<usize>() + tags_json + themes + 96 + 16 * 32
 }
 
 /// The kind of value a field holds, as [`FieldSpec`] describes it.
