@@ -29,6 +29,7 @@ ROLE_WORDS = {
     "audience", "audience member", "attendee", "participant", "host", "announcer", "speaker",
     "facilitator", "presenter", "interpreter", "video", "narrator", "floor", "online moderator",
     "remote moderator", "remote participant", "male speaker", "female speaker", "secretariat",
+    "rapporteur",
 }
 
 
@@ -214,7 +215,9 @@ def main():
             dist = got.get(id(t), {})
             total = sum(dist.values())
             share = (lambda g: dist.get(g, 0) / total if total else 0.0)
-            if t["on_roster"] == "yes" and t["stakeholder"]:
+            # only people whose group the roster itself gives: a roster entry without a group
+            # cannot give it (truth rows with another basis are measured as named turns)
+            if t["on_roster"] == "yes" and t["basis"] == "roster" and t["stakeholder"]:
                 roster_words += w
                 roster_ok += w * share(t["stakeholder"])
             if is_named(t["label"]):
