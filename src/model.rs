@@ -65,6 +65,7 @@ string_form!(
     Role: "a role",
     Method: "a resolution method",
     KeySource: "a session key source",
+    DecidedBy: "a decision source",
 );
 
 impl fmt::Display for Polarity {
@@ -288,6 +289,49 @@ impl Polarity {
             Polarity::Risk => Polarity::Opportunity,
             Polarity::Opportunity => Polarity::Risk,
         }
+    }
+}
+
+/// What decided a tag's polarity: a cue of the taxonomy, the theme's default (no cue), the
+/// learned model, or a person (`igf-lens code`), who then decided the tag itself too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DecidedBy {
+    Cue,
+    Default,
+    Model,
+    Human,
+}
+
+impl DecidedBy {
+    /// Every value, in the order tables list them.
+    pub const ALL: [DecidedBy; 4] = [
+        DecidedBy::Cue,
+        DecidedBy::Default,
+        DecidedBy::Model,
+        DecidedBy::Human,
+    ];
+
+    /// `cue`, `default`, `model` or `human`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecidedBy::Cue => "cue",
+            DecidedBy::Default => "default",
+            DecidedBy::Model => "model",
+            DecidedBy::Human => "human",
+        }
+    }
+
+    /// Parses the [`DecidedBy::as_str`] form in any case.
+    pub fn parse(s: &str) -> Option<DecidedBy> {
+        let s = s.trim();
+        DecidedBy::ALL
+            .into_iter()
+            .find(|d| d.as_str().eq_ignore_ascii_case(s))
+    }
+
+    /// Whether something other than the theme's default decided (a cue, the model or a person).
+    pub fn is_decided(self) -> bool {
+        self != DecidedBy::Default
     }
 }
 
@@ -669,11 +713,16 @@ pub struct Evidence {
 impl Evidence {
     /// Compact form for CSV and the index: `terms=security researcher@4,hacker@9; cue=criminalise`.
     pub fn render(&self) -> String {
-        let terms: Vec<String> = self.terms.iter().map(|(t, p)| format!("{t}@{p}")).collect();
         match &self.cue {
-            Some(c) => format!("terms={}; cue={}", terms.join(","), c),
-            None => format!("terms={}; cue=default", terms.join(",")),
+            Some(c) => format!("{}; cue={}", self.render_terms(), c),
+            None => format!("{}; cue=default", self.render_terms()),
         }
+    }
+
+    /// `terms=security researcher@4,hacker@9`.
+    pub fn render_terms(&self) -> String {
+        let terms: Vec<String> = self.terms.iter().map(|(t, p)| format!("{t}@{p}")).collect();
+        format!("terms={}", terms.join(","))
     }
 }
 
@@ -683,13 +732,31 @@ pub struct Tag {
     pub theme: CompactString,
     pub polarity: Polarity,
     pub score: f32,
+    /// What decided the polarity (and, for [`DecidedBy::Human`], the tag).
+    pub decided_by: DecidedBy,
     pub evidence: Evidence,
+    /// The person who decided, for [`DecidedBy::Human`] (may be empty when they gave no name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coder: Option<CompactString>,
 }
 
 impl Tag {
     /// `theme:polarity`.
     pub fn label(&self) -> String {
         format!("{}:{}", self.theme, self.polarity.as_str())
+    }
+
+    /// The evidence with what decided: `terms=…; cue=criminalise`, `terms=…; cue=default`,
+    /// `terms=…; decided_by=model` or `terms=…; decided_by=human (Ana)`.
+    pub fn explain(&self) -> String {
+        match self.decided_by {
+            DecidedBy::Cue | DecidedBy::Default => self.evidence.render(),
+            DecidedBy::Model => format!("{}; decided_by=model", self.evidence.render_terms()),
+            DecidedBy::Human => match self.coder.as_deref().filter(|c| !c.is_empty()) {
+                Some(c) => format!("{}; decided_by=human ({c})", self.evidence.render_terms()),
+                None => format!("{}; decided_by=human", self.evidence.render_terms()),
+            },
+        }
     }
 }
 
@@ -793,6 +860,14 @@ mod tests {
     }
 }
 
+/// What the tagger says of one passage: whether it is procedural, and its tags (none when it is),
+/// sorted by theme id.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tagging {
+    pub procedural: bool,
+    pub tags: Vec<Tag>,
+}
+
 /// One passage with everything known about it, flat: the unit the index stores, searches
 /// return, and exports write. Field names are the stable JSON/CSV names documented in the README;
 /// the closed sets stay enums until one of those edges writes them as their `as_str` form.
@@ -821,6 +896,10 @@ pub struct PassageRecord {
     pub ordinal: u32,
     pub language: String,
     pub words: u32,
+    /// Running the session, not its substance (floor-giving, introductions, thanks,
+    /// housekeeping, technical checks, time-keeping): such a passage carries no tags and is
+    /// left out of theme counts unless asked for.
+    pub procedural: bool,
     pub tags: Vec<Tag>,
     /// Content hash of the taxonomy that produced `tags`.
     pub taxonomy: String,
@@ -848,7 +927,7 @@ impl PassageRecord {
     pub fn evidence_label(&self) -> String {
         self.tags
             .iter()
-            .map(|t| format!("{}: {}", t.theme, t.evidence.render()))
+            .map(|t| format!("{}: {}", t.theme, t.explain()))
             .collect::<Vec<_>>()
             .join(" | ")
     }

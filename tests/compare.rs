@@ -3,7 +3,7 @@
 
 use crate::search::{build_index, corpus_index, sample_records};
 use crate::util::*;
-use igf_lens::model::{Evidence, PassageRecord, Polarity, Tag};
+use igf_lens::model::{DecidedBy, Evidence, PassageRecord, Polarity, Tag};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -12,10 +12,12 @@ fn hr(polarity: Polarity) -> Vec<Tag> {
         theme: "human-rights".into(),
         polarity,
         score: 1.0,
+        decided_by: DecidedBy::Default,
         evidence: Evidence {
             terms: vec![("human rights".into(), 0)],
             cue: None,
         },
+        coder: None,
     }]
 }
 

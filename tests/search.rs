@@ -3,7 +3,9 @@
 
 use crate::util::*;
 use igf_lens::index::{Reader, Writer};
-use igf_lens::model::{Evidence, Method, PassageRecord, Polarity, Region, Role, Stakeholder, Tag};
+use igf_lens::model::{
+    DecidedBy, Evidence, Method, PassageRecord, Polarity, Region, Role, Stakeholder, Tag,
+};
 use igf_lens::Error;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -14,10 +16,12 @@ fn tag(theme: &str, polarity: Polarity, score: f32) -> Tag {
         theme: theme.into(),
         polarity,
         score,
+        decided_by: DecidedBy::Default,
         evidence: Evidence {
             terms: vec![(theme.replace('-', " ").into(), 1)],
             cue: None,
         },
+        coder: None,
     }
 }
 
@@ -114,6 +118,7 @@ pub fn sample_records() -> Vec<PassageRecord> {
                 ordinal: p.ord,
                 language: "eng".into(),
                 words: igf_lens::text::count_words(p.text),
+                procedural: false,
                 tags: p.tags,
                 taxonomy: "test-taxonomy".into(),
                 source: format!("tests/fixtures/none/{session}.raw.txt"),

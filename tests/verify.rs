@@ -122,7 +122,7 @@ fn a_fresh_index_is_sound() {
                 segments * 6
             )
             .as_str(),
-            format!("ok: {n} stored passage(s) read back; the terms of 23 indexed field(s) read in every segment").as_str(),
+            format!("ok: {n} stored passage(s) read back; the terms of 26 indexed field(s) read in every segment").as_str(),
             format!("ok: {MANIFEST_FILE}: 24 file(s), {n} passage(s), as in the index").as_str(),
             "ok: all 24 source file(s) unchanged since the last ingest",
             format!(

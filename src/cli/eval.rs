@@ -6,9 +6,10 @@
 //! with the evidence the tagger had.
 
 use super::global::Global;
+use super::model::ModelArgs;
 use super::tag::Format;
 use crate::tag::eval::{check_labels, evaluate, load_gold, MistakeKind, Report};
-use crate::tag::{load_taxonomy, Tagger};
+use crate::tag::{load_tagger, load_taxonomy};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
@@ -27,13 +28,15 @@ pub struct Args {
     /// Also list every mistake (missed theme, extra theme, wrong polarity) with its evidence.
     #[arg(long)]
     pub errors: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 /// Runs `igf-lens eval`.
 pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     let _ = g;
     let taxonomy = load_taxonomy(args.themes.as_deref())?;
-    let tagger = Tagger::new(&taxonomy);
+    let tagger = load_tagger(&taxonomy, &args.model.choice())?;
     let gold = load_gold(&args.gold)?;
     check_labels(&gold, &tagger, &args.gold)?;
     let report = evaluate(&tagger, &gold);

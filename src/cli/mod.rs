@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod kwic;
 pub mod man;
 pub mod qda;
+pub mod model;
 pub mod report;
 pub mod run;
 pub mod search;
@@ -25,6 +26,7 @@ pub mod show;
 pub mod speakers;
 pub mod tag;
 pub mod themes;
+pub mod train;
 pub mod verify;
 
 /// igf-lens: ingest, tag, index and search what is said at Internet Governance Forum sessions
@@ -52,6 +54,8 @@ pub enum Command {
     Eval(eval::Args),
     /// Work with the theme taxonomy.
     Themes(themes::Args),
+    /// Train the learned model on a hand-labelled gold set.
+    Train(train::Args),
     /// Search the index.
     Search(search::Args),
     /// Keyword-in-context concordance lines for a term.
@@ -91,6 +95,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Tag(a) => tag::run(a, g),
         Command::Eval(a) => eval::run(a, g),
         Command::Themes(a) => themes::run(a, g),
+        Command::Train(a) => train::run(a, g),
         Command::Search(a) => search::run(a, g),
         Command::Kwic(a) => kwic::run(a, g),
         Command::Show(a) => show::run(a, g),

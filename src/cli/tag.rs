@@ -6,8 +6,9 @@
 //! `--format json` one JSON object per passage. No index is read or written.
 
 use super::global::Global;
-use crate::model::Tag;
-use crate::tag::{load_taxonomy, Tagger};
+use super::model::ModelArgs;
+use crate::model::{DecidedBy, Tag, Tagging};
+use crate::tag::{load_tagger, load_taxonomy};
 use anyhow::Context;
 use std::io::{BufWriter, Read, Write};
 use std::path::PathBuf;
@@ -41,6 +42,8 @@ pub struct Args {
     /// Taxonomy file to use instead of the embedded data/themes.toml.
     #[arg(long, value_name = "FILE")]
     pub themes: Option<PathBuf>,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 /// One passage to tag: its 1-based line in the input and its text.
@@ -79,7 +82,7 @@ fn strip_label(line: &str) -> &str {
 /// Runs `igf-lens tag`.
 pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     let taxonomy = load_taxonomy(args.themes.as_deref())?;
-    let tagger = Tagger::new(&taxonomy);
+    let tagger = load_tagger(&taxonomy, &args.model.choice())?;
     let input = match (&args.text, &args.file) {
         (Some(t), _) => t.clone(),
         (None, Some(p)) if p.as_os_str() != "-" => {
@@ -101,7 +104,7 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     } else {
         passages(&input)
     };
-    let tagged: Vec<(Passage, Vec<Tag>)> = passages
+    let tagged: Vec<(Passage, Tagging)> = passages
         .into_iter()
         .map(|p| {
             let tags = tagger.tag(&p.text);
@@ -112,49 +115,59 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     let mut out = BufWriter::new(std::io::stdout().lock());
     match args.format {
         Format::Json => {
-            for (p, tags) in &tagged {
+            for (p, t) in &tagged {
                 let v = serde_json::json!({
                     "line": p.line,
                     "text": p.text,
                     "taxonomy": taxonomy.version(),
-                    "tags": tags.iter().map(crate::export::theme_json).collect::<Vec<_>>(),
+                    "procedural": t.procedural,
+                    "tags": t.tags.iter().map(crate::export::theme_json).collect::<Vec<_>>(),
                 });
                 writeln!(out, "{v}")?;
             }
         }
         Format::Table if args.explain => {
-            for (i, (p, tags)) in tagged.iter().enumerate() {
+            for (i, (p, tagging)) in tagged.iter().enumerate() {
                 if i > 0 {
                     writeln!(out)?;
                 }
                 writeln!(out, "line {}: {}", p.line, p.text)?;
-                if tags.is_empty() {
+                if tagging.procedural {
+                    writeln!(out, "  (procedural)")?;
+                } else if tagging.tags.is_empty() {
                     writeln!(out, "  (no theme)")?;
                 }
-                for t in tags {
+                for t in &tagging.tags {
                     let terms: Vec<String> = t
                         .evidence
                         .terms
                         .iter()
                         .map(|(term, pos)| format!("{term}@{pos}"))
                         .collect();
+                    let decided = match t.decided_by {
+                        DecidedBy::Cue | DecidedBy::Default => {
+                            format!("cue: {}", t.evidence.cue.as_deref().unwrap_or("default"))
+                        }
+                        d => format!("decided by: {d}"),
+                    };
                     writeln!(
                         out,
-                        "  {:<22} {:<11} score {:.2}  terms: {}  cue: {}",
+                        "  {:<22} {:<11} score {:.2}  terms: {}  {decided}",
                         t.theme,
                         t.polarity.as_str(),
                         t.score,
                         terms.join(", "),
-                        t.evidence.cue.as_deref().unwrap_or("default")
                     )?;
                 }
             }
         }
         Format::Table => {
             writeln!(out, "{:<6} {:<50} text", "line", "themes")?;
-            for (p, tags) in &tagged {
-                let labels: Vec<String> = tags.iter().map(Tag::label).collect();
-                let themes = if labels.is_empty() {
+            for (p, t) in &tagged {
+                let labels: Vec<String> = t.tags.iter().map(Tag::label).collect();
+                let themes = if t.procedural {
+                    "procedural".to_string()
+                } else if labels.is_empty() {
                     "-".to_string()
                 } else {
                     labels.join(";")
@@ -165,7 +178,7 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     }
     out.flush()?;
     if !g.quiet && args.text.is_none() {
-        let with = tagged.iter().filter(|(_, t)| !t.is_empty()).count();
+        let with = tagged.iter().filter(|(_, t)| !t.tags.is_empty()).count();
         eprintln!(
             "tagged {} passages, {} with at least one theme (taxonomy {} {})",
             tagged.len(),

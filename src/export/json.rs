@@ -3,7 +3,7 @@
 //!
 //! Input: a [`PassageRecord`]. Output: a JSON object with the fields documented once in the
 //! README ("The passage JSON"): the record's fields under their CSV names, `themes` as an array of
-//! `{"theme", "polarity", "score", "evidence": {"terms": [{"term", "position"}], "cue"}}`,
+//! `{"theme", "polarity", "decided_by", "score", "evidence": {"terms": [{"term", "position"}], "cue"}}`,
 //! `source` as `file:line` with `file` and `line` beside it. Search adds `score`, `snippet` and
 //! `highlights` to the same object (see [`super::hit_json`]). This module does not write files.
 
@@ -17,8 +17,9 @@ pub(crate) fn round3(x: f32) -> f64 {
     (f64::from(x) * 1000.0).round() / 1000.0
 }
 
-/// One tag: `{"theme", "polarity", "score", "evidence": {"terms": [{"term", "position"}],
-/// "cue"}}`, `cue` being `null` when the theme's default polarity applied. `tag --format json`
+/// One tag: `{"theme", "polarity", "decided_by", "score", "evidence": {"terms": [{"term",
+/// "position"}], "cue"}}`, `cue` being `null` when no cue decided the polarity, `decided_by`
+/// saying what did (`cue`, `default`, `model`, `human`), and `coder` added for a human's code. `tag --format json`
 /// writes its tags in this shape too.
 pub fn theme_json(t: &Tag) -> Value {
     let terms: Vec<Value> = t
@@ -27,12 +28,17 @@ pub fn theme_json(t: &Tag) -> Value {
         .iter()
         .map(|(term, position)| json!({ "term": term, "position": position }))
         .collect();
-    json!({
+    let mut v = json!({
         "theme": t.theme,
         "polarity": t.polarity.as_str(),
+        "decided_by": t.decided_by.as_str(),
         "score": round3(t.score),
         "evidence": { "terms": terms, "cue": t.evidence.cue },
-    })
+    });
+    if let Some(c) = &t.coder {
+        v["coder"] = json!(c);
+    }
+    v
 }
 
 /// The JSON object of one passage (one line of `export passages --format json`).
@@ -54,6 +60,7 @@ pub fn passage_json(r: &PassageRecord) -> Map<String, Value> {
         "affiliation": r.affiliation,
         "method": r.method,
         "confidence": round3(r.confidence),
+        "procedural": r.procedural,
         "themes": r.tags.iter().map(theme_json).collect::<Vec<_>>(),
         "taxonomy": r.taxonomy,
         "language": r.language,

@@ -4,15 +4,17 @@
 use crate::model::{PassageRecord, Polarity};
 
 pub(crate) fn test_records() -> Vec<PassageRecord> {
-    use crate::model::{Evidence, Method, Region, Role, Stakeholder, Tag};
+    use crate::model::{DecidedBy, Evidence, Method, Region, Role, Stakeholder, Tag};
     let tag = |theme: &str, polarity| Tag {
         theme: theme.into(),
         polarity,
         score: 1.0,
+        decided_by: DecidedBy::Default,
         evidence: Evidence {
             terms: vec![(theme.replace('-', " ").into(), 0)],
             cue: None,
         },
+        coder: None,
     };
     let base = |id: u64, session: &str, turn: u32, ordinal: u32, speaker: &str| {
         let y2023 = session == "2023-ws-225";

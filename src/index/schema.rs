@@ -3,9 +3,12 @@
 //! Input: a [`PassageRecord`]; output: a [`TantivyDocument`] (and back). Every field of the
 //! record is stored under its own name; tags (with their evidence) are stored as JSON in the
 //! stored-only field `tags`. A few unstored helper fields exist only for filtering:
-//! `theme`, `theme_polarity`, `polarity` (derived from the tags), `code_key` (the slug of the
-//! session code) and `speaker_name` (the speaker's name run through the shared analyzer). This
-//! module does not open indexes or run queries.
+//! `theme`, `theme_polarity`, `polarity` (derived from the tags), `decided_by` (each tag's
+//! `cue`, `default`, `model` or `human`), `decided` (the theme, `theme:polarity` and polarity
+//! of every tag something other than the theme's default decided), `code_key` (the slug of the
+//! session code) and `speaker_name` (the speaker's name run through the shared analyzer).
+//! `procedural` is stored and indexed as `true` or `false`. This module does not open indexes
+//! or run queries.
 
 use crate::error::{Error, Result};
 use crate::model::{slugify, Method, PassageRecord, Region, Role, Stakeholder, Tag};
@@ -42,6 +45,9 @@ pub(crate) struct Fields {
     pub theme: Field,
     pub theme_polarity: Field,
     pub polarity: Field,
+    pub decided_by: Field,
+    pub decided: Field,
+    pub procedural: Field,
     pub tags: Field,
     pub taxonomy: Field,
     pub source: Field,
@@ -68,6 +74,9 @@ pub(crate) const QUERYABLE_FIELDS: &[&str] = &[
     "theme",
     "theme_polarity",
     "polarity",
+    "decided_by",
+    "decided",
+    "procedural",
     "turn",
     "passage_id",
     "source",
@@ -115,6 +124,9 @@ pub(crate) fn build() -> (Schema, Fields) {
         theme: sb.add_text_field("theme", STRING | FAST),
         theme_polarity: sb.add_text_field("theme_polarity", STRING | FAST),
         polarity: sb.add_text_field("polarity", STRING),
+        decided_by: sb.add_text_field("decided_by", STRING),
+        decided: sb.add_text_field("decided", STRING),
+        procedural: sb.add_text_field("procedural", STRING | STORED | FAST),
         tags: sb.add_text_field("tags", STORED),
         taxonomy: sb.add_text_field("taxonomy", STRING | STORED),
         source: sb.add_text_field("source", raw.clone()),
@@ -161,23 +173,8 @@ pub(crate) fn to_doc(f: &Fields, r: &PassageRecord) -> Result<TantivyDocument> {
     d.add_u64(f.ordinal, u64::from(r.ordinal));
     d.add_text(f.language, &r.language);
     d.add_u64(f.words, u64::from(r.words));
-    let mut polarities: Vec<&str> = Vec::new();
-    let mut label = String::new();
-    for t in &r.tags {
-        d.add_text(f.theme, &t.theme);
-        // `Tag::label`, in one reused buffer.
-        label.clear();
-        label.push_str(&t.theme);
-        label.push(':');
-        label.push_str(t.polarity.as_str());
-        d.add_text(f.theme_polarity, &label);
-        if !polarities.contains(&t.polarity.as_str()) {
-            polarities.push(t.polarity.as_str());
-        }
-    }
-    for p in polarities {
-        d.add_text(f.polarity, p);
-    }
+    add_tag_fields(&mut d, f, &r.tags);
+    d.add_text(f.procedural, if r.procedural { "true" } else { "false" });
     d.add_text(f.tags, tags);
     d.add_text(f.taxonomy, &r.taxonomy);
     d.add_text(f.source, &r.source);
@@ -276,6 +273,39 @@ pub fn document_json(r: &PassageRecord) -> Result<String> {
     Ok(to_doc(&f, r)?.to_json(&schema))
 }
 
+/// The unstored filter fields derived from the tags (each value once).
+fn add_tag_fields(d: &mut TantivyDocument, f: &Fields, tags: &[Tag]) {
+    let mut polarities: Vec<&str> = Vec::new();
+    let mut decided_by: Vec<&str> = Vec::new();
+    let mut decided: Vec<String> = Vec::new();
+    for t in tags {
+        d.add_text(f.theme, &t.theme);
+        d.add_text(f.theme_polarity, t.label());
+        if !polarities.contains(&t.polarity.as_str()) {
+            polarities.push(t.polarity.as_str());
+        }
+        if !decided_by.contains(&t.decided_by.as_str()) {
+            decided_by.push(t.decided_by.as_str());
+        }
+        if t.decided_by.is_decided() {
+            decided.push(t.theme.to_string());
+            decided.push(t.label());
+            decided.push(t.polarity.as_str().to_string());
+        }
+    }
+    for p in polarities {
+        d.add_text(f.polarity, p);
+    }
+    for x in decided_by {
+        d.add_text(f.decided_by, x);
+    }
+    decided.sort();
+    decided.dedup();
+    for x in decided {
+        d.add_text(f.decided, x);
+    }
+}
+
 fn text(d: &TantivyDocument, f: Field) -> String {
     d.get_first(f)
         .and_then(|v| v.as_str())
@@ -337,6 +367,7 @@ pub(crate) fn from_doc(f: &Fields, d: &TantivyDocument) -> Result<PassageRecord>
         ordinal: small(d, f.ordinal),
         language: text(d, f.language),
         words: small(d, f.words),
+        procedural: text(d, f.procedural) == "true",
         tags,
         taxonomy: text(d, f.taxonomy),
         source: text(d, f.source),
@@ -351,7 +382,7 @@ pub(crate) fn from_doc(f: &Fields, d: &TantivyDocument) -> Result<PassageRecord>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Evidence, Polarity};
+    use crate::model::{DecidedBy, Evidence, Polarity};
 
     #[test]
     fn record_round_trips_through_a_document() {
@@ -375,14 +406,17 @@ mod tests {
             ordinal: 1,
             language: "eng".into(),
             words: 12,
+            procedural: false,
             tags: vec![Tag {
                 theme: "scope".into(),
                 polarity: Polarity::Risk,
                 score: 1.5,
+                decided_by: DecidedBy::Human,
                 evidence: Evidence {
                     terms: vec![("overbroad".into(), 2)],
                     cue: None,
                 },
+                coder: Some("Ana".into()),
             }],
             taxonomy: "abc123".into(),
             source: "data/sessions/x.raw.txt".into(),

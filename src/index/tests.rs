@@ -2,7 +2,9 @@
 
 use super::*;
 use crate::error::Error;
-use crate::model::{Evidence, Method, PassageRecord, Polarity, Region, Role, Stakeholder, Tag};
+use crate::model::{
+    DecidedBy, Evidence, Method, PassageRecord, Polarity, Region, Role, Stakeholder, Tag,
+};
 use std::path::Path;
 
 fn tag(theme: &str, polarity: Polarity) -> Tag {
@@ -10,10 +12,12 @@ fn tag(theme: &str, polarity: Polarity) -> Tag {
         theme: theme.into(),
         polarity,
         score: 1.0,
+        decided_by: DecidedBy::Default,
         evidence: Evidence {
             terms: vec![(theme.replace('-', " ").into(), 0)],
             cue: None,
         },
+        coder: None,
     }
 }
 
@@ -59,6 +63,7 @@ fn record(r: R) -> PassageRecord {
         ordinal: r.ordinal,
         language: "eng".into(),
         words: crate::text::count_words(r.text),
+        procedural: false,
         tags: r.tags,
         taxonomy: "t1".into(),
         source: format!("data/sessions/{}.raw.txt", r.session),

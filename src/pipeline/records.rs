@@ -157,7 +157,7 @@ impl<'a> Stamp<'a> {
         language: &str,
         tagger: &Tagger,
     ) -> (PassageRecord, Option<Analysis>) {
-        let (tags, analysis) = tagger.tag_and_analyze(&piece.text);
+        let (tagging, analysis) = tagger.tag_and_analyze(&piece.text);
         let s = self.session;
         let speaker = &turn.speaker;
         let record = PassageRecord {
@@ -179,7 +179,8 @@ impl<'a> Stamp<'a> {
             ordinal,
             language: language.to_string(),
             words: piece.words,
-            tags,
+            procedural: tagging.procedural,
+            tags: tagging.tags,
             taxonomy: self.taxonomy.clone(),
             source: self.source.to_string(),
             url: s.url.clone().unwrap_or_default(),

@@ -29,9 +29,10 @@ use std::path::{Path, PathBuf};
 /// Bytes read from each changed file to tell pages from transcripts before the full parse.
 const SNIFF_BYTES: usize = 64 * 1024;
 
-/// Extensions of the data files that sit beside the corpus (taxonomy, registry, notes): passed
-/// over silently when found inside a directory, read (and rejected) only when named.
-const CONFIG_EXTENSIONS: &[&str] = &["toml", "csv", "md", "json", "gitkeep"];
+/// Extensions of the data files that sit beside the corpus (taxonomy, model, registry, codes,
+/// notes): passed over silently when found inside a directory, read (and rejected) only when
+/// named.
+const CONFIG_EXTENSIONS: &[&str] = &["toml", "csv", "md", "json", "gitkeep", "tsv"];
 
 /// One input file as found on disk.
 #[derive(Debug, Clone, PartialEq)]

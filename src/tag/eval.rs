@@ -1,19 +1,25 @@
 //! Evaluation of a taxonomy against a hand-labelled gold set.
 //!
-//! Input: a CSV file with header `id,text,labels`, where `labels` is `theme:polarity` pairs
-//! joined by `;` (empty when the passage carries no theme), and a [`Tagger`]. Output: a
-//! [`Report`] with precision, recall and F1 per theme and overall (micro and macro), the accuracy
-//! of polarity on themes found correctly, and the list of mistakes.
+//! Input: a CSV file with header `id,text,labels` (other columns, such as `source`, are
+//! ignored), where `labels` is `theme:polarity` pairs joined by `;`, `procedural` alone for a
+//! procedural passage, or empty when the passage is substantive and carries no theme; and a
+//! [`Tagger`]. Output: a [`Report`] with precision, recall and F1 per theme and overall (micro
+//! and macro), the accuracy of polarity on themes found correctly (overall and by what decided
+//! it), the procedural class scored as a class of its own, and the list of mistakes.
 //!
 //! Definitions: a theme counts as found when the tagger gives it, whatever its polarity
-//! (true positive), given wrongly (false positive) or missed (false negative). Micro figures
+//! (true positive), given wrongly (false positive) or missed (false negative). A procedural
+//! passage carries no theme, so every theme given to it is a false positive. Micro figures
 //! pool every theme's counts; macro F1 is the mean F1 over the themes of the taxonomy that occur
 //! in the gold set or were predicted at least once. Polarity accuracy is the share of true
-//! positives whose polarity matches the gold label. This module prints nothing.
+//! positives whose polarity matches the gold label, whatever decided it (a cue, the theme's
+//! default, the model): defaults are counted, not left out. Procedural precision, recall and F1
+//! compare the passages the tagger marks procedural with those labelled so. This module prints
+//! nothing.
 
 use super::tagger::Tagger;
 use crate::error::{Error, Result};
-use crate::model::{Polarity, Tag};
+use crate::model::{DecidedBy, Polarity, Tag, Tagging};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -25,14 +31,39 @@ pub struct GoldPassage {
     pub text: String,
     /// `(theme, polarity)` pairs, as labelled.
     pub labels: Vec<(String, Polarity)>,
+    /// Labelled `procedural` (then `labels` is empty).
+    pub procedural: bool,
     /// 1-based line of the record in the CSV file.
     pub line: usize,
 }
+
+/// The label of a procedural passage.
+pub const PROCEDURAL: &str = "procedural";
 
 /// Reads a gold CSV file (see the module docs for the format).
 pub fn load_gold(path: &Path) -> Result<Vec<GoldPassage>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     parse_gold(&text, path)
+}
+
+/// Reads several gold CSV files as one set (ids must be distinct across them).
+pub fn load_gold_files(paths: &[std::path::PathBuf]) -> Result<Vec<GoldPassage>> {
+    let mut out: Vec<GoldPassage> = Vec::new();
+    let mut seen: HashMap<String, std::path::PathBuf> = HashMap::new();
+    for p in paths {
+        for g in load_gold(p)? {
+            if let Some(first) = seen.get(&g.id) {
+                return Err(Error::InputLine {
+                    path: p.clone(),
+                    line: g.line,
+                    message: format!("id {:?} is also in {}", g.id, first.display()),
+                });
+            }
+            seen.insert(g.id.clone(), p.clone());
+            out.push(g);
+        }
+    }
+    Ok(out)
 }
 
 /// Parses gold CSV text; `path` names it in errors.
@@ -80,12 +111,20 @@ pub fn parse_gold(text: &str, path: &Path) -> Result<Vec<GoldPassage>> {
             ));
         }
         ids.insert(id.clone(), line);
+        let raw_labels = field(cl);
+        let procedural = raw_labels.eq_ignore_ascii_case(PROCEDURAL);
         let mut labels: Vec<(String, Polarity)> = Vec::new();
-        for raw in field(cl)
+        for raw in raw_labels
             .split(';')
             .map(str::trim)
-            .filter(|s| !s.is_empty())
+            .filter(|s| !s.is_empty() && !procedural)
         {
+            if raw.eq_ignore_ascii_case(PROCEDURAL) {
+                return Err(err(
+                    line,
+                    "`procedural` stands alone: a passage with a theme is not procedural".into(),
+                ));
+            }
             let Some((theme, pol)) = raw.split_once(':') else {
                 return Err(err(
                     line,
@@ -110,6 +149,7 @@ pub fn parse_gold(text: &str, path: &Path) -> Result<Vec<GoldPassage>> {
             id,
             text: field(ct),
             labels,
+            procedural,
             line,
         });
     }
@@ -138,12 +178,26 @@ pub struct ThemeScore {
     pub predicted: usize,
     /// True positives with the right polarity.
     pub polarity_correct: usize,
+    /// True positives whose polarity the theme's default decided, by their gold polarity
+    /// (risk, opportunity): the default that is more often right is the larger.
+    pub default_gold: (usize, usize),
 }
 
 impl ThemeScore {
     /// Share of true positives with the right polarity (`None` without true positives).
     pub fn polarity_accuracy(&self) -> Option<f64> {
         (self.true_positives > 0).then(|| self.polarity_correct as f64 / self.true_positives as f64)
+    }
+
+    /// The default polarity that would be right more often on the tags it decided (`None`
+    /// when it decided none, or as many each way).
+    pub fn better_default(&self) -> Option<Polarity> {
+        let (r, o) = self.default_gold;
+        match r.cmp(&o) {
+            std::cmp::Ordering::Greater => Some(Polarity::Risk),
+            std::cmp::Ordering::Less => Some(Polarity::Opportunity),
+            std::cmp::Ordering::Equal => None,
+        }
     }
 }
 
@@ -173,19 +227,56 @@ pub struct Mistake {
     pub text: String,
 }
 
+/// Precision, recall and F1 of one class of passages (procedural).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct ClassScore {
+    pub true_positives: usize,
+    pub false_positives: usize,
+    pub false_negatives: usize,
+    /// Passages labelled with the class.
+    pub support: usize,
+    /// Passages the tagger put in the class.
+    pub predicted: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+/// Polarity on the correctly found themes whose polarity one source decided.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PolarityBy {
+    pub decided_by: DecidedBy,
+    pub correct: usize,
+    pub total: usize,
+}
+
+impl PolarityBy {
+    /// `correct / total` (`None` when nothing was decided this way).
+    pub fn accuracy(&self) -> Option<f64> {
+        (self.total > 0).then(|| self.correct as f64 / self.total as f64)
+    }
+}
+
 /// The result of an evaluation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     pub passages: usize,
     /// Version of the taxonomy evaluated.
     pub taxonomy: String,
+    /// Version of the model used with it (empty: the dictionary alone).
+    pub model: String,
     /// Per theme, in taxonomy order.
     pub themes: Vec<ThemeScore>,
     pub micro_precision: f64,
     pub micro_recall: f64,
     pub micro_f1: f64,
     pub macro_f1: f64,
+    /// Over every correctly found theme, defaults included.
     pub polarity_accuracy: f64,
+    /// The same, split by what decided the polarity ([`DecidedBy::ALL`] order; all four).
+    pub polarity_by: Vec<PolarityBy>,
+    /// The procedural class.
+    pub procedural: ClassScore,
     pub mistakes: Vec<Mistake>,
 }
 
@@ -232,12 +323,31 @@ pub fn check_labels(gold: &[GoldPassage], tagger: &Tagger, path: &Path) -> Resul
 
 /// Tags every gold passage and scores the result.
 pub fn evaluate(tagger: &Tagger, gold: &[GoldPassage]) -> Report {
-    let predicted: Vec<Vec<Tag>> = gold.iter().map(|g| tagger.tag(&g.text)).collect();
+    let predicted: Vec<Tagging> = gold.iter().map(|g| tagger.tag(&g.text)).collect();
     score(tagger, gold, &predicted)
 }
 
-/// Scores predictions (one list of tags per gold passage, same order).
-pub fn score(tagger: &Tagger, gold: &[GoldPassage], predicted: &[Vec<Tag>]) -> Report {
+/// Scores the procedural class.
+fn score_procedural(gold: &[GoldPassage], predicted: &[Tagging]) -> ClassScore {
+    let mut c = ClassScore::default();
+    for (g, p) in gold.iter().zip(predicted) {
+        c.support += usize::from(g.procedural);
+        c.predicted += usize::from(p.procedural);
+        match (g.procedural, p.procedural) {
+            (true, true) => c.true_positives += 1,
+            (false, true) => c.false_positives += 1,
+            (true, false) => c.false_negatives += 1,
+            (false, false) => {}
+        }
+    }
+    c.precision = ratio(c.true_positives, c.predicted);
+    c.recall = ratio(c.true_positives, c.support);
+    c.f1 = f1(c.precision, c.recall);
+    c
+}
+
+/// Scores predictions (one tagging per gold passage, same order).
+pub fn score(tagger: &Tagger, gold: &[GoldPassage], predicted: &[Tagging]) -> Report {
     let tax = tagger.taxonomy();
     let mut scores: Vec<ThemeScore> = tax
         .theme_ids()
@@ -253,10 +363,20 @@ pub fn score(tagger: &Tagger, gold: &[GoldPassage], predicted: &[Vec<Tag>]) -> R
             support: 0,
             predicted: 0,
             polarity_correct: 0,
+            default_gold: (0, 0),
         })
         .collect();
     let mut mistakes = Vec::new();
-    for (g, tags) in gold.iter().zip(predicted) {
+    let mut by: Vec<PolarityBy> = DecidedBy::ALL
+        .iter()
+        .map(|&d| PolarityBy {
+            decided_by: d,
+            correct: 0,
+            total: 0,
+        })
+        .collect();
+    for (g, tagging) in gold.iter().zip(predicted) {
+        let tags: &[Tag] = &tagging.tags;
         for s in scores.iter_mut() {
             let want = g.labels.iter().find(|(t, _)| *t == s.theme).map(|x| x.1);
             let got = tags.iter().find(|t| t.theme == s.theme);
@@ -269,6 +389,16 @@ pub fn score(tagger: &Tagger, gold: &[GoldPassage], predicted: &[Vec<Tag>]) -> R
             let kind = match (want, got) {
                 (Some(w), Some(t)) => {
                     s.true_positives += 1;
+                    if let Some(b) = by.iter_mut().find(|b| b.decided_by == t.decided_by) {
+                        b.total += 1;
+                        b.correct += usize::from(t.polarity == w);
+                    }
+                    if t.decided_by == DecidedBy::Default {
+                        match w {
+                            Polarity::Risk => s.default_gold.0 += 1,
+                            Polarity::Opportunity => s.default_gold.1 += 1,
+                        }
+                    }
                     if t.polarity == w {
                         s.polarity_correct += 1;
                         None
@@ -294,7 +424,7 @@ pub fn score(tagger: &Tagger, gold: &[GoldPassage], predicted: &[Vec<Tag>]) -> R
                     kind,
                     expected: want,
                     got: got.map(|t| t.polarity),
-                    evidence: got.map(|t| t.evidence.render()),
+                    evidence: got.map(Tag::explain),
                     text: g.text.clone(),
                 });
             }
@@ -319,6 +449,7 @@ pub fn score(tagger: &Tagger, gold: &[GoldPassage], predicted: &[Vec<Tag>]) -> R
     Report {
         passages: gold.len(),
         taxonomy: tax.version().to_string(),
+        model: tagger.model_version().to_string(),
         themes: scores,
         micro_precision,
         micro_recall,
@@ -329,6 +460,8 @@ pub fn score(tagger: &Tagger, gold: &[GoldPassage], predicted: &[Vec<Tag>]) -> R
             f1s.iter().sum::<f64>() / f1s.len() as f64
         },
         polarity_accuracy: ratio(pc, tp),
+        polarity_by: by,
+        procedural: score_procedural(gold, predicted),
         mistakes,
     }
 }
@@ -353,18 +486,49 @@ impl Report {
                         "false_positives": s.false_positives,
                         "false_negatives": s.false_negatives,
                         "polarity_accuracy": s.polarity_accuracy().map(round4),
+                        "default_right": {
+                            "risk": s.default_gold.0,
+                            "opportunity": s.default_gold.1,
+                        },
                     }),
                 )
             })
             .collect();
+        let by: BTreeMap<&str, serde_json::Value> = self
+            .polarity_by
+            .iter()
+            .map(|b| {
+                (
+                    b.decided_by.as_str(),
+                    serde_json::json!({
+                        "correct": b.correct,
+                        "total": b.total,
+                        "accuracy": b.accuracy().map(round4),
+                    }),
+                )
+            })
+            .collect();
+        let p = &self.procedural;
         serde_json::json!({
             "passages": self.passages,
             "taxonomy": self.taxonomy,
+            "model": self.model,
             "macro_f1": round4(self.macro_f1),
             "micro_f1": round4(self.micro_f1),
             "micro_precision": round4(self.micro_precision),
             "micro_recall": round4(self.micro_recall),
             "polarity_accuracy": round4(self.polarity_accuracy),
+            "polarity_by_decided": by,
+            "procedural": {
+                "precision": round4(p.precision),
+                "recall": round4(p.recall),
+                "f1": round4(p.f1),
+                "support": p.support,
+                "predicted": p.predicted,
+                "true_positives": p.true_positives,
+                "false_positives": p.false_positives,
+                "false_negatives": p.false_negatives,
+            },
             "themes": themes,
         })
     }
@@ -380,7 +544,16 @@ mod tests {
             theme: theme.into(),
             polarity: p,
             score: 1.0,
+            decided_by: DecidedBy::Cue,
             evidence: Evidence::default(),
+            coder: None,
+        }
+    }
+
+    fn tagging(tags: Vec<Tag>) -> Tagging {
+        Tagging {
+            procedural: false,
+            tags,
         }
     }
 
@@ -389,6 +562,7 @@ mod tests {
             id: "x".into(),
             text: String::new(),
             labels: labels.iter().map(|(t, p)| (t.to_string(), *p)).collect(),
+            procedural: false,
             line: 2,
         }
     }
@@ -442,9 +616,9 @@ mod tests {
             gold(&[]),
         ];
         let predicted = vec![
-            vec![tag("scope", r)],
-            vec![tag("scope", o)],
-            vec![tag("cooperation", o)],
+            tagging(vec![tag("scope", r)]),
+            tagging(vec![tag("scope", o)]),
+            tagging(vec![tag("cooperation", o)]),
         ];
         let rep = score(&tagger, &gold, &predicted);
         let scope = rep

@@ -626,11 +626,14 @@ impl Builder {
 }
 
 impl Compiled {
-    /// Builds the automata; fails only when the taxonomy is too large to encode.
+    /// Builds the automata; fails only when the taxonomy is too large to encode. `extra`
+    /// tokens (a learned model's words) get ids too, after the taxonomy's, so a passage is
+    /// encoded once for both; they begin no term and no cue.
     pub(crate) fn build(
         themes: &[Theme],
         context: &[Term],
         cues: &[Cue],
+        extra: &[&str],
     ) -> Result<Compiled, String> {
         let mut b = Builder {
             vocab: FastMap::default(),
@@ -671,6 +674,9 @@ impl Compiled {
                     text: cue.text().to_string(),
                 },
             ));
+        }
+        for t in extra {
+            b.id(t);
         }
         let n = b.vocab.len();
         if n >= LONG as usize {
@@ -837,9 +843,14 @@ impl Compiled {
         &self.cue_owners[pattern]
     }
 
-    /// Number of distinct tokens the taxonomy uses.
+    /// Number of distinct tokens the taxonomy (and the extra tokens) use.
     pub(crate) fn vocabulary_len(&self) -> usize {
         self.vocab.len()
+    }
+
+    /// The id of a token text.
+    pub(crate) fn id_of(&self, token: &str) -> Option<u32> {
+        self.vocab.get(token).copied()
     }
 }
 

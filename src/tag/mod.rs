@@ -25,6 +25,7 @@
 
 pub mod eval;
 pub mod import;
+pub mod learned;
 mod matcher;
 pub mod polarity;
 pub mod suggest;
@@ -32,12 +33,17 @@ mod tagger;
 pub mod taxonomy;
 mod theme;
 
+pub use learned::Model;
 pub use tagger::Tagger;
 pub use taxonomy::{Taxonomy, EMBEDDED_THEMES};
 pub use theme::{Cue, CueRole, Phrase, Term, Theme};
 
 use crate::error::Result;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The model shipped in `data/model.tsv`, embedded in the binary (trained with the embedded
+/// taxonomy).
+pub const EMBEDDED_MODEL: &str = include_str!("../../data/model.tsv");
 
 /// Loads the taxonomy at `path`, or the embedded one when `path` is `None` (what every
 /// `--themes FILE` flag does).
@@ -45,6 +51,42 @@ pub fn load_taxonomy(path: Option<&Path>) -> Result<Taxonomy> {
     match path {
         Some(p) => Taxonomy::load(p),
         None => Ok(Taxonomy::embedded()),
+    }
+}
+
+/// Which learned model to tag with (`--model FILE`, `--no-model`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ModelChoice {
+    /// The embedded model, when it was trained with the taxonomy in use; else none.
+    #[default]
+    Embedded,
+    /// This file; an error when it was trained with another taxonomy.
+    File(PathBuf),
+    /// The dictionary alone.
+    Off,
+}
+
+/// Parses the embedded model for `taxonomy`, when it was trained with it.
+pub fn embedded_model(taxonomy: &Taxonomy) -> Option<Model> {
+    let ids: Vec<String> = taxonomy.theme_ids().into_iter().map(String::from).collect();
+    Model::parse(EMBEDDED_MODEL, Path::new("data/model.tsv"), &ids)
+        .ok()
+        .filter(|m| m.taxonomy() == taxonomy.version())
+}
+
+/// The tagger for a taxonomy and a model choice.
+pub fn load_tagger(taxonomy: &Taxonomy, model: &ModelChoice) -> Result<Tagger> {
+    match model {
+        ModelChoice::Off => Ok(Tagger::new(taxonomy)),
+        ModelChoice::Embedded => match embedded_model(taxonomy) {
+            Some(m) => Tagger::with_model(taxonomy, &m),
+            None => Ok(Tagger::new(taxonomy)),
+        },
+        ModelChoice::File(p) => {
+            let ids: Vec<String> = taxonomy.theme_ids().into_iter().map(String::from).collect();
+            let m = Model::load(p, &ids)?;
+            Tagger::with_model(taxonomy, &m)
+        }
     }
 }
 

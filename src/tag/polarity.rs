@@ -395,6 +395,22 @@ impl Decisions {
         deciders(cues, layout, window, &mut self.sentences, &mut self.found);
     }
 
+    /// How many deciding cues mark a risk and an opportunity, and the polarity of the last
+    /// one: the passage's cues, whatever theme they are near.
+    pub(crate) fn tally(&self) -> (usize, usize, Option<Polarity>) {
+        let risk = self
+            .found
+            .iter()
+            .filter(|d| d.polarity == Polarity::Risk)
+            .count();
+        let last = self
+            .found
+            .iter()
+            .max_by_key(|d| d.start)
+            .map(|d| d.polarity);
+        (risk, self.found.len() - risk, last)
+    }
+
     /// The polarity of a theme with these term spans, and the cue that decided it (`cues` must
     /// be the list these decisions were read from).
     pub(crate) fn choose(

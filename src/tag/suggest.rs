@@ -176,7 +176,7 @@ pub fn suggest(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Evidence, Polarity, Tag};
+    use crate::model::{DecidedBy, Evidence, Polarity, Tag};
 
     #[test]
     fn log_likelihood_matches_worked_examples() {
@@ -200,7 +200,9 @@ mod tests {
                     theme: (*t).into(),
                     polarity: Polarity::Risk,
                     score: 1.0,
+                    decided_by: DecidedBy::Default,
                     evidence: Evidence::default(),
+                    coder: None,
                 })
                 .collect(),
             ..PassageRecord::default()

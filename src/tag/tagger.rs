@@ -1,26 +1,61 @@
-//! The tagger: a passage's text → its [`Tag`]s, and the tokens of the text for the index.
+//! The tagger: a passage's text → its [`Tagging`] (procedural or not, and its [`Tag`]s), and
+//! the tokens of the text for the index.
 //!
-//! Input: text and a [`Taxonomy`] (whose terms and cues the matcher compiled when it was
-//! loaded). Output: tags sorted by theme id, each with its score, polarity and [`Evidence`];
-//! with [`Tagger::tag_and_analyze`], also the text's [`Analysis`] (the same tokens the index
+//! Input: text, a [`Taxonomy`] (whose terms and cues the matcher compiled when it was loaded)
+//! and optionally a learned [`Model`]. Output: tags sorted by theme id, each with its score,
+//! polarity, what decided the polarity ([`DecidedBy`]) and [`Evidence`]; with
+//! [`Tagger::tag_and_analyze`], also the text's [`Analysis`] (the same tokens the index
 //! analyzer makes). Per-thread scratch buffers keep a passage's work free of allocations but
 //! its result. This module reads no file and writes nothing.
+//!
+//! With a model, the dictionary runs first and its hits (each theme's score, its tags and their
+//! cues) become features of the model with the passage's words; then, for each head the model
+//! file says to use: the procedural head may mark the passage procedural (no tags), a theme's
+//! presence head decides whether the theme is tagged, and the polarity head decides the
+//! polarity of the themes whose polarity the model decides (and of the themes the dictionary
+//! did not tag). Everything else stays as the dictionary decided.
 
+use super::learned::features::{dense_len, fill_dense, DictTag, PassageCues};
+use super::learned::logistic::sigmoid;
+use super::learned::runtime::{Scorer, Seen};
+use super::learned::weights::{HeadKind, Model, Source};
 use super::matcher::{self, RawMatch};
 use super::polarity::{self, CueHit, Layout};
 use super::taxonomy::Taxonomy;
 use super::theme::Term;
-use crate::model::{CompactString, Evidence, Tag};
+use crate::error::{Error, Result};
+use crate::model::{CompactString, DecidedBy, Evidence, Polarity, Tag, Tagging};
 use crate::text::Analysis;
 use std::cell::RefCell;
 use std::sync::Arc;
 use tantivy::tokenizer::Token;
 
-/// Tags text against a taxonomy. Build once with [`Tagger::new`]; it is `Send + Sync` and
-/// cheap to clone, so rayon threads share one by reference.
+/// Tags text against a taxonomy, and a learned model when given one. Build once with
+/// [`Tagger::new`] or [`Tagger::with_model`]; it is `Send + Sync` and cheap to clone, so rayon
+/// threads share one by reference.
 #[derive(Debug, Clone)]
 pub struct Tagger {
     taxonomy: Arc<Taxonomy>,
+    /// The taxonomy's matcher, with the model's words interned too when there is a model.
+    compiled: Arc<matcher::Compiled>,
+    learned: Option<Arc<Learned>>,
+}
+
+/// A model laid out for the tagger, with the heads it uses.
+#[derive(Debug)]
+struct Learned {
+    model: Model,
+    scorer: Scorer,
+    /// The procedural head, when used.
+    procedural: Option<usize>,
+    /// Per theme (taxonomy order): its presence head, when the model decides presence.
+    presence: Vec<Option<usize>>,
+    /// The polarity head, and per theme whether it decides.
+    polarity: Option<usize>,
+    polarity_by_model: Vec<bool>,
+    thresholds: Vec<f32>,
+    /// Theme indices sorted by id (the order of tags).
+    by_id: Vec<usize>,
 }
 
 /// Per-thread buffers, so tagging a passage allocates only its result.
@@ -46,6 +81,15 @@ struct Scratch {
     own_decisions: polarity::Decisions,
     /// Themes with cues of their own among the passage's cue matches.
     scoped: Vec<usize>,
+    /// Per theme: the dictionary's score (0 when no term of it matched).
+    raw: Vec<f32>,
+    /// The dictionary's tags as model features see them.
+    dict: Vec<DictTag>,
+    dense: Vec<f32>,
+    logits: Vec<f32>,
+    seen: Seen,
+    /// The passage's deciding cues, when [`Tagger::tag_with`] read them.
+    tally: Option<PassageCues>,
 }
 
 thread_local! {
@@ -201,9 +245,16 @@ fn group_matches(
 }
 
 /// Scores each theme's matches (its terms, then its context and the global context, which
-/// count only once a term matched) and keeps the themes that reach their threshold.
+/// count only once a term matched), notes every theme's score in `raw` (by theme index) and
+/// keeps the themes that reach their threshold.
 #[inline]
-fn score_groups(tax: &Taxonomy, kept: &[Span], global: &[Span], groups: &mut Vec<Group>) {
+fn score_groups(
+    tax: &Taxonomy,
+    kept: &[Span],
+    global: &[Span],
+    groups: &mut Vec<Group>,
+    raw: &mut [f32],
+) {
     groups.retain_mut(|g| {
         let theme = &tax.themes[g.theme];
         let own = &kept[g.from..g.to];
@@ -214,6 +265,9 @@ fn score_groups(tax: &Taxonomy, kept: &[Span], global: &[Span], groups: &mut Vec
         let context = distinct_weight(own.iter().filter(|x| x.context), theme.context());
         let shared = distinct_weight(outside(global, own), &tax.context);
         g.score = anchor + context + shared;
+        if let Some(r) = raw.get_mut(g.theme) {
+            *r = g.score;
+        }
         g.score + 1e-6 >= theme.threshold()
     });
 }
@@ -269,12 +323,87 @@ fn evidence_terms(
         .collect()
 }
 
+impl Learned {
+    fn new(model: &Model, taxonomy: &Taxonomy, compiled: &matcher::Compiled) -> Learned {
+        let scorer = Scorer::new(model, compiled.vocabulary_len(), |t| compiled.id_of(t));
+        let used = |kind: HeadKind| {
+            model
+                .head(kind)
+                .filter(|&h| model.heads[h].source == Source::Model)
+        };
+        let themes = taxonomy.themes().len();
+        let mut by_id: Vec<usize> = (0..themes).collect();
+        by_id.sort_by_key(|&t| compiled.theme_rank(t));
+        Learned {
+            procedural: used(HeadKind::Procedural),
+            presence: (0..themes).map(|t| used(HeadKind::Presence(t))).collect(),
+            polarity: model.head(HeadKind::Polarity),
+            polarity_by_model: (0..themes)
+                .map(|t| model.polarity.get(t) == Some(&Source::Model))
+                .collect(),
+            thresholds: model.heads.iter().map(|h| h.threshold).collect(),
+            scorer,
+            model: model.clone(),
+            by_id,
+        }
+    }
+
+    /// Whether head `h` says yes for these logits.
+    fn yes(&self, logits: &[f32], h: usize) -> bool {
+        sigmoid(logits[h]) >= self.thresholds[h]
+    }
+}
+
 impl Tagger {
-    /// Builds the tagger for a taxonomy (the automata were compiled when it was loaded).
+    /// Builds the tagger for a taxonomy (the automata were compiled when it was loaded): the
+    /// dictionary alone.
     pub fn new(taxonomy: &Taxonomy) -> Tagger {
         Tagger {
+            compiled: taxonomy.compiled.clone(),
             taxonomy: Arc::new(taxonomy.clone()),
+            learned: None,
         }
+    }
+
+    /// Builds the tagger for a taxonomy and a model trained with it. Fails when the model was
+    /// trained with another taxonomy (its dictionary features would mean something else).
+    pub fn with_model(taxonomy: &Taxonomy, model: &Model) -> Result<Tagger> {
+        let ids: Vec<&str> = taxonomy.theme_ids();
+        if model.taxonomy() != taxonomy.version() || model.themes() != ids.as_slice() {
+            return Err(Error::InputFile {
+                path: model.path().to_path_buf(),
+                message: format!(
+                    "the model was trained with taxonomy {}, not with {} ({}): train it again with `igf-lens train GOLD.csv --themes {}`, or tag without it (--no-model)",
+                    model.taxonomy(),
+                    taxonomy.version(),
+                    taxonomy.path().display(),
+                    taxonomy.path().display()
+                ),
+            });
+        }
+        let mut words: Vec<&str> = Vec::new();
+        for (f, _) in model.weights() {
+            match f {
+                super::learned::weights::Feature::Word(w) => words.push(w),
+                super::learned::weights::Feature::Bigram(a, b) => {
+                    words.push(a);
+                    words.push(b);
+                }
+                _ => {}
+            }
+        }
+        let compiled =
+            matcher::Compiled::build(&taxonomy.themes, &taxonomy.context, &taxonomy.cues, &words)
+                .map_err(|message| Error::InputFile {
+                path: model.path().to_path_buf(),
+                message,
+            })?;
+        let learned = Learned::new(model, taxonomy, &compiled);
+        Ok(Tagger {
+            compiled: Arc::new(compiled),
+            taxonomy: Arc::new(taxonomy.clone()),
+            learned: Some(Arc::new(learned)),
+        })
     }
 
     /// The taxonomy this tagger applies.
@@ -282,25 +411,34 @@ impl Tagger {
         &self.taxonomy
     }
 
+    /// The model this tagger applies, if any.
+    pub fn model(&self) -> Option<&Model> {
+        self.learned.as_deref().map(|l| &l.model)
+    }
+
+    /// The version of the model (empty without one).
+    pub fn model_version(&self) -> &str {
+        self.model().map_or("", Model::version)
+    }
+
     /// Tags one passage. Gives exactly what [`Tagger::tag_tokens`] gives on the tokens of
     /// [`crate::text::analyzer`], but analyzes each distinct word only once per thread (a cache
     /// of word → taxonomy id), so tagging costs little next to indexing.
-    pub fn tag(&self, text: &str) -> Vec<Tag> {
+    pub fn tag(&self, text: &str) -> Tagging {
         let text = clamp(text);
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
             let s = &mut *s;
-            self.taxonomy
-                .compiled
+            self.compiled
                 .encode_text(text, &mut s.toks, &mut s.ids, &mut s.starts, None);
-            self.tag_with(text, s)
+            self.finish(text, s)
         })
     }
 
     /// Tags one passage as [`Tagger::tag`] does and also returns its tokens (the ones
     /// [`crate::text::analyze`] gives), made from the same word cache, for the index writer
     /// ([`crate::index::Writer::add_analyzed`]). `None` for a text too long for them.
-    pub fn tag_and_analyze(&self, text: &str) -> (Vec<Tag>, Option<Analysis>) {
+    pub fn tag_and_analyze(&self, text: &str) -> (Tagging, Option<Analysis>) {
         if text.len() > matcher::MAX_TEXT {
             return (self.tag(text), None);
         }
@@ -308,7 +446,7 @@ impl Tagger {
             let mut s = s.borrow_mut();
             let s = &mut *s;
             s.stems.clear();
-            let complete = self.taxonomy.compiled.encode_text(
+            let complete = self.compiled.encode_text(
                 text,
                 &mut s.toks,
                 &mut s.ids,
@@ -318,33 +456,184 @@ impl Tagger {
             let analysis = complete
                 .then(|| Analysis::from_parts(text, &s.stems, &s.toks))
                 .flatten();
-            (self.tag_with(text, s), analysis)
+            (self.finish(text, s), analysis)
         })
     }
 
     /// Tags one passage from tokens already produced by
     /// `crate::text::analyze(&mut crate::text::analyzer(), text)`. `text` must be the text the
     /// tokens were made from (sentence breaks are read from it). Tags are sorted by theme id.
-    pub fn tag_tokens(&self, text: &str, tokens: &[Token]) -> Vec<Tag> {
+    pub fn tag_tokens(&self, text: &str, tokens: &[Token]) -> Tagging {
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
             let s = &mut *s;
-            self.taxonomy
-                .compiled
-                .encode(tokens, &mut s.toks, &mut s.ids);
-            self.taxonomy.compiled.find_starts(&s.ids, &mut s.starts);
+            self.compiled.encode(tokens, &mut s.toks, &mut s.ids);
+            self.compiled.find_starts(&s.ids, &mut s.starts);
             polarity::mark_gaps(text, &s.toks, &mut s.starts.gaps);
-            self.tag_with(text, s)
+            self.finish(text, s)
         })
     }
 
-    /// Tags from the tokens and ids already in `s` (see [`Compiled::encode`]).
+    /// The tagging of the tokens and ids already in `s`: the dictionary's, then the model's
+    /// decisions where it has any.
+    fn finish(&self, text: &str, s: &mut Scratch) -> Tagging {
+        let themes = self.taxonomy.themes.len();
+        s.raw.clear();
+        s.raw.resize(themes, 0.0);
+        s.tally = None;
+        let tags = self.tag_with(text, s);
+        let Some(l) = self.learned.as_deref() else {
+            return Tagging {
+                procedural: false,
+                tags,
+            };
+        };
+        s.dict.clear();
+        for t in &tags {
+            if let Some(theme) = self.theme_index(&t.theme) {
+                s.dict.push(DictTag {
+                    theme,
+                    decided_by: t.decided_by,
+                    polarity: t.polarity,
+                });
+            }
+        }
+        let cues = match s.tally {
+            Some(c) => c,
+            None => self.tally_cues(text, s),
+        };
+        s.dense.resize(dense_len(themes), 0.0);
+        fill_dense(&s.raw, &s.dict, cues, s.ids.len(), &mut s.dense);
+        s.logits.resize(l.scorer.heads(), 0.0);
+        l.scorer
+            .logits(&s.ids, &s.dense, &mut s.seen, &mut s.logits);
+        self.decide(l, &s.logits, &s.raw, tags)
+    }
+
+    /// What the model sees of a passage besides its words: the dense features (the
+    /// dictionary's scores, tags and cues, and the length), made by the dictionary alone
+    /// whatever model this tagger has. For training: the tagger gives the same when tagging.
+    pub(crate) fn dense_features(&self, text: &str) -> Vec<f32> {
+        let text = clamp(text);
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            let s = &mut *s;
+            self.compiled
+                .encode_text(text, &mut s.toks, &mut s.ids, &mut s.starts, None);
+            let themes = self.taxonomy.themes.len();
+            s.raw.clear();
+            s.raw.resize(themes, 0.0);
+            s.tally = None;
+            let tags = self.tag_with(text, s);
+            let cues = match s.tally {
+                Some(c) => c,
+                None => self.tally_cues(text, s),
+            };
+            let dict: Vec<DictTag> = tags
+                .iter()
+                .filter_map(|t| {
+                    Some(DictTag {
+                        theme: self.theme_index(&t.theme)?,
+                        decided_by: t.decided_by,
+                        polarity: t.polarity,
+                    })
+                })
+                .collect();
+            let mut dense = vec![0.0; dense_len(themes)];
+            fill_dense(&s.raw, &dict, cues, s.ids.len(), &mut dense);
+            dense
+        })
+    }
+
+    /// The passage's deciding cues (whatever theme they are near), for a passage the dictionary
+    /// tagged nothing in (when it tags a theme, [`Tagger::tag_with`] reads them on the way).
+    fn tally_cues(&self, text: &str, s: &mut Scratch) -> PassageCues {
+        let compiled = &*self.compiled;
+        compiled.cue_matches_at(&s.ids, &s.starts, &mut s.cues);
+        if s.cues.is_empty() {
+            return PassageCues::default();
+        }
+        let lo = s.cues.iter().map(|m| m.start).min().unwrap_or(0);
+        let hi = s.cues.iter().map(|m| m.end).max().unwrap_or(0);
+        s.layout.fill_marked(text, &s.toks, &s.starts.gaps, lo..hi);
+        let mut base: Vec<CueHit<'_>> = Vec::new();
+        self.cues_for(None, &[], &s.cues, &mut base);
+        s.decisions
+            .read(&base, &s.layout, self.taxonomy.negation_window);
+        let (risk, opportunity, last) = s.decisions.tally();
+        PassageCues {
+            risk,
+            opportunity,
+            last,
+        }
+    }
+
+    /// The index of a theme id in the taxonomy.
+    fn theme_index(&self, id: &str) -> Option<usize> {
+        self.taxonomy.themes.iter().position(|t| t.id() == id)
+    }
+
+    /// Applies the model's heads to the dictionary's tags (see the module docs).
+    fn decide(&self, l: &Learned, logits: &[f32], raw: &[f32], dict: Vec<Tag>) -> Tagging {
+        if l.procedural.is_some_and(|h| l.yes(logits, h)) {
+            return Tagging {
+                procedural: true,
+                tags: Vec::new(),
+            };
+        }
+        let polarity = l.polarity.map(|h| {
+            if l.yes(logits, h) {
+                Polarity::Risk
+            } else {
+                Polarity::Opportunity
+            }
+        });
+        let mut dict = dict.into_iter().peekable();
+        let mut tags = Vec::new();
+        for &t in &l.by_id {
+            let theme = &self.taxonomy.themes[t];
+            let found = dict.next_if(|x| x.theme == theme.id());
+            let present = match l.presence[t] {
+                Some(h) => l.yes(logits, h),
+                None => found.is_some(),
+            };
+            if !present {
+                continue;
+            }
+            let by_model = l.polarity_by_model[t] || found.is_none();
+            let mut tag = found.unwrap_or_else(|| Tag {
+                theme: CompactString::new(theme.id()),
+                polarity: theme.default_polarity(),
+                score: raw.get(t).copied().unwrap_or(0.0),
+                decided_by: DecidedBy::Default,
+                evidence: Evidence::default(),
+                coder: None,
+            });
+            if let (true, Some(p)) = (by_model, polarity) {
+                tag.polarity = p;
+                tag.decided_by = DecidedBy::Model;
+            }
+            tags.push(tag);
+        }
+        Tagging {
+            procedural: false,
+            tags,
+        }
+    }
+
+    /// The dictionary's tags from the tokens and ids already in `s` (see [`Compiled::encode`]).
     fn tag_with(&self, text: &str, s: &mut Scratch) -> Vec<Tag> {
         let tax = &*self.taxonomy;
-        let compiled = &*tax.compiled;
+        let compiled = &*self.compiled;
         let Scratch {
             toks: tokens,
             stems: _,
+            raw,
+            dict: _,
+            dense: _,
+            logits: _,
+            seen: _,
+            tally,
             starts,
             ids,
             terms,
@@ -366,7 +655,7 @@ impl Tagger {
         let global = group_matches(compiled, terms, hits, kept, groups);
         let kept = &kept[..];
         let global = &kept[global];
-        score_groups(tax, kept, global, groups);
+        score_groups(tax, kept, global, groups, raw);
         if groups.is_empty() {
             return Vec::new();
         }
@@ -388,6 +677,12 @@ impl Tagger {
         if !cues.is_empty() {
             self.cues_for(None, &[], cues, &mut base);
             decisions.read(&base, layout, tax.negation_window);
+            let (risk, opportunity, last) = decisions.tally();
+            *tally = Some(PassageCues {
+                risk,
+                opportunity,
+                last,
+            });
             for m in cues.iter() {
                 for o in compiled.cue_owners(m.pattern) {
                     if let matcher::Scope::Theme(t) = o.scope {
@@ -412,11 +707,18 @@ impl Tagger {
                 own_decisions.choose(anchors, &theme_hits, layout, theme.default_polarity())
             };
             let terms = evidence_terms(tax, g.theme, own, global, tokens, merged);
+            let decided_by = if cue.is_some() {
+                DecidedBy::Cue
+            } else {
+                DecidedBy::Default
+            };
             tags.push(Tag {
                 theme: CompactString::new(theme.id()),
                 polarity,
                 score: g.score,
+                decided_by,
                 evidence: Evidence { terms, cue },
+                coder: None,
             });
         }
         debug_assert!(tags.is_sorted_by(|a, b| a.theme <= b.theme));
@@ -433,7 +735,7 @@ impl Tagger {
         raw: &[RawMatch],
         out: &mut Vec<CueHit<'a>>,
     ) {
-        let compiled = &*self.taxonomy.compiled;
+        let compiled = &*self.compiled;
         out.clear();
         for m in raw {
             let owners = compiled.cue_owners(m.pattern);

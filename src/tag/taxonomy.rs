@@ -465,7 +465,7 @@ impl Validator<'_> {
         if !self.problems.is_empty() {
             return None;
         }
-        let compiled = match Compiled::build(&themes, &global_context, &cues) {
+        let compiled = match Compiled::build(&themes, &global_context, &cues, &[]) {
             Ok(c) => c,
             Err(message) => {
                 self.problem(0, message);

@@ -9,7 +9,7 @@ fn embedded() -> Tagger {
 }
 
 fn labels(tagger: &Tagger, text: &str) -> Vec<String> {
-    tagger.tag(text).iter().map(Tag::label).collect()
+    tagger.tag(text).tags.iter().map(Tag::label).collect()
 }
 
 fn custom(toml: &str) -> Tagger {
@@ -139,8 +139,8 @@ fn uk_and_us_spellings_and_inflections_match_one_term() {
 #[test]
 fn evidence_names_terms_positions_and_cue() {
     let tags = embedded().tag("The draft could criminalise the work of security researchers");
-    assert_eq!(tags.len(), 1);
-    let t = &tags[0];
+    assert_eq!(tags.tags.len(), 1);
+    let t = &tags.tags[0];
     assert_eq!(t.theme, "security-research");
     assert_eq!(t.polarity, Polarity::Risk);
     assert_eq!(
@@ -150,10 +150,13 @@ fn evidence_names_terms_positions_and_cue() {
     assert_eq!(t.evidence.cue.as_deref(), Some("criminalise"));
     assert_eq!(t.score, 1.5);
     let negated = embedded().tag("This would not undermine human rights.");
-    assert_eq!(negated[0].evidence.cue.as_deref(), Some("not undermine"));
+    assert_eq!(
+        negated.tags[0].evidence.cue.as_deref(),
+        Some("not undermine")
+    );
     let default = embedded().tag("Penetration testing is common.");
-    assert_eq!(default[0].evidence.cue, None);
-    assert_eq!(default[0].polarity, Polarity::Risk);
+    assert_eq!(default.tags[0].evidence.cue, None);
+    assert_eq!(default.tags[0].polarity, Polarity::Risk);
 }
 
 #[test]
@@ -163,7 +166,7 @@ fn tag_tokens_agrees_with_tag_and_tags_are_sorted_by_theme_id() {
     let tokens = crate::text::analyze(&mut crate::text::analyzer(), text);
     let a = tagger.tag(text);
     assert_eq!(a, tagger.tag_tokens(text, &tokens));
-    let ids: Vec<&str> = a.iter().map(|t| t.theme.as_str()).collect();
+    let ids: Vec<&str> = a.tags.iter().map(|t| t.theme.as_str()).collect();
     assert_eq!(ids, ["cooperation", "human-rights", "surveillance"]);
 }
 
@@ -201,7 +204,7 @@ fn cached_word_path_gives_what_the_analyzer_path_gives() {
     for text in &texts {
         let tokens = crate::text::analyze(&mut analyzer, text);
         let expected = tagger.tag_tokens(text, &tokens);
-        tagged += usize::from(!expected.is_empty());
+        tagged += usize::from(!expected.tags.is_empty());
         assert_eq!(tagger.tag(text), expected, "{text}");
     }
     assert!(tagged > 500, "only {tagged} texts tagged");
@@ -253,15 +256,15 @@ fn weights_threshold_and_context_decide_what_is_tagged() {
         ("clouds covering the hills and rain", Some(2.5)), // stemmed phrase
     ];
     for (text, want) in cases {
-        let got = tagger.tag(text).first().map(|t| t.score);
+        let got = tagger.tag(text).tags.first().map(|t| t.score);
         assert_eq!(got, *want, "{text:?}");
     }
-    let t = &tagger.tag("rain and cloud cover, not a storm")[0];
+    let t = &tagger.tag("rain and cloud cover, not a storm").tags[0];
     assert_eq!(
         (t.polarity, t.evidence.cue.as_deref()),
         (Polarity::Opportunity, Some("not storm"))
     );
-    let t = &tagger.tag("rain and cloud cover. A storm later.")[0];
+    let t = &tagger.tag("rain and cloud cover. A storm later.").tags[0];
     assert_eq!(
         (t.polarity, t.evidence.cue.as_deref()),
         (Polarity::Opportunity, None)
@@ -405,7 +408,7 @@ fn matching_throughput() {
     let mut tags = 0usize;
     for _ in 0..rounds {
         for (text, tokens) in &analyzed {
-            tags += tagger.tag_tokens(text, tokens).len();
+            tags += tagger.tag_tokens(text, tokens).tags.len();
         }
     }
     let secs = start.elapsed().as_secs_f64();
@@ -417,7 +420,7 @@ fn matching_throughput() {
     let start = std::time::Instant::now();
     for _ in 0..20 {
         for p in &passages {
-            tags += tagger.tag(p).len();
+            tags += tagger.tag(p).tags.len();
         }
     }
     let secs = start.elapsed().as_secs_f64();

@@ -5,7 +5,7 @@ use super::chart::comparison_section;
 use super::compute::*;
 use super::render::*;
 use crate::export::table::Cell;
-use crate::model::{Evidence, Tag};
+use crate::model::{DecidedBy, Evidence, Tag};
 use crate::model::{PassageRecord, Polarity, Region, Stakeholder};
 use crate::stats::assert_close;
 use crate::stats::{self, Interval};
@@ -17,7 +17,9 @@ fn tag(theme: &str, polarity: Polarity) -> Tag {
         theme: theme.into(),
         polarity,
         score: 1.0,
+        decided_by: DecidedBy::Default,
         evidence: Evidence::default(),
+        coder: None,
     }
 }
 

@@ -238,7 +238,7 @@ impl CpuStages {
                 .map(|p| {
                     let (tags, tokens) = res.tagger.tag_and_analyze(p);
                     std::hint::black_box(tokens);
-                    tags.len()
+                    tags.tags.len()
                 })
                 .sum::<usize>()
         });
