@@ -29,6 +29,8 @@ pub struct IngestOpts {
     /// Theme taxonomy (TOML) to tag with, instead of the built-in data/themes.toml.
     #[arg(long, value_name = "FILE")]
     pub themes: Option<PathBuf>,
+    #[command(flatten)]
+    pub model: super::model::ModelArgs,
     /// Speaker registry (CSV: name,aliases,stakeholder,region,affiliation) instead of the built-in one.
     #[arg(long, value_name = "FILE")]
     pub registry: Option<PathBuf>,
@@ -62,6 +64,7 @@ impl IngestOpts {
             threads: self.threads,
             memory_budget: self.memory * 1024 * 1024,
             themes: self.themes.clone(),
+            model: self.model.choice(),
             registry: self.registry.clone(),
             organizations: self.organizations.clone(),
             pairs: self.pairs.clone(),

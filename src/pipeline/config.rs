@@ -4,6 +4,7 @@
 //! Input: built by the CLI from its flags (or by a test or the bench). Output: an
 //! [`IngestConfig`] the pipeline reads. Nothing here reads a file.
 
+use crate::tag::ModelChoice;
 use std::path::PathBuf;
 
 /// Default writer memory budget per indexing thread.
@@ -22,6 +23,8 @@ pub struct IngestConfig {
     pub memory_budget: usize,
     /// Taxonomy file instead of the embedded one.
     pub themes: Option<PathBuf>,
+    /// The learned model to tag with.
+    pub model: ModelChoice,
     /// Speaker registry instead of the embedded one.
     pub registry: Option<PathBuf>,
     /// Organisations list instead of the embedded one.
@@ -48,6 +51,7 @@ impl Default for IngestConfig {
             threads: 0,
             memory_budget: 0,
             themes: None,
+            model: ModelChoice::Embedded,
             registry: None,
             organizations: None,
             pairs: None,

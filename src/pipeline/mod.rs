@@ -54,8 +54,9 @@ use std::time::Instant;
 /// Runs an ingest: reads, processes and indexes what changed since the last run, in one commit.
 pub fn ingest(cfg: &IngestConfig) -> Result<IngestReport> {
     let started = Instant::now();
-    let res = Resources::load(
+    let res = Resources::load_with(
         cfg.themes.as_deref(),
+        &cfg.model,
         cfg.registry.as_deref(),
         cfg.organizations.as_deref(),
     )?

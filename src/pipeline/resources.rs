@@ -14,7 +14,7 @@ use crate::lang::LanguageDetector;
 use crate::resolve::{
     Directory, Organizations, Registry, EMBEDDED_ORGANIZATIONS, EMBEDDED_REGISTRY,
 };
-use crate::tag::{Tagger, Taxonomy};
+use crate::tag::{ModelChoice, Tagger, Taxonomy};
 use std::path::{Path, PathBuf};
 
 /// Version of what the pipeline writes into the index; bump it when passages would come out
@@ -32,13 +32,25 @@ pub struct Resources {
 }
 
 impl Resources {
-    /// Loads the files given, or the embedded defaults.
+    /// Loads the files given, or the embedded defaults (the embedded model among them, when it
+    /// was trained with the taxonomy).
     pub fn load(
         themes: Option<&Path>,
         registry: Option<&Path>,
         organizations: Option<&Path>,
     ) -> Result<Resources> {
+        Resources::load_with(themes, &ModelChoice::Embedded, registry, organizations)
+    }
+
+    /// [`Resources::load`] with a choice of learned model.
+    pub fn load_with(
+        themes: Option<&Path>,
+        model: &ModelChoice,
+        registry: Option<&Path>,
+        organizations: Option<&Path>,
+    ) -> Result<Resources> {
         let taxonomy = crate::tag::load_taxonomy(themes)?;
+        let tagger = crate::tag::load_tagger(&taxonomy, model)?;
         let registry = match registry {
             Some(p) => Registry::load(p)?,
             None => Registry::embedded(),
@@ -48,7 +60,7 @@ impl Resources {
             None => Organizations::embedded(),
         };
         Ok(Resources {
-            tagger: Tagger::new(&taxonomy),
+            tagger,
             taxonomy,
             directory: Directory {
                 registry,
@@ -84,9 +96,10 @@ impl Resources {
     /// every file is processed again.
     pub fn fingerprint(&self) -> String {
         let mut f = format!(
-            "schema={};taxonomy={};registry={};organizations={}",
+            "schema={};taxonomy={};model={};registry={};organizations={}",
             FORMAT_VERSION,
             self.taxonomy.version(),
+            self.tagger.model_version(),
             self.directory.registry.hash(),
             self.directory.organizations.hash()
         );
