@@ -923,6 +923,15 @@ impl PassageRecord {
             .join(";")
     }
 
+    /// What decided each tag, in the order of [`PassageRecord::themes_label`]: `cue;model`.
+    pub fn decided_label(&self) -> String {
+        self.tags
+            .iter()
+            .map(|t| t.decided_by.as_str())
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+
     /// Evidence of every tag: `theme: terms=…; cue=… | theme: …`.
     pub fn evidence_label(&self) -> String {
         self.tags

@@ -43,8 +43,8 @@ pub enum ExportCommand {
         registry: Option<PathBuf>,
     },
     /// Write the passages tagged with a theme, one row per passage and tag, with citation
-    /// columns (session, code, title, date, speaker, group, region, theme, polarity, evidence,
-    /// text, source, line, start_ms, end_ms, passage_id), in date order.
+    /// columns (session, code, title, date, speaker, group, region, theme, polarity, decided_by,
+    /// evidence, text, source, line, start_ms, end_ms, passage_id), in date order.
     Excerpts {
         /// Index directory.
         #[arg(short, long, value_name = "DIR", default_value = "index")]
@@ -170,6 +170,7 @@ fn excerpts(
     };
     let filters = filters.to_filters()?;
     let polarity = filters.polarity;
+    let decided = filters.decided;
     let reader = Reader::open(index)?;
     let request = SearchRequest {
         query: query.unwrap_or_default(),
@@ -181,7 +182,13 @@ fn excerpts(
     let results = reader
         .search(&request)
         .with_context(|| format!("search in {}", index.display()))?;
-    let records: Vec<_> = results.hits.into_iter().map(|h| h.record).collect();
+    let mut records: Vec<_> = results.hits.into_iter().map(|h| h.record).collect();
+    if decided {
+        // --decided: a row per decided tag only, not per tag of a passage with one.
+        for r in &mut records {
+            r.tags.retain(|t| t.decided_by.is_decided());
+        }
+    }
     let theme_id = crate::model::slugify(&theme);
     let mut stdout = BufWriter::new(std::io::stdout().lock());
     let rows =

@@ -8,7 +8,7 @@
 use super::format::Format;
 use super::global::Global;
 use crate::export;
-use crate::index::{self, Filters, Reader, SearchRequest, Sort};
+use crate::index::{self, Filters, ProceduralFilter, Reader, SearchRequest, Sort};
 use anyhow::Context;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
@@ -41,6 +41,14 @@ pub struct FilterArgs {
     /// Only sessions of this year.
     #[arg(long, value_name = "YEAR")]
     pub year: Option<u16>,
+    /// Only tags whose polarity a cue, the model or a person decided, not the theme's default
+    /// (with --theme/--polarity: that tag; alone: passages with at least one such tag).
+    #[arg(long)]
+    pub decided: bool,
+    /// Procedural passages (floor-giving, introductions, thanks, housekeeping, technical
+    /// checks, time-keeping): include (default), exclude, or only them.
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = ProceduralFilter::Include)]
+    pub procedural: ProceduralFilter,
 }
 
 impl FilterArgs {
@@ -66,6 +74,8 @@ impl FilterArgs {
             session: self.session.clone(),
             speaker: self.speaker.clone(),
             year: self.year,
+            decided: self.decided,
+            procedural: self.procedural,
         })
     }
 }

@@ -8,7 +8,7 @@ use super::table::{Cell, Table};
 use crate::model::{PassageRecord, Polarity};
 
 /// Columns of the excerpts table.
-pub const EXCERPT_COLUMNS: [&str; 16] = [
+pub const EXCERPT_COLUMNS: [&str; 17] = [
     "session",
     "code",
     "title",
@@ -18,6 +18,7 @@ pub const EXCERPT_COLUMNS: [&str; 16] = [
     "region",
     "theme",
     "polarity",
+    "decided_by",
     "evidence",
     "text",
     "source",
@@ -52,7 +53,8 @@ pub fn excerpts_table(
                 Cell::text(r.region.as_str()),
                 Cell::text(tag.theme.as_str()),
                 Cell::text(tag.polarity.as_str()),
-                Cell::text(tag.evidence.render()),
+                Cell::text(tag.decided_by.as_str()),
+                Cell::text(tag.explain()),
                 Cell::text(&r.text),
                 Cell::text(&r.source),
                 Cell::Int(u64::from(r.line)),
@@ -74,12 +76,16 @@ mod tests {
     fn one_row_per_matching_tag_with_citation() {
         let recs = test_records();
         let t = excerpts_table(&recs, Some("security-research"), Some(Polarity::Risk));
-        let ids: Vec<&Cell> = t.rows.iter().map(|r| &r[15]).collect();
+        let ids: Vec<&Cell> = t.rows.iter().map(|r| &r[16]).collect();
         assert_eq!(ids, vec![&Cell::Int(1), &Cell::Int(2), &Cell::Int(10)]);
         let row = &t.rows[0];
-        assert_eq!(row[11], Cell::text("s/2023.txt"));
-        assert_eq!(row[12], Cell::Int(5));
-        assert_eq!(row[9], Cell::text("terms=security research@0; cue=default"));
+        assert_eq!(row[12], Cell::text("s/2023.txt"));
+        assert_eq!(row[13], Cell::Int(5));
+        assert_eq!(row[9], Cell::text("default"));
+        assert_eq!(
+            row[10],
+            Cell::text("terms=security research@0; cue=default")
+        );
         assert_eq!(
             excerpts_table(
                 &recs,

@@ -13,7 +13,7 @@ use super::html::{escape, plot_err};
 use super::manifest;
 use super::summary::{self, CrossRow, SHARE_DECIMALS};
 use crate::error::Result;
-use crate::model::{PassageRecord, Polarity, Stakeholder};
+use crate::model::{DecidedBy, PassageRecord, Polarity, Stakeholder};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -446,19 +446,60 @@ fn session_bars_svg(records: &[PassageRecord]) -> Result<String> {
     Ok(svg)
 }
 
+/// Per theme, how many tags each source decided (cue, model, human, the theme's default) and
+/// the decided and default shares, with a total row: a default polarity is a guess from the
+/// tuning gold, not a reading of the passage.
+fn decided_html(records: &[PassageRecord]) -> String {
+    let mut per: BTreeMap<&str, [u64; 4]> = BTreeMap::new();
+    let mut total = [0u64; 4];
+    for t in records.iter().flat_map(|r| &r.tags) {
+        let k = DecidedBy::ALL
+            .iter()
+            .position(|d| *d == t.decided_by)
+            .unwrap_or(0);
+        per.entry(t.theme.as_str()).or_default()[k] += 1;
+        total[k] += 1;
+    }
+    let mut s = String::from(
+        "<table id=\"decided\"><thead><tr><th>theme</th><th>tags</th><th>cue</th><th>default</th>\
+         <th>model</th><th>human</th><th>decided share</th><th>default share</th></tr></thead><tbody>\n",
+    );
+    let mut row = |name: &str, n: &[u64; 4]| {
+        let all: u64 = n.iter().sum();
+        let default = n[1];
+        s.push_str(&format!(
+            "<tr><td>{}</td><td class=\"n\">{all}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+            escape(name),
+            n[0],
+            n[1],
+            n[2],
+            n[3],
+            percent(summary::share(all - default, all)),
+            percent(summary::share(default, all)),
+        ));
+    };
+    for (theme, n) in &per {
+        row(theme, n);
+    }
+    row("all themes", &total);
+    s.push_str("</tbody></table>\n");
+    s
+}
+
 /// The heatmap's numbers, formatted as in `stakeholder_theme.csv`.
 fn stakeholder_theme_html(rows: &[CrossRow<Stakeholder>]) -> String {
     let mut s = String::from(
         "<table id=\"stakeholder-theme\"><thead><tr><th>stakeholder</th><th>theme</th><th>polarity</th>\
-         <th>passages</th><th>words</th><th>passage_share</th><th>word_share</th></tr></thead><tbody>\n",
+         <th>passages</th><th>decided_passages</th><th>words</th><th>passage_share</th><th>word_share</th></tr></thead><tbody>\n",
     );
     for r in rows {
         s.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.d$}</td><td class=\"n\">{:.d$}</td></tr>\n",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.d$}</td><td class=\"n\">{:.d$}</td></tr>\n",
             escape(r.group.as_str()),
             escape(&r.theme),
             r.polarity.as_str(),
             r.passages,
+            r.decided_passages,
             r.words,
             r.passage_share,
             r.word_share,
@@ -529,6 +570,10 @@ pub fn report_html(records: &[PassageRecord]) -> Result<String> {
         ("speakers", counts.speakers as u64),
         ("unresolved speakers", counts.unresolved_speakers as u64),
         ("tagged passages", counts.tagged_passages as u64),
+        (
+            "procedural passages (never tagged)",
+            records.iter().filter(|r| r.procedural).count() as u64,
+        ),
         ("tags", counts.tags as u64),
     ] {
         h.push_str(&format!(
@@ -565,6 +610,11 @@ pub fn report_html(records: &[PassageRecord]) -> Result<String> {
     h.push_str(&stakeholder_theme_html(&cross));
     h.push_str("</details>\n");
     h.push_str(&super::compare::comparison_section(records)?);
+
+    // What decided the polarities.
+    h.push_str("<h2 id=\"decided\">What decided each polarity</h2>\n");
+    h.push_str("<p>A tag's polarity is decided by a cue in the passage, by the learned model, or by a person's code (<code>igf-lens code</code>); otherwise it is the theme's default, the polarity more often right on the tuning gold. Decided and default shares apart:</p>\n");
+    h.push_str(&decided_html(records));
 
     // Sessions.
     h.push_str("<h2 id=\"sessions-themes\">Themes per session</h2>\n");

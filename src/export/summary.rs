@@ -16,7 +16,7 @@ use std::io::Write;
 /// one format (`{:.4}`), so the CSV files and the report print the same figure.
 pub const SHARE_DECIMALS: usize = 4;
 
-fn share(part: u64, whole: u64) -> f64 {
+pub(crate) fn share(part: u64, whole: u64) -> f64 {
     if whole == 0 {
         0.0
     } else {
@@ -32,7 +32,7 @@ pub fn sorted(records: &[PassageRecord]) -> Vec<&PassageRecord> {
 }
 
 /// Columns of `passages.csv`.
-pub const PASSAGE_COLUMNS: [&str; 17] = [
+pub const PASSAGE_COLUMNS: [&str; 19] = [
     "passage_id",
     "session",
     "year",
@@ -44,7 +44,9 @@ pub const PASSAGE_COLUMNS: [&str; 17] = [
     "role",
     "language",
     "words",
+    "procedural",
     "themes",
+    "decided_by",
     "evidence",
     "source",
     "text",
@@ -66,7 +68,9 @@ fn passage_row(r: &PassageRecord) -> Vec<Cell> {
         Cell::text(r.role.as_str()),
         Cell::text(&r.language),
         Cell::Int(u64::from(r.words)),
+        Cell::text(if r.procedural { "true" } else { "false" }),
         Cell::text(r.themes_label()),
+        Cell::text(r.decided_label()),
         Cell::text(r.evidence_label()),
         Cell::text(r.full_citation()),
         Cell::text(&r.text),
@@ -107,6 +111,9 @@ pub struct CrossRow<K> {
     pub polarity: Polarity,
     /// Passages of the group tagged (theme, polarity).
     pub passages: u64,
+    /// Those of them whose polarity a cue, the model or a person decided (not the theme's
+    /// default).
+    pub decided_passages: u64,
     /// Words in those passages.
     pub words: u64,
     /// Distinct speakers and sessions among those passages.
@@ -164,6 +171,7 @@ fn speaker_order(
 #[derive(Default)]
 struct Acc<'a> {
     passages: u64,
+    decided: u64,
     words: u64,
     speakers: BTreeSet<&'a str>,
     sessions: BTreeSet<&'a str>,
@@ -196,6 +204,7 @@ pub fn crosstab<K: Ord + Clone, O: Ord>(
                 .entry((k.clone(), tag.theme.to_string(), tag.polarity))
                 .or_default();
             a.passages += 1;
+            a.decided += u64::from(tag.decided_by.is_decided());
             a.words += u64::from(r.words);
             a.speakers.insert(r.speaker.as_str());
             a.sessions.insert(r.session.as_str());
@@ -213,6 +222,7 @@ pub fn crosstab<K: Ord + Clone, O: Ord>(
                 if acc.is_none() && !full_grid {
                     continue;
                 }
+                let decided_passages = acc.map_or(0, |a| a.decided);
                 let (passages, words, speakers, sessions) = acc.map_or((0, 0, 0, 0), |a| {
                     (
                         a.passages,
@@ -226,6 +236,7 @@ pub fn crosstab<K: Ord + Clone, O: Ord>(
                     theme: theme.clone(),
                     polarity,
                     passages,
+                    decided_passages,
                     words,
                     speakers,
                     sessions,
@@ -250,6 +261,7 @@ fn cross_cells<K>(row: &CrossRow<K>) -> Vec<Cell> {
         Cell::text(&row.theme),
         Cell::text(row.polarity.as_str()),
         Cell::Int(row.passages),
+        Cell::Int(row.decided_passages),
         Cell::Int(row.words),
         Cell::Int(row.speakers),
         Cell::Int(row.sessions),
@@ -258,10 +270,11 @@ fn cross_cells<K>(row: &CrossRow<K>) -> Vec<Cell> {
     ]
 }
 
-const CROSS_COLUMNS: [&str; 8] = [
+const CROSS_COLUMNS: [&str; 9] = [
     "theme",
     "polarity",
     "passages",
+    "decided_passages",
     "words",
     "speakers",
     "sessions",

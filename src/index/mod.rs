@@ -33,8 +33,8 @@ pub use files::{SCHEMA_VERSION, VERSION_FILE};
 pub use reader::{sort_records, Reader};
 pub use schema::{document_json, field_specs, FieldKind, FieldSpec};
 pub use search::{
-    parse_polarity, parse_region, parse_stakeholder, Facets, Filters, Hit, SearchRequest,
-    SearchResults, Sort,
+    parse_polarity, parse_region, parse_stakeholder, Facets, Filters, Hit, ProceduralFilter,
+    SearchRequest, SearchResults, Sort,
 };
 pub use sessions::{resolve_session, SessionEntry, SessionMatch};
 pub use verify::*;

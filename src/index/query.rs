@@ -7,10 +7,10 @@
 //! run searches.
 
 use super::schema::{Fields, QUERYABLE_FIELDS};
-use super::search::{Filters, SearchRequest};
+use super::search::{Filters, ProceduralFilter, SearchRequest};
 use super::sessions::SessionMatch;
 use crate::error::{Error, Result};
-use crate::model::slugify;
+use crate::model::{slugify, Polarity};
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, QueryParserError, TermQuery,
 };
@@ -122,13 +122,33 @@ fn filter_clauses(
                     },
                 });
             }
+            let field = if filters.decided { f.decided } else { f.theme };
             match polarity {
-                Some(p) => out.push(term(f.theme_polarity, &format!("{id}:{}", p.as_str()))),
-                None => out.push(term(f.theme, &id)),
+                Some(p) => out.push(term(
+                    if filters.decided {
+                        f.decided
+                    } else {
+                        f.theme_polarity
+                    },
+                    &format!("{id}:{}", p.as_str()),
+                )),
+                None => out.push(term(field, &id)),
             }
         }
+        (None, Some(p)) if filters.decided => out.push(term(f.decided, p.as_str())),
         (None, Some(p)) => out.push(term(f.polarity, p.as_str())),
+        (None, None) if filters.decided => {
+            let any = [Polarity::Risk, Polarity::Opportunity]
+                .into_iter()
+                .map(|p| (Occur::Should, term(f.decided, p.as_str())));
+            out.push(Box::new(BooleanQuery::new(any.collect())));
+        }
         (None, None) => {}
+    }
+    match filters.procedural {
+        ProceduralFilter::Include => {}
+        ProceduralFilter::Exclude => out.push(term(f.procedural, "false")),
+        ProceduralFilter::Only => out.push(term(f.procedural, "true")),
     }
     if let Some(s) = &filters.session {
         let m = lookup.resolve_session(s)?;

@@ -24,6 +24,25 @@ pub struct Filters {
     /// A speaker's name or part of it, in any case and with or without accents.
     pub speaker: Option<String>,
     pub year: Option<u16>,
+    /// Only tags something other than the theme's default decided (a cue, the model or a
+    /// person): with `theme` / `polarity`, that theme's or polarity's tag must be decided;
+    /// alone, the passage must carry at least one decided tag.
+    pub decided: bool,
+    /// Procedural passages: kept (the default), left out, or alone.
+    pub procedural: ProceduralFilter,
+}
+
+/// What a search does with procedural passages (floor-giving, introductions, thanks,
+/// housekeeping, technical checks, time-keeping).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProceduralFilter {
+    /// Procedural and substantive passages alike.
+    #[default]
+    Include,
+    /// Substantive passages only.
+    Exclude,
+    /// Procedural passages only.
+    Only,
 }
 
 /// Result order.
