@@ -248,7 +248,7 @@ mod tests {
         }
         let passages = std::fs::read_to_string(out.join("passages.csv")).unwrap();
         assert_eq!(passages.lines().count(), 6);
-        assert!(passages.starts_with("passage_id,session,year,title,turn,speaker,stakeholder,region,role,language,words,themes,evidence,source,text,start_ms,end_ms\n"));
+        assert!(passages.starts_with("passage_id,session,year,title,turn,speaker,stakeholder,region,role,language,words,procedural,themes,decided_by,evidence,source,text,start_ms,end_ms\n"));
         let manifest: serde_json::Value =
             serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
         assert_eq!(manifest["counts"]["passages"], 5);

@@ -696,8 +696,25 @@ mod tests {
     fn report_table_matches_the_crosstab() {
         let recs = test_records();
         let html = report_html(&recs).unwrap();
-        let row = "<tr><td>Private Sector</td><td>security-research</td><td>risk</td><td class=\"n\">2</td><td class=\"n\">20</td><td class=\"n\">0.6667</td><td class=\"n\">0.6667</td></tr>";
+        let row = "<tr><td>Private Sector</td><td>security-research</td><td>risk</td><td class=\"n\">2</td><td class=\"n\">0</td><td class=\"n\">20</td><td class=\"n\">0.6667</td><td class=\"n\">0.6667</td></tr>";
         assert!(html.contains(row), "{html}");
+    }
+
+    #[test]
+    fn report_shows_decided_and_default_shares_apart() {
+        let mut recs = test_records();
+        recs[1].tags[0].decided_by = DecidedBy::Cue;
+        let html = report_html(&recs).unwrap();
+        let tags: usize = recs.iter().map(|r| r.tags.len()).sum();
+        let decided = 1.0 / tags as f64;
+        let total = format!(
+            "<tr><td>all themes</td><td class=\"n\">{tags}</td><td class=\"n\">1</td><td class=\"n\">{}</td><td class=\"n\">0</td><td class=\"n\">0</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            tags - 1,
+            percent(decided),
+            percent(1.0 - decided)
+        );
+        assert!(html.contains("<table id=\"decided\">"), "{html}");
+        assert!(html.contains(&total), "{html}");
     }
 
     #[test]

@@ -703,6 +703,30 @@ mod tests {
             })
             .unwrap();
         assert_eq!(cs.passages, 1);
+        assert_eq!(cs.decided_passages, 0);
+    }
+
+    #[test]
+    fn decided_passages_count_tags_a_cue_model_or_person_decided() {
+        let mut recs = test_records();
+        recs[0].tags[0].decided_by = crate::model::DecidedBy::Human;
+        let t = stakeholder_theme_table(&recs);
+        let col = t.column("decided_passages").unwrap();
+        let decided: u64 = t
+            .rows
+            .iter()
+            .map(|r| match r[col] {
+                Cell::Int(n) => n,
+                _ => 0,
+            })
+            .sum();
+        assert_eq!(decided, 1);
+        for table in [session_theme_table(&recs), speaker_theme_table(&recs)] {
+            assert!(table.column("decided_passages").is_some());
+        }
+        let p = passages_table(&recs);
+        let d = p.column("decided_by").unwrap();
+        assert!(p.rows.iter().any(|r| r[d] == Cell::text("human")));
     }
 
     #[test]
