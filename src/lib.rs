@@ -30,7 +30,8 @@
 //!
 //! let raw = "IGF 2023 Day 2 WS #225 Risks and opportunities of a new UN cybercrime treaty - RAW\n\
 //!            \n\
-//!            >> TIMEA SUTO: Thank you. The draft could criminalise the work of security researchers.\n";
+//!            >> TIMEA SUTO: Thank you. The draft could criminalise the work of security researchers, \
+//!            and that is a real concern for everyone in this room.\n";
 //! let transcript = igf_lens::parse::parse_transcript(raw, Path::new("ws225.raw.txt")).unwrap();
 //! let key = transcript.key.clone().unwrap();
 //! assert_eq!(key.id(), "2023-ws-225");
@@ -40,8 +41,9 @@
 //! assert_eq!(turns[0].speaker.name, "Timea Suto");
 //! assert_eq!(turns[0].speaker.stakeholder.as_str(), "Private Sector");
 //!
-//! let tags = res.tagger.tag(&turns[0].text);
-//! let labels: Vec<String> = tags.iter().map(|t| t.label()).collect();
+//! let tagging = res.tagger.tag(&turns[0].text);
+//! assert!(!tagging.procedural);
+//! let labels: Vec<String> = tagging.tags.iter().map(|t| t.label()).collect();
 //! assert!(labels.contains(&"security-research:risk".to_string()), "{labels:?}");
 //! ```
 

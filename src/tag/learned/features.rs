@@ -28,7 +28,7 @@ pub struct PassageCues {
 /// The feature of a dense slot.
 pub fn dense_feature(slot: usize, themes: usize) -> Feature {
     let polarity = |i: usize| {
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             Polarity::Risk
         } else {
             Polarity::Opportunity

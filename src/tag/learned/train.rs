@@ -53,6 +53,13 @@ impl Default for TrainOptions {
     }
 }
 
+/// A head's penalty choice: the head, the penalty chosen, and the cross-validated log loss of
+/// each penalty tried.
+pub type PenaltyChoice = (HeadKind, f32, Vec<(f32, f64)>);
+
+/// Out-of-fold (probability, label) per head and gold passage, for one penalty.
+type OutOfFold = Vec<Vec<Option<(f32, f32)>>>;
+
 /// A trained model with its cross-validated figures.
 #[derive(Debug, Clone)]
 pub struct Trained {
@@ -61,7 +68,7 @@ pub struct Trained {
     pub cv_dictionary: Report,
     pub cv_model: Report,
     /// Per head: the penalty chosen, and the cross-validated log loss of each penalty tried.
-    pub penalties: Vec<(HeadKind, f32, Vec<(f32, f64)>)>,
+    pub penalties: Vec<PenaltyChoice>,
 }
 
 /// A gold passage as the model sees it.
@@ -294,7 +301,7 @@ fn out_of_fold(
     kinds: &[HeadKind],
     themes: usize,
     l2: f32,
-) -> Vec<Vec<Option<(f32, f32)>>> {
+) -> OutOfFold {
     let mut oof = vec![vec![None; examples.len()]; kinds.len()];
     for k in 0..opts.folds {
         let train: Vec<usize> = (0..examples.len()).filter(|&i| fold[i] != k).collect();
@@ -322,12 +329,12 @@ fn out_of_fold(
 struct Choice {
     l2: Vec<f32>,
     thresholds: Vec<f32>,
-    penalties: Vec<(HeadKind, f32, Vec<(f32, f64)>)>,
+    penalties: Vec<PenaltyChoice>,
 }
 
 fn choose(examples: &[Example], fold: &[usize], opts: &TrainOptions, themes: usize) -> Choice {
     let kinds = head_kinds(themes);
-    let runs: Vec<(f32, Vec<Vec<Option<(f32, f32)>>>)> = opts
+    let runs: Vec<(f32, OutOfFold)> = opts
         .l2
         .iter()
         .map(|&l2| (l2, out_of_fold(examples, fold, opts, &kinds, themes, l2)))
