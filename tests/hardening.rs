@@ -131,3 +131,87 @@ fn o_writes_into_a_fifo_without_replacing_it() {
         assert!(got.len() > 100, "nothing came through the FIFO: {cmd:?}");
     }
 }
+
+/// Runs `igf-lens ARGS` and returns (exit code, stderr); a panic or abort fails the test.
+fn code_and_err(args: &[&str], index: &Path) -> (i32, String) {
+    let out = igf_lens()
+        .args(args)
+        .arg("--index")
+        .arg(index)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+    assert!(out.status.code().is_some(), "{args:?} was killed: {err}");
+    (out.status.code().unwrap(), err)
+}
+
+#[test]
+fn huge_kwic_widths_are_refused_with_a_bound() {
+    let (_tmp, index) = small_index();
+    for width in ["18446744073709551614", "9223372036854775807", "4294967295"] {
+        let (code, err) = code_and_err(&["kwic", "treaty", "--width", width], &index);
+        assert_eq!(code, 2, "--width {width}: {err}");
+        assert!(err.contains("--width") && err.contains(width), "{err}");
+    }
+    let (code, _) = code_and_err(&["kwic", "treaty", "--width", "60"], &index);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn huge_thread_counts_are_refused_with_a_bound() {
+    let (tmp, index) = small_index();
+    for jobs in ["1000", "18446744073709551615"] {
+        let out = igf_lens()
+            .args(["ingest", "-q", "-j", jobs, "--index"])
+            .arg(&index)
+            .arg(tmp.path().join("corpus"))
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "-j {jobs}: {err}");
+        assert!(err.contains("--threads") || err.contains("-j"), "{err}");
+        assert!(err.contains(jobs), "{err}");
+    }
+}
+
+#[test]
+fn a_huge_result_count_is_not_called_damage() {
+    let (_tmp, index) = small_index();
+    for n in ["1152921504606846976", "18446744073709551615"] {
+        let (code, err) = code_and_err(&["search", "treaty", "-q", "-n", n], &index);
+        assert_eq!(code, 0, "-n {n}: {err}");
+        assert!(!err.contains("damaged"), "{err}");
+        let (code, err) = code_and_err(&["search", "treaty", "-q", "--offset", n], &index);
+        assert!(code == 0 || code == 1, "--offset {n}: {err}");
+        assert!(!err.contains("damaged"), "{err}");
+    }
+}
+
+#[test]
+fn a_fuzzy_query_with_thousands_of_words_is_refused() {
+    let (_tmp, index) = small_index();
+    let words: Vec<String> = (0..2000).map(|i| format!("word{i}")).collect();
+    let query = words.join(" ");
+    let (code, err) = code_and_err(&["search", &query, "--fuzzy"], &index);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--fuzzy") && err.contains("2000"), "{err}");
+    let (code, err) = code_and_err(&["search", "treatie", "--fuzzy", "-q"], &index);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_huge_memory_budget_is_refused_with_a_bound() {
+    let (tmp, index) = small_index();
+    for (memory, want) in [("18446744073709551615", "--memory"), ("100000", "4095")] {
+        let out = igf_lens()
+            .args(["ingest", "-q", "-j", "1", "--memory", memory, "--index"])
+            .arg(&index)
+            .arg(tmp.path().join("corpus"))
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "--memory {memory}: {err}");
+        assert!(err.contains(want) && err.contains(memory), "{err}");
+    }
+}

@@ -1,5 +1,6 @@
 //! `igf-lens ingest`: read transcripts and session pages into an index, incrementally.
 
+use super::bounds;
 use super::global::Global;
 use crate::pipeline;
 use std::path::PathBuf;
@@ -20,11 +21,12 @@ pub struct IngestOpts {
     /// Index directory (created when missing).
     #[arg(short, long, value_name = "DIR", default_value = "index")]
     pub index: PathBuf,
-    /// Worker threads for parsing, tagging and indexing (default: the machine's cores).
-    #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
+    /// Worker threads for parsing, tagging and indexing (default: the machine's cores; at
+    /// most 64).
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 0, value_parser = bounds::threads)]
     pub threads: usize,
-    /// Index writer memory budget in MB, in total (default: 64 MB per thread).
-    #[arg(long, value_name = "MB", default_value_t = 0)]
+    /// Index writer memory budget in MB, in total (default: 64 MB per thread; at most 1048576).
+    #[arg(long, value_name = "MB", default_value_t = 0, value_parser = bounds::memory)]
     pub memory: usize,
     /// Theme taxonomy (TOML) to tag with, instead of the built-in data/themes.toml.
     #[arg(long, value_name = "FILE")]
@@ -165,6 +167,18 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     Ok(0)
 }
 
+/// Refuses a `--memory` that gives a thread more than tantivy takes (4095 MB).
+fn check_memory(memory_mb: usize, threads: usize) -> anyhow::Result<()> {
+    let per_thread = memory_mb / threads.max(1);
+    if per_thread > bounds::MAX_MEMORY_MB_PER_THREAD {
+        anyhow::bail!(
+            "--memory {memory_mb} gives each of the {threads} thread(s) {per_thread} MB, and the index writer takes at most {} MB per thread: lower --memory or raise -j",
+            bounds::MAX_MEMORY_MB_PER_THREAD
+        );
+    }
+    Ok(())
+}
+
 /// Ingests the paths given (default `data/`) with these options and prints the report;
 /// returns the configuration used (for what comes after, in `run`).
 pub fn ingest_and_report(
@@ -178,6 +192,7 @@ pub fn ingest_and_report(
         paths
     };
     let cfg = opts.config(inputs, g.quiet);
+    check_memory(opts.memory, cfg.threads())?;
     let report = pipeline::ingest(&cfg)?;
     print_report(&report, &cfg.index_dir, g.quiet);
     Ok(cfg)

@@ -4,6 +4,7 @@
 //! as JSON or CSV. Passages come in date order. Exit code 0 when the term occurs, 1 when it does
 //! not.
 
+use super::bounds;
 use super::format::Format;
 use super::global::Global;
 use super::search::{use_color, FilterArgs};
@@ -25,11 +26,11 @@ pub struct Args {
     pub index: PathBuf,
     #[command(flatten)]
     pub filters: FilterArgs,
-    /// Characters of context on each side.
-    #[arg(long, value_name = "N", default_value_t = 40)]
+    /// Characters of context on each side (1 to 1000).
+    #[arg(long, value_name = "N", default_value_t = 40, value_parser = bounds::width)]
     pub width: usize,
     /// Maximum number of lines.
-    #[arg(short = 'n', long, value_name = "N", default_value_t = 100)]
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 100, value_parser = bounds::count)]
     pub limit: usize,
     /// Output format: table (aligned, the term in colour on a terminal), json (one object per
     /// line; also `jsonl`) or csv.

@@ -6,6 +6,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 pub use global::Global;
 
+mod bounds;
 pub mod compare;
 pub mod completions;
 pub mod devtools;

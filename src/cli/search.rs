@@ -5,6 +5,7 @@
 //! Exit code 0 when something matched, 1 when nothing did. Data goes to stdout, messages to
 //! stderr.
 
+use super::bounds;
 use super::format::Format;
 use super::global::Global;
 use crate::export;
@@ -102,16 +103,16 @@ pub struct Args {
     pub index: PathBuf,
     #[command(flatten)]
     pub filters: FilterArgs,
-    /// Number of hits to print.
-    #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
+    /// Number of hits to print (more than the index holds prints them all).
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 10, value_parser = bounds::count)]
     pub limit: usize,
     /// Skip this many hits first (paging).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = bounds::count)]
     pub offset: usize,
     /// Order of the hits.
     #[arg(long, value_enum, default_value_t = SortArg::Score)]
     pub sort: SortArg,
-    /// Let every word match words one typo away (scores become flat).
+    /// Let every word match words one typo away (scores become flat; at most 64 words).
     #[arg(long)]
     pub fuzzy: bool,
     /// Also count all matching passages by stakeholder group, region, theme:polarity, session
@@ -143,10 +144,26 @@ pub fn use_color() -> bool {
     std::io::stdout().is_terminal() && !no_color
 }
 
+/// Refuses a `--fuzzy` query of more than [`bounds::MAX_FUZZY_WORDS`] words: each word expands to
+/// every indexed word one typo away, and thousands of them take gigabytes.
+fn check_fuzzy(query: &str) -> anyhow::Result<()> {
+    let words = query.split_whitespace().count();
+    if words > bounds::MAX_FUZZY_WORDS {
+        anyhow::bail!(
+            "--fuzzy takes at most {} words, and the query has {words}: drop --fuzzy or shorten the query",
+            bounds::MAX_FUZZY_WORDS
+        );
+    }
+    Ok(())
+}
+
 /// Runs `igf-lens search`.
 pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     if args.facets && args.format == Format::Csv {
         anyhow::bail!("--facets cannot be combined with --format csv (one table per output): use --format json or table");
+    }
+    if args.fuzzy {
+        check_fuzzy(args.query.as_deref().unwrap_or_default())?;
     }
     let reader = Reader::open(&args.index)?;
     let request = SearchRequest {
