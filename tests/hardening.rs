@@ -215,3 +215,46 @@ fn a_huge_memory_budget_is_refused_with_a_bound() {
         assert!(err.contains(want) && err.contains(memory), "{err}");
     }
 }
+
+#[test]
+fn a_missing_input_path_is_an_error_naming_it() {
+    let tmp = tempdir();
+    let index = tmp.path().join("ix");
+    let missing = tmp.path().join("sesions");
+    let out = run_expect(
+        igf_lens()
+            .args(["ingest", "-q", "--index"])
+            .arg(&index)
+            .arg(&missing),
+        2,
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("igf-lens:") && err.contains("sesions"),
+        "{err}"
+    );
+    assert!(!index.join("meta.json").exists(), "an index was created");
+}
+
+#[test]
+fn run_on_an_empty_corpus_says_what_to_do() {
+    let tmp = tempdir();
+    let corpus = tmp.path().join("empty");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let out_dir = tmp.path().join("out");
+    let out = run_expect(
+        igf_lens()
+            .args(["run", "-q", "--index"])
+            .arg(tmp.path().join("ix"))
+            .arg("--out")
+            .arg(&out_dir)
+            .arg(&corpus),
+        2,
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("no passages") && err.contains("empty"),
+        "{err}"
+    );
+    assert!(!out_dir.join("sessions.csv").exists(), "CSVs were written");
+}

@@ -167,6 +167,20 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     Ok(0)
 }
 
+/// Refuses input paths that do not exist (a typo must not make an empty index); a broken
+/// symlink exists, and gets its warning from the ingest.
+fn check_inputs(inputs: &[PathBuf]) -> anyhow::Result<()> {
+    for path in inputs {
+        if let Err(e) = std::fs::symlink_metadata(path) {
+            anyhow::bail!(
+                "input {}: {e}: check the path (files and directories to read; default data/)",
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Refuses a `--memory` that gives a thread more than tantivy takes (4095 MB).
 fn check_memory(memory_mb: usize, threads: usize) -> anyhow::Result<()> {
     let per_thread = memory_mb / threads.max(1);
@@ -191,6 +205,7 @@ pub fn ingest_and_report(
     } else {
         paths
     };
+    check_inputs(&inputs)?;
     let cfg = opts.config(inputs, g.quiet);
     check_memory(opts.memory, cfg.threads())?;
     let report = pipeline::ingest(&cfg)?;

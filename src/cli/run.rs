@@ -23,6 +23,14 @@ pub struct Args {
 /// Runs `igf-lens run`.
 pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     let cfg = ingest_and_report(args.ingest.paths, &args.ingest.opts, g)?;
+    if crate::index::Reader::open(&cfg.index_dir)?.num_passages() == 0 {
+        let inputs: Vec<String> = cfg.inputs.iter().map(|p| p.display().to_string()).collect();
+        anyhow::bail!(
+            "the index {} holds no passages, so there is nothing to summarise: put transcripts (`>> SPEAKER:` turns) and session pages in {} (or name other files: igf-lens run PATH...) and run again",
+            cfg.index_dir.display(),
+            inputs.join(", ")
+        );
+    }
     let export = super::export::Args {
         command: ExportCommand::Summary {
             index: cfg.index_dir.clone(),
