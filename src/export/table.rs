@@ -137,13 +137,23 @@ fn is_formula_start(c: char) -> bool {
     )
 }
 
+/// Characters a spreadsheet shows as nothing or as a space before a formula: spaces of every
+/// kind (not tab, CR or LF, which start formulas themselves), and the invisible ones (zero-width
+/// space, joiners, word joiner, byte-order mark, soft hyphen, Mongolian vowel separator).
+fn is_blank_before_formula(c: char) -> bool {
+    !matches!(c, '\t' | '\r' | '\n')
+        && (c.is_whitespace()
+            || matches!(
+                c,
+                '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' | '\u{180E}'
+            ))
+}
+
 /// Prefixes `'` to a text cell that a spreadsheet could read as a formula: one starting with
-/// `=`, `+`, `-`, `@`, a tab, CR or LF, also after leading spaces, and the full-width forms
-/// `＝＋－＠`.
+/// `=`, `+`, `-`, `@`, a tab, CR or LF, also after leading spaces or invisible characters
+/// (U+200B, U+FEFF, …), and the full-width forms `＝＋－＠`.
 pub fn neutralise(s: &str) -> Cow<'_, str> {
-    let first = s
-        .chars()
-        .find(|c| !matches!(c, ' ' | '\u{A0}' | '\u{3000}'));
+    let first = s.chars().find(|c| !is_blank_before_formula(*c));
     match first {
         Some(c) if is_formula_start(c) => Cow::Owned(format!("'{s}")),
         _ => Cow::Borrowed(s),
@@ -166,6 +176,11 @@ mod tests {
             ("\nx", "'\nx"),
             ("   =1+1", "'   =1+1"),
             ("\u{A0}@x", "'\u{A0}@x"),
+            ("\u{200B}=1+1", "'\u{200B}=1+1"),
+            ("\u{FEFF}=1+1", "'\u{FEFF}=1+1"),
+            ("\u{200B}\u{FEFF} -1", "'\u{200B}\u{FEFF} -1"),
+            ("\u{2060}@x", "'\u{2060}@x"),
+            ("\u{200B}plain", "\u{200B}plain"),
             ("＝1+1", "'＝1+1"),
             ("＋1", "'＋1"),
             ("－1", "'－1"),
