@@ -5,6 +5,7 @@ mod compare;
 mod devtools;
 mod export;
 mod hardening;
+mod index_hardening;
 mod ingest;
 mod parse;
 mod qda;

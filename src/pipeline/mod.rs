@@ -54,6 +54,7 @@ use std::time::Instant;
 /// Runs an ingest: reads, processes and indexes what changed since the last run, in one commit.
 pub fn ingest(cfg: &IngestConfig) -> Result<IngestReport> {
     let started = Instant::now();
+    sources::refuse_own_dirs(&cfg.inputs)?;
     let res = Resources::load_with(
         cfg.themes.as_deref(),
         &cfg.model,

@@ -20,6 +20,7 @@ use super::report::{SkipReason, SkippedFile};
 use crate::error::Error;
 use crate::model::{Document, Format, SessionKey, SessionPage};
 use crate::parse::Parsed;
+use crate::read::OwnDir;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
@@ -30,9 +31,9 @@ use std::path::{Path, PathBuf};
 const SNIFF_BYTES: usize = 64 * 1024;
 
 /// Extensions of the data files that sit beside the corpus (taxonomy, model, registry, codes,
-/// notes): passed over silently when found inside a directory, read (and rejected) only when
-/// named.
-const CONFIG_EXTENSIONS: &[&str] = &["toml", "csv", "md", "json", "gitkeep", "tsv"];
+/// notes) and of igf-lens's REFI-QDA exports (`.qdpx`, `.qdc`): passed over silently when found
+/// inside a directory, read (and rejected) only when named.
+const CONFIG_EXTENSIONS: &[&str] = &["toml", "csv", "md", "json", "gitkeep", "tsv", "qdpx", "qdc"];
 
 /// One input file as found on disk.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,6 +64,22 @@ pub fn discover_inputs(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<crate::read::Sk
                 .is_some_and(|e| CONFIG_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
     });
     (files, skipped)
+}
+
+/// Refuses an input directory that igf-lens wrote itself (an index or an export folder): it is
+/// never a corpus, and walking a directory passes over such directories silently.
+pub fn refuse_own_dirs(inputs: &[PathBuf]) -> Result<(), Error> {
+    for input in inputs {
+        if let Some(own) = input.is_dir().then(|| OwnDir::of(input)).flatten() {
+            return Err(Error::Usage(format!(
+                "{} holds {}, not transcripts or pages: name the corpus directory instead \
+                 (walking a directory passes over indexes and export folders)",
+                input.display(),
+                own.describe()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Discovers the files under `inputs` (see [`discover_inputs`]) and stats each.

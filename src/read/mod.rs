@@ -28,9 +28,61 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// A directory igf-lens wrote: never read as part of a corpus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnDir {
+    /// An index (igf-lens's or any tantivy index): binary segment files and igf-lens's JSON.
+    Index,
+    /// An export folder (`export summary`, `run`): CSV tables and their `manifest.json`.
+    Export,
+}
+
+/// Files that mark a directory as an index: igf-lens's version file, manifest and lock, and
+/// tantivy's `.managed.json` (the list of files it manages, beside `meta.json`).
+const INDEX_MARKERS: &[&str] = &[
+    "igf-lens.json",
+    "igf-lens-manifest.json",
+    ".igf-lens-ingest.lock",
+    ".managed.json",
+];
+
+/// The key that `manifest.json` of an export folder opens with.
+const EXPORT_MARKER: &str = "\"igf_lens_version\"";
+
+impl OwnDir {
+    /// What `dir` holds, when igf-lens wrote it: an index (one of [`INDEX_MARKERS`] in it) or
+    /// an export folder (a `manifest.json` whose
+    /// first 4 KiB name `igf_lens_version`).
+    pub fn of(dir: &Path) -> Option<OwnDir> {
+        if INDEX_MARKERS.iter().any(|m| dir.join(m).is_file()) {
+            return Some(OwnDir::Index);
+        }
+        let head = fs::File::open(dir.join("manifest.json")).and_then(|f| {
+            let mut buf = Vec::with_capacity(4096);
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, 4096), &mut buf)?;
+            Ok(buf)
+        });
+        match head {
+            Ok(b) if memchr::memmem::find(&b, EXPORT_MARKER.as_bytes()).is_some() => {
+                Some(OwnDir::Export)
+            }
+            _ => None,
+        }
+    }
+
+    /// What the directory is, in a message.
+    pub fn describe(self) -> &'static str {
+        match self {
+            OwnDir::Index => "an igf-lens index",
+            OwnDir::Export => "igf-lens's export files (manifest.json and CSV tables)",
+        }
+    }
+}
+
 /// Lists the files under `paths`: files as given, directories walked recursively in sorted
-/// order, hidden files and directories (name starting with `.`) skipped inside directories.
-/// Broken symlinks, missing or unreadable paths, special files and given directories with no
+/// order, hidden files and directories (name starting with `.`) skipped inside directories, and
+/// so are the directories igf-lens wrote ([`OwnDir`]: indexes and export folders), given or
+/// met. Broken symlinks, missing or unreadable paths, special files and given directories with no
 /// file in them come back as [`Skipped`] with the reason. A file reached twice (given twice, or
 /// through a symlink) is listed once.
 pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Skipped>) {
@@ -80,6 +132,9 @@ impl Walk {
         if meta.is_file() {
             self.files.push(path.to_path_buf());
         } else if meta.is_dir() {
+            if OwnDir::of(path).is_some() {
+                return;
+            }
             let before = (self.files.len(), self.skipped.len());
             self.walk_dir(path);
             if given && before == (self.files.len(), self.skipped.len()) {
