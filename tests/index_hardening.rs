@@ -51,3 +51,49 @@ fn ingest_of_a_directory_passes_over_its_index_and_export_folder() {
         assert!(!tmp.path().join("other/meta.json").exists());
     }
 }
+
+/// `igf-lens synth --out DIR --mb 1 --seed SEED`: two seeds give the same session ids.
+fn synth(dir: &Path, seed: &str) {
+    run_expect(
+        igf_lens()
+            .args(["synth", "--mb", "1", "--seed", seed, "--out"])
+            .arg(dir),
+        0,
+    );
+}
+
+/// `igf-lens verify -i INDEX`'s verdict line, expecting it sound (exit 0).
+fn verdict(index: &Path) -> String {
+    let out = run_expect(igf_lens().args(["verify", "-i"]).arg(index), 0);
+    let text = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(!text.contains("damaged"), "{text}");
+    text.lines()
+        .find(|l| l.starts_with("verdict:"))
+        .unwrap_or_default()
+        .split(" in ")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn a_second_corpus_directory_keeps_the_first_and_agrees_with_one_ingest_of_both() {
+    let tmp = tempdir();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    synth(&a, "1");
+    synth(&b, "2");
+    let index = tmp.path().join("ix");
+    ingest(&index, &["-q"], &[&a], 0);
+    let second = ingest(&index, &["-q"], &[&b], 0);
+    let err = stderr(&second);
+    assert!(!err.contains("no longer exist"), "{err}");
+    let one_by_one = verdict(&index);
+    let both = tmp.path().join("both");
+    ingest(&both, &["-q"], &[&a, &b], 0);
+    assert_eq!(one_by_one, verdict(&both));
+    // --prune drops what is not under this run's inputs: the index is then b alone.
+    ingest(&index, &["-q", "--prune"], &[&b], 0);
+    let alone = tmp.path().join("alone");
+    ingest(&alone, &["-q"], &[&b], 0);
+    assert_eq!(verdict(&index), verdict(&alone));
+}

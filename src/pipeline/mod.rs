@@ -76,7 +76,10 @@ fn pool(threads: usize) -> Result<rayon::ThreadPool> {
 
 fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Result<IngestReport> {
     let previous = manifest::previous(&cfg.index_dir, cfg.rebuild)?;
-    let found = sources::discover(&cfg.inputs);
+    let mut found = sources::discover(&cfg.inputs);
+    if !cfg.prune {
+        sources::carry_earlier(&mut found, &previous.manifest);
+    }
     // Paths that discovery skipped fail --strict even when no file changed.
     fail_strict(cfg, &found.skipped, "path(s)")?;
     let mut plan = plan::diff(&previous, &found.files, &res.fingerprint(), cfg.rebuild);

@@ -82,6 +82,26 @@ pub fn refuse_own_dirs(inputs: &[PathBuf]) -> Result<(), Error> {
     Ok(())
 }
 
+/// Adds to `found` the files of `old` (the previous manifest) that are not under this run's
+/// inputs and still exist: an ingest of other paths keeps what was ingested before, and treats
+/// it as if given again (so a session those files share with the new ones is rebuilt from all of
+/// them, and the manifest and the index agree whatever the order of ingests). Only files that
+/// no longer exist stay missing; `--prune` does not call this, and drops the others too.
+pub fn carry_earlier(found: &mut Discovered, old: &Manifest) {
+    let seen: BTreeSet<String> = found.files.iter().map(|f| f.key.clone()).collect();
+    for key in old.files.keys().filter(|k| !seen.contains(*k)) {
+        let path = PathBuf::from(key);
+        if let Some(m) = std::fs::metadata(&path).ok().filter(|m| m.is_file()) {
+            found.files.push(SourceFile {
+                key: key.clone(),
+                size: m.len(),
+                mtime_ns: crate::disk::mtime_ns(&m),
+                path,
+            });
+        }
+    }
+}
+
 /// Discovers the files under `inputs` (see [`discover_inputs`]) and stats each.
 pub fn discover(inputs: &[PathBuf]) -> Discovered {
     let (paths, skipped) = discover_inputs(inputs);
