@@ -97,3 +97,27 @@ fn a_second_corpus_directory_keeps_the_first_and_agrees_with_one_ingest_of_both(
     ingest(&alone, &["-q"], &[&b], 0);
     assert_eq!(verdict(&index), verdict(&alone));
 }
+
+#[test]
+fn an_ingest_removes_segment_files_no_commit_refers_to() {
+    let tmp = tempdir();
+    let dir = corpus(&tmp.path().join("c"), &["2023-ws-225.raw.txt"]);
+    let index = tmp.path().join("ix");
+    ingest(&index, &["-q"], &[&dir], 0);
+    // What a run stopped by a full disk leaves: segment files outside meta.json.
+    let orphans = [
+        "0123456789abcdef0123456789abcdef.store",
+        "0123456789abcdef0123456789abcdef.idx",
+        "0123456789abcdef0123456789abcdef.7.del",
+    ];
+    for name in orphans {
+        std::fs::write(index.join(name), vec![0u8; 4096]).unwrap();
+    }
+    ingest(&index, &["-q"], &[&dir], 0);
+    for name in orphans {
+        assert!(!index.join(name).exists(), "{name} was left behind");
+    }
+    let text = verdict(&index);
+    assert!(text.starts_with("verdict: sound"), "{text}");
+    ingest(&index, &["-q", "--rebuild"], &[&dir], 0);
+}

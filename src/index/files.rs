@@ -78,6 +78,36 @@ pub(crate) fn mmap(dir: &Path) -> Result<MmapDirectory> {
     MmapDirectory::open(dir).map_err(|e| Error::Index(format!("{}: {e}", dir.display())))
 }
 
+/// Removes the segment files of `dir` that no commit refers to: what a failed ingest (a full
+/// disk, a kill) left behind. A segment file is named by its segment's 32-hex-digit id
+/// (`<id>.store`, `<id>.<opstamp>.del`, …); the ids in `meta.json` are kept, any other is
+/// removed. Call it only while holding the ingest lock (no other writer makes files). Returns
+/// how many files were removed; an index that does not open is left for the caller to report.
+pub fn remove_orphans(dir: &Path) -> Result<usize> {
+    if !has_index(dir) {
+        return Ok(0);
+    }
+    let Ok(index) = tantivy::Index::open(mmap(dir)?) else {
+        return Ok(0);
+    };
+    let Ok(ids) = index.searchable_segment_ids() else {
+        return Ok(0);
+    };
+    let live: std::collections::HashSet<String> = ids.iter().map(|id| id.uuid_string()).collect();
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let id = name.split('.').next().unwrap_or_default();
+        let segment = id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()) && id != name;
+        if segment && !live.contains(&id.to_ascii_lowercase()) {
+            std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// A directory a reader can use without write access.
 ///
 /// tantivy takes the meta lock while a reader opens segments, so that a concurrent writer's

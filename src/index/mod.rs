@@ -29,7 +29,7 @@ mod sessions;
 mod verify;
 mod writer;
 
-pub use files::{SCHEMA_VERSION, VERSION_FILE};
+pub use files::{remove_orphans, SCHEMA_VERSION, VERSION_FILE};
 pub use reader::{sort_records, Reader};
 pub use schema::{document_json, field_specs, FieldKind, FieldSpec};
 pub use search::{

@@ -75,6 +75,8 @@ fn pool(threads: usize) -> Result<rayon::ThreadPool> {
 }
 
 fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Result<IngestReport> {
+    // Files a failed run left (a full disk, a kill) would fill the disk again: gone first.
+    crate::index::remove_orphans(&cfg.index_dir)?;
     let previous = manifest::previous(&cfg.index_dir, cfg.rebuild)?;
     let mut found = sources::discover(&cfg.inputs);
     if !cfg.prune {
