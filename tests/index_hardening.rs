@@ -121,3 +121,24 @@ fn an_ingest_removes_segment_files_no_commit_refers_to() {
     assert!(text.starts_with("verdict: sound"), "{text}");
     ingest(&index, &["-q", "--rebuild"], &[&dir], 0);
 }
+
+#[test]
+fn an_unchanged_reingest_finds_a_flipped_byte_in_a_segment_file() {
+    let tmp = tempdir();
+    let dir = corpus(&tmp.path().join("c"), &["2023-ws-225.raw.txt"]);
+    let index = tmp.path().join("ix");
+    ingest(&index, &["-q"], &[&dir], 0);
+    let store = std::fs::read_dir(&index)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "store"))
+        .unwrap();
+    let mut bytes = std::fs::read(&store).unwrap();
+    bytes[40] ^= 0x20;
+    std::fs::write(&store, bytes).unwrap();
+    let out = ingest(&index, &[], &[&dir], 2);
+    let err = stderr(&out);
+    assert!(!err.contains("up to date"), "{err}");
+    assert!(err.contains("damaged") && err.contains(".store"), "{err}");
+    ingest(&index, &["-q", "--rebuild"], &[&dir], 0);
+}

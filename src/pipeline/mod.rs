@@ -78,6 +78,10 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     // Files a failed run left (a full disk, a kill) would fill the disk again: gone first.
     crate::index::remove_orphans(&cfg.index_dir)?;
     let previous = manifest::previous(&cfg.index_dir, cfg.rebuild)?;
+    // A damaged segment is neither "up to date" nor a base to commit on: checksums first.
+    if !cfg.rebuild {
+        crate::index::check_checksums(&cfg.index_dir)?;
+    }
     let mut found = sources::discover(&cfg.inputs);
     if !cfg.prune {
         sources::carry_earlier(&mut found, &previous.manifest);
