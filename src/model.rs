@@ -293,7 +293,8 @@ impl Polarity {
 }
 
 /// What decided a tag's polarity: a cue of the taxonomy, the theme's default (no cue), the
-/// learned model, or a person (`igf-lens code`), who then decided the tag itself too.
+/// learned model, or a person, who then decided the tag itself too (no command records a
+/// person's correction yet).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DecidedBy {
     Cue,

@@ -613,14 +613,22 @@ pub fn report_html(records: &[PassageRecord]) -> Result<String> {
 
     // What decided the polarities.
     h.push_str("<h2 id=\"decided\">What decided each polarity</h2>\n");
-    h.push_str("<p>A tag's polarity is decided by a cue in the passage, by the learned model, or by a person's code (<code>igf-lens code</code>); otherwise it is the theme's default, the polarity more often right on the tuning gold. Decided and default shares apart:</p>\n");
+    h.push_str("<p>A tag's polarity is decided by a cue in the passage or by the learned model; otherwise it is the theme's default, the polarity more often right on the tuning gold. Decided and default shares apart:</p>\n");
     h.push_str(&decided_html(records));
 
     // Sessions.
     h.push_str("<h2 id=\"sessions-themes\">Themes per session</h2>\n");
     h.push_str(&session_bars_svg(records)?);
 
-    // Excerpts.
+    h.push_str(&excerpts_html(records));
+    h.push_str(&unresolved_html(records));
+    h.push_str("</body></html>\n");
+    Ok(h)
+}
+
+/// The report's top excerpts per theme, each with its citation.
+fn excerpts_html(records: &[PassageRecord]) -> String {
+    let mut h = String::new();
     h.push_str("\n<h2 id=\"excerpts\">Top excerpts per theme</h2>\n");
     for theme in summary::themes(records) {
         h.push_str(&format!("<h3 id=\"theme-{0}\">{0}</h3>\n", escape(&theme)));
@@ -642,7 +650,12 @@ pub fn report_html(records: &[PassageRecord]) -> Result<String> {
         }
     }
 
-    // Unresolved speakers.
+    h
+}
+
+/// The report's table of speakers with no stakeholder group.
+fn unresolved_html(records: &[PassageRecord]) -> String {
+    let mut h = String::new();
     h.push_str("<h2 id=\"unresolved\">Unresolved speakers</h2>\n");
     let unresolved: Vec<summary::SpeakerRow> = summary::speakers(records)
         .into_iter()
@@ -666,8 +679,7 @@ pub fn report_html(records: &[PassageRecord]) -> Result<String> {
         }
         h.push_str("</tbody></table>\n");
     }
-    h.push_str("</body></html>\n");
-    Ok(h)
+    h
 }
 
 #[cfg(test)]
