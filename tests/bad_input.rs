@@ -833,3 +833,23 @@ fn writing_under_a_regular_file_exits_2_naming_the_file_in_the_way() {
     assert_eq!(count(&s.index), s.before);
     s.assert_base_kept();
 }
+
+#[test]
+fn command_line_errors_say_igf_lens_like_every_other_error() {
+    let out = run_expect(igf_lens().args(["search", "--bogus"]), 2);
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("igf-lens: unexpected argument '--bogus'"),
+        "{err}"
+    );
+    assert!(err.contains("Usage: igf-lens search"), "{err}");
+    let out = run_expect(igf_lens().args(["kwic", "x", "--width", "abc"]), 2);
+    assert!(
+        stderr(&out).starts_with("igf-lens: invalid value 'abc' for '--width <N>'"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run_expect(igf_lens().args(["search", "--help"]), 0);
+    assert!(stdout(&out).contains("Usage: igf-lens search"));
+    assert!(stderr(&out).is_empty());
+}

@@ -469,8 +469,9 @@ fn table_output_fits_columns_and_pages() {
         "colour when stdout is not a terminal"
     );
     assert!(
-        text.ends_with("3 of 10 matching passages shown (from 3)\n"),
-        "{text}"
+        stderr(&out).ends_with("igf-lens: 3 of 10 matching passages shown (from 3)\n"),
+        "{}",
+        stderr(&out)
     );
     assert!(text.lines().nth(1).unwrap().starts_with("3 "), "{text}");
 }
@@ -893,4 +894,18 @@ fn corpus_speakers_writes_json_rows() {
         .expect("Timea Suto");
     assert_eq!(timea["stakeholder"], "Private Sector");
     assert!(timea["words"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn an_empty_query_scores_every_passage_zero_with_or_without_filters() {
+    let (_dir, index) = sample_index();
+    for args in [&[""][..], &["", "--year", "2023"][..]] {
+        let (hits, _) = search_json(&index, args, 0);
+        assert!(!hits.is_empty(), "{args:?}");
+        assert!(
+            hits.iter().all(|h| h["score"].as_f64() == Some(0.0)),
+            "{args:?}: {}",
+            hits[0]["score"]
+        );
+    }
 }

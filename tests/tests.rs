@@ -9,6 +9,7 @@ mod index_hardening;
 mod ingest;
 mod parse;
 mod qda;
+mod readme;
 mod search;
 mod tagging;
 mod util;

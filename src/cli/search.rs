@@ -196,14 +196,7 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
             if results.total > 0 {
                 let width = term_width();
                 out.write_all(
-                    export::render_table(
-                        &results.hits,
-                        results.total,
-                        args.offset,
-                        width,
-                        use_color(),
-                    )
-                    .as_bytes(),
+                    export::render_table(&results.hits, args.offset, width, use_color()).as_bytes(),
                 )?;
                 if let Some(f) = &results.facets {
                     writeln!(out)?;
@@ -213,6 +206,13 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
         }
     }
     out.flush()?;
+    if args.format == Format::Table && results.total > 0 && !g.quiet {
+        let shown = results.hits.len();
+        eprintln!(
+            "igf-lens: {}",
+            export::shown_line(shown, results.total, args.offset)
+        );
+    }
     if results.total == 0 {
         if !g.quiet {
             eprintln!("igf-lens: no passage matches");

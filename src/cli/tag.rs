@@ -7,7 +7,7 @@
 
 use super::global::Global;
 use super::model::ModelArgs;
-use crate::model::{DecidedBy, Tag, Tagging};
+use crate::model::{Tag, Tagging};
 use crate::tag::{load_tagger, load_taxonomy};
 use anyhow::Context;
 use std::io::{BufWriter, Read, Write};
@@ -144,12 +144,7 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
                         .iter()
                         .map(|(term, pos)| format!("{term}@{pos}"))
                         .collect();
-                    let decided = match t.decided_by {
-                        DecidedBy::Cue | DecidedBy::Default => {
-                            format!("cue: {}", t.evidence.cue.as_deref().unwrap_or("default"))
-                        }
-                        d => format!("decided by: {d}"),
-                    };
+                    let decided = crate::export::decided(t);
                     writeln!(
                         out,
                         "  {:<22} {:<11} score {:.2}  terms: {}  {decided}",
@@ -180,8 +175,9 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     if !g.quiet && args.text.is_none() {
         let with = tagged.iter().filter(|(_, t)| !t.tags.is_empty()).count();
         eprintln!(
-            "tagged {} passages, {} with at least one theme (taxonomy {} {})",
+            "igf-lens: tagged {} passage{}, {} with at least one theme (taxonomy {} {})",
             tagged.len(),
+            if tagged.len() == 1 { "" } else { "s" },
             with,
             taxonomy.path().display(),
             taxonomy.version()

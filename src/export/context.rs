@@ -7,7 +7,7 @@
 
 use super::hits::wrap;
 use super::label::{citation, group_and_region, session_label};
-use crate::model::{PassageRecord, Tag};
+use crate::model::{DecidedBy, PassageRecord, Tag};
 
 /// Renders the context of `target`, wrapped to `width` columns.
 pub fn render_context(target: &PassageRecord, context: &[PassageRecord], width: usize) -> String {
@@ -68,14 +68,26 @@ pub fn render_tags(tags: &[Tag]) -> String {
             .map(|(term, pos)| format!("{term}@{pos}"))
             .collect();
         out.push_str(&format!(
-            "  {:<34} score {:.2}  terms: {}  cue: {}\n",
+            "  {:<34} score {:.2}  terms: {}  {}\n",
             t.label(),
             t.score,
             terms.join(", "),
-            t.evidence.cue.as_deref().unwrap_or("default")
+            decided(t)
         ));
     }
     out
+}
+
+/// What decided a tag's polarity, for people: `cue: WORD`, `cue: default` (the theme's default),
+/// or `decided by: model` / `decided by: human`, with the dictionary's cue when there was one
+/// (so a model that overrode a cue shows it).
+pub fn decided(t: &Tag) -> String {
+    let cue = t.evidence.cue.as_deref();
+    match (t.decided_by, cue) {
+        (DecidedBy::Cue | DecidedBy::Default, _) => format!("cue: {}", cue.unwrap_or("default")),
+        (d, Some(c)) => format!("decided by: {d} (dictionary cue: {c})"),
+        (d, None) => format!("decided by: {d}"),
+    }
 }
 
 #[cfg(test)]

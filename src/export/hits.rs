@@ -168,13 +168,7 @@ fn paint(text: &str, line: &[Range<usize>], highlights: &[Range<usize>], color: 
 /// Renders hits as a table fitting `width` columns: a header, then per hit one line of
 /// columns (rank, score, session, speaker, group, themes), the snippet wrapped below it, and
 /// the citation.
-pub fn render_table(
-    hits: &[Hit],
-    total: usize,
-    offset: usize,
-    width: usize,
-    color: bool,
-) -> String {
+pub fn render_table(hits: &[Hit], offset: usize, width: usize, color: bool) -> String {
     let width = width.max(40);
     let indent = 6;
     let rows: Vec<[String; 6]> = hits
@@ -263,16 +257,22 @@ pub fn render_table(
         out.push_str(&truncate(&cite, width - indent));
         out.push_str("\n\n");
     }
-    let shown = hits.len();
-    out.push_str(&format!(
-        "{shown} of {total} matching passages shown{}\n",
-        if offset > 0 {
-            format!(" (from {})", offset + 1)
-        } else {
-            String::new()
-        }
-    ));
+    if out.ends_with("\n\n") {
+        out.pop();
+    }
     out
+}
+
+/// How many of the matching passages a table showed: `2 of 9 matching passages shown`, with
+/// `(from N)` when an offset skipped some (a message for stderr, not part of the table).
+pub fn shown_line(shown: usize, total: usize, offset: usize) -> String {
+    let from = if offset > 0 {
+        format!(" (from {})", offset + 1)
+    } else {
+        String::new()
+    };
+    let noun = if total == 1 { "passage" } else { "passages" };
+    format!("{shown} of {total} matching {noun} shown{from}")
 }
 
 /// Renders facets as aligned sections, most frequent first (years in order).
@@ -384,14 +384,24 @@ mod tests {
     }
 
     #[test]
+    fn the_shown_line_counts_and_says_where_it_started() {
+        assert_eq!(shown_line(2, 9, 0), "2 of 9 matching passages shown");
+        assert_eq!(
+            shown_line(3, 10, 2),
+            "3 of 10 matching passages shown (from 3)"
+        );
+        assert_eq!(shown_line(1, 1, 0), "1 of 1 matching passage shown");
+    }
+
+    #[test]
     fn table_fits_the_width() {
         let hits = vec![hit(0, &"word ".repeat(60), vec![]), hit(1, "short", vec![])];
         for width in [40, 60, 100] {
-            let out = render_table(&hits, 9, 0, width, false);
+            let out = render_table(&hits, 0, width, false);
             for l in out.lines() {
                 assert!(l.chars().count() <= width, "{width}: {l:?}");
             }
-            assert!(out.ends_with("2 of 9 matching passages shown\n"));
+            assert!(out.ends_with("\n") && !out.ends_with("\n\n"), "{out:?}");
         }
     }
 

@@ -38,9 +38,11 @@ mod table;
 
 pub use crate::disk::{write_atomic, write_bytes};
 pub use codebook::{codebook_xml, guid, polarity_guid, theme_guid, Code, Codebook, CODEBOOK_NS};
-pub use context::{render_context, render_tags};
+pub use context::{decided, render_context, render_tags};
 pub use excerpts::{excerpts_table, EXCERPT_COLUMNS};
-pub use hits::{facets_json, hit_json, hits_table, render_facets, render_table, truncate, wrap};
+pub use hits::{
+    facets_json, hit_json, hits_table, render_facets, render_table, shown_line, truncate, wrap,
+};
 pub use html::escape;
 pub use json::{passage_json, table_json, theme_json};
 pub use kwic::{concordance, kwic_table, render_kwic, KwicLine};

@@ -39,7 +39,8 @@ pub(crate) fn build(
 ) -> Result<Built> {
     let text = req.query.trim();
     let (main, snippet): (Box<dyn Query>, Box<dyn Query>) = if text.is_empty() {
-        (Box::new(AllQuery), Box::new(AllQuery))
+        // no words to rank by: every passage scores 0, with filters or without
+        (unscored(Box::new(AllQuery)), Box::new(AllQuery))
     } else {
         if let Some(d) = check_syntax(text) {
             return Err(d.into_error(text));

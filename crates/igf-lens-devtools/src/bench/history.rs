@@ -409,8 +409,17 @@ fn parse_stage_row(cells: &[&str], at: &str) -> Result<Row> {
         stage: cells[1].to_string(),
         mb: num(2, "mb")?,
         seconds: num(3, "seconds")?,
-        mb_per_s: num(4, "mb_per_s")?,
-        passages_per_s: num(5, "passages_per_s")?,
+        // empty in latency rows
+        mb_per_s: if cells[4].is_empty() {
+            0.0
+        } else {
+            num(4, "mb_per_s")?
+        },
+        passages_per_s: if cells[5].is_empty() {
+            0.0
+        } else {
+            num(5, "passages_per_s")?
+        },
         peak_rss_mb: if cells[6].is_empty() {
             None
         } else {

@@ -65,7 +65,7 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<i32> {
         .with_context(|| format!("cannot write the corpus into {}", args.out.display()))?;
     if !quiet {
         eprintln!(
-            "wrote {} sessions ({} files, {:.1} MB) to {} in {:.1} s ({:.0} MB/s); seed {}, \
+            "igf-lens: wrote {} sessions ({} files, {:.1} MB) to {} in {:.1} s ({:.0} MB/s); seed {}, \
              profile {}, terms from {}",
             summary.sessions,
             summary.files,
