@@ -258,3 +258,76 @@ fn run_on_an_empty_corpus_says_what_to_do() {
     );
     assert!(!out_dir.join("sessions.csv").exists(), "CSVs were written");
 }
+
+/// Control characters a hostile transcript could carry: set the window title (OSC), clear the
+/// screen, ring the bell, and the C1 form of `ESC[`.
+const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{7}\u{9b}31m";
+
+/// No terminal control but tab and newline.
+fn assert_no_controls(what: &str, s: &str) {
+    let bad: Vec<char> = s
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\t' | '\n'))
+        .collect();
+    assert!(bad.is_empty(), "{what} printed controls {bad:?}:\n{s}");
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    let tmp = tempdir();
+    let corpus = tmp.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let line = |speaker: &str, text: &str| {
+        serde_json::json!({
+            "session": "IGF 2023 WS #777",
+            "title": format!("IGF 2023 WS #777 Hostile{HOSTILE} titles"),
+            "speaker": speaker,
+            "text": text,
+        })
+        .to_string()
+    };
+    let text = format!(
+        "{}\n{}\n",
+        line(
+            &format!("ANNA{HOSTILE} LEE"),
+            &format!("The draft treaty{HOSTILE} could criminalise security research without safeguards for anyone.")
+        ),
+        line(
+            "BO KIM",
+            "The treaty needs human rights safeguards and judicial oversight of data requests."
+        ),
+    );
+    std::fs::write(corpus.join("hostile.jsonl"), text).unwrap();
+    std::fs::write(corpus.join(format!("empty{HOSTILE}.txt")), "").unwrap();
+    let index = tmp.path().join("ix");
+    let out = ingest_quiet(&index, &corpus, 0);
+    assert!(stderr(&out).contains("skipped"), "{}", stderr(&out));
+    assert_no_controls("ingest warnings", &stderr(&out));
+
+    let run = |args: &[&str]| {
+        let out = run_expect(igf_lens().args(args).arg("-i").arg(&index), 0);
+        assert_no_controls(&format!("{args:?} (stderr)"), &stderr(&out));
+        stdout(&out)
+    };
+    let table = run(&["search", "treaty"]);
+    assert!(table.contains('␛'), "{table}");
+    assert_no_controls("search", &table);
+    assert_no_controls("kwic", &run(&["kwic", "treaty"]));
+    assert_no_controls("speakers", &run(&["speakers"]));
+    let json = run(&["search", "treaty", "--format", "json"]);
+    let hits: Vec<serde_json::Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let hostile = hits
+        .iter()
+        .find(|h| h["text"].as_str().unwrap().contains(HOSTILE))
+        .unwrap_or_else(|| panic!("JSON lost the data: {json}"));
+    assert!(hostile["speaker"].as_str().unwrap().contains(HOSTILE));
+    let id = hostile["passage_id"].as_u64().unwrap().to_string();
+    let shown = run(&["show", &id]);
+    assert!(shown.contains("criminalise"), "{shown}");
+    assert_no_controls("show", &shown);
+    let csv = run(&["search", "treaty", "--format", "csv"]);
+    assert!(csv.contains(HOSTILE), "CSV lost the data: {csv}");
+}

@@ -2,6 +2,7 @@
 
 use super::bounds;
 use super::global::Global;
+use crate::export;
 use crate::pipeline;
 use std::path::PathBuf;
 
@@ -79,21 +80,23 @@ impl IngestOpts {
     }
 }
 
+/// Prints a warning on stderr, its control characters (from file names, file contents) shown
+/// as visible stand-ins.
+pub fn warn(message: &str) {
+    eprintln!("igf-lens: warning: {}", export::for_terminal(message));
+}
+
 /// Prints warnings for skipped files and duplicates (always), and the summary (unless quiet).
 pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: bool) {
     for s in &r.skipped {
-        eprintln!(
-            "igf-lens: warning: skipped {}: {}",
-            s.path.display(),
-            s.reason
-        );
+        warn(&format!("skipped {}: {}", s.path.display(), s.reason));
     }
     for d in &r.duplicates {
-        eprintln!(
-            "igf-lens: warning: skipped {}: same session as {} (duplicate)",
+        warn(&format!(
+            "skipped {}: same session as {} (duplicate)",
             d.path.display(),
             d.of.display()
-        );
+        ));
     }
     if r.files_missing > 0 && r.files_pruned == 0 {
         eprintln!(
