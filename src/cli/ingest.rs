@@ -98,6 +98,7 @@ pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: 
             d.of.display()
         ));
     }
+    print_damaged(&r.damaged);
     if r.files_missing > 0 && r.files_pruned == 0 {
         eprintln!(
             "igf-lens: warning: {} file(s) ingested before no longer exist; their passages stay in the index until you run ingest with --prune",
@@ -161,6 +162,26 @@ pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: 
             r.unpaired.len(),
             r.unpaired.join(", ")
         );
+    }
+}
+
+/// At most this many damaged lines are named per file; the rest are counted.
+const DAMAGED_SHOWN: usize = 10;
+
+/// Warns about each damaged line of the files kept (`FILE:LINE: what`), at most
+/// [`DAMAGED_SHOWN`] per file.
+fn print_damaged(damaged: &[pipeline::DamagedLine]) {
+    for file in damaged.chunk_by(|a, b| a.path == b.path) {
+        for d in file.iter().take(DAMAGED_SHOWN) {
+            warn(&format!("{}:{}: {}", d.path.display(), d.line, d.what));
+        }
+        if file.len() > DAMAGED_SHOWN {
+            warn(&format!(
+                "{}: {} more damaged line(s) not shown",
+                file[0].path.display(),
+                file.len() - DAMAGED_SHOWN
+            ));
+        }
     }
 }
 
