@@ -166,6 +166,25 @@ fn paint(text: &str, line: &[Range<usize>], highlights: &[Range<usize>], color: 
     out
 }
 
+/// The column cells of each hit's line: rank, score, session, speaker, group, themes (the
+/// data's control characters as visible stand-ins).
+fn table_rows(hits: &[Hit], offset: usize) -> Vec<[String; 6]> {
+    hits.iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let r = &h.record;
+            [
+                (offset + i + 1).to_string(),
+                format!("{:.2}", h.score),
+                for_terminal(&format!("{} {}", r.year, r.code)).into_owned(),
+                for_terminal(&r.speaker).into_owned(),
+                super::label::group_and_region(r.stakeholder, r.region).join(" / "),
+                for_terminal(&r.themes_label().replace(';', " ")).into_owned(),
+            ]
+        })
+        .collect()
+}
+
 /// Renders hits as a table fitting `width` columns: a header, then per hit one line of
 /// columns (rank, score, session, speaker, group, themes), the snippet wrapped below it, and
 /// the citation. Control characters of the data are shown as visible stand-ins
@@ -179,21 +198,7 @@ pub fn render_table(
 ) -> String {
     let width = width.max(40);
     let indent = 6;
-    let rows: Vec<[String; 6]> = hits
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let r = &h.record;
-            [
-                (offset + i + 1).to_string(),
-                format!("{:.2}", h.score),
-                for_terminal(&format!("{} {}", r.year, r.code)).into_owned(),
-                for_terminal(&r.speaker).into_owned(),
-                super::label::group_and_region(r.stakeholder, r.region).join(" / "),
-                for_terminal(&r.themes_label().replace(';', " ")).into_owned(),
-            ]
-        })
-        .collect();
+    let rows = table_rows(hits, offset);
     let header = [
         "#",
         "score",
