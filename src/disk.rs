@@ -3,8 +3,9 @@
 //! Input: a path and the bytes (or a function writing them). Output: the file, renamed into
 //! place from a temporary name in the same directory, with the file and its directory synced.
 //! Used for the ingest manifest, the index's version file, every export and the bench's corpus
-//! marker. Also the modification stamp the ingest manifest compares ([`mtime_ns`]). This module
-//! decides nothing about what is written.
+//! marker. Also the modification stamp the ingest manifest compares ([`mtime_ns`]), and the
+//! string key naming a file exactly, whatever bytes its name holds ([`path_key`], [`key_path`]).
+//! This module decides nothing about what is written.
 
 use crate::error::{Error, Result};
 use std::fs::File;
@@ -121,9 +122,86 @@ pub fn mtime_ns(meta: &std::fs::Metadata) -> u128 {
         .map_or(0, |d| d.as_nanos())
 }
 
+/// First of the private-use characters that stand for the bytes of a file name that are not
+/// UTF-8 (U+EF80 + byte − 0x80, as MirBSD's OPTU-8 does; such bytes are all 0x80 or above).
+const KEY_BYTE_BASE: u32 = 0xEF00;
+
+/// A path as a string that names it exactly (the ingest manifest's and the index's key of a
+/// file): the path itself when it is UTF-8; otherwise (Unix) each byte that is not UTF-8
+/// becomes a private-use character (U+EF80–U+EFFF), so two such names never share a key and
+/// [`key_path`] gives the path back.
+pub fn path_key(path: &Path) -> String {
+    if let Some(s) = path.to_str() {
+        return s.to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for &b in chunk.invalid() {
+                out.extend(char::from_u32(KEY_BYTE_BASE + u32::from(b)));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        path.to_string_lossy().into_owned()
+    }
+}
+
+/// The path a [`path_key`] names.
+pub fn key_path(key: &str) -> std::path::PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        let range = (KEY_BYTE_BASE + 0x80)..=(KEY_BYTE_BASE + 0xFF);
+        // A UTF-8 name holding such characters itself (rare) is taken as it is when it exists.
+        if key.chars().any(|c| range.contains(&u32::from(c)))
+            && std::fs::symlink_metadata(key).is_err()
+        {
+            let mut bytes = Vec::with_capacity(key.len());
+            for c in key.chars() {
+                match u8::try_from(u32::from(c).wrapping_sub(KEY_BYTE_BASE)) {
+                    Ok(b) if range.contains(&u32::from(c)) => bytes.push(b),
+                    _ => bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+                }
+            }
+            if std::str::from_utf8(&bytes).is_err() {
+                return std::ffi::OsString::from_vec(bytes).into();
+            }
+        }
+    }
+    std::path::PathBuf::from(key)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_keys_name_paths_exactly() {
+        for p in ["data/a.txt", "caf\u{e9}.txt", ""] {
+            assert_eq!(path_key(Path::new(p)), p);
+            assert_eq!(key_path(p), Path::new(p));
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let odd = tmp.path().join("odd \u{ef90} name.txt");
+        std::fs::write(&odd, "x").unwrap();
+        assert_eq!(key_path(&path_key(&odd)), odd);
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let latin1 = Path::new(std::ffi::OsStr::from_bytes(b"caf\xe9.txt"));
+            let other = Path::new(std::ffi::OsStr::from_bytes(b"caf\xe8.txt"));
+            let key = path_key(latin1);
+            assert_eq!(key, "caf\u{efe9}.txt");
+            assert_ne!(key, path_key(other));
+            assert_eq!(key_path(&key), latin1);
+        }
+    }
 
     #[test]
     fn write_atomic_leaves_no_partial_file_on_error() {

@@ -19,6 +19,7 @@ fn main() {
                 0
             } else {
                 let message = igf_lens::error::chain_message(err.as_ref());
+                let message = igf_lens::export::for_terminal(&message);
                 let _ = writeln!(std::io::stderr(), "igf-lens: {message}");
                 err.chain()
                     .find_map(|e| e.downcast_ref::<igf_lens::Error>())

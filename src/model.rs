@@ -497,6 +497,16 @@ impl Format {
     }
 }
 
+/// A line of an input file that was damaged: read around (NUL bytes dropped) or left out (a
+/// bad JSON Lines record). Reported as a warning naming the line; the rest of the file is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineDamage {
+    /// 1-based line in the file.
+    pub line: usize,
+    /// What was wrong and what was done, in a message (`NUL bytes dropped`).
+    pub what: String,
+}
+
 /// A file read from disk and decoded to text.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -510,6 +520,8 @@ pub struct Document {
     pub hash: String,
     /// Size in bytes on disk.
     pub bytes: u64,
+    /// Lines the decoder read around (NUL bytes dropped).
+    pub damage: Vec<LineDamage>,
 }
 
 /// One person named on a session page.
@@ -576,6 +588,10 @@ pub struct Transcript {
     pub url: Option<String>,
     /// Where `key` came from.
     pub key_source: Option<KeySource>,
+    /// Lines of the file the parser left out, and why (JSON Lines: on the file's first
+    /// transcript).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub damage: Vec<LineDamage>,
 }
 
 /// How a speaker label was resolved. Serialized as [`Method::as_str`].

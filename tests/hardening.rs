@@ -258,3 +258,252 @@ fn run_on_an_empty_corpus_says_what_to_do() {
     );
     assert!(!out_dir.join("sessions.csv").exists(), "CSVs were written");
 }
+
+/// Control characters a hostile transcript could carry: set the window title (OSC), clear the
+/// screen, ring the bell, and the C1 form of `ESC[`.
+const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{7}\u{9b}31m";
+
+/// No terminal control but tab and newline.
+fn assert_no_controls(what: &str, s: &str) {
+    let bad: Vec<char> = s
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\t' | '\n'))
+        .collect();
+    assert!(bad.is_empty(), "{what} printed controls {bad:?}:\n{s}");
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    let tmp = tempdir();
+    let corpus = tmp.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let line = |speaker: &str, text: &str| {
+        serde_json::json!({
+            "session": "IGF 2023 WS #777",
+            "title": format!("IGF 2023 WS #777 Hostile{HOSTILE} titles"),
+            "speaker": speaker,
+            "text": text,
+        })
+        .to_string()
+    };
+    let text = format!(
+        "{}\n{}\n",
+        line(
+            &format!("ANNA{HOSTILE} LEE"),
+            &format!("The draft treaty{HOSTILE} could criminalise security research without safeguards for anyone.")
+        ),
+        line(
+            "BO KIM",
+            "The treaty needs human rights safeguards and judicial oversight of data requests."
+        ),
+    );
+    std::fs::write(corpus.join("hostile.jsonl"), text).unwrap();
+    std::fs::write(corpus.join(format!("empty{HOSTILE}.txt")), "").unwrap();
+    let index = tmp.path().join("ix");
+    let out = ingest_quiet(&index, &corpus, 0);
+    assert!(stderr(&out).contains("skipped"), "{}", stderr(&out));
+    assert_no_controls("ingest warnings", &stderr(&out));
+
+    let run = |args: &[&str]| {
+        let out = run_expect(igf_lens().args(args).arg("-i").arg(&index), 0);
+        assert_no_controls(&format!("{args:?} (stderr)"), &stderr(&out));
+        stdout(&out)
+    };
+    let table = run(&["search", "treaty"]);
+    assert!(table.contains('␛'), "{table}");
+    assert_no_controls("search", &table);
+    assert_no_controls("kwic", &run(&["kwic", "treaty"]));
+    assert_no_controls("speakers", &run(&["speakers"]));
+    let json = run(&["search", "treaty", "--format", "json"]);
+    let hits: Vec<serde_json::Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let hostile = hits
+        .iter()
+        .find(|h| h["text"].as_str().unwrap().contains(HOSTILE))
+        .unwrap_or_else(|| panic!("JSON lost the data: {json}"));
+    assert!(hostile["speaker"].as_str().unwrap().contains(HOSTILE));
+    let id = hostile["passage_id"].as_u64().unwrap().to_string();
+    let shown = run(&["show", &id]);
+    assert!(shown.contains("criminalise"), "{shown}");
+    assert_no_controls("show", &shown);
+    let csv = run(&["search", "treaty", "--format", "csv"]);
+    assert!(csv.contains(HOSTILE), "CSV lost the data: {csv}");
+}
+
+/// A short raw transcript of session `WS #<code>` (2023), ten lines.
+fn raw_transcript(code: u32) -> String {
+    format!(
+        "IGF 2023 WS #{code} Treaties and the people who test systems (RAW)\n\
+         \n\
+         >> MODERATOR:  Welcome to this workshop on what the draft convention means for researchers.\n\
+         \n\
+         >> ANNA LEE:  The draft could criminalise good-faith security testing without any safeguard for researchers.\n\
+         \n\
+         >> BO KIM:  Dual criminality and judicial oversight matter before data leaves a country.\n\
+         \n\
+         >> ANNA LEE:  Without them the treaty is a risk for journalists and human rights defenders.\n"
+    )
+}
+
+/// The passages of an index.
+fn passages(index: &Path) -> Vec<igf_lens::model::PassageRecord> {
+    igf_lens::index::Reader::open(index).unwrap().all().unwrap()
+}
+
+#[test]
+fn a_bad_json_lines_line_is_skipped_with_a_warning_naming_it() {
+    let tmp = tempdir();
+    let corpus = tmp.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let good = |speaker: &str, text: &str| {
+        serde_json::json!({"session": "IGF 2023 WS #779", "speaker": speaker, "text": text})
+            .to_string()
+    };
+    let file = corpus.join("turns.jsonl");
+    std::fs::write(
+        &file,
+        format!(
+            "{}\n{{\"session\": \"IGF 2023 WS #779\", \"speaker\": oops\n{}\n",
+            good(
+                "ANNA LEE",
+                "The draft could criminalise good-faith security research."
+            ),
+            good(
+                "BO KIM",
+                "Judicial oversight matters before data leaves a country."
+            ),
+        ),
+    )
+    .unwrap();
+    let index = tmp.path().join("ix");
+    let err = stderr(&ingest_quiet(&index, &corpus, 0));
+    let warning = format!("{}:2: ", file.display());
+    assert!(err.contains(&warning), "no warning naming line 2: {err}");
+    assert!(err.contains("not valid JSON"), "{err}");
+    let mut speakers: Vec<String> = passages(&index).into_iter().map(|r| r.speaker).collect();
+    speakers.sort();
+    speakers.dedup();
+    assert_eq!(speakers, ["ANNA LEE", "BO KIM"]);
+}
+
+#[test]
+fn a_transcript_with_a_few_nul_bytes_is_kept_and_the_lines_are_named() {
+    let tmp = tempdir();
+    let corpus = tmp.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let text = raw_transcript(780);
+    let mut lines: Vec<Vec<u8>> = text.lines().map(|l| l.as_bytes().to_vec()).collect();
+    // A few NULs inside line 5 and a run of them (a block the disk lost) at the end of line 7.
+    lines[4].splice(20..20, [0u8; 4]);
+    lines[6].extend([0u8; 40]);
+    let file = corpus.join("damaged.raw.txt");
+    std::fs::write(&file, lines.join(&b'\n')).unwrap();
+    let index = tmp.path().join("ix");
+    let err = stderr(&ingest_quiet(&index, &corpus, 0));
+    assert!(!err.contains("binary"), "{err}");
+    for line in [5, 7] {
+        let want = format!("{}:{line}: ", file.display());
+        assert!(err.contains(&want), "no warning naming line {line}: {err}");
+    }
+    let recs = passages(&index);
+    assert!(
+        recs.iter().any(|r| r.text.contains("judicial oversight")),
+        "{recs:?}"
+    );
+    assert!(recs.iter().all(|r| !r.text.contains('\0')));
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_symlink_loops_met_in_a_directory_are_warned_about() {
+    let tmp = tempdir();
+    let corpus = tmp.path().join("corpus");
+    std::fs::create_dir_all(corpus.join("sub")).unwrap();
+    std::fs::write(corpus.join("ws781.raw.txt"), raw_transcript(781)).unwrap();
+    let fifo = corpus.join("pipe.txt");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let looped = corpus.join("sub/loop");
+    std::os::unix::fs::symlink("..", &looped).unwrap();
+    let index = tmp.path().join("ix");
+    let err = stderr(&ingest_quiet(&index, &corpus, 0));
+    for path in [&fifo, &looped] {
+        let line = err
+            .lines()
+            .find(|l| l.contains(&path.display().to_string()))
+            .unwrap_or_else(|| panic!("no warning for {}: {err}", path.display()));
+        assert!(line.starts_with("igf-lens: warning: "), "{line}");
+    }
+    assert!(!passages(&index).is_empty());
+}
+
+#[test]
+fn strict_counts_every_file_that_would_be_skipped() {
+    let tmp = tempdir();
+    let corpus = tmp.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::write(corpus.join("ws782.raw.txt"), raw_transcript(782)).unwrap();
+    std::fs::write(corpus.join("a-empty.txt"), "").unwrap();
+    std::fs::write(
+        corpus.join("b-binary.bin"),
+        [0u8, 159, 146, 150, 0, 0, 1, 2].repeat(50),
+    )
+    .unwrap();
+    // A transcript by its title, with no turn: found out only by the full parse.
+    std::fs::write(
+        corpus.join("c-notes.raw.txt"),
+        "IGF 2023 WS #785 Treaties and words (RAW)\n\nNothing but words here, no speaker at all.\n",
+    )
+    .unwrap();
+    let index = tmp.path().join("ix");
+    let err = stderr(&ingest_quiet(&index, &corpus, 0));
+    let skipped = err.lines().filter(|l| l.contains("skipped")).count();
+    assert_eq!(skipped, 3, "{err}");
+    let strict = tmp.path().join("ix-strict");
+    let out = run_expect(
+        igf_lens()
+            .args(["ingest", "-q", "--strict", "--index"])
+            .arg(&strict)
+            .arg(&corpus),
+        2,
+    );
+    let err = stderr(&out);
+    assert!(err.contains("3 file(s) would be skipped"), "{err}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_non_utf8_file_name_is_not_later_called_gone() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempdir();
+    let corpus = tmp.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9-ws783.raw.txt");
+    let file = corpus.join(name);
+    std::fs::write(&file, raw_transcript(783)).unwrap();
+    let index = tmp.path().join("ix");
+    ingest_quiet(&index, &corpus, 0);
+    // Another path ingested into the same index keeps the first file, which still exists.
+    let other = tmp.path().join("ws784.raw.txt");
+    std::fs::write(&other, raw_transcript(784)).unwrap();
+    let err = stderr(&run_expect(
+        igf_lens()
+            .args(["ingest", "--index"])
+            .arg(&index)
+            .arg(&other),
+        0,
+    ));
+    assert!(!err.contains("no longer exist"), "{err}");
+    let sessions: std::collections::BTreeSet<String> =
+        passages(&index).into_iter().map(|r| r.session).collect();
+    assert!(sessions.contains("2023-ws-783"), "{sessions:?}");
+    let out = run_expect(igf_lens().arg("verify").arg("-i").arg(&index), 0);
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(!all.contains("no longer exists"), "{all}");
+    assert!(!all.contains("warning"), "{all}");
+}

@@ -17,6 +17,7 @@ fuzz_target!(|data: &[u8]| {
         format,
         hash: String::new(),
         bytes: data.len() as u64,
+        damage: Vec::new(),
     };
     let _ = igf_lens::parse::parse_document(&doc);
 });

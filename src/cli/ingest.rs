@@ -2,6 +2,7 @@
 
 use super::bounds;
 use super::global::Global;
+use crate::export;
 use crate::pipeline;
 use std::path::PathBuf;
 
@@ -79,22 +80,25 @@ impl IngestOpts {
     }
 }
 
+/// Prints a warning on stderr, its control characters (from file names, file contents) shown
+/// as visible stand-ins.
+pub fn warn(message: &str) {
+    eprintln!("igf-lens: warning: {}", export::for_terminal(message));
+}
+
 /// Prints warnings for skipped files and duplicates (always), and the summary (unless quiet).
 pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: bool) {
     for s in &r.skipped {
-        eprintln!(
-            "igf-lens: warning: skipped {}: {}",
-            s.path.display(),
-            s.reason
-        );
+        warn(&format!("skipped {}: {}", s.path.display(), s.reason));
     }
     for d in &r.duplicates {
-        eprintln!(
-            "igf-lens: warning: skipped {}: same session as {} (duplicate)",
+        warn(&format!(
+            "skipped {}: same session as {} (duplicate)",
             d.path.display(),
             d.of.display()
-        );
+        ));
     }
+    print_damaged(&r.damaged);
     if r.files_missing > 0 && r.files_pruned == 0 {
         eprintln!(
             "igf-lens: warning: {} file(s) ingested before no longer exist; their passages stay in the index until you run ingest with --prune",
@@ -158,6 +162,26 @@ pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: 
             r.unpaired.len(),
             r.unpaired.join(", ")
         );
+    }
+}
+
+/// At most this many damaged lines are named per file; the rest are counted.
+const DAMAGED_SHOWN: usize = 10;
+
+/// Warns about each damaged line of the files kept (`FILE:LINE: what`), at most
+/// [`DAMAGED_SHOWN`] per file.
+fn print_damaged(damaged: &[pipeline::DamagedLine]) {
+    for file in damaged.chunk_by(|a, b| a.path == b.path) {
+        for d in file.iter().take(DAMAGED_SHOWN) {
+            warn(&format!("{}:{}: {}", d.path.display(), d.line, d.what));
+        }
+        if file.len() > DAMAGED_SHOWN {
+            warn(&format!(
+                "{}: {} more damaged line(s) not shown",
+                file[0].path.display(),
+                file.len() - DAMAGED_SHOWN
+            ));
+        }
     }
 }
 

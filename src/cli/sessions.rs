@@ -61,7 +61,7 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
             }
         }
         Format::Csv => table(&rows).write_csv(&mut out, false)?,
-        Format::Table => out.write_all(render(&rows).as_bytes())?,
+        Format::Table => out.write_all(export::for_terminal(&render(&rows)).as_bytes())?,
     }
     out.flush()?;
     if !g.quiet && args.format == Format::Table {

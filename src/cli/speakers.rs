@@ -86,14 +86,15 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     Ok(if rows.is_empty() { 1 } else { 0 })
 }
 
-/// Aligned plain-text columns; long cells are cut to keep lines readable.
+/// Aligned plain-text columns; long cells are cut to keep lines readable, control characters
+/// shown as visible stand-ins.
 fn render(table: &Table) -> String {
     const MAX: usize = 32;
     let cells: Vec<Vec<String>> =
         std::iter::once(table.header.iter().map(|h| h.to_string()).collect())
             .chain(table.rows.iter().map(|r| {
                 r.iter()
-                    .map(|c| export::truncate(&c.render(), MAX))
+                    .map(|c| export::truncate(&export::for_terminal(&c.render()), MAX))
                     .collect::<Vec<_>>()
             }))
             .collect();

@@ -29,7 +29,12 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
         if g.quiet && f.level == Level::Ok {
             continue;
         }
-        writeln!(out, "{}: {}", f.level.as_str(), f.message)?;
+        writeln!(
+            out,
+            "{}: {}",
+            f.level.as_str(),
+            crate::export::for_terminal(&f.message)
+        )?;
     }
     let warnings = v.count(Level::Warning);
     if v.is_sound() {

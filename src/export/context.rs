@@ -7,10 +7,17 @@
 
 use super::hits::wrap;
 use super::label::{citation, group_and_region, session_label};
+use super::terminal::for_terminal;
 use crate::model::{DecidedBy, PassageRecord, Tag};
 
-/// Renders the context of `target`, wrapped to `width` columns.
+/// Renders the context of `target`, wrapped to `width` columns, for a terminal: control
+/// characters of the data are shown as visible stand-ins ([`for_terminal`]).
 pub fn render_context(target: &PassageRecord, context: &[PassageRecord], width: usize) -> String {
+    let out = context_text(target, context, width);
+    for_terminal(&out).into_owned()
+}
+
+fn context_text(target: &PassageRecord, context: &[PassageRecord], width: usize) -> String {
     let width = width.max(40);
     let mut out = String::new();
     out.push_str(&session_label(target));

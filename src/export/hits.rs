@@ -6,6 +6,7 @@
 
 use super::json::{passage_json, round3};
 use super::table::{Cell, Table};
+use super::terminal::for_terminal;
 use crate::index::{Facets, Hit};
 use serde_json::{json, Value};
 use std::ops::Range;
@@ -144,7 +145,7 @@ fn paint(text: &str, line: &[Range<usize>], highlights: &[Range<usize>], color: 
             out.push(' ');
         }
         if !color {
-            out.push_str(&text[w.clone()]);
+            out.push_str(&for_terminal(&text[w.clone()]));
             continue;
         }
         let mut pos = w.start;
@@ -154,38 +155,44 @@ fn paint(text: &str, line: &[Range<usize>], highlights: &[Range<usize>], color: 
             if s >= e || s < pos {
                 continue;
             }
-            out.push_str(&text[pos..s]);
+            out.push_str(&for_terminal(&text[pos..s]));
             out.push_str(MARK_ON);
-            out.push_str(&text[s..e]);
+            out.push_str(&for_terminal(&text[s..e]));
             out.push_str(MARK_OFF);
             pos = e;
         }
-        out.push_str(&text[pos..w.end]);
+        out.push_str(&for_terminal(&text[pos..w.end]));
     }
     out
 }
 
-/// Renders hits as a table fitting `width` columns: a header, then per hit one line of
-/// columns (rank, score, session, speaker, group, themes), the snippet wrapped below it, and
-/// the citation.
-pub fn render_table(hits: &[Hit], offset: usize, width: usize, color: bool) -> String {
-    let width = width.max(40);
-    let indent = 6;
-    let rows: Vec<[String; 6]> = hits
-        .iter()
+/// The column cells of each hit's line: rank, score, session, speaker, group, themes (the
+/// data's control characters as visible stand-ins).
+fn table_rows(hits: &[Hit], offset: usize) -> Vec<[String; 6]> {
+    hits.iter()
         .enumerate()
         .map(|(i, h)| {
             let r = &h.record;
             [
                 (offset + i + 1).to_string(),
                 format!("{:.2}", h.score),
-                format!("{} {}", r.year, r.code),
-                r.speaker.clone(),
+                for_terminal(&format!("{} {}", r.year, r.code)).into_owned(),
+                for_terminal(&r.speaker).into_owned(),
                 super::label::group_and_region(r.stakeholder, r.region).join(" / "),
-                r.themes_label().replace(';', " "),
+                for_terminal(&r.themes_label().replace(';', " ")).into_owned(),
             ]
         })
-        .collect();
+        .collect()
+}
+
+/// Renders hits as a table fitting `width` columns: a header, then per hit one line of
+/// columns (rank, score, session, speaker, group, themes), the snippet wrapped below it, and
+/// the citation. Control characters of the data are shown as visible stand-ins
+/// ([`for_terminal`]); the only escape sequences are the colour marks asked for.
+pub fn render_table(hits: &[Hit], offset: usize, width: usize, color: bool) -> String {
+    let width = width.max(40);
+    let indent = 6;
+    let rows = table_rows(hits, offset);
     let header = [
         "#",
         "score",
@@ -252,7 +259,11 @@ pub fn render_table(hits: &[Hit], offset: usize, width: usize, color: bool) -> S
             out.push_str(&paint(&h.snippet, &l, &h.highlights, color));
             out.push('\n');
         }
-        let cite = format!("{} · passage {}", h.record.citation(), h.record.passage_id);
+        let cite = format!(
+            "{} · passage {}",
+            for_terminal(&h.record.citation()),
+            h.record.passage_id
+        );
         out.push_str(&" ".repeat(indent));
         out.push_str(&truncate(&cite, width - indent));
         out.push_str("\n\n");
@@ -298,7 +309,10 @@ pub fn render_facets(f: &Facets, width: usize) -> String {
             .unwrap_or(0)
             .min(width.saturating_sub(12).max(10));
         for (k, n) in items {
-            out.push_str(&format!("  {}  {n:>6}\n", pad(&truncate(k, w), w)));
+            out.push_str(&format!(
+                "  {}  {n:>6}\n",
+                pad(&truncate(&for_terminal(k), w), w)
+            ));
         }
     }
     out

@@ -7,6 +7,7 @@
 //! not search the index; the CLI hands it the passages that match, and decides on colour.
 
 use super::table::{Cell, Table};
+use super::terminal::for_terminal;
 use crate::error::{Error, Result};
 use crate::model::{PassageRecord, Stakeholder};
 use crate::text::{analyze, analyzer};
@@ -104,7 +105,8 @@ const MARK_OFF: &str = "\x1b[0m";
 /// Renders lines with the left context right-aligned to `width`, the keyword padded to the
 /// longest keyword, and the right context padded to `width`, then speaker, group and citation:
 /// the keyword starts in the same column on every line. With `color`, the keyword is marked
-/// with ANSI bold red (the padding stays outside the marks, so columns do not move).
+/// with ANSI bold red (the padding stays outside the marks, so columns do not move). Control
+/// characters of the data are shown as visible stand-ins ([`for_terminal`]).
 pub fn render_kwic(lines: &[KwicLine], width: usize, color: bool) -> String {
     let kw = lines
         .iter()
@@ -120,14 +122,14 @@ pub fn render_kwic(lines: &[KwicLine], width: usize, color: bool) -> String {
         out.push_str(&format!(
             "{}{}  {on}{}{off}{}  {}{}  {} ({})  {}\n",
             " ".repeat(left_pad),
-            l.left,
-            l.keyword,
+            for_terminal(&l.left),
+            for_terminal(&l.keyword),
             " ".repeat(kw_pad),
-            l.right,
+            for_terminal(&l.right),
             " ".repeat(right_pad),
-            l.speaker,
+            for_terminal(&l.speaker),
             l.stakeholder,
-            l.citation
+            for_terminal(&l.citation)
         ));
     }
     out

@@ -133,7 +133,7 @@ pub fn build(
     let inputs = sources
         .into_iter()
         .map(|s| {
-            let mut f = hash_file(Path::new(s));
+            let mut f = hash_file(&crate::disk::key_path(s));
             if let Some(i) = ingest_inputs.iter().find(|i| i.path == s) {
                 f.kind = Some(i.kind.clone()).filter(|k| !k.is_empty());
                 f.ingest_sha256 = Some(i.sha256.clone()).filter(|h| !h.is_empty());

@@ -18,6 +18,7 @@
 //! - `codebook`, `qdpx`: the taxonomy as a REFI-QDA codebook ([`Codebook`], deterministic
 //!   GUIDs) and the coded corpus as a REFI-QDA project ([`build_project`], the `.qdpx` zip);
 //! - `manifest`: `manifest.json`; `report`: the HTML report;
+//! - `terminal`: [`for_terminal`], text made safe to print for people (no escape sequences);
 //! - [`compare`]: shares per group with intervals, pairwise tests and the trend over years
 //!   (`igf-lens compare`, and the report's comparison section).
 
@@ -35,6 +36,7 @@ mod qdpx;
 mod report;
 mod summary;
 mod table;
+mod terminal;
 
 pub use crate::disk::{write_atomic, write_bytes};
 pub use codebook::{codebook_xml, guid, polarity_guid, theme_guid, Code, Codebook, CODEBOOK_NS};
@@ -62,6 +64,7 @@ pub use summary::{
     SpeakerRow, PASSAGE_COLUMNS, SHARE_DECIMALS,
 };
 pub use table::{neutralise, write_rows, Cell, Table};
+pub use terminal::{for_terminal, is_terminal_control};
 
 use crate::error::{Error, Result};
 use crate::model::{PassageRecord, Polarity};

@@ -7,14 +7,21 @@
 //! elements are dropped. The main content is `<main>`, `[role=main]`, `<article>` or a known
 //! content container, else `<body>`. When that content does not start with the session title,
 //! the page's `<h1>` (or `<title>`) is put first. Deliberately no regular expressions over HTML.
+//! Elements nested deeper than [`super::html_depth::MAX_NESTING`] lose their tags (their text
+//! stays, a block's on lines of its own), so reading takes time linear in the page.
 
 use scraper::{ElementRef, Html, Node, Selector};
 
+use super::html_depth::cap_nesting;
 use super::title::is_title_line;
 
 /// Converts an HTML document to text. See the module docs.
 pub fn html_to_text(html: &str) -> String {
-    let doc = Html::parse_document(html);
+    // Nesting capped first: html5ever's time grows with the square of the depth.
+    let html = cap_nesting(html, |name| {
+        PARAGRAPH.contains(&name) || LINE.contains(&name)
+    });
+    let doc = Html::parse_document(&html);
     let (root, site_level) = pick_root(&doc);
     let mut out = Out::default();
     if let Some(root) = root {
@@ -335,6 +342,33 @@ mod tests {
             "</div>".repeat(20_000)
         );
         assert_eq!(html_to_text(&html), "deep text\n");
+    }
+
+    /// 100,000 nested `<div>`s (issue 16): the turns inside still come out one per line.
+    /// Reading such a page took quadratic time; the test holds the output, not the time.
+    #[test]
+    fn a_very_deep_page_still_gives_its_turns_line_by_line() {
+        const DEPTH: usize = 100_000;
+        let html = format!(
+            "<html><body><h1>IGF 2023 WS #5 Deep pages</h1>{}<p>&gt;&gt; ANNA LEE:  The draft \
+             could criminalise research.</p><p>&gt;&gt; BO KIM:  Oversight matters.</p>\
+             <ul><li>one</li><li>two</li></ul>{}<p>After the divs.</p></body></html>",
+            "<div>".repeat(DEPTH),
+            "</div>".repeat(DEPTH)
+        );
+        let text = html_to_text(&html);
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(
+            lines,
+            [
+                "IGF 2023 WS #5 Deep pages",
+                ">> ANNA LEE: The draft could criminalise research.",
+                ">> BO KIM: Oversight matters.",
+                "• one",
+                "• two",
+                "After the divs.",
+            ]
+        );
     }
 
     proptest! {

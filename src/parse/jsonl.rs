@@ -6,14 +6,16 @@
 //! (may be empty: an unnamed turn) and `text` are required; `start`/`end` are seconds (a number)
 //! or `HH:MM:SS.mmm`; `stakeholder` is any spelling [`Stakeholder::parse`] accepts and becomes
 //! [`RawTurn::stakeholder_hint`]; other fields are ignored. Output: one [`Transcript`] per
-//! distinct session key, in order of first appearance. A bad line is an [`Error::InputLine`]
-//! naming the line and what is wrong; nothing is skipped silently.
+//! distinct session key, in order of first appearance. A bad line is left out and listed, with
+//! what is wrong, in the first transcript's [`Transcript::damage`] (the pipeline warns naming
+//! it); a file with no good line is an error naming its first bad line ([`Error::InputLine`]).
+//! Nothing is skipped silently.
 
 use super::annotation::{strip_annotations, AnnotationCounts};
 use super::captions::parse_timestamp;
 use super::title::{clean_title, is_title_line, parse_session_key};
 use crate::error::{Error, Result};
-use crate::model::{KeySource, RawTurn, SessionKey, Stakeholder, Transcript};
+use crate::model::{KeySource, LineDamage, RawTurn, SessionKey, Stakeholder, Transcript};
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -38,17 +40,20 @@ struct Building {
 /// Parses a JSON Lines transcript file.
 pub fn parse_jsonl(text: &str, path: &Path) -> Result<Vec<Transcript>> {
     let mut sessions: Vec<Building> = Vec::new();
+    let mut bad: Vec<(usize, String)> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() {
             continue;
         }
         let line_no = i + 1;
-        let turn = read_line(line).map_err(|message| Error::InputLine {
-            path: path.to_path_buf(),
-            line: line_no,
-            message,
-        })?;
+        let turn = match read_line(line) {
+            Ok(turn) => turn,
+            Err(what) => {
+                bad.push((line_no, what));
+                continue;
+            }
+        };
         let at = sessions
             .iter()
             .position(|b| b.transcript.key.as_ref() == Some(&turn.key));
@@ -83,7 +88,7 @@ pub fn parse_jsonl(text: &str, path: &Path) -> Result<Vec<Transcript>> {
             stakeholder_hint: turn.stakeholder_hint,
         });
     }
-    let out: Vec<Transcript> = sessions
+    let mut out: Vec<Transcript> = sessions
         .into_iter()
         .filter(|b| !b.transcript.turns.is_empty())
         .map(|mut b| {
@@ -91,15 +96,34 @@ pub fn parse_jsonl(text: &str, path: &Path) -> Result<Vec<Transcript>> {
             b.transcript
         })
         .collect();
-    if out.is_empty() {
-        return Err(Error::InputFile {
+    let Some(first) = out.first_mut() else {
+        return Err(no_turns(path, bad));
+    };
+    first.damage = bad
+        .into_iter()
+        .map(|(line, what)| LineDamage {
+            line,
+            what: format!("{what} (line left out)"),
+        })
+        .collect();
+    Ok(out)
+}
+
+/// The error of a file without a good line: its first bad line, else what a line needs.
+fn no_turns(path: &Path, bad: Vec<(usize, String)>) -> Error {
+    match bad.into_iter().next() {
+        Some((line, message)) => Error::InputLine {
+            path: path.to_path_buf(),
+            line,
+            message,
+        },
+        None => Error::InputFile {
             path: path.to_path_buf(),
             message: "no turns found: expected one JSON object per line with \"session\", \
                       \"speaker\" and \"text\""
                 .into(),
-        });
+        },
     }
-    Ok(out)
 }
 
 /// Reads one non-empty line; the error says what is wrong with it.
@@ -298,6 +322,33 @@ mod tests {
                 .to_string();
             assert_eq!(err, want, "{line}");
         }
+    }
+
+    #[test]
+    fn a_bad_line_among_good_ones_is_left_out_and_named() {
+        let text = r#"{"session":"IGF 2023 WS #1","speaker":"ANNA","text":"First."}
+{"session":"IGF 2023 WS #1","speaker":
+{"session":"IGF 2023 WS #2","speaker":"BO","text":"Second."}
+{"session":"IGF 2023 WS #1","speaker":"CY","text":5}
+"#;
+        let ts = parse_jsonl(text, Path::new("t.jsonl")).unwrap();
+        let labels: Vec<&str> = ts
+            .iter()
+            .flat_map(|t| t.turns.iter().map(|r| r.label.as_str()))
+            .collect();
+        assert_eq!(labels, ["ANNA", "BO"]);
+        let lines: Vec<usize> = ts[0].damage.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [2, 4]);
+        assert!(
+            ts[0].damage[0].what.starts_with("not valid JSON"),
+            "{:?}",
+            ts[0].damage
+        );
+        assert_eq!(
+            ts[0].damage[1].what,
+            "\"text\" must be a string, found 5 (line left out)"
+        );
+        assert!(ts[1].damage.is_empty());
     }
 
     proptest! {

@@ -13,6 +13,7 @@
 mod annotation;
 mod captions;
 mod html;
+mod html_depth;
 mod identity;
 mod jsonl;
 mod page;

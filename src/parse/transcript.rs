@@ -80,6 +80,7 @@ pub fn parse_transcript(text: &str, path: &Path) -> Result<Transcript> {
         source: path.to_path_buf(),
         url: id.url,
         key_source: id.source,
+        damage: Vec::new(),
     })
 }
 

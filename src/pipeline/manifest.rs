@@ -227,7 +227,7 @@ fn check_manifest(dir: &Path, v: &mut Verification) {
     }
     let mut fine = 0usize;
     for (path, entry) in &manifest.files {
-        match source_state(Path::new(path), entry) {
+        match source_state(&crate::disk::key_path(path), entry) {
             None => fine += 1,
             Some(msg) => v.push(Level::Warning, msg),
         }

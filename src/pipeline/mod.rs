@@ -38,7 +38,7 @@ pub use manifest::{verify, FileEntry, FileKind, Manifest, MANIFEST_FILE};
 pub use pair::{Clue, PairedBy, Pairing};
 pub use pairs::Pairs;
 pub use records::{build_records, passage_id, Built, Emit};
-pub use report::{Duplicate, FullReason, IngestReport, SkipReason, SkippedFile};
+pub use report::{DamagedLine, Duplicate, FullReason, IngestReport, SkipReason, SkippedFile};
 pub use resources::{Resources, FORMAT_VERSION};
 pub use run::Sink;
 pub use sessions::{DuplicateRow, SessionRow};
@@ -114,6 +114,12 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     plan.manifest
         .files
         .extend(std::mem::take(&mut sources.entries));
+    if cfg.strict && !report.skipped.is_empty() {
+        // The count covers the transcripts that would fail too, not only those failed so far.
+        let failing = run::failing_transcripts(&found.files, &sources);
+        report.skipped.extend(failing);
+        report.sort();
+    }
     fail_strict(cfg, &report.skipped, "file(s)")?;
     if sources.transcripts.is_empty() && pruned.is_empty() && !plan.full {
         return untouched(cfg, plan, &previous, report, started, true);

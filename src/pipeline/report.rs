@@ -56,6 +56,27 @@ pub struct SkippedFile {
     pub reason: SkipReason,
 }
 
+/// A damaged line of a file that was kept: NUL bytes dropped, or a bad JSON Lines record left
+/// out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DamagedLine {
+    pub path: PathBuf,
+    /// 1-based.
+    pub line: usize,
+    pub what: String,
+}
+
+impl DamagedLine {
+    /// A file's damaged line.
+    pub fn new(path: &std::path::Path, d: &crate::model::LineDamage) -> DamagedLine {
+        DamagedLine {
+            path: path.to_path_buf(),
+            line: d.line,
+            what: d.what.clone(),
+        }
+    }
+}
+
 /// A transcript skipped because the same session was already read from another file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Duplicate {
@@ -100,6 +121,8 @@ pub struct IngestReport {
     pub skipped: Vec<SkippedFile>,
     /// Sorted by path.
     pub duplicates: Vec<Duplicate>,
+    /// Damaged lines of the files kept, sorted by path and line.
+    pub damaged: Vec<DamagedLine>,
     pub pages: usize,
     /// Session pages without a roster (used for their title and date; speakers resolve
     /// through the registry).
@@ -168,6 +191,7 @@ impl IngestReport {
         self.speakers_unresolved += ran.speakers_unresolved;
         self.skipped.extend(ran.skipped);
         self.duplicates.extend(ran.duplicates);
+        self.damaged.extend(ran.damaged);
         self.unpaired.extend(ran.unpaired);
         for (theme, n) in ran.tags_by_theme {
             *self.tags_by_theme.entry(theme).or_default() += n;
@@ -175,11 +199,13 @@ impl IngestReport {
     }
 
     /// Sorts the lists whose order depends on the pool: skipped files by path then reason,
-    /// duplicates by path, unpaired sessions (deduplicated).
+    /// duplicates by path, damaged lines by path and line, unpaired sessions (deduplicated).
     pub(crate) fn sort(&mut self) {
         self.skipped
             .sort_by_cached_key(|s| (s.path.clone(), s.reason.to_string()));
         self.duplicates.sort_by(|a, b| a.path.cmp(&b.path));
+        self.damaged
+            .sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
         self.unpaired.sort();
         self.unpaired.dedup();
     }

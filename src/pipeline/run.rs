@@ -15,7 +15,7 @@ use super::manifest::{FileEntry, FileKind, Manifest};
 use super::pair::{PairedBy, Pairing};
 use super::plan::{self, Plan};
 use super::records::{self, Built};
-use super::report::{Duplicate, IngestReport, SkipReason, SkippedFile};
+use super::report::{DamagedLine, Duplicate, IngestReport, SkipReason, SkippedFile};
 use super::resources::Resources;
 use super::sources::{SourceFile, Sources};
 use crate::error::{Error, Result};
@@ -73,7 +73,7 @@ pub struct Ran {
 }
 
 /// Runs every transcript of `job` into its sink, in parallel. With `strict`, the error of the
-/// first failing file in path order is returned.
+/// first failing file in path order is returned, with the number of files that failed.
 pub fn run(job: &Job<'_>) -> Result<Ran> {
     let groups = dedupe::groups(&job.sources.transcripts);
     let total: u64 = job
@@ -98,6 +98,34 @@ pub fn run(job: &Job<'_>) -> Result<Ran> {
         .finish()
 }
 
+/// The transcripts of `sources` that a run would skip, read and parsed (not processed) on the
+/// pool, in path order: what `--strict` counts when other files already failed, before
+/// anything is written.
+pub fn failing_transcripts(files: &[SourceFile], sources: &Sources) -> Vec<SkippedFile> {
+    let ids: Vec<usize> = sources.transcripts.keys().copied().collect();
+    let mut out: Vec<(usize, SkippedFile)> = ids
+        .par_iter()
+        .filter_map(|&i| {
+            let why = match load(&files[i].path, true) {
+                Err(e) => e.detail(),
+                Ok((_, parsed)) if !parsed.iter().any(|p| matches!(p, Parsed::Transcript(_))) => {
+                    "no speaker turns found".into()
+                }
+                Ok(_) => return None,
+            };
+            Some((
+                i,
+                SkippedFile {
+                    path: files[i].path.clone(),
+                    reason: SkipReason::Unusable(why),
+                },
+            ))
+        })
+        .collect();
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, s)| s).collect()
+}
+
 /// What became of one transcript file.
 enum FileOutcome {
     Done(Box<FileResult>),
@@ -111,15 +139,36 @@ enum FileOutcome {
 /// A transcript file read and parsed.
 type Loaded = Result<(Document, Vec<Parsed>)>;
 
-fn load(path: &Path) -> Loaded {
+/// Reads and parses a transcript file; with `strict`, a damaged line fails it.
+fn load(path: &Path, strict: bool) -> Loaded {
     let doc = crate::read::load(path)?;
     let parsed = crate::parse::parse_document(&doc)?;
+    if strict {
+        let transcripts = parsed.iter().filter_map(|p| match p {
+            Parsed::Transcript(t) => Some(&t.damage),
+            Parsed::Page(_) => None,
+        });
+        let first = std::iter::once(&doc.damage)
+            .chain(transcripts)
+            .flatten()
+            .min_by_key(|d| d.line);
+        if let Some(d) = first {
+            return Err(Error::InputLine {
+                path: path.to_path_buf(),
+                line: d.line,
+                message: format!("{} (--strict: a damaged line fails the file)", d.what),
+            });
+        }
+    }
     Ok((doc, parsed))
 }
 
 /// Reads each file of a group once, decides duplicates, processes the rest.
 fn process_group(job: &Job<'_>, group: &[usize]) -> Vec<(usize, FileOutcome)> {
-    let loaded: Vec<Loaded> = group.iter().map(|&i| load(&job.files[i].path)).collect();
+    let loaded: Vec<Loaded> = group
+        .iter()
+        .map(|&i| load(&job.files[i].path, job.strict))
+        .collect();
     let outcomes = if group.len() > 1 {
         let shingles: Vec<_> = loaded
             .iter()
@@ -191,11 +240,13 @@ fn process_file(
     res: &Resources,
     sink: &dyn Sink,
 ) -> Result<FileResult> {
-    let source = doc.path.to_string_lossy().into_owned();
+    let source = crate::disk::path_key(&doc.path);
     let mut out = FileResult {
         hash: doc.hash.clone(),
         ..FileResult::default()
     };
+    let damaged = |d: &crate::model::LineDamage| DamagedLine::new(&doc.path, d);
+    out.counts.damaged.extend(doc.damage.iter().map(damaged));
     let mut any = false;
     let single = parsed
         .iter()
@@ -207,6 +258,7 @@ fn process_file(
             continue;
         };
         any = true;
+        out.counts.damaged.extend(t.damage.iter().map(damaged));
         if let Some((key, pairing)) = pairing
             .filter(|_| single)
             .and_then(|p| Some((p.key.clone()?, p)))
@@ -290,8 +342,8 @@ struct Fold {
     ran: Ran,
     /// Distinct (session, label) keys: resolved in any file?
     speakers: HashMap<u64, bool>,
-    /// Errors of files that failed (with `--strict`), by file index.
-    failed: Vec<(usize, Error)>,
+    /// Files that failed (with `--strict`), by file index.
+    failed: Vec<(usize, SkippedFile)>,
 }
 
 impl Fold {
@@ -314,7 +366,13 @@ impl Fold {
                 }
                 self.add_result(f, *fr, clue, pairing)
             }
-            FileOutcome::Failed(e) if job.strict => self.failed.push((i, e)),
+            FileOutcome::Failed(e) if job.strict => self.failed.push((
+                i,
+                SkippedFile {
+                    path: f.path.clone(),
+                    reason: SkipReason::Unusable(e.detail()),
+                },
+            )),
             FileOutcome::Failed(e) => {
                 report.skipped.push(SkippedFile {
                     path: f.path.clone(),
@@ -367,7 +425,8 @@ impl Fold {
 
     fn finish(mut self) -> Result<Ran> {
         self.failed.sort_by_key(|(i, _)| *i);
-        if let Some((_, e)) = self.failed.into_iter().next() {
+        let failed: Vec<SkippedFile> = self.failed.into_iter().map(|(_, s)| s).collect();
+        if let Some(e) = super::sources::strict_failure(&failed, "file(s)") {
             return Err(e);
         }
         let report = &mut self.ran.report;

@@ -90,7 +90,7 @@ pub fn refuse_own_dirs(inputs: &[PathBuf]) -> Result<(), Error> {
 pub fn carry_earlier(found: &mut Discovered, old: &Manifest) {
     let seen: BTreeSet<String> = found.files.iter().map(|f| f.key.clone()).collect();
     for key in old.files.keys().filter(|k| !seen.contains(*k)) {
-        let path = PathBuf::from(key);
+        let path = crate::disk::key_path(key);
         if let Some(m) = std::fs::metadata(&path).ok().filter(|m| m.is_file()) {
             found.files.push(SourceFile {
                 key: key.clone(),
@@ -118,7 +118,7 @@ pub fn discover(inputs: &[PathBuf]) -> Discovered {
     for path in paths {
         match std::fs::metadata(&path) {
             Ok(m) => found.files.push(SourceFile {
-                key: path.to_string_lossy().into_owned(),
+                key: crate::disk::path_key(&path),
                 size: m.len(),
                 mtime_ns: crate::disk::mtime_ns(&m),
                 path,
@@ -286,6 +286,7 @@ pub fn sniff(path: &Path) -> Sniff {
                 format,
                 hash: String::new(),
                 bytes: buf.len() as u64,
+                damage: Vec::new(),
             };
             // The prefix may end mid-record (JSON Lines): then the full parse decides.
             let clues = crate::parse::parse_document(&doc)

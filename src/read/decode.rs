@@ -17,11 +17,21 @@ const SNIFF_BYTES: usize = 64 * 1024;
 /// Errors are short lowercase reasons meant to follow a path: `empty file`, `binary file`,
 /// `binary file (looks like PDF): convert it to text first`.
 pub fn decode(bytes: &[u8]) -> Result<String, String> {
-    decode_vec(bytes.to_vec())
+    decode_vec(bytes.to_vec()).map(|d| d.text)
 }
 
-/// [`decode`] on an owned buffer, so valid UTF-8 (the common case) is not copied.
-pub(crate) fn decode_vec(mut bytes: Vec<u8>) -> Result<String, String> {
+/// Decoded text, and the lines where NUL characters were dropped (damage, not binary data:
+/// see [`binary_reason`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Decoded {
+    pub text: String,
+    /// 1-based line numbers in `text`, ascending, each once.
+    pub nul_lines: Vec<usize>,
+}
+
+/// [`decode`] on an owned buffer, so valid UTF-8 (the common case) is not copied; also tells
+/// the lines NULs were dropped from.
+pub(crate) fn decode_vec(mut bytes: Vec<u8>) -> Result<Decoded, String> {
     if bytes.is_empty() {
         return Err("empty file".into());
     }
@@ -53,14 +63,14 @@ pub(crate) fn decode_vec(mut bytes: Vec<u8>) -> Result<String, String> {
             Err(e) => decode_not_utf8(e.as_bytes()),
         }
     };
-    let text = normalize_newlines(text);
+    let (text, nul_lines) = normalize_newlines(text);
     if text.trim().is_empty() {
         return Err("empty file (only whitespace)".into());
     }
     if control_share(&text, SNIFF_BYTES) > 0.02 {
         return Err("binary file".into());
     }
-    Ok(text)
+    Ok(Decoded { text, nul_lines })
 }
 
 /// Bytes that are not valid UTF-8. Mostly-UTF-8 text with a few stray bytes (a cut-and-paste
@@ -108,10 +118,27 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
     let sample = &bytes[..bytes.len().min(SNIFF_BYTES)];
     let nul = count_nul(sample);
     let control = count_control(sample);
-    if nul * 100 > sample.len() || control * 50 > sample.len() {
-        return Some("binary file".into());
+    // NULs count among the controls; other controls alone over the bound are binary.
+    let binary = (control - nul) * 50 > sample.len()
+        || ((nul * 100 > sample.len() || control * 50 > sample.len())
+            && !damage_is_confined(sample));
+    binary.then(|| "binary file".into())
+}
+
+/// Whether the control bytes of `sample` sit in a few damaged lines of text (a block of NULs a
+/// disk or a copy left in a transcript) rather than all through it, as in binary data: the lines
+/// without any hold at least half the bytes and outnumber the lines with some.
+fn damage_is_confined(sample: &[u8]) -> bool {
+    let (mut clean_bytes, mut clean_lines, mut damaged_lines) = (0usize, 0usize, 0usize);
+    for line in sample.split(|&b| b == b'\n') {
+        if count_control(line) == 0 {
+            clean_bytes += line.len() + 1;
+            clean_lines += usize::from(!line.is_empty());
+        } else {
+            damaged_lines += 1;
+        }
     }
-    None
+    clean_bytes * 2 >= sample.len() && clean_lines > damaged_lines
 }
 
 /// C0 controls other than tab, newline, form feed, carriage return and the old DOS end-of-file
@@ -201,25 +228,32 @@ fn bomless_utf16(bytes: &[u8]) -> Option<bool> {
     }
 }
 
-/// CRLF and lone CR become `\n`; NUL characters are dropped. Returns the input untouched when
-/// there is nothing to change.
-fn normalize_newlines(text: String) -> String {
+/// CRLF and lone CR become `\n`; NUL characters are dropped, and the (1-based) lines they were
+/// on come back with the text. Returns the input untouched when there is nothing to change.
+fn normalize_newlines(text: String) -> (String, Vec<usize>) {
     let Some(first) = memchr::memchr2(b'\r', b'\0', text.as_bytes()) else {
-        return text;
+        return (text, Vec::new());
     };
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
+    let mut nul_lines: Vec<usize> = Vec::new();
+    let mut line = 1;
     // Both bytes are ASCII, so every cut below falls on a char boundary.
     let mut from = 0;
     let mut at = first;
     loop {
-        out.push_str(&text[from..at]);
+        let part = &text[from..at];
+        line += memchr::memchr_iter(b'\n', part.as_bytes()).count();
+        out.push_str(part);
         from = at + 1;
         if bytes[at] == b'\r' {
             out.push('\n');
+            line += 1;
             if bytes.get(from) == Some(&b'\n') {
                 from += 1;
             }
+        } else if nul_lines.last() != Some(&line) {
+            nul_lines.push(line);
         }
         match memchr::memchr2(b'\r', b'\0', &bytes[from..]) {
             Some(k) => at = from + k,
@@ -227,7 +261,7 @@ fn normalize_newlines(text: String) -> String {
         }
     }
     out.push_str(&text[from..]);
-    out
+    (out, nul_lines)
 }
 
 #[cfg(test)]
@@ -366,6 +400,28 @@ mod tests {
     }
 
     #[test]
+    fn nuls_in_a_few_lines_of_text_are_damage_not_binary() {
+        let lines: Vec<String> = (1..=12)
+            .map(|i| format!(">> SPEAKER {i}:  An ordinary line of speech number {i}."))
+            .collect();
+        let mut bytes = lines.join("\r\n").into_bytes();
+        // Line 3 gets a block of NULs (2.5 % of the bytes), line 9 a few.
+        let at = |n: usize| lines[..n - 1].iter().map(|l| l.len() + 2).sum::<usize>() + 5;
+        let (third, ninth) = (at(3), at(9));
+        bytes.splice(ninth..ninth, [0u8; 3]);
+        bytes.splice(third..third, [0u8; 16]);
+        let d = decode_vec(bytes.clone()).unwrap();
+        assert_eq!(d.nul_lines, [3, 9]);
+        assert_eq!(d.text, lines.join("\n"));
+        // The same NULs all through the text: binary.
+        let spread: Vec<u8> = lines
+            .iter()
+            .flat_map(|l| [l.as_bytes(), b"\0\0\0\n"].concat())
+            .collect();
+        assert_eq!(decode(&spread), Err("binary file".into()));
+    }
+
+    #[test]
     fn a_stray_nul_is_dropped_not_fatal() {
         let mut bytes = b"hello\0 world, ".to_vec();
         bytes.extend(b"this is a long enough line of ordinary text. ".repeat(4));
@@ -397,11 +453,24 @@ mod tests {
         /// the same lines; NULs go; nothing else changes.
         #[test]
         fn newlines_normalise_and_round_trip(t in "[a-z \u{e9}\n]{0,80}", junk in any::<String>()) {
-            prop_assert_eq!(normalize_newlines(t.clone()), t.clone());
-            prop_assert_eq!(normalize_newlines(t.replace('\n', "\r\n")), t.clone());
-            prop_assert_eq!(normalize_newlines(t.replace('\n', "\r")), t.clone());
-            prop_assert_eq!(normalize_newlines(t.replace('\n', "\0\n\0")), t);
-            let out = normalize_newlines(junk.clone());
+            prop_assert_eq!(normalize_newlines(t.clone()).0, t.clone());
+            prop_assert_eq!(normalize_newlines(t.replace('\n', "\r\n")).0, t.clone());
+            prop_assert_eq!(normalize_newlines(t.replace('\n', "\r")).0, t.clone());
+            prop_assert_eq!(normalize_newlines(t.replace('\n', "\0\n\0")).0, t);
+            let (out, nul_lines) = normalize_newlines(junk.clone());
+            // Each NUL's line, counted in the text that comes out.
+            let mut want: Vec<usize> = Vec::new();
+            let mut line = 1;
+            let mut chars = junk.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\0' if want.last() != Some(&line) => want.push(line),
+                    '\r' if chars.peek() == Some(&'\n') => {}
+                    '\r' | '\n' => line += 1,
+                    _ => {}
+                }
+            }
+            prop_assert_eq!(nul_lines, want);
             prop_assert!(!out.contains(['\r', '\0']));
             let lone_cr = junk.matches('\r').count() - junk.matches("\r\n").count();
             prop_assert_eq!(out.matches('\n').count(), junk.matches('\n').count() + lone_cr);

@@ -14,9 +14,9 @@ pub use detect::detect;
 pub(crate) use detect::is_disclaimer;
 
 use crate::error::{Error, Result};
-use crate::model::Document;
 #[cfg(test)]
 use crate::model::Format;
+use crate::model::{Document, LineDamage};
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -82,9 +82,10 @@ impl OwnDir {
 /// Lists the files under `paths`: files as given, directories walked recursively in sorted
 /// order, hidden files and directories (name starting with `.`) skipped inside directories, and
 /// so are the directories igf-lens wrote ([`OwnDir`]: indexes and export folders), given or
-/// met. Broken symlinks, missing or unreadable paths, special files and given directories with no
-/// file in them come back as [`Skipped`] with the reason. A file reached twice (given twice, or
-/// through a symlink) is listed once.
+/// met. Broken symlinks, missing or unreadable paths, special files (FIFOs, sockets, devices),
+/// symlinks to a directory that holds them (loops) and given directories with no file in them
+/// come back as [`Skipped`] with the reason. A file or directory reached twice otherwise (given
+/// twice, or through a symlink) is listed once, silently.
 pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Skipped>) {
     let mut walk = Walk::default();
     for path in paths {
@@ -126,9 +127,19 @@ impl Walk {
             Err(e) => return self.skip(path, format!("cannot read: {}", io_reason(&e))),
         };
         let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        if !self.seen.insert(canonical) {
+        if self.seen.contains(&canonical) {
+            if meta.is_dir() && link.file_type().is_symlink() && self.leads_back(path, &canonical) {
+                self.skip(
+                    path,
+                    format!(
+                        "symlink loop: it leads back to {}, which is being read; not followed",
+                        canonical.display()
+                    ),
+                );
+            }
             return;
         }
+        self.seen.insert(canonical);
         if meta.is_file() {
             self.files.push(path.to_path_buf());
         } else if meta.is_dir() {
@@ -143,9 +154,23 @@ impl Walk {
                     "no files in this directory (hidden files are not read)",
                 );
             }
-        } else if given {
-            self.skip(path, "not a regular file or directory");
+        } else {
+            self.skip(
+                path,
+                format!(
+                    "not a regular file or directory ({}): not read",
+                    special_kind(&meta)
+                ),
+            );
         }
+    }
+
+    /// Whether the directory symlink `path`, to the directory `target`, points at one of its own
+    /// parents (a loop), rather than at a directory read on another path (a repeat).
+    fn leads_back(&self, path: &Path, target: &Path) -> bool {
+        path.parent()
+            .and_then(|p| fs::canonicalize(p).ok())
+            .is_some_and(|parent| parent.starts_with(target))
     }
 
     fn walk_dir(&mut self, dir: &Path) {
@@ -170,6 +195,26 @@ impl Walk {
     }
 }
 
+/// What a path that is neither a regular file nor a directory is, in a message.
+fn special_kind(meta: &fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = meta;
+    "a special file"
+}
+
 /// An I/O error as a short lowercase reason.
 fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
@@ -188,7 +233,8 @@ fn io_reason(e: &std::io::Error) -> String {
 /// text when they are valid UTF-8.
 ///
 /// Errors: [`Error::Io`] when the file cannot be read, [`Error::InputFile`] when it is empty or
-/// binary.
+/// binary. NUL bytes in a few lines of text are damage, not binary: they are dropped and the
+/// lines listed in [`Document::damage`].
 pub fn load(path: &Path) -> Result<Document> {
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
     from_bytes(path, bytes)
@@ -198,17 +244,25 @@ pub fn load(path: &Path) -> Result<Document> {
 pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Document> {
     let size = bytes.len() as u64;
     let hash = crate::hash::sha256_hex(&bytes);
-    let text = decode::decode_vec(bytes).map_err(|message| Error::InputFile {
+    let decoded = decode::decode_vec(bytes).map_err(|message| Error::InputFile {
         path: path.to_path_buf(),
         message,
     })?;
-    let format = detect(&text, path);
+    let format = detect(&decoded.text, path);
     Ok(Document {
         path: path.to_path_buf(),
-        text,
+        text: decoded.text,
         format,
         hash,
         bytes: size,
+        damage: decoded
+            .nul_lines
+            .into_iter()
+            .map(|line| LineDamage {
+                line,
+                what: "NUL bytes dropped (a damaged line; the rest of the file is read)".into(),
+            })
+            .collect(),
     })
 }
 
@@ -224,6 +278,7 @@ pub fn document_from_text(path: &Path, text: &str) -> Document {
         text: normalized,
         format,
         hash,
+        damage: Vec::new(),
     }
 }
 
