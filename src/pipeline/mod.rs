@@ -126,14 +126,18 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     }
     let writer = run::open_writer(cfg, &plan, &previous.manifest, &found.files, &sources)?;
     keep_or_prune_missing(&mut plan, &previous, &pruned, &mut report);
-    let ran = run::run(&run::Job {
-        files: &found.files,
-        sources: &sources,
-        res,
-        sink: &writer,
-        strict: cfg.strict,
-        quiet: cfg.quiet,
-    })?;
+    let clues = sources.take_clues();
+    let ran = run::run(
+        &run::Job {
+            files: &found.files,
+            sources: &sources,
+            res,
+            sink: &writer,
+            strict: cfg.strict,
+            quiet: cfg.quiet,
+        },
+        clues,
+    )?;
     report.absorb(ran.report);
     report.sort();
     plan.manifest.files.extend(ran.entries);
@@ -218,7 +222,7 @@ pub fn feed(
     pool(threads)?.install(|| {
         let found = sources::discover(inputs);
         let all: Vec<usize> = (0..found.files.len()).collect();
-        let sources: Sources = sources::load(&Load {
+        let mut sources: Sources = sources::load(&Load {
             files: &found.files,
             changed: &all,
             old: &Manifest::default(),
@@ -227,14 +231,18 @@ pub fn feed(
             full: true,
             pairs: &res.pairs,
         });
-        let ran = run::run(&run::Job {
-            files: &found.files,
-            sources: &sources,
-            res,
-            sink,
-            strict: false,
-            quiet: true,
-        })?;
+        let clues = sources.take_clues();
+        let ran = run::run(
+            &run::Job {
+                files: &found.files,
+                sources: &sources,
+                res,
+                sink,
+                strict: false,
+                quiet: true,
+            },
+            clues,
+        )?;
         let mut report = IngestReport {
             files_seen: found.files.len(),
             pages: sources.page_files,

@@ -19,6 +19,7 @@ use super::pairs::Pairs;
 use crate::model::{KeySource, SessionKey};
 use crate::resolve::name_tokens;
 use serde::{Deserialize, Serialize};
+use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
@@ -128,11 +129,25 @@ pub struct Paired {
 }
 
 /// A page as matching sees it.
-struct PageView {
-    file: String,
+struct PageView<'a> {
+    file: &'a str,
+    clue: &'a Clue,
     key: Option<SessionKey>,
-    words: BTreeSet<String>,
-    names: Vec<BTreeSet<String>>,
+    /// Title and file-name words, and roster names as token sets: made on first use, as only
+    /// transcripts that no key pairs are matched by them (a run of keyed files makes none).
+    words: OnceCell<BTreeSet<String>>,
+    names: OnceCell<Vec<BTreeSet<String>>>,
+}
+
+impl PageView<'_> {
+    fn words(&self) -> &BTreeSet<String> {
+        self.words.get_or_init(|| words_of(self.clue, self.file))
+    }
+
+    fn names(&self) -> &[BTreeSet<String>] {
+        self.names
+            .get_or_init(|| self.clue.names.iter().map(|n| token_set(n)).collect())
+    }
 }
 
 /// Pairs every file (see the module docs).
@@ -150,10 +165,11 @@ pub fn pair_all(pages: &[Input<'_>], transcripts: &[Input<'_>], pairs: &Pairs) -
             None => (clue.key.clone(), clue.source),
         };
         views.push(PageView {
-            file: file.to_string(),
+            file,
+            clue,
             key: key.clone(),
-            words: words_of(clue, file),
-            names: clue.names.iter().map(|n| token_set(n)).collect(),
+            words: OnceCell::new(),
+            names: OnceCell::new(),
         });
         out.pages.push(Pairing {
             key,
@@ -188,13 +204,13 @@ fn pair_transcript(
     clue: &Clue,
     pairs: &Pairs,
     known: &[&SessionKey],
-    views: &mut [PageView],
+    views: &mut [PageView<'_>],
     by_id: &HashMap<String, usize>,
 ) -> Pairing {
     if let Some(id) = pairs.session_for(file, clue.url.as_deref()) {
         let key = key_for_id(id, known);
         return Pairing {
-            page: by_id.get(&key.id()).map(|&i| views[i].file.clone()),
+            page: by_id.get(&key.id()).map(|&i| views[i].file.to_string()),
             by: by_id.contains_key(&key.id()).then_some(PairedBy::PairsFile),
             why_unpaired: (!by_id.contains_key(&key.id()))
                 .then(|| format!("no session page for {} among the inputs", key.id())),
@@ -207,7 +223,7 @@ fn pair_transcript(
             return Pairing {
                 key: Some(key.clone()),
                 source: clue.source,
-                page: Some(views[i].file.clone()),
+                page: Some(views[i].file.to_string()),
                 by: Some(PairedBy::Key),
                 why_unpaired: None,
             };
@@ -236,43 +252,46 @@ fn pair_transcript(
 /// session of the transcript whose speakers it lists (at least two shared names), else of the
 /// keyed page whose roster it shares (at least three), when no other session shares as many.
 /// Its roster then joins the session's.
-fn adopt_by_names(views: &mut [PageView], transcripts: &[Input<'_>], paired: &[Pairing]) {
+fn adopt_by_names(views: &mut [PageView<'_>], transcripts: &[Input<'_>], paired: &[Pairing]) {
     let shared = |names: &[BTreeSet<String>], others: &[BTreeSet<String>]| {
         names
             .iter()
             .filter(|n| others.iter().any(|l| same_person(l, n)))
             .count()
     };
-    let keyed: Vec<(SessionKey, Vec<BTreeSet<String>>)> = views
-        .iter()
-        .filter_map(|v| Some((v.key.clone()?, v.names.clone())))
+    let orphans: Vec<usize> = (0..views.len())
+        .filter(|&i| views[i].key.is_none() && !views[i].clue.names.is_empty())
         .collect();
-    for v in views
-        .iter_mut()
-        .filter(|v| v.key.is_none() && !v.names.is_empty())
-    {
+    let mut adopted: Vec<(usize, SessionKey)> = Vec::new();
+    for o in orphans {
+        let v = &views[o];
         let by_speakers = transcripts.iter().zip(paired).filter_map(|((_, clue), p)| {
             let labels: Vec<BTreeSet<String>> = clue.names.iter().map(|n| token_set(n)).collect();
-            let n = shared(&v.names, &labels);
+            let n = shared(v.names(), &labels);
             (n >= 2).then_some((n, p.key.as_ref()?))
         });
-        let by_roster = keyed.iter().filter_map(|(k, names)| {
-            let n = shared(&v.names, names);
-            (n >= 3).then_some((n, k))
+        // keyed pages as they were before any page was adopted
+        let by_roster = views.iter().filter_map(|k| {
+            let key = k.key.as_ref()?;
+            let n = shared(v.names(), k.names());
+            (n >= 3).then_some((n, key))
         });
         let mut scored: Vec<(usize, &SessionKey)> = by_speakers.chain(by_roster).collect();
         scored.sort_by_key(|s| std::cmp::Reverse(s.0));
         match scored.as_slice() {
-            [(_, k)] => v.key = Some((*k).clone()),
-            [(a, k), (b, k2), ..] if a > b || k == k2 => v.key = Some((*k).clone()),
+            [(_, k)] => adopted.push((o, (*k).clone())),
+            [(a, k), (b, k2), ..] if a > b || k == k2 => adopted.push((o, (*k).clone())),
             _ => {}
         }
+    }
+    for (o, k) in adopted {
+        views[o].key = Some(k);
     }
 }
 
 /// A transcript paired with a page by a guess: the session takes the page's key (or gives the
 /// page its own, when the page has none).
-fn matched(clue: &Clue, view: &mut PageView, by: PairedBy) -> Pairing {
+fn matched(clue: &Clue, view: &mut PageView<'_>, by: PairedBy) -> Pairing {
     let (key, source) = match (&view.key, &clue.key) {
         (Some(k), _) => (Some(k.clone()), Some(KeySource::PageMatch)),
         (None, Some(k)) => {
@@ -284,7 +303,7 @@ fn matched(clue: &Clue, view: &mut PageView, by: PairedBy) -> Pairing {
     Pairing {
         key,
         source,
-        page: Some(view.file.clone()),
+        page: Some(view.file.to_string()),
         by: Some(by),
         why_unpaired: None,
     }
@@ -292,7 +311,7 @@ fn matched(clue: &Clue, view: &mut PageView, by: PairedBy) -> Pairing {
 
 /// The only page whose code is the one the transcript's file name gives (of its year, when the
 /// transcript gives one).
-fn code_match(clue: &Clue, views: &[PageView]) -> Option<usize> {
+fn code_match(clue: &Clue, views: &[PageView<'_>]) -> Option<usize> {
     let code = clue.code.as_deref()?;
     let hits: Vec<usize> = views
         .iter()
@@ -313,7 +332,7 @@ fn best_page(
     clue: &Clue,
     words: &BTreeSet<String>,
     names: &[BTreeSet<String>],
-    views: &[PageView],
+    views: &[PageView<'_>],
 ) -> Result<usize, String> {
     let year = clue.key.as_ref().map(|k| k.year).or(clue.year);
     let mut scored: Vec<(f64, usize)> = Vec::new();
@@ -326,9 +345,9 @@ fn best_page(
             (None, Some(pk)) if year.is_some_and(|y| y != pk.year) => continue,
             _ => {}
         }
-        let title = title_similarity(words, &v.words);
+        let title = title_similarity(words, v.words());
         let shared = v
-            .names
+            .names()
             .iter()
             .filter(|n| names.iter().any(|l| same_person(l, n)))
             .count();
@@ -357,7 +376,7 @@ fn best_page(
 }
 
 /// Why a transcript has no page: which session it names, and the nearest page if any.
-fn unpaired_reason(clue: &Clue, closest: Option<(f64, &PageView)>) -> String {
+fn unpaired_reason(clue: &Clue, closest: Option<(f64, &PageView<'_>)>) -> String {
     let what = match &clue.key {
         Some(k) => format!("no session page for {} among the inputs", k.id()),
         None => "nothing in the file names its session (no title line, no `# url:` line, \

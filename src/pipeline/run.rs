@@ -12,7 +12,7 @@ use super::config::IngestConfig;
 use super::dedupe::{self, Outcome};
 use super::lock::LOCK_FILE;
 use super::manifest::{FileEntry, FileKind, Manifest};
-use super::pair::{PairedBy, Pairing};
+use super::pair::{Clue, PairedBy, Pairing};
 use super::plan::{self, Plan};
 use super::records::{self, Built};
 use super::report::{DamagedLine, Duplicate, IngestReport, SkipReason, SkippedFile};
@@ -74,7 +74,7 @@ pub struct Ran {
 
 /// Runs every transcript of `job` into its sink, in parallel. With `strict`, the error of the
 /// first failing file in path order is returned, with the number of files that failed.
-pub fn run(job: &Job<'_>) -> Result<Ran> {
+pub fn run(job: &Job<'_>, clues: HashMap<usize, Clue>) -> Result<Ran> {
     let groups = dedupe::groups(&job.sources.transcripts);
     let total: u64 = job
         .sources
@@ -83,7 +83,10 @@ pub fn run(job: &Job<'_>) -> Result<Ran> {
         .map(|&i| job.files[i].size)
         .sum();
     let pb = progress(job.quiet, total, "ingesting");
-    let fold = Mutex::new(Fold::default());
+    let fold = Mutex::new(Fold {
+        clues,
+        ..Fold::default()
+    });
     groups.par_iter().for_each(|group| {
         for (i, outcome) in process_group(job, group) {
             pb.inc(job.files[i].size);
@@ -193,7 +196,7 @@ fn process_group(job: &Job<'_>, group: &[usize]) -> Vec<(usize, FileOutcome)> {
                 (Outcome::DuplicateOf(j), _) => FileOutcome::Duplicate { of: group[j] },
                 (Outcome::Keep, Err(e)) => FileOutcome::Failed(e),
                 (Outcome::Keep, Ok((doc, parsed))) => {
-                    let pairing = job.sources.pairings.get(&i).map(|(_, p)| p);
+                    let pairing = job.sources.pairings.get(&i);
                     match process_file(&doc, parsed, pairing, &job.sources.pages, job.res, job.sink)
                     {
                         Ok(r) => FileOutcome::Done(Box::new(r)),
@@ -344,17 +347,20 @@ struct Fold {
     speakers: HashMap<u64, bool>,
     /// Files that failed (with `--strict`), by file index.
     failed: Vec<(usize, SkippedFile)>,
+    /// The transcripts' clues, each moved into its file's entry.
+    clues: HashMap<usize, Clue>,
 }
 
 impl Fold {
     fn add(&mut self, job: &Job<'_>, i: usize, outcome: FileOutcome) {
         let f = &job.files[i];
         let sessions = || job.sources.transcripts.get(&i).cloned().unwrap_or_default();
-        let paired = job.sources.pairings.get(&i).cloned();
-        let (clue, pairing) = paired.map_or((None, None), |(c, p)| (Some(c), Some(p)));
-        let entry = |kind| {
+        let pairing = job.sources.pairings.get(&i).cloned();
+        // moved, not copied: the run holds each clue once
+        let clue = self.clues.remove(&i);
+        let entry = |kind, clue| {
             FileEntry::new(kind, f.size, f.mtime_ns, String::new(), sessions())
-                .paired(clue.clone(), pairing.clone())
+                .paired(clue, pairing.clone())
         };
         let report = &mut self.ran.report;
         match outcome {
@@ -380,14 +386,14 @@ impl Fold {
                 });
                 self.ran
                     .entries
-                    .insert(f.key.clone(), entry(FileKind::Skipped));
+                    .insert(f.key.clone(), entry(FileKind::Skipped, clue));
             }
             FileOutcome::Duplicate { of } => {
                 report.duplicates.push(Duplicate {
                     path: f.path.clone(),
                     of: job.files[of].path.clone(),
                 });
-                let mut e = entry(FileKind::Duplicate);
+                let mut e = entry(FileKind::Duplicate, clue);
                 e.duplicate_of = Some(job.files[of].key.clone());
                 self.ran.entries.insert(f.key.clone(), e);
             }
@@ -398,7 +404,7 @@ impl Fold {
         &mut self,
         f: &SourceFile,
         fr: FileResult,
-        clue: Option<super::pair::Clue>,
+        clue: Option<Clue>,
         pairing: Option<Pairing>,
     ) {
         for s in fr.speakers {

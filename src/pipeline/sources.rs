@@ -343,7 +343,10 @@ pub struct Sources {
     /// Transcripts to process, by index into the discovered files, with their sessions.
     pub transcripts: BTreeMap<usize, Vec<String>>,
     /// What pairing read of each single-session transcript, and decided (by file index).
-    pub pairings: HashMap<usize, (Clue, Pairing)>,
+    pub pairings: HashMap<usize, Pairing>,
+    /// What pairing read of each paired transcript, for its manifest entry: taken by the run
+    /// ([`Sources::take_clues`]) and moved into the entries, never copied.
+    pub clues: HashMap<usize, Clue>,
     /// Sessions the run touches: those of changed files (old and new), of new pages, of pruned
     /// files, and of files whose pairing changed.
     pub affected: BTreeSet<String>,
@@ -426,6 +429,11 @@ pub fn load(l: &Load<'_>) -> Sources {
 }
 
 impl Sources {
+    /// The transcripts' clues, for the run to move into their manifest entries.
+    pub fn take_clues(&mut self) -> HashMap<usize, Clue> {
+        std::mem::take(&mut self.clues)
+    }
+
     /// A file that could not be used: reported, and its old entry kept when it was read before.
     fn add_skipped(&mut self, l: &Load<'_>, i: usize, why: SkipReason) {
         let f = &l.files[i];
@@ -513,6 +521,7 @@ impl Sources {
             .zip(&paired.pages)
             .map(|((i, _), p)| (*i, p))
             .collect();
+        let clue_of: HashMap<usize, &Clue> = page_in.iter().map(|(i, c)| (*i, *c)).collect();
         for (i, pages, hash) in fresh {
             let f = &l.files[i];
             let id = ids.get(&i).cloned().flatten();
@@ -530,10 +539,7 @@ impl Sources {
                 self.pages_without_key.push(f.path.clone());
             }
             self.page_files += 1;
-            let clue = page_in
-                .iter()
-                .find(|(j, _)| *j == i)
-                .map(|(_, c)| (*c).clone());
+            let clue = clue_of.get(&i).map(|c| (*c).clone());
             let e = FileEntry::new(
                 FileKind::Page,
                 f.size,
@@ -578,9 +584,10 @@ impl Sources {
                 self.transcripts.insert(*i, ids.collect());
             }
         }
+        let fresh_set: BTreeSet<usize> = fresh.iter().map(|(i, _)| *i).collect();
         for ((i, clue), pairing) in tr_in.iter().zip(paired) {
             let f = &l.files[*i];
-            let changed = fresh.iter().any(|(j, _)| j == i);
+            let changed = fresh_set.contains(i);
             let Some(key) = pairing.key.clone() else {
                 if changed {
                     let why = pairing.why_unpaired.clone().unwrap_or_default();
@@ -606,7 +613,8 @@ impl Sources {
             if changed || moved {
                 self.transcripts.insert(*i, vec![id]);
             }
-            self.pairings.insert(*i, ((*clue).clone(), pairing));
+            self.clues.insert(*i, (*clue).clone());
+            self.pairings.insert(*i, pairing);
         }
     }
 
