@@ -38,6 +38,7 @@ use super::roster::{
 };
 use super::title::{
     clean_title, find_code_in, is_title_line, named_from, named_without_year, parse_session_key,
+    year_from_path,
 };
 
 /// Parses a session page. Fails only when the text holds nothing but whitespace; a page without
@@ -162,8 +163,14 @@ fn page_identity(
         return titled(k, title_line.map(clean).unwrap_or_default());
     }
     if let Some((code, title)) = &proposal {
-        if let Some(k) = with_year(code.clone()) {
-            return titled(k, title.clone());
+        // A proposal page rarely says its year; its file name may.
+        let year = year.or_else(|| year_from_path(path));
+        if let Some(year) = year {
+            let key = SessionKey {
+                year,
+                code: code.clone(),
+            };
+            return titled(key, title.clone());
         }
     }
     if let Some(k) = code_line.clone().and_then(with_year) {
