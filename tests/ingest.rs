@@ -602,3 +602,51 @@ fn real_structures_are_keyed_paired_and_attributed() {
         assert!(p.full_citation().ends_with(&format!("<{}>", p.url)));
     }
 }
+
+/// More structures of real IGF material (issue 15), in `tests/fixtures/real-structures-2`: a
+/// transcript nothing names (neutral file name, no title line) whose one speaker is on a
+/// single page's roster, that roster's organizers run together on one line after the
+/// description; a workshop proposal page (`No. 61 …`, no year but in its file name) as the page
+/// of its workshop's transcript.
+#[test]
+fn neutral_transcripts_and_proposal_pages_pair() {
+    let tmp = tempdir();
+    let index = tmp.path().join("ix");
+    pipeline::ingest(&config(vec![fixture("real-structures-2")], &index)).unwrap();
+    let rows = pipeline::sessions::list(&index).unwrap();
+    let got: BTreeMap<String, (Option<String>, bool)> = rows
+        .iter()
+        .map(|r| {
+            let page = r.page.as_deref().map(|p| {
+                Path::new(p)
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            });
+            (r.key.clone().unwrap_or_default(), (page, r.paired))
+        })
+        .collect();
+    assert_eq!(
+        got,
+        BTreeMap::from([
+            (
+                "2031-open-forum-9".to_string(),
+                (Some("igf-2031-open-forum-9-page.txt".to_string()), true)
+            ),
+            (
+                "2029-ws-61".to_string(),
+                (Some("igf-2029-proposal-61-page.txt".to_string()), true)
+            ),
+        ])
+    );
+    let mirela: Vec<(String, String)> = all(&index)
+        .into_iter()
+        .filter(|p| p.label == "MIRELA DOBOS")
+        .map(|p| (p.speaker, p.stakeholder.as_str().to_string()))
+        .collect();
+    assert_eq!(
+        mirela,
+        [("Mirela Dobos".to_string(), "Civil Society".to_string())]
+    );
+}

@@ -38,6 +38,7 @@ use super::roster::{
 };
 use super::title::{
     clean_title, find_code_in, is_title_line, named_from, named_without_year, parse_session_key,
+    year_from_path,
 };
 
 /// Parses a session page. Fails only when the text holds nothing but whitespace; a page without
@@ -162,8 +163,14 @@ fn page_identity(
         return titled(k, title_line.map(clean).unwrap_or_default());
     }
     if let Some((code, title)) = &proposal {
-        if let Some(k) = with_year(code.clone()) {
-            return titled(k, title.clone());
+        // A proposal page rarely says its year; its file name may.
+        let year = year.or_else(|| year_from_path(path));
+        if let Some(year) = year {
+            let key = SessionKey {
+                year,
+                code: code.clone(),
+            };
+            return titled(key, title.clone());
         }
     }
     if let Some(k) = code_line.clone().and_then(with_year) {
@@ -659,6 +666,14 @@ impl<'a> PageParser<'a> {
                     .into_iter()
                     .map(|p| (p, Role::Speaker)),
             );
+        } else if w.section == Section::Free && !w.roster_zone {
+            // Organizers whose heading was lost, run onto one line after the description:
+            // `Ann Lee, Org, civil society, EEG Bo Kim, Country, government, WEOG`.
+            found.extend(
+                headless_organizers(line)
+                    .into_iter()
+                    .map(|p| (p, Role::Organizer)),
+            );
         }
         if found.is_empty() {
             return false;
@@ -867,6 +882,26 @@ impl<'a> PageParser<'a> {
     }
 }
 
+/// A line outside any roster heading that runs two or more people together, each with a
+/// stakeholder group and a regional group; else nobody (prose that names groups).
+fn headless_organizers(line: &str) -> Vec<Person> {
+    if !has_group_or_region(line) || line.contains(". ") {
+        return Vec::new();
+    }
+    let people = parse_free_roster(line);
+    let complete = people.len() >= 2
+        && people.iter().all(|p| {
+            p.stakeholder != Stakeholder::Unknown
+                && p.region != crate::model::Region::Unknown
+                && p.name.split_whitespace().count() >= 2
+        });
+    if complete {
+        people
+    } else {
+        Vec::new()
+    }
+}
+
 /// The roles a lineup bullet or inline label names.
 fn lineup_roles(label: &str) -> Vec<Role> {
     let l = label.to_lowercase();
@@ -961,6 +996,31 @@ mod tests {
             let blocks: Vec<String> = blocks.iter().map(|s| s.to_string()).collect();
             assert_eq!(split_questions(&blocks), *want, "{blocks:?}");
         }
+    }
+
+    /// Organizers whose heading was lost, run together on one line after the description
+    /// (issue 15): each becomes an organizer with their group; prose naming groups does not.
+    #[test]
+    fn organizers_run_together_without_a_heading_are_read() {
+        let text = "IGF 2031 Open Forum #9 Lantern drills for harbour towns\n\n\
+            Thursday, 12th October, 2031 (02:30 UTC) - Thursday, 12th October, 2031 (03:30 UTC)\n\
+            Harbour Hall 2\n\nRound Table - 60 Min\n\n\
+            The forum gathers lantern keepers to compare drills and share what failed last winter.\n\n\
+            Government, civil society and private sector, WEOG and GRULAC, all take part in the drills.\n\n\
+            Mirela Dobos, Lantern Guild, civil society, EEG Kofi Ansah, Ghana, government, WEOG\n";
+        let p = parse_session_page(text, Path::new("x.txt")).unwrap();
+        let got: Vec<(&str, Stakeholder, Role)> = p
+            .roster
+            .iter()
+            .map(|e| (e.name.as_str(), e.stakeholder, e.role))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Mirela Dobos", Stakeholder::CivilSociety, Role::Organizer),
+                ("Kofi Ansah", Stakeholder::Government, Role::Organizer),
+            ]
+        );
     }
 
     /// Found by the `page` fuzz target: the room rule computed `i - 2` on the first line of a

@@ -219,6 +219,15 @@ pub fn key_from_slug(slug: &str) -> Option<SessionKey> {
     Some(SessionKey { year, code })
 }
 
+/// The year a file name carries (`igf-2016-proposal-132.txt` → 2016).
+pub fn year_from_path(path: &Path) -> Option<u16> {
+    let name = path.file_name()?.to_string_lossy();
+    let spaced = spaced_slug(&name);
+    NAME_YEAR
+        .captures_iter(&spaced)
+        .find_map(|c| valid_year(&c[1]))
+}
+
 /// A session name (one of the named kinds: `Main Session - Security, Openness and Privacy`)
 /// that a file name or a title line without `IGF <year>` gives; the year comes from elsewhere.
 pub fn named_without_year(s: &str) -> Option<String> {

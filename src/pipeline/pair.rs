@@ -11,7 +11,8 @@
 //! Order: a pairs-file row; the same session id; for a transcript whose page has another key
 //! (a shortened name, `Session 15` against `Workshop #15`) or that names no session, the page
 //! of the same year whose title words and roster names match best, and for a code without a
-//! year the only page with that code (both reported as `page-match-guess`). Two numbered codes
+//! year the only page with that code, and for a transcript that names nothing at all the one
+//! page whose roster lists one of its speakers (all reported as guesses). Two numbered codes
 //! with different numbers never pair. A transcript nothing identifies gets no key (the pipeline
 //! skips it and says how to name it). Reads no file.
 
@@ -358,7 +359,12 @@ fn best_page(
         // A transcript that names its own session takes a page of another name only when
         // their titles mostly agree (a shortened name), not on shared speakers alone.
         let both_keyed = clue.key.is_some() && v.key.is_some();
-        let good = title >= 0.6 || !both_keyed && ((title >= 0.3 && shared >= 1) || shared >= 2);
+        // A transcript that names nothing (a neutral file name, no title line) has only its
+        // speakers: one of them on a single page's roster is its last resort.
+        let speakers_only = names_nothing(clue) && shared >= 1;
+        let good = title >= 0.6
+            || speakers_only
+            || !both_keyed && ((title >= 0.3 && shared >= 1) || shared >= 2);
         if good {
             scored.push((score, i));
         }
@@ -373,6 +379,11 @@ fn best_page(
         )),
         [] => Err(unpaired_reason(clue, closest.map(|(s, i)| (s, &views[i])))),
     }
+}
+
+/// A file that gives no key, year, code or title of its own.
+fn names_nothing(clue: &Clue) -> bool {
+    clue.key.is_none() && clue.year.is_none() && clue.code.is_none() && clue.title.trim().is_empty()
 }
 
 /// Why a transcript has no page: which session it names, and the nearest page if any.
@@ -665,6 +676,27 @@ mod tests {
                 source: Some(KeySource::PageMatch),
                 page: Some("p/ws-202.txt"),
                 by: Some(PairedBy::CodeMatch),
+            },
+            Case {
+                about: "no key, year or title: its one speaker on a single page's roster",
+                file: "t/t088.txt",
+                clue: clue(None, "", &["BO KIM"]),
+                key: key(2023, "WS #225"),
+                source: Some(KeySource::PageMatch),
+                page: Some("p/ws-225.txt"),
+                by: Some(PairedBy::TitleMatch),
+            },
+            Case {
+                about: "a speaker on a roster is not enough for a transcript that gives its year",
+                file: "t/t089.txt",
+                clue: Clue {
+                    year: Some(2023),
+                    ..clue(None, "", &["BO KIM"])
+                },
+                key: None,
+                source: None,
+                page: None,
+                by: None,
             },
             Case {
                 about: "nothing identifies it",

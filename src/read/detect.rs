@@ -187,7 +187,9 @@ fn scores(head: &str) -> (u32, u32) {
         if i < 60 && is_page_field(lower) {
             page += 3;
         }
-        if i < 40 && is_page_title(line) || i < 3 && is_named_page_title(line) {
+        if i < 40 && is_page_title(line)
+            || i < 3 && (is_named_page_title(line) || is_proposal_title(line))
+        {
             page += 3;
         }
         if lower.starts_with("key takeaways") || lower.starts_with("call to action") {
@@ -297,7 +299,7 @@ pub(crate) fn is_disclaimer(lower: &str) -> bool {
 /// since 2010 (`Proposer's Name:`, `Organizer Name`, `Workshop Theme:`, `About this Session`,
 /// `Duration (minutes):`, `Go to Report`, `Speaker: Name`, …), lower-cased.
 fn is_page_field(lower: &str) -> bool {
-    const STARTS: [&str; 22] = [
+    const STARTS: [&str; 23] = [
         "proposer's name",
         "co-proposer's",
         "proposer's organization",
@@ -320,6 +322,7 @@ fn is_page_field(lower: &str) -> bool {
         "onsite moderator",
         "[back to best practice",
         "additional speakers",
+        "organizational affiliation:",
     ];
     STARTS.iter().any(|p| lower.starts_with(p))
         || lower.contains("workshop # ") && lower.ends_with("report")
@@ -365,6 +368,17 @@ fn is_named_page_title(line: &str) -> bool {
         .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()));
     let after = rest.get(4..).unwrap_or("").trim_start();
     year && KINDS.iter().any(|k| after.starts_with(k))
+}
+
+/// A workshop proposal's title line: `No. 132 Title …`, `(No.84) Title …`.
+fn is_proposal_title(line: &str) -> bool {
+    let rest = line.trim_start_matches('(').trim_start();
+    let Some(rest) = rest.strip_prefix("No.") else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=4).contains(&digits) && rest[digits..].trim_start_matches(')').starts_with(' ')
 }
 
 /// `Speaker 3: …` or `Organizer 1: …`.
@@ -465,6 +479,11 @@ mod tests {
             (
                 "IGF 2023 WS #9 Title\n\nTuesday, 10th October, 2023 (02:00 UTC) - Tuesday, 10th October, 2023 (03:30 UTC)\n",
                 "x.txt",
+                Format::SessionPage,
+            ),
+            (
+                "No. 61 Where lantern keepers and harbour masters meet?\n\nMira Holt\n\n\nOrganizational Affiliation: Example Harbour Trust\n\n90 minutes\n",
+                "notes.txt",
                 Format::SessionPage,
             ),
             ("just some words\n", "notes.txt", Format::Unknown),

@@ -524,7 +524,7 @@ mod tests {
     #[test]
     fn embedded_registry_loads_every_person() {
         let r = Registry::embedded();
-        assert_eq!(r.len(), 261);
+        assert_eq!(r.len(), 262);
         assert_eq!(
             r.lookup(&name_key("Timea Suto"))
                 .map(|p| (p.stakeholder, p.region)),

@@ -67,7 +67,44 @@ fn clause(s: &str) -> String {
         .take_while(|c| !matches!(c, '.' | ';' | '!' | '?' | '\n'))
         .take(100)
         .collect();
-    phrase.trim().to_string()
+    // A new clause (`…, and I think`) or an infinitive (`… center to open the panel`) ends
+    // the organisation's name.
+    let end = phrase
+        .find(", and ")
+        .into_iter()
+        .chain(phrase.find(", but "))
+        .chain(infinitive_at(&phrase))
+        .min()
+        .unwrap_or(phrase.len());
+    phrase[..end].trim().to_string()
+}
+
+/// Where ` to ` followed by a lower-case word (an infinitive) starts in `s`.
+fn infinitive_at(s: &str) -> Option<usize> {
+    s.match_indices(" to ")
+        .map(|(i, _)| i)
+        .find(|&i| s[i + 4..].chars().next().is_some_and(char::is_lowercase))
+}
+
+/// Words that, right after `I'm` / `I am`, start an introduction of someone else or a remark
+/// (`I am inviting from Australia …`, `I'm pleased to welcome …`), not one of the speaker.
+fn introduces_another(rest: &str) -> bool {
+    const STARTS: [&str; 12] = [
+        "invit",
+        "introduc",
+        "welcom",
+        "call",
+        "pass",
+        "hand",
+        "giv",
+        "turn",
+        "delighted",
+        "pleased",
+        "happy",
+        "glad",
+    ];
+    let first = rest.split_whitespace().next().unwrap_or("").to_lowercase();
+    STARTS.iter().any(|s| first.starts_with(s))
 }
 
 /// Introductions of others: a name after "the floor to", "over to", "pass it to", "invite",
@@ -217,7 +254,11 @@ pub fn kind_group(org: &str) -> Option<crate::model::Stakeholder> {
         org.to_lowercase().replace(['.', ',', '(', ')'], " ")
     );
     let has = |words: &[&str]| words.iter().any(|w| lower.contains(&format!(" {w} ")));
-    if has(&[
+    // An independent global commission (of experts, of eminent persons) is no government's.
+    let independent = has(&["global commission", "independent commission"]);
+    if independent {
+        None
+    } else if has(&[
         "ministry",
         "federal",
         "office",
@@ -229,6 +270,10 @@ pub fn kind_group(org: &str) -> Option<crate::model::Stakeholder> {
         "commission",
         "embassy",
         "regulator",
+        "defense",
+        "defence",
+        "military",
+        "police",
         "ministère",
         "ministerio",
     ]) {
@@ -293,6 +338,9 @@ fn named_introduction(head: &str) -> Option<Introduction> {
                 continue;
             }
             let rest = &head[at + opener.len()..];
+            if introduces_another(rest) {
+                continue;
+            }
             let mut name_words = Vec::new();
             let mut consumed = 0;
             for w in rest.split_inclusive(|c: char| c.is_whitespace()) {
@@ -397,5 +445,34 @@ mod tests {
             Some("Ministry of Foreign Affairs")
         );
         assert_eq!(find_introduction("I am not sure this works."), None);
+    }
+
+    /// Real shapes (issue 15): a host who invites someone else, an organisation followed by
+    /// a new clause, an introduction of another whose organisation ends at an infinitive.
+    #[test]
+    fn introductions_stop_where_the_speaker_stops_describing_themselves() {
+        assert_eq!(
+            find_introduction(
+                "Good morning. Today I am inviting from Freedonia, harbour ambassador, Mr. Oskar Lind."
+            ),
+            None
+        );
+        let i = find_introduction(
+            "My name is Ada Quill. I'm the Chair of the Lantern Council, and I think we can start.",
+        )
+        .unwrap();
+        assert_eq!(i.organization.as_deref(), Some("Lantern Council"));
+        let others = find_introductions_of_others(
+            "May I call upon our chair, Bruno Vale Costa, who heads the coastal defense center to open the panel.",
+        );
+        assert_eq!(
+            others[0].organization.as_deref(),
+            Some("the coastal defense center")
+        );
+        assert_eq!(
+            kind_group("the coastal defense center"),
+            Some(crate::model::Stakeholder::Government)
+        );
+        assert_eq!(kind_group("Global Commission on Lanterns"), None);
     }
 }

@@ -61,7 +61,11 @@ struct Context<'a> {
 /// Takes the raw turns by value so their text moves into the resolved turns (a transcript of
 /// hundreds of MB is not held twice).
 pub fn resolve_turns(raw: Vec<RawTurn>, page: Option<&SessionPage>, dir: &Directory) -> Vec<Turn> {
-    let roster = Roster::new(page.map_or(&[], |p| p.roster.as_slice()), &dir.registry);
+    let roster = Roster::new(
+        page.map_or(&[], |p| p.roster.as_slice()),
+        &dir.registry,
+        &dir.organizations,
+    );
     let mut cx = Context {
         roster,
         dir,
@@ -193,7 +197,7 @@ impl Context<'_> {
             // in practice), keep the label's role when it gave one. A group the page did not
             // give came from the registry, and the method says so.
             let method = match roster.group_from[i] {
-                Method::Registry => Method::Registry,
+                m @ (Method::Registry | Method::Organization) => m,
                 _ => method,
             };
             return Some(from_roster(&roster.entries[i], method, conf, role));

@@ -6,7 +6,7 @@
 //! entries, their name tokens, and where each entry's stakeholder group came from (the page or
 //! the registry). Matching labels against it is the caller's job.
 
-use super::directory::Registry;
+use super::directory::{Organizations, Registry};
 use super::names::{match_name, name_key, name_tokens};
 use crate::model::{Method, Region, Role, RosterEntry, Stakeholder};
 
@@ -17,7 +17,8 @@ pub struct Roster {
     /// Each entry's name as tokens.
     pub names: Vec<Vec<String>>,
     /// Where each entry's stakeholder group came from: the page ([`Method::Roster`]), or the
-    /// registry ([`Method::Registry`]) for a person the page lists without one.
+    /// registry ([`Method::Registry`]) for a person the page lists without one, else the
+    /// organisation the page gives them ([`Method::Organization`]).
     pub group_from: Vec<Method>,
 }
 
@@ -34,7 +35,7 @@ fn role_rank(role: Role) -> u8 {
 
 impl Roster {
     /// Merges a page's entries (see the module docs).
-    pub fn new(entries: &[RosterEntry], registry: &Registry) -> Roster {
+    pub fn new(entries: &[RosterEntry], registry: &Registry, orgs: &Organizations) -> Roster {
         let mut merged = merge(entries);
         let tokens: Vec<Vec<String>> = merged.iter().map(|e| name_tokens(&e.name)).collect();
         share_between_spellings(&mut merged, &tokens);
@@ -58,6 +59,10 @@ impl Roster {
                     e.affiliation.clone_from(&p.affiliation);
                 }
                 group_from[i] = Method::Registry;
+            } else if let Some((_, sh)) = e.affiliation.as_deref().and_then(|a| orgs.find(a)) {
+                // `Head, UNIDIR support team …`: the organisation the page names says it.
+                e.stakeholder = sh;
+                group_from[i] = Method::Organization;
             }
         }
         Roster {
@@ -162,6 +167,11 @@ mod tests {
             std::path::Path::new("r.csv"),
         )
         .unwrap();
+        let orgs = Organizations::parse(
+            "organization,aliases,stakeholder\nHarbour Lights Office,Harbour Lights,Government\n",
+            std::path::Path::new("o.csv"),
+        )
+        .unwrap();
         let r = Roster::new(
             &[
                 entry("Carlos Afonso", Stakeholder::CivilSociety, Role::Organizer),
@@ -169,8 +179,13 @@ mod tests {
                 entry("Bo Kim", Stakeholder::Unknown, Role::Moderator),
                 entry("Cy Diaz", Stakeholder::Unknown, Role::Speaker),
                 entry("Bo Kim", Stakeholder::Unknown, Role::Organizer),
+                RosterEntry {
+                    affiliation: Some("Head, Harbour Lights support team".into()),
+                    ..entry("Dee Ray", Stakeholder::Unknown, Role::Speaker)
+                },
             ],
             &registry,
+            &orgs,
         );
         let got: Vec<(&str, Stakeholder, Role, Method)> = r
             .entries
@@ -204,6 +219,12 @@ mod tests {
                     Stakeholder::Unknown,
                     Role::Speaker,
                     Method::Roster
+                ),
+                (
+                    "Dee Ray",
+                    Stakeholder::Government,
+                    Role::Speaker,
+                    Method::Organization
                 ),
             ]
         );
