@@ -20,7 +20,7 @@ use super::resources::Resources;
 use super::sources::{SourceFile, Sources};
 use crate::error::{Error, Result};
 use crate::index::Writer;
-use crate::model::{Document, PassageRecord, Role, SessionPage, Stakeholder};
+use crate::model::{Document, PassageRecord, Role, Stakeholder};
 use crate::parse::Parsed;
 use crate::text::Analysis;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -197,8 +197,7 @@ fn process_group(job: &Job<'_>, group: &[usize]) -> Vec<(usize, FileOutcome)> {
                 (Outcome::Keep, Err(e)) => FileOutcome::Failed(e),
                 (Outcome::Keep, Ok((doc, parsed))) => {
                     let pairing = job.sources.pairings.get(&i);
-                    match process_file(&doc, parsed, pairing, &job.sources.pages, job.res, job.sink)
-                    {
+                    match process_file(&doc, parsed, pairing, job.sources, job.res, job.sink) {
                         Ok(r) => FileOutcome::Done(Box::new(r)),
                         Err(e) => FileOutcome::Failed(e),
                     }
@@ -239,7 +238,7 @@ fn process_file(
     doc: &Document,
     parsed: Vec<Parsed>,
     pairing: Option<&Pairing>,
-    pages: &HashMap<String, SessionPage>,
+    sources: &Sources,
     res: &Resources,
     sink: &dyn Sink,
 ) -> Result<FileResult> {
@@ -269,7 +268,8 @@ fn process_file(
             t.key = Some(key);
             t.key_source = pairing.source;
         }
-        let page = t.key.as_ref().and_then(|k| pages.get(&k.id()));
+        let page = t.key.as_ref().and_then(|k| sources.page_for(&k.id()));
+        let page = page.as_ref();
         out.counts.annotations += t
             .annotations
             .iter()

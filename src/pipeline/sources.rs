@@ -339,7 +339,7 @@ fn sniff_page_or_html(doc: &Document) -> Sniff {
 #[derive(Debug, Default)]
 pub struct Sources {
     /// Session id → its page (the rosters of every page of the session, merged).
-    pub pages: HashMap<String, SessionPage>,
+    pub pages: HashMap<String, Vec<PageFile>>,
     /// Transcripts to process, by index into the discovered files, with their sessions.
     pub transcripts: BTreeMap<usize, Vec<String>>,
     /// What pairing read of each single-session transcript, and decided (by file index).
@@ -428,7 +428,39 @@ pub fn load(l: &Load<'_>) -> Sources {
     s
 }
 
+/// A session page file of a session, read again when one of the session's transcripts is
+/// processed (a run holds no page), with the key pairing gave it (over the page's own).
+#[derive(Debug, Clone)]
+pub struct PageFile {
+    pub path: PathBuf,
+    pub key: Option<SessionKey>,
+}
+
 impl Sources {
+    /// The session page of session `id`, read from its files now: the first gives the title and
+    /// date, each adds the roster entries the others lack. None when the session has no page or
+    /// no page file can be read any more.
+    pub fn page_for(&self, id: &str) -> Option<SessionPage> {
+        let files = self.pages.get(id)?;
+        let mut merged: HashMap<String, SessionPage> = HashMap::new();
+        for f in files {
+            let Ok(doc) = crate::read::load(&f.path) else {
+                continue;
+            };
+            let Ok(parsed) = crate::parse::parse_document(&doc) else {
+                continue;
+            };
+            for p in parsed {
+                if let Parsed::Page(p) = p {
+                    let mut p = slim(&p);
+                    p.key = f.key.clone().or(p.key);
+                    merge_page(&mut merged, id, p);
+                }
+            }
+        }
+        merged.remove(id)
+    }
+
     /// The transcripts' clues, for the run to move into their manifest entries.
     pub fn take_clues(&mut self) -> HashMap<usize, Clue> {
         std::mem::take(&mut self.clues)
@@ -526,13 +558,15 @@ impl Sources {
             let f = &l.files[i];
             let id = ids.get(&i).cloned().flatten();
             let pairing = pairing_of.get(&i).map(|p| (*p).clone());
-            for mut p in pages {
-                if p.roster.is_empty() {
-                    self.pages_without_roster.push(f.path.clone());
-                }
-                if let Some(id) = &id {
-                    p.key = pairing.as_ref().and_then(|x| x.key.clone()).or(p.key);
-                    merge_page(&mut self.pages, id, p);
+            if pages.iter().any(|p| p.roster.is_empty()) {
+                self.pages_without_roster.push(f.path.clone());
+            }
+            if let Some(id) = &id {
+                if !pages.is_empty() {
+                    self.pages.entry(id.clone()).or_default().push(PageFile {
+                        path: f.path.clone(),
+                        key: pairing.as_ref().and_then(|x| x.key.clone()),
+                    });
                 }
             }
             if id.is_none() {
@@ -657,22 +691,11 @@ impl Sources {
             }
         }
         self.transcripts.extend(again);
+        // unchanged pages of those sessions, read when their transcripts are
         for (path, ids) in reread {
-            self.reread_page(&path, &ids);
-        }
-    }
-
-    /// An unchanged page's rosters, under the session pairing gave it.
-    fn reread_page(&mut self, path: &Path, ids: &[String]) {
-        let Ok(doc) = crate::read::load(path) else {
-            return;
-        };
-        let Ok(parsed) = crate::parse::parse_document(&doc) else {
-            return;
-        };
-        for p in parsed {
-            if let (Parsed::Page(p), Some(id)) = (p, ids.first()) {
-                merge_page(&mut self.pages, id, slim(&p));
+            if let Some(id) = ids.first() {
+                let file = PageFile { path, key: None };
+                self.pages.entry(id.clone()).or_default().push(file);
             }
         }
     }
