@@ -1,10 +1,10 @@
 //! The input files of a run: discover them (and the corpus's own data files), stat them, take a
 //! first look at each changed one (the sniff), pair every file with its session ([`pair`]),
-//! and keep each session page's slim form.
+//! and note each session's page files (read again, slim, when a transcript of it is processed).
 //!
 //! Input: the paths given, which files changed ([`super::plan`]) and the pairs file. Output:
-//! [`SourceFile`]s, then [`Sources`]: the slim pages by session id (several pages of one
-//! session merged), the transcripts to process with the sessions pairing gave them, the
+//! [`SourceFile`]s, then [`Sources`]: the page files by session id ([`Sources::page_for`] reads
+//! and merges them, several pages of one session into one), the transcripts to process with the sessions pairing gave them, the
 //! sessions the run touches, the manifest entries of pages and skipped files, and what was
 //! skipped and why.
 //!
@@ -179,8 +179,8 @@ pub enum Sniff {
 }
 
 /// The part of a session page that pairing and speaker resolution read (key, title, date,
-/// roster, address): a run holds one per session until its end, so the long free-text
-/// sections (description, policy questions, takeaways) are not kept.
+/// roster, address): the long free-text sections (description, policy questions, takeaways)
+/// are dropped.
 pub fn slim(page: &SessionPage) -> SessionPage {
     SessionPage {
         key: page.key.clone(),
@@ -334,11 +334,11 @@ fn sniff_page_or_html(doc: &Document) -> Sniff {
     }
 }
 
-/// What a run reads: the pages (slim, by session id), the transcripts to process with the
+/// What a run reads: the page files (by session id), the transcripts to process with the
 /// sessions pairing gave them, and the bookkeeping of the files looked at.
 #[derive(Debug, Default)]
 pub struct Sources {
-    /// Session id → its page (the rosters of every page of the session, merged).
+    /// Session id → its page files, read (and their rosters merged) by [`Sources::page_for`].
     pub pages: HashMap<String, Vec<PageFile>>,
     /// Transcripts to process, by index into the discovered files, with their sessions.
     pub transcripts: BTreeMap<usize, Vec<String>>,
