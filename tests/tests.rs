@@ -11,6 +11,7 @@ mod parse;
 mod qda;
 mod readme;
 mod search;
+mod structures;
 mod tagging;
 mod util;
 mod verify;

@@ -69,6 +69,7 @@ pub fn passage_json(r: &PassageRecord) -> Map<String, Value> {
         "source": r.citation(),
         "file": r.source,
         "line": r.line,
+        "url": (!r.url.is_empty()).then_some(r.url.as_str()),
         "start_ms": r.start_ms,
         "end_ms": r.end_ms,
     });

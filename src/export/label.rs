@@ -41,7 +41,11 @@ pub fn citation(r: &PassageRecord) -> String {
     if !r.date.is_empty() {
         s.push_str(&format!(", {}", r.date));
     }
-    s.push_str(&format!(", {}, passage {}", r.citation(), r.passage_id));
+    s.push_str(&format!(
+        ", {}, passage {}",
+        r.full_citation(),
+        r.passage_id
+    ));
     s
 }
 

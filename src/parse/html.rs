@@ -27,7 +27,10 @@ pub fn html_to_text(html: &str) -> String {
     if let Some(root) = root {
         walk(root, &mut out, site_level, false, 0);
     }
-    let text = out.finish();
+    let text = match canonical_url(&doc) {
+        Some(url) => format!("# canonical: {url}\n{}", out.finish()),
+        None => out.finish(),
+    };
     let has_title = text
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -35,10 +38,33 @@ pub fn html_to_text(html: &str) -> String {
         .any(is_title_line);
     if !has_title {
         if let Some(title) = page_title(&doc) {
-            return format!("{title}\n\n{text}");
+            return match text.split_once('\n') {
+                Some((first, rest)) if first.starts_with("# canonical: ") => {
+                    format!("{first}\n{title}\n\n{rest}")
+                }
+                _ => format!("{title}\n\n{text}"),
+            };
         }
     }
     text
+}
+
+/// The page's canonical link (`<link rel="canonical" href>`), else its `og:url`, when it is a
+/// web address: what the provenance reader sees as a `# canonical:` line.
+fn canonical_url(doc: &Html) -> Option<String> {
+    [
+        ("link[rel=canonical]", "href"),
+        ("meta[property=\"og:url\"]", "content"),
+    ]
+    .into_iter()
+    .find_map(|(css, attr)| {
+        let sel = Selector::parse(css).ok()?;
+        let el = doc.select(&sel).next()?;
+        let v = el.value().attr(attr)?.trim();
+        (v.starts_with("http://") || v.starts_with("https://"))
+            .then(|| v.to_string())
+            .filter(|v| !v.contains(char::is_whitespace))
+    })
 }
 
 /// The element holding the main content, and whether it is the whole body (then the site
@@ -304,6 +330,24 @@ impl Out {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn canonical_link_or_og_url_becomes_a_canonical_line_first() {
+        let canonical = r#"<html><head><link rel="canonical" href="https://example.org/content/igf-2030-ws-5-x">
+            <meta property="og:url" content="https://example.org/other"><title>IGF 2030 WS #5 X | IGF</title></head>
+            <body><main><p>Speaker 1: Ana Lee, Civil Society, African Group</p></main></body></html>"#;
+        let text = html_to_text(canonical);
+        assert!(
+            text.starts_with("# canonical: https://example.org/content/igf-2030-ws-5-x\n"),
+            "{text}"
+        );
+        let og = r#"<html><head><meta property="og:url" content="https://example.org/y"></head>
+            <body><main><p>Speaker 1: Ana Lee, Civil Society, African Group</p></main></body></html>"#;
+        assert!(html_to_text(og).starts_with("# canonical: https://example.org/y\n"));
+        let relative = r#"<html><head><link rel="canonical" href="/node/5"></head>
+            <body><main><p>Speaker 1: Ana Lee, Civil Society, African Group</p></main></body></html>"#;
+        assert!(!html_to_text(relative).contains("canonical"));
+    }
 
     #[test]
     fn keeps_main_content_breaks_and_entities() {

@@ -150,7 +150,8 @@ static DC_SHORT_LOOSE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\bDC[\s\-–]*([A-Za-z][A-Za-z0-9]*)").expect("static regex"));
 
 static DC_LONG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bdynamic\s+coalition\s+(?:on|for)\s+([^–—:|(\-]+)").expect("static regex")
+    Regex::new(r"(?i)\b(?:dynamic\s+coalition|DC)\s+(?:on|for)\s+([^–—:|(\-]+)")
+        .expect("static regex")
 });
 
 /// Finds the year and session code in a title line such as
@@ -332,7 +333,11 @@ fn find_code(s: &str, loose: bool) -> Option<String> {
     }
     let dc = if loose { &*DC_SHORT_LOOSE } else { &*DC_SHORT };
     if let Some(c) = dc.captures(s) {
-        if let (Some(w), Some(word)) = (c.get(0), c.get(1)) {
+        // `DC on Lantern Rights` is the long form's name (below), not a DC called `On`.
+        let connective = c
+            .get(1)
+            .is_some_and(|w| ["on", "for"].contains(&w.as_str().to_lowercase().as_str()));
+        if let (Some(w), Some(word), false) = (c.get(0), c.get(1), connective) {
             found.push((
                 false,
                 w.start(),
@@ -722,6 +727,10 @@ mod tests {
             (
                 "IGF 2022 Dynamic Coalition on Internet Rights – RAW",
                 key(2022, "Dynamic Coalition on Internet Rights"),
+            ),
+            (
+                "IGF 2030 – Day 2 – DC on Lantern Rights – RAW",
+                key(2030, "Dynamic Coalition on Lantern Rights"),
             ),
             (
                 "IGF 2022 Day 1 Newcomers Session – RAW",
