@@ -142,3 +142,108 @@ fn an_unchanged_reingest_finds_a_flipped_byte_in_a_segment_file() {
     assert!(err.contains("damaged") && err.contains(".store"), "{err}");
     ingest(&index, &["-q", "--rebuild"], &[&dir], 0);
 }
+
+/// Flips one bit of byte `at` of `path`.
+fn flip(path: &Path, at: usize) {
+    let mut bytes = std::fs::read(path).unwrap();
+    bytes[at] ^= 0x04;
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// The largest file with extension `ext` in `index` (the segment that holds the passages).
+fn largest(index: &Path, ext: &str) -> PathBuf {
+    std::fs::read_dir(index)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .max_by_key(|p| std::fs::metadata(p).unwrap().len())
+        .unwrap()
+}
+
+fn copy_index(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+    }
+}
+
+#[test]
+fn search_and_export_refuse_a_flipped_byte_in_a_fast_or_fieldnorm_file() {
+    let tmp = tempdir();
+    let dir = corpus(
+        &tmp.path().join("c"),
+        &["2023-ws-225.raw.txt", "2023-ws-312.raw.txt"],
+    );
+    let pristine = tmp.path().join("ix");
+    ingest(&pristine, &["-q"], &[&dir], 0);
+    for ext in ["fast", "fieldnorm"] {
+        let index = tmp.path().join(format!("ix-{ext}"));
+        copy_index(&pristine, &index);
+        let file = largest(&index, ext);
+        flip(&file, std::fs::metadata(&file).unwrap().len() as usize / 2);
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        for args in [
+            &["search", "treaty", "--facets"][..],
+            &["export", "passages", "-o", "p.jsonl"][..],
+        ] {
+            let out = run_expect(
+                igf_lens()
+                    .current_dir(tmp.path())
+                    .args(args)
+                    .arg("--index")
+                    .arg(&index),
+                2,
+            );
+            let err = stderr(&out);
+            assert!(
+                err.contains(&format!("the index at {} is damaged", index.display()))
+                    && err.contains(&format!("file {name} does not match its checksum"))
+                    && err.contains("ingest --rebuild"),
+                "{ext} {args:?}: {err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_passage_altered_in_the_store_is_refused_when_read_never_returned_changed() {
+    let tmp = tempdir();
+    let dir = corpus(&tmp.path().join("c"), &["2023-ws-225.raw.txt"]);
+    let pristine = tmp.path().join("ix");
+    ingest(&pristine, &["-q"], &[&dir], 0);
+    let store = largest(&pristine, "store");
+    let len = std::fs::metadata(&store).unwrap().len() as usize;
+    let index = tmp.path().join("ix-store");
+    // One bit flipped at 24 places spread over the stored passages (the last 64 bytes are the
+    // block index and footer): each read fails, and where the block still decompresses, it is
+    // the passage's own checksum that refuses it.
+    let mut by_checksum = 0;
+    for k in 0..24 {
+        let _ = std::fs::remove_dir_all(&index);
+        copy_index(&pristine, &index);
+        flip(
+            &index.join(store.file_name().unwrap()),
+            16 + k * (len - 80) / 24,
+        );
+        let out = run_expect(
+            igf_lens()
+                .current_dir(tmp.path())
+                .args(["export", "passages", "-o", "p.jsonl", "--index"])
+                .arg(&index),
+            2,
+        );
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("the index at {} is damaged", index.display())),
+            "byte {k}: {err}"
+        );
+        if err.contains("does not match its checksum: its text or fields were altered on disk") {
+            by_checksum += 1;
+        }
+    }
+    assert!(
+        by_checksum >= 6,
+        "only {by_checksum} of 24 caught by the checksum"
+    );
+}

@@ -19,7 +19,7 @@ pub const VERSION_FILE: &str = "igf-lens.json";
 
 /// Version of the schema and analyzer; bump it whenever either changes, so an old index is
 /// refused with [`Error::IndexVersion`] instead of answering wrongly.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Contents of [`VERSION_FILE`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

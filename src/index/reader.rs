@@ -10,7 +10,7 @@ use super::query::{self, Lookup};
 use super::schema::{self, Fields};
 use super::search::{Facets, Hit, SearchRequest, SearchResults, Sort};
 use super::sessions::{self, SessionEntry, SessionMatch};
-use super::verify::catch_damage;
+use super::verify::{catch_damage, check_open_time};
 use crate::error::{Error, Result};
 use crate::model::PassageRecord;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -50,6 +50,7 @@ impl Reader {
                 path: dir.to_path_buf(),
                 message: e.to_string(),
             })?;
+            check_open_time(dir, &index)?;
             index
                 .tokenizers()
                 .register(crate::text::ANALYZER_NAME, crate::text::analyzer());

@@ -7,8 +7,9 @@
 //! `cue`, `default`, `model` or `human`), `decided` (the theme, `theme:polarity` and polarity
 //! of every tag something other than the theme's default decided), `code_key` (the slug of the
 //! session code) and `speaker_name` (the speaker's name run through the shared analyzer).
-//! `procedural` is stored and indexed as `true` or `false`. This module does not open indexes
-//! or run queries.
+//! `procedural` is stored and indexed as `true` or `false`. The stored-only `check` holds a
+//! CRC-32 of the document's other stored values, tested by [`from_doc`] on every read. This
+//! module does not open indexes or run queries.
 
 use crate::error::{Error, Result};
 use crate::model::{slugify, Method, PassageRecord, Region, Role, Stakeholder, Tag};
@@ -56,6 +57,10 @@ pub(crate) struct Fields {
     pub start_ms: Field,
     pub end_ms: Field,
     pub text: Field,
+    /// The checksum of the document's other stored values ([`stored_digest`]).
+    pub check: Field,
+    /// Bit `n` set when field number `n` is stored (every field number is below 64).
+    pub stored: u64,
 }
 
 /// Names of the fields a query may name (`speaker:"Jane Doe"`), for error messages.
@@ -100,7 +105,7 @@ fn analyzed(stored: bool) -> TextOptions {
 pub(crate) fn build() -> (Schema, Fields) {
     let mut sb = Schema::builder();
     let raw = STRING | STORED | FAST;
-    let fields = Fields {
+    let mut fields = Fields {
         passage_id: sb.add_u64_field("passage_id", INDEXED | STORED | FAST),
         session: sb.add_text_field("session", raw.clone()),
         code: sb.add_text_field("code", raw.clone()),
@@ -135,8 +140,15 @@ pub(crate) fn build() -> (Schema, Fields) {
         start_ms: sb.add_u64_field("start_ms", STORED | FAST),
         end_ms: sb.add_u64_field("end_ms", STORED | FAST),
         text: sb.add_text_field("text", analyzed(true)),
+        check: sb.add_u64_field("check", STORED),
+        stored: 0,
     };
-    (sb.build(), fields)
+    let schema = sb.build();
+    fields.stored = schema
+        .fields()
+        .filter(|(_, entry)| entry.is_stored())
+        .fold(0, |mask, (field, _)| mask | 1 << field.field_id());
+    (schema, fields)
 }
 
 /// Turns a record into a tantivy document.
@@ -187,7 +199,46 @@ pub(crate) fn to_doc(f: &Fields, r: &PassageRecord) -> Result<TantivyDocument> {
         d.add_u64(f.end_ms, ms);
     }
     d.add_text(f.text, &r.text);
+    let check = stored_digest(f, &d);
+    d.add_u64(f.check, check);
     Ok(d)
+}
+
+/// The CRC-32 of every stored value of `d` but the checksum itself, field by field (in field
+/// order, a field's values in their order; each with its field number, a type byte and, for
+/// text, its length): what [`from_doc`] compares with the stored `check`, so that a passage
+/// altered on disk (a flipped byte in the store) is refused when it is read instead of
+/// returned changed.
+fn stored_digest(f: &Fields, d: &TantivyDocument) -> u64 {
+    let mut values: Vec<_> = d
+        .field_values()
+        .filter(|(field, _)| *field != f.check && is_stored(f, *field))
+        .collect();
+    values.sort_by_key(|(field, _)| field.field_id());
+    let mut h = crc32fast::Hasher::new();
+    for (field, value) in values {
+        h.update(&field.field_id().to_le_bytes());
+        if let Some(s) = value.as_str() {
+            h.update(&[0]);
+            h.update(&(s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+        } else if let Some(n) = value.as_u64() {
+            h.update(&[1]);
+            h.update(&n.to_le_bytes());
+        } else if let Some(x) = value.as_f64() {
+            h.update(&[2]);
+            h.update(&x.to_bits().to_le_bytes());
+        } else {
+            // No other kind of value is ever stored; any other is damage too.
+            h.update(&[255]);
+        }
+    }
+    u64::from(h.finalize())
+}
+
+/// Whether `field` is stored (the unstored fields are filters).
+fn is_stored(f: &Fields, field: Field) -> bool {
+    f.stored >> field.field_id() & 1 == 1
 }
 
 /// About the bytes [`to_doc`] puts in a document's buffer: its strings (the code and the
@@ -334,6 +385,13 @@ fn small(d: &TantivyDocument, f: Field) -> u32 {
 
 /// Rebuilds a record from a stored document.
 pub(crate) fn from_doc(f: &Fields, d: &TantivyDocument) -> Result<PassageRecord> {
+    if uint(d, f.check) != Some(stored_digest(f, d)) {
+        return Err(Error::Index(format!(
+            "the stored passage {} does not match its checksum: its text or fields were \
+             altered on disk (a damaged store file)",
+            uint(d, f.passage_id).unwrap_or_default()
+        )));
+    }
     let tags_json = text(d, f.tags);
     let tags: Vec<Tag> = if tags_json.is_empty() {
         Vec::new()
@@ -428,6 +486,37 @@ mod tests {
         };
         let d = to_doc(&f, &r).unwrap();
         assert_eq!(from_doc(&f, &d).unwrap(), r);
+    }
+
+    #[test]
+    fn a_document_with_any_stored_value_changed_is_refused() {
+        let (schema, f) = build();
+        let r = PassageRecord {
+            passage_id: 7,
+            speaker: "Ana".into(),
+            confidence: 0.5,
+            text: "Some languages here.".into(),
+            ..PassageRecord::default()
+        };
+        let json = document_json(&r).unwrap();
+        assert!(from_doc(&f, &TantivyDocument::parse_json(&schema, &json).unwrap()).is_ok());
+        for (from, to) in [
+            ("languages", "languawes"),
+            ("\"Ana\"", "\"Ann\""),
+            ("[7]", "[8]"),
+            ("[0.5]", "[0.25]"),
+        ] {
+            assert!(json.contains(from), "{from}");
+            let altered = json.replacen(from, to, 1);
+            let d = TantivyDocument::parse_json(&schema, &altered).unwrap();
+            let err = from_doc(&f, &d).unwrap_err().to_string();
+            assert!(err.contains("does not match its checksum"), "{from}: {err}");
+        }
+        // Unstored filter fields are not part of the checksum.
+        assert!(json.contains("\"code_key\":[\"\"]"), "{json}");
+        let filters = json.replacen("\"code_key\":[\"\"]", "\"code_key\":[\"x\"]", 1);
+        let d = TantivyDocument::parse_json(&schema, &filters).unwrap();
+        assert!(from_doc(&f, &d).is_ok());
     }
 
     #[test]

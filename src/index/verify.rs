@@ -131,17 +131,51 @@ pub fn check_checksums(dir: &Path) -> Result<()> {
         return Ok(());
     }
     let (index, meta) = open(dir)?;
+    first_damage(dir, &index, &meta, Scope::Every)
+}
+
+/// What a reader checks when it opens an index (`search`, `export` and the other readers):
+/// the checksums of the small files whose damage would go unseen, the fast fields (facets,
+/// sorting, filters on numbers) and field norms (ranking) and deletions, a few per cent of
+/// the index. Stored passages carry their own checksum, tested as each is read.
+pub(crate) fn check_open_time(dir: &Path, index: &Index) -> Result<()> {
+    let meta = index.load_metas().map_err(|e| corrupt(dir, e))?;
+    first_damage(dir, index, &meta, Scope::Cheap)
+}
+
+/// The first damaged file among those `scope` covers, as [`Error::Corrupt`].
+fn first_damage(dir: &Path, index: &Index, meta: &IndexMeta, scope: Scope) -> Result<()> {
     let mut v = Verification {
         dir: dir.to_path_buf(),
         ..Verification::default()
     };
-    check_files(dir, &index, &meta, &mut v);
+    check_files(dir, index, meta, scope, &mut v);
     match v.findings.into_iter().find(|f| f.level == Level::Damaged) {
         Some(f) => Err(Error::Corrupt {
             path: dir.to_path_buf(),
             message: f.message,
         }),
         None => Ok(()),
+    }
+}
+
+/// Which files of a segment a check reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Every file.
+    Every,
+    /// Fast fields, field norms and deletions: small, and read whole by a search.
+    Cheap,
+}
+
+impl Scope {
+    fn covers(self, name: &str) -> bool {
+        match self {
+            Scope::Every => true,
+            Scope::Cheap => [".fast", ".fieldnorm", ".del"]
+                .iter()
+                .any(|ext| name.ends_with(ext)),
+        }
     }
 }
 
@@ -182,7 +216,7 @@ fn open(dir: &Path) -> Result<(Index, IndexMeta)> {
 fn check_segments(dir: &Path, index: &Index, meta: &IndexMeta, v: &mut Verification) {
     v.segments = meta.segments.len();
     v.passages = meta.segments.iter().map(|s| u64::from(s.num_docs())).sum();
-    let bad_segments = check_files(dir, index, meta, v);
+    let bad_segments = check_files(dir, index, meta, Scope::Every, v);
     check_contents(dir, index, &bad_segments, v);
 }
 
@@ -192,6 +226,7 @@ fn check_files(
     dir: &Path,
     index: &Index,
     meta: &IndexMeta,
+    scope: Scope,
     v: &mut Verification,
 ) -> BTreeSet<String> {
     let damaged_before = v.count(Level::Damaged);
@@ -204,6 +239,7 @@ fn check_files(
         for path in paths
             .iter()
             .filter(|p| p.to_string_lossy().starts_with(&uuid))
+            .filter(|p| scope.covers(&p.to_string_lossy()))
         {
             let name = path.to_string_lossy();
             let optional =
