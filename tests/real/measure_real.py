@@ -202,6 +202,11 @@ def main():
         truth_by_file[t["file"]].append(t)
     roster_words = roster_ok = 0
     named_words = named_unknown = 0
+    # named-turn words whose truth gives no group (the reader could not tell it either), and
+    # those of them left Unknown
+    named_no_truth = named_no_truth_unknown = 0.0
+    # named-turn words left Unknown although the truth gives a group: what attribution missed
+    named_missed = 0.0
     assigned = assigned_ok = 0
     wrong = defaultdict(int)
     for f, trows in truth_by_file.items():
@@ -223,6 +228,11 @@ def main():
             if is_named(t["label"]):
                 named_words += w
                 named_unknown += w * (share("Unknown") if total else 1.0)
+                if not t["stakeholder"]:
+                    named_no_truth += w
+                    named_no_truth_unknown += w * (share("Unknown") if total else 1.0)
+                else:
+                    named_missed += w * (share("Unknown") if total else 1.0)
             if t["stakeholder"] and total:
                 for g, gw in dist.items():
                     if g == "Unknown":
@@ -237,6 +247,11 @@ def main():
     rep["roster_share"] = round(roster_ok / roster_words, 3) if roster_words else None
     rep["named_words"] = named_words
     rep["named_unknown_share"] = round(named_unknown / named_words, 3) if named_words else None
+    rep["named_no_truth_share"] = round(named_no_truth / named_words, 3) if named_words else None
+    rep["named_no_truth_unknown_share"] = (
+        round(named_no_truth_unknown / named_words, 3) if named_words else None
+    )
+    rep["named_missed_share"] = round(named_missed / named_words, 3) if named_words else None
     rep["assigned_precision"] = round(assigned_ok / assigned, 3) if assigned else None
     rep["wrong_groups"] = sorted(wrong)
     if args.json:
@@ -256,6 +271,9 @@ def main():
     print(f"roster-listed speakers' words with the roster's group: {rep['roster_words_right']}/{roster_words}"
           f" = {rep['roster_share']}")
     print(f"named-turn words left Unknown: {rep['named_unknown_share']} of {named_words}")
+    print(f"  Unknown where the truth gives a group: {rep['named_missed_share']};"
+          f" where it gives none: {rep['named_no_truth_unknown_share']}"
+          f" (the truth gives none for {rep['named_no_truth_share']} of named-turn words)")
     print(f"precision of assigned groups (truth known): {rep['assigned_precision']}")
     for w in rep["wrong_groups"]:
         print(f"  wrong: {w}")
