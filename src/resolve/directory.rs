@@ -521,10 +521,25 @@ mod tests {
         }
     }
 
+    /// The number of data records in a shipped CSV, counted by the csv crate rather than
+    /// by our loader, so that a row the loader drops or merges fails the tests below.
+    fn csv_rows(text: &str) -> usize {
+        csv::ReaderBuilder::new()
+            .comment(Some(b'#'))
+            .flexible(true)
+            .from_reader(text.as_bytes())
+            .records()
+            .filter(|r| {
+                r.as_ref()
+                    .is_ok_and(|r| r.iter().any(|f| !f.trim().is_empty()))
+            })
+            .count()
+    }
+
     #[test]
     fn embedded_registry_loads_every_person() {
         let r = Registry::embedded();
-        assert_eq!(r.len(), 262);
+        assert_eq!(r.len(), csv_rows(EMBEDDED_REGISTRY));
         assert_eq!(
             r.lookup(&name_key("Timea Suto"))
                 .map(|p| (p.stakeholder, p.region)),
@@ -551,7 +566,7 @@ mod tests {
         assert_eq!(unsourced, Vec::<&str>::new());
         let orgs = Organizations::embedded();
         let entries = orgs.entries();
-        assert_eq!(entries.len(), 374);
+        assert_eq!(entries.len(), csv_rows(EMBEDDED_ORGANIZATIONS));
         let unsourced: Vec<&str> = entries
             .iter()
             .filter(|(_, _, s)| !public(*s))
