@@ -132,6 +132,17 @@ fn introduced_people(raw: &[RawTurn], dir: &Directory) -> Vec<(Vec<String>, Stak
     out
 }
 
+/// The name part of a name label: what comes before a comma or an opening bracket
+/// (`Thomas SCHNEIDER (OFCOM)` → `Thomas SCHNEIDER`).
+fn label_name(label: &str) -> String {
+    label
+        .split([',', '('])
+        .next()
+        .unwrap_or(label)
+        .trim()
+        .to_string()
+}
+
 fn from_roster(e: &RosterEntry, method: Method, confidence: f32, role: Option<Role>) -> Speaker {
     Speaker {
         name: e.name.clone(),
@@ -258,7 +269,7 @@ impl Context<'_> {
         match classify(label) {
             // A bare `>>` whose speaker names themselves (`>> My name is Ann Lee, I work for …`).
             LabelKind::Unnamed => self
-                .introduce(first_text, Role::Speaker, false)
+                .introduce(first_text, Role::Speaker, false, None)
                 .unwrap_or_else(|| unknown(label, Role::Unnamed, Method::Unnamed)),
             LabelKind::Audience => unknown(label, Role::Audience, Method::Audience),
             LabelKind::Name(tokens, org) => {
@@ -275,7 +286,7 @@ impl Context<'_> {
                         ..s
                     };
                 }
-                self.introduce(first_text, role, true)
+                self.introduce(first_text, role, true, None)
                     .unwrap_or_else(|| unknown(label, role, Method::Unresolved))
             }
             LabelKind::Role(role) => self.resolve_role(label, role, first_text),
@@ -300,19 +311,13 @@ impl Context<'_> {
             return s.clone();
         }
         let evidence = self
-            .introduce(first_text, Role::Speaker, false)
+            .introduce(first_text, Role::Speaker, false, Some(label_name(label)))
             .filter(|s| s.stakeholder != Stakeholder::Unknown)
             .or_else(|| self.introduced_by_others(label, tokens))
             .or_else(|| {
                 let (org_name, sh) = self.dir.organizations.find(org?)?;
-                let name = label
-                    .split([',', '('])
-                    .next()
-                    .unwrap_or(label)
-                    .trim()
-                    .to_string();
                 Some(by_organization(
-                    name,
+                    label_name(label),
                     org_name,
                     sh,
                     Role::Speaker,
@@ -342,14 +347,8 @@ impl Context<'_> {
                 && tokens.last().is_some_and(|t| name.contains(t))
                 && name.iter().filter(|w| tokens.contains(w)).count() >= name.len().min(2)
         })?;
-        let name = label
-            .split([',', '('])
-            .next()
-            .unwrap_or(label)
-            .trim()
-            .to_string();
         Some(by_organization(
-            name,
+            label_name(label),
             org,
             *sh,
             Role::Speaker,
@@ -363,7 +362,7 @@ impl Context<'_> {
     fn resolve_role(&self, label: &str, role: Role, first_text: &str) -> Speaker {
         // A name they give wins; an organisation alone ("here at ICANN we …") only when the
         // roster does not name the role's holder.
-        let intro = self.introduce(first_text, role, true);
+        let intro = self.introduce(first_text, role, true, None);
         if let Some(s) = intro.as_ref().filter(|s| !s.name.starts_with('(')) {
             return s.clone();
         }
@@ -403,7 +402,15 @@ impl Context<'_> {
     /// Resolves a speaker from a self-introduction in their first turn: the name it gives
     /// (looked up in the roster and the registry), and the organisation it names. With
     /// `keep_name`, a name found nowhere still names the speaker (a generic label's person).
-    fn introduce(&self, text: &str, role: Role, keep_name: bool) -> Option<Speaker> {
+    /// `label_name` is the name a name label already gives: an introduction that names only
+    /// an organisation ("I work for the Ministry of Justice") keeps it as the speaker's name.
+    fn introduce(
+        &self,
+        text: &str,
+        role: Role,
+        keep_name: bool,
+        label_name: Option<String>,
+    ) -> Option<Speaker> {
         let intro = find_introduction(text)?;
         // An organisation the list does not hold still says its group by its kind
         // (`Ministry of …`, `… University`, `… Inc.`).
@@ -432,7 +439,7 @@ impl Context<'_> {
         }
         match (org, intro.name) {
             (Some((o, sh)), name) => {
-                let name = name.unwrap_or_else(|| format!("({o})"));
+                let name = name.or(label_name).unwrap_or_else(|| format!("({o})"));
                 Some(by_organization(
                     name,
                     o,
