@@ -48,6 +48,7 @@
 //! ```
 
 pub mod cli;
+pub mod codes;
 pub mod disk;
 pub mod error;
 pub mod export;

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod compare;
+mod corrections;
 mod devtools;
 mod export;
 mod hardening;

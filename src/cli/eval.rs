@@ -1,6 +1,8 @@
 //! `igf-lens eval`: scores a taxonomy against a hand-labelled gold set.
 //!
-//! Input: a CSV file `id,text,labels` (see [`crate::tag::eval`]) and optionally `--themes FILE`.
+//! Input: a CSV file `id,text,labels` (see [`crate::tag::eval`]), or `--codes FILE` with
+//! `--index DIR` (a person's codes as the gold set, over the coded passages and themes only; see
+//! [`crate::codes::agreement::gold`]), and optionally `--themes FILE`.
 //! Output on stdout: a table per theme (precision, recall, F1, support, polarity accuracy) with
 //! micro and macro rows, or with `--format json` one JSON object; `--errors` adds every mistake
 //! with the evidence the tagger had.
@@ -8,7 +10,8 @@
 use super::global::Global;
 use super::model::ModelArgs;
 use super::tag::Format;
-use crate::tag::eval::{check_labels, evaluate, load_gold, MistakeKind, Report};
+use crate::pipeline::corrections::coded_passages;
+use crate::tag::eval::{check_labels, evaluate, load_gold, score, MistakeKind, Report};
 use crate::tag::{load_tagger, load_taxonomy};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -17,8 +20,15 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Gold set: CSV with header id,text,labels (labels as theme:polarity joined by `;`).
-    #[arg(value_name = "GOLD.csv")]
-    pub gold: PathBuf,
+    #[arg(value_name = "GOLD.csv", required_unless_present = "codes", conflicts_with = "codes")]
+    pub gold: Option<PathBuf>,
+    /// Take the gold set from a codes file (as `igf-lens code` writes it): the coded passages of
+    /// the index, scored on the themes coded on each.
+    #[arg(long, value_name = "FILE")]
+    pub codes: Option<PathBuf>,
+    /// Index directory holding the coded passages (with --codes).
+    #[arg(short, long, value_name = "DIR", default_value = "index", requires = "codes")]
+    pub index: PathBuf,
     /// Taxonomy file to evaluate instead of the embedded data/themes.toml.
     #[arg(long, value_name = "FILE")]
     pub themes: Option<PathBuf>,
@@ -37,9 +47,20 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     let _ = g;
     let taxonomy = load_taxonomy(args.themes.as_deref())?;
     let tagger = load_tagger(&taxonomy, &args.model.choice())?;
-    let gold = load_gold(&args.gold)?;
-    check_labels(&gold, &tagger, &args.gold)?;
-    let report = evaluate(&tagger, &gold);
+    let report = match (&args.gold, &args.codes) {
+        (Some(path), _) => {
+            let gold = load_gold(path)?;
+            check_labels(&gold, &tagger, path)?;
+            evaluate(&tagger, &gold)
+        }
+        (None, Some(path)) => {
+            let codes = crate::codes::Codes::load(path)?;
+            let (coded, _) = coded_passages(&args.index, &codes, &taxonomy)?;
+            let (gold, predicted) = crate::codes::agreement::gold(&coded, &tagger);
+            score(&tagger, &gold, &predicted)
+        }
+        (None, None) => anyhow::bail!("give a gold set GOLD.csv or --codes FILE"),
+    };
     let mut out = BufWriter::new(std::io::stdout().lock());
     match args.format {
         Format::Json => {

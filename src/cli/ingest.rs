@@ -44,6 +44,11 @@ pub struct IngestOpts {
     /// (a `pairs.csv` among the inputs is read too, before this one).
     #[arg(long, value_name = "FILE")]
     pub pairs: Option<PathBuf>,
+    /// Codes file (CSV: key,theme,decision,coder,note, as `igf-lens code` writes it): a person's
+    /// decisions on tags, applied over the tagger's (a `codes.csv` among the inputs is read too,
+    /// before this one).
+    #[arg(long, value_name = "FILE")]
+    pub codes: Option<PathBuf>,
     /// Drop everything in the index and ingest all files again.
     #[arg(long)]
     pub rebuild: bool,
@@ -71,6 +76,7 @@ impl IngestOpts {
             registry: self.registry.clone(),
             organizations: self.organizations.clone(),
             pairs: self.pairs.clone(),
+            codes: self.codes.clone(),
             rebuild: self.rebuild,
             prune: self.prune,
             strict: self.strict,
@@ -99,6 +105,7 @@ pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: 
         ));
     }
     print_damaged(&r.damaged);
+    print_codes(r.codes, quiet);
     if r.files_missing > 0 && r.files_pruned == 0 {
         eprintln!(
             "igf-lens: warning: {} file(s) ingested before no longer exist; their passages stay in the index until you run ingest with --prune",
@@ -170,6 +177,35 @@ const DAMAGED_SHOWN: usize = 10;
 
 /// Warns about each damaged line of the files kept (`FILE:LINE: what`), at most
 /// [`DAMAGED_SHOWN`] per file.
+/// Warns about codes that matched no passage or name a theme the taxonomy lacks; says how many
+/// were read unless quiet.
+fn print_codes(codes: Option<pipeline::CodesReport>, quiet: bool) {
+    let Some(c) = codes else {
+        return;
+    };
+    if c.unmatched > 0 {
+        warn(&format!(
+            "{} code(s) matched no passage: their passage's text changed (re-segmented, \
+             corrected) or its file is gone; they stay in the codes file, unapplied",
+            c.unmatched
+        ));
+    }
+    if c.unknown_theme > 0 {
+        warn(&format!(
+            "{} code(s) name a theme the taxonomy does not have; they stay in the codes file, \
+             unapplied",
+            c.unknown_theme
+        ));
+    }
+    if !quiet {
+        eprintln!(
+            "igf-lens: codes: {} read, {} applied",
+            c.codes,
+            c.codes.saturating_sub(c.unmatched + c.unknown_theme)
+        );
+    }
+}
+
 fn print_damaged(damaged: &[pipeline::DamagedLine]) {
     for file in damaged.chunk_by(|a, b| a.path == b.path) {
         for d in file.iter().take(DAMAGED_SHOWN) {

@@ -7,6 +7,8 @@ use clap::{CommandFactory, Parser, Subcommand};
 pub use global::Global;
 
 mod bounds;
+pub mod agreement;
+pub mod code;
 pub mod compare;
 pub mod completions;
 pub mod devtools;
@@ -53,6 +55,10 @@ pub enum Command {
     Tag(tag::Args),
     /// Evaluate the taxonomy against a hand-labelled gold set.
     Eval(eval::Args),
+    /// Record a person's decision on a passage's tags (kept in data/codes.csv, applied at once).
+    Code(code::Args),
+    /// Agreement of the automatic tagger with a person's codes (Cohen's kappa, Krippendorff's alpha).
+    Agreement(agreement::Args),
     /// Work with the theme taxonomy.
     Themes(themes::Args),
     /// Train the learned model on a hand-labelled gold set.
@@ -95,6 +101,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Ingest(a) => ingest::run(a, g),
         Command::Tag(a) => tag::run(a, g),
         Command::Eval(a) => eval::run(a, g),
+        Command::Code(a) => code::run(a, g),
+        Command::Agreement(a) => agreement::run(a, g),
         Command::Themes(a) => themes::run(a, g),
         Command::Train(a) => train::run(a, g),
         Command::Search(a) => search::run(a, g),

@@ -127,6 +127,14 @@ impl Writer {
         Ok(())
     }
 
+    /// Deletes the passage with this id (takes effect at commit; a passage added after the
+    /// delete, in the same commit, stays).
+    pub fn delete_passage(&self, passage_id: u64) -> Result<()> {
+        self.writer
+            .delete_term(Term::from_field_u64(self.fields.passage_id, passage_id));
+        Ok(())
+    }
+
     /// Deletes every passage (takes effect at commit).
     pub fn delete_all(&self) -> Result<()> {
         self.writer.delete_all_documents()?;

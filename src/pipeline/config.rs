@@ -31,6 +31,8 @@ pub struct IngestConfig {
     pub organizations: Option<PathBuf>,
     /// Pairs file (file or address → session), read after the corpus's own `pairs.csv`.
     pub pairs: Option<PathBuf>,
+    /// Codes file (a person's decisions on tags), read after a `codes.csv` among the inputs.
+    pub codes: Option<PathBuf>,
     /// Start over: drop every passage and the manifest.
     pub rebuild: bool,
     /// Remove the passages of files that no longer exist.
@@ -55,6 +57,7 @@ impl Default for IngestConfig {
             registry: None,
             organizations: None,
             pairs: None,
+            codes: None,
             rebuild: false,
             prune: false,
             strict: false,

@@ -19,6 +19,7 @@
 //! baseline and the tests compare the index with.
 
 pub mod config;
+pub mod corrections;
 pub mod dedupe;
 pub mod lock;
 pub mod manifest;
@@ -32,6 +33,7 @@ pub mod run;
 pub mod sessions;
 pub mod sources;
 
+pub use corrections::{record_code, Change, CodeRequest, CodesReport, Corrections};
 pub use config::{IngestConfig, DEFAULT_BUDGET_PER_THREAD};
 pub use lock::{IngestLock, LOCK_FILE};
 pub use manifest::{verify, FileEntry, FileKind, Manifest, MANIFEST_FILE};
@@ -55,13 +57,15 @@ use std::time::Instant;
 pub fn ingest(cfg: &IngestConfig) -> Result<IngestReport> {
     let started = Instant::now();
     sources::refuse_own_dirs(&cfg.inputs)?;
+    let corpus = sources::corpus_files(&cfg.inputs);
     let res = Resources::load_with(
         cfg.themes.as_deref(),
         &cfg.model,
         cfg.registry.as_deref(),
         cfg.organizations.as_deref(),
     )?
-    .with_corpus(&sources::corpus_files(&cfg.inputs), cfg.pairs.as_deref())?;
+    .with_corpus(&corpus, cfg.pairs.as_deref())?
+    .with_codes(&corpus, cfg.codes.as_deref())?;
     let _lock = IngestLock::acquire(&cfg.index_dir, cfg.wait, cfg.quiet)?;
     pool(cfg.threads())?.install(|| ingest_locked(cfg, &res, started))
 }
@@ -140,6 +144,10 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     )?;
     report.absorb(ran.report);
     report.sort();
+    if plan.full {
+        // Only a run over every file can tell which codes matched no passage.
+        report.codes = res.corrections.report();
+    }
     plan.manifest.files.extend(ran.entries);
     // One commit, then the manifest: a crash in between only makes the next run redo files.
     writer.commit()?;

@@ -1,5 +1,6 @@
 //! One transcript through the CPU stages, in order: resolve speakers → detect languages →
-//! split passages → tag (and analyze for the index) → passage records.
+//! split passages → tag (and analyze for the index) → a person's codes applied → passage
+//! records.
 //!
 //! Input: a parsed [`Transcript`], the text it was parsed from (to cite each passage's line),
 //! its session page when paired, and the run's [`Resources`]. Output: each [`PassageRecord`],
@@ -65,8 +66,9 @@ pub fn build_records(
         {
             let line = lines.locate(&piece.text).unwrap_or(turn.line);
             total += piece.words;
-            let (record, analysis) =
+            let (mut record, analysis) =
                 stamp.record(turn, ordinal as u32, piece, line, &language, &res.tagger);
+            res.corrections.apply(&mut record);
             emit(record, analysis)?;
         }
         turn_words.push(total);

@@ -91,7 +91,7 @@ pub enum FullReason {
     Rebuild,
     /// The manifest lists files but the index beside it is gone.
     IndexMissing,
-    /// The taxonomy, registry, organisations list or pipeline version changed.
+    /// The taxonomy, registry, organisations list, codes or pipeline version changed.
     ResourcesChanged,
 }
 
@@ -103,7 +103,7 @@ impl fmt::Display for FullReason {
                 "the manifest lists files but the index next to it is missing"
             }
             FullReason::ResourcesChanged => {
-                "the taxonomy, registry, organisations list or schema changed since the last ingest"
+                "the taxonomy, registry, organisations list, codes or schema changed since the last ingest"
             }
         })
     }
@@ -152,6 +152,8 @@ pub struct IngestReport {
     pub seconds: f64,
     /// Why every file was processed again, when it was (not on a first ingest).
     pub full_reprocess: Option<FullReason>,
+    /// What the codes did, on a run that processed every file with codes (`None` otherwise).
+    pub codes: Option<super::corrections::CodesReport>,
     /// True when nothing changed and the index was not touched.
     pub untouched: bool,
 }

@@ -1,12 +1,14 @@
 //! The shared, read-only resources of a run: taxonomy, tagger, speaker directory (registry and
-//! organisations), pairs file, language detector. Built once, shared by reference across the
+//! organisations), pairs file, language detector, a person's codes. Built once, shared by reference across the
 //! pool.
 //!
 //! Input: the resource files given, or the embedded defaults, and the corpus's own data files
-//! (its `speakers.csv`, `organizations.csv` and `pairs.csv`, which extend them). Output:
+//! (its `speakers.csv`, `organizations.csv`, `pairs.csv` and `codes.csv`, which extend them).
+//! Output:
 //! [`Resources`] and its fingerprint, which the manifest keeps so a change of any of them
 //! re-processes every file.
 
+use super::corrections::Corrections;
 use super::pairs::Pairs;
 use super::sources::CorpusFiles;
 use crate::error::{Error, Result};
@@ -29,6 +31,8 @@ pub struct Resources {
     pub detector: LanguageDetector,
     /// Which session a file belongs to, where the user said so.
     pub pairs: Pairs,
+    /// A person's decisions on tags, applied to the passages they name.
+    pub corrections: Corrections,
 }
 
 impl Resources {
@@ -68,6 +72,7 @@ impl Resources {
             },
             detector: LanguageDetector::default(),
             pairs: Pairs::default(),
+            corrections: Corrections::default(),
         })
     }
 
@@ -92,6 +97,16 @@ impl Resources {
         Ok(self)
     }
 
+    /// Reads the corpus's own `codes.csv` files, then `codes` (later rows win).
+    pub fn with_codes(mut self, corpus: &CorpusFiles, codes: Option<&Path>) -> Result<Resources> {
+        let mut all = crate::codes::Codes::default();
+        for path in corpus.codes.iter().map(PathBuf::as_path).chain(codes) {
+            all.extend(crate::codes::Codes::load(path)?);
+        }
+        self.corrections = Corrections::new(all, &self.taxonomy)?;
+        Ok(self)
+    }
+
     /// Identifies everything that shapes the passages besides the input files: when it changes,
     /// every file is processed again.
     pub fn fingerprint(&self) -> String {
@@ -105,6 +120,9 @@ impl Resources {
         );
         if !self.pairs.is_empty() {
             f.push_str(&format!(";pairs={}", self.pairs.hash()));
+        }
+        if let Some(h) = self.corrections.hash() {
+            f.push_str(&format!(";codes={h}"));
         }
         f
     }

@@ -140,6 +140,8 @@ pub struct CorpusFiles {
     pub registries: Vec<PathBuf>,
     pub organizations: Vec<PathBuf>,
     pub pairs: Vec<PathBuf>,
+    /// `codes.csv`: a person's decisions on tags (see [`crate::codes`]).
+    pub codes: Vec<PathBuf>,
 }
 
 /// Finds the corpus's own data files under `inputs` (see [`CorpusFiles`]).
@@ -155,6 +157,7 @@ pub fn corpus_files(inputs: &[PathBuf]) -> CorpusFiles {
             "speakers.csv" => out.registries.push(f),
             "organizations.csv" | "organisations.csv" => out.organizations.push(f),
             "pairs.csv" => out.pairs.push(f),
+            "codes.csv" => out.codes.push(f),
             _ => {}
         }
     }

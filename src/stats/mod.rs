@@ -1,4 +1,5 @@
-//! Statistics for comparing the share of passages that carry a theme across groups.
+//! Statistics for comparing the share of passages that carry a theme across groups, and for
+//! the agreement between the automatic tagger and a person's codes.
 //!
 //! Input: counts (tagged units out of units, per group) or per-cluster sums. Output: shares,
 //! intervals, test statistics and p-values as plain numbers. Everything here is a pure function
@@ -13,11 +14,14 @@
 //! - `holm`: [`holm`]'s step-down adjustment of a family of p-values;
 //! - `trend`: the [`cochran_armitage`] test for a linear trend in shares across ordered groups;
 //! - `bootstrap`: [`bootstrap_share`], a seeded (cluster) bootstrap percentile interval for a
-//!   ratio of sums, and the small generator it draws from ([`SplitMix64`]).
+//!   ratio of sums, and the small generator it draws from ([`SplitMix64`]);
+//! - `agreement`: [`cohen_kappa`] and Krippendorff's [`krippendorff_alpha`] (nominal, two
+//!   coders) over one pair of categories per unit.
 //!
 //! Every interval is a 95 % interval. Nothing here prints, and nothing panics on any input:
 //! degenerate inputs (no units, a zero variance) give `None`.
 
+mod agreement;
 mod bootstrap;
 mod dist;
 mod holm;
@@ -26,6 +30,7 @@ mod proportion;
 mod trend;
 mod two_groups;
 
+pub use agreement::{cohen_kappa, krippendorff_alpha};
 pub use bootstrap::{bootstrap_share, seed_for, Cluster, SplitMix64};
 pub use dist::{chi_square_sf_1df, normal_two_sided_p};
 pub use holm::holm;

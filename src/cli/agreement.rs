@@ -1,0 +1,87 @@
+//! `igf-lens agreement`: per theme, how far the automatic tagger agrees with a person's codes
+//! (Cohen's kappa, Krippendorff's alpha; see [`crate::codes::agreement`]).
+//!
+//! Input: the codes file and the index (to find the coded passages' text). Output on stdout: a
+//! table, or with `--format json` one JSON object.
+
+use super::global::Global;
+use super::model::ModelArgs;
+use super::tag::Format;
+use crate::codes::agreement::{agreement, ThemeAgreement};
+use crate::codes::{Codes, DEFAULT_CODES};
+use crate::pipeline::corrections::coded_passages;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+/// Arguments of `igf-lens agreement`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Codes file (as `igf-lens code` writes it).
+    #[arg(long, value_name = "FILE", default_value = DEFAULT_CODES)]
+    pub codes: PathBuf,
+    /// Index directory.
+    #[arg(short, long, value_name = "DIR", default_value = "index")]
+    pub index: PathBuf,
+    /// Theme taxonomy (TOML) the tagger uses, instead of the built-in data/themes.toml.
+    #[arg(long, value_name = "FILE")]
+    pub themes: Option<PathBuf>,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+/// Runs `igf-lens agreement`.
+pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
+    let _ = g;
+    let taxonomy = crate::tag::load_taxonomy(args.themes.as_deref())?;
+    let tagger = crate::tag::load_tagger(&taxonomy, &args.model.choice())?;
+    let codes = Codes::load(&args.codes)?;
+    let (coded, unmatched) = coded_passages(&args.index, &codes, &taxonomy)?;
+    let rows = agreement(&coded, &tagger);
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    match args.format {
+        Format::Json => {
+            let v = serde_json::json!({
+                "passages": coded.len(),
+                "unmatched_codes": unmatched,
+                "themes": rows,
+            });
+            writeln!(out, "{v}")?;
+        }
+        Format::Table => write_table(&mut out, &rows, coded.len(), unmatched)?,
+    }
+    out.flush()?;
+    Ok(0)
+}
+
+fn write_table(
+    out: &mut impl Write,
+    rows: &[ThemeAgreement],
+    passages: usize,
+    unmatched: usize,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{passages} coded passages; {unmatched} codes matched no passage\n"
+    )?;
+    writeln!(
+        out,
+        "{:<22} {:>8} {:>7} {:>7} {:>7}",
+        "theme", "passages", "agreed", "kappa", "alpha"
+    )?;
+    let num = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.3}"));
+    for r in rows {
+        writeln!(
+            out,
+            "{:<22} {:>8} {:>7} {:>7} {:>7}",
+            r.theme,
+            r.passages,
+            r.agreed,
+            num(r.kappa),
+            num(r.alpha)
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,270 @@
+//! Corrections that stick (issue 18, item 5): `igf-lens code` records a person's decision in a
+//! codes file and the index shows it at once; it survives `ingest --rebuild`; `agreement` and
+//! `eval --codes` compare the tagger with the codes.
+
+use crate::util::{col, igf_lens, ingest_quiet, read_csv, repo, run_expect, stderr, stdout, tempdir};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The sample corpus ingested into a fresh index; the codes file path beside it (not yet made).
+fn sample() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempdir();
+    let index = tmp.path().join("index");
+    ingest_quiet(&index, &repo().join("data/sessions"), 0);
+    let codes = tmp.path().join("codes.csv");
+    (tmp, index, codes)
+}
+
+/// Every passage of the index, as `export passages` writes them.
+fn passages(index: &Path) -> Vec<Value> {
+    let out = run_expect(
+        igf_lens()
+            .args(["export", "passages", "--quiet", "--format", "jsonl", "--index"])
+            .arg(index),
+        0,
+    );
+    stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn passage(index: &Path, id: u64) -> Value {
+    passages(index)
+        .into_iter()
+        .find(|p| p["passage_id"] == id)
+        .unwrap_or_else(|| panic!("no passage {id}"))
+}
+
+fn theme<'a>(p: &'a Value, name: &str) -> Option<&'a Value> {
+    p["themes"].as_array().unwrap().iter().find(|t| t["theme"] == name)
+}
+
+fn code(index: &Path, codes: &Path, id: u64, change: &[&str], want: i32) -> std::process::Output {
+    run_expect(
+        igf_lens()
+            .arg("code")
+            .arg(id.to_string())
+            .args(change)
+            .args(["--coder", "Ana", "--index"])
+            .arg(index)
+            .arg("--codes")
+            .arg(codes),
+        want,
+    )
+}
+
+fn rebuild(index: &Path, codes: &Path) -> String {
+    let out = run_expect(
+        igf_lens()
+            .args(["ingest", "--rebuild", "--index"])
+            .arg(index)
+            .arg("--codes")
+            .arg(codes)
+            .arg(repo().join("data/sessions")),
+        0,
+    );
+    stderr(&out)
+}
+
+/// The first substantive passage with no theme, and the first with exactly one theme.
+fn pick(all: &[Value]) -> (u64, u64, String) {
+    let none = all
+        .iter()
+        .find(|p| p["themes"].as_array().unwrap().is_empty() && p["words"].as_u64() > Some(20))
+        .unwrap();
+    let one = all
+        .iter()
+        .find(|p| p["themes"].as_array().unwrap().len() == 1)
+        .unwrap();
+    (
+        none["passage_id"].as_u64().unwrap(),
+        one["passage_id"].as_u64().unwrap(),
+        one["themes"][0]["theme"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn a_code_shows_as_human_in_search_and_exports_and_survives_rebuild() {
+    let (tmp, index, codes) = sample();
+    let (bare, _, theme_id) = pick(&passages(&index));
+    let out = code(&index, &codes, bare, &["--add", &format!("{theme_id}:risk")], 0);
+    assert!(stdout(&out).contains(&format!("{theme_id}:risk")), "{}", stdout(&out));
+    let text = std::fs::read_to_string(&codes).unwrap();
+    assert!(text.starts_with("key,theme,decision,coder,note\n"), "{text}");
+    assert!(text.contains(&format!(",{theme_id},risk,Ana,")), "{text}");
+
+    // search JSON
+    let session = passage(&index, bare)["session"].as_str().unwrap().to_string();
+    let out = run_expect(
+        igf_lens()
+            .args(["search", "--theme", &theme_id, "--session", &session])
+            .args(["--format", "json", "-n", "1000", "--index"])
+            .arg(&index),
+        0,
+    );
+    let hit: Value = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|v| v["passage_id"] == bare)
+        .expect("the coded passage is found by its new theme");
+    let t = theme(&hit, &theme_id).unwrap();
+    assert_eq!((t["decided_by"].as_str(), t["coder"].as_str()), (Some("human"), Some("Ana")));
+    assert_eq!(t["polarity"], "risk");
+
+    // passages.csv and excerpts
+    let out_dir = tmp.path().join("out");
+    run_expect(
+        igf_lens()
+            .args(["export", "summary", "--quiet", "--index"])
+            .arg(&index)
+            .arg("--out")
+            .arg(&out_dir),
+        0,
+    );
+    let (h, rows) = read_csv(&out_dir.join("passages.csv"));
+    let row = rows
+        .iter()
+        .find(|r| r[col(&h, "passage_id")] == bare.to_string())
+        .unwrap();
+    assert_eq!(row[col(&h, "themes")], format!("{theme_id}:risk"));
+    assert_eq!(row[col(&h, "decided_by")], "human");
+    let out = run_expect(
+        igf_lens()
+            .args(["export", "excerpts", "--theme", &theme_id, "--index"])
+            .arg(&index),
+        0,
+    );
+    let file = tmp.path().join("excerpts.csv");
+    std::fs::write(&file, stdout(&out)).unwrap();
+    let (h, rows) = read_csv(&file);
+    let row = rows
+        .iter()
+        .find(|r| r[col(&h, "passage_id")] == bare.to_string())
+        .unwrap();
+    assert_eq!(row[col(&h, "decided_by")], "human");
+
+    // ingest --rebuild keeps it, and says what it did with the codes
+    let err = rebuild(&index, &codes);
+    assert!(err.contains("codes: 1 read, 1 applied"), "{err}");
+    let t = theme(&passage(&index, bare), &theme_id).cloned().unwrap();
+    assert_eq!((t["decided_by"].as_str(), t["coder"].as_str()), (Some("human"), Some("Ana")));
+}
+
+#[test]
+fn a_removed_tag_stays_removed_after_rebuild_and_stale_codes_are_counted() {
+    let (_tmp, index, codes) = sample();
+    let (_, tagged, theme_id) = pick(&passages(&index));
+    code(&index, &codes, tagged, &["--remove", &theme_id], 0);
+    assert!(theme(&passage(&index, tagged), &theme_id).is_none());
+    let err = rebuild(&index, &codes);
+    assert!(theme(&passage(&index, tagged), &theme_id).is_none(), "{err}");
+    // A code whose passage text is not in the corpus is reported, not dropped.
+    let mut text = std::fs::read_to_string(&codes).unwrap();
+    text.push_str("2023-ws-999/0123456789abcdef,scope,risk,Ben,\n");
+    std::fs::write(&codes, &text).unwrap();
+    let err = rebuild(&index, &codes);
+    assert!(err.contains("1 code(s) matched no passage"), "{err}");
+    assert_eq!(std::fs::read_to_string(&codes).unwrap(), text);
+}
+
+#[test]
+fn bad_codes_exit_2_and_a_locked_index_exits_75() {
+    let (_tmp, index, codes) = sample();
+    let (bare, _, theme_id) = pick(&passages(&index));
+    let out = code(&index, &codes, 1, &["--add", &format!("{theme_id}:risk")], 2);
+    assert!(stderr(&out).contains("no passage 1 in"), "{}", stderr(&out));
+    let out = code(&index, &codes, bare, &["--add", "no-such-theme:risk"], 2);
+    let err = stderr(&out);
+    assert!(err.contains("unknown theme \"no-such-theme\"") && err.contains(&theme_id), "{err}");
+    let out = code(&index, &codes, bare, &["--add", &format!("{theme_id}:good")], 2);
+    assert!(stderr(&out).contains("valid values are risk, opportunity"));
+    let out = code(&index, &codes, bare, &["--polarity", &format!("{theme_id}:risk")], 2);
+    assert!(stderr(&out).contains("use --add"), "{}", stderr(&out));
+    assert!(!codes.exists());
+    let lock = std::fs::File::create(index.join(".igf-lens-ingest.lock")).unwrap();
+    lock.lock().unwrap();
+    code(&index, &codes, bare, &["--add", &format!("{theme_id}:risk")], 75);
+    drop(lock);
+    assert!(!codes.exists());
+}
+
+/// Ten passages coded for one theme against what the tagger gave:
+/// (auto, person) = (p, p) ×3, (p, absent) ×1, (absent, p) ×1, (absent, absent) ×5.
+/// By hand (categories absent / p):
+/// - kappa: p_o = 8/10; each side says p on 4 of 10: p_e = 0.4² + 0.6² = 0.52;
+///   kappa = (0.8 − 0.52) / 0.48 = 0.583333;
+/// - alpha: n = 20 values, 8 p and 12 absent; Σ_{c≠k} n_c n_k = 2·8·12 = 192; 2 disagreeing
+///   units; alpha = 1 − 19·2·2 / 192 = 0.604167;
+/// - eval: true positives 3, false positives 1, false negatives 1: precision = recall = F1 =
+///   0.75; polarity right on all 3 true positives.
+#[test]
+fn agreement_and_eval_compare_the_tagger_with_the_codes() {
+    let (_tmp, index, codes) = sample();
+    let all = passages(&index);
+    let (_, _, theme_id) = pick(&all);
+    let with: Vec<(u64, String)> = all
+        .iter()
+        .filter(|p| p["words"].as_u64() > Some(20))
+        .filter_map(|p| {
+            let t = theme(p, &theme_id)?;
+            Some((p["passage_id"].as_u64()?, t["polarity"].as_str()?.to_string()))
+        })
+        .take(4)
+        .collect();
+    let without: Vec<u64> = all
+        .iter()
+        .filter(|p| theme(p, &theme_id).is_none() && p["words"].as_u64() > Some(20))
+        .filter_map(|p| p["passage_id"].as_u64())
+        .take(6)
+        .collect();
+    assert_eq!((with.len(), without.len()), (4, 6));
+    for (id, pol) in &with[..3] {
+        code(&index, &codes, *id, &["--add", &format!("{theme_id}:{pol}")], 0);
+    }
+    code(&index, &codes, with[3].0, &["--remove", &theme_id], 0);
+    let pol = &with[0].1;
+    code(&index, &codes, without[0], &["--add", &format!("{theme_id}:{pol}")], 0);
+    for id in &without[1..] {
+        code(&index, &codes, *id, &["--remove", &theme_id], 0);
+    }
+    let out = run_expect(
+        igf_lens()
+            .args(["agreement", "--format", "json", "--index"])
+            .arg(&index)
+            .arg("--codes")
+            .arg(&codes),
+        0,
+    );
+    let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["passages"], 10);
+    let row = &v["themes"][0];
+    assert_eq!((row["theme"].as_str(), row["passages"].as_u64()), (Some(theme_id.as_str()), Some(10)));
+    assert_eq!(row["agreed"], 8);
+    assert!((row["kappa"].as_f64().unwrap() - 0.583_333).abs() < 1e-6, "{row}");
+    assert!((row["alpha"].as_f64().unwrap() - 0.604_167).abs() < 1e-6, "{row}");
+    let out = run_expect(
+        igf_lens()
+            .args(["agreement", "--index"])
+            .arg(&index)
+            .arg("--codes")
+            .arg(&codes),
+        0,
+    );
+    assert!(stdout(&out).contains("  0.583   0.604"), "{}", stdout(&out));
+
+    let out = run_expect(
+        igf_lens()
+            .args(["eval", "--format", "json", "--index"])
+            .arg(&index)
+            .arg("--codes")
+            .arg(&codes),
+        0,
+    );
+    let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["passages"], 10);
+    let s = &v["themes"][theme_id.as_str()];
+    assert_eq!((s["true_positives"].as_u64(), s["false_positives"].as_u64(), s["false_negatives"].as_u64()), (Some(3), Some(1), Some(1)), "{s}");
+    assert_eq!(s["f1"], 0.75);
+    assert_eq!(v["polarity_accuracy"], 1.0);
+}
