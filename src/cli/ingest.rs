@@ -105,7 +105,7 @@ pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: 
         ));
     }
     print_damaged(&r.damaged);
-    print_codes(r.codes, quiet);
+    print_codes(r.codes);
     if r.files_missing > 0 && r.files_pruned == 0 {
         eprintln!(
             "igf-lens: warning: {} file(s) ingested before no longer exist; their passages stay in the index until you run ingest with --prune",
@@ -163,6 +163,13 @@ pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: 
         r.mb_per_s(),
         index.display()
     );
+    if let Some(c) = r.codes {
+        eprintln!(
+            "igf-lens: codes: {} read, {} applied",
+            c.codes,
+            c.codes.saturating_sub(c.unmatched + c.unknown_theme)
+        );
+    }
     if !r.unpaired.is_empty() {
         eprintln!(
             "igf-lens: {} session(s) without a session page (speakers resolved through the registry): {}",
@@ -172,14 +179,8 @@ pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: 
     }
 }
 
-/// At most this many damaged lines are named per file; the rest are counted.
-const DAMAGED_SHOWN: usize = 10;
-
-/// Warns about each damaged line of the files kept (`FILE:LINE: what`), at most
-/// [`DAMAGED_SHOWN`] per file.
-/// Warns about codes that matched no passage or name a theme the taxonomy lacks; says how many
-/// were read unless quiet.
-fn print_codes(codes: Option<pipeline::CodesReport>, quiet: bool) {
+/// Warns about codes that matched no passage or name a theme the taxonomy lacks.
+fn print_codes(codes: Option<pipeline::CodesReport>) {
     let Some(c) = codes else {
         return;
     };
@@ -197,15 +198,13 @@ fn print_codes(codes: Option<pipeline::CodesReport>, quiet: bool) {
             c.unknown_theme
         ));
     }
-    if !quiet {
-        eprintln!(
-            "igf-lens: codes: {} read, {} applied",
-            c.codes,
-            c.codes.saturating_sub(c.unmatched + c.unknown_theme)
-        );
-    }
 }
 
+/// At most this many damaged lines are named per file; the rest are counted.
+const DAMAGED_SHOWN: usize = 10;
+
+/// Warns about each damaged line of the files kept (`FILE:LINE: what`), at most
+/// [`DAMAGED_SHOWN`] per file.
 fn print_damaged(damaged: &[pipeline::DamagedLine]) {
     for file in damaged.chunk_by(|a, b| a.path == b.path) {
         for d in file.iter().take(DAMAGED_SHOWN) {
