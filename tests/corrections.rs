@@ -2,7 +2,9 @@
 //! codes file and the index shows it at once; it survives `ingest --rebuild`; `agreement` and
 //! `eval --codes` compare the tagger with the codes.
 
-use crate::util::{col, igf_lens, ingest_quiet, read_csv, repo, run_expect, stderr, stdout, tempdir};
+use crate::util::{
+    col, igf_lens, ingest_quiet, read_csv, repo, run_expect, stderr, stdout, tempdir,
+};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -19,7 +21,9 @@ fn sample() -> (tempfile::TempDir, PathBuf, PathBuf) {
 fn passages(index: &Path) -> Vec<Value> {
     let out = run_expect(
         igf_lens()
-            .args(["export", "passages", "--quiet", "--format", "jsonl", "--index"])
+            .args([
+                "export", "passages", "--quiet", "--format", "jsonl", "--index",
+            ])
             .arg(index),
         0,
     );
@@ -37,7 +41,11 @@ fn passage(index: &Path, id: u64) -> Value {
 }
 
 fn theme<'a>(p: &'a Value, name: &str) -> Option<&'a Value> {
-    p["themes"].as_array().unwrap().iter().find(|t| t["theme"] == name)
+    p["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["theme"] == name)
 }
 
 fn code(index: &Path, codes: &Path, id: u64, change: &[&str], want: i32) -> std::process::Output {
@@ -88,14 +96,30 @@ fn pick(all: &[Value]) -> (u64, u64, String) {
 fn a_code_shows_as_human_in_search_and_exports_and_survives_rebuild() {
     let (tmp, index, codes) = sample();
     let (bare, _, theme_id) = pick(&passages(&index));
-    let out = code(&index, &codes, bare, &["--add", &format!("{theme_id}:risk")], 0);
-    assert!(stdout(&out).contains(&format!("{theme_id}:risk")), "{}", stdout(&out));
+    let out = code(
+        &index,
+        &codes,
+        bare,
+        &["--add", &format!("{theme_id}:risk")],
+        0,
+    );
+    assert!(
+        stdout(&out).contains(&format!("{theme_id}:risk")),
+        "{}",
+        stdout(&out)
+    );
     let text = std::fs::read_to_string(&codes).unwrap();
-    assert!(text.starts_with("key,theme,decision,coder,note\n"), "{text}");
+    assert!(
+        text.starts_with("key,theme,decision,coder,note\n"),
+        "{text}"
+    );
     assert!(text.contains(&format!(",{theme_id},risk,Ana,")), "{text}");
 
     // search JSON
-    let session = passage(&index, bare)["session"].as_str().unwrap().to_string();
+    let session = passage(&index, bare)["session"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let out = run_expect(
         igf_lens()
             .args(["search", "--theme", &theme_id, "--session", &session])
@@ -109,7 +133,10 @@ fn a_code_shows_as_human_in_search_and_exports_and_survives_rebuild() {
         .find(|v| v["passage_id"] == bare)
         .expect("the coded passage is found by its new theme");
     let t = theme(&hit, &theme_id).unwrap();
-    assert_eq!((t["decided_by"].as_str(), t["coder"].as_str()), (Some("human"), Some("Ana")));
+    assert_eq!(
+        (t["decided_by"].as_str(), t["coder"].as_str()),
+        (Some("human"), Some("Ana"))
+    );
     assert_eq!(t["polarity"], "risk");
 
     // passages.csv and excerpts
@@ -148,7 +175,10 @@ fn a_code_shows_as_human_in_search_and_exports_and_survives_rebuild() {
     let err = rebuild(&index, &codes);
     assert!(err.contains("codes: 1 read, 1 applied"), "{err}");
     let t = theme(&passage(&index, bare), &theme_id).cloned().unwrap();
-    assert_eq!((t["decided_by"].as_str(), t["coder"].as_str()), (Some("human"), Some("Ana")));
+    assert_eq!(
+        (t["decided_by"].as_str(), t["coder"].as_str()),
+        (Some("human"), Some("Ana"))
+    );
 }
 
 #[test]
@@ -158,7 +188,10 @@ fn a_removed_tag_stays_removed_after_rebuild_and_stale_codes_are_counted() {
     code(&index, &codes, tagged, &["--remove", &theme_id], 0);
     assert!(theme(&passage(&index, tagged), &theme_id).is_none());
     let err = rebuild(&index, &codes);
-    assert!(theme(&passage(&index, tagged), &theme_id).is_none(), "{err}");
+    assert!(
+        theme(&passage(&index, tagged), &theme_id).is_none(),
+        "{err}"
+    );
     // A code whose passage text is not in the corpus is reported, not dropped.
     let mut text = std::fs::read_to_string(&codes).unwrap();
     text.push_str("2023-ws-999/0123456789abcdef,scope,risk,Ben,\n");
@@ -172,19 +205,46 @@ fn a_removed_tag_stays_removed_after_rebuild_and_stale_codes_are_counted() {
 fn bad_codes_exit_2_and_a_locked_index_exits_75() {
     let (_tmp, index, codes) = sample();
     let (bare, _, theme_id) = pick(&passages(&index));
-    let out = code(&index, &codes, 1, &["--add", &format!("{theme_id}:risk")], 2);
+    let out = code(
+        &index,
+        &codes,
+        1,
+        &["--add", &format!("{theme_id}:risk")],
+        2,
+    );
     assert!(stderr(&out).contains("no passage 1 in"), "{}", stderr(&out));
     let out = code(&index, &codes, bare, &["--add", "no-such-theme:risk"], 2);
     let err = stderr(&out);
-    assert!(err.contains("unknown theme \"no-such-theme\"") && err.contains(&theme_id), "{err}");
-    let out = code(&index, &codes, bare, &["--add", &format!("{theme_id}:good")], 2);
+    assert!(
+        err.contains("unknown theme \"no-such-theme\"") && err.contains(&theme_id),
+        "{err}"
+    );
+    let out = code(
+        &index,
+        &codes,
+        bare,
+        &["--add", &format!("{theme_id}:good")],
+        2,
+    );
     assert!(stderr(&out).contains("valid values are risk, opportunity"));
-    let out = code(&index, &codes, bare, &["--polarity", &format!("{theme_id}:risk")], 2);
+    let out = code(
+        &index,
+        &codes,
+        bare,
+        &["--polarity", &format!("{theme_id}:risk")],
+        2,
+    );
     assert!(stderr(&out).contains("use --add"), "{}", stderr(&out));
     assert!(!codes.exists());
     let lock = std::fs::File::create(index.join(".igf-lens-ingest.lock")).unwrap();
     lock.lock().unwrap();
-    code(&index, &codes, bare, &["--add", &format!("{theme_id}:risk")], 75);
+    code(
+        &index,
+        &codes,
+        bare,
+        &["--add", &format!("{theme_id}:risk")],
+        75,
+    );
     drop(lock);
     assert!(!codes.exists());
 }
@@ -208,7 +268,10 @@ fn agreement_and_eval_compare_the_tagger_with_the_codes() {
         .filter(|p| p["words"].as_u64() > Some(20))
         .filter_map(|p| {
             let t = theme(p, &theme_id)?;
-            Some((p["passage_id"].as_u64()?, t["polarity"].as_str()?.to_string()))
+            Some((
+                p["passage_id"].as_u64()?,
+                t["polarity"].as_str()?.to_string(),
+            ))
         })
         .collect();
     // One polarity throughout, so that the units fall in two categories.
@@ -222,10 +285,22 @@ fn agreement_and_eval_compare_the_tagger_with_the_codes() {
         .collect();
     assert_eq!((with.len(), without.len()), (4, 6));
     for (id, _) in &with[..3] {
-        code(&index, &codes, *id, &["--add", &format!("{theme_id}:{pol}")], 0);
+        code(
+            &index,
+            &codes,
+            *id,
+            &["--add", &format!("{theme_id}:{pol}")],
+            0,
+        );
     }
     code(&index, &codes, with[3].0, &["--remove", &theme_id], 0);
-    code(&index, &codes, without[0], &["--add", &format!("{theme_id}:{pol}")], 0);
+    code(
+        &index,
+        &codes,
+        without[0],
+        &["--add", &format!("{theme_id}:{pol}")],
+        0,
+    );
     for id in &without[1..] {
         code(&index, &codes, *id, &["--remove", &theme_id], 0);
     }
@@ -240,10 +315,19 @@ fn agreement_and_eval_compare_the_tagger_with_the_codes() {
     let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(v["passages"], 10);
     let row = &v["themes"][0];
-    assert_eq!((row["theme"].as_str(), row["passages"].as_u64()), (Some(theme_id.as_str()), Some(10)));
+    assert_eq!(
+        (row["theme"].as_str(), row["passages"].as_u64()),
+        (Some(theme_id.as_str()), Some(10))
+    );
     assert_eq!(row["agreed"], 8);
-    assert!((row["kappa"].as_f64().unwrap() - 0.583_333).abs() < 1e-6, "{row}");
-    assert!((row["alpha"].as_f64().unwrap() - 0.604_167).abs() < 1e-6, "{row}");
+    assert!(
+        (row["kappa"].as_f64().unwrap() - 0.583_333).abs() < 1e-6,
+        "{row}"
+    );
+    assert!(
+        (row["alpha"].as_f64().unwrap() - 0.604_167).abs() < 1e-6,
+        "{row}"
+    );
     let out = run_expect(
         igf_lens()
             .args(["agreement", "--index"])
@@ -265,7 +349,15 @@ fn agreement_and_eval_compare_the_tagger_with_the_codes() {
     let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(v["passages"], 10);
     let s = &v["themes"][theme_id.as_str()];
-    assert_eq!((s["true_positives"].as_u64(), s["false_positives"].as_u64(), s["false_negatives"].as_u64()), (Some(3), Some(1), Some(1)), "{s}");
+    assert_eq!(
+        (
+            s["true_positives"].as_u64(),
+            s["false_positives"].as_u64(),
+            s["false_negatives"].as_u64()
+        ),
+        (Some(3), Some(1), Some(1)),
+        "{s}"
+    );
     assert_eq!(s["f1"], 0.75);
     assert_eq!(v["polarity_accuracy"], 1.0);
 }

@@ -62,7 +62,9 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
         (Some((t, p)), _, _) => Change::Add(t, p),
         (_, Some(t), _) => Change::Remove(t.trim().to_string()),
         (_, _, Some((t, p))) => Change::Polarity(t, p),
-        _ => anyhow::bail!("give one of --add THEME:POLARITY, --remove THEME, --polarity THEME:POLARITY"),
+        _ => anyhow::bail!(
+            "give one of --add THEME:POLARITY, --remove THEME, --polarity THEME:POLARITY"
+        ),
     };
     let taxonomy = crate::tag::load_taxonomy(args.themes.as_deref())?;
     let (code, record) = record_code(
@@ -85,7 +87,11 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
         code.theme,
         code.decision.as_str(),
         args.codes.display(),
-        if tags.is_empty() { "none".to_string() } else { tags.join(", ") }
+        if tags.is_empty() {
+            "none".to_string()
+        } else {
+            tags.join(", ")
+        }
     );
     Ok(0)
 }

@@ -20,14 +20,24 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Gold set: CSV with header id,text,labels (labels as theme:polarity joined by `;`).
-    #[arg(value_name = "GOLD.csv", required_unless_present = "codes", conflicts_with = "codes")]
+    #[arg(
+        value_name = "GOLD.csv",
+        required_unless_present = "codes",
+        conflicts_with = "codes"
+    )]
     pub gold: Option<PathBuf>,
     /// Take the gold set from a codes file (as `igf-lens code` writes it): the coded passages of
     /// the index, scored on the themes coded on each.
     #[arg(long, value_name = "FILE")]
     pub codes: Option<PathBuf>,
     /// Index directory holding the coded passages (with --codes).
-    #[arg(short, long, value_name = "DIR", default_value = "index", requires = "codes")]
+    #[arg(
+        short,
+        long,
+        value_name = "DIR",
+        default_value = "index",
+        requires = "codes"
+    )]
     pub index: PathBuf,
     /// Taxonomy file to evaluate instead of the embedded data/themes.toml.
     #[arg(long, value_name = "FILE")]

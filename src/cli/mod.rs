@@ -6,8 +6,8 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 pub use global::Global;
 
-mod bounds;
 pub mod agreement;
+mod bounds;
 pub mod code;
 pub mod compare;
 pub mod completions;

@@ -123,7 +123,10 @@ impl Codes {
             header.iter().position(|h| h == name).ok_or_else(|| {
                 err(
                     1,
-                    format!("no `{name}` column: the header must be {}", HEADER.join(",")),
+                    format!(
+                        "no `{name}` column: the header must be {}",
+                        HEADER.join(",")
+                    ),
                 )
             })
         };
@@ -141,12 +144,17 @@ impl Codes {
             if !key.contains('/') {
                 return Err(err(
                     line,
-                    format!("key {key:?} is not SESSION/HASH: record decisions with `igf-lens code`"),
+                    format!(
+                        "key {key:?} is not SESSION/HASH: record decisions with `igf-lens code`"
+                    ),
                 ));
             }
             let theme = field(Some(cols[1]));
             if theme.is_empty() {
-                return Err(err(line, "empty theme: give a theme id of the taxonomy".into()));
+                return Err(err(
+                    line,
+                    "empty theme: give a theme id of the taxonomy".into(),
+                ));
             }
             let raw = field(Some(cols[2]));
             let decision = Decision::parse(raw).ok_or_else(|| {
@@ -325,7 +333,10 @@ mod tests {
                     s/b,scope,opportunity,Ana,changed my mind\n";
         let codes = Codes::parse(text, Path::new("codes.csv")).unwrap();
         assert_eq!(codes.len(), 2);
-        assert_eq!(codes.for_key("s/b")[0].decision, Decision::Present(Polarity::Opportunity));
+        assert_eq!(
+            codes.for_key("s/b")[0].decision,
+            Decision::Present(Polarity::Opportunity)
+        );
         let out = codes.to_csv().unwrap();
         assert_eq!(
             out,
@@ -348,7 +359,9 @@ mod tests {
             ),
         ];
         for (text, want) in cases {
-            let got = Codes::parse(text, Path::new("codes.csv")).unwrap_err().to_string();
+            let got = Codes::parse(text, Path::new("codes.csv"))
+                .unwrap_err()
+                .to_string();
             assert!(got.starts_with(want), "{text:?}: {got}");
         }
     }
@@ -375,6 +388,9 @@ mod tests {
         assert_eq!(tags[1].coder.as_deref(), Some("Ana"));
         assert_eq!(tags[1].score, 1.0);
         let mut same = vec![tag("scope", Polarity::Risk)];
-        assert!(!apply_codes(&mut same, &[code("k", "rights", Decision::Absent)]));
+        assert!(!apply_codes(
+            &mut same,
+            &[code("k", "rights", Decision::Absent)]
+        ));
     }
 }

@@ -33,8 +33,8 @@ pub mod run;
 pub mod sessions;
 pub mod sources;
 
-pub use corrections::{record_code, Change, CodeRequest, CodesReport, Corrections};
 pub use config::{IngestConfig, DEFAULT_BUDGET_PER_THREAD};
+pub use corrections::{record_code, Change, CodeRequest, CodesReport, Corrections};
 pub use lock::{IngestLock, LOCK_FILE};
 pub use manifest::{verify, FileEntry, FileKind, Manifest, MANIFEST_FILE};
 pub use pair::{Clue, PairedBy, Pairing};
