@@ -18,7 +18,9 @@
 //! (plan, sources, dedupe, run, records, manifest, lock). Below the stages: [`text`] holds the one
 //! analyzer shared by tagging, indexing and queries, [`model`] the types that flow between
 //! stages (closed sets as enums), [`hash`] every hash, [`disk`] atomic writes, [`error`] the
-//! typed errors, [`stats`] the statistics behind `compare` (pure functions of counts). [`cli`] is one file per subcommand. Imports go down this order only, with no
+//! typed errors, [`stats`] the statistics behind `compare` and `agreement` (pure functions of
+//! counts). [`codes`] holds a person's corrections of tags (the codes file, kept outside the
+//! index), which [`pipeline`] applies to the passages it builds. [`cli`] is one file per subcommand. Imports go down this order only, with no
 //! circle between files (`ARCHITECTURE.md` has the map and the rules). The synthetic corpus and
 //! the benchmark are in the `igf-lens-devtools` crate, which uses this library's public API.
 //!

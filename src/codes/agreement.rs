@@ -22,7 +22,9 @@ use std::collections::BTreeMap;
 /// A passage of the index with the decisions recorded on it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CodedPassage {
+    /// The passage's id in the index.
     pub passage_id: u64,
+    /// Its text, which the tagger tags again.
     pub text: String,
     /// Sorted by theme, each theme once.
     pub codes: Vec<Code>,
@@ -31,13 +33,15 @@ pub struct CodedPassage {
 /// The agreement on one theme.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ThemeAgreement {
+    /// The theme id.
     pub theme: String,
     /// Passages coded for the theme.
     pub passages: usize,
     /// Of those, passages on which the tagger decided as the person did.
     pub agreed: usize,
-    /// `None` when undefined (both always chose one and the same category).
+    /// Cohen's kappa, `None` when undefined (both always chose one and the same category).
     pub kappa: Option<f64>,
+    /// Krippendorff's alpha (nominal), `None` when undefined.
     pub alpha: Option<f64>,
 }
 

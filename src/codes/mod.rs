@@ -63,9 +63,13 @@ impl Decision {
 pub struct Code {
     /// [`passage_key`] of the passage.
     pub key: String,
+    /// A theme id of the taxonomy.
     pub theme: String,
+    /// What the person decided.
     pub decision: Decision,
+    /// Who decided (may be empty).
     pub coder: String,
+    /// Why (may be empty).
     pub note: String,
 }
 

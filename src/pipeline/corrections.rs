@@ -146,10 +146,15 @@ pub enum Change {
 /// What `igf-lens code` is asked to do.
 #[derive(Debug, Clone)]
 pub struct CodeRequest<'a> {
+    /// The index holding the passage.
     pub index_dir: &'a Path,
+    /// The codes file the decision goes into (created when missing).
     pub codes_file: &'a Path,
+    /// The passage decided on.
     pub passage_id: u64,
+    /// What the person decided.
     pub change: Change,
+    /// Who decided, and why.
     pub coder: &'a str,
     pub note: &'a str,
     /// Wait for a running ingest instead of failing with [`Error::Locked`].
