@@ -171,6 +171,23 @@ fn a_code_shows_as_human_in_search_and_exports_and_survives_rebuild() {
         .unwrap();
     assert_eq!(row[col(&h, "decided_by")], "human");
 
+    // the report counts it among the tags a person decided
+    let report = tmp.path().join("report.html");
+    run_expect(
+        igf_lens()
+            .args(["report", "--quiet", "--index"])
+            .arg(&index)
+            .arg("--out")
+            .arg(&report),
+        0,
+    );
+    let html = std::fs::read_to_string(&report).unwrap();
+    let human = regex::Regex::new(
+        r#"<tr><td>all themes</td>(?:<td class="n">\d+</td>){4}<td class="n">(\d+)</td>"#,
+    )
+    .unwrap();
+    assert_eq!(&human.captures(&html).expect("decided table")[1], "1");
+
     // ingest --rebuild keeps it, and says what it did with the codes
     let err = rebuild(&index, &codes);
     assert!(err.contains("codes: 1 read, 1 applied"), "{err}");

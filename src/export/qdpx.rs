@@ -14,9 +14,8 @@
 //!   selected text is exactly the passage's text; its description holds the evidence and the
 //!   `file:line` citation.
 //! - **Codings**: one `Coding` per tag, pointing at the theme's `risk` or `opportunity` code.
-//!   Its `creatingUser` is the coder: the igf-lens `User` for every tag made by the rules
-//!   ([`coder_of`]). When tags record who decided them, a human correction becomes a `User`
-//!   named after its coder, and only that function changes.
+//!   Its `creatingUser` is the coder ([`coder_of`]): the igf-lens `User` for every tag made
+//!   by the rules or the model, and a `User` named after its coder for a person's correction.
 //! - **Cases**: one per speaker (as in speakers.csv: name, group and region), with the
 //!   variables stakeholder, region, role and affiliation, `SourceRef`s to their sessions and
 //!   `SelectionRef`s to their coded passages.
@@ -30,7 +29,7 @@ use super::codebook::{
 use super::label::session_label;
 use super::summary::{speakers, SpeakerRow};
 use crate::error::{Error, Result};
-use crate::model::{PassageRecord, Region, Stakeholder, Tag};
+use crate::model::{DecidedBy, PassageRecord, Region, Stakeholder, Tag};
 use quick_xml::events::{BytesEnd, BytesStart, Event};
 use quick_xml::Writer;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -45,17 +44,29 @@ pub const CASE_VARIABLES: [&str; 4] = ["stakeholder", "region", "role", "affilia
 /// Who made a coding: the `User` of the project it is attributed to.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Coder {
-    /// Stable id the user's GUID derives from (`igf-lens`, later `human:NAME`).
+    /// Stable id the user's GUID derives from (`igf-lens`, or `human:NAME` for a person).
     pub key: String,
     /// The name shown in the QDA program.
     pub name: String,
 }
 
-/// The coder of a tag. Every tag is igf-lens's own today (dictionary rules). Once tags carry
-/// who decided them (`decided_by`: cue, default, model, human), a `human` decision maps to
-/// `Coder { key: "human:NAME", name: NAME }` with the name of the person who corrected it.
-pub fn coder_of(_tag: &Tag) -> Coder {
-    tool_user()
+/// The coder of a tag: igf-lens for the tags its rules and model made; for a person's
+/// correction (`decided_by` human, recorded by `igf-lens code`), `Coder { key: "human:NAME",
+/// name: NAME }` with the name of the person who corrected it (`human` when they gave none).
+pub fn coder_of(tag: &Tag) -> Coder {
+    if tag.decided_by != DecidedBy::Human {
+        return tool_user();
+    }
+    let name = tag
+        .coder
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .unwrap_or("human");
+    Coder {
+        key: format!("human:{name}"),
+        name: name.to_string(),
+    }
 }
 
 /// igf-lens itself as a user: the project's creator, and the coder of every rule-made tag.
@@ -487,6 +498,30 @@ pub fn write_qdpx(project: &Project, path: &std::path::Path) -> Result<()> {
 mod tests {
     use super::super::testdata::test_records;
     use super::*;
+
+    #[test]
+    fn a_human_correction_is_coded_by_its_coder() {
+        let mut tag = Tag {
+            theme: "scope".into(),
+            polarity: crate::model::Polarity::Risk,
+            score: 0.0,
+            decided_by: DecidedBy::Cue,
+            evidence: crate::model::Evidence::default(),
+            coder: None,
+        };
+        assert_eq!(coder_of(&tag), tool_user());
+        tag.decided_by = DecidedBy::Human;
+        tag.coder = Some("Ana".into());
+        assert_eq!(
+            coder_of(&tag),
+            Coder {
+                key: "human:Ana".into(),
+                name: "Ana".into()
+            }
+        );
+        tag.coder = None;
+        assert_eq!(coder_of(&tag).key, "human:human");
+    }
     use crate::tag::Taxonomy;
 
     fn project(coded: Option<&HashSet<u64>>) -> Project {
