@@ -406,6 +406,14 @@ mod tests {
                 key(2024, "Open Forum #48"),
             ),
             (
+                "https://intgovforum.org/en/content/igf-2024-day-2-workshop-9-of-1-challenges-of-cyberdefense",
+                key(2024, "Open Forum #1"),
+            ),
+            (
+                "https://intgovforum.org/en/content/igf-2017-day-2-workshop-9-lantern-ferries",
+                key(2017, "WS #9"),
+            ),
+            (
                 "https://intgovforum.org/en/content/igf-2021-open-forum-85-something",
                 key(2021, "Open Forum #85"),
             ),

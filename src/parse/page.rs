@@ -365,6 +365,13 @@ static PROPOSER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A bullet of an `UPDATED LINEUP` block: `• Moderator onsite: Zahid JAMIL, barrister at law`,
 /// `• Moderator online and rapporteur: …`, `• Speaker 3 John HERING, Microsoft`.
+/// A listing bullet: `• Name (Organisation)` (friendsoftheigf.org session pages), a name of
+/// two to five capitalised words.
+static NAME_ORG_BULLET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[•●▪·*\-]\s*(\p{Lu}[\p{L}'’.\-]*(?:\s+\p{Lu}[\p{L}'’.\-]*){1,4})\s*\(([^()]{2,120})\)\s*$")
+        .expect("static regex")
+});
+
 static LINEUP_BULLET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^[•●▪·*\-]\s*(moderator\s+onsite|onsite\s+moderator|moderator\s+online\s+and\s+rapporteur|moderator\s+online|online\s+moderator|moderator|rapporteur|speaker\s*\d{0,3})\s*:?\s+(\S.*)$")
         .expect("static regex")
@@ -554,7 +561,8 @@ impl<'a> PageParser<'a> {
     fn schedule_line(&mut self, w: &mut Walk<'a>, line: &str, idx: usize) -> bool {
         if self.date.is_none()
             && (w.section == Section::Time
-                || (!w.roster_zone && !w.roster_done && line.to_lowercase().contains("utc")))
+                || (!w.roster_zone && !w.roster_done && line.to_lowercase().contains("utc"))
+                || idx < 8 && crate::read::is_listing_line(line))
         {
             if let Some(d) = parse_date(line) {
                 self.date = Some(d);
@@ -651,6 +659,13 @@ impl<'a> PageParser<'a> {
                 _ => Role::Organizer,
             };
             found.extend(parse_pipe_roster(line).into_iter().map(|p| (p, role)));
+        } else if let Some(c) = NAME_ORG_BULLET.captures(line) {
+            let role = match w.section {
+                Section::Role(r) => r,
+                Section::Organizers => Role::Organizer,
+                _ => Role::Speaker,
+            };
+            found.extend(parse_person(&format!("{}, {}", &c[1], &c[2]), false).map(|p| (p, role)));
         } else if is_person_bullet(line) {
             // `- Name, organisation, civil society, WEOG` under any heading (a steering
             // committee, a lineup): a speaker unless the heading says otherwise.

@@ -307,7 +307,7 @@ fn find_code(s: &str, loose: bool) -> Option<String> {
             }
             if kind.code == "WS #"
                 && !whole.as_str().contains('#')
-                && followed_by_room(s, whole.end())
+                && (followed_by_room(s, whole.end()) || room_before_code(s, &whole))
             {
                 continue;
             }
@@ -373,6 +373,20 @@ fn preceded_by_day0(s: &str, start: usize) -> bool {
     let before = s[..start].to_lowercase().replace(['-', '_', '–'], " ");
     let words: Vec<&str> = before.split_whitespace().collect();
     words.windows(2).any(|w| w == ["day", "0"]) || words.contains(&"day0")
+}
+
+/// `Workshop 9 OF 1` (an address slug of 2024: `…-day-2-workshop-9-of-1-…`) names the room
+/// `Workshop 9` before the session's own code: a `workshop N` without `#` directly followed
+/// by another session code.
+fn room_before_code(s: &str, whole: &regex::Match<'_>) -> bool {
+    if !whole.as_str().to_lowercase().starts_with("workshop") {
+        return false;
+    }
+    let after = s[whole.end()..].trim_start_matches([' ', '–', '-', '—']);
+    NUMBERED
+        .iter()
+        .filter(|k| k.code != "WS #")
+        .any(|k| k.loose.find(after).is_some_and(|m| m.start() == 0))
 }
 
 /// `WS 4 – Room B-1` names a room, not a workshop.

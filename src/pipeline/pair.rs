@@ -189,9 +189,10 @@ pub fn pair_all(pages: &[Input<'_>], transcripts: &[Input<'_>], pairs: &Pairs) -
         out.transcripts.push(p);
     }
     adopt_by_names(&mut views, transcripts, &out.transcripts);
-    // Pages without a key of their own take the key of the transcript matched to them.
+    // Pages without a key of their own (or with only a title key) take the key of the
+    // transcript matched to them.
     for (i, v) in views.iter().enumerate() {
-        if out.pages[i].key.is_none() && v.key.is_some() {
+        if out.pages[i].key != v.key && v.key.is_some() {
             out.pages[i].key = v.key.clone();
             out.pages[i].source = Some(KeySource::PageMatch);
         }
@@ -293,7 +294,14 @@ fn adopt_by_names(views: &mut [PageView<'_>], transcripts: &[Input<'_>], paired:
 /// A transcript paired with a page by a guess: the session takes the page's key (or gives the
 /// page its own, when the page has none).
 fn matched(clue: &Clue, view: &mut PageView<'_>, by: PairedBy) -> Pairing {
+    let numbered = |k: &SessionKey| k.code.contains('#');
     let (key, source) = match (&view.key, &clue.key) {
+        // A page keyed only by its title words (a listing page without a session code)
+        // takes the transcript's numbered key of the same year (`ws196` in its file name).
+        (Some(p), Some(t)) if numbered(t) && !numbered(p) && p.year == t.year => {
+            view.key = Some(t.clone());
+            (Some(t.clone()), clue.source)
+        }
         (Some(k), _) => (Some(k.clone()), Some(KeySource::PageMatch)),
         (None, Some(k)) => {
             view.key = Some(k.clone());

@@ -201,6 +201,9 @@ fn scores(head: &str) -> (u32, u32) {
         ) {
             page += 2;
         }
+        if i < 8 && is_listing_line(line) {
+            page += 6;
+        }
         if i < 30 && lower.contains(" utc)") && lower.contains(" - ") {
             page += 4;
         }
@@ -368,6 +371,44 @@ fn is_named_page_title(line: &str) -> bool {
         .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()));
     let after = rest.get(4..).unwrap_or("").trim_start();
     year && KINDS.iter().any(|k| after.starts_with(k))
+}
+
+/// The date-and-kind line under a session's title in the friendsoftheigf.org listing
+/// (`9 December 2016 - A Workshop on Other in Guadalajara, Mexico`): day, month name, year,
+/// ` - A ` and a session kind.
+pub(crate) fn is_listing_line(line: &str) -> bool {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let mut words = line.split_whitespace();
+    let (Some(day), Some(month), Some(year), Some(dash), Some(a)) = (
+        words.next(),
+        words.next(),
+        words.next(),
+        words.next(),
+        words.next(),
+    ) else {
+        return false;
+    };
+    (1..=2).contains(&day.len())
+        && day.bytes().all(|b| b.is_ascii_digit())
+        && MONTHS.contains(&month)
+        && year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+        && matches!(dash, "-" | "\u{2013}")
+        && matches!(a, "A" | "An")
+        && words.next().is_some()
 }
 
 /// A workshop proposal's title line: `No. 132 Title …`, `(No.84) Title …`.
