@@ -8,16 +8,18 @@
 //! messages to stderr.
 
 use super::global::Global;
+use super::search::{every_match, FilterArgs, QueryArgs};
 use crate::export::compare::{
     self, ClusterBy, CompareOptions, GroupBy, Outcome, Unit, DEFAULT_RESAMPLES, DEFAULT_SEED,
 };
 use crate::export::write_table;
-use crate::index::{self, Filters, Reader, SearchRequest, Sort};
+use crate::index::{self, Filters, Reader};
 use crate::model::slugify;
 use crate::Error;
-use anyhow::Context;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+
+/// The help of `compare`'s query, which picks the population rather than ranking hits.
+const QUERY_HELP: &str = "Only passages matching this query (search syntax); absent: every passage";
 
 /// `--by` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -68,13 +70,10 @@ pub enum Format {
 
 /// Arguments of `igf-lens compare`.
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("query", |a| a.help(QUERY_HELP)))]
 pub struct Args {
-    /// Only passages matching this query (search syntax); absent: every passage.
-    #[arg(value_name = "QUERY")]
-    pub query: Option<String>,
-    /// Index directory.
-    #[arg(short, long, value_name = "DIR", default_value = "index")]
-    pub index: PathBuf,
+    #[command(flatten)]
+    pub search: QueryArgs,
     /// What the groups are.
     #[arg(long, value_enum)]
     pub by: ByArg,
@@ -172,23 +171,17 @@ impl Args {
         })
     }
 
+    /// The filters of the population (`--theme` and `--polarity` are not among them).
     fn filters(&self) -> anyhow::Result<Filters> {
-        Ok(Filters {
-            stakeholder: self
-                .stakeholder
-                .as_deref()
-                .map(index::parse_stakeholder)
-                .transpose()?,
-            region: self
-                .region
-                .as_deref()
-                .map(index::parse_region)
-                .transpose()?,
+        FilterArgs {
+            stakeholder: self.stakeholder.clone(),
+            region: self.region.clone(),
             session: self.session.clone(),
             speaker: self.speaker.clone(),
             year: self.year,
-            ..Filters::default()
-        })
+            ..FilterArgs::default()
+        }
+        .to_filters()
     }
 
     fn check_flags(&self) -> anyhow::Result<()> {
@@ -233,25 +226,17 @@ fn check_theme(reader: &Reader, theme: Option<&str>) -> anyhow::Result<Option<St
 pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     args.check_flags()?;
     let filters = args.filters()?;
-    let reader = Reader::open(&args.index)?;
+    let index = &args.search.index;
+    let reader = Reader::open(index)?;
     let opts = args.options(check_theme(&reader, args.theme.as_deref())?)?;
-    let request = SearchRequest {
-        query: args.query.clone().unwrap_or_default(),
-        filters,
-        sort: Sort::Date,
-        limit: usize::MAX,
-        ..SearchRequest::default()
-    };
-    let results = reader
-        .search(&request)
-        .with_context(|| format!("search in {}", args.index.display()))?;
-    if results.total == 0 {
+    let query = args.search.query.clone().unwrap_or_default();
+    let records = every_match(&reader, index, query, filters)?;
+    if records.is_empty() {
         if !g.quiet {
             eprintln!("igf-lens: no passage matches");
         }
         return Ok(1);
     }
-    let records: Vec<_> = results.hits.into_iter().map(|h| h.record).collect();
     let comparison = compare::compare(&records, &opts)?;
     if args.unit != UnitArg::Passages && args.by == ByArg::Year && !g.quiet {
         eprintln!("igf-lens: the trend test counts passages: run with --unit passages for it");
