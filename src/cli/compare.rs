@@ -8,7 +8,7 @@
 //! messages to stderr.
 
 use super::global::Global;
-use super::search::{every_match, FilterArgs, QueryArgs};
+use super::search::{every_match, FilterArgs, QueryArgs, ScopeArgs};
 use crate::export::compare::{
     self, ClusterBy, CompareOptions, GroupBy, Outcome, Unit, DEFAULT_RESAMPLES, DEFAULT_SEED,
 };
@@ -18,8 +18,18 @@ use crate::model::slugify;
 use crate::Error;
 use std::io::{BufWriter, Write};
 
-/// The help of `compare`'s query, which picks the population rather than ranking hits.
-const QUERY_HELP: &str = "Only passages matching this query (search syntax); absent: every passage";
+/// `compare`'s own help for the query and `--speaker`, which it declares with `search`'s
+/// ([`QueryArgs`], [`ScopeArgs`]): here the query picks the population, it ranks nothing.
+/// (`mut_args` keeps the arguments' order, which `mut_arg` would change for completions.)
+fn own_help(arg: clap::Arg) -> clap::Arg {
+    match arg.get_id().as_str() {
+        "query" => {
+            arg.help("Only passages matching this query (search syntax); absent: every passage")
+        }
+        "speaker" => arg.help("Only this speaker: the name or part of it"),
+        _ => arg,
+    }
+}
 
 /// `--by` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -70,7 +80,7 @@ pub enum Format {
 
 /// Arguments of `igf-lens compare`.
 #[derive(Debug, clap::Args)]
-#[command(mut_arg("query", |a| a.help(QUERY_HELP)))]
+#[command(mut_args(own_help))]
 pub struct Args {
     #[command(flatten)]
     pub search: QueryArgs,
@@ -110,16 +120,8 @@ pub struct Args {
     /// Only passages of speakers from this UN regional group (a name or a slug: grulac, …).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
-    /// Only this session: its id (2023-ws-225), its code (`WS #225`, `OF 7`, `Open Forum #7`;
-    /// every year's session of that code), its file name (2021-of-7) or words of its title.
-    #[arg(long, value_name = "CODE")]
-    pub session: Option<String>,
-    /// Only this speaker: the name or part of it.
-    #[arg(long, value_name = "NAME")]
-    pub speaker: Option<String>,
-    /// Only sessions of this year.
-    #[arg(long, value_name = "YEAR")]
-    pub year: Option<u16>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
     /// Output format: table (for a terminal), json (one object: groups, pairs, trend) or csv
     /// (one table).
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -176,9 +178,7 @@ impl Args {
         FilterArgs {
             stakeholder: self.stakeholder.clone(),
             region: self.region.clone(),
-            session: self.session.clone(),
-            speaker: self.speaker.clone(),
-            year: self.year,
+            scope: self.scope.clone(),
             ..FilterArgs::default()
         }
         .to_filters()

@@ -65,9 +65,7 @@ fn has_filters(a: &QdpxArgs) -> bool {
         || f.region.is_some()
         || f.theme.is_some()
         || f.polarity.is_some()
-        || f.session.is_some()
-        || f.speaker.is_some()
-        || f.year.is_some()
+        || f.scope.is_set()
 }
 
 /// The passages to export (every passage of each session that has a chosen passage) and the

@@ -33,6 +33,22 @@ pub struct FilterArgs {
     /// Only tags of this polarity: risk or opportunity (with --theme: that theme's polarity).
     #[arg(long, value_name = "POLARITY")]
     pub polarity: Option<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Only tags whose polarity a cue, the model or a person decided, not the theme's default
+    /// (with --theme/--polarity: that tag; alone: passages with at least one such tag).
+    #[arg(long)]
+    pub decided: bool,
+    /// Procedural passages (floor-giving, introductions, thanks, housekeeping, technical
+    /// checks, time-keeping): include (default), exclude, or only them.
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = ProceduralFilter::Include)]
+    pub procedural: ProceduralFilter,
+}
+
+/// The session, speaker and year filters, of [`FilterArgs`] and of `compare` (which words
+/// `--speaker`'s help its own way).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ScopeArgs {
     /// Only this session: its id (2023-ws-225), its code (`WS #225`, `OF 7`, `Open Forum #7`;
     /// every year's session of that code), its file name (2021-of-7) or words of its title.
     #[arg(long, value_name = "CODE")]
@@ -43,14 +59,13 @@ pub struct FilterArgs {
     /// Only sessions of this year.
     #[arg(long, value_name = "YEAR")]
     pub year: Option<u16>,
-    /// Only tags whose polarity a cue, the model or a person decided, not the theme's default
-    /// (with --theme/--polarity: that tag; alone: passages with at least one such tag).
-    #[arg(long)]
-    pub decided: bool,
-    /// Procedural passages (floor-giving, introductions, thanks, housekeeping, technical
-    /// checks, time-keeping): include (default), exclude, or only them.
-    #[arg(long, value_enum, value_name = "WHICH", default_value_t = ProceduralFilter::Include)]
-    pub procedural: ProceduralFilter,
+}
+
+impl ScopeArgs {
+    /// Whether any of the three is given.
+    pub fn is_set(&self) -> bool {
+        self.session.is_some() || self.speaker.is_some() || self.year.is_some()
+    }
 }
 
 impl FilterArgs {
@@ -73,9 +88,9 @@ impl FilterArgs {
                 .as_deref()
                 .map(index::parse_polarity)
                 .transpose()?,
-            session: self.session.clone(),
-            speaker: self.speaker.clone(),
-            year: self.year,
+            session: self.scope.session.clone(),
+            speaker: self.scope.speaker.clone(),
+            year: self.scope.year,
             decided: self.decided,
             procedural: self.procedural,
         })
