@@ -7,9 +7,9 @@
 
 use super::format::FileFormat;
 use super::global::Global;
-use super::search::FilterArgs;
+use super::search::{every_match, FilterArgs};
 use crate::export::{self, IngestInput, SummaryOptions};
-use crate::index::{Reader, SearchRequest, Sort};
+use crate::index::Reader;
 use crate::pipeline;
 use anyhow::Context;
 use std::io::{BufWriter, Write};
@@ -177,17 +177,7 @@ fn excerpts(
     let polarity = filters.polarity;
     let decided = filters.decided;
     let reader = Reader::open(index)?;
-    let request = SearchRequest {
-        query: query.unwrap_or_default(),
-        filters,
-        sort: Sort::Date,
-        limit: usize::MAX,
-        ..SearchRequest::default()
-    };
-    let results = reader
-        .search(&request)
-        .with_context(|| format!("search in {}", index.display()))?;
-    let mut records: Vec<_> = results.hits.into_iter().map(|h| h.record).collect();
+    let mut records = every_match(&reader, index, query.unwrap_or_default(), filters)?;
     if decided {
         // --decided: a row per decided tag only, not per tag of a passage with one.
         for r in &mut records {

@@ -47,7 +47,7 @@ pub use sources::{corpus_files, discover_inputs, CorpusFiles};
 use crate::error::{Error, Result};
 use manifest::Previous;
 use plan::Plan;
-use sources::{Discovered, Load, Sources};
+use sources::{Discovered, Load, SourceFile, Sources};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -126,18 +126,7 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     }
     let writer = run::open_writer(cfg, &plan, &previous.manifest, &found.files, &sources)?;
     keep_or_prune_missing(&mut plan, &previous, &pruned, &mut report);
-    let clues = sources.take_clues();
-    let ran = run::run(
-        &run::Job {
-            files: &found.files,
-            sources: &sources,
-            res,
-            sink: &writer,
-            strict: cfg.strict,
-            quiet: cfg.quiet,
-        },
-        clues,
-    )?;
+    let ran = run_loaded(cfg, &found.files, &mut sources, res, &writer)?;
     report.absorb(ran.report);
     report.sort();
     plan.manifest.files.extend(ran.entries);
@@ -146,6 +135,27 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     plan.manifest.save(&cfg.index_dir)?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Step 6 over what `sources` loaded, into `sink`, as `cfg` says (`strict`, `quiet`): the
+/// sources' pairing clues move into the run.
+fn run_loaded(
+    cfg: &IngestConfig,
+    files: &[SourceFile],
+    sources: &mut Sources,
+    res: &Resources,
+    sink: &dyn Sink,
+) -> Result<run::Ran> {
+    let clues = sources.take_clues();
+    let job = run::Job {
+        files,
+        sources,
+        res,
+        sink,
+        strict: cfg.strict,
+        quiet: cfg.quiet,
+    };
+    run::run(&job, clues)
 }
 
 /// `--strict`: the first skipped path is an error, and nothing is indexed.
@@ -214,12 +224,12 @@ pub fn feed(
     res: &Resources,
     sink: &dyn Sink,
 ) -> Result<IngestReport> {
-    let threads = IngestConfig {
+    let cfg = IngestConfig {
         threads,
+        quiet: true,
         ..IngestConfig::default()
-    }
-    .threads();
-    pool(threads)?.install(|| {
+    };
+    pool(cfg.threads())?.install(|| {
         let found = sources::discover(inputs);
         let all: Vec<usize> = (0..found.files.len()).collect();
         let mut sources: Sources = sources::load(&Load {
@@ -231,18 +241,7 @@ pub fn feed(
             full: true,
             pairs: &res.pairs,
         });
-        let clues = sources.take_clues();
-        let ran = run::run(
-            &run::Job {
-                files: &found.files,
-                sources: &sources,
-                res,
-                sink,
-                strict: false,
-                quiet: true,
-            },
-            clues,
-        )?;
+        let ran = run_loaded(&cfg, &found.files, &mut sources, res, sink)?;
         let mut report = IngestReport {
             files_seen: found.files.len(),
             pages: sources.page_files,

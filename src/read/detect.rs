@@ -337,15 +337,22 @@ fn is_page_field(lower: &str) -> bool {
 /// Talk #219 …` (a session type and number after the year, no RAW marker and no `Day N –`
 /// segment of a transcript title).
 fn is_page_title(line: &str) -> bool {
+    after_page_year(line).is_some_and(|rest| rest.contains('#'))
+}
+
+/// What follows `IGF <year>` in a line that may be a page's title, in upper case and from the
+/// start of the year (so `2023 WS #225 …`); `None` for a transcript's (RAW) title or a line
+/// with no four-digit year after `IGF`.
+fn after_page_year(line: &str) -> Option<String> {
     let upper = line.to_uppercase();
     if !upper.starts_with("IGF ") || is_raw_title(line) {
-        return false;
+        return None;
     }
     let rest = upper[4..].trim_start();
     let year = rest
         .get(..4)
         .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()));
-    year && rest.contains('#')
+    year.then(|| rest.to_string())
 }
 
 /// The title of a page of a session known by its name: `IGF 2024 BPF Cybersecurity`,
@@ -361,16 +368,10 @@ fn is_named_page_title(line: &str) -> bool {
         "HIGH-LEVEL",
         "PARLIAMENTARY",
     ];
-    let upper = line.to_uppercase();
-    if !upper.starts_with("IGF ") || is_raw_title(line) {
-        return false;
-    }
-    let rest = upper[4..].trim_start();
-    let year = rest
-        .get(..4)
-        .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()));
-    let after = rest.get(4..).unwrap_or("").trim_start();
-    year && KINDS.iter().any(|k| after.starts_with(k))
+    after_page_year(line).is_some_and(|rest| {
+        let after = rest.get(4..).unwrap_or("").trim_start();
+        KINDS.iter().any(|k| after.starts_with(k))
+    })
 }
 
 /// The date-and-kind line under a session's title in the friendsoftheigf.org listing
