@@ -365,8 +365,9 @@ static PROPOSER: LazyLock<Regex> = LazyLock::new(|| {
 /// A listing bullet: `• Name (Organisation)` (friendsoftheigf.org session pages), a name of
 /// two to five capitalised words.
 static NAME_ORG_BULLET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[•●▪·*\-]\s*(\p{Lu}[\p{L}'’.\-]*(?:\s+\p{Lu}[\p{L}'’.\-]*){1,4})\s*\(([^()]{2,120})\)\s*$")
-        .expect("static regex")
+    static_regex(
+        r"^[•●▪·*\-]\s*(\p{Lu}[\p{L}'’.\-]*(?:\s+\p{Lu}[\p{L}'’.\-]*){1,4})\s*\(([^()]{2,120})\)\s*$",
+    )
 });
 
 static LINEUP_BULLET: LazyLock<Regex> = LazyLock::new(|| {
