@@ -23,6 +23,7 @@
 //!   (`igf-lens compare`, and the report's comparison section).
 
 mod codebook;
+mod columns;
 pub mod compare;
 mod context;
 mod excerpts;
