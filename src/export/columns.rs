@@ -96,12 +96,31 @@ impl Column {
     }
 }
 
-/// The headers of `columns`.
-pub fn headers(columns: &[Column]) -> Vec<&'static str> {
-    columns.iter().map(|c| c.name()).collect()
+/// Where a passage stands and who said it: the columns every passage table holds in this
+/// order.
+pub const WHO: [Column; 6] = [
+    Column::Title,
+    Column::Turn,
+    Column::Speaker,
+    Column::Stakeholder,
+    Column::Region,
+    Column::Role,
+];
+
+/// The headers of the columns, given in groups.
+pub fn headers(groups: &[&[Column]]) -> Vec<&'static str> {
+    groups
+        .iter()
+        .flat_map(|g| g.iter())
+        .map(|c| c.name())
+        .collect()
 }
 
-/// The cells of `r` in `columns`.
-pub fn cells(columns: &[Column], r: &PassageRecord) -> Vec<Cell> {
-    columns.iter().map(|c| c.cell(r)).collect()
+/// The cells of `r` in the columns, given in groups.
+pub fn cells(groups: &[&[Column]], r: &PassageRecord) -> Vec<Cell> {
+    groups
+        .iter()
+        .flat_map(|g| g.iter())
+        .map(|c| c.cell(r))
+        .collect()
 }

@@ -4,7 +4,7 @@
 //! terminal table fits a given width and marks matched terms with ANSI colour only when asked
 //! (the CLI decides: stdout a terminal, `NO_COLOR` unset). This module does not search.
 
-use super::columns::{cells, headers, Column};
+use super::columns::{cells, headers, Column, WHO};
 use super::json::{passage_json, round3};
 use super::table::{Cell, Table};
 use super::terminal::for_terminal;
@@ -29,21 +29,16 @@ pub fn facets_json(f: &Facets) -> Value {
 }
 
 /// The passage columns of the search CSV before its `snippet` column, and after it.
-const HIT_COLUMNS: [Column; 14] = [
-    Column::PassageId,
-    Column::Session,
-    Column::Code,
-    Column::Year,
-    Column::Date,
-    Column::Title,
-    Column::Turn,
-    Column::Speaker,
-    Column::Stakeholder,
-    Column::Region,
-    Column::Role,
-    Column::Themes,
-    Column::Language,
-    Column::Words,
+const HIT_COLUMNS: [&[Column]; 3] = [
+    &[
+        Column::PassageId,
+        Column::Session,
+        Column::Code,
+        Column::Year,
+        Column::Date,
+    ],
+    &WHO,
+    &[Column::Themes, Column::Language, Column::Words],
 ];
 const HIT_TAIL: [Column; 5] = [
     Column::Text,
@@ -58,13 +53,13 @@ pub fn hits_table(hits: &[Hit]) -> Table {
     let mut header = vec!["score"];
     header.extend(headers(&HIT_COLUMNS));
     header.push("snippet");
-    header.extend(headers(&HIT_TAIL));
+    header.extend(headers(&[&HIT_TAIL]));
     let mut t = Table::new(header);
     for h in hits {
         let mut row = vec![Cell::Float(f64::from(h.score), 4)];
         row.extend(cells(&HIT_COLUMNS, &h.record));
         row.push(Cell::text(&h.snippet));
-        row.extend(cells(&HIT_TAIL, &h.record));
+        row.extend(cells(&[&HIT_TAIL], &h.record));
         t.rows.push(row);
     }
     t

@@ -6,7 +6,7 @@
 //! come from one function, [`crosstab`], which the HTML report uses too, so its numbers equal
 //! those of `stakeholder_theme.csv`. This module writes no files.
 
-use super::columns::{cells, headers, Column};
+use super::columns::{cells, headers, Column, WHO};
 use super::table::{write_rows, Cell, Table};
 use crate::error::Result;
 use crate::model::{PassageRecord, Polarity, Region, Role, Stakeholder};
@@ -32,27 +32,22 @@ pub fn sorted(records: &[PassageRecord]) -> Vec<&PassageRecord> {
     v
 }
 
-/// Columns of `passages.csv`.
-pub const PASSAGE_COLUMNS: [Column; 19] = [
-    Column::PassageId,
-    Column::Session,
-    Column::Year,
-    Column::Title,
-    Column::Turn,
-    Column::Speaker,
-    Column::Stakeholder,
-    Column::Region,
-    Column::Role,
-    Column::Language,
-    Column::Words,
-    Column::Procedural,
-    Column::Themes,
-    Column::DecidedBy,
-    Column::Evidence,
-    Column::FullSource,
-    Column::Text,
-    Column::StartMs,
-    Column::EndMs,
+/// Columns of `passages.csv`, in groups.
+const PASSAGE_COLUMNS: [&[Column]; 3] = [
+    &[Column::PassageId, Column::Session, Column::Year],
+    &WHO,
+    &[
+        Column::Language,
+        Column::Words,
+        Column::Procedural,
+        Column::Themes,
+        Column::DecidedBy,
+        Column::Evidence,
+        Column::FullSource,
+        Column::Text,
+        Column::StartMs,
+        Column::EndMs,
+    ],
 ];
 
 /// One row of `passages.csv`.
