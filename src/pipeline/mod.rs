@@ -31,6 +31,7 @@ pub mod resources;
 pub mod run;
 pub mod sessions;
 pub mod sources;
+pub mod spill;
 
 pub use config::{IngestConfig, DEFAULT_BUDGET_PER_THREAD};
 pub use lock::{IngestLock, LOCK_FILE};
@@ -48,6 +49,7 @@ use crate::error::{Error, Result};
 use manifest::Previous;
 use plan::Plan;
 use sources::{Discovered, Load, Sources};
+use spill::Spill;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -77,6 +79,7 @@ fn pool(threads: usize) -> Result<rayon::ThreadPool> {
 fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Result<IngestReport> {
     // Files a failed run left (a full disk, a kill) would fill the disk again: gone first.
     crate::index::remove_orphans(&cfg.index_dir)?;
+    spill::remove_stale(&cfg.index_dir)?;
     let previous = manifest::previous(&cfg.index_dir, cfg.rebuild)?;
     // A damaged segment is neither "up to date" nor a base to commit on: checksums first.
     if !cfg.rebuild {
@@ -111,9 +114,6 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     report.pages_without_roster = sources.pages_without_roster.clone();
     report.pages_without_key = sources.pages_without_key.clone();
     report.skipped.extend(sources.skipped.iter().cloned());
-    plan.manifest
-        .files
-        .extend(std::mem::take(&mut sources.entries));
     if cfg.strict && !report.skipped.is_empty() {
         // The count covers the transcripts that would fail too, not only those failed so far.
         let failing = run::failing_transcripts(&found.files, &sources);
@@ -122,8 +122,14 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     }
     fail_strict(cfg, &report.skipped, "file(s)")?;
     if sources.transcripts.is_empty() && pruned.is_empty() && !plan.full {
+        plan.manifest
+            .files
+            .extend(std::mem::take(&mut sources.entries));
         return untouched(cfg, plan, &previous, report, started, true);
     }
+    // The new entries wait on disk, not in memory, until the manifest is written.
+    let mut spill = Spill::create(&cfg.index_dir, found.files.len())?;
+    spill.put_keyed(&found.files, std::mem::take(&mut sources.entries))?;
     let writer = run::open_writer(cfg, &plan, &previous.manifest, &found.files, &sources)?;
     keep_or_prune_missing(&mut plan, &previous, &pruned, &mut report);
     let clues = sources.take_clues();
@@ -137,13 +143,13 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
             quiet: cfg.quiet,
         },
         clues,
+        Some(&mut spill),
     )?;
     report.absorb(ran.report);
     report.sort();
-    plan.manifest.files.extend(ran.entries);
     // One commit, then the manifest: a crash in between only makes the next run redo files.
     writer.commit()?;
-    plan.manifest.save(&cfg.index_dir)?;
+    spill.save(&plan.manifest, &found.files, &cfg.index_dir)?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }
@@ -242,6 +248,7 @@ pub fn feed(
                 quiet: true,
             },
             clues,
+            None,
         )?;
         let mut report = IngestReport {
             files_seen: found.files.len(),
