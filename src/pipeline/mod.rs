@@ -12,7 +12,8 @@
 //! 6. [`run`]: the writer opened and stale passages deleted, then every transcript read once,
 //!    deduplicated ([`dedupe`]) and taken through resolve → language → segment → tag
 //!    ([`records`]) on the rayon pool, its passages streamed into the writer;
-//! 7. one commit, then the manifest.
+//! 7. one commit, then the manifest, streamed from the entries carried over and those the run
+//!    spilled to disk as it went ([`spill`]).
 //!
 //! Input: an [`IngestConfig`]. Output: an [`IngestReport`] and a committed index. [`feed`] runs
 //! steps 3–6 over every file into any [`Sink`], without index or manifest: what the bench's
@@ -132,6 +133,8 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     spill.put_keyed(&found.files, std::mem::take(&mut sources.entries))?;
     let writer = run::open_writer(cfg, &plan, &previous.manifest, &found.files, &sources)?;
     keep_or_prune_missing(&mut plan, &previous, &pruned, &mut report);
+    // What grows with the corpus goes as soon as it is no longer needed.
+    drop(previous);
     let clues = sources.take_clues();
     let ran = run::run(
         &run::Job {
@@ -145,6 +148,7 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
         clues,
         Some(&mut spill),
     )?;
+    drop(sources);
     report.absorb(ran.report);
     report.sort();
     // One commit, then the manifest: a crash in between only makes the next run redo files.

@@ -12,7 +12,7 @@ use super::config::IngestConfig;
 use super::dedupe::{self, Outcome};
 use super::lock::LOCK_FILE;
 use super::manifest::{FileEntry, FileKind, Manifest};
-use super::pair::{Clue, PairedBy, Pairing};
+use super::pair::{Clue, PackedClue, PairedBy, Pairing};
 use super::plan::{self, Plan};
 use super::records::{self, Built};
 use super::report::{DamagedLine, Duplicate, IngestReport, SkipReason, SkippedFile};
@@ -74,7 +74,11 @@ pub struct Ran {
 /// Runs every transcript of `job` into its sink, in parallel. With `strict`, the error of the
 /// first failing file in path order is returned, with the number of files that failed. The
 /// manifest entries of the files go to `spill` (none: they are dropped).
-pub fn run(job: &Job<'_>, clues: HashMap<usize, Clue>, spill: Option<&mut Spill>) -> Result<Ran> {
+pub fn run(
+    job: &Job<'_>,
+    clues: HashMap<usize, PackedClue>,
+    spill: Option<&mut Spill>,
+) -> Result<Ran> {
     let groups = dedupe::groups(&job.sources.transcripts);
     let total: u64 = job
         .sources
@@ -349,7 +353,7 @@ struct Fold<'s> {
     /// Files that failed (with `--strict`), by file index.
     failed: Vec<(usize, SkippedFile)>,
     /// The transcripts' clues, each moved into its file's entry.
-    clues: HashMap<usize, Clue>,
+    clues: HashMap<usize, PackedClue>,
     /// Where the entries go.
     spill: Option<&'s mut Spill>,
     /// The first entry that could not be spilled.
@@ -371,7 +375,7 @@ impl Fold<'_> {
         let sessions = || job.sources.transcripts.get(&i).cloned().unwrap_or_default();
         let pairing = job.sources.pairings.get(&i).cloned();
         // moved, not copied: the run holds each clue once
-        let clue = self.clues.remove(&i);
+        let clue = self.clues.remove(&i).and_then(|c| c.unpack());
         let entry = |kind, clue| {
             FileEntry::new(kind, f.size, f.mtime_ns, String::new(), sessions())
                 .paired(clue, pairing.clone())
