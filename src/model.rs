@@ -738,8 +738,14 @@ impl Evidence {
 
     /// `terms=security researcher@4,hacker@9`.
     pub fn render_terms(&self) -> String {
+        format!("terms={}", self.join_terms(","))
+    }
+
+    /// The matched terms with their positions, `term@position`, joined by `sep`:
+    /// `security researcher@4, hacker@9` with `", "`.
+    pub fn join_terms(&self, sep: &str) -> String {
         let terms: Vec<String> = self.terms.iter().map(|(t, p)| format!("{t}@{p}")).collect();
-        format!("terms={}", terms.join(","))
+        terms.join(sep)
     }
 }
 

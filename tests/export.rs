@@ -601,3 +601,31 @@ fn export_passages_accepts_json_and_the_old_jsonl_spelling() {
     assert_eq!(outputs[0], outputs[1]);
     assert_eq!(outputs[0].lines().count(), 10);
 }
+
+/// `-o -` means stdout, as Unix tools read it: no file named `-` is created.
+#[test]
+fn dash_as_the_output_file_is_stdout() {
+    let (tmp, index) = sample_index();
+    let plain = stdout(&run_expect(
+        igf_lens()
+            .args(["export", "passages", "--quiet", "--index"])
+            .arg(&index),
+        0,
+    ));
+    for args in [
+        &["export", "passages", "--quiet", "-o", "-", "--index"][..],
+        &[
+            "export", "excerpts", "--quiet", "--theme", "scope", "-o", "-", "--index",
+        ][..],
+    ] {
+        let out = run_expect(igf_lens().current_dir(tmp.path()).args(args).arg(&index), 0);
+        assert!(!stdout(&out).is_empty(), "{args:?} wrote nothing to stdout");
+        if args[1] == "passages" {
+            assert_eq!(stdout(&out), plain);
+        }
+        assert!(
+            !tmp.path().join("-").exists(),
+            "{args:?} created a file named -"
+        );
+    }
+}

@@ -305,6 +305,27 @@ fn page_layouts_give_their_rosters() {
         [one("Ivar Tonn", "Government", "roster")],
         "page starting with `Subtheme`"
     );
+    // A listing page (friendsoftheigf.org): bare title, `9 December 2030 - A Workshop on …`
+    // line, bullets `• Name (Organisation)` without groups. It pairs with the transcript whose
+    // file name carries `ws625`, and the session keeps the transcript's numbered key.
+    let r = row_of(&rows, "listing-9001.txt");
+    assert_eq!(
+        (s(&r["key"]), r["paired"].as_bool(), s(&r["date"])),
+        ("2030-ws-625", Some(true), "2030-12-09"),
+        "listing page: {r}"
+    );
+    assert_eq!(
+        who(&all, "2030-ws-625", "RUNA FJELL"),
+        [one("Runa Fjell", "Government", "organization")],
+        "a listing bullet's organisation gives the group"
+    );
+    // The older listing with a `Chair:` line and agenda lines is kept, dated by its listing line.
+    let r = row_of(&rows, "listing-agenda.txt");
+    assert_eq!(
+        (s(&r["key"]).starts_with("2030-"), s(&r["date"])),
+        (true, "2030-11-07"),
+        "agenda listing page: {r}"
+    );
     // Pages with a roster and no transcript, with and without an identity, are kept.
     assert!(!err.contains("skipped"), "no page is skipped: {err}");
     assert_eq!(s(&row_of(&rows, "page-624.txt")["key"]), "2030-ws-624");

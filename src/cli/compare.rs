@@ -8,16 +8,28 @@
 //! messages to stderr.
 
 use super::global::Global;
+use super::search::{every_match, FilterArgs, QueryArgs, ScopeArgs};
 use crate::export::compare::{
     self, ClusterBy, CompareOptions, GroupBy, Outcome, Unit, DEFAULT_RESAMPLES, DEFAULT_SEED,
 };
 use crate::export::write_table;
-use crate::index::{self, Filters, Reader, SearchRequest, Sort};
+use crate::index::{self, Filters, Reader};
 use crate::model::slugify;
 use crate::Error;
-use anyhow::Context;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+
+/// `compare`'s own help for the query and `--speaker`, which it declares with `search`'s
+/// ([`QueryArgs`], [`ScopeArgs`]): here the query picks the population, it ranks nothing.
+/// (`mut_args` keeps the arguments' order, which `mut_arg` would change for completions.)
+fn own_help(arg: clap::Arg) -> clap::Arg {
+    match arg.get_id().as_str() {
+        "query" => {
+            arg.help("Only passages matching this query (search syntax); absent: every passage")
+        }
+        "speaker" => arg.help("Only this speaker: the name or part of it"),
+        _ => arg,
+    }
+}
 
 /// `--by` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -68,13 +80,10 @@ pub enum Format {
 
 /// Arguments of `igf-lens compare`.
 #[derive(Debug, clap::Args)]
+#[command(mut_args(own_help))]
 pub struct Args {
-    /// Only passages matching this query (search syntax); absent: every passage.
-    #[arg(value_name = "QUERY")]
-    pub query: Option<String>,
-    /// Index directory.
-    #[arg(short, long, value_name = "DIR", default_value = "index")]
-    pub index: PathBuf,
+    #[command(flatten)]
+    pub search: QueryArgs,
     /// What the groups are.
     #[arg(long, value_enum)]
     pub by: ByArg,
@@ -111,16 +120,8 @@ pub struct Args {
     /// Only passages of speakers from this UN regional group (a name or a slug: grulac, …).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
-    /// Only this session: its id (2023-ws-225), its code (`WS #225`, `OF 7`, `Open Forum #7`;
-    /// every year's session of that code), its file name (2021-of-7) or words of its title.
-    #[arg(long, value_name = "CODE")]
-    pub session: Option<String>,
-    /// Only this speaker: the name or part of it.
-    #[arg(long, value_name = "NAME")]
-    pub speaker: Option<String>,
-    /// Only sessions of this year.
-    #[arg(long, value_name = "YEAR")]
-    pub year: Option<u16>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
     /// Output format: table (for a terminal), json (one object: groups, pairs, trend) or csv
     /// (one table).
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -172,23 +173,15 @@ impl Args {
         })
     }
 
+    /// The filters of the population (`--theme` and `--polarity` are not among them).
     fn filters(&self) -> anyhow::Result<Filters> {
-        Ok(Filters {
-            stakeholder: self
-                .stakeholder
-                .as_deref()
-                .map(index::parse_stakeholder)
-                .transpose()?,
-            region: self
-                .region
-                .as_deref()
-                .map(index::parse_region)
-                .transpose()?,
-            session: self.session.clone(),
-            speaker: self.speaker.clone(),
-            year: self.year,
-            ..Filters::default()
-        })
+        FilterArgs {
+            stakeholder: self.stakeholder.clone(),
+            region: self.region.clone(),
+            scope: self.scope.clone(),
+            ..FilterArgs::default()
+        }
+        .to_filters()
     }
 
     fn check_flags(&self) -> anyhow::Result<()> {
@@ -233,25 +226,17 @@ fn check_theme(reader: &Reader, theme: Option<&str>) -> anyhow::Result<Option<St
 pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     args.check_flags()?;
     let filters = args.filters()?;
-    let reader = Reader::open(&args.index)?;
+    let index = &args.search.index;
+    let reader = Reader::open(index)?;
     let opts = args.options(check_theme(&reader, args.theme.as_deref())?)?;
-    let request = SearchRequest {
-        query: args.query.clone().unwrap_or_default(),
-        filters,
-        sort: Sort::Date,
-        limit: usize::MAX,
-        ..SearchRequest::default()
-    };
-    let results = reader
-        .search(&request)
-        .with_context(|| format!("search in {}", args.index.display()))?;
-    if results.total == 0 {
+    let query = args.search.query.clone().unwrap_or_default();
+    let records = every_match(&reader, index, query, filters)?;
+    if records.is_empty() {
         if !g.quiet {
             eprintln!("igf-lens: no passage matches");
         }
         return Ok(1);
     }
-    let records: Vec<_> = results.hits.into_iter().map(|h| h.record).collect();
     let comparison = compare::compare(&records, &opts)?;
     if args.unit != UnitArg::Passages && args.by == ByArg::Year && !g.quiet {
         eprintln!("igf-lens: the trend test counts passages: run with --unit passages for it");

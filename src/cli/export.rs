@@ -7,9 +7,9 @@
 
 use super::format::FileFormat;
 use super::global::Global;
-use super::search::FilterArgs;
+use super::search::{every_match, FilterArgs};
 use crate::export::{self, IngestInput, SummaryOptions};
-use crate::index::{Reader, SearchRequest, Sort};
+use crate::index::Reader;
 use crate::pipeline;
 use anyhow::Context;
 use std::io::{BufWriter, Write};
@@ -54,7 +54,7 @@ pub enum ExportCommand {
         /// Only passages that also match this query (search syntax).
         #[arg(long, value_name = "QUERY")]
         query: Option<String>,
-        /// CSV file to write (default: stdout).
+        /// CSV file to write (default, or `-`: stdout).
         #[arg(short, long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// Start with a UTF-8 BOM so spreadsheets read accents right.
@@ -70,7 +70,7 @@ pub enum ExportCommand {
         /// --format json`; also `jsonl`) or csv (the columns of passages.csv).
         #[arg(long, value_enum, default_value_t = FileFormat::Json)]
         format: FileFormat,
-        /// File to write (default: stdout).
+        /// File to write (default, or `-`: stdout).
         #[arg(short, long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// With --format csv: start with a UTF-8 BOM.
@@ -103,14 +103,19 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
             query,
             out,
             excel,
-        } => excerpts(&index, filters, query, out.as_deref(), excel, g),
+        } => excerpts(&index, filters, query, file_or_stdout(&out), excel, g),
         ExportCommand::Passages {
             index,
             format,
             out,
             excel,
-        } => passages(&index, format, out.as_deref(), excel, g),
+        } => passages(&index, format, file_or_stdout(&out), excel, g),
     }
+}
+
+/// The file `-o` names, or `None` (stdout) when it is missing or `-`, as Unix tools read it.
+fn file_or_stdout(out: &Option<PathBuf>) -> Option<&Path> {
+    out.as_deref().filter(|p| p.as_os_str() != "-")
 }
 
 /// `export summary`: the CSV files and manifest.json.
@@ -172,17 +177,7 @@ fn excerpts(
     let polarity = filters.polarity;
     let decided = filters.decided;
     let reader = Reader::open(index)?;
-    let request = SearchRequest {
-        query: query.unwrap_or_default(),
-        filters,
-        sort: Sort::Date,
-        limit: usize::MAX,
-        ..SearchRequest::default()
-    };
-    let results = reader
-        .search(&request)
-        .with_context(|| format!("search in {}", index.display()))?;
-    let mut records: Vec<_> = results.hits.into_iter().map(|h| h.record).collect();
+    let mut records = every_match(&reader, index, query.unwrap_or_default(), filters)?;
     if decided {
         // --decided: a row per decided tag only, not per tag of a passage with one.
         for r in &mut records {

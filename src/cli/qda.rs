@@ -6,9 +6,9 @@
 //! (reading untrusted codebooks); this file reads the index or the files, and reports.
 
 use super::global::Global;
-use super::search::FilterArgs;
+use super::search::{every_match, FilterArgs};
 use crate::export::{self, Codebook};
-use crate::index::{Reader, SearchRequest, Sort};
+use crate::index::Reader;
 use crate::model::{slugify, PassageRecord, Tag};
 use crate::tag::{import, load_taxonomy};
 use anyhow::Context;
@@ -65,9 +65,7 @@ fn has_filters(a: &QdpxArgs) -> bool {
         || f.region.is_some()
         || f.theme.is_some()
         || f.polarity.is_some()
-        || f.session.is_some()
-        || f.speaker.is_some()
-        || f.year.is_some()
+        || f.scope.is_set()
 }
 
 /// The passages to export (every passage of each session that has a chosen passage) and the
@@ -80,23 +78,11 @@ fn choose(args: &QdpxArgs) -> anyhow::Result<(Vec<PassageRecord>, Option<HashSet
     if !has_filters(args) {
         return Ok((records, None));
     }
-    let request = SearchRequest {
-        query: args.query.clone().unwrap_or_default(),
-        filters: args.filters.to_filters()?,
-        sort: Sort::Date,
-        limit: usize::MAX,
-        ..SearchRequest::default()
-    };
-    let hits = reader
-        .search(&request)
-        .with_context(|| format!("search in {}", args.index.display()))?
-        .hits;
-    let sessions: BTreeSet<String> = hits.iter().map(|h| h.record.session.clone()).collect();
-    records.retain(|r| sessions.contains(&r.session));
-    Ok((
-        records,
-        Some(hits.iter().map(|h| h.record.passage_id).collect()),
-    ))
+    let query = args.query.clone().unwrap_or_default();
+    let chosen = every_match(&reader, &args.index, query, args.filters.to_filters()?)?;
+    let sessions: BTreeSet<&str> = chosen.iter().map(|r| r.session.as_str()).collect();
+    records.retain(|r| sessions.contains(r.session.as_str()));
+    Ok((records, Some(chosen.iter().map(|r| r.passage_id).collect())))
 }
 
 /// Runs `igf-lens export qdpx`. Exit code 1 when no passage matches the filters.

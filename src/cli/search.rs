@@ -10,9 +10,10 @@ use super::format::Format;
 use super::global::Global;
 use crate::export;
 use crate::index::{self, Filters, ProceduralFilter, Reader, SearchRequest, Sort};
+use crate::model::PassageRecord;
 use anyhow::Context;
 use std::io::{BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Filter flags shared by `search`, `kwic` and `export excerpts`.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -32,6 +33,22 @@ pub struct FilterArgs {
     /// Only tags of this polarity: risk or opportunity (with --theme: that theme's polarity).
     #[arg(long, value_name = "POLARITY")]
     pub polarity: Option<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Only tags whose polarity a cue, the model or a person decided, not the theme's default
+    /// (with --theme/--polarity: that tag; alone: passages with at least one such tag).
+    #[arg(long)]
+    pub decided: bool,
+    /// Procedural passages (floor-giving, introductions, thanks, housekeeping, technical
+    /// checks, time-keeping): include (default), exclude, or only them.
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = ProceduralFilter::Include)]
+    pub procedural: ProceduralFilter,
+}
+
+/// The session, speaker and year filters, of [`FilterArgs`] and of `compare` (which words
+/// `--speaker`'s help its own way).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ScopeArgs {
     /// Only this session: its id (2023-ws-225), its code (`WS #225`, `OF 7`, `Open Forum #7`;
     /// every year's session of that code), its file name (2021-of-7) or words of its title.
     #[arg(long, value_name = "CODE")]
@@ -42,14 +59,13 @@ pub struct FilterArgs {
     /// Only sessions of this year.
     #[arg(long, value_name = "YEAR")]
     pub year: Option<u16>,
-    /// Only tags whose polarity a cue, the model or a person decided, not the theme's default
-    /// (with --theme/--polarity: that tag; alone: passages with at least one such tag).
-    #[arg(long)]
-    pub decided: bool,
-    /// Procedural passages (floor-giving, introductions, thanks, housekeeping, technical
-    /// checks, time-keeping): include (default), exclude, or only them.
-    #[arg(long, value_enum, value_name = "WHICH", default_value_t = ProceduralFilter::Include)]
-    pub procedural: ProceduralFilter,
+}
+
+impl ScopeArgs {
+    /// Whether any of the three is given.
+    pub fn is_set(&self) -> bool {
+        self.session.is_some() || self.speaker.is_some() || self.year.is_some()
+    }
 }
 
 impl FilterArgs {
@@ -72,13 +88,48 @@ impl FilterArgs {
                 .as_deref()
                 .map(index::parse_polarity)
                 .transpose()?,
-            session: self.session.clone(),
-            speaker: self.speaker.clone(),
-            year: self.year,
+            session: self.scope.session.clone(),
+            speaker: self.scope.speaker.clone(),
+            year: self.scope.year,
             decided: self.decided,
             procedural: self.procedural,
         })
     }
+}
+
+/// The query and the index of `search` and `compare` (`compare` words the query's help its own
+/// way).
+#[derive(Debug, clap::Args)]
+pub struct QueryArgs {
+    /// The query in tantivy syntax: words (all must match), "a phrase", AND / OR / NOT (or
+    /// +word / -word), (groups), field:value (speaker, stakeholder, theme, year:[2021 TO
+    /// 2023], …). Empty or absent: every passage (use with filters).
+    #[arg(value_name = "QUERY")]
+    pub query: Option<String>,
+    /// Index directory.
+    #[arg(short, long, value_name = "DIR", default_value = "index")]
+    pub index: PathBuf,
+}
+
+/// Every passage matching `query` and `filters`, in date order: the population of `compare`,
+/// `export excerpts` and `export qdpx`. The error names the index directory `index`.
+pub fn every_match(
+    reader: &Reader,
+    index: &Path,
+    query: String,
+    filters: Filters,
+) -> anyhow::Result<Vec<PassageRecord>> {
+    let request = SearchRequest {
+        query,
+        filters,
+        sort: Sort::Date,
+        limit: usize::MAX,
+        ..SearchRequest::default()
+    };
+    let results = reader
+        .search(&request)
+        .with_context(|| format!("search in {}", index.display()))?;
+    Ok(results.hits.into_iter().map(|h| h.record).collect())
 }
 
 /// Result orders.
@@ -93,14 +144,8 @@ pub enum SortArg {
 /// Arguments of `igf-lens search`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The query in tantivy syntax: words (all must match), "a phrase", AND / OR / NOT (or
-    /// +word / -word), (groups), field:value (speaker, stakeholder, theme, year:[2021 TO
-    /// 2023], …). Empty or absent: every passage (use with filters).
-    #[arg(value_name = "QUERY")]
-    pub query: Option<String>,
-    /// Index directory.
-    #[arg(short, long, value_name = "DIR", default_value = "index")]
-    pub index: PathBuf,
+    #[command(flatten)]
+    pub search: QueryArgs,
     #[command(flatten)]
     pub filters: FilterArgs,
     /// Number of hits to print (more than the index holds prints them all).
@@ -163,11 +208,11 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
         anyhow::bail!("--facets cannot be combined with --format csv (one table per output): use --format json or table");
     }
     if args.fuzzy {
-        check_fuzzy(args.query.as_deref().unwrap_or_default())?;
+        check_fuzzy(args.search.query.as_deref().unwrap_or_default())?;
     }
-    let reader = Reader::open(&args.index)?;
+    let reader = Reader::open(&args.search.index)?;
     let request = SearchRequest {
-        query: args.query.clone().unwrap_or_default(),
+        query: args.search.query.clone().unwrap_or_default(),
         filters: args.filters.to_filters()?,
         fuzzy: args.fuzzy,
         sort: match args.sort {
@@ -180,7 +225,7 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     };
     let results = reader
         .search(&request)
-        .with_context(|| format!("search in {}", args.index.display()))?;
+        .with_context(|| format!("search in {}", args.search.index.display()))?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     match args.format {
         Format::Json => {

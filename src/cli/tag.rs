@@ -138,12 +138,6 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
                     writeln!(out, "  (no theme)")?;
                 }
                 for t in &tagging.tags {
-                    let terms: Vec<String> = t
-                        .evidence
-                        .terms
-                        .iter()
-                        .map(|(term, pos)| format!("{term}@{pos}"))
-                        .collect();
                     let decided = crate::export::decided(t);
                     writeln!(
                         out,
@@ -151,7 +145,7 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
                         t.theme,
                         t.polarity.as_str(),
                         t.score,
-                        terms.join(", "),
+                        t.evidence.join_terms(", "),
                     )?;
                 }
             }

@@ -68,17 +68,11 @@ pub fn render_tags(tags: &[Tag]) -> String {
     }
     let mut out = String::from("themes:\n");
     for t in tags {
-        let terms: Vec<String> = t
-            .evidence
-            .terms
-            .iter()
-            .map(|(term, pos)| format!("{term}@{pos}"))
-            .collect();
         out.push_str(&format!(
             "  {:<34} score {:.2}  terms: {}  {}\n",
             t.label(),
             t.score,
-            terms.join(", "),
+            t.evidence.join_terms(", "),
             decided(t)
         ));
     }

@@ -4,6 +4,7 @@
 //! terminal table fits a given width and marks matched terms with ANSI colour only when asked
 //! (the CLI decides: stdout a terminal, `NO_COLOR` unset). This module does not search.
 
+use super::columns::{cells, headers, Column, WHO};
 use super::json::{passage_json, round3};
 use super::table::{Cell, Table};
 use super::terminal::for_terminal;
@@ -27,56 +28,39 @@ pub fn facets_json(f: &Facets) -> Value {
     json!({ "facets": f })
 }
 
-/// CSV rows for hits.
+/// The passage columns of the search CSV before its `snippet` column, and after it.
+const HIT_COLUMNS: [&[Column]; 3] = [
+    &[
+        Column::PassageId,
+        Column::Session,
+        Column::Code,
+        Column::Year,
+        Column::Date,
+    ],
+    &WHO,
+    &[Column::Themes, Column::Language, Column::Words],
+];
+const HIT_TAIL: [Column; 5] = [
+    Column::Text,
+    Column::Source,
+    Column::Line,
+    Column::StartMs,
+    Column::EndMs,
+];
+
+/// CSV rows for hits: `score`, the passage columns, `snippet`, the text and its source.
 pub fn hits_table(hits: &[Hit]) -> Table {
-    let mut t = Table::new(vec![
-        "score",
-        "passage_id",
-        "session",
-        "code",
-        "year",
-        "date",
-        "title",
-        "turn",
-        "speaker",
-        "stakeholder",
-        "region",
-        "role",
-        "themes",
-        "language",
-        "words",
-        "snippet",
-        "text",
-        "source",
-        "line",
-        "start_ms",
-        "end_ms",
-    ]);
+    let mut header = vec!["score"];
+    header.extend(headers(&HIT_COLUMNS));
+    header.push("snippet");
+    header.extend(headers(&[&HIT_TAIL]));
+    let mut t = Table::new(header);
     for h in hits {
-        let r = &h.record;
-        t.rows.push(vec![
-            Cell::Float(f64::from(h.score), 4),
-            Cell::Int(r.passage_id),
-            Cell::text(&r.session),
-            Cell::text(&r.code),
-            Cell::Int(u64::from(r.year)),
-            Cell::text(&r.date),
-            Cell::text(&r.title),
-            Cell::Int(u64::from(r.turn)),
-            Cell::text(&r.speaker),
-            Cell::text(r.stakeholder.as_str()),
-            Cell::text(r.region.as_str()),
-            Cell::text(r.role.as_str()),
-            Cell::text(r.themes_label()),
-            Cell::text(&r.language),
-            Cell::Int(u64::from(r.words)),
-            Cell::text(&h.snippet),
-            Cell::text(&r.text),
-            Cell::text(r.citation()),
-            Cell::Int(u64::from(r.line)),
-            Cell::opt_int(r.start_ms),
-            Cell::opt_int(r.end_ms),
-        ]);
+        let mut row = vec![Cell::Float(f64::from(h.score), 4)];
+        row.extend(cells(&HIT_COLUMNS, &h.record));
+        row.push(Cell::text(&h.snippet));
+        row.extend(cells(&[&HIT_TAIL], &h.record));
+        t.rows.push(row);
     }
     t
 }

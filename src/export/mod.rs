@@ -23,6 +23,7 @@
 //!   (`igf-lens compare`, and the report's comparison section).
 
 mod codebook;
+mod columns;
 pub mod compare;
 mod context;
 mod excerpts;
@@ -61,7 +62,7 @@ pub use summary::{
     crosstab, is_unresolved, passages_table, session_theme, session_theme_table, sessions_table,
     speaker_theme_table, speakers, speakers_table, speaking_time_table, stakeholder_theme,
     stakeholder_theme_table, themes, write_passages_csv, CrossRow, SessionGroup, SpeakerGroup,
-    SpeakerRow, PASSAGE_COLUMNS, SHARE_DECIMALS,
+    SpeakerRow, SHARE_DECIMALS,
 };
 pub use table::{neutralise, write_rows, Cell, Table};
 pub use terminal::{for_terminal, is_terminal_control};

@@ -408,6 +408,27 @@ fn empty_ref(w: &mut Writer<Vec<u8>>, name: &str, target: &str) -> Result<()> {
     )
 }
 
+/// Opens `<tag guid="…" name="…" … creatingUser="…">`: an element the project's user created,
+/// with its own attributes (`extra`) between its name and the user.
+fn start_object(
+    w: &mut Writer<Vec<u8>>,
+    tag: &str,
+    guid: &str,
+    name: &str,
+    extra: &[(&str, &str)],
+    user: &str,
+) -> Result<()> {
+    let name = attr_text(name);
+    let attributes = [("guid", guid), ("name", name.as_ref())]
+        .into_iter()
+        .chain(extra.iter().copied())
+        .chain([("creatingUser", user)]);
+    write(
+        w,
+        Event::Start(BytesStart::new(tag).with_attributes(attributes)),
+    )
+}
+
 /// One `TextSource` per session, with its selections and their codings.
 fn write_sources(
     w: &mut Writer<Vec<u8>>,
@@ -421,16 +442,8 @@ fn write_sources(
     write(w, Event::Start(BytesStart::new("Sources")))?;
     for (k, s) in sources.iter().enumerate() {
         let path = format!("internal://{}.txt", s.guid);
-        let name = attr_text(&s.name);
-        write(
-            w,
-            Event::Start(BytesStart::new("TextSource").with_attributes([
-                ("guid", s.guid.as_str()),
-                ("name", name.as_ref()),
-                ("plainTextPath", path.as_str()),
-                ("creatingUser", tool_guid),
-            ])),
-        )?;
+        let source = [("plainTextPath", path.as_str())];
+        start_object(w, "TextSource", &s.guid, &s.name, &source, tool_guid)?;
         text_element(w, "Description", &format!("session {}", s.session))?;
         for sel in selections.iter().filter(|x| x.source == k) {
             write_selection(w, sel, tool_guid)?;
@@ -442,16 +455,17 @@ fn write_sources(
 
 fn write_selection(w: &mut Writer<Vec<u8>>, sel: &Selection, tool_guid: &str) -> Result<()> {
     let (start, end) = (sel.start.to_string(), sel.end.to_string());
-    let name = attr_text(&sel.name);
-    write(
+    let span = [
+        ("startPosition", start.as_str()),
+        ("endPosition", end.as_str()),
+    ];
+    start_object(
         w,
-        Event::Start(BytesStart::new("PlainTextSelection").with_attributes([
-            ("guid", sel.guid.as_str()),
-            ("name", name.as_ref()),
-            ("startPosition", start.as_str()),
-            ("endPosition", end.as_str()),
-            ("creatingUser", tool_guid),
-        ])),
+        "PlainTextSelection",
+        &sel.guid,
+        &sel.name,
+        &span,
+        tool_guid,
     )?;
     text_element(w, "Description", &sel.description)?;
     for (coding, code, coder) in &sel.codings {

@@ -9,7 +9,7 @@
 //! numbers are also printed in a table (`id="stakeholder-theme"`) formatted as in
 //! `stakeholder_theme.csv`. This module writes no files and loads nothing from the network.
 
-use super::html::{escape, plot_err};
+use super::html::{escape, font, plot_err, row_chart, RowAxes};
 use super::manifest;
 use super::summary::{self, CrossRow, SHARE_DECIMALS};
 use crate::error::Result;
@@ -43,10 +43,6 @@ fn blend(to: RGBColor, t: f64) -> RGBColor {
 
 fn percent(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
-}
-
-fn font(size: u32) -> TextStyle<'static> {
-    TextStyle::from(("sans-serif", size).into_font())
 }
 
 /// Heatmap: rows are themes, columns are stakeholder groups, each cell split into risk (left)
@@ -375,26 +371,20 @@ fn session_bars_svg(records: &[PassageRecord]) -> Result<String> {
         root.fill(&WHITE).map_err(plot_err)?;
         let (main, legend) = root.split_horizontally(w - 210);
         let n = sessions.len() as f64;
-        let mut chart = ChartBuilder::on(&main)
-            .caption("Tagged passages per theme and session", font(16))
-            .margin(10)
-            .x_label_area_size(40)
-            .y_label_area_size(150)
-            .build_cartesian_2d(0f64..xmax, 0f64..n)
-            .map_err(plot_err)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(0)
-            .x_labels(10)
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .light_line_style(WHITE)
-            .x_desc("passages tagged (a passage with two themes counts in both)")
-            .y_desc("session")
-            .axis_desc_style(font(13))
-            .label_style(font(11))
-            .draw()
-            .map_err(plot_err)?;
+        let axes = RowAxes {
+            caption: "Tagged passages per theme and session",
+            caption_size: 16,
+            label_areas: (40, 150),
+            xmax,
+            rows: sessions.len(),
+            x_labels: 10,
+            x_format: |v| format!("{v:.0}"),
+            x_desc: "passages tagged (a passage with two themes counts in both)",
+            y_desc: Some("session"),
+            axis_desc_size: 13,
+            hide_light_lines: true,
+        };
+        let mut chart = row_chart(&main, &axes)?;
         for (si, (id, label)) in sessions.iter().enumerate() {
             let y0 = n - si as f64 - 1.0;
             let mut x = 0.0;

@@ -6,6 +6,7 @@
 //! come from one function, [`crosstab`], which the HTML report uses too, so its numbers equal
 //! those of `stakeholder_theme.csv`. This module writes no files.
 
+use super::columns::{cells, headers, Column, WHO};
 use super::table::{write_rows, Cell, Table};
 use crate::error::Result;
 use crate::model::{PassageRecord, Polarity, Region, Role, Stakeholder};
@@ -31,58 +32,33 @@ pub fn sorted(records: &[PassageRecord]) -> Vec<&PassageRecord> {
     v
 }
 
-/// Columns of `passages.csv`.
-pub const PASSAGE_COLUMNS: [&str; 19] = [
-    "passage_id",
-    "session",
-    "year",
-    "title",
-    "turn",
-    "speaker",
-    "stakeholder",
-    "region",
-    "role",
-    "language",
-    "words",
-    "procedural",
-    "themes",
-    "decided_by",
-    "evidence",
-    "source",
-    "text",
-    "start_ms",
-    "end_ms",
+/// Columns of `passages.csv`, in groups.
+const PASSAGE_COLUMNS: [&[Column]; 3] = [
+    &[Column::PassageId, Column::Session, Column::Year],
+    &WHO,
+    &[
+        Column::Language,
+        Column::Words,
+        Column::Procedural,
+        Column::Themes,
+        Column::DecidedBy,
+        Column::Evidence,
+        Column::FullSource,
+        Column::Text,
+        Column::StartMs,
+        Column::EndMs,
+    ],
 ];
 
 /// One row of `passages.csv`.
 fn passage_row(r: &PassageRecord) -> Vec<Cell> {
-    vec![
-        Cell::Int(r.passage_id),
-        Cell::text(&r.session),
-        Cell::Int(u64::from(r.year)),
-        Cell::text(&r.title),
-        Cell::Int(u64::from(r.turn)),
-        Cell::text(&r.speaker),
-        Cell::text(r.stakeholder.as_str()),
-        Cell::text(r.region.as_str()),
-        Cell::text(r.role.as_str()),
-        Cell::text(&r.language),
-        Cell::Int(u64::from(r.words)),
-        Cell::text(if r.procedural { "true" } else { "false" }),
-        Cell::text(r.themes_label()),
-        Cell::text(r.decided_label()),
-        Cell::text(r.evidence_label()),
-        Cell::text(r.full_citation()),
-        Cell::text(&r.text),
-        Cell::opt_int(r.start_ms),
-        Cell::opt_int(r.end_ms),
-    ]
+    cells(&PASSAGE_COLUMNS, r)
 }
 
 /// `passages.csv`: one row per passage, sorted by (session, turn, ordinal).
 pub fn passages_table(records: &[PassageRecord]) -> Table {
     Table {
-        header: PASSAGE_COLUMNS.to_vec(),
+        header: headers(&PASSAGE_COLUMNS),
         rows: sorted(records).into_iter().map(passage_row).collect(),
     }
 }
@@ -94,7 +70,7 @@ pub fn write_passages_csv(
     excel: bool,
 ) -> Result<usize> {
     write_rows(
-        &PASSAGE_COLUMNS,
+        &headers(&PASSAGE_COLUMNS),
         sorted(records).into_iter().map(passage_row),
         w,
         excel,

@@ -12,7 +12,7 @@
 
 use super::annotation::{strip_annotations, AnnotationCounts};
 use super::title::{clean_title, is_title_line, parse_session_key};
-use super::transcript::looks_like_label;
+use super::transcript::{assemble, looks_like_label};
 use crate::error::{Error, Result};
 use crate::model::{RawTurn, Transcript};
 use std::path::Path;
@@ -124,16 +124,8 @@ pub fn parse_captions(text: &str, path: &Path) -> Result<Transcript> {
         path,
         None,
     );
-    Ok(Transcript {
-        key: id.key,
-        title: title.as_deref().map(clean_title).unwrap_or_default(),
-        turns,
-        annotations: counts.into_iter().collect(),
-        source: path.to_path_buf(),
-        url: id.url,
-        key_source: id.source,
-        damage: Vec::new(),
-    })
+    let title = title.as_deref().map(clean_title).unwrap_or_default();
+    Ok(assemble(id, title, turns, counts, path))
 }
 
 fn truncate(s: &str, n: usize) -> String {

@@ -10,6 +10,7 @@
 //! 0). Also the keys of old CART header blocks and of session proposals (`No. 77 …`).
 //! Deliberately reads no other file: matching pages is the pipeline's job.
 
+use super::pattern::static_regex;
 use super::title::{code_from_path, key_from_slug, named_without_year, NAME_WORDS};
 use crate::model::{KeySource, SessionKey};
 use regex::Regex;
@@ -77,8 +78,7 @@ pub fn identify(
 /// A file name is an address slug when it starts like the IGF's page addresses do.
 fn file_name_source(path: &Path) -> KeySource {
     static SLUG: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:igf-(?:19|20)\d\d-|\d{2,5}-20\d\d-\d\d-\d\d-|20\d\d-\d\d-\d\d-)")
-            .expect("static regex")
+        static_regex(r"^(?:igf-(?:19|20)\d\d-|\d{2,5}-20\d\d-\d\d-\d\d-|20\d\d-\d\d-\d\d-)")
     });
     let name = path
         .file_name()
@@ -125,16 +125,16 @@ pub fn key_from_url(url: &str) -> Option<SessionKey> {
 
 /// `Tenth`, `Eigth` (sic, 2013): the ordinal of an annual meeting → its year.
 static MEETING_ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    static_regex(
         r"(?i)\b(first|second|third|fourth|fifth|sixth|seventh|eighth|eigth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)\b(?:\s+(?:annual|july))?\s+(?:meeting|internet\s+governance\s+forum)",
     )
-    .expect("static regex")
 });
 
 /// A year after a month (`from 10 to 13 November 2015`, `23 October 2013`) or after `IGF`.
 static TEXT_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(?:january|february|march|april|may|june|july|august|september|october|november|december)|\bIGF)[\s,]+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?((?:19|20)\d\d)\b")
-        .expect("static regex")
+    static_regex(
+        r"(?i)(?:\b(?:january|february|march|april|may|june|july|august|september|october|november|december)|\bIGF)[\s,]+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?((?:19|20)\d\d)\b",
+    )
 });
 
 /// The year a file's opening text gives: a date or `IGF 2014` in the captioning disclaimer or
@@ -182,19 +182,19 @@ pub fn year_in_text(text: &str) -> Option<u16> {
 
 /// A time of day in a CART header: `09:00`, `14:30`, `9:00 A.M.`, `1415`.
 static CART_TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?im)\b\d{1,2}[:.]\d{2}(?:\s*[ap]\.\s?m\.|\s*[ap]m\b)?|^[ \t]*\d{4}[ \t]*$")
-        .expect("static regex")
+    static_regex(r"(?im)\b\d{1,2}[:.]\d{2}(?:\s*[ap]\.\s?m\.|\s*[ap]m\b)?|^[ \t]*\d{4}[ \t]*$")
 });
 
 /// `SESSION 23`, `Session 15`: the numbered session of an old CART header.
 static CART_SESSION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bsession\s+(\d{1,3})\b").expect("static regex"));
+    LazyLock::new(|| static_regex(r"(?i)\bsession\s+(\d{1,3})\b"));
 
 /// A date in a CART header: `04 SEPTEMBER 2014`, `23 October 2013`, `OCTOBER 23, 1013`,
 /// `15 SEPTEMBER 10`.
 static CART_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:\d{1,2}\s+)?(?:january|february|march|april|may|june|july|august|september|october|november|december)(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+\d{2,4}\b")
-        .expect("static regex")
+    static_regex(
+        r"(?i)\b(?:\d{1,2}\s+)?(?:january|february|march|april|may|june|july|august|september|october|november|december)(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+\d{2,4}\b",
+    )
 });
 
 /// Whether the text before a transcript's disclaimer is an old CART header: the meeting's name,
@@ -221,8 +221,9 @@ pub fn is_cart_header(lines: &[&str]) -> bool {
 
 /// Where the captioning disclaimer starts, in any of its openings.
 static DISCLAIMER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:note:\s*)?(?:the following (?:is|are) the outputs?|this is (?:the )?(?:output of the )?real-?time|this text is being provided)")
-        .expect("static regex")
+    static_regex(
+        r"(?i)\b(?:note:\s*)?(?:the following (?:is|are) the outputs?|this is (?:the )?(?:output of the )?real-?time|this text is being provided)",
+    )
 });
 
 /// The key and title of an old CART header ([`is_cart_header`]): the year from a date or the
@@ -230,8 +231,7 @@ static DISCLAIMER: LazyLock<Regex> = LazyLock::new(|| {
 /// the session's name; the title is what follows the last date or time (`BPF3 ESTABLISHING AND
 /// SUPPORTING CERTS …` keys as that name).
 pub fn cart_header_key(lines: &[&str]) -> Option<(SessionKey, String)> {
-    static ANY_YEAR: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\b(20\d\d)\b").expect("static regex"));
+    static ANY_YEAR: LazyLock<Regex> = LazyLock::new(|| static_regex(r"\b(20\d\d)\b"));
     // The block ends at the disclaimer: its opening words, or a line after the first that
     // reads like one (`This is a CART rough draft …`; a flattened file holds all on one line).
     let block = lines
@@ -288,18 +288,16 @@ pub fn cart_header_key(lines: &[&str]) -> Option<(SessionKey, String)> {
 
 /// `WS 77 CYBERCRIME …` → `CYBERCRIME …`; `Session 15 CYBERCRIME …` → `CYBERCRIME …`.
 fn strip_code_words(tail: &str) -> String {
-    static CODE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?:ws|workshop|session)\s*#?\s*\d{1,4}\b[\s:\-–]*").expect("static regex")
-    });
+    static CODE: LazyLock<Regex> =
+        LazyLock::new(|| static_regex(r"(?i)^(?:ws|workshop|session)\s*#?\s*\d{1,4}\b[\s:\-–]*"));
     CODE.replace(tail, "").trim().to_string()
 }
 
 /// `No. 77 Cybercrime cooperation …`, `(No.84) How can cooperation …`: a session proposal's
 /// number (workshops were numbered by proposal until 2015) and its title.
 pub fn proposal(line: &str) -> Option<(String, String)> {
-    static NO: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\(?\s*No\.\s*(\d{1,4})\s*\)?\s+(\S.*)$").expect("static regex")
-    });
+    static NO: LazyLock<Regex> =
+        LazyLock::new(|| static_regex(r"^\(?\s*No\.\s*(\d{1,4})\s*\)?\s+(\S.*)$"));
     let c = NO.captures(line.trim())?;
     let n: u32 = c[1].parse().ok()?;
     let title: String = c[2]
@@ -404,6 +402,14 @@ mod tests {
             (
                 "https://intgovforum.org/en/content/igf-2024-day-1-workshop-room-3-of-48-the-counter-ransomware-initiative-raw",
                 key(2024, "Open Forum #48"),
+            ),
+            (
+                "https://intgovforum.org/en/content/igf-2024-day-2-workshop-9-of-1-challenges-of-cyberdefense",
+                key(2024, "Open Forum #1"),
+            ),
+            (
+                "https://intgovforum.org/en/content/igf-2017-day-2-workshop-9-lantern-ferries",
+                key(2017, "WS #9"),
             ),
             (
                 "https://intgovforum.org/en/content/igf-2021-open-forum-85-something",

@@ -18,6 +18,7 @@ mod identity;
 mod jsonl;
 mod page;
 mod page_lines;
+mod pattern;
 mod roster;
 mod title;
 mod transcript;

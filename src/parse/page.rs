@@ -17,6 +17,7 @@
 //! roles is listed once per role, and entries of one person share what each knows (stakeholder,
 //! region, affiliation). Deliberately does not match roster names against transcript labels.
 
+use super::pattern::static_regex;
 use crate::error::{Error, Result};
 use crate::model::{KeySource, Role, RosterEntry, SessionKey, SessionPage, Stakeholder};
 use crate::text::normalize_for_matching;
@@ -343,43 +344,48 @@ fn inline_label(line: &str) -> Option<Section> {
 
 /// `Panel - 90 Min`, `Round Table - U-shape - 90 Min`, `Panel - Auditorium - 90 Min`.
 static FORMAT_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[A-Za-z][A-Za-z /&\-]{1,60}?\s*[-–]\s*\d{2,3}\s*min(?:utes|s)?\.?$")
-        .expect("static regex")
+    static_regex(r"(?i)^[A-Za-z][A-Za-z /&\-]{1,60}?\s*[-–]\s*\d{2,3}\s*min(?:utes|s)?\.?$")
 });
 
 /// `Duration (minutes): 60`.
-static DURATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^duration\s*\(?minutes\)?\s*:\s*(\d{1,3})").expect("static regex")
-});
+static DURATION: LazyLock<Regex> =
+    LazyLock::new(|| static_regex(r"(?i)^duration\s*\(?minutes\)?\s*:\s*(\d{1,3})"));
 
 /// `Organizer 1: …`, `Speaker 3: …`, `Speaker: …` (proposals, no number).
-static NUMBERED_PERSON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(organi[sz]er|speaker)\s*\d{0,3}\s*:\s*(.*)$").expect("static regex")
-});
+static NUMBERED_PERSON: LazyLock<Regex> =
+    LazyLock::new(|| static_regex(r"(?i)^(organi[sz]er|speaker)\s*\d{0,3}\s*:\s*(.*)$"));
 
 /// `Proposer's Name: Mr. Carlos Alberto Afonso`, `Co-Proposer's Name: Ms. Timea Suto`.
 static PROPOSER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:co-)?proposer'?s\s+name\s*:\s*(?:(?:mr|ms|mrs|dr|prof)\.?\s+)?(\S.*)$")
-        .expect("static regex")
+    static_regex(r"(?i)^(?:co-)?proposer'?s\s+name\s*:\s*(?:(?:mr|ms|mrs|dr|prof)\.?\s+)?(\S.*)$")
 });
 
 /// A bullet of an `UPDATED LINEUP` block: `• Moderator onsite: Zahid JAMIL, barrister at law`,
 /// `• Moderator online and rapporteur: …`, `• Speaker 3 John HERING, Microsoft`.
+/// A listing bullet: `• Name (Organisation)` (friendsoftheigf.org session pages), a name of
+/// two to five capitalised words.
+static NAME_ORG_BULLET: LazyLock<Regex> = LazyLock::new(|| {
+    static_regex(
+        r"^[•●▪·*\-]\s*(\p{Lu}[\p{L}'’.\-]*(?:\s+\p{Lu}[\p{L}'’.\-]*){1,4})\s*\(([^()]{2,120})\)\s*$",
+    )
+});
+
 static LINEUP_BULLET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[•●▪·*\-]\s*(moderator\s+onsite|onsite\s+moderator|moderator\s+online\s+and\s+rapporteur|moderator\s+online|online\s+moderator|moderator|rapporteur|speaker\s*\d{0,3})\s*:?\s+(\S.*)$")
-        .expect("static regex")
+    static_regex(
+        r"(?i)^[•●▪·*\-]\s*(moderator\s+onsite|onsite\s+moderator|moderator\s+online\s+and\s+rapporteur|moderator\s+online|online\s+moderator|moderator|rapporteur|speaker\s*\d{0,3})\s*:?\s+(\S.*)$",
+    )
 });
 
 /// A role and its people on one line: `Speakers: Ann Lee, Example Labs, civil society, WEOG`.
 static INLINE_ROLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(speakers?|panell?ists?|presenters?|onsite\s+moderators?|online\s+moderators?|moderators?|rapporteurs?)\s*:\s*(\S.*)$")
-        .expect("static regex")
+    static_regex(
+        r"(?i)^(speakers?|panell?ists?|presenters?|onsite\s+moderators?|online\s+moderators?|moderators?|rapporteurs?)\s*:\s*(\S.*)$",
+    )
 });
 
 /// An SDG line: `16. Peace, Justice …`, `GOAL 16: …`, `SDG 16. …`, `16.2`.
-static SDG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:sdg\s*|goal\s*)?\d{1,2}(?:\.\d{1,2})?[.:]?(?:\s|$)").expect("static regex")
-});
+static SDG: LazyLock<Regex> =
+    LazyLock::new(|| static_regex(r"(?i)^(?:sdg\s*|goal\s*)?\d{1,2}(?:\.\d{1,2})?[.:]?(?:\s|$)"));
 
 /// Line-by-line reader of a page.
 struct PageParser<'a> {
@@ -554,7 +560,8 @@ impl<'a> PageParser<'a> {
     fn schedule_line(&mut self, w: &mut Walk<'a>, line: &str, idx: usize) -> bool {
         if self.date.is_none()
             && (w.section == Section::Time
-                || (!w.roster_zone && !w.roster_done && line.to_lowercase().contains("utc")))
+                || (!w.roster_zone && !w.roster_done && line.to_lowercase().contains("utc"))
+                || idx < 8 && crate::read::is_listing_line(line))
         {
             if let Some(d) = parse_date(line) {
                 self.date = Some(d);
@@ -651,6 +658,13 @@ impl<'a> PageParser<'a> {
                 _ => Role::Organizer,
             };
             found.extend(parse_pipe_roster(line).into_iter().map(|p| (p, role)));
+        } else if let Some(c) = NAME_ORG_BULLET.captures(line) {
+            let role = match w.section {
+                Section::Role(r) => r,
+                Section::Organizers => Role::Organizer,
+                _ => Role::Speaker,
+            };
+            found.extend(parse_person(&format!("{}, {}", &c[1], &c[2]), false).map(|p| (p, role)));
         } else if is_person_bullet(line) {
             // `- Name, organisation, civil society, WEOG` under any heading (a steering
             // committee, a lineup): a speaker unless the heading says otherwise.

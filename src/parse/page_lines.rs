@@ -6,6 +6,7 @@
 //! Input: one line (or the policy block's paragraphs). Output: what that line says. A leaf:
 //! imports no part of the page parser.
 
+use super::pattern::static_regex;
 use super::roster::{has_group_or_region, strip_bullet};
 use super::title::named_from;
 use regex::Regex;
@@ -77,8 +78,7 @@ pub(super) fn is_room_line(line: &str) -> bool {
 /// The year of a title line (`IGF 2015 Session`).
 pub(super) fn year_in_title(title: &str) -> Option<u16> {
     static YEAR: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:IGF|Internet\s+Governance\s+Forum)[\s\-–]*((?:19|20)\d{2})\b")
-            .expect("static regex")
+        static_regex(r"(?i)\b(?:IGF|Internet\s+Governance\s+Forum)[\s\-–]*((?:19|20)\d{2})\b")
     });
     YEAR.captures(title)?[1]
         .parse()
@@ -87,13 +87,15 @@ pub(super) fn year_in_title(title: &str) -> Option<u16> {
 }
 
 static DATE_DMY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b")
-        .expect("static regex")
+    static_regex(
+        r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b",
+    )
 });
 
 static DATE_MDY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
-        .expect("static regex")
+    static_regex(
+        r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b",
+    )
 });
 
 /// `Tuesday, 10th October, 2023 (23:30 UTC) - …` → `2023-10-10` (the start).
@@ -183,7 +185,7 @@ pub(super) fn strip_marker(item: &str) -> String {
 
 /// Inline list markers: ` B. `, ` 2) `.
 static INLINE_MARKER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|\s)([A-Ha-h]|[1-9])[.)]\s+").expect("static regex"));
+    LazyLock::new(|| static_regex(r"(?:^|\s)([A-Ha-h]|[1-9])[.)]\s+"));
 
 /// Splits the policy block into questions: list items, inline `A. … B. … C. …` runs (only when
 /// the letters or numbers follow in order from `A`/`1`), or several `?`-ended sentences.

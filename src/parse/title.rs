@@ -12,6 +12,7 @@
 //! [`NAME_WORDS`] words: `Main Session 2 Cybersecurity, Trust and Online Safety`. Years outside
 //! 2005–2035 are no years. Deliberately does not guess a code from prose.
 
+use super::pattern::static_regex;
 use crate::model::SessionKey;
 use regex::Regex;
 use std::path::Path;
@@ -19,18 +20,15 @@ use std::sync::LazyLock;
 
 /// `IGF 2023`, `IGF2023`, `IGF-2023`, `Internet Governance Forum 2014`.
 static IGF_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:IGF|Internet\s+Governance\s+Forum)[\s\-–—:']*((?:19|20)\d{2})\b")
-        .expect("static regex")
+    static_regex(r"(?i)\b(?:IGF|Internet\s+Governance\s+Forum)[\s\-–—:']*((?:19|20)\d{2})\b")
 });
 
 /// A standalone year anywhere.
-static ANY_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(20\d{2})\b").expect("static regex"));
+static ANY_YEAR: LazyLock<Regex> = LazyLock::new(|| static_regex(r"\b(20\d{2})\b"));
 
 /// A date-coded title: `2015 11 12 Enhancing Cybersecurity … Main Meeting Hall FINISHED`.
-static DATE_CODED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(20\d{2})[\s\-]+\d{1,2}[\s\-]+\d{1,2}\b[\s\-–]*").expect("static regex")
-});
+static DATE_CODED: LazyLock<Regex> =
+    LazyLock::new(|| static_regex(r"^\s*(20\d{2})[\s\-]+\d{1,2}[\s\-]+\d{1,2}\b[\s\-–]*"));
 
 /// The most words a session name keeps in its code.
 pub const NAME_WORDS: usize = 10;
@@ -73,15 +71,13 @@ const NAMED_KINDS: [&str; 23] = [
 
 /// A year at the very start (`2023-ws-225`, date-coded `2016 12 06 …` titles).
 static LEADING_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(?:igf\s*)?(20\d{2})\b").expect("static regex"));
+    LazyLock::new(|| static_regex(r"^\s*(?:igf\s*)?(20\d{2})\b"));
 
 /// A year inside a file name (`igf2023`, `2023`).
-static NAME_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(?:\b|igf)(20\d{2})\b").expect("static regex"));
+static NAME_YEAR: LazyLock<Regex> = LazyLock::new(|| static_regex(r"(?i)(?:\b|igf)(20\d{2})\b"));
 
 /// `Day 2`, `Day 0`.
-static DAY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bDay\s*(\d{1,2})\b").expect("static regex"));
+static DAY: LazyLock<Regex> = LazyLock::new(|| static_regex(r"(?i)\bDay\s*(\d{1,2})\b"));
 
 /// One numbered session type: the regex, the code prefix, and whether `#` is required in
 /// titles.
@@ -93,8 +89,8 @@ struct Numbered {
 
 static NUMBERED: LazyLock<Vec<Numbered>> = LazyLock::new(|| {
     let n = |title: &str, loose: &str, code| Numbered {
-        title: Regex::new(title).expect("static regex"),
-        loose: Regex::new(loose).expect("static regex"),
+        title: static_regex(title),
+        loose: static_regex(loose),
         code,
     };
     vec![
@@ -137,21 +133,19 @@ static NUMBERED: LazyLock<Vec<Numbered>> = LazyLock::new(|| {
 });
 
 static BPF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    static_regex(
         r"(?i)\b(?:BPF|best\s+practices?\s+forum)\b[\s\-–:]*(?:on\s+)?([A-Za-z][A-Za-z0-9&]*)",
     )
-    .expect("static regex")
 });
 
 static DC_SHORT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bDC[\s\-–]*([A-Za-z][A-Za-z0-9]*)").expect("static regex"));
+    LazyLock::new(|| static_regex(r"\bDC[\s\-–]*([A-Za-z][A-Za-z0-9]*)"));
 
 static DC_SHORT_LOOSE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bDC[\s\-–]*([A-Za-z][A-Za-z0-9]*)").expect("static regex"));
+    LazyLock::new(|| static_regex(r"(?i)\bDC[\s\-–]*([A-Za-z][A-Za-z0-9]*)"));
 
 static DC_LONG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:dynamic\s+coalition|DC)\s+(?:on|for)\s+([^–—:|(\-]+)")
-        .expect("static regex")
+    static_regex(r"(?i)\b(?:dynamic\s+coalition|DC)\s+(?:on|for)\s+([^–—:|(\-]+)")
 });
 
 /// Finds the year and session code in a title line such as
@@ -307,7 +301,7 @@ fn find_code(s: &str, loose: bool) -> Option<String> {
             }
             if kind.code == "WS #"
                 && !whole.as_str().contains('#')
-                && followed_by_room(s, whole.end())
+                && (followed_by_room(s, whole.end()) || room_before_code(s, &whole))
             {
                 continue;
             }
@@ -375,6 +369,20 @@ fn preceded_by_day0(s: &str, start: usize) -> bool {
     words.windows(2).any(|w| w == ["day", "0"]) || words.contains(&"day0")
 }
 
+/// `Workshop 9 OF 1` (an address slug of 2024: `…-day-2-workshop-9-of-1-…`) names the room
+/// `Workshop 9` before the session's own code: a `workshop N` without `#` directly followed
+/// by another session code.
+fn room_before_code(s: &str, whole: &regex::Match<'_>) -> bool {
+    if !whole.as_str().to_lowercase().starts_with("workshop") {
+        return false;
+    }
+    let after = s[whole.end()..].trim_start_matches([' ', '–', '-', '—']);
+    NUMBERED
+        .iter()
+        .filter(|k| k.code != "WS #")
+        .any(|k| k.loose.find(after).is_some_and(|m| m.start() == 0))
+}
+
 /// `WS 4 – Room B-1` names a room, not a workshop.
 fn followed_by_room(s: &str, end: usize) -> bool {
     let after = s[end..]
@@ -386,14 +394,16 @@ fn followed_by_room(s: &str, end: usize) -> bool {
 /// A room written before a session's name when the title has no separators
 /// (`IGF 2024 Day 2 Press Room PT Session 5 …`, `Plenary-Main Session …`).
 static LEADING_ROOM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:workshop|conference|caucus|large\s+briefing|briefing|press|main\s+meeting|annex|convention|estrel)\s+)?(?:room|salle|raum|saal|hall|plenary|auditorium)(?:\s+(?:[IVXLC]+-?[A-Z]?|\d+|[A-Z](?:-\d)?)\b)?[\s\-–—:]*")
-        .expect("static regex")
+    static_regex(
+        r"(?i)^(?:(?:workshop|conference|caucus|large\s+briefing|briefing|press|main\s+meeting|annex|convention|estrel)\s+)?(?:room|salle|raum|saal|hall|plenary|auditorium)(?:\s+(?:[IVXLC]+-?[A-Z]?|\d+|[A-Z](?:-\d)?)\b)?[\s\-–—:]*",
+    )
 });
 
 /// A trailing room segment left by titles without separators (`… (CSIRTs) Workshop Room 6`).
 static TRAILING_ROOM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)[\s\-–—]+(?:(?:workshop|conference|caucus|main\s+meeting|press)\s+)?(?:room|salle|raum|hall)(?:\s+(?:[IVXLC]+|\d+))?\s*$")
-        .expect("static regex")
+    static_regex(
+        r"(?i)[\s\-–—]+(?:(?:workshop|conference|caucus|main\s+meeting|press)\s+)?(?:room|salle|raum|hall)(?:\s+(?:[IVXLC]+|\d+))?\s*$",
+    )
 });
 
 /// The code of a session known by its name: the cleaned title after the year (day and room
@@ -533,24 +543,21 @@ fn title_case(w: &str) -> String {
 }
 
 /// Trailing RAW and FINISHED markers in all their spellings.
-static RAW_MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\s*[-–—]+\s*|\s+|\s*\()(?:RAW|FINISHED)\)?\s*$").expect("static regex")
-});
+static RAW_MARKER: LazyLock<Regex> =
+    LazyLock::new(|| static_regex(r"(?i)(?:\s*[-–—]+\s*|\s+|\s*\()(?:RAW|FINISHED)\)?\s*$"));
 
 /// A spaced dash separating title segments.
-static SEPARATOR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s+[–—-]+\s+").expect("static regex"));
+static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| static_regex(r"\s+[–—-]+\s+"));
 
 /// `IGF 2024-Day 2`, `IGF 2023 Day 3`.
-static YEAR_DAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(IGF\s*\d{4})\s*[-–—:]*\s*Day\s*(\d{1,2})\s*[-–—:]*\s*")
-        .expect("static regex")
-});
+static YEAR_DAY: LazyLock<Regex> =
+    LazyLock::new(|| static_regex(r"(?i)^(IGF\s*\d{4})\s*[-–—:]*\s*Day\s*(\d{1,2})\s*[-–—:]*\s*"));
 
 /// A segment naming a room: `Room 4`, `Salle XII`, `Plenary`, `Workshop Room 4`.
 static ROOM_SEGMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:workshop|conference|caucus|briefing|large\s+briefing|main|main\s+meeting|annex|convention|estrel|press)\s+)?(?:room|salle|raum|saal|plenary|hall|auditorium)\b[^#]{0,20}$")
-        .expect("static regex")
+    static_regex(
+        r"(?i)^(?:(?:workshop|conference|caucus|briefing|large\s+briefing|main|main\s+meeting|annex|convention|estrel|press)\s+)?(?:room|salle|raum|saal|plenary|hall|auditorium)\b[^#]{0,20}$",
+    )
 });
 
 /// A title as people read it: RAW/FINISHED markers, the `Day N` segment and room segments

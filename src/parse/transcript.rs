@@ -72,7 +72,19 @@ pub fn parse_transcript(text: &str, path: &Path) -> Result<Transcript> {
     }
     let title = header.title.as_deref().map(clean_title).unwrap_or_default();
     let id = identify(header.key, url, path, header.year);
-    Ok(Transcript {
+    Ok(assemble(id, title, turns, counts, path))
+}
+
+/// The transcript of the file at `path`: its identity, title, turns and the annotations
+/// removed from them (text transcripts and captions alike; nothing left out of it).
+pub(super) fn assemble(
+    id: Identity,
+    title: String,
+    turns: Vec<RawTurn>,
+    counts: AnnotationCounts,
+    path: &Path,
+) -> Transcript {
+    Transcript {
         key: id.key,
         title,
         turns,
@@ -81,7 +93,7 @@ pub fn parse_transcript(text: &str, path: &Path) -> Result<Transcript> {
         url: id.url,
         key_source: id.source,
         damage: Vec::new(),
-    })
+    }
 }
 
 /// What a transcript's first part tells without parsing its turns: its identity, title, and

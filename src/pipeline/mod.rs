@@ -12,7 +12,8 @@
 //! 6. [`run`]: the writer opened and stale passages deleted, then every transcript read once,
 //!    deduplicated ([`dedupe`]) and taken through resolve → language → segment → tag
 //!    ([`records`]) on the rayon pool, its passages streamed into the writer;
-//! 7. one commit, then the manifest.
+//! 7. one commit, then the manifest, streamed from the entries carried over and those the run
+//!    spilled to disk as it went ([`spill`]).
 //!
 //! Input: an [`IngestConfig`]. Output: an [`IngestReport`] and a committed index. [`feed`] runs
 //! steps 3–6 over every file into any [`Sink`], without index or manifest: what the bench's
@@ -32,6 +33,7 @@ pub mod resources;
 pub mod run;
 pub mod sessions;
 pub mod sources;
+pub mod spill;
 
 pub use config::{IngestConfig, DEFAULT_BUDGET_PER_THREAD};
 pub use corrections::{record_code, Change, CodeRequest, CodesReport, Corrections};
@@ -49,7 +51,8 @@ pub use sources::{corpus_files, discover_inputs, CorpusFiles};
 use crate::error::{Error, Result};
 use manifest::Previous;
 use plan::Plan;
-use sources::{Discovered, Load, Sources};
+use sources::{Discovered, Load, SourceFile, Sources};
+use spill::Spill;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -81,6 +84,7 @@ fn pool(threads: usize) -> Result<rayon::ThreadPool> {
 fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Result<IngestReport> {
     // Files a failed run left (a full disk, a kill) would fill the disk again: gone first.
     crate::index::remove_orphans(&cfg.index_dir)?;
+    spill::remove_stale(&cfg.index_dir)?;
     let previous = manifest::previous(&cfg.index_dir, cfg.rebuild)?;
     // A damaged segment is neither "up to date" nor a base to commit on: checksums first.
     if !cfg.rebuild {
@@ -115,9 +119,6 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     report.pages_without_roster = sources.pages_without_roster.clone();
     report.pages_without_key = sources.pages_without_key.clone();
     report.skipped.extend(sources.skipped.iter().cloned());
-    plan.manifest
-        .files
-        .extend(std::mem::take(&mut sources.entries));
     if cfg.strict && !report.skipped.is_empty() {
         // The count covers the transcripts that would fail too, not only those failed so far.
         let failing = run::failing_transcripts(&found.files, &sources);
@@ -126,34 +127,61 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     }
     fail_strict(cfg, &report.skipped, "file(s)")?;
     if sources.transcripts.is_empty() && pruned.is_empty() && !plan.full {
+        plan.manifest
+            .files
+            .extend(std::mem::take(&mut sources.entries));
         return untouched(cfg, plan, &previous, report, started, true);
     }
+    // The new entries wait on disk, not in memory, until the manifest is written.
+    let mut spill = Spill::create(&cfg.index_dir, found.files.len())?;
+    spill.put_keyed(&found.files, std::mem::take(&mut sources.entries))?;
     let writer = run::open_writer(cfg, &plan, &previous.manifest, &found.files, &sources)?;
     keep_or_prune_missing(&mut plan, &previous, &pruned, &mut report);
-    let clues = sources.take_clues();
-    let ran = run::run(
-        &run::Job {
-            files: &found.files,
-            sources: &sources,
-            res,
-            sink: &writer,
-            strict: cfg.strict,
-            quiet: cfg.quiet,
-        },
-        clues,
+    // What grows with the corpus goes as soon as it is no longer needed.
+    drop(previous);
+    let ran = run_loaded(
+        cfg,
+        &found.files,
+        &mut sources,
+        res,
+        &writer,
+        Some(&mut spill),
     )?;
+    drop(sources);
     report.absorb(ran.report);
     report.sort();
     if plan.full {
         // Only a run over every file can tell which codes matched no passage.
         report.codes = res.corrections.report();
     }
-    plan.manifest.files.extend(ran.entries);
     // One commit, then the manifest: a crash in between only makes the next run redo files.
     writer.commit()?;
-    plan.manifest.save(&cfg.index_dir)?;
+    spill.save(&plan.manifest, &found.files, &cfg.index_dir)?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Step 6 over what `sources` loaded, into `sink`, as `cfg` says (`strict`, `quiet`): the
+/// sources' pairing clues move into the run, and each file's manifest entry into `spill`
+/// (none for `feed`, which keeps no manifest).
+fn run_loaded(
+    cfg: &IngestConfig,
+    files: &[SourceFile],
+    sources: &mut Sources,
+    res: &Resources,
+    sink: &dyn Sink,
+    spill: Option<&mut Spill>,
+) -> Result<run::Ran> {
+    let clues = sources.take_clues();
+    let job = run::Job {
+        files,
+        sources,
+        res,
+        sink,
+        strict: cfg.strict,
+        quiet: cfg.quiet,
+    };
+    run::run(&job, clues, spill)
 }
 
 /// `--strict`: the first skipped path is an error, and nothing is indexed.
@@ -222,12 +250,12 @@ pub fn feed(
     res: &Resources,
     sink: &dyn Sink,
 ) -> Result<IngestReport> {
-    let threads = IngestConfig {
+    let cfg = IngestConfig {
         threads,
+        quiet: true,
         ..IngestConfig::default()
-    }
-    .threads();
-    pool(threads)?.install(|| {
+    };
+    pool(cfg.threads())?.install(|| {
         let found = sources::discover(inputs);
         let all: Vec<usize> = (0..found.files.len()).collect();
         let mut sources: Sources = sources::load(&Load {
@@ -239,18 +267,7 @@ pub fn feed(
             full: true,
             pairs: &res.pairs,
         });
-        let clues = sources.take_clues();
-        let ran = run::run(
-            &run::Job {
-                files: &found.files,
-                sources: &sources,
-                res,
-                sink,
-                strict: false,
-                quiet: true,
-            },
-            clues,
-        )?;
+        let ran = run_loaded(&cfg, &found.files, &mut sources, res, sink, None)?;
         let mut report = IngestReport {
             files_seen: found.files.len(),
             pages: sources.page_files,

@@ -119,6 +119,24 @@ pub struct Pairing {
     pub why_unpaired: Option<String>,
 }
 
+/// A clue held while a run waits to write it into its file's manifest entry: its JSON in one
+/// allocation (a [`Clue`] of a few dozen names takes several times as much as separate strings).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PackedClue(Box<str>);
+
+impl PackedClue {
+    /// Packs a clue.
+    pub fn pack(clue: &Clue) -> PackedClue {
+        // A clue is strings and numbers: its JSON always serializes.
+        PackedClue(serde_json::to_string(clue).unwrap_or_default().into())
+    }
+
+    /// The clue again, as it was packed.
+    pub fn unpack(&self) -> Option<Clue> {
+        serde_json::from_str(&self.0).ok()
+    }
+}
+
 /// One file to pair: its key in the manifest (the path as given) and its clue.
 pub type Input<'a> = (&'a str, &'a Clue);
 
@@ -189,9 +207,10 @@ pub fn pair_all(pages: &[Input<'_>], transcripts: &[Input<'_>], pairs: &Pairs) -
         out.transcripts.push(p);
     }
     adopt_by_names(&mut views, transcripts, &out.transcripts);
-    // Pages without a key of their own take the key of the transcript matched to them.
+    // Pages without a key of their own (or with only a title key) take the key of the
+    // transcript matched to them.
     for (i, v) in views.iter().enumerate() {
-        if out.pages[i].key.is_none() && v.key.is_some() {
+        if out.pages[i].key != v.key && v.key.is_some() {
             out.pages[i].key = v.key.clone();
             out.pages[i].source = Some(KeySource::PageMatch);
         }
@@ -293,7 +312,14 @@ fn adopt_by_names(views: &mut [PageView<'_>], transcripts: &[Input<'_>], paired:
 /// A transcript paired with a page by a guess: the session takes the page's key (or gives the
 /// page its own, when the page has none).
 fn matched(clue: &Clue, view: &mut PageView<'_>, by: PairedBy) -> Pairing {
+    let numbered = |k: &SessionKey| k.code.contains('#');
     let (key, source) = match (&view.key, &clue.key) {
+        // A page keyed only by its title words (a listing page without a session code)
+        // takes the transcript's numbered key of the same year (`ws196` in its file name).
+        (Some(p), Some(t)) if numbered(t) && !numbered(p) && p.year == t.year => {
+            view.key = Some(t.clone());
+            (Some(t.clone()), clue.source)
+        }
         (Some(k), _) => (Some(k.clone()), Some(KeySource::PageMatch)),
         (None, Some(k)) => {
             view.key = Some(k.clone());
@@ -515,6 +541,19 @@ mod tests {
             names: names.iter().map(|s| s.to_string()).collect(),
             ..Clue::default()
         }
+    }
+
+    #[test]
+    fn a_packed_clue_unpacks_to_itself() {
+        let mut c = clue(key(2019, "WS #12"), "A \"quoted\" title ✓", &["Ana", "Bo"]);
+        c.source = Some(KeySource::Title);
+        c.year = Some(2019);
+        c.url = Some("https://example.org/x".into());
+        assert_eq!(PackedClue::pack(&c).unpack(), Some(c));
+        assert_eq!(
+            PackedClue::pack(&Clue::default()).unpack(),
+            Some(Clue::default())
+        );
     }
 
     #[test]

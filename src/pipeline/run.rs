@@ -3,21 +3,22 @@
 //! writer) from the rayon pool.
 //!
 //! Input: the transcripts of [`Sources`] (grouped by [`dedupe::groups`]), the run's
-//! [`Resources`], and a [`Sink`]. Output: [`Ran`]: the counts for the report, the manifest
-//! entries of the files processed, skipped and found duplicate. Each file's result is added up
-//! as soon as the file is done, so what a run holds grows with the number of distinct speakers,
-//! not with the corpus. Also the writer a run feeds ([`open_writer`]).
+//! [`Resources`], and a [`Sink`]. Output: [`Ran`]: the counts for the report; the manifest
+//! entries of the files processed, skipped and found duplicate go to the run's [`Spill`] as
+//! each file is done. Each file's result is added up as soon as the file is done, so what a
+//! run holds grows with the number of distinct speakers, not with the corpus. Also the writer a run feeds ([`open_writer`]).
 
 use super::config::IngestConfig;
 use super::dedupe::{self, Outcome};
 use super::lock::LOCK_FILE;
 use super::manifest::{FileEntry, FileKind, Manifest};
-use super::pair::{Clue, PairedBy, Pairing};
+use super::pair::{Clue, PackedClue, PairedBy, Pairing};
 use super::plan::{self, Plan};
 use super::records::{self, Built};
 use super::report::{DamagedLine, Duplicate, IngestReport, SkipReason, SkippedFile};
 use super::resources::Resources;
 use super::sources::{SourceFile, Sources};
+use super::spill::Spill;
 use crate::error::{Error, Result};
 use crate::index::Writer;
 use crate::model::{Document, PassageRecord, Role, Stakeholder};
@@ -25,7 +26,7 @@ use crate::parse::Parsed;
 use crate::text::Analysis;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
@@ -68,13 +69,16 @@ pub struct Job<'a> {
 pub struct Ran {
     /// Counts, skipped files and duplicates (to add to the run's report).
     pub report: IngestReport,
-    /// Manifest entries of the transcripts processed, skipped or found duplicate.
-    pub entries: BTreeMap<String, FileEntry>,
 }
 
 /// Runs every transcript of `job` into its sink, in parallel. With `strict`, the error of the
-/// first failing file in path order is returned, with the number of files that failed.
-pub fn run(job: &Job<'_>, clues: HashMap<usize, Clue>) -> Result<Ran> {
+/// first failing file in path order is returned, with the number of files that failed. The
+/// manifest entries of the files go to `spill` (none: they are dropped).
+pub fn run(
+    job: &Job<'_>,
+    clues: HashMap<usize, PackedClue>,
+    spill: Option<&mut Spill>,
+) -> Result<Ran> {
     let groups = dedupe::groups(&job.sources.transcripts);
     let total: u64 = job
         .sources
@@ -85,6 +89,7 @@ pub fn run(job: &Job<'_>, clues: HashMap<usize, Clue>) -> Result<Ran> {
     let pb = progress(job.quiet, total, "ingesting");
     let fold = Mutex::new(Fold {
         clues,
+        spill,
         ..Fold::default()
     });
     groups.par_iter().for_each(|group| {
@@ -341,23 +346,36 @@ impl FileResult {
 
 /// The results of transcript files, added up as files finish.
 #[derive(Default)]
-struct Fold {
+struct Fold<'s> {
     ran: Ran,
     /// Distinct (session, label) keys: resolved in any file?
     speakers: HashMap<u64, bool>,
     /// Files that failed (with `--strict`), by file index.
     failed: Vec<(usize, SkippedFile)>,
     /// The transcripts' clues, each moved into its file's entry.
-    clues: HashMap<usize, Clue>,
+    clues: HashMap<usize, PackedClue>,
+    /// Where the entries go.
+    spill: Option<&'s mut Spill>,
+    /// The first entry that could not be spilled.
+    error: Option<Error>,
 }
 
-impl Fold {
+impl Fold<'_> {
+    /// Keeps the manifest entry of file `i`.
+    fn keep(&mut self, i: usize, entry: FileEntry) {
+        if let Some(spill) = self.spill.as_deref_mut() {
+            if let Err(e) = spill.put(i, &entry) {
+                self.error.get_or_insert(e);
+            }
+        }
+    }
+
     fn add(&mut self, job: &Job<'_>, i: usize, outcome: FileOutcome) {
         let f = &job.files[i];
         let sessions = || job.sources.transcripts.get(&i).cloned().unwrap_or_default();
         let pairing = job.sources.pairings.get(&i).cloned();
         // moved, not copied: the run holds each clue once
-        let clue = self.clues.remove(&i);
+        let clue = self.clues.remove(&i).and_then(|c| c.unpack());
         let entry = |kind, clue| {
             FileEntry::new(kind, f.size, f.mtime_ns, String::new(), sessions())
                 .paired(clue, pairing.clone())
@@ -370,7 +388,7 @@ impl Fold {
                 }) {
                     report.paired_by_guess += 1;
                 }
-                self.add_result(f, *fr, clue, pairing)
+                self.add_result(i, f, *fr, clue, pairing)
             }
             FileOutcome::Failed(e) if job.strict => self.failed.push((
                 i,
@@ -384,9 +402,7 @@ impl Fold {
                     path: f.path.clone(),
                     reason: SkipReason::Unusable(e.detail()),
                 });
-                self.ran
-                    .entries
-                    .insert(f.key.clone(), entry(FileKind::Skipped, clue));
+                self.keep(i, entry(FileKind::Skipped, clue));
             }
             FileOutcome::Duplicate { of } => {
                 report.duplicates.push(Duplicate {
@@ -395,13 +411,14 @@ impl Fold {
                 });
                 let mut e = entry(FileKind::Duplicate, clue);
                 e.duplicate_of = Some(job.files[of].key.clone());
-                self.ran.entries.insert(f.key.clone(), e);
+                self.keep(i, e);
             }
         }
     }
 
     fn add_result(
         &mut self,
+        i: usize,
         f: &SourceFile,
         fr: FileResult,
         clue: Option<Clue>,
@@ -421,7 +438,7 @@ impl Fold {
             )
             .paired(clue, pairing)
         };
-        self.ran.entries.insert(f.key.clone(), entry);
+        self.keep(i, entry);
         self.ran.report.absorb(IngestReport {
             files_processed: 1,
             bytes: f.size,
@@ -430,6 +447,9 @@ impl Fold {
     }
 
     fn finish(mut self) -> Result<Ran> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
         self.failed.sort_by_key(|(i, _)| *i);
         let failed: Vec<SkippedFile> = self.failed.into_iter().map(|(_, s)| s).collect();
         if let Some(e) = super::sources::strict_failure(&failed, "file(s)") {
@@ -502,7 +522,7 @@ fn clear_incompatible_index(dir: &Path) -> Result<()> {
     for entry in entries {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
         let name = entry.file_name();
-        if name == LOCK_FILE || name == ".gitkeep" {
+        if name == LOCK_FILE || name == ".gitkeep" || name == super::spill::SPILL_FILE {
             continue;
         }
         let p = entry.path();

@@ -14,7 +14,7 @@
 //! the corpus, and they cannot be processed here, before every page is known.
 
 use super::manifest::{FileEntry, FileKind, Manifest};
-use super::pair::{self, Clue, Pairing};
+use super::pair::{self, Clue, PackedClue, Pairing};
 use super::pairs::Pairs;
 use super::report::{SkipReason, SkippedFile};
 use crate::error::Error;
@@ -167,18 +167,24 @@ pub fn corpus_files(inputs: &[PathBuf]) -> CorpusFiles {
 /// What the first look at a file found.
 #[derive(Debug)]
 pub enum Sniff {
-    /// Session pages (pages are small: parsed whole here), reduced to what pairing and
-    /// resolution read ([`slim`]), with the file's content hash.
-    Page {
-        pages: Vec<SessionPage>,
-        hash: String,
-    },
+    /// Session pages (pages are small: parsed whole here), reduced to what pairing reads of
+    /// the first ([`page_clue`]), whether any lacks a roster, and the file's content hash (a
+    /// page is read again when a transcript of its session is processed).
+    Page(SniffedPage),
     /// A transcript-like file (raw text, captions, JSON Lines, or an HTML transcript): what
     /// pairing reads of each session it holds (a JSON Lines file may hold several).
     Transcript {
         clues: Vec<Clue>,
     },
     Skipped(SkipReason),
+}
+
+/// What a run keeps of a page file it sniffed.
+#[derive(Debug)]
+pub struct SniffedPage {
+    pub clue: Clue,
+    pub no_roster: bool,
+    pub hash: String,
 }
 
 /// The part of a session page that pairing and speaker resolution read (key, title, date,
@@ -315,22 +321,22 @@ fn transcript_clues(parsed: &[Parsed]) -> Vec<Clue> {
 fn sniff_page_or_html(doc: &Document) -> Sniff {
     match crate::parse::parse_document(doc) {
         Ok(parsed) => {
-            let pages: Vec<SessionPage> = parsed
+            let pages: Vec<&SessionPage> = parsed
                 .iter()
                 .filter_map(|p| match p {
-                    Parsed::Page(pg) => Some(slim(pg)),
+                    Parsed::Page(pg) => Some(pg),
                     Parsed::Transcript(_) => None,
                 })
                 .collect();
-            if pages.is_empty() {
-                Sniff::Transcript {
+            match pages.first() {
+                None => Sniff::Transcript {
                     clues: transcript_clues(&parsed),
-                }
-            } else {
-                Sniff::Page {
-                    pages,
+                },
+                Some(first) => Sniff::Page(SniffedPage {
+                    clue: page_clue(first),
+                    no_roster: pages.iter().any(|p| p.roster.is_empty()),
                     hash: doc.hash.clone(),
-                }
+                }),
             }
         }
         Err(e) => Sniff::Skipped(SkipReason::Unusable(e.detail())),
@@ -347,9 +353,9 @@ pub struct Sources {
     pub transcripts: BTreeMap<usize, Vec<String>>,
     /// What pairing read of each single-session transcript, and decided (by file index).
     pub pairings: HashMap<usize, Pairing>,
-    /// What pairing read of each paired transcript, for its manifest entry: taken by the run
-    /// ([`Sources::take_clues`]) and moved into the entries, never copied.
-    pub clues: HashMap<usize, Clue>,
+    /// What pairing read of each paired transcript, for its manifest entry, packed: taken by
+    /// the run ([`Sources::take_clues`]) and unpacked into the entries.
+    pub clues: HashMap<usize, PackedClue>,
     /// Sessions the run touches: those of changed files (old and new), of new pages, of pruned
     /// files, and of files whose pairing changed.
     pub affected: BTreeSet<String>,
@@ -385,7 +391,7 @@ pub struct Load<'a> {
 /// The changed files as sniffed, sorted by kind.
 #[derive(Default)]
 struct Fresh {
-    pages: Vec<(usize, Vec<SessionPage>, String)>,
+    pages: Vec<(usize, SniffedPage)>,
     transcripts: Vec<(usize, Vec<Clue>)>,
 }
 
@@ -404,7 +410,7 @@ pub fn load(l: &Load<'_>) -> Sources {
     let mut unreadable = BTreeSet::new();
     for (i, sniff) in sniffed {
         match sniff {
-            Sniff::Page { pages, hash } => fresh.pages.push((i, pages, hash)),
+            Sniff::Page(page) => fresh.pages.push((i, page)),
             Sniff::Transcript { clues } => fresh.transcripts.push((i, clues)),
             Sniff::Skipped(why) => {
                 s.add_skipped(l, i, why);
@@ -465,7 +471,7 @@ impl Sources {
     }
 
     /// The transcripts' clues, for the run to move into their manifest entries.
-    pub fn take_clues(&mut self) -> HashMap<usize, Clue> {
+    pub fn take_clues(&mut self) -> HashMap<usize, PackedClue> {
         std::mem::take(&mut self.clues)
     }
 
@@ -493,15 +499,10 @@ impl Sources {
             .enumerate()
             .map(|(i, f)| (f.key.as_str(), i))
             .collect();
-        let fresh_page_clues: Vec<(usize, Clue)> = fresh
-            .pages
-            .iter()
-            .filter_map(|(i, pages, _)| Some((*i, page_clue(pages.first()?))))
-            .collect();
         let fresh_idx: BTreeSet<usize> = fresh
             .pages
             .iter()
-            .map(|(i, ..)| *i)
+            .map(|(i, _)| *i)
             .chain(fresh.transcripts.iter().map(|(i, _)| *i))
             .collect();
         // Unchanged files, from what the manifest kept of them.
@@ -513,7 +514,7 @@ impl Sources {
             .filter(|(i, e)| !fresh_idx.contains(i) && e.clue.is_some())
             .collect();
         let mut page_in: Vec<(usize, &Clue)> =
-            fresh_page_clues.iter().map(|(i, c)| (*i, c)).collect();
+            fresh.pages.iter().map(|(i, p)| (*i, &p.clue)).collect();
         let mut tr_in: Vec<(usize, &Clue)> = fresh
             .transcripts
             .iter()
@@ -537,7 +538,7 @@ impl Sources {
             .zip(&paired.pages)
             .map(|((i, _), p)| (*i, p.key.as_ref().map(SessionKey::id)))
             .collect();
-        self.file_pages(l, fresh.pages, &page_ids, &paired, &page_in);
+        self.file_pages(l, &fresh.pages, &page_ids, &paired, &page_in);
         self.file_transcripts(l, &fresh.transcripts, &tr_in, paired.transcripts);
     }
 
@@ -546,7 +547,7 @@ impl Sources {
     fn file_pages(
         &mut self,
         l: &Load<'_>,
-        fresh: Vec<(usize, Vec<SessionPage>, String)>,
+        fresh: &[(usize, SniffedPage)],
         ids: &HashMap<usize, Option<String>>,
         paired: &pair::Paired,
         page_in: &[(usize, &Clue)],
@@ -557,20 +558,18 @@ impl Sources {
             .map(|((i, _), p)| (*i, p))
             .collect();
         let clue_of: HashMap<usize, &Clue> = page_in.iter().map(|(i, c)| (*i, *c)).collect();
-        for (i, pages, hash) in fresh {
+        for &(i, ref page) in fresh {
             let f = &l.files[i];
             let id = ids.get(&i).cloned().flatten();
             let pairing = pairing_of.get(&i).map(|p| (*p).clone());
-            if pages.iter().any(|p| p.roster.is_empty()) {
+            if page.no_roster {
                 self.pages_without_roster.push(f.path.clone());
             }
             if let Some(id) = &id {
-                if !pages.is_empty() {
-                    self.pages.entry(id.clone()).or_default().push(PageFile {
-                        path: f.path.clone(),
-                        key: pairing.as_ref().and_then(|x| x.key.clone()),
-                    });
-                }
+                self.pages.entry(id.clone()).or_default().push(PageFile {
+                    path: f.path.clone(),
+                    key: pairing.as_ref().and_then(|x| x.key.clone()),
+                });
             }
             if id.is_none() {
                 self.pages_without_key.push(f.path.clone());
@@ -581,7 +580,7 @@ impl Sources {
                 FileKind::Page,
                 f.size,
                 f.mtime_ns,
-                hash,
+                page.hash.clone(),
                 id.into_iter().collect(),
             )
             .paired(clue, pairing);
@@ -650,7 +649,7 @@ impl Sources {
             if changed || moved {
                 self.transcripts.insert(*i, vec![id]);
             }
-            self.clues.insert(*i, (*clue).clone());
+            self.clues.insert(*i, PackedClue::pack(clue));
             self.pairings.insert(*i, pairing);
         }
     }

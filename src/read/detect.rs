@@ -201,6 +201,9 @@ fn scores(head: &str) -> (u32, u32) {
         ) {
             page += 2;
         }
+        if i < 8 && is_listing_line(line) {
+            page += 6;
+        }
         if i < 30 && lower.contains(" utc)") && lower.contains(" - ") {
             page += 4;
         }
@@ -334,15 +337,22 @@ fn is_page_field(lower: &str) -> bool {
 /// Talk #219 …` (a session type and number after the year, no RAW marker and no `Day N –`
 /// segment of a transcript title).
 fn is_page_title(line: &str) -> bool {
+    after_page_year(line).is_some_and(|rest| rest.contains('#'))
+}
+
+/// What follows `IGF <year>` in a line that may be a page's title, in upper case and from the
+/// start of the year (so `2023 WS #225 …`); `None` for a transcript's (RAW) title or a line
+/// with no four-digit year after `IGF`.
+fn after_page_year(line: &str) -> Option<String> {
     let upper = line.to_uppercase();
     if !upper.starts_with("IGF ") || is_raw_title(line) {
-        return false;
+        return None;
     }
     let rest = upper[4..].trim_start();
     let year = rest
         .get(..4)
         .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()));
-    year && rest.contains('#')
+    year.then(|| rest.to_string())
 }
 
 /// The title of a page of a session known by its name: `IGF 2024 BPF Cybersecurity`,
@@ -358,16 +368,48 @@ fn is_named_page_title(line: &str) -> bool {
         "HIGH-LEVEL",
         "PARLIAMENTARY",
     ];
-    let upper = line.to_uppercase();
-    if !upper.starts_with("IGF ") || is_raw_title(line) {
+    after_page_year(line).is_some_and(|rest| {
+        let after = rest.get(4..).unwrap_or("").trim_start();
+        KINDS.iter().any(|k| after.starts_with(k))
+    })
+}
+
+/// The date-and-kind line under a session's title in the friendsoftheigf.org listing
+/// (`9 December 2016 - A Workshop on Other in Guadalajara, Mexico`): day, month name, year,
+/// ` - A ` and a session kind.
+pub(crate) fn is_listing_line(line: &str) -> bool {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let mut words = line.split_whitespace();
+    let (Some(day), Some(month), Some(year), Some(dash), Some(a)) = (
+        words.next(),
+        words.next(),
+        words.next(),
+        words.next(),
+        words.next(),
+    ) else {
         return false;
-    }
-    let rest = upper[4..].trim_start();
-    let year = rest
-        .get(..4)
-        .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()));
-    let after = rest.get(4..).unwrap_or("").trim_start();
-    year && KINDS.iter().any(|k| after.starts_with(k))
+    };
+    (1..=2).contains(&day.len())
+        && day.bytes().all(|b| b.is_ascii_digit())
+        && MONTHS.contains(&month)
+        && year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+        && matches!(dash, "-" | "\u{2013}")
+        && matches!(a, "A" | "An")
+        && words.next().is_some()
 }
 
 /// A workshop proposal's title line: `No. 132 Title …`, `(No.84) Title …`.

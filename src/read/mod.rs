@@ -11,7 +11,7 @@ mod detect;
 
 pub use decode::decode;
 pub use detect::detect;
-pub(crate) use detect::is_disclaimer;
+pub(crate) use detect::{is_disclaimer, is_listing_line};
 
 use crate::error::{Error, Result};
 #[cfg(test)]

@@ -425,13 +425,19 @@ impl Tagger {
     /// [`crate::text::analyzer`], but analyzes each distinct word only once per thread (a cache
     /// of word → taxonomy id), so tagging costs little next to indexing.
     pub fn tag(&self, text: &str) -> Tagging {
+        self.with_encoded(text, |text, s| self.finish(text, s))
+    }
+
+    /// Runs `f` on this thread's scratch holding the tokens and ids of `text` (clamped to
+    /// what the matcher takes), with that text.
+    fn with_encoded<R>(&self, text: &str, f: impl FnOnce(&str, &mut Scratch) -> R) -> R {
         let text = clamp(text);
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
             let s = &mut *s;
             self.compiled
                 .encode_text(text, &mut s.toks, &mut s.ids, &mut s.starts, None);
-            self.finish(text, s)
+            f(text, s)
         })
     }
 
@@ -514,12 +520,7 @@ impl Tagger {
     /// dictionary's scores, tags and cues, and the length), made by the dictionary alone
     /// whatever model this tagger has. For training: the tagger gives the same when tagging.
     pub(crate) fn dense_features(&self, text: &str) -> Vec<f32> {
-        let text = clamp(text);
-        SCRATCH.with(|s| {
-            let mut s = s.borrow_mut();
-            let s = &mut *s;
-            self.compiled
-                .encode_text(text, &mut s.toks, &mut s.ids, &mut s.starts, None);
+        self.with_encoded(text, |text, s| {
             let themes = self.taxonomy.themes.len();
             s.raw.clear();
             s.raw.resize(themes, 0.0);

@@ -5,15 +5,11 @@
 
 use super::compute::{compare, CompareOptions, Comparison, GroupBy, Outcome, SMALL_BELOW};
 use crate::error::Result;
-use crate::export::html::{escape, plot_err};
+use crate::export::html::{escape, font, plot_err, row_chart, RowAxes};
 use crate::export::summary::{themes, SHARE_DECIMALS};
 use crate::model::PassageRecord;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-
-fn font(size: u32) -> TextStyle<'static> {
-    TextStyle::from(("sans-serif", size).into_font())
-}
 
 const BAR: RGBColor = RGBColor(78, 121, 167);
 
@@ -73,27 +69,23 @@ fn error_bars_svg(theme: &str, c: &Comparison) -> Result<String> {
     {
         let root = SVGBackend::with_string(&mut svg, (w, hgt)).into_drawing_area();
         root.fill(&WHITE).map_err(plot_err)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!("{theme} (either polarity): share of each group's passages, with 95 % Wilson intervals"),
-                font(15),
-            )
-            .margin(10)
-            .x_label_area_size(36)
-            .y_label_area_size(280)
-            .build_cartesian_2d(0f64..xmax, 0f64..n)
-            .map_err(plot_err)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(0)
-            .x_labels(6)
-            .x_label_formatter(&|v| format!("{:.0}%", v * 100.0))
-            .x_desc("share of the group's passages")
-            .axis_desc_style(font(12))
-            .label_style(font(11))
-            .draw()
-            .map_err(plot_err)?;
+        let caption = format!(
+            "{theme} (either polarity): share of each group's passages, with 95 % Wilson intervals"
+        );
+        let axes = RowAxes {
+            caption: &caption,
+            caption_size: 15,
+            label_areas: (36, 280),
+            xmax,
+            rows: c.groups.len().max(1),
+            x_labels: 6,
+            x_format: |v| format!("{:.0}%", v * 100.0),
+            x_desc: "share of the group's passages",
+            y_desc: None,
+            axis_desc_size: 12,
+            hide_light_lines: false,
+        };
+        let mut chart = row_chart(&root, &axes)?;
         for (gi, g) in c.groups.iter().enumerate() {
             let y = n - gi as f64 - 0.5;
             if let Some(ci) = g.ci {
