@@ -51,6 +51,7 @@
 
 pub mod cli;
 pub mod codes;
+pub mod csv_input;
 pub mod disk;
 pub mod error;
 pub mod export;

@@ -8,10 +8,9 @@ use super::global::Global;
 use super::model::ModelArgs;
 use super::tag::Format;
 use crate::codes::agreement::{agreement, ThemeAgreement};
-use crate::codes::{Codes, DEFAULT_CODES};
+use crate::codes::Codes;
 use crate::pipeline::corrections::coded_passages;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
 
 /// Arguments of `igf-lens agreement`.
 #[derive(Debug, clap::Args)]
@@ -19,15 +18,8 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Codes file (as `igf-lens code` writes it).
-    #[arg(long, value_name = "FILE", default_value = DEFAULT_CODES)]
-    pub codes: PathBuf,
-    /// Index directory.
-    #[arg(short, long, value_name = "DIR", default_value = "index")]
-    pub index: PathBuf,
-    /// Theme taxonomy (TOML) the tagger uses, instead of the built-in data/themes.toml.
-    #[arg(long, value_name = "FILE")]
-    pub themes: Option<PathBuf>,
+    #[command(flatten)]
+    pub on: super::code::CodedIndex,
     #[command(flatten)]
     pub model: ModelArgs,
 }
@@ -35,10 +27,10 @@ pub struct Args {
 /// Runs `igf-lens agreement`.
 pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     let _ = g;
-    let taxonomy = crate::tag::load_taxonomy(args.themes.as_deref())?;
+    let taxonomy = crate::tag::load_taxonomy(args.on.themes.as_deref())?;
     let tagger = crate::tag::load_tagger(&taxonomy, &args.model.choice())?;
-    let codes = Codes::load(&args.codes)?;
-    let (coded, unmatched) = coded_passages(&args.index, &codes, &taxonomy)?;
+    let codes = Codes::load(&args.on.codes)?;
+    let (coded, unmatched) = coded_passages(&args.on.index, &codes, &taxonomy)?;
     let rows = agreement(&coded, &tagger);
     let mut out = BufWriter::new(std::io::stdout().lock());
     match args.format {

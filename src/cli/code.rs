@@ -32,15 +32,8 @@ pub struct Args {
     /// Who decides (kept in the codes file and shown as the tag's coder).
     #[arg(long, value_name = "NAME", default_value = "")]
     pub coder: String,
-    /// Codes file to record the decision in (created when missing).
-    #[arg(long, value_name = "FILE", default_value = DEFAULT_CODES)]
-    pub codes: PathBuf,
-    /// Index directory.
-    #[arg(short, long, value_name = "DIR", default_value = "index")]
-    pub index: PathBuf,
-    /// Theme taxonomy (TOML) the themes must be in, instead of the built-in data/themes.toml.
-    #[arg(long, value_name = "FILE")]
-    pub themes: Option<PathBuf>,
+    #[command(flatten)]
+    pub on: CodedIndex,
     /// Wait for a running ingest instead of exiting with code 75.
     #[arg(long)]
     pub wait: bool,
@@ -56,6 +49,22 @@ fn theme_polarity(s: &str) -> Result<(String, Polarity), String> {
     Ok((theme.trim().to_string(), pol))
 }
 
+/// The codes file, the index it codes and the taxonomy its themes come from: the arguments
+/// `code` and `agreement` share.
+#[derive(Debug, clap::Args)]
+pub struct CodedIndex {
+    /// Codes file (as `igf-lens code` writes it; `code` creates it when missing).
+    #[arg(long, value_name = "FILE", default_value = DEFAULT_CODES)]
+    pub codes: PathBuf,
+    /// Index directory.
+    #[arg(short, long, value_name = "DIR", default_value = "index")]
+    pub index: PathBuf,
+    /// Theme taxonomy (TOML), instead of the built-in data/themes.toml: the one the index was
+    /// built with.
+    #[arg(long, value_name = "FILE")]
+    pub themes: Option<PathBuf>,
+}
+
 /// Runs `igf-lens code`.
 pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     let change = match (args.add, args.remove, args.polarity) {
@@ -66,11 +75,11 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
             "give one of --add THEME:POLARITY, --remove THEME, --polarity THEME:POLARITY"
         ),
     };
-    let taxonomy = crate::tag::load_taxonomy(args.themes.as_deref())?;
+    let taxonomy = crate::tag::load_taxonomy(args.on.themes.as_deref())?;
     let (code, record) = record_code(
         &CodeRequest {
-            index_dir: &args.index,
-            codes_file: &args.codes,
+            index_dir: &args.on.index,
+            codes_file: &args.on.codes,
             passage_id: args.passage_id,
             change,
             coder: &args.coder,
@@ -86,7 +95,7 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
         args.passage_id,
         code.theme,
         code.decision.as_str(),
-        args.codes.display(),
+        args.on.codes.display(),
         if tags.is_empty() {
             "none".to_string()
         } else {

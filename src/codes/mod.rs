@@ -20,6 +20,7 @@
 
 pub mod agreement;
 
+use crate::csv_input::{line_error, CsvHeader};
 use crate::error::{Error, Result};
 use crate::model::{DecidedBy, Evidence, Polarity, Tag};
 use std::collections::BTreeMap;
@@ -108,32 +109,14 @@ impl Codes {
     /// Parses the text of a codes file; `path` names it in errors. A later row for the same
     /// passage and theme replaces an earlier one.
     pub fn parse(text: &str, path: &Path) -> Result<Codes> {
-        let err = |line: usize, message: String| Error::InputLine {
-            path: path.to_path_buf(),
-            line,
-            message,
-        };
+        let err = |line: usize, message: String| line_error(path, line, message);
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
             .from_reader(text.as_bytes());
-        let header: Vec<String> = rdr
-            .headers()
-            .map_err(|e| err(1, format!("cannot read the header: {e}")))?
-            .iter()
-            .map(|h| h.trim().to_ascii_lowercase())
-            .collect();
-        let col = |name: &str| {
-            header.iter().position(|h| h == name).ok_or_else(|| {
-                err(
-                    1,
-                    format!(
-                        "no `{name}` column: the header must be {}",
-                        HEADER.join(",")
-                    ),
-                )
-            })
-        };
+        let expected = HEADER.join(",");
+        let header = CsvHeader::read(&mut rdr, path, &expected)?;
+        let col = |name: &str| header.col(name);
         let cols = [col("key")?, col("theme")?, col("decision")?];
         let (coder, note) = (col("coder").ok(), col("note").ok());
         let mut codes = Codes::default();

@@ -18,6 +18,7 @@
 //! nothing.
 
 use super::tagger::Tagger;
+use crate::csv_input::{line_error, CsvHeader};
 use crate::error::{Error, Result};
 use crate::model::{DecidedBy, Polarity, Tag, Tagging};
 use serde::Serialize;
@@ -68,28 +69,12 @@ pub fn load_gold_files(paths: &[std::path::PathBuf]) -> Result<Vec<GoldPassage>>
 
 /// Parses gold CSV text; `path` names it in errors.
 pub fn parse_gold(text: &str, path: &Path) -> Result<Vec<GoldPassage>> {
-    let err = |line: usize, message: String| Error::InputLine {
-        path: path.to_path_buf(),
-        line,
-        message,
-    };
+    let err = |line: usize, message: String| line_error(path, line, message);
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(text.as_bytes());
-    let header: Vec<String> = rdr
-        .headers()
-        .map_err(|e| err(1, format!("cannot read the header: {e}")))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    let col = |name: &str| {
-        header.iter().position(|h| h == name).ok_or_else(|| {
-            err(
-                1,
-                format!("no `{name}` column: the header must be id,text,labels"),
-            )
-        })
-    };
+    let header = CsvHeader::read(&mut rdr, path, "id,text,labels")?;
+    let col = |name: &str| header.col(name);
     let (ci, ct, cl) = (col("id")?, col("text")?, col("labels")?);
     let mut out = Vec::new();
     let mut ids: HashMap<String, usize> = HashMap::new();
