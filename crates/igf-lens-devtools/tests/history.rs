@@ -62,7 +62,8 @@ fn fabricated(commit: &str, e2e: f64, scaling: f64, tag: f64) -> HistoryRow {
         date: "2026-01-01T00:00:00Z".into(),
         commit: commit.into(),
         cores: 2,
-        cpu_model: "Test CPU".into(),
+        // This machine's, as `--check` compares rows of one CPU model only.
+        cpu_model: bench::cpu_model(),
         corpus_mb: 100.0,
         passages: 200_000,
         figures: figures

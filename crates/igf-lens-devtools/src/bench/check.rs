@@ -108,8 +108,8 @@ impl CheckReport {
     }
 }
 
-/// Compares `this` with the median of the last [`LAST_ROWS`] rows of `history` whose corpus
-/// is within [`SIZE_TOLERANCE`] of this run's. An error when no row is comparable or no figure
+/// Compares `this` with the median of the last [`LAST_ROWS`] rows of `history` measured on the
+/// same CPU model, whose corpus is within [`SIZE_TOLERANCE`] of this run's. An error when no row is comparable or no figure
 /// could be compared.
 pub fn check(history: &[HistoryRow], this: &HistoryRow) -> Result<CheckReport> {
     if history.is_empty() {
@@ -131,6 +131,26 @@ pub fn check(history: &[HistoryRow], this: &HistoryRow) -> Result<CheckReport> {
              run the bench with --mb of one of those",
             this.corpus_mb,
             sizes.join(", ")
+        )));
+    }
+    // The ratios differ between CPU models (a tantivy-only baseline does not move as the
+    // pipeline's stages do), so only runs of this machine's model are compared.
+    let same_size: Vec<&HistoryRow> = same_size
+        .iter()
+        .copied()
+        .filter(|h| h.cpu_model == this.cpu_model)
+        .collect();
+    if same_size.is_empty() {
+        let mut models: Vec<&str> = history.iter().map(|h| h.cpu_model.as_str()).collect();
+        models.sort_unstable();
+        models.dedup();
+        return Err(Error::Other(format!(
+            "no history row at about {:.0} MB was measured on this CPU model ({}; the history \
+             has {}): the ratios differ between CPU models, so they are compared on one model \
+             only; record a first row on this machine with --record",
+            this.corpus_mb,
+            this.cpu_model,
+            models.join(", ")
         )));
     }
     let last = &same_size[same_size.len().saturating_sub(LAST_ROWS)..];
@@ -250,5 +270,10 @@ mod tests {
         .to_string();
         assert!(err.contains("about 500 MB") && err.contains("100"), "{err}");
         assert!(check(&history, &row("now", 100.0, &[("scaling_2_over_1", 2.0)])).is_err());
+        // Rows of another CPU model are not compared with.
+        let mut elsewhere = row("now", 100.0, &[("t1_e2e_over_baseline", 1.0)]);
+        elsewhere.cpu_model = "Other CPU".into();
+        let err = check(&history, &elsewhere).unwrap_err().to_string();
+        assert!(err.contains("Other CPU") && err.contains("cpu"), "{err}");
     }
 }

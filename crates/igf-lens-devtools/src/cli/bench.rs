@@ -49,7 +49,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
     /// Compare this run's end_to_end/baseline, 2-thread scaling and tag/baseline with the
-    /// median of the last 5 rows of this history at about the same corpus size; print the
+    /// median of the last 5 rows of this history at about the same corpus size, measured on
+    /// this CPU model; print the
     /// table (on stderr with --format csv) and exit 1 when one is more than 10 % lower.
     #[arg(long, value_name = "FILE")]
     pub check: Option<PathBuf>,
