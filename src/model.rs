@@ -10,6 +10,22 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::PathBuf;
 
+/// The English month names, January first, as IGF pages write dates.
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// Folds a label for lookup: lower case, accents removed, punctuation and spaces squeezed to
 /// single `-`. `"Civil Society"`, `"civil-society"` and `"CIVIL_SOCIETY"` all give `civil-society`.
 pub fn slugify(s: &str) -> String {

@@ -378,20 +378,6 @@ fn is_named_page_title(line: &str) -> bool {
 /// (`9 December 2016 - A Workshop on Other in Guadalajara, Mexico`): day, month name, year,
 /// ` - A ` and a session kind.
 pub(crate) fn is_listing_line(line: &str) -> bool {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let mut words = line.split_whitespace();
     let (Some(day), Some(month), Some(year), Some(dash), Some(a)) = (
         words.next(),
@@ -404,7 +390,7 @@ pub(crate) fn is_listing_line(line: &str) -> bool {
     };
     (1..=2).contains(&day.len())
         && day.bytes().all(|b| b.is_ascii_digit())
-        && MONTHS.contains(&month)
+        && crate::model::MONTH_NAMES.contains(&month)
         && year.len() == 4
         && year.bytes().all(|b| b.is_ascii_digit())
         && matches!(dash, "-" | "\u{2013}")

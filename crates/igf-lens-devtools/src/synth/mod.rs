@@ -837,20 +837,6 @@ fn date_time(days: i64, minutes: u32) -> String {
         "Saturday",
         "Sunday",
     ];
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let (y, m, d) = civil_from_days(days);
     let suffix = match (d % 10, d % 100) {
         (_, 11..=13) => "th",
@@ -862,7 +848,7 @@ fn date_time(days: i64, minutes: u32) -> String {
     format!(
         "{}, {d}{suffix} {}, {y} ({:02}:{:02} UTC)",
         WEEKDAYS[(days + 3).rem_euclid(7) as usize],
-        MONTHS[(m - 1) as usize],
+        igf_lens::model::MONTH_NAMES[(m - 1) as usize],
         minutes / 60,
         minutes % 60
     )
