@@ -378,3 +378,38 @@ fn agreement_and_eval_compare_the_tagger_with_the_codes() {
     assert_eq!(s["f1"], 0.75);
     assert_eq!(v["polarity_accuracy"], 1.0);
 }
+
+/// An index built with codes, ingested again without them, says so: the human decisions are
+/// gone from it, and the warning (shown even with `--quiet`) says how to apply them again.
+#[test]
+fn an_ingest_not_given_the_codes_warns_that_the_human_decisions_are_gone() {
+    let (_tmp, index, codes) = sample();
+    let (bare, _, theme_id) = pick(&passages(&index));
+    code(
+        &index,
+        &codes,
+        bare,
+        &["--add", &format!("{theme_id}:risk")],
+        0,
+    );
+    rebuild(&index, &codes);
+    assert_eq!(
+        theme(&passage(&index, bare), &theme_id).map(|t| t["decided_by"].clone()),
+        Some(Value::from("human"))
+    );
+    let out = run_expect(
+        igf_lens()
+            .args(["ingest", "--quiet", "--index"])
+            .arg(&index)
+            .arg(repo().join("data/sessions")),
+        0,
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "warning: every file was processed again: the index was built with a codes file"
+        ) && err.contains("--codes FILE"),
+        "{err}"
+    );
+    assert_eq!(theme(&passage(&index, bare), &theme_id), None);
+}

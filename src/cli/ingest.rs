@@ -3,7 +3,7 @@
 use super::bounds;
 use super::global::Global;
 use crate::export;
-use crate::pipeline;
+use crate::pipeline::{self, FullReason};
 use std::path::PathBuf;
 
 /// Arguments of `igf-lens ingest`.
@@ -112,10 +112,17 @@ pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: 
             r.files_missing
         );
     }
+    if let Some(why @ FullReason::CodesDropped) = &r.full_reprocess {
+        warn(&format!("every file was processed again: {why}"));
+    }
     if quiet {
         return;
     }
-    if let Some(why) = &r.full_reprocess {
+    if let Some(why) = r
+        .full_reprocess
+        .as_ref()
+        .filter(|w| **w != FullReason::CodesDropped)
+    {
         eprintln!("igf-lens: every file was processed again: {why}");
     }
     if r.untouched {

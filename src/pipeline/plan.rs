@@ -8,6 +8,7 @@
 
 use super::manifest::{FileKind, Manifest, Previous};
 use super::report::FullReason;
+use super::resources::has_codes;
 use super::sources::SourceFile;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -38,7 +39,11 @@ pub fn diff(previous: &Previous, files: &[SourceFile], fingerprint: &str, rebuil
     } else if previous.index_missing {
         Some(FullReason::IndexMissing)
     } else if !old.files.is_empty() && old.fingerprint != fingerprint {
-        Some(FullReason::ResourcesChanged)
+        Some(if has_codes(&old.fingerprint) && !has_codes(fingerprint) {
+            FullReason::CodesDropped
+        } else {
+            FullReason::ResourcesChanged
+        })
     } else {
         None
     };

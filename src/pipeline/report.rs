@@ -93,6 +93,8 @@ pub enum FullReason {
     IndexMissing,
     /// The taxonomy, registry, organisations list, codes or pipeline version changed.
     ResourcesChanged,
+    /// The index was built with a codes file this run was not given: its decisions are gone.
+    CodesDropped,
 }
 
 impl fmt::Display for FullReason {
@@ -104,6 +106,11 @@ impl fmt::Display for FullReason {
             }
             FullReason::ResourcesChanged => {
                 "the taxonomy, registry, organisations list, codes or schema changed since the last ingest"
+            }
+            FullReason::CodesDropped => {
+                "the index was built with a codes file this ingest was not given, so the human \
+                 decisions it applied are gone from the index; to apply them again, ingest with \
+                 --codes FILE (or with the codes.csv among the inputs)"
             }
         })
     }

@@ -128,6 +128,11 @@ impl Resources {
     }
 }
 
+/// Whether a [`Resources::fingerprint`] includes codes.
+pub fn has_codes(fingerprint: &str) -> bool {
+    fingerprint.contains(";codes=")
+}
+
 /// Whether a file holds exactly `text`.
 fn same_text(path: &Path, text: &str) -> Result<bool> {
     let got = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
