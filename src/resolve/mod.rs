@@ -232,6 +232,32 @@ impl Context<'_> {
         }
     }
 
+    /// A registry row is another session's (often another year's) fact; the speaker's own
+    /// words in this one win over it: when their first turn says whom they work for ("I work
+    /// at …", "on behalf of …") and that organisation's group differs from the registry's,
+    /// the organisation gives the group. A roster match (this session's page) is kept.
+    fn own_words_over_registry(&self, s: Speaker, label: &str, first_text: &str) -> Speaker {
+        if s.method != Method::Registry {
+            return s;
+        }
+        match self.introduce(first_text, Role::Speaker, false, Some(label_name(label))) {
+            Some(e)
+                if e.method == Method::Organization
+                    && e.stakeholder != Stakeholder::Unknown
+                    && e.stakeholder != s.stakeholder =>
+            {
+                Speaker {
+                    stakeholder: e.stakeholder,
+                    affiliation: e.affiliation,
+                    method: Method::Organization,
+                    confidence: e.confidence,
+                    ..s
+                }
+            }
+            _ => s,
+        }
+    }
+
     /// An unnamed turn that opens with a known name and no colon (`Kaja Ciglic I can hear …`):
     /// the name (two to four capitalised words that are a roster or registry name, in full) and
     /// the speech after it.
@@ -308,7 +334,7 @@ impl Context<'_> {
             .as_ref()
             .filter(|s| s.stakeholder != Stakeholder::Unknown)
         {
-            return s.clone();
+            return self.own_words_over_registry(s.clone(), label, first_text);
         }
         let evidence = self
             .introduce(first_text, Role::Speaker, false, Some(label_name(label)))
@@ -725,5 +751,38 @@ mod tests {
         assert_eq!(no_page[0].speaker.name, "Pavlina Pavlova");
         assert_eq!(no_page[0].speaker.method, Method::SelfIntroduction);
         assert_eq!(no_page[0].speaker.role, Role::Moderator);
+    }
+
+    #[test]
+    fn the_speakers_own_organisation_wins_over_a_registry_row_of_another_session() {
+        let dir = Directory::embedded();
+        let said = resolve_turns(
+            vec![turn(
+                "TIMEA SUTO",
+                "Thank you. I work for the Ministry of Justice, and I will be brief.",
+            )],
+            None,
+            &dir,
+        );
+        let s = &said[0].speaker;
+        assert_eq!(
+            (
+                s.name.as_str(),
+                s.stakeholder,
+                s.method,
+                s.affiliation.as_deref()
+            ),
+            (
+                "Timea Suto",
+                Stakeholder::Government,
+                Method::Organization,
+                Some("Ministry of Justice")
+            )
+        );
+        let silent = resolve_turns(vec![turn("TIMEA SUTO", "Thank you.")], None, &dir);
+        assert_eq!(
+            (silent[0].speaker.stakeholder, silent[0].speaker.method),
+            (Stakeholder::PrivateSector, Method::Registry)
+        );
     }
 }
