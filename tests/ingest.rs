@@ -650,3 +650,30 @@ fn neutral_transcripts_and_proposal_pages_pair() {
         [("Mirela Dobos".to_string(), "Civil Society".to_string())]
     );
 }
+
+/// A clue's names are held inline when short: a short name, one of exactly 24 bytes, a longer
+/// one and non-ASCII ones serialize as the plain strings they are (the manifest's bytes), and a
+/// packed clue unpacks to the same names.
+#[test]
+fn clue_names_short_and_long_serialize_as_plain_strings() {
+    use igf_lens::pipeline::pair::{Clue, PackedClue};
+    let names = [
+        "Ana",
+        "Exactly twenty-four byte",
+        "A name much longer than twenty-four bytes",
+        "Hana Nyström",
+        "Agnieszka Mensah-Owusu-Ødegård",
+    ];
+    let clue = Clue {
+        title: "A title".into(),
+        names: names.iter().map(|n| (*n).into()).collect(),
+        ..Clue::default()
+    };
+    let json = serde_json::to_value(&clue).unwrap();
+    assert_eq!(json["names"], serde_json::json!(names));
+    let back: Clue = serde_json::from_value(json).unwrap();
+    assert_eq!(back, clue);
+    let unpacked = PackedClue::pack(&clue).unpack().unwrap();
+    let got: Vec<&str> = unpacked.names.iter().map(|n| n.as_str()).collect();
+    assert_eq!(got, names);
+}

@@ -19,6 +19,7 @@
 use super::pairs::Pairs;
 use crate::model::{KeySource, SessionKey};
 use crate::resolve::name_tokens;
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap};
@@ -45,9 +46,11 @@ pub struct Clue {
     /// A code the file gives without a year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// A page's roster names; a transcript's first speaker labels.
+    /// A page's roster names; a transcript's first speaker labels. A name of up to 24 bytes is
+    /// held inline, not in an allocation of its own: a run holds every file's clue at once
+    /// while it pairs them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub names: Vec<String>,
+    pub names: Vec<CompactString>,
 }
 
 /// How a transcript found its session page. Serialized as [`PairedBy::as_str`].
@@ -538,7 +541,7 @@ mod tests {
             source: key.as_ref().map(|_| KeySource::Title),
             key,
             title: title.into(),
-            names: names.iter().map(|s| s.to_string()).collect(),
+            names: names.iter().map(|s| CompactString::from(*s)).collect(),
             ..Clue::default()
         }
     }

@@ -21,6 +21,7 @@ use crate::error::Error;
 use crate::model::{Document, Format, SessionKey, SessionPage};
 use crate::parse::Parsed;
 use crate::read::OwnDir;
+use compact_str::CompactString;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
@@ -205,10 +206,10 @@ pub fn slim(page: &SessionPage) -> SessionPage {
 
 /// What pairing reads of a page: its key, title, date, address and roster names.
 pub fn page_clue(page: &SessionPage) -> Clue {
-    let mut names: Vec<String> = Vec::new();
+    let mut names: Vec<CompactString> = Vec::new();
     for e in &page.roster {
-        if !names.contains(&e.name) && names.len() < 60 {
-            names.push(e.name.clone());
+        if !names.iter().any(|n| *n == e.name) && names.len() < 60 {
+            names.push(e.name.as_str().into());
         }
     }
     Clue {
@@ -225,10 +226,11 @@ pub fn page_clue(page: &SessionPage) -> Clue {
 
 /// What pairing reads of a parsed transcript (captions, JSON Lines, HTML).
 fn transcript_clue(t: &crate::model::Transcript) -> Clue {
-    let mut names: Vec<String> = Vec::new();
+    let mut names: Vec<CompactString> = Vec::new();
     for turn in &t.turns {
-        if !turn.label.is_empty() && !names.contains(&turn.label) && names.len() < 40 {
-            names.push(turn.label.clone());
+        let label = turn.label.as_str();
+        if !label.is_empty() && !names.iter().any(|n| n == label) && names.len() < 40 {
+            names.push(label.into());
         }
     }
     Clue {
@@ -284,7 +286,7 @@ pub fn sniff(path: &Path) -> Sniff {
                     date: None,
                     year: id.year,
                     code: id.code,
-                    names: labels,
+                    names: labels.into_iter().map(CompactString::from).collect(),
                 }],
             }
         }
