@@ -463,3 +463,67 @@ fn raw_edited_and_cut_off_copies_are_one_session_and_the_kept_copy_is_reported()
         passages(&tmp).iter().map(|p| name(&p["file"])).collect();
     assert_eq!(files.len(), 1, "passages from one copy only: {files:?}");
 }
+
+/// Structure 11 (the fifth real collection's tie): two pages of one year both list the one
+/// speaker of a transcript nothing names. The transcript whose speech names two more people
+/// of the first page and that page's title acronym pairs with it, reported as `mentions`; the
+/// one whose speech names nothing of either page is still skipped as a tie.
+#[test]
+fn tied_pages_go_to_the_one_the_speech_names() {
+    let (tmp, err) = ingest("ties");
+    let rows = sessions(&tmp);
+    let r = row_of(&rows, "recording-31.txt");
+    assert_eq!(
+        (
+            s(&r["key"]),
+            s(&r["key_source"]),
+            name(&r["page"]).as_str(),
+            &r["paired"],
+            s(&r["paired_by"])
+        ),
+        (
+            "2032-open-forum-14",
+            "page-match-guess",
+            "igf-2032-open-forum-14-ltn3-lantern-drills.txt",
+            &Value::Bool(true),
+            "mentions"
+        ),
+        "{r}"
+    );
+    let csv = tmp.path().join("sessions.csv");
+    let out = run_expect(
+        igf_lens()
+            .args(["sessions", "--format", "csv", "-i"])
+            .arg(tmp.path().join("ix")),
+        0,
+    );
+    std::fs::write(&csv, &out.stdout).unwrap();
+    let (h, csv_rows) = read_csv(&csv);
+    let by: Vec<(&str, &str)> = csv_rows
+        .iter()
+        .map(|r| (r[col(&h, "key")].as_str(), r[col(&h, "paired_by")].as_str()))
+        .collect();
+    assert!(by.contains(&("2032-open-forum-14", "mentions")), "{by:?}");
+    let dir = fixture("structures/ties");
+    let tie = format!(
+        "recording-32.txt: no session identity: {d}/igf-2032-open-forum-14-ltn3-lantern-drills.txt \
+         and {d}/igf-2032-ws-77-tides-and-pilots.txt match it equally well: name its session in \
+         pairs.csv",
+        d = dir.display()
+    );
+    assert!(
+        err.contains(&tie),
+        "the tie of a speech naming nothing: {err}"
+    );
+    let speakers: Vec<(String, String)> = passages(&tmp)
+        .iter()
+        .map(|p| (name(&p["file"]), s(&p["stakeholder"]).to_string()))
+        .collect();
+    assert!(!speakers.is_empty());
+    assert!(
+        speakers
+            .iter()
+            .all(|(f, g)| f == "recording-31.txt" && g == "Civil Society"),
+        "{speakers:?}"
+    );
+}

@@ -24,6 +24,7 @@ pub mod corrections;
 pub mod dedupe;
 pub mod lock;
 pub mod manifest;
+pub mod mentions;
 pub mod pair;
 pub mod pairs;
 pub mod plan;

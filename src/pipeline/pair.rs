@@ -12,10 +12,13 @@
 //! (a shortened name, `Session 15` against `Workshop #15`) or that names no session, the page
 //! of the same year whose title words and roster names match best, and for a code without a
 //! year the only page with that code, and for a transcript that names nothing at all the one
-//! page whose roster lists one of its speakers (all reported as guesses). Two numbered codes
-//! with different numbers never pair. A transcript nothing identifies gets no key (the pipeline
-//! skips it and says how to name it). Reads no file.
+//! page whose roster lists one of its speakers (all reported as guesses). When pages tie, the one
+//! whose people and title acronyms the transcript's text names clearly more often wins
+//! ([`super::mentions`]; the texts come from the caller, asked only on a tie). Two numbered
+//! codes with different numbers never pair. A transcript nothing identifies gets no key (the
+//! pipeline skips it and says how to name it). Reads no file.
 
+use super::mentions::{self, Speech};
 use super::pairs::Pairs;
 use crate::model::{KeySource, SessionKey};
 use crate::resolve::name_tokens;
@@ -64,14 +67,18 @@ pub enum PairedBy {
     CodeMatch,
     /// A row of the pairs file.
     PairsFile,
+    /// Of the pages its title and speakers match equally well, the one whose people and title
+    /// acronyms its text names clearly more often: a guess.
+    Mentions,
 }
 
 impl PairedBy {
-    const ALL: [PairedBy; 4] = [
+    const ALL: [PairedBy; 5] = [
         PairedBy::Key,
         PairedBy::TitleMatch,
         PairedBy::CodeMatch,
         PairedBy::PairsFile,
+        PairedBy::Mentions,
     ];
 
     /// The name in the manifest and `igf-lens sessions`.
@@ -81,7 +88,16 @@ impl PairedBy {
             PairedBy::TitleMatch => "title-match",
             PairedBy::CodeMatch => "code-match",
             PairedBy::PairsFile => "pairs-file",
+            PairedBy::Mentions => "mentions",
         }
+    }
+
+    /// A guess of pairing (title, code or mentions), not a key or the pairs file.
+    pub fn is_guess(self) -> bool {
+        matches!(
+            self,
+            PairedBy::TitleMatch | PairedBy::CodeMatch | PairedBy::Mentions
+        )
     }
 
     /// Parses the [`PairedBy::as_str`] form.
@@ -143,6 +159,18 @@ impl PackedClue {
 /// One file to pair: its key in the manifest (the path as given) and its clue.
 pub type Input<'a> = (&'a str, &'a Clue);
 
+/// A file's text by its key in the manifest, asked only when the pages a transcript matches best
+/// tie (for the transcript and those pages); `None` when it cannot be read.
+pub type TextOf<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// Why no page was found for a transcript.
+enum Miss {
+    /// Pages that match it equally well, best first.
+    Tie(Vec<usize>),
+    /// No page matches well enough: why.
+    Weak(String),
+}
+
 /// The pairings of every page and transcript, in the order given.
 #[derive(Debug, Default)]
 pub struct Paired {
@@ -172,8 +200,14 @@ impl PageView<'_> {
     }
 }
 
-/// Pairs every file (see the module docs).
-pub fn pair_all(pages: &[Input<'_>], transcripts: &[Input<'_>], pairs: &Pairs) -> Paired {
+/// Pairs every file (see the module docs); `text_of` gives the texts of a transcript whose best
+/// pages tie, and of those pages.
+pub fn pair_all(
+    pages: &[Input<'_>],
+    transcripts: &[Input<'_>],
+    pairs: &Pairs,
+    text_of: TextOf<'_>,
+) -> Paired {
     let known: Vec<&SessionKey> = pages
         .iter()
         .chain(transcripts)
@@ -206,7 +240,7 @@ pub fn pair_all(pages: &[Input<'_>], transcripts: &[Input<'_>], pairs: &Pairs) -
         }
     }
     for (file, clue) in transcripts {
-        let p = pair_transcript(file, clue, pairs, &known, &mut views, &by_id);
+        let p = pair_transcript(file, clue, pairs, &known, &mut views, &by_id, text_of);
         out.transcripts.push(p);
     }
     adopt_by_names(&mut views, transcripts, &out.transcripts);
@@ -229,6 +263,7 @@ fn pair_transcript(
     known: &[&SessionKey],
     views: &mut [PageView<'_>],
     by_id: &HashMap<String, usize>,
+    text_of: TextOf<'_>,
 ) -> Pairing {
     if let Some(id) = pairs.session_for(file, clue.url.as_deref()) {
         let key = key_for_id(id, known);
@@ -259,15 +294,54 @@ fn pair_transcript(
             return matched(clue, &mut views[i], PairedBy::CodeMatch);
         }
     }
-    match best_page(clue, &words, &names, views) {
-        Ok(i) => matched(clue, &mut views[i], PairedBy::TitleMatch),
-        Err(why) => Pairing {
-            key: clue.key.clone(),
-            source: clue.source,
-            page: None,
-            by: None,
-            why_unpaired: Some(why),
+    let why = match best_page(clue, &words, &names, views) {
+        Ok(i) => return matched(clue, &mut views[i], PairedBy::TitleMatch),
+        Err(Miss::Tie(tied)) => match break_tie(file, &tied, views, text_of) {
+            Ok(i) => return matched(clue, &mut views[i], PairedBy::Mentions),
+            Err(why) => why,
         },
+        Err(Miss::Weak(why)) => why,
+    };
+    Pairing {
+        key: clue.key.clone(),
+        source: clue.source,
+        page: None,
+        by: None,
+        why_unpaired: Some(why),
+    }
+}
+
+/// The tied page whose people (its roster's, and those it lists on lines of their own) and
+/// title acronyms the transcript's text names clearly more often; else the tie, named by its
+/// first two pages.
+fn break_tie(
+    file: &str,
+    tied: &[usize],
+    views: &[PageView<'_>],
+    text_of: TextOf<'_>,
+) -> Result<usize, String> {
+    let winner = text_of(file).and_then(|text| {
+        let speech = Speech::new(&text);
+        let evidence: Vec<usize> = tied
+            .iter()
+            .map(|&i| {
+                let page_text = text_of(views[i].file).unwrap_or_default();
+                let mut names: Vec<&str> = views[i].clue.names.iter().map(|n| n.as_str()).collect();
+                names.extend(mentions::listed_people(&page_text));
+                mentions::evidence(&speech, &views[i].clue.title, &names)
+            })
+            .collect();
+        mentions::clear_winner(&evidence)
+    });
+    match winner {
+        Some(w) => Ok(tied[w]),
+        None => {
+            let first_two: Vec<&str> = tied.iter().take(2).map(|&i| views[i].file).collect();
+            Err(format!(
+                "{} match it equally well: name its session in pairs.csv",
+                first_two.join(" and ")
+            ))
+        }
     }
 }
 
@@ -363,7 +437,7 @@ fn best_page(
     words: &BTreeSet<String>,
     names: &[BTreeSet<String>],
     views: &[PageView<'_>],
-) -> Result<usize, String> {
+) -> Result<usize, Miss> {
     let year = clue.key.as_ref().map(|k| k.year).or(clue.year);
     let mut scored: Vec<(f64, usize)> = Vec::new();
     let mut closest: Option<(f64, usize)> = None;
@@ -402,11 +476,17 @@ fn best_page(
     match scored.as_slice() {
         [(_, i)] => Ok(*i),
         [(a, i), (b, _), ..] if a - b > 0.05 => Ok(*i),
-        [(_, i), (_, j), ..] => Err(format!(
-            "{} and {} match it equally well: name its session in pairs.csv",
-            views[*i].file, views[*j].file
+        [(top, _), ..] => Err(Miss::Tie(
+            scored
+                .iter()
+                .take_while(|(s, _)| top - s <= 0.05)
+                .map(|(_, i)| *i)
+                .collect(),
         )),
-        [] => Err(unpaired_reason(clue, closest.map(|(s, i)| (s, &views[i])))),
+        [] => Err(Miss::Weak(unpaired_reason(
+            clue,
+            closest.map(|(s, i)| (s, &views[i])),
+        ))),
     }
 }
 
@@ -588,7 +668,7 @@ mod tests {
             ("d.txt", &page_c),
             ("e.txt", &page_d),
         ];
-        let got = pair_all(&pages, &[("t.txt", &t)], &Pairs::default());
+        let got = pair_all(&pages, &[("t.txt", &t)], &Pairs::default(), &|_| None);
         assert_eq!(got.pages[1].key, key(2024, "WS #103"));
         assert_eq!(got.pages[1].source, Some(KeySource::PageMatch));
         assert_eq!(got.pages[2].key, None);
@@ -752,7 +832,7 @@ mod tests {
         ];
         let inputs: Vec<Input<'_>> = pages.iter().map(|(f, c)| (*f, c)).collect();
         for c in cases {
-            let paired = pair_all(&inputs, &[(c.file, &c.clue)], &Pairs::default());
+            let paired = pair_all(&inputs, &[(c.file, &c.clue)], &Pairs::default(), &|_| None);
             let p = &paired.transcripts[0];
             assert_eq!(
                 (&p.key, p.source, p.page.as_deref(), p.by),
@@ -761,6 +841,53 @@ mod tests {
                 c.about
             );
             assert_eq!(p.why_unpaired.is_some(), c.page.is_none(), "{}", c.about);
+        }
+    }
+
+    /// Two pages of one year list the transcript's one speaker: the speech that names the
+    /// first page's other people and its acronym pairs it there; a speech naming nothing, or
+    /// none at all, leaves the tie.
+    #[test]
+    fn a_tie_goes_to_the_page_the_speech_names_clearly_more() {
+        let a = clue(
+            key(2032, "Open Forum #14"),
+            "LTN3: lantern drills for harbour towns",
+            &["Mirela Dobos", "Oskar Lind", "Pia Hart"],
+        );
+        let b = clue(
+            key(2032, "WS #77"),
+            "Tides and harbour rules",
+            &["Mirela Dobos", "Kofi Ansah"],
+        );
+        let t = clue(None, "", &["MIRELA DOBOS"]);
+        let pages = [("p/of-14.txt", &a), ("p/ws-77.txt", &b)];
+        let speeches = [
+            (
+                Some("Welcome. With me are Oskar Lind and Pia Hart, to present LTN3."),
+                Some(PairedBy::Mentions),
+            ),
+            (Some("Welcome. Let us talk about the weather."), None),
+            (None, None),
+        ];
+        for (text, by) in speeches {
+            let text_of = |f: &str| (f == "t/t101.txt").then(|| text.map(String::from))?;
+            let got = pair_all(&pages, &[("t/t101.txt", &t)], &Pairs::default(), &text_of);
+            let p = &got.transcripts[0];
+            assert_eq!(p.by, by, "{text:?}");
+            if by.is_some() {
+                assert_eq!(
+                    (p.key.clone(), p.page.as_deref()),
+                    (key(2032, "Open Forum #14"), Some("p/of-14.txt"))
+                );
+            } else {
+                assert_eq!(
+                    p.why_unpaired.as_deref(),
+                    Some(
+                        "p/of-14.txt and p/ws-77.txt match it equally well: name its session \
+                         in pairs.csv"
+                    )
+                );
+            }
         }
     }
 
@@ -787,6 +914,7 @@ mod tests {
             &[("p/ws-504.txt", &page), ("p/proposal.txt", &unkeyed)],
             &[("t/x.txt", &t1), ("t/y.txt", &t2)],
             &pairs,
+            &|_| None,
         );
         assert_eq!(
             paired.pages[0].key.as_ref().map(SessionKey::id).as_deref(),

@@ -137,8 +137,8 @@ pub struct IngestReport {
     /// Session pages without a year and session code (kept: a transcript they match gives them
     /// its key).
     pub pages_without_key: Vec<PathBuf>,
-    /// Transcripts paired with a page by a guess (title words, speakers, or a code without a
-    /// year), and transcripts without a page.
+    /// Transcripts paired with a page by a guess (title words, speakers, a code without a
+    /// year, or the people and acronyms their speech names), and transcripts without a page.
     pub paired_by_guess: usize,
     /// Sessions (re)indexed in this run.
     pub sessions: usize,

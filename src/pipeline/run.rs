@@ -383,9 +383,10 @@ impl Fold<'_> {
         let report = &mut self.ran.report;
         match outcome {
             FileOutcome::Done(fr) => {
-                if pairing.as_ref().is_some_and(|p| {
-                    matches!(p.by, Some(PairedBy::TitleMatch | PairedBy::CodeMatch))
-                }) {
+                if pairing
+                    .as_ref()
+                    .is_some_and(|p| p.by.is_some_and(PairedBy::is_guess))
+                {
                     report.paired_by_guess += 1;
                 }
                 self.add_result(i, f, *fr, clue, pairing)

@@ -11,7 +11,9 @@
 //! A page is read once here (whole, when the sniff's 64 KiB did not hold all of it). A
 //! transcript is only sniffed (its first 64 KiB tell its format and session): it is read whole
 //! once, by [`super::run`]. Holding transcripts from here to there would make memory grow with
-//! the corpus, and they cannot be processed here, before every page is known.
+//! the corpus, and they cannot be processed here, before every page is known. The one
+//! exception: a transcript whose best pages tie is read here with those pages ([`text_of`]),
+//! to break the tie, and dropped again; ties are rare.
 
 use super::manifest::{FileEntry, FileKind, Manifest};
 use super::pair::{self, Clue, PackedClue, Pairing};
@@ -534,7 +536,8 @@ impl Sources {
         let key_of = |i: usize| l.files[i].key.as_str();
         let pages: Vec<pair::Input<'_>> = page_in.iter().map(|(i, c)| (key_of(*i), *c)).collect();
         let trs: Vec<pair::Input<'_>> = tr_in.iter().map(|(i, c)| (key_of(*i), *c)).collect();
-        let paired = pair::pair_all(&pages, &trs, l.pairs);
+        let text = |file: &str| text_of(&l.files[*index.get(file)?].path);
+        let paired = pair::pair_all(&pages, &trs, l.pairs, &text);
         let page_ids: HashMap<usize, Option<String>> = page_in
             .iter()
             .zip(&paired.pages)
@@ -703,6 +706,16 @@ impl Sources {
             }
         }
     }
+}
+
+/// A file's text, read whole (for a tie of pages, [`pair::pair_all`]): an HTML file's as
+/// plain text; `None` when it cannot be read.
+fn text_of(path: &Path) -> Option<String> {
+    let doc = crate::read::load(path).ok()?;
+    Some(match doc.format {
+        Format::Html => crate::parse::html_to_text(&doc.text),
+        _ => doc.text,
+    })
 }
 
 /// Adds a page to its session: the first page gives the title and date, every page adds the
