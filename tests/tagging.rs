@@ -280,3 +280,39 @@ fn themes_check_reports_problems_with_line_numbers() {
         stdout(&ok)
     );
 }
+
+#[test]
+fn tag_explain_shows_the_models_deciding_heads_and_their_weightiest_features() {
+    let text = "Thank you so much, and now I give the floor to our next speaker.";
+    let out = run_expect(igf_lens().args(["tag", "--text", text, "--explain"]), 0);
+    let s = stdout(&out);
+    assert!(s.contains("(procedural)"), "{s}");
+    let line = s
+        .lines()
+        .find(|l| l.trim_start().starts_with("model procedural"))
+        .unwrap_or_else(|| panic!("no model line in\n{s}"));
+    assert!(line.contains("yes") && line.contains("w:thank"), "{line}");
+
+    let out = run_expect(
+        igf_lens().args(["tag", "--text", text, "--explain", "--format", "json"]),
+        0,
+    );
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("json");
+    let heads = v["model"].as_array().expect("model array");
+    assert_eq!(heads[0]["head"], "procedural");
+    assert_eq!(heads[0]["says"], "yes");
+    let features = heads[0]["features"].as_array().expect("features");
+    assert!(features.iter().any(|f| f["feature"] == "w:floor"), "{v}");
+
+    // Without --explain, or without a model, there is nothing to explain.
+    let out = run_expect(
+        igf_lens().args(["tag", "--text", text, "--format", "json"]),
+        0,
+    );
+    assert!(!stdout(&out).contains("\"model\""));
+    let out = run_expect(
+        igf_lens().args(["tag", "--text", text, "--explain", "--no-model"]),
+        0,
+    );
+    assert!(!stdout(&out).contains("model procedural"));
+}

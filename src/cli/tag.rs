@@ -8,7 +8,9 @@
 use super::global::Global;
 use super::model::ModelArgs;
 use crate::model::{Tag, Tagging};
-use crate::tag::{load_tagger, load_taxonomy};
+use crate::tag::explain::{model_reasons, HeadReason};
+use crate::tag::learned::HeadKind;
+use crate::tag::{load_tagger, load_taxonomy, Tagger};
 use anyhow::Context;
 use std::io::{BufWriter, Read, Write};
 use std::path::PathBuf;
@@ -33,7 +35,9 @@ pub struct Args {
     #[arg(long, value_name = "TEXT")]
     pub text: Option<String>,
     /// Show each tag's evidence: matched terms with their token positions, the cue that decided
-    /// the polarity (or `default`), and the score.
+    /// the polarity (or `default`), and the score; with a model, each deciding head's
+    /// probability and the passage's features that weighed most (also in `--format json`, under
+    /// `model`).
     #[arg(long)]
     pub explain: bool,
     /// Output format: `json` prints one object per passage (evidence always included).
@@ -123,6 +127,10 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
                     "procedural": t.procedural,
                     "tags": t.tags.iter().map(crate::export::theme_json).collect::<Vec<_>>(),
                 });
+                let v = match args.explain {
+                    true => with_model_json(v, &model_reasons(&tagger, &p.text, t, TOP_PARTS)),
+                    false => v,
+                };
                 writeln!(out, "{v}")?;
             }
         }
@@ -131,23 +139,7 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
                 if i > 0 {
                     writeln!(out)?;
                 }
-                writeln!(out, "line {}: {}", p.line, p.text)?;
-                if tagging.procedural {
-                    writeln!(out, "  (procedural)")?;
-                } else if tagging.tags.is_empty() {
-                    writeln!(out, "  (no theme)")?;
-                }
-                for t in &tagging.tags {
-                    let decided = crate::export::decided(t);
-                    writeln!(
-                        out,
-                        "  {:<22} {:<11} score {:.2}  terms: {}  {decided}",
-                        t.theme,
-                        t.polarity.as_str(),
-                        t.score,
-                        t.evidence.join_terms(", "),
-                    )?;
-                }
+                write_explained(&mut out, &tagger, p, tagging)?;
             }
         }
         Format::Table => {
@@ -178,6 +170,85 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
         );
     }
     Ok(0)
+}
+
+/// How many of a head's features `--explain` shows.
+const TOP_PARTS: usize = 6;
+
+/// One passage with `--explain`: its tags with their evidence, then each deciding head of the
+/// model with its probability and the features that weighed most.
+fn write_explained(
+    out: &mut impl Write,
+    tagger: &Tagger,
+    p: &Passage,
+    tagging: &Tagging,
+) -> std::io::Result<()> {
+    writeln!(out, "line {}: {}", p.line, p.text)?;
+    if tagging.procedural {
+        writeln!(out, "  (procedural)")?;
+    } else if tagging.tags.is_empty() {
+        writeln!(out, "  (no theme)")?;
+    }
+    for t in &tagging.tags {
+        let decided = crate::export::decided(t);
+        writeln!(
+            out,
+            "  {:<22} {:<11} score {:.2}  terms: {}  {decided}",
+            t.theme,
+            t.polarity.as_str(),
+            t.score,
+            t.evidence.join_terms(", "),
+        )?;
+    }
+    for r in model_reasons(tagger, &p.text, tagging, TOP_PARTS) {
+        let parts: Vec<String> = r
+            .parts
+            .iter()
+            .map(|x| format!("{:+.2} {}", x.weight, x.feature))
+            .collect();
+        writeln!(
+            out,
+            "  model {:<28} p {:.2} (threshold {:.2}, {})  {}",
+            r.head,
+            r.probability,
+            r.threshold,
+            verdict(&r),
+            parts.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+/// What a head's probability means: yes/no, or risk/opportunity for the polarity head.
+fn verdict(r: &HeadReason) -> &'static str {
+    match (r.kind, r.yes()) {
+        (HeadKind::Polarity, true) => "risk",
+        (HeadKind::Polarity, false) => "opportunity",
+        (_, true) => "yes",
+        (_, false) => "no",
+    }
+}
+
+/// A passage's JSON with the model's deciding heads under `model`.
+fn with_model_json(mut v: serde_json::Value, reasons: &[HeadReason]) -> serde_json::Value {
+    let heads: Vec<serde_json::Value> = reasons
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "head": r.head,
+                "probability": r.probability,
+                "threshold": r.threshold,
+                "says": verdict(r),
+                "bias": r.bias,
+                "features": r.parts.iter().map(|x| serde_json::json!({
+                    "feature": x.feature,
+                    "weight": x.weight,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    v["model"] = serde_json::Value::Array(heads);
+    v
 }
 
 /// The first `max` characters of `s`, with `…` when cut.

@@ -20,10 +20,12 @@
 //!
 //! This module does not read passages from disk or the index, and knows no theme by name: all
 //! of that lives in the taxonomy file. Evaluation against a gold set is in [`eval`], term
-//! suggestions from an index in [`suggest`], a taxonomy skeleton from a REFI-QDA codebook made
+//! suggestions from an index in [`suggest`], why the learned model decided what it did for a
+//! passage in [`explain`], a taxonomy skeleton from a REFI-QDA codebook made
 //! in another program (untrusted XML) in [`import`].
 
 pub mod eval;
+pub mod explain;
 pub mod import;
 pub mod learned;
 mod matcher;
