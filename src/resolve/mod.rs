@@ -83,6 +83,9 @@ pub fn resolve_turns(raw: Vec<RawTurn>, page: Option<&SessionPage>, dir: &Direct
         }
         let key = normalize_for_matching(t.label.trim());
         let speaker = match cache.get(&key) {
+            // A generic speaker label (`PANELIST`) is worn by several people in turn: each
+            // turn is its own speaker's, named by what that turn says, never by another's.
+            _ if names_many(&t.label) => cx.resolve_label(&t.label, &t.text),
             Some(s) => s.clone(),
             None => {
                 let s = cx.resolve_label(&t.label, &t.text);
@@ -112,6 +115,12 @@ pub fn resolve_turns(raw: Vec<RawTurn>, page: Option<&SessionPage>, dir: &Direct
         });
     }
     out
+}
+
+/// Whether a label names no one in particular but a part several people play in turn
+/// (`PANELIST`, `SPEAKER`, `PRESENTER`).
+fn names_many(label: &str) -> bool {
+    matches!(classify(label), LabelKind::Role(Role::Speaker))
 }
 
 /// People the speakers introduce with an organisation the directory knows.
@@ -784,5 +793,33 @@ mod tests {
             (silent[0].speaker.stakeholder, silent[0].speaker.method),
             (Stakeholder::PrivateSector, Method::Registry)
         );
+    }
+
+    #[test]
+    fn each_panelist_turn_is_its_own_speakers_and_none_inherits_another() {
+        let turns = resolve_turns(
+            vec![
+                turn(
+                    "PANELIST",
+                    "Hello, I'm Ada Quist and I work for the Ministry of Justice.",
+                ),
+                turn("MODERATOR", "Thank you. Next, please."),
+                turn(
+                    "PANELIST",
+                    "Thanks. My name is Bo Lind, I work for Lindcraft Inc.",
+                ),
+                turn("PANELIST", "I agree with what was said before."),
+            ],
+            None,
+            &Directory::embedded(),
+        );
+        let got: Vec<(&str, Stakeholder)> = turns
+            .iter()
+            .map(|t| (t.speaker.name.as_str(), t.speaker.stakeholder))
+            .collect();
+        assert_eq!(got[0], ("Ada Quist", Stakeholder::Government));
+        assert_eq!(got[2], ("Bo Lind", Stakeholder::PrivateSector));
+        assert_eq!(got[3].1, Stakeholder::Unknown, "{got:?}");
+        assert_ne!(got[3].0, "Bo Lind");
     }
 }

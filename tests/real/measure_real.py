@@ -76,7 +76,7 @@ def key_is_real(key, row):
     if not key or not key.startswith(row["year"] + "-"):
         return False
     code = norm(row["session_code"])
-    nums = re.findall(r"\d+", re.sub(r"^day 0 ", "", code))
+    nums = re.findall(r"\d+", re.sub(r"\bday 0\b", "", code))
     # a trailing number that is not part of the session's name (e.g. "Main Session 2") is
     # optional; a workshop/forum number is required
     if re.match(r"^(ws|workshop|of|open forum|town hall|day 0 event|event|networking session|"
