@@ -173,7 +173,10 @@ fn run_loaded(
     sink: &dyn Sink,
     spill: Option<&mut Spill>,
 ) -> Result<run::Ran> {
-    let clues = sources.take_clues();
+    let waiting = run::Waiting {
+        clues: sources.take_clues(),
+        pairings: sources.take_pairings(),
+    };
     let job = run::Job {
         files,
         sources,
@@ -182,7 +185,7 @@ fn run_loaded(
         strict: cfg.strict,
         quiet: cfg.quiet,
     };
-    run::run(&job, clues, spill)
+    run::run(&job, waiting, spill)
 }
 
 /// `--strict`: the first skipped path is an error, and nothing is indexed.

@@ -154,6 +154,11 @@ impl PackedClue {
     pub fn unpack(&self) -> Option<Clue> {
         serde_json::from_str(&self.0).ok()
     }
+
+    /// The packed text (the clue's JSON).
+    pub fn json(&self) -> &str {
+        &self.0
+    }
 }
 
 /// One file to pair: its key in the manifest (the path as given) and its clue.

@@ -21,7 +21,7 @@ use super::sources::{SourceFile, Sources};
 use super::spill::Spill;
 use crate::error::{Error, Result};
 use crate::index::Writer;
-use crate::model::{Document, PassageRecord, Role, Stakeholder};
+use crate::model::{Document, KeySource, PassageRecord, Role, SessionKey, Stakeholder};
 use crate::parse::Parsed;
 use crate::text::Analysis;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -71,14 +71,68 @@ pub struct Ran {
     pub report: IngestReport,
 }
 
+/// What the transcripts' manifest entries take from the sources: their clues and pairings, by
+/// index into the files found.
+#[derive(Debug, Default)]
+pub struct Waiting {
+    pub clues: HashMap<usize, PackedClue>,
+    pub pairings: HashMap<usize, Pairing>,
+}
+
+/// What a transcript's processing takes from its pairing: the session key it gives a file of
+/// one transcript, and whether that key was a guess (counted in the report).
+#[derive(Debug, Clone)]
+struct Given {
+    key: Option<(SessionKey, Option<KeySource>)>,
+    guess: bool,
+}
+
+type GivenMap = HashMap<usize, Given>;
+
+/// Parks the clue and pairing of each file of `waiting` in `spill` (none: they are dropped, as
+/// the entries are), in file order, as two lines (the clue's JSON, the pairing's; an empty line
+/// for none): the run holds what processing needs of each pairing, not the clues and pairings.
+fn park(mut waiting: Waiting, spill: Option<&mut Spill>) -> Result<GivenMap> {
+    let given = waiting
+        .pairings
+        .iter()
+        .map(|(&i, p)| {
+            let key = p.key.clone().map(|k| (k, p.source));
+            let guess = p.by.is_some_and(PairedBy::is_guess);
+            (i, Given { key, guess })
+        })
+        .collect();
+    let Some(spill) = spill else {
+        return Ok(given);
+    };
+    let mut files: Vec<usize> = waiting.clues.keys().copied().collect();
+    files.extend(
+        waiting
+            .pairings
+            .keys()
+            .filter(|i| !waiting.clues.contains_key(i)),
+    );
+    files.sort_unstable();
+    for i in files {
+        let clue = waiting.clues.remove(&i);
+        let mut text = clue.as_ref().map_or("", |c| c.json()).to_string();
+        text.push('\n');
+        if let Some(p) = waiting.pairings.remove(&i) {
+            let json = serde_json::to_string(&p).map_err(|e| Error::Other(e.to_string()))?;
+            text.push_str(&json);
+        }
+        spill.park(i, &text)?;
+    }
+    Ok(given)
+}
+
 /// Runs every transcript of `job` into its sink, in parallel. With `strict`, the error of the
 /// first failing file in path order is returned, with the number of files that failed. The
-/// manifest entries of the files go to `spill` (none: they are dropped).
-pub fn run(
-    job: &Job<'_>,
-    clues: HashMap<usize, PackedClue>,
-    spill: Option<&mut Spill>,
-) -> Result<Ran> {
+/// manifest entries of the files go to `spill` (none: they are dropped, and so are the clues
+/// and pairings `waiting` for them); the clues and pairings wait there too, parked, until their
+/// entries are written, not in memory.
+pub fn run(job: &Job<'_>, waiting: Waiting, mut spill: Option<&mut Spill>) -> Result<Ran> {
+    let given = park(waiting, spill.as_deref_mut())?;
     let groups = dedupe::groups(&job.sources.transcripts);
     let total: u64 = job
         .sources
@@ -88,16 +142,16 @@ pub fn run(
         .sum();
     let pb = progress(job.quiet, total, "ingesting");
     let fold = Mutex::new(Fold {
-        clues,
         spill,
         ..Fold::default()
     });
     groups.par_iter().for_each(|group| {
-        for (i, outcome) in process_group(job, group) {
+        for (i, outcome) in process_group(job, &given, group) {
             pb.inc(job.files[i].size);
+            let guess = given.get(&i).is_some_and(|g| g.guess);
             fold.lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .add(job, i, outcome);
+                .add(job, i, outcome, guess);
         }
     });
     pb.finish_and_clear();
@@ -172,7 +226,7 @@ fn load(path: &Path, strict: bool) -> Loaded {
 }
 
 /// Reads each file of a group once, decides duplicates, processes the rest.
-fn process_group(job: &Job<'_>, group: &[usize]) -> Vec<(usize, FileOutcome)> {
+fn process_group(job: &Job<'_>, given: &GivenMap, group: &[usize]) -> Vec<(usize, FileOutcome)> {
     let loaded: Vec<Loaded> = group
         .iter()
         .map(|&i| load(&job.files[i].path, job.strict))
@@ -201,8 +255,8 @@ fn process_group(job: &Job<'_>, group: &[usize]) -> Vec<(usize, FileOutcome)> {
                 (Outcome::DuplicateOf(j), _) => FileOutcome::Duplicate { of: group[j] },
                 (Outcome::Keep, Err(e)) => FileOutcome::Failed(e),
                 (Outcome::Keep, Ok((doc, parsed))) => {
-                    let pairing = job.sources.pairings.get(&i);
-                    match process_file(&doc, parsed, pairing, job.sources, job.res, job.sink) {
+                    let key = given.get(&i).and_then(|g| g.key.as_ref());
+                    match process_file(&doc, parsed, key, job.sources, job.res, job.sink) {
                         Ok(r) => FileOutcome::Done(Box::new(r)),
                         Err(e) => FileOutcome::Failed(e),
                     }
@@ -242,7 +296,7 @@ struct FileResult {
 fn process_file(
     doc: &Document,
     parsed: Vec<Parsed>,
-    pairing: Option<&Pairing>,
+    key: Option<&(SessionKey, Option<KeySource>)>,
     sources: &Sources,
     res: &Resources,
     sink: &dyn Sink,
@@ -266,12 +320,9 @@ fn process_file(
         };
         any = true;
         out.counts.damaged.extend(t.damage.iter().map(damaged));
-        if let Some((key, pairing)) = pairing
-            .filter(|_| single)
-            .and_then(|p| Some((p.key.clone()?, p)))
-        {
-            t.key = Some(key);
-            t.key_source = pairing.source;
+        if let Some((key, source)) = key.filter(|_| single) {
+            t.key = Some(key.clone());
+            t.key_source = *source;
         }
         let page = t.key.as_ref().and_then(|k| sources.page_for(&k.id()));
         let page = page.as_ref();
@@ -352,9 +403,7 @@ struct Fold<'s> {
     speakers: HashMap<u64, bool>,
     /// Files that failed (with `--strict`), by file index.
     failed: Vec<(usize, SkippedFile)>,
-    /// The transcripts' clues, each moved into its file's entry.
-    clues: HashMap<usize, PackedClue>,
-    /// Where the entries go.
+    /// Where the entries go (and where the transcripts' clues wait for them).
     spill: Option<&'s mut Spill>,
     /// The first entry that could not be spilled.
     error: Option<Error>,
@@ -370,12 +419,29 @@ impl Fold<'_> {
         }
     }
 
-    fn add(&mut self, job: &Job<'_>, i: usize, outcome: FileOutcome) {
+    /// The clue and pairing parked for file `i` ([`park`]), taken back for its entry.
+    fn unpark(&mut self, i: usize) -> (Option<Clue>, Option<Pairing>) {
+        let Some(spill) = self.spill.as_deref_mut() else {
+            return (None, None);
+        };
+        let text = match spill.unpark(i) {
+            Ok(text) => text.unwrap_or_default(),
+            Err(e) => {
+                self.error.get_or_insert(e);
+                String::new()
+            }
+        };
+        let (clue, pairing) = text.split_once('\n').unwrap_or_default();
+        (
+            serde_json::from_str(clue).ok(),
+            serde_json::from_str(pairing).ok(),
+        )
+    }
+
+    fn add(&mut self, job: &Job<'_>, i: usize, outcome: FileOutcome, guess: bool) {
         let f = &job.files[i];
         let sessions = || job.sources.transcripts.get(&i).cloned().unwrap_or_default();
-        let pairing = job.sources.pairings.get(&i).cloned();
-        // moved, not copied: the run holds each clue once
-        let clue = self.clues.remove(&i).and_then(|c| c.unpack());
+        let (clue, pairing) = self.unpark(i);
         let entry = |kind, clue| {
             FileEntry::new(kind, f.size, f.mtime_ns, String::new(), sessions())
                 .paired(clue, pairing.clone())
@@ -383,10 +449,7 @@ impl Fold<'_> {
         let report = &mut self.ran.report;
         match outcome {
             FileOutcome::Done(fr) => {
-                if pairing
-                    .as_ref()
-                    .is_some_and(|p| p.by.is_some_and(PairedBy::is_guess))
-                {
+                if guess {
                     report.paired_by_guess += 1;
                 }
                 self.add_result(i, f, *fr, clue, pairing)

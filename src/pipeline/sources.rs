@@ -173,7 +173,8 @@ pub enum Sniff {
     /// Session pages (pages are small: parsed whole here), reduced to what pairing reads of
     /// the first ([`page_clue`]), whether any lacks a roster, and the file's content hash (a
     /// page is read again when a transcript of its session is processed).
-    Page(SniffedPage),
+    /// Boxed: the sniffs of a run are collected all at once, most of them transcripts.
+    Page(Box<SniffedPage>),
     /// A transcript-like file (raw text, captions, JSON Lines, or an HTML transcript): what
     /// pairing reads of each session it holds (a JSON Lines file may hold several).
     Transcript {
@@ -336,11 +337,11 @@ fn sniff_page_or_html(doc: &Document) -> Sniff {
                 None => Sniff::Transcript {
                     clues: transcript_clues(&parsed),
                 },
-                Some(first) => Sniff::Page(SniffedPage {
+                Some(first) => Sniff::Page(Box::new(SniffedPage {
                     clue: page_clue(first),
                     no_roster: pages.iter().any(|p| p.roster.is_empty()),
                     hash: doc.hash.clone(),
-                }),
+                })),
             }
         }
         Err(e) => Sniff::Skipped(SkipReason::Unusable(e.detail())),
@@ -395,7 +396,7 @@ pub struct Load<'a> {
 /// The changed files as sniffed, sorted by kind.
 #[derive(Default)]
 struct Fresh {
-    pages: Vec<(usize, SniffedPage)>,
+    pages: Vec<(usize, Box<SniffedPage>)>,
     transcripts: Vec<(usize, Vec<Clue>)>,
 }
 
@@ -479,6 +480,11 @@ impl Sources {
         std::mem::take(&mut self.clues)
     }
 
+    /// The transcripts' pairings, for the run to apply and move into their manifest entries.
+    pub fn take_pairings(&mut self) -> HashMap<usize, Pairing> {
+        std::mem::take(&mut self.pairings)
+    }
+
     /// A file that could not be used: reported, and its old entry kept when it was read before.
     fn add_skipped(&mut self, l: &Load<'_>, i: usize, why: SkipReason) {
         let f = &l.files[i];
@@ -538,12 +544,13 @@ impl Sources {
         let trs: Vec<pair::Input<'_>> = tr_in.iter().map(|(i, c)| (key_of(*i), *c)).collect();
         let text = |file: &str| text_of(&l.files[*index.get(file)?].path);
         let paired = pair::pair_all(&pages, &trs, l.pairs, &text);
-        let page_ids: HashMap<usize, Option<String>> = page_in
-            .iter()
-            .zip(&paired.pages)
-            .map(|((i, _), p)| (*i, p.key.as_ref().map(SessionKey::id)))
-            .collect();
-        self.file_pages(l, &fresh.pages, &page_ids, &paired, &page_in);
+        let page_idx: Vec<usize> = page_in.iter().map(|(i, _)| *i).collect();
+        drop((pages, page_in));
+        let page_pairings: HashMap<usize, Pairing> =
+            page_idx.iter().copied().zip(paired.pages).collect();
+        // The changed pages' clues move into their entries, not copied: no page's clue is held
+        // twice at the load's peak.
+        self.file_pages(l, fresh.pages, &page_pairings, &page_idx);
         self.file_transcripts(l, &fresh.transcripts, &tr_in, paired.transcripts);
     }
 
@@ -552,21 +559,16 @@ impl Sources {
     fn file_pages(
         &mut self,
         l: &Load<'_>,
-        fresh: &[(usize, SniffedPage)],
-        ids: &HashMap<usize, Option<String>>,
-        paired: &pair::Paired,
-        page_in: &[(usize, &Clue)],
+        fresh: Vec<(usize, Box<SniffedPage>)>,
+        pairing_of: &HashMap<usize, Pairing>,
+        page_in: &[usize],
     ) {
-        let pairing_of: HashMap<usize, &Pairing> = page_in
-            .iter()
-            .zip(&paired.pages)
-            .map(|((i, _), p)| (*i, p))
-            .collect();
-        let clue_of: HashMap<usize, &Clue> = page_in.iter().map(|(i, c)| (*i, *c)).collect();
-        for &(i, ref page) in fresh {
+        let id_of =
+            |i: &usize| -> Option<String> { pairing_of.get(i)?.key.as_ref().map(SessionKey::id) };
+        for (i, page) in fresh {
             let f = &l.files[i];
-            let id = ids.get(&i).cloned().flatten();
-            let pairing = pairing_of.get(&i).map(|p| (*p).clone());
+            let id = id_of(&i);
+            let pairing = pairing_of.get(&i).cloned();
             if page.no_roster {
                 self.pages_without_roster.push(f.path.clone());
             }
@@ -580,29 +582,29 @@ impl Sources {
                 self.pages_without_key.push(f.path.clone());
             }
             self.page_files += 1;
-            let clue = clue_of.get(&i).map(|c| (*c).clone());
+            let SniffedPage { clue, hash, .. } = *page;
             let e = FileEntry::new(
                 FileKind::Page,
                 f.size,
                 f.mtime_ns,
-                page.hash.clone(),
+                hash,
                 id.into_iter().collect(),
             )
-            .paired(clue, pairing);
+            .paired(Some(clue), pairing);
             self.entries.push((f.key.clone(), e));
         }
-        for (i, _) in page_in {
+        for i in page_in {
             let f = &l.files[*i];
             let Some(old) = l.carried.files.get(&f.key) else {
                 continue;
             };
-            let id: Vec<String> = ids.get(i).cloned().flatten().into_iter().collect();
+            let id: Vec<String> = id_of(i).into_iter().collect();
             if old.kind == FileKind::Page && old.sessions != id {
                 self.affected.extend(old.sessions.iter().cloned());
                 self.affected.extend(id.iter().cloned());
                 let mut e = old.clone();
                 e.sessions = id;
-                e.pairing = pairing_of.get(i).map(|p| (*p).clone());
+                e.pairing = pairing_of.get(i).cloned();
                 self.entries.push((f.key.clone(), e));
             }
         }

@@ -33,12 +33,19 @@ struct At {
 }
 
 /// The entries of a run on disk, by index into the files found; the last put for a file wins.
+/// Also the transcripts' clues while they wait for their entries ([`Spill::park`]).
 #[derive(Debug)]
 pub struct Spill {
     path: PathBuf,
     out: BufWriter<File>,
     len: u64,
     at: Vec<Option<At>>,
+    /// The parked texts, by index into the files found.
+    parked: Vec<Option<At>>,
+    /// Bytes of the file written out of `out`'s buffer.
+    flushed: u64,
+    /// The file, opened again to read parked texts back.
+    reader: Option<File>,
 }
 
 /// Removes the spill file a killed run left (none is fine).
@@ -61,26 +68,72 @@ impl Spill {
             out: BufWriter::new(file),
             len: 0,
             at: vec![None; files],
+            parked: Vec::new(),
+            flushed: 0,
+            reader: None,
         })
+    }
+
+    /// Appends `bytes` to the file: where they are.
+    fn append(&mut self, bytes: &[u8]) -> Result<At> {
+        self.out
+            .write_all(bytes)
+            .map_err(|e| Error::io(&self.path, e))?;
+        let len = u32::try_from(bytes.len())
+            .map_err(|_| Error::Other("a manifest entry over 4 GB".into()))?;
+        let at = At {
+            offset: self.len,
+            len,
+        };
+        self.len += bytes.len() as u64;
+        Ok(at)
     }
 
     /// Spills the entry of file `i`.
     pub fn put(&mut self, i: usize, entry: &FileEntry) -> Result<()> {
         let mut bytes = serde_json::to_vec(entry).map_err(|e| Error::Other(e.to_string()))?;
         bytes.push(b'\n');
-        self.out
-            .write_all(&bytes)
-            .map_err(|e| Error::io(&self.path, e))?;
-        let len = u32::try_from(bytes.len())
-            .map_err(|_| Error::Other("a manifest entry over 4 GB".into()))?;
+        let at = self.append(&bytes)?;
         if let Some(slot) = self.at.get_mut(i) {
-            *slot = Some(At {
-                offset: self.len,
-                len,
-            });
+            *slot = Some(at);
         }
-        self.len += bytes.len() as u64;
         Ok(())
+    }
+
+    /// Keeps `text` (a transcript's clue and pairing) on disk for file `i` until [`Spill::unpark`]
+    /// takes it: the run holds 16 bytes a file, not the text. The manifest never reads it.
+    pub fn park(&mut self, i: usize, text: &str) -> Result<()> {
+        let at = self.append(text.as_bytes())?;
+        if self.parked.len() <= i {
+            self.parked.resize(i + 1, None);
+        }
+        self.parked[i] = Some(at);
+        Ok(())
+    }
+
+    /// The text parked for file `i` (once: a second call gives none).
+    pub fn unpark(&mut self, i: usize) -> Result<Option<String>> {
+        let Some(at) = self.parked.get_mut(i).and_then(Option::take) else {
+            return Ok(None);
+        };
+        if self.flushed < at.offset + u64::from(at.len) {
+            self.out.flush().map_err(|e| Error::io(&self.path, e))?;
+            self.flushed = self.len;
+        }
+        let reader = match &mut self.reader {
+            Some(r) => r,
+            None => self
+                .reader
+                .insert(File::open(&self.path).map_err(|e| Error::io(&self.path, e))?),
+        };
+        let mut buf = vec![0; at.len as usize];
+        reader
+            .seek(SeekFrom::Start(at.offset))
+            .and_then(|_| reader.read_exact(&mut buf))
+            .map_err(|e| Error::io(&self.path, e))?;
+        String::from_utf8(buf)
+            .map(Some)
+            .map_err(|e| Error::Other(e.to_string()))
     }
 
     /// Spills entries given by key (keys of files found; another key is an internal error).
@@ -279,6 +332,38 @@ mod tests {
             String::from_utf8(got).unwrap(),
             String::from_utf8(expected).unwrap()
         );
+    }
+
+    #[test]
+    fn parked_texts_come_back_once_and_stay_out_of_the_manifest() {
+        let tmp = tempfile::tempdir().unwrap();
+        let files = vec![file("a"), file("b"), file("c")];
+        let mut spill = Spill::create(tmp.path(), files.len()).unwrap();
+        spill.park(2, "{\"title\":\"✓\"}\n{}").unwrap();
+        spill.park(0, "").unwrap();
+        spill.put(1, &entry(FileKind::Transcript, 2)).unwrap();
+        assert_eq!(
+            spill.unpark(2).unwrap().as_deref(),
+            Some("{\"title\":\"✓\"}\n{}")
+        );
+        assert_eq!(spill.unpark(2).unwrap(), None);
+        // parked after a read: written out before it is read back
+        spill.park(1, "later").unwrap();
+        assert_eq!(spill.unpark(1).unwrap().as_deref(), Some("later"));
+        assert_eq!(spill.unpark(0).unwrap().as_deref(), Some(""));
+        assert_eq!(spill.unpark(7).unwrap(), None);
+        let carried = Manifest {
+            fingerprint: "fp".into(),
+            files: BTreeMap::new(),
+        };
+        spill.save(&carried, &files, tmp.path()).unwrap();
+        let mut want = carried.clone();
+        want.files
+            .insert("b".into(), entry(FileKind::Transcript, 2));
+        let got: Manifest =
+            serde_json::from_slice(&std::fs::read(tmp.path().join(MANIFEST_FILE)).unwrap())
+                .unwrap();
+        assert_eq!(got, want);
     }
 
     #[test]
