@@ -63,7 +63,11 @@ pub fn parse_session_page(text: &str, path: &Path) -> Result<SessionPage> {
         page_identity(&lines, p.title.as_deref(), p.date.as_deref(), url, path);
     if let Some(s) = sched {
         (id, title) = fill_identity(id, title, &s);
-        if p.roster.is_empty() {
+        // sched.com lists names surname first, which the page parser misreads: its own
+        // roster, when it finds one, replaces the parser's.
+        if !s.roster.is_empty() {
+            p.roster.clear();
+            p.seen.clear();
             for (person, role) in s.roster {
                 p.add(person, role);
             }
