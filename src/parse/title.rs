@@ -388,9 +388,9 @@ fn room_before_code(s: &str, whole: &regex::Match<'_>) -> bool {
         .iter()
         .filter(|k| k.code != "WS #" || lower.starts_with("ws"))
         .any(|k| at_start(&k.loose))
-        || at_start(&*BPF)
-        || at_start(&*DC_SHORT)
-        || at_start(&*DC_LONG)
+        || at_start(&BPF)
+        || at_start(&DC_SHORT_LOOSE)
+        || at_start(&DC_LONG)
         || ["networking", "lightning talk", "open forum", "town hall"]
             .iter()
             .any(|w| lower.starts_with(w))
