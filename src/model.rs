@@ -447,6 +447,9 @@ pub enum KeySource {
     /// Any other file name (`ws196 (1).txt`), with the year from the captioning disclaimer
     /// when the name has none.
     FileName,
+    /// The session's number as its opening turn says it (`welcome you to the Workshop 112`),
+    /// with the year the text gives, when nothing else names the session.
+    Speech,
     /// The session page whose code, title words and roster names best match the file: a
     /// guess, reported as one.
     PageMatch,
@@ -456,12 +459,13 @@ pub enum KeySource {
 
 impl KeySource {
     /// Every source, most trusted first.
-    pub const ALL: [KeySource; 7] = [
+    pub const ALL: [KeySource; 8] = [
         KeySource::Title,
         KeySource::UrlLine,
         KeySource::HtmlMeta,
         KeySource::UrlSlug,
         KeySource::FileName,
+        KeySource::Speech,
         KeySource::PageMatch,
         KeySource::PairsFile,
     ];
@@ -474,6 +478,7 @@ impl KeySource {
             KeySource::HtmlMeta => "html-meta",
             KeySource::UrlSlug => "url-slug",
             KeySource::FileName => "file-name",
+            KeySource::Speech => "opening-speech",
             KeySource::PageMatch => "page-match-guess",
             KeySource::PairsFile => "pairs-file",
         }

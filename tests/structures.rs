@@ -527,3 +527,58 @@ fn tied_pages_go_to_the_one_the_speech_names() {
         "{speakers:?}"
     );
 }
+
+/// Held-out collection 6: a year is never a workshop number; `Workshop N` before another code
+/// is a room; a mirror host's address with an article number after the slug and `(2031)` after
+/// FINISHED; sched.com event and listing pages (the listing's roster surname first, and its
+/// organizers); a file holding only PHP warnings is skipped as such, and one where real
+/// content follows the warnings is read.
+#[test]
+fn mirrors_schedules_rooms_and_warnings() {
+    let (tmp, err) = ingest("mirrors-and-schedules");
+    let rows = sessions(&tmp);
+    for (file, key) in [
+        ("lantern-workshop-2029.txt", "2029-ws-77"),
+        (
+            "igf-2031-day-3-workshop-9-dc-lamp-lanterns-across-borders.txt",
+            "2031-dc-lamp",
+        ),
+        ("cyber-lanterns-2029.txt", "2029-ws-111"),
+        ("warned-transcript.txt", "2029-ws-18"),
+        ("igf2030-lantern-sessions.txt", "2030-ws-41"),
+    ] {
+        assert_eq!(s(&row_of(&rows, file)["key"]), key, "key of {file}: {err}");
+    }
+    assert!(!err.contains("2029-ws-2029"), "{err}");
+    let ws41 = row_of(&rows, "igf2030-lantern-sessions.txt");
+    assert_eq!(ws41["paired"].as_bool(), Some(true), "{ws41}");
+    let event = row_of(&rows, "lantern-keepers-event.txt");
+    assert!(
+        s(&event["key"]).starts_with("2030-lantern-keepers"),
+        "{event}"
+    );
+    row_of(
+        &rows,
+        "BPF on Lanterns - Making room for every lamp in harbour processes.txt",
+    );
+    assert!(!err.contains("unknown format"), "{err}");
+    let warnings = err
+        .lines()
+        .find(|l| l.contains("2903-2029-11-12-ws-17"))
+        .unwrap_or_default();
+    assert!(
+        warnings.contains("only web-server warnings") && warnings.contains("save the page again"),
+        "{err}"
+    );
+    let all = passages(&tmp);
+    assert_eq!(
+        who(&all, "2030-ws-41", "PIETER BRANDVIK SOL"),
+        [one("Pieter Brandvik Sol", "Unknown", "roster")],
+        "`Brandvik Sol , Pieter` under `Speakers provisionally confirmed:`"
+    );
+    assert_eq!(
+        who(&all, "2030-ws-41", "TOMAS REED"),
+        [one("Tomas Reed", "Unknown", "roster")],
+        "`avatar for Tomas Reed` under `Session Organizers`"
+    );
+}

@@ -75,6 +75,46 @@ pub fn identify(
     id
 }
 
+/// `welcome you to the Workshop 112`, `welcome everyone to WS 31`: a session's number said in
+/// the opening turn.
+static SPOKEN_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    static_regex(
+        r"(?i)\bwelcome\s+(?:you\s+|everyone\s+|everybody\s+|all\s+(?:of\s+you\s+)?)?(?:back\s+)?to\s+(?:the\s+|this\s+|our\s+)?(workshop|ws|open\s+forum)\s*(?:number\s+|no\.\s*|#\s*)?(\d{1,4})\b",
+    )
+});
+
+/// A file nothing else names, whose opening turns (`opening`) welcome people to a numbered
+/// workshop or open forum: that session, with the year the text gives. A year is never the
+/// number; without a year the identity stays as it is.
+pub fn spoken_identity(mut id: Identity, opening: &str) -> Identity {
+    if id.key.is_some() {
+        return id;
+    }
+    let Some(year) = id.year else {
+        return id;
+    };
+    let Some(c) = SPOKEN_CODE.captures(opening) else {
+        return id;
+    };
+    let Ok(n) = c[2].parse::<u16>() else {
+        return id;
+    };
+    if c[2].len() == 4 && (2005..=2035).contains(&n) {
+        return id;
+    }
+    let kind = if c[1].to_lowercase().starts_with("open") {
+        "Open Forum #"
+    } else {
+        "WS #"
+    };
+    id.key = Some(SessionKey {
+        year,
+        code: format!("{kind}{n}"),
+    });
+    id.source = Some(KeySource::Speech);
+    id
+}
+
 /// A file name is an address slug when it starts like the IGF's page addresses do.
 fn file_name_source(path: &Path) -> KeySource {
     static SLUG: LazyLock<Regex> = LazyLock::new(|| {
@@ -117,9 +157,18 @@ pub fn provenance(line: &str) -> Option<(String, KeySource)> {
 
 /// The key an address's slug carries: its last path segment, percent-encoded dashes decoded
 /// (`…/igf-2023-%E2%80%93-day-2-%E2%80%93-main-session-2-…`).
+/// A mirror host may put an article number after the slug
+/// (`…/article/2015-11-11-ws-111-…-finished/3801`): a last segment of digits only is read past.
 pub fn key_from_url(url: &str) -> Option<SessionKey> {
     let path = url.split(['?', '#']).next().unwrap_or(url);
-    let segment = path.trim_end_matches('/').rsplit('/').next()?;
+    let mut segments = path.trim_end_matches('/').rsplit('/');
+    let mut segment = segments.next()?;
+    if segment.bytes().all(|b| b.is_ascii_digit()) {
+        segment = segments.next()?;
+        if segment.contains(':') {
+            return None;
+        }
+    }
     key_from_slug(segment)
 }
 
@@ -439,6 +488,11 @@ mod tests {
                 "https://www.intgovforum.org/en/content/2058-2014-09-04-ws77-frameworks-for-dev-countries-room-10",
                 key(2014, "WS #77"),
             ),
+            (
+                "https://mirror.example/article/2029-11-11-ws-111-lantern-rooms-workshop-room-4-finished/3801",
+                key(2029, "WS #111"),
+            ),
+            ("https://friends.example/transcript/275", None),
             ("https://www.intgovforum.org/en/content/about-us", None),
         ];
         for (url, want) in cases {
@@ -588,6 +642,41 @@ mod tests {
                 "{lines:?}"
             );
         }
+    }
+
+    #[test]
+    fn an_opening_welcome_names_the_workshop_only_when_nothing_else_does() {
+        let bare = Identity {
+            year: Some(2029),
+            ..Identity::default()
+        };
+        let got = spoken_identity(
+            bare.clone(),
+            "I'm Mira.  It is a joy to welcome you to the Workshop 77.  Our panel",
+        );
+        assert_eq!(
+            (got.key, got.source),
+            (key(2029, "WS #77"), Some(KeySource::Speech))
+        );
+        let got = spoken_identity(bare.clone(), "welcome everyone to Open Forum #12 on lamps");
+        assert_eq!(got.key, key(2029, "Open Forum #12"));
+        for text in [
+            "welcome you to the Workshop 2029",
+            "as Workshop 77 said yesterday",
+        ] {
+            assert_eq!(spoken_identity(bare.clone(), text).key, None, "{text}");
+        }
+        let no_year = Identity::default();
+        assert_eq!(spoken_identity(no_year, "welcome to workshop 7").key, None);
+        let keyed = Identity {
+            key: key(2030, "WS #1"),
+            year: Some(2029),
+            ..Identity::default()
+        };
+        assert_eq!(
+            spoken_identity(keyed, "welcome to workshop 7").key,
+            key(2030, "WS #1")
+        );
     }
 
     #[test]

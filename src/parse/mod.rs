@@ -20,6 +20,7 @@ mod page;
 mod page_lines;
 mod pattern;
 mod roster;
+mod sched;
 mod title;
 mod transcript;
 

@@ -37,6 +37,7 @@ use super::roster::{
     parse_person, parse_pipe_roster, person_like, share_known_fields, starts_with_honorific,
     strip_bullet, Person,
 };
+use super::sched::{fill_identity, is_sched, read_sched};
 use super::title::{
     clean_title, find_code_in, is_title_line, named_from, named_without_year, parse_session_key,
     year_from_path,
@@ -53,9 +54,25 @@ pub fn parse_session_page(text: &str, path: &Path) -> Result<SessionPage> {
         });
     }
     let url = take_provenance(&mut lines);
+    let address = url.as_ref().map(|(u, _)| u.clone());
+    let sched =
+        is_sched(&lines, address.as_deref()).then(|| read_sched(&lines, address.as_deref()));
     let mut p = PageParser::new(&lines);
     p.run();
-    let (id, title) = page_identity(&lines, p.title.as_deref(), p.date.as_deref(), url, path);
+    let (mut id, mut title) =
+        page_identity(&lines, p.title.as_deref(), p.date.as_deref(), url, path);
+    if let Some(s) = sched {
+        (id, title) = fill_identity(id, title, &s);
+        // sched.com lists names surname first, which the page parser misreads: its own
+        // roster, when it finds one, replaces the parser's.
+        if !s.roster.is_empty() {
+            p.roster.clear();
+            p.seen.clear();
+            for (person, role) in s.roster {
+                p.add(person, role);
+            }
+        }
+    }
     let mut roster = p.roster;
     share_known_fields(&mut roster);
     Ok(SessionPage {

@@ -309,6 +309,10 @@ fn find_code(s: &str, loose: bool) -> Option<String> {
                 Ok(n) => n,
                 Err(_) => continue,
             };
+            // `consumer-workshop-2010`: a year is never a session's number.
+            if num.as_str().len() == 4 && u16::try_from(n).is_ok_and(|y| YEARS.contains(&y)) {
+                continue;
+            }
             found.push((
                 whole.as_str().contains('#'),
                 whole.start(),
@@ -369,18 +373,27 @@ fn preceded_by_day0(s: &str, start: usize) -> bool {
     words.windows(2).any(|w| w == ["day", "0"]) || words.contains(&"day0")
 }
 
-/// `Workshop 9 OF 1` (an address slug of 2024: `…-day-2-workshop-9-of-1-…`) names the room
-/// `Workshop 9` before the session's own code: a `workshop N` without `#` directly followed
-/// by another session code.
+/// `Workshop 9 OF 1` (an address slug of 2024: `…-day-2-workshop-9-of-1-…`) or `Workshop 9
+/// DC-DNSI Beyond Borders` names the room `Workshop 9` (IGF 2024's rooms were Workshop 1–10)
+/// before the session's own code: a `workshop N` without `#` directly followed by another
+/// session code (numbered, `WS #N`, a BPF, a Dynamic Coalition, a networking session).
 fn room_before_code(s: &str, whole: &regex::Match<'_>) -> bool {
     if !whole.as_str().to_lowercase().starts_with("workshop") {
         return false;
     }
-    let after = s[whole.end()..].trim_start_matches([' ', '–', '-', '—']);
+    let after = s[whole.end()..].trim_start_matches([' ', '–', '-', '—', ':']);
+    let at_start = |re: &Regex| re.find(after).is_some_and(|m| m.start() == 0);
+    let lower = after.to_lowercase();
     NUMBERED
         .iter()
-        .filter(|k| k.code != "WS #")
-        .any(|k| k.loose.find(after).is_some_and(|m| m.start() == 0))
+        .filter(|k| k.code != "WS #" || lower.starts_with("ws"))
+        .any(|k| at_start(&k.loose))
+        || at_start(&BPF)
+        || at_start(&DC_SHORT_LOOSE)
+        || at_start(&DC_LONG)
+        || ["networking", "lightning talk", "open forum", "town hall"]
+            .iter()
+            .any(|w| lower.starts_with(w))
 }
 
 /// `WS 4 – Room B-1` names a room, not a workshop.
@@ -546,6 +559,9 @@ fn title_case(w: &str) -> String {
 static RAW_MARKER: LazyLock<Regex> =
     LazyLock::new(|| static_regex(r"(?i)(?:\s*[-–—]+\s*|\s+|\s*\()(?:RAW|FINISHED)\)?\s*$"));
 
+/// `… FINISHED (2024)`: the year a mirror host appends to a title, not the session's.
+static MIRROR_YEAR: LazyLock<Regex> = LazyLock::new(|| static_regex(r"\s*\((?:19|20)\d\d\)$"));
+
 /// A spaced dash separating title segments.
 static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| static_regex(r"\s+[–—-]+\s+"));
 
@@ -566,7 +582,9 @@ static ROOM_SEGMENT: LazyLock<Regex> = LazyLock::new(|| {
 /// `IGF 2023 – Day 3 – WS #225 Risks and … – RAW` → `IGF 2023 WS #225 Risks and …`.
 pub fn clean_title(line: &str) -> String {
     let squeezed = line.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut s = squeezed.as_str();
+    let mut s = MIRROR_YEAR
+        .find(&squeezed)
+        .map_or(squeezed.as_str(), |m| &squeezed[..m.start()]);
     loop {
         let before = s.len();
         if let Some(m) = RAW_MARKER.find(s) {
@@ -637,6 +655,7 @@ pub(crate) fn is_title_line(line: &str) -> bool {
     if let Some(m) = IGF_YEAR.find(t) {
         return m.start() < 60;
     }
+    let t = MIRROR_YEAR.find(t).map_or(t, |m| &t[..m.start()]);
     let upper = t.to_uppercase();
     upper.ends_with("FINISHED") && LEADING_YEAR.is_match(t)
 }
@@ -754,6 +773,23 @@ mod tests {
                 "IGF 2023 – WS 4 – Room B-1 – WS #225 Title",
                 key(2023, "WS #225"),
             ),
+            (
+                "IGF 2031-Day 3-Workshop 9 DC-LAMP Lanterns Across Borders",
+                key(2031, "DC LAMP"),
+            ),
+            (
+                "IGF 2031 Day 2 Workshop 4 WS #88 Harbour lights",
+                key(2031, "WS #88"),
+            ),
+            (
+                "IGF 2031 Day 2 Workshop 4 BPF Cybersecurity",
+                key(2031, "BPF Cybersecurity"),
+            ),
+            ("IGF 2031 Day 2 Workshop 4 Harbour lights", key(2031, "WS #4")),
+            (
+                "2029 11 11 WS 111 Lantern Rooms Workshop Room 4 FINISHED (2031)",
+                key(2029, "WS #111"),
+            ),
             ("Tuesday, 10th October, 2023 (23:30 UTC)", None),
             ("Risks of 5G in 2023", None),
             ("", None),
@@ -761,6 +797,14 @@ mod tests {
         for (title, want) in cases {
             assert_eq!(&parse_session_key(title), want, "{title}");
         }
+        // A mirror's `(2031)` after FINISHED is neither the year nor part of the title.
+        let mirrored = "2029 11 11 WS 111 Lantern Rooms Workshop Room 4 FINISHED (2031)";
+        assert!(is_title_line(mirrored));
+        assert!(
+            !clean_title(mirrored).contains("2031"),
+            "{}",
+            clean_title(mirrored)
+        );
     }
 
     #[test]
@@ -788,10 +832,28 @@ mod tests {
             ("2023-town-hall-3.srt", key(2023, "Town Hall #3")),
             ("notes.txt", None),
             ("2023-notes.txt", None),
+            ("lantern-workshop-2029.txt", None),
+            ("2029-workshop-2029.txt", None),
+            (
+                "igf-2031-day-3-workshop-9-dc-lamp-lanterns-across-borders.txt",
+                key(2031, "DC LAMP"),
+            ),
         ];
         for (path, want) in cases {
             assert_eq!(&key_from_path(&PathBuf::from(path)), want, "{path}");
         }
+        // A year in a name is never a session's number.
+        for name in [
+            "lantern-workshop-2029.txt",
+            "ws2031.txt",
+            "open-forum-2030.txt",
+        ] {
+            assert_eq!(code_from_path(&PathBuf::from(name)), None, "{name}");
+        }
+        assert_eq!(
+            code_from_path(&PathBuf::from("ws1999.txt")).as_deref(),
+            Some("WS #1999")
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ use super::annotation::{
     is_annotation_only, squeeze, strip_annotations, strip_annotations_into, AnnotationCounts,
 };
 use super::identity::{
-    cart_header_key, identify, is_cart_header, provenance, year_in_text, Identity,
+    cart_header_key, identify, is_cart_header, provenance, spoken_identity, year_in_text, Identity,
 };
 use super::title::{clean_title, is_title_line, named_without_year, parse_session_key};
 use crate::error::{Error, Result};
@@ -72,6 +72,7 @@ pub fn parse_transcript(text: &str, path: &Path) -> Result<Transcript> {
     }
     let title = header.title.as_deref().map(clean_title).unwrap_or_default();
     let id = identify(header.key, url, path, header.year);
+    let id = spoken_identity(id, &opening_speech(&kinds[first_marker..]));
     Ok(assemble(id, title, turns, counts, path))
 }
 
@@ -126,7 +127,23 @@ pub fn sniff_transcript(text: &str, path: &Path) -> (Identity, String, Vec<Strin
             break;
         }
     }
-    (identify(header.key, url, path, header.year), title, labels)
+    let id = identify(header.key, url, path, header.year);
+    let id = spoken_identity(id, &opening_speech(&kinds[first_marker..]));
+    (id, title, labels)
+}
+
+/// The text of the first two `>>` lines from `kinds` on (where a moderator welcomes people to
+/// the session), for [`spoken_identity`].
+fn opening_speech(kinds: &[Line]) -> String {
+    kinds
+        .iter()
+        .filter_map(|k| match k {
+            Line::Marker(after) => Some(*after),
+            _ => None,
+        })
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Lines of a file flattened onto one line (a live caption stream saved as one paragraph) are

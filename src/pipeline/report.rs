@@ -21,6 +21,8 @@ pub enum SkipReason {
     NotText(String),
     /// No known format: not a page, transcript, caption file or JSON Lines.
     UnknownFormat,
+    /// The file holds only a web server's PHP warnings (`Deprecated: …`): no speech, no page.
+    ServerWarningsOnly,
     /// A transcript nothing identifies: no title, address, year and code in its name, and no
     /// session page matches it. Pairing's reason.
     NoIdentity(String),
@@ -38,6 +40,10 @@ impl fmt::Display for SkipReason {
             SkipReason::Empty => f.write_str("empty file"),
             SkipReason::UnknownFormat => f.write_str(
                 "unknown format: not an IGF session page, transcript, caption file or JSON Lines",
+            ),
+            SkipReason::ServerWarningsOnly => f.write_str(
+                "no speech in the file, only web-server warnings (PHP `Deprecated:`/`Warning:` \
+                 lines, saved while the site was failing): save the page again",
             ),
             SkipReason::NoIdentity(why) => write!(
                 f,

@@ -308,6 +308,9 @@ pub fn sniff(path: &Path) -> Sniff {
                 .unwrap_or_default();
             Sniff::Transcript { clues }
         }
+        Format::Unknown if crate::read::only_server_warnings(&text) => {
+            Sniff::Skipped(SkipReason::ServerWarningsOnly)
+        }
         Format::Unknown => Sniff::Skipped(SkipReason::UnknownFormat),
     }
 }

@@ -45,6 +45,32 @@ pub fn detect(text: &str, path: &Path) -> Format {
     }
 }
 
+/// Whether the text holds nothing but a web server's PHP warnings (`Deprecated: …`,
+/// `Warning: …`, `Notice: …`, `Fatal error: …`): a page saved while the site was failing, with
+/// no speech or session in it. Text with anything else after the warnings is read normally.
+pub fn only_server_warnings(text: &str) -> bool {
+    const WARNINGS: [&str; 5] = [
+        "deprecated:",
+        "warning:",
+        "notice:",
+        "fatal error:",
+        "strict standards:",
+    ];
+    let mut seen = false;
+    for line in lines(prefix(text, SNIFF_CHARS)) {
+        let line = line.trim_start_matches('\u{feff}').trim();
+        if line.is_empty() {
+            continue;
+        }
+        let head = prefix(line, 24).to_ascii_lowercase();
+        if !WARNINGS.iter().any(|w| head.starts_with(w)) {
+            return false;
+        }
+        seen = true;
+    }
+    seen
+}
+
 /// The longest prefix of `s` with at most `n` bytes, cut at a char boundary.
 fn prefix(s: &str, n: usize) -> &str {
     if s.len() <= n {
@@ -200,6 +226,16 @@ fn scores(head: &str) -> (u32, u32) {
             "onsite moderator" | "online moderator" | "rapporteur" | "moderator" | "speakers"
         ) {
             page += 2;
+        }
+        // sched.com, where the 2016 and 2017 schedules were: its address, its welcome line,
+        // its event pages' furniture.
+        if i < 12
+            && (lower.starts_with("welcome to igf20")
+                || lower == "back to schedule"
+                || lower == "time and place:"
+                || i < 3 && lower.contains(".sched.com/"))
+        {
+            page += 6;
         }
         if i < 8 && is_listing_line(line) {
             page += 6;
@@ -522,6 +558,27 @@ mod tests {
         for (text, path, want) in cases {
             assert_eq!(detect(text, &PathBuf::from(path)), *want, "{text:?}");
         }
+    }
+
+    #[test]
+    fn sched_pages_are_pages_and_php_warnings_alone_are_named() {
+        for text in [
+            "Lantern rooms for all\nTime and place:\n0900 Monday\nDescription:\nWords.\n",
+            "Loading…\nWelcome to IGF2030! Plan below!\nBack To Schedule\nA title\n",
+            "# url: https://igf2030.sched.com/list/x\nWelcome to IGF2030! Plan!\nWS4: A title\n",
+        ] {
+            assert_eq!(
+                detect(text, Path::new("x.txt")),
+                Format::SessionPage,
+                "{text}"
+            );
+        }
+        let warning = "Deprecated: curly braces are deprecated in /x/driver.php on line 9\n\n";
+        assert!(only_server_warnings(&warning.repeat(3)));
+        let followed = format!("{warning}IGF 2029 WS #18 Lamps – RAW\n\n>> ANA: Hi.\n");
+        assert!(!only_server_warnings(&followed));
+        assert_eq!(detect(&followed, Path::new("x.txt")), Format::Transcript);
+        assert!(!only_server_warnings("\n\n"));
     }
 
     #[test]

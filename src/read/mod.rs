@@ -10,7 +10,7 @@ mod decode;
 mod detect;
 
 pub use decode::decode;
-pub use detect::detect;
+pub use detect::{detect, only_server_warnings};
 pub(crate) use detect::{is_disclaimer, is_listing_line};
 
 use crate::error::{Error, Result};
