@@ -72,7 +72,7 @@ pub fn resolve_turns(raw: Vec<RawTurn>, page: Option<&SessionPage>, dir: &Direct
         introduced: Vec::new(),
     };
     cx.introduced = introduced_people(&raw, dir);
-    let mut cache: HashMap<String, Speaker> = HashMap::new();
+    let mut cache: HashMap<String, Option<Speaker>> = HashMap::new();
     let mut out = Vec::with_capacity(raw.len());
     for (i, mut t) in raw.into_iter().enumerate() {
         if t.label.trim().is_empty() {
@@ -82,15 +82,16 @@ pub fn resolve_turns(raw: Vec<RawTurn>, page: Option<&SessionPage>, dir: &Direct
             }
         }
         let key = normalize_for_matching(t.label.trim());
+        // A generic speaker label (`PANELIST`) is worn by several people in turn: each turn is
+        // its own speaker's, named by what that turn says (cached as `None`: not one person).
         let speaker = match cache.get(&key) {
-            // A generic speaker label (`PANELIST`) is worn by several people in turn: each
-            // turn is its own speaker's, named by what that turn says, never by another's.
-            _ if names_many(&t.label) => cx.resolve_label(&t.label, &t.text),
-            Some(s) => s.clone(),
+            Some(Some(s)) => s.clone(),
+            Some(None) => cx.resolve_label(&t.label, &t.text),
             None => {
                 let s = cx.resolve_label(&t.label, &t.text);
                 if !key.is_empty() {
-                    cache.insert(key, s.clone());
+                    let one = (!names_many(&t.label)).then(|| s.clone());
+                    cache.insert(key, one);
                 }
                 s
             }

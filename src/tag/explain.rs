@@ -13,7 +13,7 @@ use super::learned::logistic::sigmoid;
 use super::learned::{Feature, HeadKind, Model, Source};
 use super::Tagger;
 use crate::model::{DecidedBy, Tagging};
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 /// One feature's part in a head's logit for a passage.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,9 +58,10 @@ pub fn model_reasons(tagger: &Tagger, text: &str, tagging: &Tagging, n: usize) -
         return Vec::new();
     }
     let present = passage_features(tagger, text);
+    let values: HashMap<&Feature, f32> = present.iter().map(|(f, x)| (f, *x)).collect();
     heads
         .into_iter()
-        .map(|h| reason(model, h, &present, n))
+        .map(|h| reason(model, h, &values, n))
         .collect()
 }
 
@@ -106,23 +107,23 @@ fn passage_features(tagger: &Tagger, text: &str) -> Vec<(Feature, f32)> {
     out
 }
 
-/// Head `h`'s probability for the passage, and its `n` largest parts.
-fn reason(model: &Model, h: usize, present: &[(Feature, f32)], n: usize) -> HeadReason {
+/// Head `h`'s probability for the passage whose feature values are `values`, and its `n`
+/// largest parts. A feature the model file lists twice adds both weights, as in the scorer.
+fn reason(model: &Model, h: usize, values: &HashMap<&Feature, f32>, n: usize) -> HeadReason {
     let head = &model.heads()[h];
-    let values: std::collections::HashMap<&Feature, f32> =
-        present.iter().map(|(f, x)| (f, *x)).collect();
-    let mut seen: HashSet<&Feature> = HashSet::new();
-    let mut parts: Vec<(&Feature, f32)> = model
-        .weights()
-        .iter()
-        .filter_map(|(f, w)| {
-            let x = *values.get(f)?;
+    let mut sums: HashMap<&Feature, f32> = HashMap::new();
+    // Summed in the model's order, so the probability does not depend on hashing.
+    let mut logit = head.bias;
+    for (f, w) in model.weights() {
+        if let Some(x) = values.get(f) {
             let part = w.get(h).copied().unwrap_or(0.0) * x;
-            (part != 0.0 && seen.insert(f)).then_some((f, part))
-        })
-        .collect();
-    let logit = head.bias + parts.iter().map(|(_, p)| p).sum::<f32>();
-    parts.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+            *sums.entry(f).or_default() += part;
+            logit += part;
+        }
+    }
+    let mut parts: Vec<(&Feature, f32)> = sums.into_iter().filter(|(_, p)| *p != 0.0).collect();
+    // Largest first; equal parts by feature, so the output does not depend on hashing.
+    parts.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then_with(|| a.0.cmp(b.0)));
     parts.truncate(n);
     HeadReason {
         head: model.head_name(head.kind),
