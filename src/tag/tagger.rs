@@ -494,16 +494,6 @@ impl Tagger {
                 tags,
             };
         };
-        s.dict.clear();
-        for t in &tags {
-            if let Some(theme) = self.theme_index(&t.theme) {
-                s.dict.push(DictTag {
-                    theme,
-                    decided_by: t.decided_by,
-                    polarity: t.polarity,
-                });
-            }
-        }
         let cues = match s.tally {
             Some(c) => c,
             None => self.tally_cues(text, s),
@@ -513,7 +503,7 @@ impl Tagger {
         s.logits.resize(l.scorer.heads(), 0.0);
         l.scorer
             .logits(&s.ids, &s.dense, &mut s.seen, &mut s.logits);
-        self.decide(l, &s.logits, &s.raw, tags)
+        self.decide(l, &s.logits, &s.raw, tags, &s.dict)
     }
 
     /// What the model sees of a passage besides its words: the dense features (the
@@ -530,18 +520,9 @@ impl Tagger {
                 Some(c) => c,
                 None => self.tally_cues(text, s),
             };
-            let dict: Vec<DictTag> = tags
-                .iter()
-                .filter_map(|t| {
-                    Some(DictTag {
-                        theme: self.theme_index(&t.theme)?,
-                        decided_by: t.decided_by,
-                        polarity: t.polarity,
-                    })
-                })
-                .collect();
+            debug_assert_eq!(tags.len(), s.dict.len());
             let mut dense = vec![0.0; dense_len(themes)];
-            fill_dense(&s.raw, &dict, cues, s.ids.len(), &mut dense);
+            fill_dense(&s.raw, &s.dict, cues, s.ids.len(), &mut dense);
             dense
         })
     }
@@ -569,13 +550,16 @@ impl Tagger {
         }
     }
 
-    /// The index of a theme id in the taxonomy.
-    fn theme_index(&self, id: &str) -> Option<usize> {
-        self.taxonomy.themes.iter().position(|t| t.id() == id)
-    }
-
-    /// Applies the model's heads to the dictionary's tags (see the module docs).
-    fn decide(&self, l: &Learned, logits: &[f32], raw: &[f32], dict: Vec<Tag>) -> Tagging {
+    /// Applies the model's heads to the dictionary's tags (see the module docs); `themes` holds
+    /// the tags as features see them (the same order, with their theme indices).
+    fn decide(
+        &self,
+        l: &Learned,
+        logits: &[f32],
+        raw: &[f32],
+        dict: Vec<Tag>,
+        themes: &[DictTag],
+    ) -> Tagging {
         if l.procedural.is_some_and(|h| l.yes(logits, h)) {
             return Tagging {
                 procedural: true,
@@ -589,11 +573,12 @@ impl Tagger {
                 Polarity::Opportunity
             }
         });
-        let mut dict = dict.into_iter().peekable();
-        let mut tags = Vec::new();
+        debug_assert_eq!(dict.len(), themes.len());
+        let mut dict = dict.into_iter().zip(themes).peekable();
+        let mut tags = Vec::with_capacity(l.by_id.len());
         for &t in &l.by_id {
             let theme = &self.taxonomy.themes[t];
-            let found = dict.next_if(|x| x.theme == theme.id());
+            let found = dict.next_if(|x| x.1.theme == t).map(|x| x.0);
             let present = match l.presence[t] {
                 Some(h) => l.yes(logits, h),
                 None => found.is_some(),
@@ -622,7 +607,8 @@ impl Tagger {
         }
     }
 
-    /// The dictionary's tags from the tokens and ids already in `s` (see [`Compiled::encode`]).
+    /// The dictionary's tags from the tokens and ids already in `s` (see [`Compiled::encode`]),
+    /// and in `s.dict` the same tags as model features see them.
     fn tag_with(&self, text: &str, s: &mut Scratch) -> Vec<Tag> {
         let tax = &*self.taxonomy;
         let compiled = &*self.compiled;
@@ -630,7 +616,7 @@ impl Tagger {
             toks: tokens,
             stems: _,
             raw,
-            dict: _,
+            dict,
             dense: _,
             logits: _,
             seen: _,
@@ -649,6 +635,7 @@ impl Tagger {
             own_decisions,
             scoped,
         } = s;
+        dict.clear();
         compiled.term_matches_at(ids, starts, terms);
         if terms.is_empty() {
             return Vec::new();
@@ -713,6 +700,11 @@ impl Tagger {
             } else {
                 DecidedBy::Default
             };
+            dict.push(DictTag {
+                theme: g.theme,
+                decided_by,
+                polarity,
+            });
             tags.push(Tag {
                 theme: CompactString::new(theme.id()),
                 polarity,
