@@ -54,6 +54,9 @@ struct Learned {
     polarity: Option<usize>,
     polarity_by_model: Vec<bool>,
     thresholds: Vec<f32>,
+    /// Per head: logits below the first bound say no and above the second say yes, whatever
+    /// the rounding of the sigmoid, so most heads are decided without it (see [`Learned::yes`]).
+    sure: Vec<(f32, f32)>,
     /// Theme indices sorted by id (the order of tags).
     by_id: Vec<usize>,
 }
@@ -90,6 +93,17 @@ struct Scratch {
     seen: Seen,
     /// The passage's deciding cues, when [`Tagger::tag_with`] read them.
     tally: Option<PassageCues>,
+    /// The allocations of the passage's cue hit lists (empty between passages, see [`recycle`]).
+    cue_hits: Vec<CueHit<'static>>,
+    theme_cue_hits: Vec<CueHit<'static>>,
+}
+
+/// `v` emptied, as a list of cue hits of another lifetime on the same allocation (collecting
+/// a vector's own iterator into a vector of an element of the same layout reuses its buffer),
+/// so the per-thread scratch keeps the cue hit lists' buffers from one passage to the next.
+fn recycle<'b>(mut v: Vec<CueHit<'_>>) -> Vec<CueHit<'b>> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
 }
 
 thread_local! {
@@ -342,16 +356,43 @@ impl Learned {
                 .map(|t| model.polarity.get(t) == Some(&Source::Model))
                 .collect(),
             thresholds: model.heads.iter().map(|h| h.threshold).collect(),
+            sure: model
+                .heads
+                .iter()
+                .map(|h| sure_bounds(h.threshold))
+                .collect(),
             scorer,
             model: model.clone(),
             by_id,
         }
     }
 
-    /// Whether head `h` says yes for these logits.
+    /// Whether head `h` says yes for these logits: `sigmoid(z) >= threshold`, read from the
+    /// bounds when `z` is clear of the threshold's logit.
     fn yes(&self, logits: &[f32], h: usize) -> bool {
-        sigmoid(logits[h]) >= self.thresholds[h]
+        let z = logits[h];
+        let (no, yes) = self.sure[h];
+        if z < no {
+            false
+        } else if z > yes {
+            true
+        } else {
+            sigmoid(z) >= self.thresholds[h]
+        }
     }
+}
+
+/// The logits below and above which `sigmoid(z) >= threshold` is surely false and surely true:
+/// 0.01 either side of the threshold's logit, where the sigmoid differs from the threshold by
+/// far more than its rounding (for thresholds in [0.001, 0.999]; for the others, bounds that
+/// leave every logit to the sigmoid).
+fn sure_bounds(threshold: f32) -> (f32, f32) {
+    let t = f64::from(threshold);
+    if !(0.001..=0.999).contains(&t) {
+        return (f32::NEG_INFINITY, f32::INFINITY);
+    }
+    let cut = (t / (1.0 - t)).ln();
+    ((cut - 0.01) as f32, (cut + 0.01) as f32)
 }
 
 impl Tagger {
@@ -538,10 +579,11 @@ impl Tagger {
         let lo = s.cues.iter().map(|m| m.start).min().unwrap_or(0);
         let hi = s.cues.iter().map(|m| m.end).max().unwrap_or(0);
         s.layout.fill_marked(text, &s.toks, &s.starts.gaps, lo..hi);
-        let mut base: Vec<CueHit<'_>> = Vec::new();
+        let mut base: Vec<CueHit<'_>> = recycle(std::mem::take(&mut s.cue_hits));
         self.cues_for(None, &[], &s.cues, &mut base);
         s.decisions
             .read(&base, &s.layout, self.taxonomy.negation_window);
+        s.cue_hits = recycle(base);
         let (risk, opportunity, last) = s.decisions.tally();
         PassageCues {
             risk,
@@ -634,6 +676,8 @@ impl Tagger {
             decisions,
             own_decisions,
             scoped,
+            cue_hits,
+            theme_cue_hits,
         } = s;
         dict.clear();
         compiled.term_matches_at(ids, starts, terms);
@@ -659,8 +703,8 @@ impl Tagger {
         }
         // The cue hits of a theme are the global ones unless it has cues of its own among the
         // matches or one of its terms contains part of a cue: read the global ones once.
-        let mut base: Vec<CueHit<'_>> = Vec::new();
-        let mut theme_hits: Vec<CueHit<'_>> = Vec::new();
+        let mut base: Vec<CueHit<'_>> = recycle(std::mem::take(cue_hits));
+        let mut theme_hits: Vec<CueHit<'_>> = recycle(std::mem::take(theme_cue_hits));
         scoped.clear();
         if !cues.is_empty() {
             self.cues_for(None, &[], cues, &mut base);
@@ -715,6 +759,8 @@ impl Tagger {
             });
         }
         debug_assert!(tags.is_sorted_by(|a, b| a.theme <= b.theme));
+        *cue_hits = recycle(base);
+        *theme_cue_hits = recycle(theme_hits);
         tags
     }
 
@@ -762,5 +808,28 @@ impl Tagger {
         }
         out.truncate(kept);
         out.retain(|c| !inside_term(c, anchors));
+    }
+}
+
+#[cfg(test)]
+mod sure_tests {
+    use super::*;
+
+    #[test]
+    fn the_sure_bounds_agree_with_the_sigmoid() {
+        for t in [
+            0.0005f32, 0.001, 0.1, 0.15, 0.25, 0.35, 0.5, 0.9, 0.999, 1.0,
+        ] {
+            let (no, yes) = sure_bounds(t);
+            for k in -40_000..=40_000 {
+                let z = k as f32 * 0.00025;
+                if z < no {
+                    assert!(sigmoid(z) < t, "{t} {z}");
+                }
+                if z > yes {
+                    assert!(sigmoid(z) >= t, "{t} {z}");
+                }
+            }
+        }
     }
 }
