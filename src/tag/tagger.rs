@@ -101,6 +101,8 @@ struct Scratch {
 /// `v` emptied, as a list of cue hits of another lifetime on the same allocation (collecting
 /// a vector's own iterator into a vector of an element of the same layout reuses its buffer),
 /// so the per-thread scratch keeps the cue hit lists' buffers from one passage to the next.
+// `filter_map` (not `filter`) because the element type changes, which `filter` cannot do.
+#[allow(clippy::unnecessary_filter_map)]
 fn recycle<'b>(mut v: Vec<CueHit<'_>>) -> Vec<CueHit<'b>> {
     v.clear();
     v.into_iter().filter_map(|_| None).collect()
