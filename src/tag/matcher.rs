@@ -387,10 +387,8 @@ pub(crate) struct IdTrie {
     edges: Vec<(u32, u32)>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Copy)]
 struct Node {
-    /// `(token id, node)`, few per node; moved into [`IdTrie::edges`] once the trie is built.
-    children: Vec<(u32, u32)>,
     /// This node's children: `edges[first..first + count]`.
     first: u32,
     count: u32,
@@ -406,48 +404,49 @@ impl IdTrie {
             nodes: Vec::new(),
             edges: Vec::new(),
         };
+        // Each node's children, `(token id, node)`, few per node, while the trie is built.
+        let mut children: Vec<Vec<(u32, u32)>> = Vec::new();
         for (pi, ids) in patterns.iter().enumerate() {
             let Some((&first, rest)) = ids.split_first() else {
                 continue;
             };
             let mut node = t.root[first as usize];
             if node == NONE {
-                node = t.push_node();
+                node = t.push_node(&mut children);
                 t.root[first as usize] = node;
             }
             for &id in rest {
-                let next = t.nodes[node as usize]
-                    .children
+                let next = children[node as usize]
                     .iter()
                     .find(|c| c.0 == id)
                     .map(|c| c.1);
                 node = match next {
                     Some(n) => n,
                     None => {
-                        let n = t.push_node();
-                        t.nodes[node as usize].children.push((id, n));
+                        let n = t.push_node(&mut children);
+                        children[node as usize].push((id, n));
                         n
                     }
                 };
             }
             t.nodes[node as usize].pattern = pi as u32;
         }
-        // One array of edges, so a walk reads no per-node allocation.
-        for n in &mut t.nodes {
+        // One array of edges, so a walk reads no per-node allocation, and nodes of 12 bytes.
+        for (n, c) in t.nodes.iter_mut().zip(&mut children) {
             n.first = t.edges.len() as u32;
-            n.count = n.children.len() as u32;
-            t.edges.append(&mut n.children);
+            n.count = c.len() as u32;
+            t.edges.append(c);
         }
         t
     }
 
-    fn push_node(&mut self) -> u32 {
+    fn push_node(&mut self, children: &mut Vec<Vec<(u32, u32)>>) -> u32 {
         self.nodes.push(Node {
-            children: Vec::new(),
             first: 0,
             count: 0,
             pattern: NONE,
         });
+        children.push(Vec::new());
         (self.nodes.len() - 1) as u32
     }
 

@@ -54,6 +54,9 @@ struct Learned {
     polarity: Option<usize>,
     polarity_by_model: Vec<bool>,
     thresholds: Vec<f32>,
+    /// Per head: logits below the first bound say no and above the second say yes, whatever
+    /// the rounding of the sigmoid, so most heads are decided without it (see [`Learned::yes`]).
+    sure: Vec<(f32, f32)>,
     /// Theme indices sorted by id (the order of tags).
     by_id: Vec<usize>,
 }
@@ -90,6 +93,19 @@ struct Scratch {
     seen: Seen,
     /// The passage's deciding cues, when [`Tagger::tag_with`] read them.
     tally: Option<PassageCues>,
+    /// The allocations of the passage's cue hit lists (empty between passages, see [`recycle`]).
+    cue_hits: Vec<CueHit<'static>>,
+    theme_cue_hits: Vec<CueHit<'static>>,
+}
+
+/// `v` emptied, as a list of cue hits of another lifetime on the same allocation (collecting
+/// a vector's own iterator into a vector of an element of the same layout reuses its buffer),
+/// so the per-thread scratch keeps the cue hit lists' buffers from one passage to the next.
+// `filter_map` (not `filter`) because the element type changes, which `filter` cannot do.
+#[allow(clippy::unnecessary_filter_map)]
+fn recycle<'b>(mut v: Vec<CueHit<'_>>) -> Vec<CueHit<'b>> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
 }
 
 thread_local! {
@@ -342,16 +358,43 @@ impl Learned {
                 .map(|t| model.polarity.get(t) == Some(&Source::Model))
                 .collect(),
             thresholds: model.heads.iter().map(|h| h.threshold).collect(),
+            sure: model
+                .heads
+                .iter()
+                .map(|h| sure_bounds(h.threshold))
+                .collect(),
             scorer,
             model: model.clone(),
             by_id,
         }
     }
 
-    /// Whether head `h` says yes for these logits.
+    /// Whether head `h` says yes for these logits: `sigmoid(z) >= threshold`, read from the
+    /// bounds when `z` is clear of the threshold's logit.
     fn yes(&self, logits: &[f32], h: usize) -> bool {
-        sigmoid(logits[h]) >= self.thresholds[h]
+        let z = logits[h];
+        let (no, yes) = self.sure[h];
+        if z < no {
+            false
+        } else if z > yes {
+            true
+        } else {
+            sigmoid(z) >= self.thresholds[h]
+        }
     }
+}
+
+/// The logits below and above which `sigmoid(z) >= threshold` is surely false and surely true:
+/// 0.01 either side of the threshold's logit, where the sigmoid differs from the threshold by
+/// far more than its rounding (for thresholds in [0.001, 0.999]; for the others, bounds that
+/// leave every logit to the sigmoid).
+fn sure_bounds(threshold: f32) -> (f32, f32) {
+    let t = f64::from(threshold);
+    if !(0.001..=0.999).contains(&t) {
+        return (f32::NEG_INFINITY, f32::INFINITY);
+    }
+    let cut = (t / (1.0 - t)).ln();
+    ((cut - 0.01) as f32, (cut + 0.01) as f32)
 }
 
 impl Tagger {
@@ -494,16 +537,6 @@ impl Tagger {
                 tags,
             };
         };
-        s.dict.clear();
-        for t in &tags {
-            if let Some(theme) = self.theme_index(&t.theme) {
-                s.dict.push(DictTag {
-                    theme,
-                    decided_by: t.decided_by,
-                    polarity: t.polarity,
-                });
-            }
-        }
         let cues = match s.tally {
             Some(c) => c,
             None => self.tally_cues(text, s),
@@ -513,7 +546,7 @@ impl Tagger {
         s.logits.resize(l.scorer.heads(), 0.0);
         l.scorer
             .logits(&s.ids, &s.dense, &mut s.seen, &mut s.logits);
-        self.decide(l, &s.logits, &s.raw, tags)
+        self.decide(l, &s.logits, &s.raw, tags, &s.dict)
     }
 
     /// What the model sees of a passage besides its words: the dense features (the
@@ -530,18 +563,9 @@ impl Tagger {
                 Some(c) => c,
                 None => self.tally_cues(text, s),
             };
-            let dict: Vec<DictTag> = tags
-                .iter()
-                .filter_map(|t| {
-                    Some(DictTag {
-                        theme: self.theme_index(&t.theme)?,
-                        decided_by: t.decided_by,
-                        polarity: t.polarity,
-                    })
-                })
-                .collect();
+            debug_assert_eq!(tags.len(), s.dict.len());
             let mut dense = vec![0.0; dense_len(themes)];
-            fill_dense(&s.raw, &dict, cues, s.ids.len(), &mut dense);
+            fill_dense(&s.raw, &s.dict, cues, s.ids.len(), &mut dense);
             dense
         })
     }
@@ -557,10 +581,11 @@ impl Tagger {
         let lo = s.cues.iter().map(|m| m.start).min().unwrap_or(0);
         let hi = s.cues.iter().map(|m| m.end).max().unwrap_or(0);
         s.layout.fill_marked(text, &s.toks, &s.starts.gaps, lo..hi);
-        let mut base: Vec<CueHit<'_>> = Vec::new();
+        let mut base: Vec<CueHit<'_>> = recycle(std::mem::take(&mut s.cue_hits));
         self.cues_for(None, &[], &s.cues, &mut base);
         s.decisions
             .read(&base, &s.layout, self.taxonomy.negation_window);
+        s.cue_hits = recycle(base);
         let (risk, opportunity, last) = s.decisions.tally();
         PassageCues {
             risk,
@@ -569,13 +594,16 @@ impl Tagger {
         }
     }
 
-    /// The index of a theme id in the taxonomy.
-    fn theme_index(&self, id: &str) -> Option<usize> {
-        self.taxonomy.themes.iter().position(|t| t.id() == id)
-    }
-
-    /// Applies the model's heads to the dictionary's tags (see the module docs).
-    fn decide(&self, l: &Learned, logits: &[f32], raw: &[f32], dict: Vec<Tag>) -> Tagging {
+    /// Applies the model's heads to the dictionary's tags (see the module docs); `themes` holds
+    /// the tags as features see them (the same order, with their theme indices).
+    fn decide(
+        &self,
+        l: &Learned,
+        logits: &[f32],
+        raw: &[f32],
+        dict: Vec<Tag>,
+        themes: &[DictTag],
+    ) -> Tagging {
         if l.procedural.is_some_and(|h| l.yes(logits, h)) {
             return Tagging {
                 procedural: true,
@@ -589,11 +617,12 @@ impl Tagger {
                 Polarity::Opportunity
             }
         });
-        let mut dict = dict.into_iter().peekable();
-        let mut tags = Vec::new();
+        debug_assert_eq!(dict.len(), themes.len());
+        let mut dict = dict.into_iter().zip(themes).peekable();
+        let mut tags = Vec::with_capacity(l.by_id.len());
         for &t in &l.by_id {
             let theme = &self.taxonomy.themes[t];
-            let found = dict.next_if(|x| x.theme == theme.id());
+            let found = dict.next_if(|x| x.1.theme == t).map(|x| x.0);
             let present = match l.presence[t] {
                 Some(h) => l.yes(logits, h),
                 None => found.is_some(),
@@ -622,7 +651,8 @@ impl Tagger {
         }
     }
 
-    /// The dictionary's tags from the tokens and ids already in `s` (see [`Compiled::encode`]).
+    /// The dictionary's tags from the tokens and ids already in `s` (see [`Compiled::encode`]),
+    /// and in `s.dict` the same tags as model features see them.
     fn tag_with(&self, text: &str, s: &mut Scratch) -> Vec<Tag> {
         let tax = &*self.taxonomy;
         let compiled = &*self.compiled;
@@ -630,7 +660,7 @@ impl Tagger {
             toks: tokens,
             stems: _,
             raw,
-            dict: _,
+            dict,
             dense: _,
             logits: _,
             seen: _,
@@ -648,7 +678,10 @@ impl Tagger {
             decisions,
             own_decisions,
             scoped,
+            cue_hits,
+            theme_cue_hits,
         } = s;
+        dict.clear();
         compiled.term_matches_at(ids, starts, terms);
         if terms.is_empty() {
             return Vec::new();
@@ -672,8 +705,8 @@ impl Tagger {
         }
         // The cue hits of a theme are the global ones unless it has cues of its own among the
         // matches or one of its terms contains part of a cue: read the global ones once.
-        let mut base: Vec<CueHit<'_>> = Vec::new();
-        let mut theme_hits: Vec<CueHit<'_>> = Vec::new();
+        let mut base: Vec<CueHit<'_>> = recycle(std::mem::take(cue_hits));
+        let mut theme_hits: Vec<CueHit<'_>> = recycle(std::mem::take(theme_cue_hits));
         scoped.clear();
         if !cues.is_empty() {
             self.cues_for(None, &[], cues, &mut base);
@@ -713,6 +746,11 @@ impl Tagger {
             } else {
                 DecidedBy::Default
             };
+            dict.push(DictTag {
+                theme: g.theme,
+                decided_by,
+                polarity,
+            });
             tags.push(Tag {
                 theme: CompactString::new(theme.id()),
                 polarity,
@@ -723,6 +761,8 @@ impl Tagger {
             });
         }
         debug_assert!(tags.is_sorted_by(|a, b| a.theme <= b.theme));
+        *cue_hits = recycle(base);
+        *theme_cue_hits = recycle(theme_hits);
         tags
     }
 
@@ -770,5 +810,28 @@ impl Tagger {
         }
         out.truncate(kept);
         out.retain(|c| !inside_term(c, anchors));
+    }
+}
+
+#[cfg(test)]
+mod sure_tests {
+    use super::*;
+
+    #[test]
+    fn the_sure_bounds_agree_with_the_sigmoid() {
+        for t in [
+            0.0005f32, 0.001, 0.1, 0.15, 0.25, 0.35, 0.5, 0.9, 0.999, 1.0,
+        ] {
+            let (no, yes) = sure_bounds(t);
+            for k in -40_000..=40_000 {
+                let z = k as f32 * 0.00025;
+                if z < no {
+                    assert!(sigmoid(z) < t, "{t} {z}");
+                }
+                if z > yes {
+                    assert!(sigmoid(z) >= t, "{t} {z}");
+                }
+            }
+        }
     }
 }

@@ -16,17 +16,24 @@ use crate::hash::FastMap;
 pub struct Scorer {
     heads: usize,
     bias: Vec<f32>,
-    /// Row `id` (`heads` weights) for every id below `uni_len`; zeros for ids with no feature.
+    /// Per id below the vocabulary's length: its word feature's row in `uni` plus one (0 for an
+    /// id with no word feature), and [`STARTS_BIGRAM`] when some bigram starts with the id. One
+    /// read per token gives both.
+    info: Vec<u32>,
+    /// Rows of the word features, `heads` weights each.
     uni: Vec<f32>,
-    uni_len: usize,
-    /// Whether some bigram starts with the id.
-    starts_bigram: Vec<bool>,
     bigrams: FastMap<u64, u32>,
+    /// A bit per [`filter_bit`] of the bigrams' pairs: a pair whose bit is clear is no bigram,
+    /// so most pairs of a passage are ruled out without a hash map lookup.
+    filter: Vec<u64>,
     /// Rows of the bigrams, `heads` weights each.
     bi: Vec<f32>,
     /// Rows of the dense slots, `heads` weights each.
     dense: Vec<f32>,
 }
+
+/// [`Scorer::info`] bit: some bigram starts with the id.
+const STARTS_BIGRAM: u32 = 1 << 31;
 
 /// Per-thread state of [`Scorer::logits`]: which ids a passage has already counted.
 #[derive(Debug, Default)]
@@ -64,6 +71,17 @@ fn pair(a: u32, b: u32) -> u64 {
     (u64::from(a) << 32) | u64::from(b)
 }
 
+/// Bits in [`Scorer::filter`]: a few thousand bigrams leave nearly all of them clear, and the
+/// filter (8 KiB) stays in cache.
+const FILTER_BITS: u32 = 16;
+
+/// The bit of a pair in [`Scorer::filter`]: (word, bit in it).
+#[inline(always)]
+fn filter_bit(key: u64) -> (usize, u64) {
+    let h = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FILTER_BITS)) as usize;
+    (h >> 6, 1 << (h & 63))
+}
+
 impl Scorer {
     /// Lays a model out over token ids: `id_of` gives the id of each of its tokens, and
     /// `vocabulary` is the number of ids.
@@ -73,10 +91,10 @@ impl Scorer {
         let mut s = Scorer {
             heads,
             bias: model.heads.iter().map(|h| h.bias).collect(),
-            uni: vec![0.0; vocabulary * heads],
-            uni_len: vocabulary,
-            starts_bigram: vec![false; vocabulary],
+            info: vec![0; vocabulary],
+            uni: Vec::new(),
             bigrams: FastMap::default(),
+            filter: vec![0; (1 << FILTER_BITS) / 64],
             bi: Vec::new(),
             dense: vec![0.0; dense_len(themes) * heads],
         };
@@ -85,7 +103,7 @@ impl Scorer {
             match f {
                 Feature::Word(t) => {
                     if let Some(id) = id_of(t).filter(|&i| (i as usize) < vocabulary) {
-                        let at = id as usize * heads;
+                        let at = s.word_row(id) * heads;
                         add(&mut s.uni[at..at + heads], w);
                     }
                 }
@@ -96,7 +114,9 @@ impl Scorer {
                     if (a as usize) >= vocabulary {
                         continue;
                     }
-                    s.starts_bigram[a as usize] = true;
+                    s.info[a as usize] |= STARTS_BIGRAM;
+                    let (word, bit) = filter_bit(pair(a, b));
+                    s.filter[word] |= bit;
                     let next = (s.bi.len() / heads.max(1)) as u32;
                     let row = *s.bigrams.entry(pair(a, b)).or_insert(next);
                     if row == next {
@@ -116,6 +136,19 @@ impl Scorer {
         s
     }
 
+    /// The row of the word feature of `id` (below the vocabulary's length), made (zeros) if new.
+    fn word_row(&mut self, id: u32) -> usize {
+        let info = &mut self.info[id as usize];
+        let row = *info & !STARTS_BIGRAM;
+        if row != 0 {
+            return row as usize - 1;
+        }
+        let next = self.uni.len() / self.heads.max(1);
+        *info |= next as u32 + 1;
+        self.uni.extend(std::iter::repeat_n(0.0, self.heads));
+        next
+    }
+
     /// Number of heads.
     pub fn heads(&self) -> usize {
         self.heads
@@ -127,26 +160,31 @@ impl Scorer {
     pub fn logits(&self, ids: &[u32], dense: &[f32], seen: &mut Seen, out: &mut [f32]) {
         let h = self.heads;
         out[..h].copy_from_slice(&self.bias);
-        seen.start(self.uni_len);
+        // Marks by word row (fewer than the ids).
+        seen.start(self.info.len());
+        // The previous id, when some bigram starts with it.
         let mut prev: Option<u32> = None;
         for &id in ids {
-            let i = id as usize;
-            if i >= self.uni_len {
+            let Some(&info) = self.info.get(id as usize) else {
                 prev = None;
                 continue;
-            }
-            if seen.first(i) {
-                let row = &self.uni[i * h..i * h + h];
-                out[..h].iter_mut().zip(row).for_each(|(o, w)| *o += w);
+            };
+            let row = info & !STARTS_BIGRAM;
+            if row != 0 && seen.first(row as usize - 1) {
+                let at = (row as usize - 1) * h;
+                let w = &self.uni[at..at + h];
+                out[..h].iter_mut().zip(w).for_each(|(o, x)| *o += x);
             }
             if let Some(p) = prev {
-                if self.starts_bigram[p as usize] {
-                    if let Some(&row) = self.bigrams.get(&pair(p, id)) {
+                let key = pair(p, id);
+                let (word, bit) = filter_bit(key);
+                if self.filter[word] & bit != 0 {
+                    if let Some(&row) = self.bigrams.get(&key) {
                         seen.bigrams.push(row);
                     }
                 }
             }
-            prev = Some(id);
+            prev = (info & STARTS_BIGRAM != 0).then_some(id);
         }
         if !seen.bigrams.is_empty() {
             seen.bigrams.sort_unstable();
