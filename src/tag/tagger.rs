@@ -526,22 +526,15 @@ impl Tagger {
     /// The tagging of the tokens and ids already in `s`: the dictionary's, then the model's
     /// decisions where it has any.
     fn finish(&self, text: &str, s: &mut Scratch) -> Tagging {
-        let themes = self.taxonomy.themes.len();
-        s.raw.clear();
-        s.raw.resize(themes, 0.0);
-        s.tally = None;
-        let tags = self.tag_with(text, s);
+        let tags = self.dictionary_pass(text, s);
         let Some(l) = self.learned.as_deref() else {
             return Tagging {
                 procedural: false,
                 tags,
             };
         };
-        let cues = match s.tally {
-            Some(c) => c,
-            None => self.tally_cues(text, s),
-        };
-        s.dense.resize(dense_len(themes), 0.0);
+        let cues = self.passage_cues(text, s);
+        s.dense.resize(dense_len(self.taxonomy.themes.len()), 0.0);
         fill_dense(&s.raw, &s.dict, cues, s.ids.len(), &mut s.dense);
         s.logits.resize(l.scorer.heads(), 0.0);
         l.scorer
@@ -554,20 +547,30 @@ impl Tagger {
     /// whatever model this tagger has. For training: the tagger gives the same when tagging.
     pub(crate) fn dense_features(&self, text: &str) -> Vec<f32> {
         self.with_encoded(text, |text, s| {
-            let themes = self.taxonomy.themes.len();
-            s.raw.clear();
-            s.raw.resize(themes, 0.0);
-            s.tally = None;
-            let tags = self.tag_with(text, s);
-            let cues = match s.tally {
-                Some(c) => c,
-                None => self.tally_cues(text, s),
-            };
+            let tags = self.dictionary_pass(text, s);
+            let cues = self.passage_cues(text, s);
             debug_assert_eq!(tags.len(), s.dict.len());
-            let mut dense = vec![0.0; dense_len(themes)];
+            let mut dense = vec![0.0; dense_len(self.taxonomy.themes.len())];
             fill_dense(&s.raw, &s.dict, cues, s.ids.len(), &mut dense);
             dense
         })
+    }
+
+    /// The dictionary's tags of the tokens and ids already in `s`, with its scores in `s.raw`
+    /// and the tags as features see them in `s.dict` (the model's input besides the words).
+    fn dictionary_pass(&self, text: &str, s: &mut Scratch) -> Vec<Tag> {
+        s.raw.clear();
+        s.raw.resize(self.taxonomy.themes.len(), 0.0);
+        s.tally = None;
+        self.tag_with(text, s)
+    }
+
+    /// The passage's deciding cues: those [`Tagger::tag_with`] read on the way, else read now.
+    fn passage_cues(&self, text: &str, s: &mut Scratch) -> PassageCues {
+        match s.tally {
+            Some(c) => c,
+            None => self.tally_cues(text, s),
+        }
     }
 
     /// The passage's deciding cues (whatever theme they are near), for a passage the dictionary
@@ -816,6 +819,20 @@ impl Tagger {
 #[cfg(test)]
 mod sure_tests {
     use super::*;
+
+    #[test]
+    fn the_sure_bounds_lie_around_the_thresholds_logit_and_leave_extremes_to_the_sigmoid() {
+        assert_eq!(sure_bounds(0.5), (-0.01, 0.01));
+        let (no, yes) = sure_bounds(0.9);
+        // ln(0.9 / 0.1) = 2.1972
+        assert!(
+            (no - 2.1872).abs() < 1e-4 && (yes - 2.2072).abs() < 1e-4,
+            "{no} {yes}"
+        );
+        for t in [0.0005f32, 1.0] {
+            assert_eq!(sure_bounds(t), (f32::NEG_INFINITY, f32::INFINITY));
+        }
+    }
 
     #[test]
     fn the_sure_bounds_agree_with_the_sigmoid() {
