@@ -184,6 +184,78 @@ impl ThemeScore {
             std::cmp::Ordering::Equal => None,
         }
     }
+
+    /// A theme with nothing counted yet.
+    fn empty(theme: &str) -> Self {
+        ThemeScore {
+            theme: theme.to_string(),
+            true_positives: 0,
+            false_positives: 0,
+            false_negatives: 0,
+            precision: 0.0,
+            recall: 0.0,
+            f1: 0.0,
+            support: 0,
+            predicted: 0,
+            polarity_correct: 0,
+            default_gold: (0, 0),
+        }
+    }
+
+    /// Counts one passage: the gold polarity of this theme (`want`) against the tagger's tag
+    /// (`got`), and the polarity decided by each source in `by`. Returns the mistake, if any.
+    fn count(
+        &mut self,
+        want: Option<Polarity>,
+        got: Option<&Tag>,
+        by: &mut [PolarityBy],
+    ) -> Option<MistakeKind> {
+        self.support += usize::from(want.is_some());
+        self.predicted += usize::from(got.is_some());
+        match (want, got) {
+            (Some(w), Some(t)) => {
+                self.true_positives += 1;
+                if let Some(b) = by.iter_mut().find(|b| b.decided_by == t.decided_by) {
+                    b.total += 1;
+                    b.correct += usize::from(t.polarity == w);
+                }
+                if t.decided_by == DecidedBy::Default {
+                    match w {
+                        Polarity::Risk => self.default_gold.0 += 1,
+                        Polarity::Opportunity => self.default_gold.1 += 1,
+                    }
+                }
+                if t.polarity == w {
+                    self.polarity_correct += 1;
+                    None
+                } else {
+                    Some(MistakeKind::WrongPolarity)
+                }
+            }
+            (Some(_), None) => {
+                self.false_negatives += 1;
+                Some(MistakeKind::Missed)
+            }
+            (None, Some(_)) => {
+                self.false_positives += 1;
+                Some(MistakeKind::Extra)
+            }
+            (None, None) => None,
+        }
+    }
+
+    /// Sets precision, recall and F1 from the counts.
+    fn finish(&mut self) {
+        self.precision = ratio(
+            self.true_positives,
+            self.true_positives + self.false_positives,
+        );
+        self.recall = ratio(
+            self.true_positives,
+            self.true_positives + self.false_negatives,
+        );
+        self.f1 = f1(self.precision, self.recall);
+    }
 }
 
 /// What went wrong on one passage and theme.
@@ -334,23 +406,7 @@ fn score_procedural(gold: &[GoldPassage], predicted: &[Tagging]) -> ClassScore {
 /// Scores predictions (one tagging per gold passage, same order).
 pub fn score(tagger: &Tagger, gold: &[GoldPassage], predicted: &[Tagging]) -> Report {
     let tax = tagger.taxonomy();
-    let mut scores: Vec<ThemeScore> = tax
-        .theme_ids()
-        .into_iter()
-        .map(|t| ThemeScore {
-            theme: t.to_string(),
-            true_positives: 0,
-            false_positives: 0,
-            false_negatives: 0,
-            precision: 0.0,
-            recall: 0.0,
-            f1: 0.0,
-            support: 0,
-            predicted: 0,
-            polarity_correct: 0,
-            default_gold: (0, 0),
-        })
-        .collect();
+    let mut scores: Vec<ThemeScore> = tax.theme_ids().into_iter().map(ThemeScore::empty).collect();
     let mut mistakes = Vec::new();
     let mut by: Vec<PolarityBy> = DecidedBy::ALL
         .iter()
@@ -361,47 +417,10 @@ pub fn score(tagger: &Tagger, gold: &[GoldPassage], predicted: &[Tagging]) -> Re
         })
         .collect();
     for (g, tagging) in gold.iter().zip(predicted) {
-        let tags: &[Tag] = &tagging.tags;
         for s in scores.iter_mut() {
             let want = g.labels.iter().find(|(t, _)| *t == s.theme).map(|x| x.1);
-            let got = tags.iter().find(|t| t.theme == s.theme);
-            if want.is_some() {
-                s.support += 1;
-            }
-            if got.is_some() {
-                s.predicted += 1;
-            }
-            let kind = match (want, got) {
-                (Some(w), Some(t)) => {
-                    s.true_positives += 1;
-                    if let Some(b) = by.iter_mut().find(|b| b.decided_by == t.decided_by) {
-                        b.total += 1;
-                        b.correct += usize::from(t.polarity == w);
-                    }
-                    if t.decided_by == DecidedBy::Default {
-                        match w {
-                            Polarity::Risk => s.default_gold.0 += 1,
-                            Polarity::Opportunity => s.default_gold.1 += 1,
-                        }
-                    }
-                    if t.polarity == w {
-                        s.polarity_correct += 1;
-                        None
-                    } else {
-                        Some(MistakeKind::WrongPolarity)
-                    }
-                }
-                (Some(_), None) => {
-                    s.false_negatives += 1;
-                    Some(MistakeKind::Missed)
-                }
-                (None, Some(_)) => {
-                    s.false_positives += 1;
-                    Some(MistakeKind::Extra)
-                }
-                (None, None) => None,
-            };
-            if let Some(kind) = kind {
+            let got = tagging.tags.iter().find(|t| t.theme == s.theme);
+            if let Some(kind) = s.count(want, got, &mut by) {
                 mistakes.push(Mistake {
                     id: g.id.clone(),
                     line: g.line,
@@ -415,27 +434,20 @@ pub fn score(tagger: &Tagger, gold: &[GoldPassage], predicted: &[Tagging]) -> Re
             }
         }
     }
-    let (mut tp, mut fp, mut fn_, mut pc) = (0, 0, 0, 0);
-    let mut f1s = Vec::new();
-    for s in scores.iter_mut() {
-        s.precision = ratio(s.true_positives, s.true_positives + s.false_positives);
-        s.recall = ratio(s.true_positives, s.true_positives + s.false_negatives);
-        s.f1 = f1(s.precision, s.recall);
-        tp += s.true_positives;
-        fp += s.false_positives;
-        fn_ += s.false_negatives;
-        pc += s.polarity_correct;
-        if s.support > 0 || s.predicted > 0 {
-            f1s.push(s.f1);
-        }
-    }
-    let micro_precision = ratio(tp, tp + fp);
-    let micro_recall = ratio(tp, tp + fn_);
+    scores.iter_mut().for_each(ThemeScore::finish);
+    let sum = |f: fn(&ThemeScore) -> usize| scores.iter().map(f).sum::<usize>();
+    let tp = sum(|s| s.true_positives);
+    let micro_precision = ratio(tp, tp + sum(|s| s.false_positives));
+    let micro_recall = ratio(tp, tp + sum(|s| s.false_negatives));
+    let f1s: Vec<f64> = scores
+        .iter()
+        .filter(|s| s.support > 0 || s.predicted > 0)
+        .map(|s| s.f1)
+        .collect();
     Report {
         passages: gold.len(),
         taxonomy: tax.version().to_string(),
         model: tagger.model_version().to_string(),
-        themes: scores,
         micro_precision,
         micro_recall,
         micro_f1: f1(micro_precision, micro_recall),
@@ -444,9 +456,10 @@ pub fn score(tagger: &Tagger, gold: &[GoldPassage], predicted: &[Tagging]) -> Re
         } else {
             f1s.iter().sum::<f64>() / f1s.len() as f64
         },
-        polarity_accuracy: ratio(pc, tp),
+        polarity_accuracy: ratio(sum(|s| s.polarity_correct), tp),
         polarity_by: by,
         procedural: score_procedural(gold, predicted),
+        themes: scores,
         mistakes,
     }
 }
