@@ -20,23 +20,7 @@ use std::path::Path;
 /// Parses a WebVTT or SRT file.
 pub fn parse_captions(text: &str, path: &Path) -> Result<Transcript> {
     let lines: Vec<&str> = text.lines().collect();
-    let mut i = 0;
-    let mut title: Option<String> = None;
-    // WEBVTT header block: the signature line (maybe with a title) and metadata lines.
-    if lines
-        .first()
-        .is_some_and(|l| l.trim_start_matches('\u{feff}').starts_with("WEBVTT"))
-    {
-        let rest = lines[0].trim_start_matches('\u{feff}')["WEBVTT".len()..]
-            .trim_start_matches([' ', '\t', '-'])
-            .trim();
-        if is_title_line(rest) {
-            title = Some(rest.to_string());
-        }
-        while i < lines.len() && !lines[i].trim().is_empty() {
-            i += 1;
-        }
-    }
+    let (mut title, mut i) = header(&lines);
     let mut merger = Merger::default();
     let mut first_cue = true;
     while i < lines.len() {
@@ -49,65 +33,28 @@ pub fn parse_captions(text: &str, path: &Path) -> Result<Transcript> {
             i += 1;
         }
         let block = &lines[start..i];
-        let first = block[0].trim();
-        if first == "NOTE" || first.starts_with("NOTE ") || first.starts_with("NOTE\t") {
-            let note = block.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
-            let note = note["NOTE".len()..].trim();
-            if title.is_none() && is_title_line(note) {
-                title = Some(note.to_string());
+        match block_kind(block) {
+            Block::Note(note) => {
+                if title.is_none() && is_title_line(&note) {
+                    title = Some(note);
+                }
+                continue;
             }
-            continue;
+            Block::Skipped => continue,
+            Block::Cue => {}
         }
-        if first == "STYLE" || first == "REGION" {
-            continue;
-        }
-        let Some(t) = block.iter().take(2).position(|l| l.contains("-->")) else {
-            return Err(Error::InputLine {
-                path: path.to_path_buf(),
-                line: start + 1,
-                message: format!(
-                    "expected a cue timing line like `00:00:01.000 --> 00:00:04.000`, found {:?}",
-                    truncate(first, 60)
-                ),
-            });
-        };
-        let timing_line = start + t;
-        let (from, to) = parse_timing(lines[timing_line]).ok_or_else(|| Error::InputLine {
-            path: path.to_path_buf(),
-            line: timing_line + 1,
-            message: format!(
-                "bad cue timing {:?}: expected `HH:MM:SS.mmm --> HH:MM:SS.mmm` (SRT: `,` before \
-                 the milliseconds)",
-                truncate(lines[timing_line].trim(), 60)
-            ),
-        })?;
+        let (timing_line, from, to) = cue_timing(&lines, start, path)?;
         let payload: Vec<(usize, &str)> = (timing_line + 1..i).map(|j| (j + 1, lines[j])).collect();
-        if first_cue && title.is_none() {
-            let joined = payload
-                .iter()
-                .map(|(_, l)| {
-                    strip_tags(l)
-                        .into_iter()
-                        .map(|(_, t)| t)
-                        .collect::<String>()
-                })
-                .collect::<Vec<_>>()
-                .join(" ");
-            if is_title_line(&joined) {
-                title = Some(joined.trim().to_string());
-                first_cue = false;
+        if std::mem::take(&mut first_cue) && title.is_none() {
+            if let Some(t) = title_cue(&payload) {
+                title = Some(t);
                 continue;
             }
         }
-        first_cue = false;
         for (line_no, line) in payload {
             for segment in split_speakers(line) {
-                merger.push(
-                    segment,
-                    from,
-                    to,
-                    u32::try_from(line_no).unwrap_or(u32::MAX),
-                );
+                let line_no = u32::try_from(line_no).unwrap_or(u32::MAX);
+                merger.push(segment, from, to, line_no);
             }
         }
     }
@@ -126,6 +73,94 @@ pub fn parse_captions(text: &str, path: &Path) -> Result<Transcript> {
     );
     let title = title.as_deref().map(clean_title).unwrap_or_default();
     Ok(assemble(id, title, turns, counts, path))
+}
+
+/// The WEBVTT header block, if any: the title on its signature line (when it reads as one) and
+/// the index of the first line after the block (0 without a header).
+fn header(lines: &[&str]) -> (Option<String>, usize) {
+    let Some(sig) = lines
+        .first()
+        .map(|l| l.trim_start_matches('\u{feff}'))
+        .filter(|l| l.starts_with("WEBVTT"))
+    else {
+        return (None, 0);
+    };
+    let rest = sig["WEBVTT".len()..]
+        .trim_start_matches([' ', '\t', '-'])
+        .trim();
+    let title = is_title_line(rest).then(|| rest.to_string());
+    let end = lines
+        .iter()
+        .position(|l| l.trim().is_empty())
+        .unwrap_or(lines.len());
+    (title, end)
+}
+
+/// What a block of non-blank lines is.
+enum Block {
+    /// A `NOTE` block, with its text joined on one line.
+    Note(String),
+    /// A `STYLE` or `REGION` block.
+    Skipped,
+    /// Anything else: a cue (its timing is checked when read).
+    Cue,
+}
+
+fn block_kind(block: &[&str]) -> Block {
+    let first = block[0].trim();
+    if first == "NOTE" || first.starts_with("NOTE ") || first.starts_with("NOTE\t") {
+        let note = block.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+        return Block::Note(note["NOTE".len()..].trim().to_string());
+    }
+    if first == "STYLE" || first == "REGION" {
+        return Block::Skipped;
+    }
+    Block::Cue
+}
+
+/// The timing of the cue starting at `start` (on its first or second line, after an
+/// identifier): the timing line's index and its start and end in milliseconds.
+fn cue_timing(lines: &[&str], start: usize, path: &Path) -> Result<(usize, u64, u64)> {
+    let in_block = lines[start..]
+        .iter()
+        .take(2)
+        .take_while(|l| !l.trim().is_empty());
+    let Some(t) = in_block.into_iter().position(|l| l.contains("-->")) else {
+        return Err(Error::InputLine {
+            path: path.to_path_buf(),
+            line: start + 1,
+            message: format!(
+                "expected a cue timing line like `00:00:01.000 --> 00:00:04.000`, found {:?}",
+                truncate(lines[start].trim(), 60)
+            ),
+        });
+    };
+    let timing_line = start + t;
+    let (from, to) = parse_timing(lines[timing_line]).ok_or_else(|| Error::InputLine {
+        path: path.to_path_buf(),
+        line: timing_line + 1,
+        message: format!(
+            "bad cue timing {:?}: expected `HH:MM:SS.mmm --> HH:MM:SS.mmm` (SRT: `,` before \
+             the milliseconds)",
+            truncate(lines[timing_line].trim(), 60)
+        ),
+    })?;
+    Ok((timing_line, from, to))
+}
+
+/// The first cue's text, when it is an IGF title rather than speech.
+fn title_cue(payload: &[(usize, &str)]) -> Option<String> {
+    let joined = payload
+        .iter()
+        .map(|(_, l)| {
+            strip_tags(l)
+                .into_iter()
+                .map(|(_, t)| t)
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    is_title_line(&joined).then(|| joined.trim().to_string())
 }
 
 fn truncate(s: &str, n: usize) -> String {
