@@ -447,31 +447,7 @@ impl Generator {
         let mut last_panel = usize::MAX;
         let mod_label = p.moderator.name.to_uppercase();
 
-        // The opening: the moderator introduces themselves and the panel.
-        let label = if rng.chance(prof.moderator_name_rate) {
-            &mod_label
-        } else {
-            "MODERATOR"
-        };
-        let _ = write!(
-            out,
-            ">> {label}:  Good morning, everyone, and welcome.  My name is {}, I work with {}, and \
-             I will be moderating this session.  With me today are ",
-            p.moderator.name, p.moderator.org
-        );
-        for (i, s) in p.panel.iter().enumerate() {
-            if i > 0 {
-                out.push_str(if i + 1 == p.panel.len() {
-                    " and "
-                } else {
-                    ", "
-                });
-            }
-            let _ = write!(out, "{} from {}", s.name, s.org);
-        }
-        out.push_str(".  ");
-        let w = self.sample_words(rng, &prof.moderator_words);
-        self.speech(rng, &firsts, w, None, &mut out);
+        self.opening(p, rng, &firsts, &mod_label, &mut out);
 
         for t in 1..turns {
             out.push_str("\n\n>> ");
@@ -517,25 +493,67 @@ impl Generator {
             };
             last_panel = who;
             let person = p.panel.get(who).unwrap_or(&p.online);
-            if rng.chance(prof.surname_label_rate) {
-                let _ = write!(out, "{}:  ", person.surname.to_uppercase());
-            } else if rng.chance(self.official_title_rate)
-                && matches!(
-                    person.stakeholder,
-                    Stakeholder::Government | Stakeholder::Intergovernmental
-                )
-            {
-                let title = words::TITLES[rng.below(words::TITLES.len())];
-                let _ = write!(out, "{title} {}:  ", person.surname.to_uppercase());
-            } else {
-                let _ = write!(out, "{}:  ", person.name.to_uppercase());
-            }
+            self.panellist_label(person, rng, &mut out);
             let w = self.sample_words(rng, &prof.speaker_words);
             let lead = &self.t.openers[rng.below(self.t.openers.len())];
             self.speech(rng, &firsts, w, Some(lead), &mut out);
         }
         out.push('\n');
         out
+    }
+
+    /// The opening turn: the moderator introduces themselves and the panel.
+    fn opening(
+        &self,
+        p: &Plan,
+        rng: &mut Rng,
+        firsts: &[&'static str],
+        mod_label: &str,
+        out: &mut String,
+    ) {
+        let prof = &self.profile;
+        let label = if rng.chance(prof.moderator_name_rate) {
+            mod_label
+        } else {
+            "MODERATOR"
+        };
+        let _ = write!(
+            out,
+            ">> {label}:  Good morning, everyone, and welcome.  My name is {}, I work with {}, \
+             and I will be moderating this session.  With me today are ",
+            p.moderator.name, p.moderator.org
+        );
+        for (i, s) in p.panel.iter().enumerate() {
+            if i > 0 {
+                out.push_str(if i + 1 == p.panel.len() {
+                    " and "
+                } else {
+                    ", "
+                });
+            }
+            let _ = write!(out, "{} from {}", s.name, s.org);
+        }
+        out.push_str(".  ");
+        let w = self.sample_words(rng, &prof.moderator_words);
+        self.speech(rng, firsts, w, None, out);
+    }
+
+    /// A panellist's label: surname, official title and surname, or full name, upper-cased.
+    fn panellist_label(&self, person: &Person, rng: &mut Rng, out: &mut String) {
+        let prof = &self.profile;
+        if rng.chance(prof.surname_label_rate) {
+            let _ = write!(out, "{}:  ", person.surname.to_uppercase());
+        } else if rng.chance(self.official_title_rate)
+            && matches!(
+                person.stakeholder,
+                Stakeholder::Government | Stakeholder::Intergovernmental
+            )
+        {
+            let title = words::TITLES[rng.below(words::TITLES.len())];
+            let _ = write!(out, "{title} {}:  ", person.surname.to_uppercase());
+        } else {
+            let _ = write!(out, "{}:  ", person.name.to_uppercase());
+        }
     }
 
     /// Picks a turn length from observed lengths, with ±20 % jitter.
