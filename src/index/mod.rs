@@ -26,6 +26,7 @@ mod reader;
 mod schema;
 mod search;
 mod sessions;
+mod stored;
 mod verify;
 mod writer;
 

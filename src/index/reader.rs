@@ -10,6 +10,7 @@ use super::query::{self, Lookup};
 use super::schema::{self, Fields};
 use super::search::{Facets, Hit, SearchRequest, SearchResults, Sort};
 use super::sessions::{self, SessionEntry, SessionMatch};
+use super::stored;
 use super::verify::{catch_damage, check_open_time};
 use crate::error::{Error, Result};
 use crate::model::PassageRecord;
@@ -22,7 +23,7 @@ use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
     DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentOrdinal,
-    SegmentReader, TantivyDocument,
+    SegmentReader,
 };
 
 /// Longest snippet, in characters.
@@ -83,8 +84,7 @@ impl Reader {
     }
 
     fn load(&self, searcher: &Searcher, addr: DocAddress) -> Result<PassageRecord> {
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        schema::from_doc(&self.fields, &doc)
+        schema::from_doc(&self.fields, &stored::doc_at(searcher, addr)?)
     }
 
     /// Runs a search: the page of hits (`offset`, `limit`), the total, and facets when asked.
@@ -196,13 +196,12 @@ impl Reader {
         catch_damage(&self.dir, || {
             let searcher = self.reader.searcher();
             let mut out = Vec::with_capacity(searcher.num_docs() as usize);
+            let fields = searcher.schema().num_fields() as u32;
             for seg in searcher.segment_readers() {
-                let store = seg
-                    .get_store_reader(1)
-                    .map_err(|e| Error::Index(format!("{}: {e}", self.dir.display())))?;
-                for doc in store.iter::<TantivyDocument>(seg.alive_bitset()) {
-                    out.push(schema::from_doc(&self.fields, &doc?)?);
-                }
+                stored::for_each(seg, fields, |doc| {
+                    out.push(schema::from_doc(&self.fields, &doc.map_err(Error::Index)?)?);
+                    Ok(())
+                })?;
             }
             sort_records(&mut out);
             Ok(out)

@@ -15,6 +15,7 @@
 
 use super::files::{self, ReadOnlyDir};
 use super::schema;
+use super::stored;
 use crate::error::{Error, Result};
 use std::cell::Cell;
 use std::collections::BTreeSet;
@@ -22,7 +23,7 @@ use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Once;
 use tantivy::directory::error::OpenReadError;
-use tantivy::{Index, IndexMeta, SegmentReader, TantivyDocument};
+use tantivy::{Index, IndexMeta, SegmentReader};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -362,11 +363,11 @@ fn check_contents(
 fn check_stored(dir: &Path, reader: &SegmentReader, label: &str, v: &mut Verification) {
     let (_, fields) = schema::build();
     let read = catch_damage(dir, || {
-        let store = reader.get_store_reader(1).map_err(|e| corrupt(dir, e))?;
         let (mut good, mut bad, mut first) = (0u64, 0u64, None);
-        for doc in store.iter::<TantivyDocument>(reader.alive_bitset()) {
+        let n_fields = reader.schema().num_fields() as u32;
+        stored::for_each(reader, n_fields, |doc| {
             let res = doc
-                .map_err(|e| corrupt(dir, e))
+                .map_err(|why| corrupt(dir, why))
                 .and_then(|d| schema::from_doc(&fields, &d));
             match res {
                 Ok(_) => good += 1,
@@ -375,7 +376,9 @@ fn check_stored(dir: &Path, reader: &SegmentReader, label: &str, v: &mut Verific
                     first.get_or_insert_with(|| e.detail());
                 }
             }
-        }
+            Ok(())
+        })
+        .map_err(|e| corrupt(dir, e.detail()))?;
         Ok((good, bad, first))
     });
     match read {
