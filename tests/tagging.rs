@@ -76,7 +76,7 @@ fn holdout_figures_do_not_regress() {
 /// labelled in a separate sitting, never tuned on (see tests/gold/GUIDE.md). The learned model
 /// is used only because it beats the dictionary here.
 const FROZEN_MODEL: (f64, f64, f64) = (0.856, 0.908, 0.986); // macro F1, polarity, procedural F1
-const FROZEN_DICTIONARY: (f64, f64) = (0.752, 0.689); // macro F1, polarity
+const FROZEN_DICTIONARY: (f64, f64) = (0.752, 0.698); // macro F1, polarity
 
 fn eval_json(gold: &str, extra: &[&str]) -> serde_json::Value {
     let out = run_expect(
