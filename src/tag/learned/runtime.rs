@@ -9,7 +9,6 @@
 
 use super::features::{dense_len, dense_slot};
 use super::weights::{Feature, Model};
-use crate::hash::FastMap;
 
 /// The model, by token id.
 #[derive(Debug, Clone)]
@@ -22,7 +21,7 @@ pub struct Scorer {
     info: Vec<u32>,
     /// Rows of the word features, `heads` weights each.
     uni: Vec<f32>,
-    bigrams: FastMap<u64, u32>,
+    bigrams: PairTable,
     /// A bit per [`filter_bit`] of the bigrams' pairs: a pair whose bit is clear is no bigram,
     /// so most pairs of a passage are ruled out without a hash map lookup.
     filter: Vec<u64>,
@@ -82,6 +81,81 @@ fn filter_bit(key: u64) -> (usize, u64) {
     (h >> 6, 1 << (h & 63))
 }
 
+/// The bigrams' rows by pair: an open-addressing table of `(pair, row)` slots, linear
+/// probing, at most half full, so a lookup that the filter lets through reads one slot in the
+/// common case (a general hash map reads a control group, then the slot). [`EMPTY`] marks a
+/// free slot: no pair is it, since ids are below the vocabulary's length.
+#[derive(Debug, Clone)]
+struct PairTable {
+    slots: Vec<(u64, u32)>,
+    len: usize,
+    /// `64 - log2(slots.len())`: the top bits of the hash pick the first slot.
+    shift: u32,
+}
+
+/// A free slot of [`PairTable`].
+const EMPTY: u64 = u64::MAX;
+
+impl Default for PairTable {
+    fn default() -> Self {
+        PairTable {
+            slots: vec![(EMPTY, 0)],
+            len: 0,
+            shift: 64,
+        }
+    }
+}
+
+impl PairTable {
+    #[inline(always)]
+    fn slot(&self, key: u64) -> usize {
+        // `checked_shr`: a shift by 64 (a table of one slot) gives slot 0.
+        key.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .checked_shr(self.shift)
+            .unwrap_or(0) as usize
+    }
+
+    /// The row of `key`.
+    #[inline(always)]
+    fn get(&self, key: u64) -> Option<u32> {
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(key);
+        loop {
+            let (k, row) = self.slots[i];
+            if k == key {
+                return Some(row);
+            }
+            if k == EMPTY {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Inserts a key not in the table.
+    fn insert(&mut self, key: u64, row: u32) {
+        debug_assert!(key != EMPTY && self.get(key).is_none());
+        if (self.len + 1) * 2 > self.slots.len() {
+            let size = self.slots.len() * 2;
+            let old = std::mem::replace(&mut self.slots, vec![(EMPTY, 0); size]);
+            self.shift = 64 - size.trailing_zeros();
+            self.len = 0;
+            for (k, r) in old {
+                if k != EMPTY {
+                    self.insert(k, r);
+                }
+            }
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(key);
+        while self.slots[i].0 != EMPTY {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = (key, row);
+        self.len += 1;
+    }
+}
+
 impl Scorer {
     /// Lays a model out over token ids: `id_of` gives the id of each of its tokens, and
     /// `vocabulary` is the number of ids.
@@ -93,7 +167,7 @@ impl Scorer {
             bias: model.heads.iter().map(|h| h.bias).collect(),
             info: vec![0; vocabulary],
             uni: Vec::new(),
-            bigrams: FastMap::default(),
+            bigrams: PairTable::default(),
             filter: vec![0; (1 << FILTER_BITS) / 64],
             bi: Vec::new(),
             dense: vec![0.0; dense_len(themes) * heads],
@@ -117,11 +191,15 @@ impl Scorer {
                     s.info[a as usize] |= STARTS_BIGRAM;
                     let (word, bit) = filter_bit(pair(a, b));
                     s.filter[word] |= bit;
-                    let next = (s.bi.len() / heads.max(1)) as u32;
-                    let row = *s.bigrams.entry(pair(a, b)).or_insert(next);
-                    if row == next {
-                        s.bi.extend(std::iter::repeat_n(0.0, heads));
-                    }
+                    let row = match s.bigrams.get(pair(a, b)) {
+                        Some(row) => row,
+                        None => {
+                            let next = (s.bi.len() / heads.max(1)) as u32;
+                            s.bigrams.insert(pair(a, b), next);
+                            s.bi.extend(std::iter::repeat_n(0.0, heads));
+                            next
+                        }
+                    };
                     let at = row as usize * heads;
                     add(&mut s.bi[at..at + heads], w);
                 }
@@ -179,7 +257,7 @@ impl Scorer {
                 let key = pair(p, id);
                 let (word, bit) = filter_bit(key);
                 if self.filter[word] & bit != 0 {
-                    if let Some(&row) = self.bigrams.get(&key) {
+                    if let Some(row) = self.bigrams.get(key) {
                         seen.bigrams.push(row);
                     }
                 }
@@ -201,5 +279,29 @@ impl Scorer {
                 out[..h].iter_mut().zip(w).for_each(|(o, y)| *o += x * y);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pair_table_finds_each_pair_it_holds_and_no_other() {
+        let mut t = PairTable::default();
+        assert_eq!(t.get(pair(0, 0)), None);
+        let pairs: Vec<u64> = (0..600u32).map(|i| pair(i % 7, i * 31)).collect();
+        for (row, &p) in pairs.iter().enumerate() {
+            t.insert(p, row as u32);
+        }
+        assert_eq!(t.len, 600);
+        assert_eq!(t.slots.len(), 2048);
+        for (row, &p) in pairs.iter().enumerate() {
+            assert_eq!(t.get(p), Some(row as u32));
+        }
+        assert_eq!(t.get(pair(0, 0)), Some(0));
+        assert_eq!(t.get(pair(0, 1)), None);
+        assert_eq!(t.get(pair(7, 0)), None);
+        assert_eq!(t.get(pair(1, 31 * 7)), None);
     }
 }
