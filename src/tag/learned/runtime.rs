@@ -15,8 +15,8 @@ use super::weights::{Feature, Model};
 pub struct Scorer {
     heads: usize,
     /// The length of each row below: `heads` rounded up to a multiple of 4 (the extra weights
-    /// are zeros), so the rows of a model of up to [`MAX_FIXED`] lanes are added as arrays of a
-    /// length known when compiling (see [`Scorer::logits`]).
+    /// are zeros), so the rows of a model of up to 32 lanes are added as arrays of a length
+    /// known when compiling (see [`Scorer::logits`]).
     lanes: usize,
     /// The biases, `lanes` long.
     bias: Vec<f32>,
@@ -259,8 +259,7 @@ impl Scorer {
     }
 
     /// [`Scorer::logits`] for rows of `N` lanes (`N` = [`Scorer::lanes`]), or of any length
-    /// when `N` is 0. Each logit adds the same weights in the same order whatever `N`: the
-    /// word rows by first occurrence, then the bigram rows by row, then the dense slots.
+    /// when `N` is 0.
     #[inline(always)]
     fn logits_in<const N: usize>(
         &self,
@@ -269,16 +268,24 @@ impl Scorer {
         seen: &mut Seen,
         out: &mut [f32],
     ) {
-        let l = if N > 0 { N } else { self.lanes };
-        let mut fixed = [0.0f32; MAX_FIXED];
-        let mut spill: Vec<f32> = Vec::new();
-        let acc: &mut [f32] = if N > 0 {
-            &mut fixed[..N]
+        if N > 0 {
+            let mut acc = [0.0f32; N];
+            self.sum(&mut acc, ids, dense, seen);
+            out[..self.heads].copy_from_slice(&acc[..self.heads]);
         } else {
-            spill.resize(l, 0.0);
-            &mut spill
-        };
-        acc.copy_from_slice(&self.bias);
+            let mut acc = vec![0.0f32; self.lanes];
+            self.sum(acc.as_mut_slice(), ids, dense, seen);
+            out[..self.heads].copy_from_slice(&acc[..self.heads]);
+        }
+    }
+
+    /// The logits into `acc` (`lanes` long): the bias, then the word rows by first occurrence,
+    /// the bigram rows by row and the dense slots, the same additions in the same order
+    /// whatever the accumulator.
+    #[inline(always)]
+    fn sum<A: Lanes + ?Sized>(&self, acc: &mut A, ids: &[u32], dense: &[f32], seen: &mut Seen) {
+        let l = self.lanes;
+        acc.set(&self.bias);
         // Marks by word row (fewer than the ids).
         seen.start(self.info.len());
         // The previous id, when some bigram starts with it.
@@ -291,7 +298,7 @@ impl Scorer {
             let row = info & !STARTS_BIGRAM;
             if row != 0 && seen.first(row as usize - 1) {
                 let at = (row as usize - 1) * l;
-                add_row::<N>(acc, &self.uni[at..at + l]);
+                acc.add(&self.uni[at..at + l]);
             }
             if let Some(p) = prev {
                 let key = pair(p, id);
@@ -309,39 +316,66 @@ impl Scorer {
             seen.bigrams.dedup();
             for &row in &seen.bigrams {
                 let at = row as usize * l;
-                add_row::<N>(acc, &self.bi[at..at + l]);
+                acc.add(&self.bi[at..at + l]);
             }
         }
         for (slot, &x) in dense.iter().enumerate() {
             if x != 0.0 {
-                let w = &self.dense[slot * l..slot * l + l];
-                if N > 0 {
-                    let acc = &mut acc[..N];
-                    acc.iter_mut().zip(&w[..N]).for_each(|(o, y)| *o += x * y);
-                } else {
-                    acc.iter_mut().zip(w).for_each(|(o, y)| *o += x * y);
-                }
+                acc.add_scaled(x, &self.dense[slot * l..slot * l + l]);
             }
         }
-        out[..self.heads].copy_from_slice(&acc[..self.heads]);
     }
 }
 
-/// Rows of at most this many lanes are added as arrays of a length known when compiling.
-const MAX_FIXED: usize = 32;
+/// The logits being summed, one lane per head (and the padding): an array of a length known
+/// when compiling, which the compiler keeps in vector registers and adds a row to with vector
+/// instructions, or a slice of any length.
+trait Lanes {
+    /// Sets every lane to `row`'s.
+    fn set(&mut self, row: &[f32]);
+    /// Adds `row`, lane by lane.
+    fn add(&mut self, row: &[f32]);
+    /// Adds `x` times `row`, lane by lane.
+    fn add_scaled(&mut self, x: f32, row: &[f32]);
+}
 
-/// Adds `row` to `acc` lane by lane: `N` lanes (a length known when compiling, so the
-/// additions are vector instructions on an accumulator kept in registers), or all of them
-/// when `N` is 0.
-#[inline(always)]
-fn add_row<const N: usize>(acc: &mut [f32], row: &[f32]) {
-    if N > 0 {
-        acc[..N]
-            .iter_mut()
-            .zip(&row[..N])
-            .for_each(|(o, x)| *o += x);
-    } else {
-        acc.iter_mut().zip(row).for_each(|(o, x)| *o += x);
+// Indexed loops: the same additions as zipped iterators, but only these does the compiler turn
+// into vector instructions on an accumulator in registers.
+#[allow(clippy::needless_range_loop)]
+impl<const N: usize> Lanes for [f32; N] {
+    #[inline(always)]
+    fn set(&mut self, row: &[f32]) {
+        self.copy_from_slice(&row[..N]);
+    }
+
+    #[inline(always)]
+    fn add(&mut self, row: &[f32]) {
+        let row = &row[..N];
+        for i in 0..N {
+            self[i] += row[i];
+        }
+    }
+
+    #[inline(always)]
+    fn add_scaled(&mut self, x: f32, row: &[f32]) {
+        let row = &row[..N];
+        for i in 0..N {
+            self[i] += x * row[i];
+        }
+    }
+}
+
+impl Lanes for [f32] {
+    fn set(&mut self, row: &[f32]) {
+        self.copy_from_slice(row);
+    }
+
+    fn add(&mut self, row: &[f32]) {
+        self.iter_mut().zip(row).for_each(|(o, x)| *o += x);
+    }
+
+    fn add_scaled(&mut self, x: f32, row: &[f32]) {
+        self.iter_mut().zip(row).for_each(|(o, y)| *o += x * y);
     }
 }
 
