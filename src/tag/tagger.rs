@@ -74,6 +74,9 @@ struct Scratch {
     /// Every term match, with its owner.
     hits: Vec<Span>,
     kept: Vec<Span>,
+    /// The run of `kept` that holds the global context terms.
+    global: std::ops::Range<usize>,
+    /// The themes the dictionary tags (by id), whose tags are built only when kept.
     groups: Vec<Group>,
     merged: Vec<Span>,
     layout: Layout,
@@ -122,17 +125,38 @@ struct Span {
     context: bool,
 }
 
-/// A theme's kept matches (`kept[from..to]` in [`Scratch`]) and its score.
+/// A theme's kept matches (`kept[from..to]` in [`Scratch`]) and its score; once the theme is
+/// tagged, the cue that decided its polarity (taken when its tag is built).
 struct Group {
     theme: usize,
     from: usize,
     to: usize,
     score: f32,
+    cue: Option<CompactString>,
 }
 
 /// Sum of the weights of the distinct terms among `spans` (a term repeated counts once), added
 /// in the order of the terms' indices.
 fn distinct_weight<'a>(spans: impl Iterator<Item = &'a Span>, terms: &[Term]) -> f32 {
+    // Lists of up to 128 terms (every list of the embedded taxonomy): a bit per term, read
+    // from the lowest, which is the order of the indices with no sort.
+    if terms.len() <= 128 {
+        let mut set = 0u128;
+        for x in spans {
+            set |= 1 << x.term;
+        }
+        let mut sum = 0.0;
+        while set != 0 {
+            sum += terms[set.trailing_zeros() as usize].weight();
+            set &= set - 1;
+        }
+        return sum;
+    }
+    distinct_weight_sorted(spans, terms)
+}
+
+/// [`distinct_weight`] for a list of any length: the terms sorted, each counted once.
+fn distinct_weight_sorted<'a>(spans: impl Iterator<Item = &'a Span>, terms: &[Term]) -> f32 {
     // A passage matches a handful of terms per theme: keep them on the stack when they fit.
     const STACK: usize = 16;
     let mut stack = [0u32; STACK];
@@ -246,6 +270,7 @@ fn group_matches(
                     from: kept.len() - 1,
                     to: kept.len(),
                     score: 0.0,
+                    cue: None,
                 });
             }
         }
@@ -526,8 +551,9 @@ impl Tagger {
     /// The tagging of the tokens and ids already in `s`: the dictionary's, then the model's
     /// decisions where it has any.
     fn finish(&self, text: &str, s: &mut Scratch) -> Tagging {
-        let tags = self.dictionary_pass(text, s);
+        self.dictionary_pass(text, s);
         let Some(l) = self.learned.as_deref() else {
+            let tags = (0..s.groups.len()).map(|i| self.dict_tag(s, i)).collect();
             return Tagging {
                 procedural: false,
                 tags,
@@ -539,7 +565,30 @@ impl Tagger {
         s.logits.resize(l.scorer.heads(), 0.0);
         l.scorer
             .logits(&s.ids, &s.dense, &mut s.seen, &mut s.logits);
-        self.decide(l, &s.logits, &s.raw, tags, &s.dict)
+        self.decide(l, s)
+    }
+
+    /// The tag of the `i`th theme the dictionary tagged (see [`Tagger::tag_with`]), with its
+    /// evidence: built only for the tags a passage keeps (with a model, fewer than half).
+    fn dict_tag(&self, s: &mut Scratch, i: usize) -> Tag {
+        let tax = &*self.taxonomy;
+        let g = &mut s.groups[i];
+        let d = &s.dict[i];
+        debug_assert_eq!(g.theme, d.theme);
+        let own = &s.kept[g.from..g.to];
+        let global = &s.kept[s.global.clone()];
+        let terms = evidence_terms(tax, g.theme, own, global, &s.toks, &mut s.merged);
+        Tag {
+            theme: CompactString::new(tax.themes[g.theme].id()),
+            polarity: d.polarity,
+            score: g.score,
+            decided_by: d.decided_by,
+            evidence: Evidence {
+                terms,
+                cue: g.cue.take(),
+            },
+            coder: None,
+        }
     }
 
     /// What the model sees of a passage besides its words: the dense features (the
@@ -547,22 +596,22 @@ impl Tagger {
     /// whatever model this tagger has. For training: the tagger gives the same when tagging.
     pub(crate) fn dense_features(&self, text: &str) -> Vec<f32> {
         self.with_encoded(text, |text, s| {
-            let tags = self.dictionary_pass(text, s);
+            self.dictionary_pass(text, s);
             let cues = self.passage_cues(text, s);
-            debug_assert_eq!(tags.len(), s.dict.len());
             let mut dense = vec![0.0; dense_len(self.taxonomy.themes.len())];
             fill_dense(&s.raw, &s.dict, cues, s.ids.len(), &mut dense);
             dense
         })
     }
 
-    /// The dictionary's tags of the tokens and ids already in `s`, with its scores in `s.raw`
-    /// and the tags as features see them in `s.dict` (the model's input besides the words).
-    fn dictionary_pass(&self, text: &str, s: &mut Scratch) -> Vec<Tag> {
+    /// The dictionary's tagging of the tokens and ids already in `s` (see
+    /// [`Tagger::tag_with`]), with its scores in `s.raw` (the model's input besides the words
+    /// and the tags in `s.dict`).
+    fn dictionary_pass(&self, text: &str, s: &mut Scratch) {
         s.raw.clear();
         s.raw.resize(self.taxonomy.themes.len(), 0.0);
         s.tally = None;
-        self.tag_with(text, s)
+        self.tag_with(text, s);
     }
 
     /// The passage's deciding cues: those [`Tagger::tag_with`] read on the way, else read now.
@@ -597,16 +646,10 @@ impl Tagger {
         }
     }
 
-    /// Applies the model's heads to the dictionary's tags (see the module docs); `themes` holds
-    /// the tags as features see them (the same order, with their theme indices).
-    fn decide(
-        &self,
-        l: &Learned,
-        logits: &[f32],
-        raw: &[f32],
-        dict: Vec<Tag>,
-        themes: &[DictTag],
-    ) -> Tagging {
+    /// Applies the model's heads (their logits in `s.logits`) to the dictionary's tags in `s`
+    /// (see the module docs).
+    fn decide(&self, l: &Learned, s: &mut Scratch) -> Tagging {
+        let logits = &s.logits;
         if l.procedural.is_some_and(|h| l.yes(logits, h)) {
             return Tagging {
                 procedural: true,
@@ -620,28 +663,32 @@ impl Tagger {
                 Polarity::Opportunity
             }
         });
-        debug_assert_eq!(dict.len(), themes.len());
-        let mut dict = dict.into_iter().zip(themes).peekable();
+        let mut next = 0;
         let mut tags = Vec::with_capacity(l.by_id.len());
         for &t in &l.by_id {
             let theme = &self.taxonomy.themes[t];
-            let found = dict.next_if(|x| x.1.theme == t).map(|x| x.0);
+            // The dictionary's tags are in the same order (by id).
+            let found = s.dict.get(next).filter(|d| d.theme == t).map(|_| next);
+            next += usize::from(found.is_some());
             let present = match l.presence[t] {
-                Some(h) => l.yes(logits, h),
+                Some(h) => l.yes(&s.logits, h),
                 None => found.is_some(),
             };
             if !present {
                 continue;
             }
             let by_model = l.polarity_by_model[t] || found.is_none();
-            let mut tag = found.unwrap_or_else(|| Tag {
-                theme: CompactString::new(theme.id()),
-                polarity: theme.default_polarity(),
-                score: raw.get(t).copied().unwrap_or(0.0),
-                decided_by: DecidedBy::Default,
-                evidence: Evidence::default(),
-                coder: None,
-            });
+            let mut tag = match found {
+                Some(i) => self.dict_tag(s, i),
+                None => Tag {
+                    theme: CompactString::new(theme.id()),
+                    polarity: theme.default_polarity(),
+                    score: s.raw.get(t).copied().unwrap_or(0.0),
+                    decided_by: DecidedBy::Default,
+                    evidence: Evidence::default(),
+                    coder: None,
+                },
+            };
             if let (true, Some(p)) = (by_model, polarity) {
                 tag.polarity = p;
                 tag.decided_by = DecidedBy::Model;
@@ -654,9 +701,11 @@ impl Tagger {
         }
     }
 
-    /// The dictionary's tags from the tokens and ids already in `s` (see [`Compiled::encode`]),
-    /// and in `s.dict` the same tags as model features see them.
-    fn tag_with(&self, text: &str, s: &mut Scratch) -> Vec<Tag> {
+    /// The dictionary's tagging of the tokens and ids already in `s` (see
+    /// [`Compiled::encode`]): the themes it tags, by id, in `s.groups` (with the cue that
+    /// decided each one's polarity) and, as model features see them, in `s.dict`; their tags
+    /// are built by [`Tagger::dict_tag`].
+    fn tag_with(&self, text: &str, s: &mut Scratch) {
         let tax = &*self.taxonomy;
         let compiled = &*self.compiled;
         let Scratch {
@@ -674,8 +723,9 @@ impl Tagger {
             cues,
             hits,
             kept,
+            global: global_run,
             groups,
-            merged,
+            merged: _,
             layout,
             anchors,
             decisions,
@@ -685,16 +735,18 @@ impl Tagger {
             theme_cue_hits,
         } = s;
         dict.clear();
+        groups.clear();
+        *global_run = 0..0;
         compiled.term_matches_at(ids, starts, terms);
         if terms.is_empty() {
-            return Vec::new();
+            return;
         }
-        let global = group_matches(compiled, terms, hits, kept, groups);
+        *global_run = group_matches(compiled, terms, hits, kept, groups);
         let kept = &kept[..];
-        let global = &kept[global];
+        let global = &kept[global_run.clone()];
         score_groups(tax, kept, global, groups, raw);
         if groups.is_empty() {
-            return Vec::new();
+            return;
         }
         // Tags come out sorted by theme id.
         groups.sort_unstable_by_key(|g| compiled.theme_rank(g.theme));
@@ -728,8 +780,7 @@ impl Tagger {
                 }
             }
         }
-        let mut tags: Vec<Tag> = Vec::with_capacity(groups.len());
-        for g in groups.iter() {
+        for g in groups.iter_mut() {
             let theme = &tax.themes[g.theme];
             let own = &kept[g.from..g.to];
             anchors.clear();
@@ -743,7 +794,6 @@ impl Tagger {
                 own_decisions.read(&theme_hits, layout, tax.negation_window);
                 own_decisions.choose(anchors, &theme_hits, layout, theme.default_polarity())
             };
-            let terms = evidence_terms(tax, g.theme, own, global, tokens, merged);
             let decided_by = if cue.is_some() {
                 DecidedBy::Cue
             } else {
@@ -754,19 +804,10 @@ impl Tagger {
                 decided_by,
                 polarity,
             });
-            tags.push(Tag {
-                theme: CompactString::new(theme.id()),
-                polarity,
-                score: g.score,
-                decided_by,
-                evidence: Evidence { terms, cue },
-                coder: None,
-            });
+            g.cue = cue;
         }
-        debug_assert!(tags.is_sorted_by(|a, b| a.theme <= b.theme));
         *cue_hits = recycle(base);
         *theme_cue_hits = recycle(theme_hits);
-        tags
     }
 
     /// The cue hits that apply to one theme, into `out`: its own cues before global ones,
