@@ -22,7 +22,7 @@ use super::mentions::{self, Speech};
 use super::pairs::Pairs;
 use crate::model::{KeySource, SessionKey};
 use crate::resolve::name_tokens;
-use compact_str::CompactString;
+use super::names::Names;
 use serde::{Deserialize, Serialize};
 use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap};
@@ -49,11 +49,10 @@ pub struct Clue {
     /// A code the file gives without a year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// A page's roster names; a transcript's first speaker labels. A name of up to 24 bytes is
-    /// held inline, not in an allocation of its own: a run holds every file's clue at once
-    /// while it pairs them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub names: Vec<CompactString>,
+    /// A page's roster names; a transcript's first speaker labels. Held in two allocations, not
+    /// one per name ([`Names`]): a run holds every file's clue at once while it pairs them.
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
 }
 
 /// How a transcript found its session page. Serialized as [`PairedBy::as_str`].
@@ -331,7 +330,7 @@ fn break_tie(
             .iter()
             .map(|&i| {
                 let page_text = text_of(views[i].file).unwrap_or_default();
-                let mut names: Vec<&str> = views[i].clue.names.iter().map(|n| n.as_str()).collect();
+                let mut names: Vec<&str> = views[i].clue.names.iter().collect();
                 names.extend(mentions::listed_people(&page_text));
                 mentions::evidence(&speech, &views[i].clue.title, &names)
             })
@@ -626,7 +625,7 @@ mod tests {
             source: key.as_ref().map(|_| KeySource::Title),
             key,
             title: title.into(),
-            names: names.iter().map(|s| CompactString::from(*s)).collect(),
+            names: names.iter().collect(),
             ..Clue::default()
         }
     }

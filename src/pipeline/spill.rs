@@ -270,7 +270,6 @@ mod tests {
 
     fn file(key: &str) -> SourceFile {
         SourceFile {
-            path: PathBuf::from(key),
             key: key.into(),
             size: 1,
             mtime_ns: 2,
@@ -285,7 +284,7 @@ mod tests {
         .paired(
             Some(Clue {
                 title: "A \"title\" ✓".into(),
-                names: vec!["Ana".into(), "Bo".into()],
+                names: ["Ana", "Bo"].iter().collect(),
                 ..Clue::default()
             }),
             Some(Pairing {
