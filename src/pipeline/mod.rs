@@ -22,6 +22,7 @@
 pub mod config;
 pub mod corrections;
 pub mod dedupe;
+pub mod found;
 pub mod lock;
 pub mod manifest;
 pub mod mentions;
@@ -121,7 +122,10 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
         full: plan.full,
         pairs: &res.pairs,
     };
-    let mut sources = sources::load(&load, Some(&mut spill))?;
+    let mut sources = sources::load(&load, Some(&mut spill))?.compacted();
+    // Made again now, as the sources are: the files found were allocated among what discovery
+    // and the load freed since.
+    found.files = found.files.clone();
     report.pages = sources.page_files;
     report.pages_without_roster = sources.pages_without_roster.clone();
     report.pages_without_key = sources.pages_without_key.clone();
@@ -148,14 +152,7 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     keep_or_prune_missing(&mut plan, &previous, &pruned, &mut report);
     // What grows with the corpus goes as soon as it is no longer needed.
     drop(previous);
-    let ran = run_loaded(
-        cfg,
-        &found.files,
-        &sources,
-        res,
-        &writer,
-        Some(&mut spill),
-    )?;
+    let ran = run_loaded(cfg, &found.files, &sources, res, &writer, Some(&mut spill))?;
     drop(sources);
     report.absorb(ran.report);
     report.sort();

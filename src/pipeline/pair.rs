@@ -19,10 +19,10 @@
 //! pipeline skips it and says how to name it). Reads no file.
 
 use super::mentions::{self, Speech};
+use super::names::Names;
 use super::pairs::Pairs;
 use crate::model::{KeySource, SessionKey};
 use crate::resolve::name_tokens;
-use super::names::Names;
 use serde::{Deserialize, Serialize};
 use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap};
@@ -200,7 +200,7 @@ impl PageView<'_> {
 
     fn names(&self) -> &[BTreeSet<String>] {
         self.names
-            .get_or_init(|| self.clue.names.iter().map(|n| token_set(n)).collect())
+            .get_or_init(|| self.clue.names.iter().map(token_set).collect())
     }
 }
 
@@ -292,7 +292,7 @@ fn pair_transcript(
         }
     }
     let words = words_of(clue, file);
-    let names: Vec<BTreeSet<String>> = clue.names.iter().map(|n| token_set(n)).collect();
+    let names: Vec<BTreeSet<String>> = clue.names.iter().map(token_set).collect();
     if clue.key.is_none() {
         if let Some(i) = code_match(clue, views) {
             return matched(clue, &mut views[i], PairedBy::CodeMatch);
@@ -367,7 +367,7 @@ fn adopt_by_names(views: &mut [PageView<'_>], transcripts: &[Input<'_>], paired:
     for o in orphans {
         let v = &views[o];
         let by_speakers = transcripts.iter().zip(paired).filter_map(|((_, clue), p)| {
-            let labels: Vec<BTreeSet<String>> = clue.names.iter().map(|n| token_set(n)).collect();
+            let labels: Vec<BTreeSet<String>> = clue.names.iter().map(token_set).collect();
             let n = shared(v.names(), &labels);
             (n >= 2).then_some((n, p.key.as_ref()?))
         });

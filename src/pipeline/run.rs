@@ -72,7 +72,6 @@ pub struct Ran {
     pub report: IngestReport,
 }
 
-
 /// Runs every transcript of `job` into its sink, in parallel. With `strict`, the error of the
 /// first failing file in path order is returned, with the number of files that failed. The
 /// manifest entries of the files go to `spill` (none: they are dropped), where the load parked
@@ -172,7 +171,11 @@ fn load(path: &Path, strict: bool) -> Loaded {
 }
 
 /// Reads each file of a group once, decides duplicates, processes the rest.
-fn process_group(job: &Job<'_>, given: &HashMap<usize, Given>, group: &[usize]) -> Vec<(usize, FileOutcome)> {
+fn process_group(
+    job: &Job<'_>,
+    given: &HashMap<usize, Given>,
+    group: &[usize],
+) -> Vec<(usize, FileOutcome)> {
     let loaded: Vec<Loaded> = group
         .iter()
         .map(|&i| load(&job.files[i].path(), job.strict))
@@ -269,7 +272,10 @@ fn process_file(
             t.key = Some(key.clone());
             t.key_source = *source;
         }
-        let page = t.key.as_ref().and_then(|k| sources.page_for(&k.id(), job.files));
+        let page = t
+            .key
+            .as_ref()
+            .and_then(|k| sources.page_for(&k.id(), job.files));
         let page = page.as_ref();
         out.counts.annotations += t
             .annotations

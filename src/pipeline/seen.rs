@@ -49,13 +49,15 @@ impl FlagSet {
             same
         });
         let sorted = &mut self.sorted;
-        pending.retain(|&k| match sorted.binary_search_by_key(&(k >> 1), |s| s >> 1) {
-            Ok(j) => {
-                sorted[j] |= k & 1;
-                false
-            }
-            Err(_) => true,
-        });
+        pending.retain(
+            |&k| match sorted.binary_search_by_key(&(k >> 1), |s| s >> 1) {
+                Ok(j) => {
+                    sorted[j] |= k & 1;
+                    false
+                }
+                Err(_) => true,
+            },
+        );
         let (old, new) = (sorted.len(), pending.len());
         sorted.reserve_exact(new);
         sorted.resize(old + new, 0);
@@ -123,10 +125,10 @@ mod tests {
                 1 => u64::MAX,
                 _ => (x % 9_000) << 8,
             };
-            let flag = x % 7 == 0;
+            let flag = x.is_multiple_of(7);
             s.insert(key, flag);
             *map.entry(key & !1).or_insert(flag) |= flag;
-            if n % 7_919 == 0 {
+            if n.is_multiple_of(7_919) {
                 let on = map.values().filter(|v| **v).count();
                 assert_eq!(s.counts(), (on, map.len() - on));
             }

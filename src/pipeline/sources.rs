@@ -15,6 +15,7 @@
 //! exception: a transcript whose best pages tie is read here with those pages ([`text_of`]),
 //! to break the tie, and dropped again; ties are rare.
 
+pub use super::found::SourceFile;
 use super::manifest::{FileEntry, FileKind, Manifest};
 use super::pair::{self, Clue, PairedBy, Pairing};
 use super::pairs::Pairs;
@@ -37,24 +38,6 @@ const SNIFF_BYTES: usize = 64 * 1024;
 /// notes) and of igf-lens's REFI-QDA exports (`.qdpx`, `.qdc`): passed over silently when found
 /// inside a directory, read (and rejected) only when named.
 const CONFIG_EXTENSIONS: &[&str] = &["toml", "csv", "md", "json", "gitkeep", "tsv", "qdpx", "qdc"];
-
-/// One input file as found on disk. A run holds one per file found, so its path is held once,
-/// as its key ([`SourceFile::path`] turns it back into the path).
-#[derive(Debug, Clone, PartialEq)]
-pub struct SourceFile {
-    /// The path as given, as a string (relative paths stay relative; used in citations): the
-    /// file's key in the manifest and the index.
-    pub key: String,
-    pub size: u64,
-    pub mtime_ns: u128,
-}
-
-impl SourceFile {
-    /// The file's path, made again from its key ([`crate::disk::key_path`]).
-    pub fn path(&self) -> PathBuf {
-        crate::disk::key_path(&self.key)
-    }
-}
 
 /// The files found under the inputs, and the paths passed over.
 #[derive(Debug, Default)]
@@ -514,6 +497,27 @@ impl Sources {
         merged.remove(id)
     }
 
+    /// The same sources, their per-file maps in allocations made now, each of its size: what the
+    /// load built was allocated among every file's sniff, and would keep memory pages of the
+    /// load's peak in use for the whole run. For when the load's sniffs are freed.
+    pub fn compacted(self) -> Sources {
+        let mut pages = HashMap::with_capacity(self.pages.len());
+        pages.extend(self.pages.iter().map(|(id, f)| (id.clone(), f.clone())));
+        let mut given = HashMap::with_capacity(self.given.len());
+        given.extend(self.given.iter().map(|(i, g)| (*i, g.clone())));
+        let transcripts = self
+            .transcripts
+            .iter()
+            .map(|(i, ids)| (*i, ids.clone()))
+            .collect();
+        Sources {
+            pages,
+            given,
+            transcripts,
+            ..self
+        }
+    }
+
     /// A file that could not be used: reported, and its old entry kept when it was read before.
     fn add_skipped(&mut self, l: &Load<'_>, i: usize, why: SkipReason) {
         let f = &l.files[i];
@@ -531,7 +535,12 @@ impl Sources {
 
     /// Pairs every page and single-session transcript (the changed ones from their sniff, the
     /// unchanged ones from their manifest clue), then files the results.
-    fn pair(&mut self, l: &Load<'_>, fresh: Fresh, spill: &mut Option<&mut Spill>) -> Result<(), Error> {
+    fn pair(
+        &mut self,
+        l: &Load<'_>,
+        fresh: Fresh,
+        spill: &mut Option<&mut Spill>,
+    ) -> Result<(), Error> {
         let index: HashMap<&str, usize> = l
             .files
             .iter()

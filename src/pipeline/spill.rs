@@ -11,8 +11,8 @@
 //! the old manifest stays valid (it is replaced only by a rename), and the next run removes
 //! it ([`remove_stale`]). Decides nothing about what an entry says.
 
+use super::found::SourceFile;
 use super::manifest::{FileEntry, Manifest, MANIFEST_FILE};
-use super::sources::SourceFile;
 use crate::error::{Error, Result};
 use serde::ser::{Error as _, SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
