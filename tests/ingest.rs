@@ -666,7 +666,7 @@ fn clue_names_short_and_long_serialize_as_plain_strings() {
     ];
     let clue = Clue {
         title: "A title".into(),
-        names: names.iter().map(|n| (*n).into()).collect(),
+        names: names.iter().collect(),
         ..Clue::default()
     };
     let json = serde_json::to_value(&clue).unwrap();
@@ -674,6 +674,6 @@ fn clue_names_short_and_long_serialize_as_plain_strings() {
     let back: Clue = serde_json::from_value(json).unwrap();
     assert_eq!(back, clue);
     let unpacked = PackedClue::pack(&clue).unpack().unwrap();
-    let got: Vec<&str> = unpacked.names.iter().map(|n| n.as_str()).collect();
+    let got: Vec<&str> = unpacked.names.iter().collect();
     assert_eq!(got, names);
 }

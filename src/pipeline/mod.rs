@@ -22,9 +22,11 @@
 pub mod config;
 pub mod corrections;
 pub mod dedupe;
+pub mod found;
 pub mod lock;
 pub mod manifest;
 pub mod mentions;
+pub mod names;
 pub mod pair;
 pub mod pairs;
 pub mod plan;
@@ -32,6 +34,7 @@ pub mod records;
 pub mod report;
 pub mod resources;
 pub mod run;
+pub mod seen;
 pub mod sessions;
 pub mod sources;
 pub mod spill;
@@ -105,9 +108,12 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     };
     let mut report = first_report(&found, &plan);
     if plan.changed.is_empty() && pruned.is_empty() && !plan.full {
-        return untouched(cfg, plan, &previous, report, started, false);
+        return untouched(cfg, plan, &previous, report, started);
     }
-    let mut sources = sources::load(&Load {
+    // The new entries, and the transcripts' clues and pairings, wait on disk, not in memory,
+    // until the manifest is written (removed again when the run stops before).
+    let mut spill = Spill::create(&cfg.index_dir, found.files.len())?;
+    let load = Load {
         files: &found.files,
         changed: &plan.changed,
         old: &previous.manifest,
@@ -115,7 +121,11 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
         pruned: &pruned,
         full: plan.full,
         pairs: &res.pairs,
-    });
+    };
+    let mut sources = sources::load(&load, Some(&mut spill))?.compacted();
+    // Made again now, as the sources are: the files found were allocated among what discovery
+    // and the load freed since.
+    found.files = found.files.clone();
     report.pages = sources.page_files;
     report.pages_without_roster = sources.pages_without_roster.clone();
     report.pages_without_key = sources.pages_without_key.clone();
@@ -127,27 +137,22 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
         report.sort();
     }
     fail_strict(cfg, &report.skipped, "file(s)")?;
-    if sources.transcripts.is_empty() && pruned.is_empty() && !plan.full {
-        plan.manifest
-            .files
-            .extend(std::mem::take(&mut sources.entries));
-        return untouched(cfg, plan, &previous, report, started, true);
-    }
-    // The new entries wait on disk, not in memory, until the manifest is written.
-    let mut spill = Spill::create(&cfg.index_dir, found.files.len())?;
     spill.put_keyed(&found.files, std::mem::take(&mut sources.entries))?;
+    if sources.transcripts.is_empty() && pruned.is_empty() && !plan.full {
+        // New pages or skipped files were looked at: the manifest is saved with their entries.
+        keep_or_prune_missing(&mut plan, &previous, &[], &mut report);
+        spill.save(&plan.manifest, &found.files, &cfg.index_dir)?;
+        report.untouched = true;
+        report.seconds = started.elapsed().as_secs_f64();
+        return Ok(report);
+    }
     let writer = run::open_writer(cfg, &plan, &previous.manifest, &found.files, &sources)?;
+    // The sessions touched tell the writer what to delete; the run does not read them.
+    drop(std::mem::take(&mut sources.affected));
     keep_or_prune_missing(&mut plan, &previous, &pruned, &mut report);
     // What grows with the corpus goes as soon as it is no longer needed.
     drop(previous);
-    let ran = run_loaded(
-        cfg,
-        &found.files,
-        &mut sources,
-        res,
-        &writer,
-        Some(&mut spill),
-    )?;
+    let ran = run_loaded(cfg, &found.files, &sources, res, &writer, Some(&mut spill))?;
     drop(sources);
     report.absorb(ran.report);
     report.sort();
@@ -162,21 +167,16 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     Ok(report)
 }
 
-/// Step 6 over what `sources` loaded, into `sink`, as `cfg` says (`strict`, `quiet`): the
-/// sources' pairing clues move into the run, and each file's manifest entry into `spill`
-/// (none for `feed`, which keeps no manifest).
+/// Step 6 over what `sources` loaded, into `sink`, as `cfg` says (`strict`, `quiet`): each
+/// file's manifest entry goes into `spill` (none for `feed`, which keeps no manifest).
 fn run_loaded(
     cfg: &IngestConfig,
     files: &[SourceFile],
-    sources: &mut Sources,
+    sources: &Sources,
     res: &Resources,
     sink: &dyn Sink,
     spill: Option<&mut Spill>,
 ) -> Result<run::Ran> {
-    let waiting = run::Waiting {
-        clues: sources.take_clues(),
-        pairings: sources.take_pairings(),
-    };
     let job = run::Job {
         files,
         sources,
@@ -185,7 +185,7 @@ fn run_loaded(
         strict: cfg.strict,
         quiet: cfg.quiet,
     };
-    run::run(&job, waiting, spill)
+    run::run(&job, spill)
 }
 
 /// `--strict`: the first skipped path is an error, and nothing is indexed.
@@ -225,19 +225,17 @@ fn keep_or_prune_missing(
     }
 }
 
-/// A run that leaves the index as it is: the manifest keeps the missing files' entries and is
-/// saved when it differs from the previous one, or `always` (new pages or skipped files were
-/// looked at).
+/// A run that finds nothing changed: the manifest keeps the missing files' entries and is saved
+/// when it differs from the previous one.
 fn untouched(
     cfg: &IngestConfig,
     mut plan: Plan,
     previous: &Previous,
     mut report: IngestReport,
     started: Instant,
-    always: bool,
 ) -> Result<IngestReport> {
     keep_or_prune_missing(&mut plan, previous, &[], &mut report);
-    if always || plan.manifest != previous.manifest {
+    if plan.manifest != previous.manifest {
         plan.manifest.save(&cfg.index_dir)?;
     }
     report.untouched = true;
@@ -262,7 +260,7 @@ pub fn feed(
     pool(cfg.threads())?.install(|| {
         let found = sources::discover(inputs);
         let all: Vec<usize> = (0..found.files.len()).collect();
-        let mut sources: Sources = sources::load(&Load {
+        let load = Load {
             files: &found.files,
             changed: &all,
             old: &Manifest::default(),
@@ -270,8 +268,9 @@ pub fn feed(
             pruned: &[],
             full: true,
             pairs: &res.pairs,
-        });
-        let ran = run_loaded(&cfg, &found.files, &mut sources, res, sink, None)?;
+        };
+        let sources: Sources = sources::load(&load, None)?;
+        let ran = run_loaded(&cfg, &found.files, &sources, res, sink, None)?;
         let mut report = IngestReport {
             files_seen: found.files.len(),
             pages: sources.page_files,

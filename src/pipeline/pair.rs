@@ -19,10 +19,10 @@
 //! pipeline skips it and says how to name it). Reads no file.
 
 use super::mentions::{self, Speech};
+use super::names::Names;
 use super::pairs::Pairs;
 use crate::model::{KeySource, SessionKey};
 use crate::resolve::name_tokens;
-use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap};
@@ -49,11 +49,10 @@ pub struct Clue {
     /// A code the file gives without a year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// A page's roster names; a transcript's first speaker labels. A name of up to 24 bytes is
-    /// held inline, not in an allocation of its own: a run holds every file's clue at once
-    /// while it pairs them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub names: Vec<CompactString>,
+    /// A page's roster names; a transcript's first speaker labels. Held in two allocations, not
+    /// one per name ([`Names`]): a run holds every file's clue at once while it pairs them.
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
 }
 
 /// How a transcript found its session page. Serialized as [`PairedBy::as_str`].
@@ -201,7 +200,7 @@ impl PageView<'_> {
 
     fn names(&self) -> &[BTreeSet<String>] {
         self.names
-            .get_or_init(|| self.clue.names.iter().map(|n| token_set(n)).collect())
+            .get_or_init(|| self.clue.names.iter().map(token_set).collect())
     }
 }
 
@@ -293,7 +292,7 @@ fn pair_transcript(
         }
     }
     let words = words_of(clue, file);
-    let names: Vec<BTreeSet<String>> = clue.names.iter().map(|n| token_set(n)).collect();
+    let names: Vec<BTreeSet<String>> = clue.names.iter().map(token_set).collect();
     if clue.key.is_none() {
         if let Some(i) = code_match(clue, views) {
             return matched(clue, &mut views[i], PairedBy::CodeMatch);
@@ -331,7 +330,7 @@ fn break_tie(
             .iter()
             .map(|&i| {
                 let page_text = text_of(views[i].file).unwrap_or_default();
-                let mut names: Vec<&str> = views[i].clue.names.iter().map(|n| n.as_str()).collect();
+                let mut names: Vec<&str> = views[i].clue.names.iter().collect();
                 names.extend(mentions::listed_people(&page_text));
                 mentions::evidence(&speech, &views[i].clue.title, &names)
             })
@@ -368,7 +367,7 @@ fn adopt_by_names(views: &mut [PageView<'_>], transcripts: &[Input<'_>], paired:
     for o in orphans {
         let v = &views[o];
         let by_speakers = transcripts.iter().zip(paired).filter_map(|((_, clue), p)| {
-            let labels: Vec<BTreeSet<String>> = clue.names.iter().map(|n| token_set(n)).collect();
+            let labels: Vec<BTreeSet<String>> = clue.names.iter().map(token_set).collect();
             let n = shared(v.names(), &labels);
             (n >= 2).then_some((n, p.key.as_ref()?))
         });
@@ -626,7 +625,7 @@ mod tests {
             source: key.as_ref().map(|_| KeySource::Title),
             key,
             title: title.into(),
-            names: names.iter().map(|s| CompactString::from(*s)).collect(),
+            names: names.iter().collect(),
             ..Clue::default()
         }
     }

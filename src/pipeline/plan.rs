@@ -97,7 +97,7 @@ impl Plan {
                 let f = &files[i];
                 old.files.get(&f.key).is_some_and(|e| {
                     e.size == f.size
-                        && std::fs::read(&f.path)
+                        && std::fs::read(f.path())
                             .is_ok_and(|b| crate::hash::sha256_hex(&b) == e.hash)
                 })
             })

@@ -12,12 +12,13 @@ use super::config::IngestConfig;
 use super::dedupe::{self, Outcome};
 use super::lock::LOCK_FILE;
 use super::manifest::{FileEntry, FileKind, Manifest};
-use super::pair::{Clue, PackedClue, PairedBy, Pairing};
+use super::pair::{Clue, Pairing};
 use super::plan::{self, Plan};
 use super::records::{self, Built};
 use super::report::{DamagedLine, Duplicate, IngestReport, SkipReason, SkippedFile};
 use super::resources::Resources;
-use super::sources::{SourceFile, Sources};
+use super::seen::FlagSet;
+use super::sources::{Given, SourceFile, Sources};
 use super::spill::Spill;
 use crate::error::{Error, Result};
 use crate::index::Writer;
@@ -71,68 +72,12 @@ pub struct Ran {
     pub report: IngestReport,
 }
 
-/// What the transcripts' manifest entries take from the sources: their clues and pairings, by
-/// index into the files found.
-#[derive(Debug, Default)]
-pub struct Waiting {
-    pub clues: HashMap<usize, PackedClue>,
-    pub pairings: HashMap<usize, Pairing>,
-}
-
-/// What a transcript's processing takes from its pairing: the session key it gives a file of
-/// one transcript, and whether that key was a guess (counted in the report).
-#[derive(Debug, Clone)]
-struct Given {
-    key: Option<(SessionKey, Option<KeySource>)>,
-    guess: bool,
-}
-
-type GivenMap = HashMap<usize, Given>;
-
-/// Parks the clue and pairing of each file of `waiting` in `spill` (none: they are dropped, as
-/// the entries are), in file order, as two lines (the clue's JSON, the pairing's; an empty line
-/// for none): the run holds what processing needs of each pairing, not the clues and pairings.
-fn park(mut waiting: Waiting, spill: Option<&mut Spill>) -> Result<GivenMap> {
-    let given = waiting
-        .pairings
-        .iter()
-        .map(|(&i, p)| {
-            let key = p.key.clone().map(|k| (k, p.source));
-            let guess = p.by.is_some_and(PairedBy::is_guess);
-            (i, Given { key, guess })
-        })
-        .collect();
-    let Some(spill) = spill else {
-        return Ok(given);
-    };
-    let mut files: Vec<usize> = waiting.clues.keys().copied().collect();
-    files.extend(
-        waiting
-            .pairings
-            .keys()
-            .filter(|i| !waiting.clues.contains_key(i)),
-    );
-    files.sort_unstable();
-    for i in files {
-        let clue = waiting.clues.remove(&i);
-        let mut text = clue.as_ref().map_or("", |c| c.json()).to_string();
-        text.push('\n');
-        if let Some(p) = waiting.pairings.remove(&i) {
-            let json = serde_json::to_string(&p).map_err(|e| Error::Other(e.to_string()))?;
-            text.push_str(&json);
-        }
-        spill.park(i, &text)?;
-    }
-    Ok(given)
-}
-
 /// Runs every transcript of `job` into its sink, in parallel. With `strict`, the error of the
 /// first failing file in path order is returned, with the number of files that failed. The
-/// manifest entries of the files go to `spill` (none: they are dropped, and so are the clues
-/// and pairings `waiting` for them); the clues and pairings wait there too, parked, until their
-/// entries are written, not in memory.
-pub fn run(job: &Job<'_>, waiting: Waiting, mut spill: Option<&mut Spill>) -> Result<Ran> {
-    let given = park(waiting, spill.as_deref_mut())?;
+/// manifest entries of the files go to `spill` (none: they are dropped), where the load parked
+/// the transcripts' clues and pairings for them.
+pub fn run(job: &Job<'_>, spill: Option<&mut Spill>) -> Result<Ran> {
+    let given = &job.sources.given;
     let groups = dedupe::groups(&job.sources.transcripts);
     let total: u64 = job
         .sources
@@ -146,7 +91,7 @@ pub fn run(job: &Job<'_>, waiting: Waiting, mut spill: Option<&mut Spill>) -> Re
         ..Fold::default()
     });
     groups.par_iter().for_each(|group| {
-        for (i, outcome) in process_group(job, &given, group) {
+        for (i, outcome) in process_group(job, given, group) {
             pb.inc(job.files[i].size);
             let guess = given.get(&i).is_some_and(|g| g.guess);
             fold.lock()
@@ -168,7 +113,7 @@ pub fn failing_transcripts(files: &[SourceFile], sources: &Sources) -> Vec<Skipp
     let mut out: Vec<(usize, SkippedFile)> = ids
         .par_iter()
         .filter_map(|&i| {
-            let why = match load(&files[i].path, true) {
+            let why = match load(&files[i].path(), true) {
                 Err(e) => e.detail(),
                 Ok((_, parsed)) if !parsed.iter().any(|p| matches!(p, Parsed::Transcript(_))) => {
                     "no speaker turns found".into()
@@ -178,7 +123,7 @@ pub fn failing_transcripts(files: &[SourceFile], sources: &Sources) -> Vec<Skipp
             Some((
                 i,
                 SkippedFile {
-                    path: files[i].path.clone(),
+                    path: files[i].path(),
                     reason: SkipReason::Unusable(why),
                 },
             ))
@@ -226,10 +171,14 @@ fn load(path: &Path, strict: bool) -> Loaded {
 }
 
 /// Reads each file of a group once, decides duplicates, processes the rest.
-fn process_group(job: &Job<'_>, given: &GivenMap, group: &[usize]) -> Vec<(usize, FileOutcome)> {
+fn process_group(
+    job: &Job<'_>,
+    given: &HashMap<usize, Given>,
+    group: &[usize],
+) -> Vec<(usize, FileOutcome)> {
     let loaded: Vec<Loaded> = group
         .iter()
-        .map(|&i| load(&job.files[i].path, job.strict))
+        .map(|&i| load(&job.files[i].path(), job.strict))
         .collect();
     let outcomes = if group.len() > 1 {
         let shingles: Vec<_> = loaded
@@ -256,7 +205,7 @@ fn process_group(job: &Job<'_>, given: &GivenMap, group: &[usize]) -> Vec<(usize
                 (Outcome::Keep, Err(e)) => FileOutcome::Failed(e),
                 (Outcome::Keep, Ok((doc, parsed))) => {
                     let key = given.get(&i).and_then(|g| g.key.as_ref());
-                    match process_file(&doc, parsed, key, job.sources, job.res, job.sink) {
+                    match process_file(&doc, parsed, key, job) {
                         Ok(r) => FileOutcome::Done(Box::new(r)),
                         Err(e) => FileOutcome::Failed(e),
                     }
@@ -268,8 +217,8 @@ fn process_group(job: &Job<'_>, given: &GivenMap, group: &[usize]) -> Vec<(usize
 }
 
 /// A named speaker of a file: its (session, label) key and whether it resolved. The key is a
-/// 64-bit hash: the run holds one per distinct speaker of the corpus (a million keys collide
-/// with odds of about 1 in 30 million).
+/// 64-bit hash, of which the run holds 63 bits per distinct speaker of the corpus ([`FlagSet`];
+/// a million keys collide with odds of about 1 in 15 million).
 #[derive(Debug, Clone, Copy)]
 struct SpeakerSeen {
     key: u64,
@@ -297,10 +246,9 @@ fn process_file(
     doc: &Document,
     parsed: Vec<Parsed>,
     key: Option<&(SessionKey, Option<KeySource>)>,
-    sources: &Sources,
-    res: &Resources,
-    sink: &dyn Sink,
+    job: &Job<'_>,
 ) -> Result<FileResult> {
+    let (sources, res, sink) = (job.sources, job.res, job.sink);
     let source = crate::disk::path_key(&doc.path);
     let mut out = FileResult {
         hash: doc.hash.clone(),
@@ -324,7 +272,10 @@ fn process_file(
             t.key = Some(key.clone());
             t.key_source = *source;
         }
-        let page = t.key.as_ref().and_then(|k| sources.page_for(&k.id()));
+        let page = t
+            .key
+            .as_ref()
+            .and_then(|k| sources.page_for(&k.id(), job.files));
         let page = page.as_ref();
         out.counts.annotations += t
             .annotations
@@ -400,7 +351,7 @@ impl FileResult {
 struct Fold<'s> {
     ran: Ran,
     /// Distinct (session, label) keys: resolved in any file?
-    speakers: HashMap<u64, bool>,
+    speakers: FlagSet,
     /// Files that failed (with `--strict`), by file index.
     failed: Vec<(usize, SkippedFile)>,
     /// Where the entries go (and where the transcripts' clues wait for them).
@@ -457,21 +408,21 @@ impl Fold<'_> {
             FileOutcome::Failed(e) if job.strict => self.failed.push((
                 i,
                 SkippedFile {
-                    path: f.path.clone(),
+                    path: f.path(),
                     reason: SkipReason::Unusable(e.detail()),
                 },
             )),
             FileOutcome::Failed(e) => {
                 report.skipped.push(SkippedFile {
-                    path: f.path.clone(),
+                    path: f.path(),
                     reason: SkipReason::Unusable(e.detail()),
                 });
                 self.keep(i, entry(FileKind::Skipped, clue));
             }
             FileOutcome::Duplicate { of } => {
                 report.duplicates.push(Duplicate {
-                    path: f.path.clone(),
-                    of: job.files[of].path.clone(),
+                    path: f.path(),
+                    of: job.files[of].path(),
                 });
                 let mut e = entry(FileKind::Duplicate, clue);
                 e.duplicate_of = Some(job.files[of].key.clone());
@@ -489,7 +440,7 @@ impl Fold<'_> {
         pairing: Option<Pairing>,
     ) {
         for s in fr.speakers {
-            *self.speakers.entry(s.key).or_insert(s.resolved) |= s.resolved;
+            self.speakers.insert(s.key, s.resolved);
         }
         let entry = FileEntry {
             passages: fr.counts.passages,
@@ -520,8 +471,7 @@ impl Fold<'_> {
             return Err(e);
         }
         let report = &mut self.ran.report;
-        report.speakers_resolved = self.speakers.values().filter(|v| **v).count();
-        report.speakers_unresolved = self.speakers.values().filter(|v| !**v).count();
+        (report.speakers_resolved, report.speakers_unresolved) = self.speakers.counts();
         Ok(self.ran)
     }
 }

@@ -15,15 +15,16 @@
 //! exception: a transcript whose best pages tie is read here with those pages ([`text_of`]),
 //! to break the tie, and dropped again; ties are rare.
 
+pub use super::found::SourceFile;
 use super::manifest::{FileEntry, FileKind, Manifest};
-use super::pair::{self, Clue, PackedClue, Pairing};
+use super::pair::{self, Clue, PairedBy, Pairing};
 use super::pairs::Pairs;
 use super::report::{SkipReason, SkippedFile};
+use super::spill::Spill;
 use crate::error::Error;
-use crate::model::{Document, Format, SessionKey, SessionPage};
+use crate::model::{Document, Format, KeySource, SessionKey, SessionPage};
 use crate::parse::Parsed;
 use crate::read::OwnDir;
-use compact_str::CompactString;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
@@ -37,17 +38,6 @@ const SNIFF_BYTES: usize = 64 * 1024;
 /// notes) and of igf-lens's REFI-QDA exports (`.qdpx`, `.qdc`): passed over silently when found
 /// inside a directory, read (and rejected) only when named.
 const CONFIG_EXTENSIONS: &[&str] = &["toml", "csv", "md", "json", "gitkeep", "tsv", "qdpx", "qdc"];
-
-/// One input file as found on disk.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SourceFile {
-    /// The path as given (relative paths stay relative; used in citations).
-    pub path: PathBuf,
-    /// The path as a string: the file's key in the manifest and the index.
-    pub key: String,
-    pub size: u64,
-    pub mtime_ns: u128,
-}
 
 /// The files found under the inputs, and the paths passed over.
 #[derive(Debug, Default)]
@@ -99,7 +89,6 @@ pub fn carry_earlier(found: &mut Discovered, old: &Manifest) {
                 key: key.clone(),
                 size: m.len(),
                 mtime_ns: crate::disk::mtime_ns(&m),
-                path,
             });
         }
     }
@@ -124,7 +113,6 @@ pub fn discover(inputs: &[PathBuf]) -> Discovered {
                 key: crate::disk::path_key(&path),
                 size: m.len(),
                 mtime_ns: crate::disk::mtime_ns(&m),
-                path,
             }),
             Err(e) => found.skipped.push(SkippedFile {
                 path,
@@ -209,10 +197,10 @@ pub fn slim(page: &SessionPage) -> SessionPage {
 
 /// What pairing reads of a page: its key, title, date, address and roster names.
 pub fn page_clue(page: &SessionPage) -> Clue {
-    let mut names: Vec<CompactString> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
     for e in &page.roster {
-        if !names.iter().any(|n| *n == e.name) && names.len() < 60 {
-            names.push(e.name.as_str().into());
+        if !names.contains(&e.name.as_str()) && names.len() < 60 {
+            names.push(&e.name);
         }
     }
     Clue {
@@ -223,17 +211,17 @@ pub fn page_clue(page: &SessionPage) -> Clue {
         date: page.date.clone(),
         year: page.date.as_deref().and_then(|d| d.get(..4)?.parse().ok()),
         code: None,
-        names,
+        names: names.into_iter().collect(),
     }
 }
 
 /// What pairing reads of a parsed transcript (captions, JSON Lines, HTML).
 fn transcript_clue(t: &crate::model::Transcript) -> Clue {
-    let mut names: Vec<CompactString> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
     for turn in &t.turns {
         let label = turn.label.as_str();
-        if !label.is_empty() && !names.iter().any(|n| n == label) && names.len() < 40 {
-            names.push(label.into());
+        if !label.is_empty() && !names.contains(&label) && names.len() < 40 {
+            names.push(label);
         }
     }
     Clue {
@@ -241,7 +229,7 @@ fn transcript_clue(t: &crate::model::Transcript) -> Clue {
         source: t.key_source,
         url: t.url.clone(),
         title: t.title.clone(),
-        names,
+        names: names.into_iter().collect(),
         ..Clue::default()
     }
 }
@@ -289,7 +277,7 @@ pub fn sniff(path: &Path) -> Sniff {
                     date: None,
                     year: id.year,
                     code: id.code,
-                    names: labels.into_iter().map(CompactString::from).collect(),
+                    names: labels.iter().collect(),
                 }],
             }
         }
@@ -359,11 +347,11 @@ pub struct Sources {
     pub pages: HashMap<String, Vec<PageFile>>,
     /// Transcripts to process, by index into the discovered files, with their sessions.
     pub transcripts: BTreeMap<usize, Vec<String>>,
-    /// What pairing read of each single-session transcript, and decided (by file index).
-    pub pairings: HashMap<usize, Pairing>,
-    /// What pairing read of each paired transcript, for its manifest entry, packed: taken by
-    /// the run ([`Sources::take_clues`]) and unpacked into the entries.
-    pub clues: HashMap<usize, PackedClue>,
+    /// What processing takes from the pairing of each paired single-session transcript (by
+    /// file index). Its clue and pairing, for its manifest entry, wait in the run's spill
+    /// ([`Spill::park`]), parked as pairing decides them: not in memory while every file's
+    /// sniff is.
+    pub given: HashMap<usize, Given>,
     /// Sessions the run touches: those of changed files (old and new), of new pages, of pruned
     /// files, and of files whose pairing changed.
     pub affected: BTreeSet<String>,
@@ -374,8 +362,36 @@ pub struct Sources {
     pub pages_without_key: Vec<PathBuf>,
     /// Files passed over, and why.
     pub skipped: Vec<SkippedFile>,
-    /// Manifest entries of the pages and the skipped files, by key.
+    /// Manifest entries of the pages and the skipped files, by key, that are not in the
+    /// spill yet (the changed pages' go there as they are paired).
     pub entries: Vec<(String, FileEntry)>,
+}
+
+/// What a transcript's processing takes from its pairing: the session key it gives a file of
+/// one transcript, and whether that key was a guess (counted in the report).
+#[derive(Debug, Clone)]
+pub struct Given {
+    pub key: Option<(SessionKey, Option<KeySource>)>,
+    pub guess: bool,
+}
+
+impl Given {
+    fn of(p: &Pairing) -> Given {
+        Given {
+            key: p.key.clone().map(|k| (k, p.source)),
+            guess: p.by.is_some_and(PairedBy::is_guess),
+        }
+    }
+}
+
+/// Parks the clue and pairing of transcript `i` in `spill` as two lines (the clue's JSON, the
+/// pairing's), to be taken back when the run writes its entry.
+fn park(spill: &mut Spill, i: usize, clue: &Clue, pairing: &Pairing) -> Result<(), Error> {
+    let mut text = serde_json::to_string(clue).map_err(|e| Error::Other(e.to_string()))?;
+    text.push('\n');
+    let json = serde_json::to_string(pairing).map_err(|e| Error::Other(e.to_string()))?;
+    text.push_str(&json);
+    spill.park(i, &text)
 }
 
 /// What [`load`] starts from.
@@ -407,11 +423,13 @@ struct Fresh {
 /// manifest kept of them), keeps the pages, lists the transcripts to process (those changed,
 /// and those whose pairing changed), then adds the unchanged transcripts of the sessions
 /// touched (their page may have changed) and reads the unchanged pages those sessions lack.
-pub fn load(l: &Load<'_>) -> Sources {
+/// The changed pages' entries and the transcripts' clues and pairings go to `spill` as they
+/// are known (none: the clues and pairings are dropped, the entries kept in [`Sources`]).
+pub fn load(l: &Load<'_>, mut spill: Option<&mut Spill>) -> Result<Sources, Error> {
     let sniffed: Vec<(usize, Sniff)> = l
         .changed
         .par_iter()
-        .map(|&i| (i, sniff(&l.files[i].path)))
+        .map(|&i| (i, sniff(&l.files[i].path())))
         .collect();
     let mut s = Sources::default();
     let mut fresh = Fresh::default();
@@ -426,7 +444,7 @@ pub fn load(l: &Load<'_>) -> Sources {
             }
         }
     }
-    s.pair(l, fresh);
+    s.pair(l, fresh, &mut spill)?;
     for &i in l.changed.iter().filter(|i| !unreadable.contains(i)) {
         if let Some(e) = l.old.files.get(&l.files[i].key) {
             s.affected.extend(e.sessions.iter().cloned());
@@ -442,14 +460,15 @@ pub fn load(l: &Load<'_>) -> Sources {
     if !l.full {
         s.add_unchanged(l);
     }
-    s
+    Ok(s)
 }
 
 /// A session page file of a session, read again when one of the session's transcripts is
 /// processed (a run holds no page), with the key pairing gave it (over the page's own).
 #[derive(Debug, Clone)]
 pub struct PageFile {
-    pub path: PathBuf,
+    /// Index into the files found.
+    pub file: usize,
     pub key: Option<SessionKey>,
 }
 
@@ -457,11 +476,11 @@ impl Sources {
     /// The session page of session `id`, read from its files now: the first gives the title and
     /// date, each adds the roster entries the others lack. None when the session has no page or
     /// no page file can be read any more.
-    pub fn page_for(&self, id: &str) -> Option<SessionPage> {
+    pub fn page_for(&self, id: &str, found: &[SourceFile]) -> Option<SessionPage> {
         let files = self.pages.get(id)?;
         let mut merged: HashMap<String, SessionPage> = HashMap::new();
         for f in files {
-            let Ok(doc) = crate::read::load(&f.path) else {
+            let Ok(doc) = crate::read::load(&found[f.file].path()) else {
                 continue;
             };
             let Ok(parsed) = crate::parse::parse_document(&doc) else {
@@ -478,20 +497,31 @@ impl Sources {
         merged.remove(id)
     }
 
-    /// The transcripts' clues, for the run to move into their manifest entries.
-    pub fn take_clues(&mut self) -> HashMap<usize, PackedClue> {
-        std::mem::take(&mut self.clues)
-    }
-
-    /// The transcripts' pairings, for the run to apply and move into their manifest entries.
-    pub fn take_pairings(&mut self) -> HashMap<usize, Pairing> {
-        std::mem::take(&mut self.pairings)
+    /// The same sources, their per-file maps in allocations made now, each of its size: what the
+    /// load built was allocated among every file's sniff, and would keep memory pages of the
+    /// load's peak in use for the whole run. For when the load's sniffs are freed.
+    pub fn compacted(self) -> Sources {
+        let mut pages = HashMap::with_capacity(self.pages.len());
+        pages.extend(self.pages.iter().map(|(id, f)| (id.clone(), f.clone())));
+        let mut given = HashMap::with_capacity(self.given.len());
+        given.extend(self.given.iter().map(|(i, g)| (*i, g.clone())));
+        let transcripts = self
+            .transcripts
+            .iter()
+            .map(|(i, ids)| (*i, ids.clone()))
+            .collect();
+        Sources {
+            pages,
+            given,
+            transcripts,
+            ..self
+        }
     }
 
     /// A file that could not be used: reported, and its old entry kept when it was read before.
     fn add_skipped(&mut self, l: &Load<'_>, i: usize, why: SkipReason) {
         let f = &l.files[i];
-        self.skip(&f.path, why);
+        self.skip(&f.path(), why);
         let old = l.old.files.get(&f.key);
         let kept = old.filter(|e| e.kind != FileKind::Skipped && !l.full);
         // A file that was read before and is unreadable now keeps its passages (and its old
@@ -505,7 +535,12 @@ impl Sources {
 
     /// Pairs every page and single-session transcript (the changed ones from their sniff, the
     /// unchanged ones from their manifest clue), then files the results.
-    fn pair(&mut self, l: &Load<'_>, fresh: Fresh) {
+    fn pair(
+        &mut self,
+        l: &Load<'_>,
+        fresh: Fresh,
+        spill: &mut Option<&mut Spill>,
+    ) -> Result<(), Error> {
         let index: HashMap<&str, usize> = l
             .files
             .iter()
@@ -545,7 +580,7 @@ impl Sources {
         let key_of = |i: usize| l.files[i].key.as_str();
         let pages: Vec<pair::Input<'_>> = page_in.iter().map(|(i, c)| (key_of(*i), *c)).collect();
         let trs: Vec<pair::Input<'_>> = tr_in.iter().map(|(i, c)| (key_of(*i), *c)).collect();
-        let text = |file: &str| text_of(&l.files[*index.get(file)?].path);
+        let text = |file: &str| text_of(&l.files[*index.get(file)?].path());
         let paired = pair::pair_all(&pages, &trs, l.pairs, &text);
         let page_idx: Vec<usize> = page_in.iter().map(|(i, _)| *i).collect();
         drop((pages, page_in));
@@ -553,8 +588,8 @@ impl Sources {
             page_idx.iter().copied().zip(paired.pages).collect();
         // The changed pages' clues move into their entries, not copied: no page's clue is held
         // twice at the load's peak.
-        self.file_pages(l, fresh.pages, &page_pairings, &page_idx);
-        self.file_transcripts(l, &fresh.transcripts, &tr_in, paired.transcripts);
+        self.file_pages(l, fresh.pages, &page_pairings, &page_idx, spill)?;
+        self.file_transcripts(l, &fresh.transcripts, &tr_in, paired.transcripts, spill)
     }
 
     /// Keeps the changed pages under the session pairing gave them (rosters of one session's
@@ -565,7 +600,8 @@ impl Sources {
         fresh: Vec<(usize, Box<SniffedPage>)>,
         pairing_of: &HashMap<usize, Pairing>,
         page_in: &[usize],
-    ) {
+        spill: &mut Option<&mut Spill>,
+    ) -> Result<(), Error> {
         let id_of =
             |i: &usize| -> Option<String> { pairing_of.get(i)?.key.as_ref().map(SessionKey::id) };
         for (i, page) in fresh {
@@ -573,16 +609,16 @@ impl Sources {
             let id = id_of(&i);
             let pairing = pairing_of.get(&i).cloned();
             if page.no_roster {
-                self.pages_without_roster.push(f.path.clone());
+                self.pages_without_roster.push(f.path());
             }
             if let Some(id) = &id {
                 self.pages.entry(id.clone()).or_default().push(PageFile {
-                    path: f.path.clone(),
+                    file: i,
                     key: pairing.as_ref().and_then(|x| x.key.clone()),
                 });
             }
             if id.is_none() {
-                self.pages_without_key.push(f.path.clone());
+                self.pages_without_key.push(f.path());
             }
             self.page_files += 1;
             let SniffedPage { clue, hash, .. } = *page;
@@ -594,7 +630,10 @@ impl Sources {
                 id.into_iter().collect(),
             )
             .paired(Some(clue), pairing);
-            self.entries.push((f.key.clone(), e));
+            match spill {
+                Some(spill) => spill.put(i, &e)?,
+                None => self.entries.push((f.key.clone(), e)),
+            }
         }
         for i in page_in {
             let f = &l.files[*i];
@@ -611,6 +650,7 @@ impl Sources {
                 self.entries.push((f.key.clone(), e));
             }
         }
+        Ok(())
     }
 
     /// Lists the changed transcripts under their sessions (a transcript nothing identifies is
@@ -621,7 +661,8 @@ impl Sources {
         fresh: &[(usize, Vec<Clue>)],
         tr_in: &[(usize, &Clue)],
         paired: Vec<Pairing>,
-    ) {
+        spill: &mut Option<&mut Spill>,
+    ) -> Result<(), Error> {
         for (i, clues) in fresh {
             if clues.len() != 1 {
                 let ids = clues
@@ -659,9 +700,12 @@ impl Sources {
             if changed || moved {
                 self.transcripts.insert(*i, vec![id]);
             }
-            self.clues.insert(*i, PackedClue::pack(clue));
-            self.pairings.insert(*i, pairing);
+            self.given.insert(*i, Given::of(&pairing));
+            if let Some(spill) = spill {
+                park(spill, *i, clue, &pairing)?;
+            }
         }
+        Ok(())
     }
 
     fn skip(&mut self, path: &Path, reason: SkipReason) {
@@ -678,7 +722,7 @@ impl Sources {
         let changed: BTreeSet<usize> = l.changed.iter().copied().collect();
         let updated: HashMap<&str, &FileEntry> =
             self.entries.iter().map(|(k, e)| (k.as_str(), e)).collect();
-        let mut reread: Vec<(PathBuf, Vec<String>)> = Vec::new();
+        let mut reread: Vec<(usize, Vec<String>)> = Vec::new();
         let mut again: Vec<(usize, Vec<String>)> = Vec::new();
         for (i, f) in l.files.iter().enumerate() {
             if changed.contains(&i) || self.transcripts.contains_key(&i) {
@@ -697,16 +741,16 @@ impl Sources {
             match e.kind {
                 FileKind::Transcript | FileKind::Duplicate => again.push((i, e.sessions.clone())),
                 FileKind::Page if e.sessions.iter().any(|s| !self.pages.contains_key(s)) => {
-                    reread.push((f.path.clone(), e.sessions.clone()));
+                    reread.push((i, e.sessions.clone()));
                 }
                 FileKind::Page | FileKind::Skipped => {}
             }
         }
         self.transcripts.extend(again);
         // unchanged pages of those sessions, read when their transcripts are
-        for (path, ids) in reread {
+        for (file, ids) in reread {
             if let Some(id) = ids.first() {
-                let file = PageFile { path, key: None };
+                let file = PageFile { file, key: None };
                 self.pages.entry(id.clone()).or_default().push(file);
             }
         }

@@ -11,8 +11,8 @@
 //! the old manifest stays valid (it is replaced only by a rename), and the next run removes
 //! it ([`remove_stale`]). Decides nothing about what an entry says.
 
+use super::found::SourceFile;
 use super::manifest::{FileEntry, Manifest, MANIFEST_FILE};
-use super::sources::SourceFile;
 use crate::error::{Error, Result};
 use serde::ser::{Error as _, SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
@@ -270,7 +270,6 @@ mod tests {
 
     fn file(key: &str) -> SourceFile {
         SourceFile {
-            path: PathBuf::from(key),
             key: key.into(),
             size: 1,
             mtime_ns: 2,
@@ -285,7 +284,7 @@ mod tests {
         .paired(
             Some(Clue {
                 title: "A \"title\" ✓".into(),
-                names: vec!["Ana".into(), "Bo".into()],
+                names: ["Ana", "Bo"].iter().collect(),
                 ..Clue::default()
             }),
             Some(Pairing {
