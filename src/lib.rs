@@ -33,7 +33,9 @@
 //! let raw = "IGF 2023 Day 2 WS #225 Risks and opportunities of a new UN cybercrime treaty - RAW\n\
 //!            \n\
 //!            >> TIMEA SUTO: Thank you. The draft could criminalise the work of security researchers, \
-//!            and that is a real concern for everyone in this room.\n";
+//!            and that is a real concern for everyone in this room. Without an intent requirement, \
+//!            a researcher who reports a vulnerability in good faith could be prosecuted for \
+//!            illegal access.\n";
 //! let transcript = igf_lens::parse::parse_transcript(raw, Path::new("ws225.raw.txt")).unwrap();
 //! let key = transcript.key.clone().unwrap();
 //! assert_eq!(key.id(), "2023-ws-225");
