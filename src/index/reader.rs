@@ -83,8 +83,8 @@ impl Reader {
         self.reader.searcher().num_docs()
     }
 
-    fn load(&self, searcher: &Searcher, addr: DocAddress) -> Result<PassageRecord> {
-        schema::from_doc(&self.fields, &stored::doc_at(searcher, addr)?)
+    fn load(&self, docs: &mut stored::Docs, addr: DocAddress) -> Result<PassageRecord> {
+        schema::from_doc(&self.fields, &docs.get(addr)?)
     }
 
     /// Runs a search: the page of hits (`offset`, `limit`), the total, and facets when asked.
@@ -125,8 +125,9 @@ impl Reader {
             };
             snippets.set_max_num_chars(SNIPPET_CHARS);
             let mut hits = Vec::with_capacity(page.len());
+            let mut docs = stored::Docs::new(&searcher);
             for (score, addr) in page {
-                let record = self.load(&searcher, addr)?;
+                let record = self.load(&mut docs, addr)?;
                 let (snippet, highlights) = make_snippet(&snippets, &record.text);
                 hits.push(Hit {
                     score,
@@ -218,7 +219,7 @@ impl Reader {
             );
             let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
             match top.first() {
-                Some((_, addr)) => Ok(Some(self.load(&searcher, *addr)?)),
+                Some((_, addr)) => Ok(Some(self.load(&mut stored::Docs::new(&searcher), *addr)?)),
                 None => Ok(None),
             }
         })
@@ -237,8 +238,9 @@ impl Reader {
             let lo = turn.saturating_sub(n);
             let hi = turn.saturating_add(n);
             let mut out = Vec::new();
+            let mut docs = stored::Docs::new(&searcher);
             for addr in addrs {
-                let r = self.load(&searcher, addr)?;
+                let r = self.load(&mut docs, addr)?;
                 if (lo..=hi).contains(&r.turn) {
                     out.push(r);
                 }
@@ -270,6 +272,7 @@ impl Reader {
         catch_damage(&self.dir, || {
             let searcher = self.reader.searcher();
             let mut out = Vec::new();
+            let mut docs = stored::Docs::new(&searcher);
             for id in self.sessions()? {
                 let q = TermQuery::new(
                     Term::from_field_text(self.fields.session, &id),
@@ -277,7 +280,7 @@ impl Reader {
                 );
                 let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
                 if let Some((_, addr)) = top.first() {
-                    let r = self.load(&searcher, *addr)?;
+                    let r = self.load(&mut docs, *addr)?;
                     out.push(SessionEntry {
                         id,
                         code: r.code,

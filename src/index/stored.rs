@@ -15,11 +15,15 @@
 
 use crate::error::{Error, Result};
 use tantivy::schema::Field;
+use tantivy::store::StoreReader;
 use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TantivyDocument};
 
 const TEXT_CODE: u8 = 0;
 const U64_CODE: u8 = 1;
 const F64_CODE: u8 = 6;
+/// Decompressed blocks a store reader keeps (as tantivy's own searcher does, for hits read in
+/// any order).
+const STORE_CACHE_BLOCKS: usize = 100;
 /// The fewest bytes a value takes: its field (4), type code (1) and a one-byte payload.
 const MIN_VALUE_BYTES: usize = 6;
 
@@ -60,17 +64,44 @@ pub(crate) fn decode(bytes: &[u8], fields: u32) -> std::result::Result<TantivyDo
     Ok(doc)
 }
 
-/// The document at `addr`, decoded (a segment's store is opened for it: for a page of hits).
-pub(crate) fn doc_at(searcher: &Searcher, addr: DocAddress) -> Result<TantivyDocument> {
-    let seg = searcher.segment_reader(addr.segment_ord);
-    let store = seg
-        .get_store_reader(1)
-        .map_err(|e| damaged(addr.segment_ord, addr.doc_id, &e.to_string()))?;
-    let bytes = store
-        .get_document_bytes(addr.doc_id)
-        .map_err(|e| damaged(addr.segment_ord, addr.doc_id, &e.to_string()))?;
-    let fields = searcher.schema().num_fields() as u32;
-    decode(bytes.as_slice(), fields).map_err(|why| damaged(addr.segment_ord, addr.doc_id, &why))
+/// Documents read by address, each segment's store opened once, when first needed (a page of
+/// hits, a session's passages, one passage of every session).
+pub(crate) struct Docs<'s> {
+    searcher: &'s Searcher,
+    stores: Vec<Option<StoreReader>>,
+    fields: u32,
+}
+
+impl<'s> Docs<'s> {
+    pub(crate) fn new(searcher: &'s Searcher) -> Self {
+        Docs {
+            searcher,
+            stores: searcher.segment_readers().iter().map(|_| None).collect(),
+            fields: searcher.schema().num_fields() as u32,
+        }
+    }
+
+    /// The document at `addr`, decoded.
+    pub(crate) fn get(&mut self, addr: DocAddress) -> Result<TantivyDocument> {
+        let fail = |why: &str| damaged(addr.segment_ord, addr.doc_id, why);
+        let Some(slot) = self.stores.get_mut(addr.segment_ord as usize) else {
+            return Err(fail("the index has no such segment"));
+        };
+        if slot.is_none() {
+            let seg = self.searcher.segment_reader(addr.segment_ord);
+            let store = seg
+                .get_store_reader(STORE_CACHE_BLOCKS)
+                .map_err(|e| fail(&e.to_string()))?;
+            *slot = Some(store);
+        }
+        let Some(store) = slot.as_ref() else {
+            return Err(fail("its store could not be opened"));
+        };
+        let bytes = store
+            .get_document_bytes(addr.doc_id)
+            .map_err(|e| fail(&e.to_string()))?;
+        decode(bytes.as_slice(), self.fields).map_err(|why| fail(&why))
+    }
 }
 
 /// Calls `f` with every live document of `seg` in store order, or with why its bytes are not
@@ -197,7 +228,7 @@ mod tests {
                 let theirs: TantivyDocument = searcher.doc(addr).unwrap();
                 assert_eq!(d.to_json(&schema), theirs.to_json(&schema));
                 assert_eq!(
-                    doc_at(&searcher, addr).unwrap().to_json(&schema),
+                    Docs::new(&searcher).get(addr).unwrap().to_json(&schema),
                     theirs.to_json(&schema)
                 );
                 seen += 1;
