@@ -584,30 +584,32 @@ impl Sources {
         let paired = pair::pair_all(&pages, &trs, l.pairs, &text);
         let page_idx: Vec<usize> = page_in.iter().map(|(i, _)| *i).collect();
         drop((pages, page_in));
-        let page_pairings: HashMap<usize, Pairing> =
-            page_idx.iter().copied().zip(paired.pages).collect();
         // The changed pages' clues move into their entries, not copied: no page's clue is held
-        // twice at the load's peak.
-        self.file_pages(l, fresh.pages, &page_pairings, &page_idx, spill)?;
+        // twice at the load's peak. The pages' pairings stay in the order of `page_idx`, not in
+        // a map by file (another copy of them at the load's peak).
+        self.file_pages(l, fresh.pages, &paired.pages, &page_idx, spill)?;
         self.file_transcripts(l, &fresh.transcripts, &tr_in, paired.transcripts, spill)
     }
 
     /// Keeps the changed pages under the session pairing gave them (rosters of one session's
     /// pages merged), and updates the entries of unchanged pages whose session changed.
+    /// `pairings[j]` is the pairing of file `page_in[j]`; the changed pages (`fresh`) come
+    /// first in `page_in`, in their order.
     fn file_pages(
         &mut self,
         l: &Load<'_>,
         fresh: Vec<(usize, Box<SniffedPage>)>,
-        pairing_of: &HashMap<usize, Pairing>,
+        pairings: &[Pairing],
         page_in: &[usize],
         spill: &mut Option<&mut Spill>,
     ) -> Result<(), Error> {
         let id_of =
-            |i: &usize| -> Option<String> { pairing_of.get(i)?.key.as_ref().map(SessionKey::id) };
-        for (i, page) in fresh {
+            |j: usize| -> Option<String> { pairings.get(j)?.key.as_ref().map(SessionKey::id) };
+        for (j, (i, page)) in fresh.into_iter().enumerate() {
+            debug_assert_eq!(page_in.get(j), Some(&i));
             let f = &l.files[i];
-            let id = id_of(&i);
-            let pairing = pairing_of.get(&i).cloned();
+            let id = id_of(j);
+            let pairing = pairings.get(j).cloned();
             if page.no_roster {
                 self.pages_without_roster.push(f.path());
             }
@@ -635,18 +637,18 @@ impl Sources {
                 None => self.entries.push((f.key.clone(), e)),
             }
         }
-        for i in page_in {
+        for (j, i) in page_in.iter().enumerate() {
             let f = &l.files[*i];
             let Some(old) = l.carried.files.get(&f.key) else {
                 continue;
             };
-            let id: Vec<String> = id_of(i).into_iter().collect();
+            let id: Vec<String> = id_of(j).into_iter().collect();
             if old.kind == FileKind::Page && old.sessions != id {
                 self.affected.extend(old.sessions.iter().cloned());
                 self.affected.extend(id.iter().cloned());
                 let mut e = old.clone();
                 e.sessions = id;
-                e.pairing = pairing_of.get(i).cloned();
+                e.pairing = pairings.get(j).cloned();
                 self.entries.push((f.key.clone(), e));
             }
         }
