@@ -511,6 +511,9 @@ pub(crate) struct Starts {
     /// The tokens with punctuation (or any non-ASCII character) in the gap before them, the
     /// only places a sentence or clause may break (see [`super::polarity::mark_gaps`]).
     pub(crate) gaps: Vec<u32>,
+    /// While noting: how many of `terms` and of `cues` are starts (see [`Starts::note`]).
+    kept_terms: usize,
+    kept_cues: usize,
 }
 
 impl Starts {
@@ -518,15 +521,29 @@ impl Starts {
         self.terms.clear();
         self.cues.clear();
         self.gaps.clear();
+        self.kept_terms = 0;
+        self.kept_cues = 0;
     }
 
+    /// Notes a token (`flags` from [`Compiled::start_flags`], 0 for none) with no branch on
+    /// them: whether a token begins a term or a cue changes from token to token, which a branch
+    /// would mispredict. Every token is written after the starts kept so far, and counted as
+    /// kept when it is one; [`Starts::seal`] drops the rest.
+    #[inline(always)]
     fn note(&mut self, flags: u8, position: usize) {
-        if flags & TERM_START != 0 {
-            self.terms.push(position as u32);
-        }
-        if flags & CUE_START != 0 {
-            self.cues.push(position as u32);
-        }
+        let p = position as u32;
+        self.terms.push(p);
+        self.terms[self.kept_terms] = p;
+        self.kept_terms += usize::from(flags & TERM_START);
+        self.cues.push(p);
+        self.cues[self.kept_cues] = p;
+        self.kept_cues += usize::from((flags & CUE_START) >> 1);
+    }
+
+    /// Keeps only the starts noted, once every token is.
+    fn seal(&mut self) {
+        self.terms.truncate(self.kept_terms);
+        self.cues.truncate(self.kept_cues);
     }
 }
 
@@ -568,9 +585,8 @@ impl Encoder<'_> {
                 self.position += 1;
             }
             id => {
-                if let Some(&flags) = self.compiled.start_flags.get(id as usize) {
-                    self.starts.note(flags, self.ids.len());
-                }
+                let flags = self.compiled.start_flags.get(id as usize).copied();
+                self.starts.note(flags.unwrap_or(0), self.ids.len());
                 let stem = match self.stems.as_deref_mut() {
                     Some(out) => match c.stem() {
                         CachedStem::InWord(len) => crate::text::STEM_IN_TEXT | len as u32,
@@ -772,6 +788,7 @@ impl Compiled {
             } else {
                 crate::text::scan_words(text, |from, to, flags| e.word(from, to, flags));
             }
+            e.starts.seal();
             e.complete
         })
     }
@@ -795,10 +812,9 @@ impl Compiled {
     pub(crate) fn find_starts(&self, ids: &[u32], starts: &mut Starts) {
         starts.clear();
         for (i, &id) in ids.iter().enumerate() {
-            if let Some(&flags) = self.start_flags.get(id as usize) {
-                starts.note(flags, i);
-            }
+            starts.note(self.start_flags.get(id as usize).copied().unwrap_or(0), i);
         }
+        starts.seal();
     }
 
     /// Every term match (overlapping ones included), visiting only the positions in `starts`.

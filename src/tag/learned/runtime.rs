@@ -39,12 +39,20 @@ pub struct Scorer {
 /// [`Scorer::info`] bit: some bigram starts with the id.
 const STARTS_BIGRAM: u32 = 1 << 31;
 
+/// No previous id that starts a bigram (no id is this: ids with a row are below the
+/// vocabulary's length).
+const NO_PREV: u32 = u32::MAX;
+
 /// Per-thread state of [`Scorer::logits`]: which ids a passage has already counted.
 #[derive(Debug, Default)]
 pub struct Seen {
     marks: Vec<u32>,
     stamp: u32,
     bigrams: Vec<u32>,
+    /// The passage's pairs that pass [`Scorer::filter`], then looked up.
+    pairs: Vec<u64>,
+    /// The dense slots that are not zero.
+    slots: Vec<u32>,
 }
 
 impl Seen {
@@ -288,11 +296,16 @@ impl Scorer {
         acc.set(&self.bias);
         // Marks by word row (fewer than the ids).
         seen.start(self.info.len());
-        // The previous id, when some bigram starts with it.
-        let mut prev: Option<u32> = None;
+        // The pairs that pass the filter are noted with no branch on the filter (whose answer
+        // a processor cannot guess), then looked up.
+        seen.pairs.clear();
+        seen.pairs.resize(ids.len(), 0);
+        let mut pairs = 0;
+        // The previous id, when some bigram starts with it, else `NO_PREV`.
+        let mut prev = NO_PREV;
         for &id in ids {
             let Some(&info) = self.info.get(id as usize) else {
-                prev = None;
+                prev = NO_PREV;
                 continue;
             };
             let row = info & !STARTS_BIGRAM;
@@ -300,16 +313,20 @@ impl Scorer {
                 let at = (row as usize - 1) * l;
                 acc.add(&self.uni[at..at + l]);
             }
-            if let Some(p) = prev {
-                let key = pair(p, id);
-                let (word, bit) = filter_bit(key);
-                if self.filter[word] & bit != 0 {
-                    if let Some(row) = self.bigrams.get(key) {
-                        seen.bigrams.push(row);
-                    }
-                }
+            let key = pair(prev, id);
+            let (word, bit) = filter_bit(key);
+            seen.pairs[pairs] = key;
+            pairs += usize::from((prev != NO_PREV) & (self.filter[word] & bit != 0));
+            prev = if info & STARTS_BIGRAM != 0 {
+                id
+            } else {
+                NO_PREV
+            };
+        }
+        for &key in &seen.pairs[..pairs] {
+            if let Some(row) = self.bigrams.get(key) {
+                seen.bigrams.push(row);
             }
-            prev = (info & STARTS_BIGRAM != 0).then_some(id);
         }
         if !seen.bigrams.is_empty() {
             seen.bigrams.sort_unstable();
@@ -319,10 +336,18 @@ impl Scorer {
                 acc.add(&self.bi[at..at + l]);
             }
         }
+        // The slots that are not zero, noted with no branch (which of them are varies from one
+        // passage to the next), then added in order.
+        seen.slots.clear();
+        seen.slots.resize(dense.len(), 0);
+        let mut n = 0;
         for (slot, &x) in dense.iter().enumerate() {
-            if x != 0.0 {
-                acc.add_scaled(x, &self.dense[slot * l..slot * l + l]);
-            }
+            seen.slots[n] = slot as u32;
+            n += usize::from(x != 0.0);
+        }
+        for &slot in &seen.slots[..n] {
+            let slot = slot as usize;
+            acc.add_scaled(dense[slot], &self.dense[slot * l..slot * l + l]);
         }
     }
 }
