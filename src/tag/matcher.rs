@@ -549,6 +549,8 @@ impl Starts {
 
 const TERM_START: u8 = 1;
 const CUE_START: u8 = 2;
+// [`Starts::note`] counts a start as `flags & TERM_START` and `(flags & CUE_START) >> 1`.
+const _: () = assert!(TERM_START == 1 && CUE_START == 2);
 
 /// The state of [`Compiled::encode_text`] from one word to the next.
 struct Encoder<'a> {
