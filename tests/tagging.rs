@@ -318,3 +318,64 @@ fn tag_explain_shows_the_models_deciding_heads_and_their_weightiest_features() {
     );
     assert!(!stdout(&out).contains("model procedural"));
 }
+
+/// `tests/real/speech-sessions.csv` lists the sessions of the real-speech sets (facts only: the
+/// text stays outside the repository). A session used to tune must never be in a frozen set: the
+/// tuning sets take even IGF years, the frozen ones odd years, and no address or title is in both.
+#[test]
+fn real_speech_sessions_keep_tuning_and_frozen_sets_apart() {
+    let mut rd = csv::Reader::from_path("tests/real/speech-sessions.csv").expect("speech-sessions");
+    let header: Vec<String> = rd
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    let want = "set,year,session_title,url,passages,procedural,empty,theme_labels";
+    assert_eq!(header.join(","), want);
+    let (mut tuning, mut frozen) = (Vec::new(), Vec::new());
+    for (n, row) in rd.records().enumerate() {
+        let r = row.unwrap_or_else(|e| panic!("row {}: {e}", n + 2));
+        let num = |i: usize| -> u32 {
+            r[i].parse()
+                .unwrap_or_else(|_| panic!("row {}: {:?}", n + 2, &r[i]))
+        };
+        let year = num(1);
+        assert!((2006..=2025).contains(&year), "row {}: year {year}", n + 2);
+        assert!(
+            num(5) + num(6) <= num(4),
+            "row {}: more procedural and empty than passages",
+            n + 2
+        );
+        assert!(r[3].starts_with("http"), "row {}: url {:?}", n + 2, &r[3]);
+        let key = (r[3].trim_end_matches('/').to_string(), r[2].to_string());
+        match &r[0] {
+            s if s.starts_with("tune") => {
+                assert_eq!(
+                    year % 2,
+                    0,
+                    "row {}: a tuning session of an odd year",
+                    n + 2
+                );
+                tuning.push(key);
+            }
+            s if s.starts_with("frozen") => {
+                assert_eq!(
+                    year % 2,
+                    1,
+                    "row {}: a frozen session of an even year",
+                    n + 2
+                );
+                frozen.push(key);
+            }
+            other => panic!("row {}: unknown set {other:?}", n + 2),
+        }
+    }
+    assert!(tuning.len() >= 100 && frozen.len() >= 100);
+    for (url, title) in &frozen {
+        assert!(
+            !tuning.iter().any(|(u, t)| u == url || t == title),
+            "frozen session {title} ({url}) is also a tuning session"
+        );
+    }
+}
