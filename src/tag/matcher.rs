@@ -506,20 +506,28 @@ impl IdTrie {
 /// matching visits only those.
 #[derive(Debug, Default)]
 pub(crate) struct Starts {
+    /// Slots for the positions where a term may begin: the first `kept_terms` are they, the
+    /// rest is room (never shrunk, so a passage writes into it with no push and no fill).
     terms: Vec<u32>,
+    /// The same for cues, the first `kept_cues`.
     cues: Vec<u32>,
     /// The tokens with punctuation (or any non-ASCII character) in the gap before them, the
     /// only places a sentence or clause may break (see [`super::polarity::mark_gaps`]).
     pub(crate) gaps: Vec<u32>,
-    /// While noting: how many of `terms` and of `cues` are starts (see [`Starts::note`]).
+    /// How many of `terms` and of `cues` are starts (see [`Starts::note`]).
     kept_terms: usize,
     kept_cues: usize,
 }
 
 impl Starts {
-    fn clear(&mut self) {
-        self.terms.clear();
-        self.cues.clear();
+    /// Starts a passage of at most `tokens` tokens.
+    fn clear(&mut self, tokens: usize) {
+        // One slot more than the tokens: [`Starts::note`] writes each token at the count of
+        // starts kept so far, which is at most the tokens noted before it.
+        if self.terms.len() <= tokens {
+            self.terms.resize(tokens + 1, 0);
+            self.cues.resize(tokens + 1, 0);
+        }
         self.gaps.clear();
         self.kept_terms = 0;
         self.kept_cues = 0;
@@ -528,22 +536,24 @@ impl Starts {
     /// Notes a token (`flags` from [`Compiled::start_flags`], 0 for none) with no branch on
     /// them: whether a token begins a term or a cue changes from token to token, which a branch
     /// would mispredict. Every token is written after the starts kept so far, and counted as
-    /// kept when it is one; [`Starts::seal`] drops the rest.
+    /// kept when it is one (a later token overwrites one that is not).
     #[inline(always)]
     fn note(&mut self, flags: u8, position: usize) {
         let p = position as u32;
-        self.terms.push(p);
         self.terms[self.kept_terms] = p;
         self.kept_terms += usize::from(flags & TERM_START);
-        self.cues.push(p);
         self.cues[self.kept_cues] = p;
         self.kept_cues += usize::from((flags & CUE_START) >> 1);
     }
 
-    /// Keeps only the starts noted, once every token is.
-    fn seal(&mut self) {
-        self.terms.truncate(self.kept_terms);
-        self.cues.truncate(self.kept_cues);
+    /// The positions where a term may begin, ascending.
+    fn terms(&self) -> &[u32] {
+        &self.terms[..self.kept_terms]
+    }
+
+    /// The positions where a cue may begin, ascending.
+    fn cues(&self) -> &[u32] {
+        &self.cues[..self.kept_cues]
     }
 }
 
@@ -762,7 +772,8 @@ impl Compiled {
         debug_assert!(text.len() <= MAX_TEXT);
         toks.clear();
         ids.clear();
-        starts.clear();
+        // A token is a word: a run of letters and digits with a byte or more between two.
+        starts.clear(text.len() / 2 + 1);
         WORDS.with(|cache| {
             let mut cache = cache.borrow_mut();
             let cache = &mut *cache;
@@ -790,7 +801,6 @@ impl Compiled {
             } else {
                 crate::text::scan_words(text, |from, to, flags| e.word(from, to, flags));
             }
-            e.starts.seal();
             e.complete
         })
     }
@@ -812,23 +822,22 @@ impl Compiled {
 
     /// The positions where a term or a cue may begin, for ids from [`Compiled::encode`].
     pub(crate) fn find_starts(&self, ids: &[u32], starts: &mut Starts) {
-        starts.clear();
+        starts.clear(ids.len());
         for (i, &id) in ids.iter().enumerate() {
             starts.note(self.start_flags.get(id as usize).copied().unwrap_or(0), i);
         }
-        starts.seal();
     }
 
     /// Every term match (overlapping ones included), visiting only the positions in `starts`.
     pub(crate) fn term_matches_at(&self, ids: &[u32], starts: &Starts, out: &mut Vec<RawMatch>) {
         out.clear();
-        self.terms.find_at(ids, &starts.terms, out);
+        self.terms.find_at(ids, starts.terms(), out);
     }
 
     /// Every cue match (overlapping ones included), visiting only the positions in `starts`.
     pub(crate) fn cue_matches_at(&self, ids: &[u32], starts: &Starts, out: &mut Vec<RawMatch>) {
         out.clear();
-        self.cues.find_at(ids, &starts.cues, out);
+        self.cues.find_at(ids, starts.cues(), out);
     }
 
     /// Every term match, overlapping ones included.

@@ -145,14 +145,39 @@ fn distinct_weight<'a>(spans: impl Iterator<Item = &'a Span>, terms: &[Term]) ->
         for x in spans {
             set |= 1 << x.term;
         }
-        let mut sum = 0.0;
-        while set != 0 {
-            sum += terms[set.trailing_zeros() as usize].weight();
-            set &= set - 1;
-        }
-        return sum;
+        return sum_set(set, terms);
     }
     distinct_weight_sorted(spans, terms)
+}
+
+/// The [`distinct_weight`] of a theme's own term spans and of its own context spans among
+/// `own`, read in one pass when both lists fit a bit set (the context's weight is not needed
+/// when the terms' is not positive, but costs less than a second pass).
+fn anchor_and_context(own: &[Span], terms: &[Term], context: &[Term]) -> (f32, f32) {
+    if terms.len() > 128 || context.len() > 128 {
+        let anchor = distinct_weight(own.iter().filter(|x| !x.context), terms);
+        let context = distinct_weight(own.iter().filter(|x| x.context), context);
+        return (anchor, context);
+    }
+    let (mut a, mut c) = (0u128, 0u128);
+    for x in own {
+        // All ones for a context span, else zero: no branch on which list a span is of.
+        let is_context = 0u128.wrapping_sub(u128::from(x.context));
+        let bit = 1u128 << x.term;
+        a |= bit & !is_context;
+        c |= bit & is_context;
+    }
+    (sum_set(a, terms), sum_set(c, context))
+}
+
+/// The sum of the weights of the terms whose bits are set in `set`, by index.
+fn sum_set(mut set: u128, terms: &[Term]) -> f32 {
+    let mut sum = 0.0;
+    while set != 0 {
+        sum += terms[set.trailing_zeros() as usize].weight();
+        set &= set - 1;
+    }
+    sum
 }
 
 /// [`distinct_weight`] for a list of any length: the terms sorted, each counted once.
@@ -299,11 +324,10 @@ fn score_groups(
     groups.retain_mut(|g| {
         let theme = &tax.themes[g.theme];
         let own = &kept[g.from..g.to];
-        let anchor = distinct_weight(own.iter().filter(|x| !x.context), theme.terms());
+        let (anchor, context) = anchor_and_context(own, theme.terms(), theme.context());
         if anchor <= 0.0 {
             return false;
         }
-        let context = distinct_weight(own.iter().filter(|x| x.context), theme.context());
         let shared = distinct_weight(outside(global, own), &tax.context);
         g.score = anchor + context + shared;
         if let Some(r) = raw.get_mut(g.theme) {

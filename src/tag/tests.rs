@@ -243,6 +243,40 @@ threshold = 2.0
 terms = ["rain", { term = "cloud cover", weight = 1.5 }, { term = "drizzle", weight = 0.5 }]
 "#;
 
+/// Texts with as many words as their length can hold (one byte between two), every word the
+/// start of a term and of a cue, in both word splitters (ASCII and not): the matcher's room for
+/// the starts is sized by that bound, and must never be short of it.
+#[test]
+fn texts_packed_with_term_starts_tag_as_the_analyzer_path_does() {
+    let tagger = custom(
+        r#"
+[cues]
+risk = ["q"]
+opportunity = ["z"]
+
+[[theme]]
+id = "letters"
+label = "Letters"
+polarity = "risk"
+terms = ["q", "z", { term = "q z", weight = 1.5 }]
+"#,
+    );
+    let mut analyzer = crate::text::analyzer();
+    for text in [
+        "q,".repeat(5000),
+        "q z ".repeat(3000),
+        "é q,".repeat(2000),
+        format!("ü{}", "z.".repeat(4000)),
+    ] {
+        // Tagged first, on a thread of its own: its scratch has not grown for another text.
+        let got = std::thread::scope(|s| s.spawn(|| tagger.tag(&text)).join());
+        let tokens = crate::text::analyze(&mut analyzer, &text);
+        let expected = tagger.tag_tokens(&text, &tokens);
+        assert_eq!(expected.tags.len(), 1, "{}", &text[..20]);
+        assert_eq!(got.ok(), Some(expected), "{}", &text[..20]);
+    }
+}
+
 #[test]
 fn weights_threshold_and_context_decide_what_is_tagged() {
     let tagger = custom(WEATHER);

@@ -298,8 +298,10 @@ impl Scorer {
         seen.start(self.info.len());
         // The pairs that pass the filter are noted with no branch on the filter (whose answer
         // a processor cannot guess), then looked up.
-        seen.pairs.clear();
-        seen.pairs.resize(ids.len(), 0);
+        // Room for every id (grown, never shrunk: what a passage leaves is overwritten).
+        if seen.pairs.len() < ids.len() {
+            seen.pairs.resize(ids.len(), 0);
+        }
         let mut pairs = 0;
         // The previous id, when some bigram starts with it, else `NO_PREV`.
         let mut prev = NO_PREV;
@@ -338,8 +340,9 @@ impl Scorer {
         }
         // The slots that are not zero, noted with no branch (which of them are varies from one
         // passage to the next), then added in order.
-        seen.slots.clear();
-        seen.slots.resize(dense.len(), 0);
+        if seen.slots.len() < dense.len() {
+            seen.slots.resize(dense.len(), 0);
+        }
         let mut n = 0;
         for (slot, &x) in dense.iter().enumerate() {
             seen.slots[n] = slot as u32;
