@@ -9,7 +9,7 @@
 //! order is kept, unless it is the cut-off one. Reads no file.
 
 use crate::model::Transcript;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// Near-identical transcripts share at least this share of word 3-shingles.
 pub const DUPLICATE_SIMILARITY: f64 = 0.8;
@@ -24,17 +24,58 @@ pub enum Outcome {
 }
 
 /// The transcripts (indices, in order) that may be copies of each other: those naming the same
-/// first session. A transcript naming no session is a group of its own.
-pub fn groups(transcripts: &BTreeMap<usize, Vec<String>>) -> Vec<Vec<usize>> {
-    let mut by_session: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    let mut out = Vec::new();
-    for (&i, sessions) in transcripts {
-        match sessions.first() {
-            Some(s) => by_session.entry(s.as_str()).or_default().push(i),
-            None => out.push(vec![i]),
+/// first session. A transcript naming no session is a group of its own. Held in two vectors
+/// (a run has as many groups as sessions, and keeps them while it runs).
+#[derive(Debug, Default, PartialEq)]
+pub struct Groups {
+    /// Every group's members, group after group.
+    members: Vec<usize>,
+    /// Where each group ends in `members`.
+    ends: Vec<usize>,
+}
+
+impl Groups {
+    /// How many groups.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// No group.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The members of group `n` (empty past the last).
+    pub fn get(&self, n: usize) -> &[usize] {
+        let start = n.checked_sub(1).and_then(|p| self.ends.get(p)).copied();
+        let end = self.ends.get(n).copied().unwrap_or_default();
+        self.members
+            .get(start.unwrap_or_default()..end)
+            .unwrap_or_default()
+    }
+
+    fn push(&mut self, group: impl IntoIterator<Item = usize>) {
+        self.members.extend(group);
+        self.ends.push(self.members.len());
+    }
+}
+
+/// Groups the transcripts, each given with its first session (see [`Groups`]): the ones naming
+/// no session first, then by session id.
+pub fn groups<'a>(transcripts: impl Iterator<Item = (usize, Option<&'a str>)>) -> Groups {
+    let mut by_session: Vec<(&str, usize)> = Vec::new();
+    let mut out = Groups::default();
+    for (i, first) in transcripts {
+        match first {
+            Some(s) => by_session.push((s, i)),
+            None => out.push([i]),
         }
     }
-    out.extend(by_session.into_values());
+    // Stable: the members of a group stay in the order given.
+    by_session.sort_by_key(|(s, _)| *s);
+    for chunk in by_session.chunk_by(|a, b| a.0 == b.0) {
+        out.push(chunk.iter().map(|(_, i)| *i));
+    }
     out
 }
 
@@ -194,13 +235,19 @@ mod tests {
 
     #[test]
     fn transcripts_group_by_their_first_session() {
-        let t: BTreeMap<usize, Vec<String>> = [
+        let t: std::collections::BTreeMap<usize, Vec<String>> = [
             (0, vec!["a".to_string()]),
             (1, vec![]),
             (2, vec!["a".to_string(), "b".to_string()]),
             (3, vec!["b".to_string()]),
         ]
         .into();
-        assert_eq!(groups(&t), vec![vec![1], vec![0, 2], vec![3]]);
+        let firsts = t.iter().map(|(&i, s)| (i, s.first().map(String::as_str)));
+        let g = groups(firsts);
+        assert_eq!(g.len(), 3);
+        let all: Vec<&[usize]> = (0..g.len()).map(|n| g.get(n)).collect();
+        assert_eq!(all, [&[1][..], &[0, 2], &[3]]);
+        assert_eq!(g.get(3), &[] as &[usize]);
+        assert!(groups(std::iter::empty()).is_empty());
     }
 }

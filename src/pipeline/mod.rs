@@ -8,7 +8,8 @@
 //! 3. [`sources`]`::discover`: the files under the inputs, with size and time;
 //! 4. [`plan`]: the manifest diff (new, changed, unchanged, gone; or everything again);
 //! 5. [`sources`]`::load`: a first look at each changed file; pages kept (slim), transcripts
-//!    listed with their sessions, unchanged files of the touched sessions added;
+//!    listed with their sessions, unchanged files of the touched sessions added; what the run
+//!    reads of it then held flat ([`work`]);
 //! 6. [`run`]: the writer opened and stale passages deleted, then every transcript read once,
 //!    deduplicated ([`dedupe`]) and taken through resolve → language → segment → tag
 //!    ([`records`]) on the rayon pool, its passages streamed into the writer;
@@ -38,6 +39,7 @@ pub mod seen;
 pub mod sessions;
 pub mod sources;
 pub mod spill;
+pub mod work;
 
 pub use config::{IngestConfig, DEFAULT_BUDGET_PER_THREAD};
 pub use corrections::{record_code, Change, CodeRequest, CodesReport, Corrections};
@@ -59,6 +61,7 @@ use sources::{Discovered, Load, SourceFile, Sources};
 use spill::Spill;
 use std::path::PathBuf;
 use std::time::Instant;
+use work::Work;
 
 /// Runs an ingest: reads, processes and indexes what changed since the last run, in one commit.
 pub fn ingest(cfg: &IngestConfig) -> Result<IngestReport> {
@@ -122,9 +125,11 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
         full: plan.full,
         pairs: &res.pairs,
     };
-    let mut sources = sources::load(&load, Some(&mut spill))?.compacted();
-    // Made again now, as the sources are: the files found were allocated among what discovery
-    // and the load freed since.
+    let mut sources = sources::load(&load, Some(&mut spill))?;
+    // What the run reads of the load, held flat: the maps' strings and vectors per file would
+    // stay strewn among the load's freed memory for the whole run.
+    let work = Work::take(&mut sources)?;
+    // Made again now: the files found were allocated among what discovery and the load freed.
     found.files = found.files.clone();
     report.pages = sources.page_files;
     report.pages_without_roster = sources.pages_without_roster.clone();
@@ -132,13 +137,13 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     report.skipped.extend(sources.skipped.iter().cloned());
     if cfg.strict && !report.skipped.is_empty() {
         // The count covers the transcripts that would fail too, not only those failed so far.
-        let failing = run::failing_transcripts(&found.files, &sources);
+        let failing = run::failing_transcripts(&found.files, &work);
         report.skipped.extend(failing);
         report.sort();
     }
     fail_strict(cfg, &report.skipped, "file(s)")?;
     spill.put_keyed(&found.files, std::mem::take(&mut sources.entries))?;
-    if sources.transcripts.is_empty() && pruned.is_empty() && !plan.full {
+    if work.is_empty() && pruned.is_empty() && !plan.full {
         // New pages or skipped files were looked at: the manifest is saved with their entries.
         keep_or_prune_missing(&mut plan, &previous, &[], &mut report);
         spill.save(&plan.manifest, &found.files, &cfg.index_dir)?;
@@ -146,14 +151,21 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
         report.seconds = started.elapsed().as_secs_f64();
         return Ok(report);
     }
-    let writer = run::open_writer(cfg, &plan, &previous.manifest, &found.files, &sources)?;
+    let writer = run::open_writer(
+        cfg,
+        &plan,
+        &previous.manifest,
+        &found.files,
+        &sources,
+        &work,
+    )?;
     // The sessions touched tell the writer what to delete; the run does not read them.
-    drop(std::mem::take(&mut sources.affected));
+    drop(sources);
     keep_or_prune_missing(&mut plan, &previous, &pruned, &mut report);
     // What grows with the corpus goes as soon as it is no longer needed.
     drop(previous);
-    let ran = run_loaded(cfg, &found.files, &sources, res, &writer, Some(&mut spill))?;
-    drop(sources);
+    let ran = run_loaded(cfg, &found.files, &work, res, &writer, Some(&mut spill))?;
+    drop(work);
     report.absorb(ran.report);
     report.sort();
     if plan.full {
@@ -172,14 +184,14 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
 fn run_loaded(
     cfg: &IngestConfig,
     files: &[SourceFile],
-    sources: &Sources,
+    work: &Work,
     res: &Resources,
     sink: &dyn Sink,
     spill: Option<&mut Spill>,
 ) -> Result<run::Ran> {
     let job = run::Job {
         files,
-        sources,
+        work,
         res,
         sink,
         strict: cfg.strict,
@@ -269,8 +281,9 @@ pub fn feed(
             full: true,
             pairs: &res.pairs,
         };
-        let sources: Sources = sources::load(&load, None)?;
-        let ran = run_loaded(&cfg, &found.files, &sources, res, sink, None)?;
+        let mut sources: Sources = sources::load(&load, None)?;
+        let work = Work::take(&mut sources)?;
+        let ran = run_loaded(&cfg, &found.files, &work, res, sink, None)?;
         let mut report = IngestReport {
             files_seen: found.files.len(),
             pages: sources.page_files,

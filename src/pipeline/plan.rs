@@ -122,7 +122,7 @@ impl Plan {
 pub fn stale_sources<'a>(
     old: &'a Manifest,
     affected: &BTreeSet<String>,
-    transcripts: &BTreeMap<usize, Vec<String>>,
+    transcripts: impl Iterator<Item = usize>,
     files: &'a [SourceFile],
 ) -> BTreeSet<&'a str> {
     let mut stale: BTreeSet<&str> = old
@@ -133,6 +133,6 @@ pub fn stale_sources<'a>(
         })
         .map(|(k, _)| k.as_str())
         .collect();
-    stale.extend(transcripts.keys().map(|&i| files[i].key.as_str()));
+    stale.extend(transcripts.map(|i| files[i].key.as_str()));
     stale
 }

@@ -18,8 +18,9 @@ use super::records::{self, Built};
 use super::report::{DamagedLine, Duplicate, IngestReport, SkipReason, SkippedFile};
 use super::resources::Resources;
 use super::seen::FlagSet;
-use super::sources::{Given, SourceFile, Sources};
+use super::sources::{SourceFile, Sources};
 use super::spill::Spill;
+use super::work::Work;
 use crate::error::{Error, Result};
 use crate::index::Writer;
 use crate::model::{Document, KeySource, PassageRecord, Role, SessionKey, Stakeholder};
@@ -27,7 +28,7 @@ use crate::parse::Parsed;
 use crate::text::Analysis;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
@@ -56,7 +57,8 @@ impl Sink for Mutex<Vec<PassageRecord>> {
 /// What a run works on.
 pub struct Job<'a> {
     pub files: &'a [SourceFile],
-    pub sources: &'a Sources,
+    /// The transcripts to process, their sessions and keys, and the sessions' page files.
+    pub work: &'a Work,
     pub res: &'a Resources,
     pub sink: &'a dyn Sink,
     /// A file that fails is an error (nothing is committed), not a skipped file.
@@ -77,23 +79,17 @@ pub struct Ran {
 /// manifest entries of the files go to `spill` (none: they are dropped), where the load parked
 /// the transcripts' clues and pairings for them.
 pub fn run(job: &Job<'_>, spill: Option<&mut Spill>) -> Result<Ran> {
-    let given = &job.sources.given;
-    let groups = dedupe::groups(&job.sources.transcripts);
-    let total: u64 = job
-        .sources
-        .transcripts
-        .keys()
-        .map(|&i| job.files[i].size)
-        .sum();
+    let groups = dedupe::groups(job.work.first_sessions());
+    let total: u64 = job.work.files().map(|i| job.files[i].size).sum();
     let pb = progress(job.quiet, total, "ingesting");
     let fold = Mutex::new(Fold {
         spill,
         ..Fold::default()
     });
-    groups.par_iter().for_each(|group| {
-        for (i, outcome) in process_group(job, given, group) {
+    (0..groups.len()).into_par_iter().for_each(|n| {
+        for (i, outcome) in process_group(job, groups.get(n)) {
             pb.inc(job.files[i].size);
-            let guess = given.get(&i).is_some_and(|g| g.guess);
+            let guess = job.work.given(i).is_some_and(|g| g.guess);
             fold.lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .add(job, i, outcome, guess);
@@ -108,8 +104,8 @@ pub fn run(job: &Job<'_>, spill: Option<&mut Spill>) -> Result<Ran> {
 /// The transcripts of `sources` that a run would skip, read and parsed (not processed) on the
 /// pool, in path order: what `--strict` counts when other files already failed, before
 /// anything is written.
-pub fn failing_transcripts(files: &[SourceFile], sources: &Sources) -> Vec<SkippedFile> {
-    let ids: Vec<usize> = sources.transcripts.keys().copied().collect();
+pub fn failing_transcripts(files: &[SourceFile], work: &Work) -> Vec<SkippedFile> {
+    let ids: Vec<usize> = work.files().collect();
     let mut out: Vec<(usize, SkippedFile)> = ids
         .par_iter()
         .filter_map(|&i| {
@@ -171,11 +167,7 @@ fn load(path: &Path, strict: bool) -> Loaded {
 }
 
 /// Reads each file of a group once, decides duplicates, processes the rest.
-fn process_group(
-    job: &Job<'_>,
-    given: &HashMap<usize, Given>,
-    group: &[usize],
-) -> Vec<(usize, FileOutcome)> {
+fn process_group(job: &Job<'_>, group: &[usize]) -> Vec<(usize, FileOutcome)> {
     let loaded: Vec<Loaded> = group
         .iter()
         .map(|&i| load(&job.files[i].path(), job.strict))
@@ -204,8 +196,8 @@ fn process_group(
                 (Outcome::DuplicateOf(j), _) => FileOutcome::Duplicate { of: group[j] },
                 (Outcome::Keep, Err(e)) => FileOutcome::Failed(e),
                 (Outcome::Keep, Ok((doc, parsed))) => {
-                    let key = given.get(&i).and_then(|g| g.key.as_ref());
-                    match process_file(&doc, parsed, key, job) {
+                    let key = job.work.given(i).and_then(|g| g.key);
+                    match process_file(&doc, parsed, key.as_ref(), job) {
                         Ok(r) => FileOutcome::Done(Box::new(r)),
                         Err(e) => FileOutcome::Failed(e),
                     }
@@ -248,7 +240,7 @@ fn process_file(
     key: Option<&(SessionKey, Option<KeySource>)>,
     job: &Job<'_>,
 ) -> Result<FileResult> {
-    let (sources, res, sink) = (job.sources, job.res, job.sink);
+    let (work, res, sink) = (job.work, job.res, job.sink);
     let source = crate::disk::path_key(&doc.path);
     let mut out = FileResult {
         hash: doc.hash.clone(),
@@ -275,7 +267,7 @@ fn process_file(
         let page = t
             .key
             .as_ref()
-            .and_then(|k| sources.page_for(&k.id(), job.files));
+            .and_then(|k| work.page_for(&k.id(), job.files));
         let page = page.as_ref();
         out.counts.annotations += t
             .annotations
@@ -391,7 +383,7 @@ impl Fold<'_> {
 
     fn add(&mut self, job: &Job<'_>, i: usize, outcome: FileOutcome, guess: bool) {
         let f = &job.files[i];
-        let sessions = || job.sources.transcripts.get(&i).cloned().unwrap_or_default();
+        let sessions = || job.work.sessions(i);
         let (clue, pairing) = self.unpark(i);
         let entry = |kind, clue| {
             FileEntry::new(kind, f.size, f.mtime_ns, String::new(), sessions())
@@ -503,6 +495,7 @@ pub fn open_writer(
     old: &Manifest,
     files: &[SourceFile],
     sources: &Sources,
+    work: &Work,
 ) -> Result<Writer> {
     if cfg.rebuild {
         clear_incompatible_index(&cfg.index_dir)?;
@@ -518,7 +511,7 @@ pub fn open_writer(
     if plan.full {
         writer.delete_all()?;
     } else {
-        for s in plan::stale_sources(old, &sources.affected, &sources.transcripts, files) {
+        for s in plan::stale_sources(old, &sources.affected, work.files(), files) {
             writer.delete_source(s)?;
         }
     }

@@ -3,8 +3,8 @@
 //! and note each session's page files (read again, slim, when a transcript of it is processed).
 //!
 //! Input: the paths given, which files changed ([`super::plan`]) and the pairs file. Output:
-//! [`SourceFile`]s, then [`Sources`]: the page files by session id ([`Sources::page_for`] reads
-//! and merges them, several pages of one session into one), the transcripts to process with the sessions pairing gave them, the
+//! [`SourceFile`]s, then [`Sources`]: the page files by session id (read and merged, several
+//! pages of one session into one, by [`super::work::Work::page_for`]), the transcripts to process with the sessions pairing gave them, the
 //! sessions the run touches, the manifest entries of pages and skipped files, and what was
 //! skipped and why.
 //!
@@ -343,7 +343,8 @@ fn sniff_page_or_html(doc: &Document) -> Sniff {
 /// sessions pairing gave them, and the bookkeeping of the files looked at.
 #[derive(Debug, Default)]
 pub struct Sources {
-    /// Session id → its page files, read (and their rosters merged) by [`Sources::page_for`].
+    /// Session id → its page files (read, and their rosters merged, by
+    /// [`super::work::Work::page_for`] once [`super::work::Work::take`] holds them flat).
     pub pages: HashMap<String, Vec<PageFile>>,
     /// Transcripts to process, by index into the discovered files, with their sessions.
     pub transcripts: BTreeMap<usize, Vec<String>>,
@@ -473,51 +474,6 @@ pub struct PageFile {
 }
 
 impl Sources {
-    /// The session page of session `id`, read from its files now: the first gives the title and
-    /// date, each adds the roster entries the others lack. None when the session has no page or
-    /// no page file can be read any more.
-    pub fn page_for(&self, id: &str, found: &[SourceFile]) -> Option<SessionPage> {
-        let files = self.pages.get(id)?;
-        let mut merged: HashMap<String, SessionPage> = HashMap::new();
-        for f in files {
-            let Ok(doc) = crate::read::load(&found[f.file].path()) else {
-                continue;
-            };
-            let Ok(parsed) = crate::parse::parse_document(&doc) else {
-                continue;
-            };
-            for p in parsed {
-                if let Parsed::Page(p) = p {
-                    let mut p = slim(&p);
-                    p.key = f.key.clone().or(p.key);
-                    merge_page(&mut merged, id, p);
-                }
-            }
-        }
-        merged.remove(id)
-    }
-
-    /// The same sources, their per-file maps in allocations made now, each of its size: what the
-    /// load built was allocated among every file's sniff, and would keep memory pages of the
-    /// load's peak in use for the whole run. For when the load's sniffs are freed.
-    pub fn compacted(self) -> Sources {
-        let mut pages = HashMap::with_capacity(self.pages.len());
-        pages.extend(self.pages.iter().map(|(id, f)| (id.clone(), f.clone())));
-        let mut given = HashMap::with_capacity(self.given.len());
-        given.extend(self.given.iter().map(|(i, g)| (*i, g.clone())));
-        let transcripts = self
-            .transcripts
-            .iter()
-            .map(|(i, ids)| (*i, ids.clone()))
-            .collect();
-        Sources {
-            pages,
-            given,
-            transcripts,
-            ..self
-        }
-    }
-
     /// A file that could not be used: reported, and its old entry kept when it was read before.
     fn add_skipped(&mut self, l: &Load<'_>, i: usize, why: SkipReason) {
         let f = &l.files[i];
@@ -772,7 +728,7 @@ fn text_of(path: &Path) -> Option<String> {
 /// Adds a page to its session: the first page gives the title and date, every page adds the
 /// roster entries the session's pages do not list yet (two versions of one page, a proposal
 /// and a schedule page).
-fn merge_page(pages: &mut HashMap<String, SessionPage>, id: &str, page: SessionPage) {
+pub(super) fn merge_page(pages: &mut HashMap<String, SessionPage>, id: &str, page: SessionPage) {
     match pages.get_mut(id) {
         None => {
             pages.insert(id.to_string(), page);

@@ -1,0 +1,399 @@
+//! What a run reads of its load, held flat: the transcripts to process (with their sessions and
+//! the key pairing gave each) and the page files of each session, in a few vectors and two
+//! texts, with no allocation per file.
+//!
+//! Input: the per-file maps [`super::sources::load`] builds ([`Sources`]). Output: [`Work`],
+//! which the run asks for a transcript's sessions and key ([`Work::sessions`],
+//! [`Work::given`]) and a session's page ([`Work::page_for`]). The maps hold a string or a
+//! vector per file: a run over 100,000 files kept about 20 MB of them, in small allocations
+//! strewn among the freed memory of the load, for the whole run. Held flat, the same takes a
+//! few MB in a handful of allocations. Decides nothing; reads a page only in `page_for`.
+
+use super::sources::{merge_page, slim, Given, PageFile, SourceFile, Sources};
+use crate::error::{Error, Result};
+use crate::model::{KeySource, SessionKey, SessionPage};
+use crate::parse::Parsed;
+use std::collections::{BTreeMap, HashMap};
+
+/// A session key whose code is held in [`Work`]'s codes text. Offsets and file indices are
+/// held in 32 bits: [`Work::take`] refuses a run past 4 GiB of session ids or 4 billion files.
+#[derive(Debug, Clone, Copy)]
+struct KeyAt {
+    year: u16,
+    start: u32,
+    end: u32,
+}
+
+/// A transcript to process.
+#[derive(Debug, Clone, Copy)]
+struct Transcript {
+    /// Index into the files found.
+    file: u32,
+    /// Where its sessions end in [`Work`]'s session list (they start where the previous
+    /// transcript's end).
+    sessions_end: u32,
+    /// What its pairing gave it, when it is a paired file of one transcript.
+    given: Option<GivenAt>,
+}
+
+/// A [`Given`] whose key's code is held in the codes text.
+#[derive(Debug, Clone, Copy)]
+struct GivenAt {
+    key: Option<(KeyAt, Option<KeySource>)>,
+    guess: bool,
+}
+
+/// A session's page file: where the id of the session it is filed under is in the ids text,
+/// the file, and the key pairing gave it.
+#[derive(Debug, Clone, Copy)]
+struct Page {
+    id_start: u32,
+    id_end: u32,
+    file: u32,
+    key: Option<KeyAt>,
+}
+
+/// The transcripts to process and the sessions' page files, held flat (see the module doc).
+#[derive(Debug, Default)]
+pub struct Work {
+    /// By file index, ascending.
+    transcripts: Vec<Transcript>,
+    /// Every transcript's session ids, end to end, and where each ends.
+    session_text: String,
+    session_ends: Vec<u32>,
+    /// The codes of the keys pairing gave, end to end.
+    codes: String,
+    /// The ids of the sessions that have pages, end to end.
+    page_ids: String,
+    /// By session id, then in the order they were filed.
+    pages: Vec<Page>,
+}
+
+impl Work {
+    /// Takes the per-file maps out of `sources` (left empty) and holds them flat.
+    pub fn take(sources: &mut Sources) -> Result<Work> {
+        let transcripts = std::mem::take(&mut sources.transcripts);
+        let mut given = std::mem::take(&mut sources.given);
+        let pages = std::mem::take(&mut sources.pages);
+        let mut w = Work {
+            transcripts: Vec::with_capacity(transcripts.len()),
+            session_ends: Vec::with_capacity(transcripts.len()),
+            pages: Vec::with_capacity(pages.values().map(Vec::len).sum()),
+            ..Work::default()
+        };
+        w.add_transcripts(transcripts, &mut given)?;
+        w.add_pages(pages)?;
+        Ok(w)
+    }
+
+    fn add_transcripts(
+        &mut self,
+        transcripts: BTreeMap<usize, Vec<String>>,
+        given: &mut HashMap<usize, Given>,
+    ) -> Result<()> {
+        for (file, sessions) in transcripts {
+            for s in sessions {
+                self.session_text.push_str(&s);
+                self.session_ends.push(small(self.session_text.len())?);
+            }
+            let given = match given.remove(&file) {
+                Some(g) => Some(GivenAt {
+                    key: match g.key {
+                        Some((k, source)) => Some((self.hold(&k)?, source)),
+                        None => None,
+                    },
+                    guess: g.guess,
+                }),
+                None => None,
+            };
+            self.transcripts.push(Transcript {
+                file: small(file)?,
+                sessions_end: small(self.session_ends.len())?,
+                given,
+            });
+        }
+        Ok(())
+    }
+
+    fn add_pages(&mut self, pages: HashMap<String, Vec<PageFile>>) -> Result<()> {
+        for (id, files) in pages {
+            let id_start = small(self.page_ids.len())?;
+            self.page_ids.push_str(&id);
+            let id_end = small(self.page_ids.len())?;
+            for f in files {
+                let key = match f.key {
+                    Some(k) => Some(self.hold(&k)?),
+                    None => None,
+                };
+                self.pages.push(Page {
+                    id_start,
+                    id_end,
+                    file: small(f.file)?,
+                    key,
+                });
+            }
+        }
+        // Stable: a session's files keep the order they were filed in (the first gives the
+        // title and date).
+        let mut pages = std::mem::take(&mut self.pages);
+        pages.sort_by(|a, b| self.page_id(a).cmp(self.page_id(b)));
+        self.pages = pages;
+        Ok(())
+    }
+
+    fn page_id(&self, p: &Page) -> &str {
+        text(&self.page_ids, p.id_start, p.id_end)
+    }
+
+    /// Holds `key`'s code in the codes text.
+    fn hold(&mut self, key: &SessionKey) -> Result<KeyAt> {
+        let start = small(self.codes.len())?;
+        self.codes.push_str(&key.code);
+        Ok(KeyAt {
+            year: key.year,
+            start,
+            end: small(self.codes.len())?,
+        })
+    }
+
+    fn key(&self, at: KeyAt) -> SessionKey {
+        SessionKey {
+            year: at.year,
+            code: text(&self.codes, at.start, at.end).to_string(),
+        }
+    }
+
+    /// No transcript to process.
+    pub fn is_empty(&self) -> bool {
+        self.transcripts.is_empty()
+    }
+
+    /// The transcripts to process (indices into the files found), ascending.
+    pub fn files(&self) -> impl Iterator<Item = usize> + '_ {
+        self.transcripts.iter().map(|t| t.file as usize)
+    }
+
+    /// Each transcript to process with its first session (none: nothing identifies it).
+    pub fn first_sessions(&self) -> impl Iterator<Item = (usize, Option<&str>)> + '_ {
+        (0..self.transcripts.len()).map(|n| (self.transcripts[n].file as usize, self.ids(n).next()))
+    }
+
+    /// The session ids of the `n`th transcript.
+    fn ids(&self, n: usize) -> impl Iterator<Item = &str> + '_ {
+        let first = n
+            .checked_sub(1)
+            .map_or(0, |p| self.transcripts[p].sessions_end);
+        let last = self.transcripts[n].sessions_end;
+        (first as usize..last as usize).map(move |s| {
+            let start = s.checked_sub(1).map_or(0, |p| self.session_ends[p]);
+            text(&self.session_text, start, self.session_ends[s])
+        })
+    }
+
+    fn find(&self, file: usize) -> Option<usize> {
+        self.transcripts
+            .binary_search_by_key(&file, |t| t.file as usize)
+            .ok()
+    }
+
+    /// The sessions of transcript `file` (empty when it is not processed).
+    pub fn sessions(&self, file: usize) -> Vec<String> {
+        self.find(file)
+            .map(|n| self.ids(n).map(str::to_string).collect())
+            .unwrap_or_default()
+    }
+
+    /// What pairing gave transcript `file`, when it is a paired file of one transcript.
+    pub fn given(&self, file: usize) -> Option<Given> {
+        let g = self.transcripts[self.find(file)?].given?;
+        Some(Given {
+            key: g.key.map(|(at, source)| (self.key(at), source)),
+            guess: g.guess,
+        })
+    }
+
+    /// The session page of session `id`, read from its files now: the first gives the title and
+    /// date, each adds the roster entries the others lack. None when the session has no page or
+    /// no page file can be read any more.
+    pub fn page_for(&self, id: &str, found: &[SourceFile]) -> Option<SessionPage> {
+        let from = self.pages.partition_point(|p| self.page_id(p) < id);
+        let mut merged: HashMap<String, SessionPage> = HashMap::new();
+        for f in self.pages[from..]
+            .iter()
+            .take_while(|p| self.page_id(p) == id)
+        {
+            let Some(file) = found.get(f.file as usize) else {
+                continue;
+            };
+            let Ok(doc) = crate::read::load(&file.path()) else {
+                continue;
+            };
+            let Ok(parsed) = crate::parse::parse_document(&doc) else {
+                continue;
+            };
+            for p in parsed {
+                if let Parsed::Page(p) = p {
+                    let mut p = slim(&p);
+                    p.key = f.key.map(|k| self.key(k)).or(p.key);
+                    merge_page(&mut merged, id, p);
+                }
+            }
+        }
+        merged.remove(id)
+    }
+}
+
+/// `n` in 32 bits (offsets into the texts, file indices).
+fn small(n: usize) -> Result<u32> {
+    u32::try_from(n).map_err(|_| {
+        Error::Other(format!(
+            "{n} is past what a run holds (4 GiB of session ids, 4 billion files): \
+             ingest the corpus in parts"
+        ))
+    })
+}
+
+/// The part of `text` between two offsets (empty when they do not fall on characters).
+fn text(text: &str, start: u32, end: u32) -> &str {
+    text.get(start as usize..end as usize).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(year: u16, code: &str) -> SessionKey {
+        SessionKey {
+            year,
+            code: code.to_string(),
+        }
+    }
+
+    fn file(path: &str) -> SourceFile {
+        SourceFile {
+            key: path.to_string(),
+            size: 0,
+            mtime_ns: 0,
+        }
+    }
+
+    /// Four transcripts (files 5, 1, 9, 3: one of two sessions, one of none, one paired by a
+    /// guess) and three page files of two sessions, the maps as the load leaves them.
+    fn sources() -> Sources {
+        let mut s = Sources::default();
+        s.transcripts.insert(5, vec!["2021-of-7".into()]);
+        s.transcripts
+            .insert(1, vec!["2021-ws-128".into(), "2021-of-7".into()]);
+        s.transcripts.insert(9, vec![]);
+        s.transcripts.insert(3, vec!["2021-ws-128".into()]);
+        s.given.insert(
+            5,
+            Given {
+                key: Some((key(2021, "OF #7"), Some(KeySource::FileName))),
+                guess: false,
+            },
+        );
+        s.given.insert(
+            3,
+            Given {
+                key: Some((key(2021, "WS #128"), None)),
+                guess: true,
+            },
+        );
+        s.given.insert(
+            9,
+            Given {
+                key: None,
+                guess: false,
+            },
+        );
+        s.pages.insert(
+            "2021-of-7".into(),
+            vec![PageFile {
+                file: 0,
+                key: Some(key(2021, "OF #7")),
+            }],
+        );
+        s.pages.insert(
+            "2021-ws-128".into(),
+            vec![
+                PageFile { file: 2, key: None },
+                PageFile {
+                    file: 0,
+                    key: Some(key(2021, "WS #128")),
+                },
+            ],
+        );
+        s
+    }
+
+    #[test]
+    fn transcripts_come_back_in_file_order_with_their_sessions_and_keys() {
+        let mut s = sources();
+        let w = Work::take(&mut s).unwrap();
+        assert!(s.transcripts.is_empty() && s.given.is_empty() && s.pages.is_empty());
+        assert!(!w.is_empty());
+        assert_eq!(w.files().collect::<Vec<_>>(), [1, 3, 5, 9]);
+        let firsts: Vec<_> = w.first_sessions().collect();
+        assert_eq!(
+            firsts,
+            [
+                (1, Some("2021-ws-128")),
+                (3, Some("2021-ws-128")),
+                (5, Some("2021-of-7")),
+                (9, None)
+            ]
+        );
+        assert_eq!(w.sessions(1), ["2021-ws-128", "2021-of-7"]);
+        assert_eq!(w.sessions(9), Vec::<String>::new());
+        assert_eq!(
+            w.sessions(4),
+            Vec::<String>::new(),
+            "not a transcript of the run"
+        );
+        let g = w.given(5).unwrap();
+        assert_eq!(g.key, Some((key(2021, "OF #7"), Some(KeySource::FileName))));
+        assert!(!g.guess);
+        let g = w.given(3).unwrap();
+        assert_eq!(g.key, Some((key(2021, "WS #128"), None)));
+        assert!(g.guess);
+        assert_eq!(w.given(9).unwrap().key, None);
+        assert!(w.given(1).is_none(), "a file of two sessions is given none");
+        assert!(Work::take(&mut Sources::default()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_sessions_page_files_are_read_in_the_order_filed_under_the_key_pairing_gave() {
+        let dir = tempfile::tempdir().unwrap();
+        let of7 = dir.path().join("of7.page.txt");
+        std::fs::copy("data/sessions/2021-of-7.page.txt", &of7).unwrap();
+        let ws128 = dir.path().join("ws128.page.txt");
+        std::fs::copy("data/sessions/2021-ws-128.page.txt", &ws128).unwrap();
+        let found = [
+            file(&of7.to_string_lossy()),
+            file("missing.page.txt"),
+            file(&ws128.to_string_lossy()),
+        ];
+        let w = Work::take(&mut sources()).unwrap();
+        // Filed under 2021-ws-128: its own page first (title, date), then the page of OF #7
+        // that pairing gave WS #128's key, whose roster it adds.
+        let page = w.page_for("2021-ws-128", &found).unwrap();
+        assert!(page.title.contains("who gets a seat"), "{}", page.title);
+        assert_eq!(page.key, Some(key(2021, "WS #128")));
+        let own = crate::parse::parse_document(&crate::read::load(&ws128).unwrap()).unwrap();
+        let Some(Parsed::Page(own)) = own.into_iter().next() else {
+            panic!("not a page")
+        };
+        assert!(page.roster.len() > own.roster.len());
+        let of7_page = w.page_for("2021-of-7", &found).unwrap();
+        assert!(of7_page.title.contains("Harmonising"), "{}", of7_page.title);
+        assert!(w.page_for("2021-ws-999", &found).is_none());
+        // A file no longer there is passed over.
+        let mut s = sources();
+        s.pages.get_mut("2021-of-7").unwrap()[0].file = 1;
+        assert!(Work::take(&mut s)
+            .unwrap()
+            .page_for("2021-of-7", &found)
+            .is_none());
+    }
+}
