@@ -571,3 +571,27 @@ fn an_index_whose_meta_json_is_garbage_does_not_open_and_rebuild_recovers() {
     assert_eq!(Reader::open(&index).unwrap().num_passages(), n);
     verify(&index, 0);
 }
+
+/// A footer whose JSON ends early (a quote overwritten, so its last string never closes) is
+/// reported as a footer that is not valid, like a footer cut off, not as a raw read error.
+#[test]
+fn a_footer_whose_json_ends_early_is_reported_as_no_valid_footer() {
+    let tmp = tempdir();
+    let (_, index) = indexed_corpus(tmp.path());
+    let target = segment_files(&index, "term").remove(0);
+    let mut bytes = std::fs::read(&target).unwrap();
+    let at = bytes
+        .windows(5)
+        .rposition(|w| w == b"\"crc\"")
+        .expect("the footer names its checksum");
+    bytes[at + 4] = b'x';
+    std::fs::write(&target, bytes).unwrap();
+    let (out, _) = verify(&index, 2);
+    let name = target.file_name().unwrap().to_string_lossy().into_owned();
+    let want = format!(
+        "damaged: segment {}: file {name} has no valid footer: it was cut short or its end is \
+         overwritten",
+        &name[..8]
+    );
+    assert!(out.lines().any(|l| l == want), "{out}");
+}

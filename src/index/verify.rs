@@ -288,9 +288,12 @@ fn checksum_problem(dir: &Path, index: &Index, path: &Path) -> Option<String> {
         Ok(Ok(true)) => return None,
         Ok(Ok(false)) => "does not match its checksum".to_string(),
         // tantivy reads the footer (format version, checksum) first: InvalidData means the
-        // footer is not there.
+        // footer is not there, UnexpectedEof that its JSON ends early (a quote overwritten).
         Ok(Err(OpenReadError::IoError { io_error, .. }))
-            if io_error.kind() == std::io::ErrorKind::InvalidData =>
+            if matches!(
+                io_error.kind(),
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
+            ) =>
         {
             "has no valid footer: it was cut short or its end is overwritten".to_string()
         }

@@ -1,13 +1,13 @@
 //! What a run reads of its load, held flat: the transcripts to process (with their sessions and
-//! the key pairing gave each) and the page files of each session, in a few vectors and two
-//! texts, with no allocation per file.
+//! the key pairing gave each) and the page files of each session, in a few vectors and one
+//! text (each distinct session id and key code once), with no allocation per file.
 //!
 //! Input: the per-file maps [`super::sources::load`] builds ([`Sources`]). Output: [`Work`],
 //! which the run asks for a transcript's sessions and key ([`Work::sessions`],
 //! [`Work::given`]) and a session's page ([`Work::page_for`]). The maps hold a string or a
-//! vector per file: a run over 100,000 files kept about 20 MB of them, in small allocations
-//! strewn among the freed memory of the load, for the whole run. Held flat, the same takes a
-//! few MB in a handful of allocations. Decides nothing; reads a page only in `page_for`.
+//! vector per file: a run over 104,250 files (2 GB) kept about 22 MB of them, in small
+//! allocations strewn among the freed memory of the load, for the whole run. Held flat, the
+//! same takes about 6 MB in a handful of allocations. Decides nothing; reads a page only in `page_for`.
 
 use super::sources::{merge_page, slim, Given, PageFile, SourceFile, Sources};
 use crate::error::{Error, Result};
@@ -15,13 +15,20 @@ use crate::model::{KeySource, SessionKey, SessionPage};
 use crate::parse::Parsed;
 use std::collections::{BTreeMap, HashMap};
 
-/// A session key whose code is held in [`Work`]'s codes text. Offsets and file indices are
-/// held in 32 bits: [`Work::take`] refuses a run past 4 GiB of session ids or 4 billion files.
+/// Where a string is in [`Work`]'s text. Offsets and file indices are held in 32 bits:
+/// [`Work::take`] refuses a run past 4 GiB of distinct session ids and codes, or 4 billion
+/// files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    end: u32,
+}
+
+/// A session key whose code is held in [`Work`]'s text.
 #[derive(Debug, Clone, Copy)]
 struct KeyAt {
     year: u16,
-    start: u32,
-    end: u32,
+    code: Span,
 }
 
 /// A transcript to process.
@@ -36,19 +43,18 @@ struct Transcript {
     given: Option<GivenAt>,
 }
 
-/// A [`Given`] whose key's code is held in the codes text.
+/// A [`Given`] whose key's code is held in the text.
 #[derive(Debug, Clone, Copy)]
 struct GivenAt {
     key: Option<(KeyAt, Option<KeySource>)>,
     guess: bool,
 }
 
-/// A session's page file: where the id of the session it is filed under is in the ids text,
-/// the file, and the key pairing gave it.
+/// A session's page file: the id of the session it is filed under, the file, and the key
+/// pairing gave it.
 #[derive(Debug, Clone, Copy)]
 struct Page {
-    id_start: u32,
-    id_end: u32,
+    id: Span,
     file: u32,
     key: Option<KeyAt>,
 }
@@ -58,16 +64,17 @@ struct Page {
 pub struct Work {
     /// By file index, ascending.
     transcripts: Vec<Transcript>,
-    /// Every transcript's session ids, end to end, and where each ends.
-    session_text: String,
-    session_ends: Vec<u32>,
-    /// The codes of the keys pairing gave, end to end.
-    codes: String,
-    /// The ids of the sessions that have pages, end to end.
-    page_ids: String,
+    /// Every transcript's session ids, transcript after transcript.
+    sessions: Vec<Span>,
     /// By session id, then in the order they were filed.
     pages: Vec<Page>,
+    /// Each distinct session id and key code, once (a transcript's session, its key's code,
+    /// its page's session and key are mostly the same two strings).
+    text: String,
 }
+
+/// The strings [`Work::take`] has put in the text, while it takes the maps.
+type Seen = HashMap<String, Span>;
 
 impl Work {
     /// Takes the per-file maps out of `sources` (left empty) and holds them flat.
@@ -77,12 +84,14 @@ impl Work {
         let pages = std::mem::take(&mut sources.pages);
         let mut w = Work {
             transcripts: Vec::with_capacity(transcripts.len()),
-            session_ends: Vec::with_capacity(transcripts.len()),
+            sessions: Vec::with_capacity(transcripts.len()),
             pages: Vec::with_capacity(pages.values().map(Vec::len).sum()),
             ..Work::default()
         };
-        w.add_transcripts(transcripts, &mut given)?;
-        w.add_pages(pages)?;
+        let mut seen = Seen::new();
+        w.add_transcripts(transcripts, &mut given, &mut seen)?;
+        w.add_pages(pages, &mut seen)?;
+        w.text.shrink_to_fit();
         Ok(w)
     }
 
@@ -90,16 +99,17 @@ impl Work {
         &mut self,
         transcripts: BTreeMap<usize, Vec<String>>,
         given: &mut HashMap<usize, Given>,
+        seen: &mut Seen,
     ) -> Result<()> {
         for (file, sessions) in transcripts {
             for s in sessions {
-                self.session_text.push_str(&s);
-                self.session_ends.push(small(self.session_text.len())?);
+                let span = self.hold(s, seen)?;
+                self.sessions.push(span);
             }
             let given = match given.remove(&file) {
                 Some(g) => Some(GivenAt {
                     key: match g.key {
-                        Some((k, source)) => Some((self.hold(&k)?, source)),
+                        Some((k, source)) => Some((self.hold_key(k, seen)?, source)),
                         None => None,
                     },
                     guess: g.guess,
@@ -108,26 +118,23 @@ impl Work {
             };
             self.transcripts.push(Transcript {
                 file: small(file)?,
-                sessions_end: small(self.session_ends.len())?,
+                sessions_end: small(self.sessions.len())?,
                 given,
             });
         }
         Ok(())
     }
 
-    fn add_pages(&mut self, pages: HashMap<String, Vec<PageFile>>) -> Result<()> {
+    fn add_pages(&mut self, pages: HashMap<String, Vec<PageFile>>, seen: &mut Seen) -> Result<()> {
         for (id, files) in pages {
-            let id_start = small(self.page_ids.len())?;
-            self.page_ids.push_str(&id);
-            let id_end = small(self.page_ids.len())?;
+            let id = self.hold(id, seen)?;
             for f in files {
                 let key = match f.key {
-                    Some(k) => Some(self.hold(&k)?),
+                    Some(k) => Some(self.hold_key(k, seen)?),
                     None => None,
                 };
                 self.pages.push(Page {
-                    id_start,
-                    id_end,
+                    id,
                     file: small(f.file)?,
                     key,
                 });
@@ -136,30 +143,43 @@ impl Work {
         // Stable: a session's files keep the order they were filed in (the first gives the
         // title and date).
         let mut pages = std::mem::take(&mut self.pages);
-        pages.sort_by(|a, b| self.page_id(a).cmp(self.page_id(b)));
+        pages.sort_by(|a, b| self.str(a.id).cmp(self.str(b.id)));
         self.pages = pages;
         Ok(())
     }
 
-    fn page_id(&self, p: &Page) -> &str {
-        text(&self.page_ids, p.id_start, p.id_end)
+    /// Where `s` is in the text, put there when it is not yet.
+    fn hold(&mut self, s: String, seen: &mut Seen) -> Result<Span> {
+        if let Some(span) = seen.get(&s) {
+            return Ok(*span);
+        }
+        let start = small(self.text.len())?;
+        self.text.push_str(&s);
+        let span = Span {
+            start,
+            end: small(self.text.len())?,
+        };
+        seen.insert(s, span);
+        Ok(span)
     }
 
-    /// Holds `key`'s code in the codes text.
-    fn hold(&mut self, key: &SessionKey) -> Result<KeyAt> {
-        let start = small(self.codes.len())?;
-        self.codes.push_str(&key.code);
+    fn hold_key(&mut self, key: SessionKey, seen: &mut Seen) -> Result<KeyAt> {
         Ok(KeyAt {
             year: key.year,
-            start,
-            end: small(self.codes.len())?,
+            code: self.hold(key.code, seen)?,
         })
+    }
+
+    fn str(&self, span: Span) -> &str {
+        self.text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or_default()
     }
 
     fn key(&self, at: KeyAt) -> SessionKey {
         SessionKey {
             year: at.year,
-            code: text(&self.codes, at.start, at.end).to_string(),
+            code: self.str(at.code).to_string(),
         }
     }
 
@@ -184,10 +204,8 @@ impl Work {
             .checked_sub(1)
             .map_or(0, |p| self.transcripts[p].sessions_end);
         let last = self.transcripts[n].sessions_end;
-        (first as usize..last as usize).map(move |s| {
-            let start = s.checked_sub(1).map_or(0, |p| self.session_ends[p]);
-            text(&self.session_text, start, self.session_ends[s])
-        })
+        let spans = self.sessions.get(first as usize..last as usize);
+        spans.unwrap_or_default().iter().map(|&s| self.str(s))
     }
 
     fn find(&self, file: usize) -> Option<usize> {
@@ -216,11 +234,11 @@ impl Work {
     /// date, each adds the roster entries the others lack. None when the session has no page or
     /// no page file can be read any more.
     pub fn page_for(&self, id: &str, found: &[SourceFile]) -> Option<SessionPage> {
-        let from = self.pages.partition_point(|p| self.page_id(p) < id);
+        let from = self.pages.partition_point(|p| self.str(p.id) < id);
         let mut merged: HashMap<String, SessionPage> = HashMap::new();
         for f in self.pages[from..]
             .iter()
-            .take_while(|p| self.page_id(p) == id)
+            .take_while(|p| self.str(p.id) == id)
         {
             let Some(file) = found.get(f.file as usize) else {
                 continue;
@@ -243,7 +261,7 @@ impl Work {
     }
 }
 
-/// `n` in 32 bits (offsets into the texts, file indices).
+/// `n` in 32 bits (offsets into the text, file indices).
 fn small(n: usize) -> Result<u32> {
     u32::try_from(n).map_err(|_| {
         Error::Other(format!(
@@ -251,11 +269,6 @@ fn small(n: usize) -> Result<u32> {
              ingest the corpus in parts"
         ))
     })
-}
-
-/// The part of `text` between two offsets (empty when they do not fall on characters).
-fn text(text: &str, start: u32, end: u32) -> &str {
-    text.get(start as usize..end as usize).unwrap_or_default()
 }
 
 #[cfg(test)]
