@@ -89,7 +89,7 @@ pub fn run(job: &Job<'_>, spill: Option<&mut Spill>) -> Result<Ran> {
     (0..groups.len()).into_par_iter().for_each(|n| {
         for (i, outcome) in process_group(job, groups.get(n)) {
             pb.inc(job.files[i].size);
-            let guess = job.work.given(i).is_some_and(|g| g.guess);
+            let guess = job.work.guessed(i);
             fold.lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .add(job, i, outcome, guess);

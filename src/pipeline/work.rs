@@ -230,6 +230,14 @@ impl Work {
         })
     }
 
+    /// Whether transcript `file`'s key was a guess of pairing's (no key made, unlike
+    /// [`Work::given`]).
+    pub fn guessed(&self, file: usize) -> bool {
+        self.find(file)
+            .and_then(|n| self.transcripts[n].given)
+            .is_some_and(|g| g.guess)
+    }
+
     /// The session page of session `id`, read from its files now: the first gives the title and
     /// date, each adds the roster entries the others lack. None when the session has no page or
     /// no page file can be read any more.
@@ -370,6 +378,10 @@ mod tests {
         let g = w.given(3).unwrap();
         assert_eq!(g.key, Some((key(2021, "WS #128"), None)));
         assert!(g.guess);
+        assert_eq!(
+            [1, 3, 5, 9, 4].map(|i| w.guessed(i)),
+            [false, true, false, false, false]
+        );
         assert_eq!(w.given(9).unwrap().key, None);
         assert!(w.given(1).is_none(), "a file of two sessions is given none");
         assert!(Work::take(&mut Sources::default()).unwrap().is_empty());
