@@ -271,3 +271,42 @@ fn a_passage_altered_in_the_store_is_refused_when_read_never_returned_changed() 
         "only {by_checksum} of 24 caught by the checksum"
     );
 }
+
+/// `ingest --rebuild -i DIR` on a directory that is not an index but holds a `meta.json` (a
+/// project folder of the user's, an index of another tool's with notes beside it) removed every
+/// file and folder in it. Now it refuses, naming what it would have removed, and removes nothing;
+/// an index directory damaged the same way but holding only index files is still rebuilt.
+#[test]
+fn rebuild_removes_nothing_from_a_directory_that_holds_more_than_an_index() {
+    let tmp = tempdir();
+    let dir = corpus(&tmp.path().join("corpus"), &["2022-of-18.raw.txt"]);
+    let project = tmp.path().join("project");
+    std::fs::create_dir_all(project.join("notes")).unwrap();
+    std::fs::write(project.join("meta.json"), "{\"name\": \"my project\"}\n").unwrap();
+    std::fs::write(project.join("notes/a.txt"), "important").unwrap();
+    std::fs::write(project.join("thesis.docx"), "mine").unwrap();
+    let out = ingest(&project, &["-q", "--rebuild"], &[&dir], 2);
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("igf-lens: --rebuild would remove everything in ")
+            && err.contains(&project.join("notes").display().to_string())
+            && err.contains("--index a directory of its own"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.join("notes/a.txt")).unwrap(),
+        "important"
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.join("thesis.docx")).unwrap(),
+        "mine"
+    );
+    assert!(project.join("meta.json").exists());
+
+    // The same garbage meta.json in a directory of index files alone: rebuilt.
+    let index = tmp.path().join("ix");
+    ingest(&index, &["-q"], &[&dir], 0);
+    std::fs::write(index.join("meta.json"), "{\"name\": \"my project\"}\n").unwrap();
+    ingest(&index, &["-q", "--rebuild"], &[&dir], 0);
+    run_expect(igf_lens().args(["search", "treaty", "-i"]).arg(&index), 0);
+}

@@ -519,26 +519,66 @@ pub fn open_writer(
 }
 
 /// Removes an index that cannot be opened, so a fresh one can be written. Only a directory
-/// that holds an index is touched, and the lock file stays.
+/// that holds an index is touched, and the lock file stays. A directory that also holds
+/// anything an index does not (a `meta.json` of the user's own beside their files) is refused,
+/// naming the first such entry, and nothing is removed.
 fn clear_incompatible_index(dir: &Path) -> Result<()> {
     match crate::index::Reader::open(dir) {
         Err(Error::IndexVersion { .. }) | Err(Error::Corrupt { .. }) | Err(Error::Index(_)) => {}
         _ => return Ok(()),
     }
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(dir, e))?;
-        let name = entry.file_name();
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        entries.push(entry.map_err(|e| Error::io(dir, e))?.path());
+    }
+    entries.sort();
+    if let Some(stranger) = entries.iter().find(|p| !is_index_file(p)) {
+        return Err(Error::Other(format!(
+            "--rebuild would remove everything in {}, but {} is not part of an index: give \
+             --index a directory of its own, or move {} out of it",
+            dir.display(),
+            stranger.display(),
+            stranger.file_name().map_or_else(
+                || stranger.display().to_string(),
+                |n| n.to_string_lossy().into_owned()
+            )
+        )));
+    }
+    for p in entries {
+        let name = p.file_name().unwrap_or_default();
         if name == LOCK_FILE || name == ".gitkeep" || name == super::spill::SPILL_FILE {
             continue;
         }
-        let p = entry.path();
-        let res = if p.is_dir() {
-            std::fs::remove_dir_all(&p)
-        } else {
-            std::fs::remove_file(&p)
-        };
-        res.map_err(|e| Error::io(&p, e))?;
+        std::fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
     }
     Ok(())
+}
+
+/// Whether `path`, an entry of an index directory, is a file an index holds: tantivy's
+/// (`meta.json`, `.managed.json`, its locks, its temporary files `.tmp…`, segment files named
+/// by a 32-hex-digit id) or igf-lens's (version file, manifest, lock, spill, temporary files
+/// `.NAME.tmp-PID`), or the repository's `.gitkeep`.
+fn is_index_file(path: &Path) -> bool {
+    if path.is_dir() {
+        return false;
+    }
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    const NAMES: &[&str] = &[
+        "meta.json",
+        ".managed.json",
+        ".tantivy-meta.lock",
+        ".tantivy-writer.lock",
+        ".gitkeep",
+        LOCK_FILE,
+        super::spill::SPILL_FILE,
+        super::manifest::MANIFEST_FILE,
+        crate::index::VERSION_FILE,
+    ];
+    let id = name.split('.').next().unwrap_or_default();
+    NAMES.contains(&name)
+        || name.starts_with(".tmp")
+        || (name.starts_with('.') && name.contains(".tmp-"))
+        || (id.len() == 32 && id.len() < name.len() && id.bytes().all(|b| b.is_ascii_hexdigit()))
 }
