@@ -704,6 +704,44 @@ fn a_query_with_a_syntax_error_shows_the_query_and_the_position() {
     assert_eq!(count(&s.index), s.before);
 }
 
+/// `field:*` (any value) on a field tantivy cannot answer it for (text, title, polarity, …)
+/// parsed, then failed when the search ran, and was reported as a damaged index with the advice
+/// to rebuild it. It is a query error with its position; on the other fields it still works.
+#[test]
+fn any_value_on_a_field_that_cannot_answer_it_is_a_query_error_not_damage() {
+    let s = Setup::new();
+    let cases: &[(&str, &str, usize)] = &[
+        ("title:*", "title", 0),
+        ("treaty AND (polarity:* OR budapest)", "polarity", 12),
+    ];
+    for &(query, field, col) in cases {
+        let out = run_expect(
+            igf_lens().args(["search", query, "--index"]).arg(&s.index),
+            2,
+        );
+        let err = stderr(&out);
+        let lines: Vec<&str> = err.lines().collect();
+        assert!(
+            lines[0].starts_with(&format!(
+                "igf-lens: search in {}: query does not parse: `{field}:*` (any value) works only on the fields ",
+                s.index.display()
+            )),
+            "{query}: {err}"
+        );
+        assert!(!err.contains("damaged"), "{query}: {err}");
+        assert_eq!(
+            lines.get(2).copied(),
+            Some(format!("  {}^", " ".repeat(col)).as_str()),
+            "{query}: {err}"
+        );
+        assert!(
+            lines.get(3).is_some_and(|l| l.starts_with("fix: ")),
+            "{query}: {err}"
+        );
+    }
+    assert_eq!(search(&s.index, &["speaker:*"]).1, 0);
+}
+
 #[test]
 fn unknown_filter_values_exit_2_and_list_the_valid_values() {
     let s = Setup::new();

@@ -12,10 +12,11 @@ use super::sessions::SessionMatch;
 use crate::error::{Error, Result};
 use crate::model::{slugify, Polarity};
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, QueryParserError, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, QueryParser,
+    QueryParserError, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Term};
-use tantivy::Index;
+use tantivy::{Index, TantivyError};
 
 /// The query for a request, and the one to build snippets from.
 pub(crate) struct Built {
@@ -48,6 +49,9 @@ pub(crate) fn build(
         let plain = parser(index, f, false)
             .parse_query(text)
             .map_err(|e| diagnose(text, &e).into_error(text))?;
+        if let Some(d) = check_exists(index, text, plain.as_ref()) {
+            return Err(d.into_error(text));
+        }
         if req.fuzzy {
             let fuzzy = parser(index, f, true)
                 .parse_query(text)
@@ -396,6 +400,40 @@ fn check_fields(q: &str) -> Option<Diagnosis> {
         }
     }
     None
+}
+
+/// `field:*` (any value) parses on every field, but tantivy answers it only on fast fields and
+/// fails on the others when the search runs, where the failure would read as a damaged index.
+fn check_exists(index: &Index, q: &str, query: &dyn Query) -> Option<Diagnosis> {
+    if !q.contains('*') {
+        return None;
+    }
+    let schema = index.schema();
+    let Err(TantivyError::SchemaError(_)) =
+        query.weight(EnableScoring::disabled_from_schema(&schema))
+    else {
+        return None;
+    };
+    let fast = |name: &&str| {
+        schema
+            .get_field(name)
+            .is_ok_and(|f| schema.get_field_entry(f).is_fast())
+    };
+    let (pos, field) = QUERYABLE_FIELDS
+        .iter()
+        .filter(|n| !fast(n))
+        .filter_map(|n| q.find(&format!("{n}:*")).map(|i| (i, *n)))
+        .min()
+        .unwrap_or((0, "this field"));
+    let with_any: Vec<&str> = QUERYABLE_FIELDS.iter().copied().filter(fast).collect();
+    Some(Diagnosis::new(
+        pos,
+        format!(
+            "`{field}:*` (any value) works only on the fields {}",
+            with_any.join(", ")
+        ),
+        format!("drop `{field}:*`, or give the field a value (`{field}:WORD`)"),
+    ))
 }
 
 /// Fields that exist but are not advertised (filters use them).
