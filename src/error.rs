@@ -96,6 +96,39 @@ impl Error {
         })
     }
 
+    /// Reads the file `path` as UTF-8 text (a taxonomy, a CSV file, a model). An I/O failure is
+    /// an [`Error::Io`]; bytes that are not UTF-8 an [`Error::InputLine`] (see [`Error::utf8`]).
+    pub fn read_utf8(path: &std::path::Path) -> Result<String> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Error::utf8(path, bytes)
+    }
+
+    /// `bytes`, read from `path`, as text; when they are not UTF-8, an error naming the line and
+    /// column of the first byte that is not, with the fix.
+    pub fn utf8(path: &std::path::Path, bytes: Vec<u8>) -> Result<String> {
+        String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let line_start = bytes[..at]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let line = 1 + bytes[..line_start].iter().filter(|&&b| b == b'\n').count();
+            let column = String::from_utf8_lossy(&bytes[line_start..at])
+                .chars()
+                .count()
+                + 1;
+            Error::InputLine {
+                path: path.to_path_buf(),
+                line,
+                message: format!(
+                    "byte 0x{:02X} at column {column} is not UTF-8: save the file as UTF-8 text",
+                    bytes[at]
+                ),
+            }
+        })
+    }
+
     /// The reason alone, for a list of problems that already names the file or the index: an
     /// [`Error::InputFile`] without its path, an [`Error::Corrupt`] without the advice on how to
     /// rebuild; any other error as displayed.
@@ -141,6 +174,20 @@ pub fn chain_message(err: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf8_names_the_line_and_column_of_the_first_bad_byte() {
+        let path = std::path::Path::new("codes.csv");
+        assert_eq!(
+            Error::utf8(path, "a\nbé".into()).unwrap(),
+            "a\nbé".to_string()
+        );
+        let err = Error::utf8(path, b"key\n\xc3\xa9t\xe9,x\n".to_vec()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "codes.csv:2: byte 0xE9 at column 3 is not UTF-8: save the file as UTF-8 text"
+        );
+    }
 
     #[test]
     fn chain_message_prints_an_io_error_once() {

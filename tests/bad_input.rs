@@ -644,6 +644,77 @@ fn a_registry_with_errors_names_file_and_line_and_leaves_the_index_untouched() {
     s.assert_base_kept();
 }
 
+/// A data file with bytes that are not UTF-8 (a codes, pairs or registry file saved as
+/// Windows-1252, a taxonomy, a gold set) said only "stream did not contain valid UTF-8": no
+/// line, no fix. It names the line and column of the first such byte and says to save the file
+/// as UTF-8, and the index is untouched.
+#[test]
+fn a_data_file_that_is_not_utf8_names_the_line_and_column() {
+    let s = Setup::new();
+    // (flag, file, its bytes, the byte at fault, its column on line 2)
+    let cases: &[(&str, &str, &[u8], &str, usize)] = &[
+        (
+            "--codes",
+            "codes.csv",
+            b"key,theme,decision,coder,note\n2023-ws-901/0d97d320890df0e1,scope,absent,Jos\xe9,\n",
+            "0xE9",
+            46,
+        ),
+        (
+            "--pairs",
+            "pairs.csv",
+            b"file,session\nbase.txt,IGF 2023 WS #901 \x96 RAW\n",
+            "0x96",
+            27,
+        ),
+        (
+            "--registry",
+            "speakers.csv",
+            b"name,aliases,stakeholder,region,affiliation\nJos\xe9 N,,Government,WEOG,\n",
+            "0xE9",
+            4,
+        ),
+    ];
+    for &(flag, name, bytes, byte, col) in cases {
+        let file = s.path(name);
+        std::fs::write(&file, bytes).unwrap();
+        let out = run_expect(&mut s.ingest(&[], &[flag, file.to_str().unwrap()]), 2);
+        let err = stderr(&out);
+        assert_eq!(
+            err.trim_end(),
+            format!(
+                "igf-lens: {}:2: byte {byte} at column {col} is not UTF-8: save the file as UTF-8 text",
+                file.display()
+            ),
+            "{flag}"
+        );
+        assert_eq!(count(&s.index), s.before, "{flag}");
+    }
+    let gold = s.path("gold.csv");
+    std::fs::write(&gold, b"id,text,labels\n1,ok,\n2,caf\xe9,scope:risk\n").unwrap();
+    let out = run_expect(igf_lens().arg("eval").arg(&gold), 2);
+    assert!(
+        stderr(&out).starts_with(&format!(
+            "igf-lens: {}:3: byte 0xE9 at column 6 is not UTF-8",
+            gold.display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+    let themes = s.path("themes.toml");
+    std::fs::write(&themes, b"[[theme]]\nid = \"caf\xe9\"\n").unwrap();
+    let out = run_expect(igf_lens().args(["themes", "check"]).arg(&themes), 2);
+    assert!(
+        stderr(&out).starts_with(&format!(
+            "igf-lens: {}:2: byte 0xE9 at column 10 is not UTF-8",
+            themes.display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+    s.assert_base_kept();
+}
+
 #[test]
 fn a_query_with_a_syntax_error_shows_the_query_and_the_position() {
     let s = Setup::new();

@@ -7,13 +7,14 @@
 
 use super::global::Global;
 use super::model::ModelArgs;
+use crate::error::Error;
 use crate::model::{Tag, Tagging};
 use crate::tag::explain::{model_reasons, HeadReason};
 use crate::tag::learned::HeadKind;
 use crate::tag::{load_tagger, load_taxonomy, Tagger};
 use anyhow::Context;
 use std::io::{BufWriter, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Output formats of `tag` and `eval`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -90,14 +91,15 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     let input = match (&args.text, &args.file) {
         (Some(t), _) => t.clone(),
         (None, Some(p)) if p.as_os_str() != "-" => {
-            std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?
+            let bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
+            Error::utf8(p, bytes)?
         }
         _ => {
-            let mut s = String::new();
+            let mut bytes = Vec::new();
             std::io::stdin()
-                .read_to_string(&mut s)
+                .read_to_end(&mut bytes)
                 .context("cannot read standard input")?;
-            s
+            Error::utf8(Path::new("standard input"), bytes)?
         }
     };
     let passages = if args.text.is_some() {

@@ -7,6 +7,7 @@
 
 use super::global::Global;
 use super::tag::Format;
+use crate::error::Error;
 use crate::tag::suggest::{suggest, SuggestOptions};
 use crate::tag::{load_taxonomy, Taxonomy};
 use anyhow::Context;
@@ -154,8 +155,8 @@ fn list(tax: &Taxonomy) -> anyhow::Result<i32> {
 }
 
 fn check(file: &std::path::Path, g: Global) -> anyhow::Result<i32> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = Error::utf8(file, bytes)?;
     match Taxonomy::check(&text, file) {
         Ok(tax) => {
             let terms: usize = tax.themes().iter().map(|t| t.terms().len()).sum();

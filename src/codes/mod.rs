@@ -93,7 +93,7 @@ pub struct Codes {
 impl Codes {
     /// Reads a codes file.
     pub fn load(path: &Path) -> Result<Codes> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = Error::read_utf8(path)?;
         Codes::parse(&text, path)
     }
 

@@ -36,7 +36,7 @@ const COLUMNS: [Column; 2] = [
 impl Pairs {
     /// Reads a pairs file.
     pub fn load(path: &Path) -> Result<Pairs> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = Error::read_utf8(path)?;
         Pairs::parse(&text, path)
     }
 

@@ -48,7 +48,7 @@ impl Column {
 
 /// Reads a list file and parses it with `parse`.
 fn load_with<T>(path: &Path, parse: fn(&str, &Path) -> Result<T>) -> Result<T> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = Error::read_utf8(path)?;
     parse(&text, path)
 }
 

@@ -43,7 +43,7 @@ pub const PROCEDURAL: &str = "procedural";
 
 /// Reads a gold CSV file (see the module docs for the format).
 pub fn load_gold(path: &Path) -> Result<Vec<GoldPassage>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = Error::read_utf8(path)?;
     parse_gold(&text, path)
 }
 

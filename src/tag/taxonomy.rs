@@ -44,7 +44,7 @@ pub struct Taxonomy {
 impl Taxonomy {
     /// Loads and validates a taxonomy file.
     pub fn load(path: &Path) -> Result<Taxonomy> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = Error::read_utf8(path)?;
         Taxonomy::parse(&text, path)
     }
 

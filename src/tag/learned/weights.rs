@@ -246,7 +246,7 @@ impl Model {
 
     /// Loads a model file.
     pub fn load(path: &Path, themes: &[String]) -> Result<Model> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = Error::read_utf8(path)?;
         Model::parse(&text, path, themes)
     }
 
