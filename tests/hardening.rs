@@ -332,6 +332,46 @@ fn control_characters_never_reach_the_terminal() {
     assert!(csv.contains(HOSTILE), "CSV lost the data: {csv}");
 }
 
+/// `tag FILE` (table and `--explain`) and `eval --errors` printed the text they read as it
+/// was, so a hostile file could set the window title or clear the screen; they show control
+/// characters as visible stand-ins like the other tables, and JSON keeps the data.
+#[test]
+fn tag_and_eval_tables_show_the_controls_of_what_they_read_as_stand_ins() {
+    let tmp = tempdir();
+    let text = format!("The draft treaty{HOSTILE} could criminalise security research.\n");
+    let file = tmp.path().join("hostile.txt");
+    std::fs::write(&file, &text).unwrap();
+    for extra in [&[][..], &["--explain"][..]] {
+        let out = run_expect(igf_lens().arg("tag").arg(&file).args(extra), 0);
+        let table = stdout(&out);
+        assert!(table.contains("treaty␛]0;pwned␇"), "{extra:?}: {table}");
+        assert_no_controls(&format!("tag {extra:?}"), &table);
+    }
+    let json = stdout(&run_expect(
+        igf_lens().arg("tag").arg(&file).args(["--format", "json"]),
+        0,
+    ));
+    let v: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    assert!(v["text"].as_str().unwrap().contains(HOSTILE), "{json}");
+
+    let gold = tmp.path().join("gold.csv");
+    let mut w = csv::Writer::from_path(&gold).unwrap();
+    w.write_record(["id", "text", "labels"]).unwrap();
+    w.write_record([&format!("p{HOSTILE}"), text.trim_end(), "cooperation:risk"])
+        .unwrap();
+    w.flush().unwrap();
+    let out = run_expect(
+        igf_lens()
+            .arg("eval")
+            .arg(&gold)
+            .args(["--errors", "--no-model"]),
+        0,
+    );
+    let table = stdout(&out);
+    assert!(table.contains("treaty␛]0;pwned␇"), "{table}");
+    assert_no_controls("eval --errors", &table);
+}
+
 /// A short raw transcript of session `WS #<code>` (2023), ten lines.
 fn raw_transcript(code: u32) -> String {
     format!(

@@ -10,6 +10,7 @@
 use super::global::Global;
 use super::model::ModelArgs;
 use super::tag::Format;
+use crate::export::for_terminal;
 use crate::pipeline::corrections::coded_passages;
 use crate::tag::eval::{check_labels, evaluate, load_gold, score, MistakeKind, Report};
 use crate::tag::{load_tagger, load_taxonomy};
@@ -148,11 +149,11 @@ fn write_mistakes(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
                 m.got.map_or("", |p| p.as_str())
             ),
         };
-        writeln!(out, "{} (line {}) {what}", m.id, m.line)?;
+        writeln!(out, "{} (line {}) {what}", for_terminal(&m.id), m.line)?;
         if let Some(e) = &m.evidence {
-            writeln!(out, "    {e}")?;
+            writeln!(out, "    {}", for_terminal(e))?;
         }
-        writeln!(out, "    {}", m.text)?;
+        writeln!(out, "    {}", for_terminal(&m.text))?;
     }
     Ok(())
 }

@@ -8,6 +8,7 @@
 use super::global::Global;
 use super::model::ModelArgs;
 use crate::error::Error;
+use crate::export::for_terminal;
 use crate::model::{Tag, Tagging};
 use crate::tag::explain::{model_reasons, HeadReason};
 use crate::tag::learned::HeadKind;
@@ -155,7 +156,13 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
                 } else {
                     labels.join(";")
                 };
-                writeln!(out, "{:<6} {:<50} {}", p.line, themes, excerpt(&p.text, 60))?;
+                writeln!(
+                    out,
+                    "{:<6} {:<50} {}",
+                    p.line,
+                    themes,
+                    excerpt(&for_terminal(&p.text), 60)
+                )?;
             }
         }
     }
@@ -185,7 +192,7 @@ fn write_explained(
     p: &Passage,
     tagging: &Tagging,
 ) -> std::io::Result<()> {
-    writeln!(out, "line {}: {}", p.line, p.text)?;
+    writeln!(out, "line {}: {}", p.line, for_terminal(&p.text))?;
     if tagging.procedural {
         writeln!(out, "  (procedural)")?;
     } else if tagging.tags.is_empty() {
