@@ -413,3 +413,58 @@ fn an_ingest_not_given_the_codes_warns_that_the_human_decisions_are_gone() {
     );
     assert_eq!(theme(&passage(&index, bare), &theme_id), None);
 }
+
+#[test]
+fn eval_with_codes_that_match_no_passage_of_the_index_is_an_error_not_a_table_of_zeros() {
+    let (tmp, index, codes) = sample();
+    // Codes made on the sample index, for a passage of WS #312 ...
+    let id = passages(&index)
+        .iter()
+        .find(|p| {
+            p["source"]
+                .as_str()
+                .is_some_and(|s| s.contains("2023-ws-312"))
+        })
+        .and_then(|p| p["passage_id"].as_u64())
+        .unwrap();
+    code(&index, &codes, id, &["--add", "surveillance:risk"], 0);
+    // ... against an index of one other session only.
+    let other_in = tmp.path().join("other");
+    std::fs::create_dir(&other_in).unwrap();
+    for f in ["2021-of-7.raw.txt", "2021-of-7.page.txt"] {
+        std::fs::copy(repo().join("data/sessions").join(f), other_in.join(f)).unwrap();
+    }
+    let other = tmp.path().join("other-index");
+    ingest_quiet(&other, &other_in, 0);
+    let eval = |idx: &Path, codes: &Path| {
+        run_expect(
+            igf_lens()
+                .args(["eval", "--index"])
+                .arg(idx)
+                .arg("--codes")
+                .arg(codes),
+            2,
+        )
+    };
+    let err = stderr(&eval(&other, &codes));
+    assert!(
+        err.contains("no coded passage is in the index at")
+            && err.contains("1 code(s) match none of its passages")
+            && err.contains("codes.csv"),
+        "{err}"
+    );
+    // A codes file with its header and no codes.
+    let empty = tmp.path().join("empty.csv");
+    std::fs::write(&empty, "key,theme,decision,coder,note\n").unwrap();
+    let err = stderr(&eval(&index, &empty));
+    assert!(err.contains("0 code(s) match none"), "{err}");
+    // The index the codes were made on still evaluates.
+    run_expect(
+        igf_lens()
+            .args(["eval", "--index"])
+            .arg(&index)
+            .arg("--codes")
+            .arg(&codes),
+        0,
+    );
+}

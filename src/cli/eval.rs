@@ -66,7 +66,16 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
         }
         (None, Some(path)) => {
             let codes = crate::codes::Codes::load(path)?;
-            let (coded, _) = coded_passages(&args.index, &codes, &taxonomy)?;
+            let (coded, unmatched) = coded_passages(&args.index, &codes, &taxonomy)?;
+            if coded.is_empty() {
+                anyhow::bail!(
+                    "{}: no coded passage is in the index at {} ({unmatched} code(s) match none of \
+                     its passages): nothing to evaluate. Give the --index the codes were made on, \
+                     or code passages with `igf-lens code PASSAGE_ID --add THEME:POLARITY`",
+                    path.display(),
+                    args.index.display()
+                );
+            }
             let (gold, predicted) = crate::codes::agreement::gold(&coded, &tagger);
             score(&tagger, &gold, &predicted)
         }

@@ -37,6 +37,29 @@ pub struct Reader {
     fields: Fields,
 }
 
+/// Why tantivy could not open the index at `dir`: a file it may not read is an I/O error naming
+/// the file (the fix is its permissions, not a rebuild); anything else is damage.
+fn open_failure(dir: &Path, e: tantivy::TantivyError) -> Error {
+    use tantivy::directory::error::OpenReadError;
+    match &e {
+        tantivy::TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath })
+            if io_error.kind() == std::io::ErrorKind::PermissionDenied =>
+        {
+            Error::io(
+                dir.join(filepath),
+                std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    format!("{io_error}: give the user running igf-lens read access to the index"),
+                ),
+            )
+        }
+        _ => Error::Corrupt {
+            path: dir.to_path_buf(),
+            message: e.to_string(),
+        },
+    }
+}
+
 impl Reader {
     /// Opens the index at `dir`: [`Error::NoIndex`] when there is none, [`Error::IndexVersion`]
     /// when it was written with another schema version.
@@ -47,10 +70,7 @@ impl Reader {
         files::check_version(dir)?;
         catch_damage(dir, || {
             let directory = ReadOnlyDir::new(files::mmap(dir)?, dir);
-            let index = Index::open(directory).map_err(|e| Error::Corrupt {
-                path: dir.to_path_buf(),
-                message: e.to_string(),
-            })?;
+            let index = Index::open(directory).map_err(|e| open_failure(dir, e))?;
             check_open_time(dir, &index)?;
             index
                 .tokenizers()
@@ -60,10 +80,7 @@ impl Reader {
                 .reader_builder()
                 .reload_policy(ReloadPolicy::Manual)
                 .try_into()
-                .map_err(|e| Error::Corrupt {
-                    path: dir.to_path_buf(),
-                    message: e.to_string(),
-                })?;
+                .map_err(|e| open_failure(dir, e))?;
             Ok(Reader {
                 dir: dir.to_path_buf(),
                 index,
@@ -618,6 +635,35 @@ impl SegmentCollector for FacetCountsSegment {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_the_user_may_not_read_is_not_called_damage() {
+        use std::sync::Arc;
+        use tantivy::directory::error::OpenReadError;
+        let read_error = |kind: std::io::ErrorKind| {
+            tantivy::TantivyError::OpenReadError(OpenReadError::IoError {
+                io_error: Arc::new(std::io::Error::from(kind)),
+                filepath: "meta.json".into(),
+            })
+        };
+        let denied = open_failure(
+            Path::new("ix"),
+            read_error(std::io::ErrorKind::PermissionDenied),
+        );
+        assert!(
+            matches!(&denied, Error::Io { path, .. } if path == Path::new("ix/meta.json")),
+            "{denied:?}"
+        );
+        let text = denied.to_string();
+        assert!(
+            text.starts_with("ix/meta.json: ")
+                && text.ends_with("give the user running igf-lens read access to the index")
+                && !text.contains("rebuild"),
+            "{text}"
+        );
+        let other = open_failure(Path::new("ix"), read_error(std::io::ErrorKind::InvalidData));
+        assert!(matches!(other, Error::Corrupt { .. }), "{other:?}");
+    }
 
     #[test]
     fn within_one_edit_accepts_one_edit_or_swap() {
