@@ -11,7 +11,7 @@ use super::schema::{self, Fields};
 use super::search::{Facets, Hit, SearchRequest, SearchResults, Sort};
 use super::sessions::{self, SessionEntry, SessionMatch};
 use super::stored;
-use super::verify::{catch_damage, check_open_time};
+use super::verify::{catch_damage, check_open_time, open_failure};
 use crate::error::{Error, Result};
 use crate::model::PassageRecord;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -35,29 +35,6 @@ pub struct Reader {
     index: Index,
     reader: IndexReader,
     fields: Fields,
-}
-
-/// Why tantivy could not open the index at `dir`: a file it may not read is an I/O error naming
-/// the file (the fix is its permissions, not a rebuild); anything else is damage.
-fn open_failure(dir: &Path, e: tantivy::TantivyError) -> Error {
-    use tantivy::directory::error::OpenReadError;
-    match &e {
-        tantivy::TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath })
-            if io_error.kind() == std::io::ErrorKind::PermissionDenied =>
-        {
-            Error::io(
-                dir.join(filepath),
-                std::io::Error::new(
-                    std::io::ErrorKind::PermissionDenied,
-                    format!("{io_error}: give the user running igf-lens read access to the index"),
-                ),
-            )
-        }
-        _ => Error::Corrupt {
-            path: dir.to_path_buf(),
-            message: e.to_string(),
-        },
-    }
 }
 
 impl Reader {
@@ -635,35 +612,6 @@ impl SegmentCollector for FacetCountsSegment {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_file_the_user_may_not_read_is_not_called_damage() {
-        use std::sync::Arc;
-        use tantivy::directory::error::OpenReadError;
-        let read_error = |kind: std::io::ErrorKind| {
-            tantivy::TantivyError::OpenReadError(OpenReadError::IoError {
-                io_error: Arc::new(std::io::Error::from(kind)),
-                filepath: "meta.json".into(),
-            })
-        };
-        let denied = open_failure(
-            Path::new("ix"),
-            read_error(std::io::ErrorKind::PermissionDenied),
-        );
-        assert!(
-            matches!(&denied, Error::Io { path, .. } if path == Path::new("ix/meta.json")),
-            "{denied:?}"
-        );
-        let text = denied.to_string();
-        assert!(
-            text.starts_with("ix/meta.json: ")
-                && text.ends_with("give the user running igf-lens read access to the index")
-                && !text.contains("rebuild"),
-            "{text}"
-        );
-        let other = open_failure(Path::new("ix"), read_error(std::io::ErrorKind::InvalidData));
-        assert!(matches!(other, Error::Corrupt { .. }), "{other:?}");
-    }
 
     #[test]
     fn within_one_edit_accepts_one_edit_or_swap() {

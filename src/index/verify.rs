@@ -97,7 +97,8 @@ impl Verification {
 }
 
 /// Checks the index at `dir` (see the module docs for the list). Damage is reported as
-/// findings, not errors; the only error is [`Error::NoIndex`] when `dir` holds no index.
+/// findings, not errors; the errors are [`Error::NoIndex`] when `dir` holds no index and
+/// [`Error::Io`] for an index file the user may not read.
 pub fn verify(dir: &Path) -> Result<Verification> {
     if !files::has_index(dir) {
         return Err(Error::NoIndex(dir.to_path_buf()));
@@ -109,9 +110,10 @@ pub fn verify(dir: &Path) -> Result<Verification> {
     check_version(dir, &mut v);
     v.opened = match open(dir) {
         Ok((index, meta)) => {
-            check_segments(dir, &index, &meta, &mut v);
+            check_segments(dir, &index, &meta, &mut v)?;
             true
         }
+        Err(e @ Error::Io { .. }) => return Err(e),
         Err(e) => {
             v.push(
                 Level::Damaged,
@@ -150,7 +152,7 @@ fn first_damage(dir: &Path, index: &Index, meta: &IndexMeta, scope: Scope) -> Re
         dir: dir.to_path_buf(),
         ..Verification::default()
     };
-    check_files(dir, index, meta, scope, &mut v);
+    check_files(dir, index, meta, scope, &mut v)?;
     match v.findings.into_iter().find(|f| f.level == Level::Damaged) {
         Some(f) => Err(Error::Corrupt {
             path: dir.to_path_buf(),
@@ -208,28 +210,29 @@ fn check_version(dir: &Path, v: &mut Verification) {
 fn open(dir: &Path) -> Result<(Index, IndexMeta)> {
     catch_damage(dir, || {
         let directory = ReadOnlyDir::new(files::mmap(dir)?, dir);
-        let index = Index::open(directory).map_err(|e| corrupt(dir, e))?;
-        let meta = index.load_metas().map_err(|e| corrupt(dir, e))?;
+        let index = Index::open(directory).map_err(|e| open_failure(dir, e))?;
+        let meta = index.load_metas().map_err(|e| open_failure(dir, e))?;
         Ok((index, meta))
     })
 }
 
-fn check_segments(dir: &Path, index: &Index, meta: &IndexMeta, v: &mut Verification) {
+fn check_segments(dir: &Path, index: &Index, meta: &IndexMeta, v: &mut Verification) -> Result<()> {
     v.segments = meta.segments.len();
     v.passages = meta.segments.iter().map(|s| u64::from(s.num_docs())).sum();
-    let bad_segments = check_files(dir, index, meta, Scope::Every, v);
+    let bad_segments = check_files(dir, index, meta, Scope::Every, v)?;
     check_contents(dir, index, &bad_segments, v);
+    Ok(())
 }
 
 /// Every file a committed segment needs: present, and matching its checksum. Returns the ids
-/// of the segments with a bad file.
+/// of the segments with a bad file; a file the user may not read is an error.
 fn check_files(
     dir: &Path,
     index: &Index,
     meta: &IndexMeta,
     scope: Scope,
     v: &mut Verification,
-) -> BTreeSet<String> {
+) -> Result<BTreeSet<String>> {
     let damaged_before = v.count(Level::Damaged);
     let mut paths: Vec<PathBuf> = meta.list_segment_files().into_iter().collect();
     paths.sort();
@@ -258,7 +261,7 @@ fn check_files(
                 continue;
             }
             v.files_checked += 1;
-            if let Some(problem) = checksum_problem(dir, index, path) {
+            if let Some(problem) = checksum_problem(dir, index, path)? {
                 v.push(
                     Level::Damaged,
                     format!("segment {}: file {name} {problem}", short(&uuid)),
@@ -278,14 +281,23 @@ fn check_files(
             ),
         );
     }
-    bad_segments
+    Ok(bad_segments)
 }
 
-/// What is wrong with a segment file's checksum, if anything.
-fn checksum_problem(dir: &Path, index: &Index, path: &Path) -> Option<String> {
+/// What is wrong with a segment file's checksum, if anything; a file the user may not read is
+/// an error.
+fn checksum_problem(dir: &Path, index: &Index, path: &Path) -> Result<Option<String>> {
     let checked = catch_damage(dir, || Ok(index.directory().validate_checksum(path)));
-    Some(match checked {
-        Ok(Ok(true)) => return None,
+    checksum_finding(dir, checked)
+}
+
+/// [`checksum_problem`]'s reading of tantivy's answer.
+fn checksum_finding(
+    dir: &Path,
+    checked: Result<std::result::Result<bool, OpenReadError>>,
+) -> Result<Option<String>> {
+    Ok(Some(match checked {
+        Ok(Ok(true)) => return Ok(None),
         Ok(Ok(false)) => "does not match its checksum".to_string(),
         // tantivy reads the footer (format version, checksum) first: InvalidData means the
         // footer is not there, UnexpectedEof that its JSON ends early (a quote overwritten).
@@ -297,9 +309,12 @@ fn checksum_problem(dir: &Path, index: &Index, path: &Path) -> Option<String> {
         {
             "has no valid footer: it was cut short or its end is overwritten".to_string()
         }
-        Ok(Err(e)) => format!("cannot be read: {e}"),
+        Ok(Err(e)) => match not_permitted(dir, &e) {
+            Some(denied) => return Err(denied),
+            None => format!("cannot be read: {e}"),
+        },
         Err(e) => format!("cannot be checked: {}", e.detail()),
-    })
+    }))
 }
 
 /// Every segment (but those with a bad file) opens, every stored passage reads back, every
@@ -442,6 +457,36 @@ fn short(uuid: &str) -> &str {
     uuid.get(..8).unwrap_or(uuid)
 }
 
+/// Why tantivy could not open the index at `dir`: a file it may not read is an I/O error naming
+/// the file (the fix is its permissions, not a rebuild); anything else is damage.
+pub(crate) fn open_failure(dir: &Path, e: tantivy::TantivyError) -> Error {
+    match &e {
+        tantivy::TantivyError::OpenReadError(read) => match not_permitted(dir, read) {
+            Some(denied) => denied,
+            None => corrupt(dir, e),
+        },
+        _ => corrupt(dir, e),
+    }
+}
+
+/// A read that failed because the user may not read the file: an I/O error naming it.
+fn not_permitted(dir: &Path, e: &OpenReadError) -> Option<Error> {
+    match e {
+        OpenReadError::IoError { io_error, filepath }
+            if io_error.kind() == std::io::ErrorKind::PermissionDenied =>
+        {
+            Some(Error::io(
+                dir.join(filepath),
+                std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    format!("{io_error}: give the user running igf-lens read access to the index"),
+                ),
+            ))
+        }
+        _ => None,
+    }
+}
+
 fn corrupt(dir: &Path, e: impl std::fmt::Display) -> Error {
     Error::Corrupt {
         path: dir.to_path_buf(),
@@ -499,6 +544,60 @@ pub(crate) fn catch_damage<T>(dir: &Path, f: impl FnOnce() -> Result<T>) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_the_user_may_not_read_is_not_called_damage() {
+        use std::sync::Arc;
+        let read_error = |kind: std::io::ErrorKind| {
+            tantivy::TantivyError::OpenReadError(OpenReadError::IoError {
+                io_error: Arc::new(std::io::Error::from(kind)),
+                filepath: "meta.json".into(),
+            })
+        };
+        let denied = open_failure(
+            Path::new("ix"),
+            read_error(std::io::ErrorKind::PermissionDenied),
+        );
+        assert!(
+            matches!(&denied, Error::Io { path, .. } if path == Path::new("ix/meta.json")),
+            "{denied:?}"
+        );
+        let text = denied.to_string();
+        assert!(
+            text.starts_with("ix/meta.json: ")
+                && text.ends_with("give the user running igf-lens read access to the index")
+                && !text.contains("rebuild"),
+            "{text}"
+        );
+        let other = open_failure(Path::new("ix"), read_error(std::io::ErrorKind::InvalidData));
+        assert!(matches!(other, Error::Corrupt { .. }), "{other:?}");
+    }
+
+    #[test]
+    fn a_segment_file_the_user_may_not_read_is_an_error_not_a_finding() {
+        use std::sync::Arc;
+        let dir = Path::new("ix");
+        let read_error = |kind: std::io::ErrorKind| {
+            Ok(Err(OpenReadError::IoError {
+                io_error: Arc::new(std::io::Error::from(kind)),
+                filepath: "ab.store".into(),
+            }))
+        };
+        let denied = checksum_finding(dir, read_error(std::io::ErrorKind::PermissionDenied));
+        assert!(
+            matches!(&denied, Err(Error::Io { path, .. }) if path == Path::new("ix/ab.store")),
+            "{denied:?}"
+        );
+        assert_eq!(
+            checksum_finding(dir, read_error(std::io::ErrorKind::InvalidData)).unwrap(),
+            Some("has no valid footer: it was cut short or its end is overwritten".to_string())
+        );
+        assert_eq!(checksum_finding(dir, Ok(Ok(true))).unwrap(), None);
+        assert_eq!(
+            checksum_finding(dir, Ok(Ok(false))).unwrap(),
+            Some("does not match its checksum".to_string())
+        );
+    }
 
     #[test]
     fn catch_damage_turns_panics_and_engine_errors_into_corrupt() {
