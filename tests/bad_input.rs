@@ -740,14 +740,9 @@ fn a_query_with_a_syntax_error_shows_the_query_and_the_position() {
         ("AND", "`AND` has nothing on its left", 0),
     ];
     for &(query, problem, col) in cases {
-        let out = run_expect(
-            igf_lens().args(["search", query, "--index"]).arg(&s.index),
-            2,
-        );
-        let err = stderr(&out);
-        let lines: Vec<&str> = err.lines().collect();
+        let err = query_error(&s, query, col);
         assert_eq!(
-            lines.first().copied(),
+            err.lines().next(),
             Some(
                 format!(
                     "igf-lens: search in {}: query does not parse: {problem}",
@@ -757,22 +752,34 @@ fn a_query_with_a_syntax_error_shows_the_query_and_the_position() {
             ),
             "{query}: {err}"
         );
-        assert_eq!(
-            lines.get(1).copied(),
-            Some(format!("  {query}").as_str()),
-            "{query}"
-        );
-        assert_eq!(
-            lines.get(2).copied(),
-            Some(format!("  {}^", " ".repeat(col)).as_str()),
-            "{query}"
-        );
-        assert!(
-            lines.get(3).is_some_and(|l| l.starts_with("fix: ")),
-            "{query}: {err}"
-        );
     }
     assert_eq!(count(&s.index), s.before);
+}
+
+/// `search QUERY` on the sample index exits 2, and its message goes on with the query, a caret
+/// under column `col` of it and a line with the fix. Returns the message.
+fn query_error(s: &Setup, query: &str, col: usize) -> String {
+    let out = run_expect(
+        igf_lens().args(["search", query, "--index"]).arg(&s.index),
+        2,
+    );
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines.get(1).copied(),
+        Some(format!("  {query}").as_str()),
+        "{query}: {err}"
+    );
+    assert_eq!(
+        lines.get(2).copied(),
+        Some(format!("  {}^", " ".repeat(col)).as_str()),
+        "{query}: {err}"
+    );
+    assert!(
+        lines.get(3).is_some_and(|l| l.starts_with("fix: ")),
+        "{query}: {err}"
+    );
+    err
 }
 
 /// `field:*` (any value) on a field tantivy cannot answer it for (text, title, polarity, …)
@@ -786,29 +793,15 @@ fn any_value_on_a_field_that_cannot_answer_it_is_a_query_error_not_damage() {
         ("treaty AND (polarity:* OR budapest)", "polarity", 12),
     ];
     for &(query, field, col) in cases {
-        let out = run_expect(
-            igf_lens().args(["search", query, "--index"]).arg(&s.index),
-            2,
-        );
-        let err = stderr(&out);
-        let lines: Vec<&str> = err.lines().collect();
+        let err = query_error(&s, query, col);
         assert!(
-            lines[0].starts_with(&format!(
+            err.starts_with(&format!(
                 "igf-lens: search in {}: query does not parse: `{field}:*` (any value) works only on the fields ",
                 s.index.display()
             )),
             "{query}: {err}"
         );
         assert!(!err.contains("damaged"), "{query}: {err}");
-        assert_eq!(
-            lines.get(2).copied(),
-            Some(format!("  {}^", " ".repeat(col)).as_str()),
-            "{query}: {err}"
-        );
-        assert!(
-            lines.get(3).is_some_and(|l| l.starts_with("fix: ")),
-            "{query}: {err}"
-        );
     }
     assert_eq!(search(&s.index, &["speaker:*"]).1, 0);
 }
