@@ -41,6 +41,7 @@ const COLUMNS: [&str; 12] = [
 
 /// Runs `igf-lens sessions`. Exit code 1 when the list is empty.
 pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
+    crate::index::require_index(&args.index)?;
     if !args.index.join(pipeline::MANIFEST_FILE).exists() {
         anyhow::bail!(
             "no ingest manifest in {}: run `igf-lens ingest -i {}` first",

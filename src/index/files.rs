@@ -29,9 +29,31 @@ struct VersionFile {
     written_by: String,
 }
 
-/// Whether `dir` already holds a tantivy index.
-pub(crate) fn has_index(dir: &Path) -> bool {
-    dir.join("meta.json").is_file()
+/// Whether `dir` already holds a tantivy index. A directory the user may not enter is an
+/// [`Error::Io`] naming it, with the fix ([`super::verify::denied`]), not "no index".
+pub(crate) fn has_index(dir: &Path) -> Result<bool> {
+    index_found(
+        dir,
+        std::fs::metadata(dir.join("meta.json")).map(|m| m.is_file()),
+    )
+}
+
+/// [`has_index`]'s reading of the answer to "is `dir/meta.json` a file?".
+fn index_found(dir: &Path, is_file: std::io::Result<bool>) -> Result<bool> {
+    match is_file {
+        Ok(found) => Ok(found),
+        Err(e) => super::verify::denied(dir, &e).map_or(Ok(false), Err),
+    }
+}
+
+/// Fails with [`Error::NoIndex`] unless `dir` holds an index (and with [`Error::Io`] when the
+/// user may not enter it).
+pub(crate) fn require_index(dir: &Path) -> Result<()> {
+    if has_index(dir)? {
+        Ok(())
+    } else {
+        Err(Error::NoIndex(dir.to_path_buf()))
+    }
 }
 
 /// Reads the schema version recorded in `dir` (`None` when the file is missing).
@@ -84,7 +106,7 @@ pub(crate) fn mmap(dir: &Path) -> Result<MmapDirectory> {
 /// removed. Call it only while holding the ingest lock (no other writer makes files). Returns
 /// how many files were removed; an index that does not open is left for the caller to report.
 pub fn remove_orphans(dir: &Path) -> Result<usize> {
-    if !has_index(dir) {
+    if !has_index(dir)? {
         return Ok(0);
     }
     let Ok(index) = tantivy::Index::open(mmap(dir)?) else {
@@ -224,5 +246,27 @@ mod tests {
             read_version(tmp.path()),
             Err(Error::Corrupt { .. })
         ));
+    }
+
+    #[test]
+    fn a_directory_the_user_may_not_enter_is_not_called_no_index() {
+        let dir = Path::new("ix");
+        let stat = |kind: std::io::ErrorKind| Err(std::io::Error::from(kind));
+        let denied = index_found(dir, stat(std::io::ErrorKind::PermissionDenied));
+        assert!(
+            matches!(&denied, Err(Error::Io { path, .. }) if path == dir),
+            "{denied:?}"
+        );
+        let text = denied.unwrap_err().to_string();
+        assert!(
+            text.starts_with("ix: ")
+                && text.contains("ermission denied")
+                && text.ends_with("give the user running igf-lens read access to the index"),
+            "{text}"
+        );
+        assert!(!index_found(dir, stat(std::io::ErrorKind::NotFound)).unwrap());
+        assert!(!index_found(dir, stat(std::io::ErrorKind::NotADirectory)).unwrap());
+        assert!(index_found(dir, Ok(true)).unwrap());
+        assert!(!index_found(dir, Ok(false)).unwrap());
     }
 }

@@ -30,6 +30,7 @@ mod stored;
 mod verify;
 mod writer;
 
+pub(crate) use files::require_index;
 pub use files::{remove_orphans, SCHEMA_VERSION, VERSION_FILE};
 pub use reader::{sort_records, Reader};
 pub use schema::{document_json, field_specs, FieldKind, FieldSpec};

@@ -41,9 +41,7 @@ impl Reader {
     /// Opens the index at `dir`: [`Error::NoIndex`] when there is none, [`Error::IndexVersion`]
     /// when it was written with another schema version.
     pub fn open(dir: &Path) -> Result<Reader> {
-        if !files::has_index(dir) {
-            return Err(Error::NoIndex(dir.to_path_buf()));
-        }
+        files::require_index(dir)?;
         files::check_version(dir)?;
         catch_damage(dir, || {
             let directory = ReadOnlyDir::new(files::mmap(dir)?, dir);

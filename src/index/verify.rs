@@ -98,11 +98,9 @@ impl Verification {
 
 /// Checks the index at `dir` (see the module docs for the list). Damage is reported as
 /// findings, not errors; the errors are [`Error::NoIndex`] when `dir` holds no index and
-/// [`Error::Io`] for an index file the user may not read.
+/// [`Error::Io`] for an index file (or the index directory) the user may not read.
 pub fn verify(dir: &Path) -> Result<Verification> {
-    if !files::has_index(dir) {
-        return Err(Error::NoIndex(dir.to_path_buf()));
-    }
+    files::require_index(dir)?;
     let mut v = Verification {
         dir: dir.to_path_buf(),
         ..Verification::default()
@@ -130,7 +128,7 @@ pub fn verify(dir: &Path) -> Result<Verification> {
 /// checksum (each file read once, no document decoded). Fails with [`Error::Corrupt`] naming
 /// the first damaged file.
 pub fn check_checksums(dir: &Path) -> Result<()> {
-    if !files::has_index(dir) {
+    if !files::has_index(dir)? {
         return Ok(());
     }
     let (index, meta) = open(dir)?;
@@ -472,19 +470,23 @@ pub(crate) fn open_failure(dir: &Path, e: tantivy::TantivyError) -> Error {
 /// A read that failed because the user may not read the file: an I/O error naming it.
 fn not_permitted(dir: &Path, e: &OpenReadError) -> Option<Error> {
     match e {
-        OpenReadError::IoError { io_error, filepath }
-            if io_error.kind() == std::io::ErrorKind::PermissionDenied =>
-        {
-            Some(Error::io(
-                dir.join(filepath),
-                std::io::Error::new(
-                    std::io::ErrorKind::PermissionDenied,
-                    format!("{io_error}: give the user running igf-lens read access to the index"),
-                ),
-            ))
-        }
+        OpenReadError::IoError { io_error, filepath } => denied(&dir.join(filepath), io_error),
         _ => None,
     }
+}
+
+/// An I/O failure on `path` (an index file, or the index directory) because the user may not
+/// read it: an [`Error::Io`] naming it, with the fix (its permissions, not a rebuild).
+pub(crate) fn denied(path: &Path, io_error: &std::io::Error) -> Option<Error> {
+    (io_error.kind() == std::io::ErrorKind::PermissionDenied).then(|| {
+        Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!("{io_error}: give the user running igf-lens read access to the index"),
+            ),
+        )
+    })
 }
 
 fn corrupt(dir: &Path, e: impl std::fmt::Display) -> Error {

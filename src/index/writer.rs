@@ -43,7 +43,7 @@ impl Writer {
     /// [`Error::IndexVersion`] when the index was written with another schema version.
     pub fn open(dir: &Path, threads: usize, memory_budget: usize) -> Result<Writer> {
         Error::create_dir_all(dir)?;
-        if files::has_index(dir) {
+        if files::has_index(dir)? {
             files::check_version(dir)?;
         } else {
             // Version first, so a reader never sees an index without one.
