@@ -36,9 +36,9 @@ pub enum Error {
     /// A search query that does not parse.
     #[error("{0}")]
     Query(String),
-    /// No index where one was expected.
-    #[error("no index at {0}: run `igf-lens ingest` first")]
-    NoIndex(PathBuf),
+    /// No index where one was expected; the hint fits what is there ([`Error::no_index`]).
+    #[error("no index at {path}: {hint}")]
+    NoIndex { path: PathBuf, hint: String },
     /// An index written by an incompatible igf-lens version.
     #[error("the index at {path} was written by schema version {found}, this igf-lens reads version {expected}: run `igf-lens ingest --rebuild --index {path}`")]
     IndexVersion {
@@ -73,6 +73,31 @@ impl Error {
         Error::Io {
             path: path.into(),
             source,
+        }
+    }
+
+    /// [`Error::NoIndex`] for `dir`, with a command that works for what is there: nothing (or
+    /// an empty directory) is where an ingest can make the index; a file, or a directory of
+    /// other files (transcripts, say), is not, and `--index` names the directory an ingest made.
+    pub fn no_index(dir: &std::path::Path) -> Error {
+        let shown = dir.display();
+        let hint = match std::fs::metadata(dir) {
+            Ok(m) if !m.is_dir() => "it is a file, and --index takes a directory: make an index \
+                 with `igf-lens ingest DATA_DIR --index DIR` (DATA_DIR: the directory of \
+                 transcripts) and pass that DIR"
+                .to_string(),
+            Ok(_) if std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some()) => format!(
+                "it is a directory without one; to index the transcripts in it, run `igf-lens \
+                 ingest {shown} --index DIR` and pass that DIR to --index"
+            ),
+            _ => format!(
+                "make one with `igf-lens ingest DATA_DIR --index {shown}` (DATA_DIR: the \
+                 directory of transcripts), or pass an existing index to --index"
+            ),
+        };
+        Error::NoIndex {
+            path: dir.to_path_buf(),
+            hint,
         }
     }
 

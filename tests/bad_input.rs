@@ -955,3 +955,81 @@ fn command_line_errors_say_igf_lens_like_every_other_error() {
     assert!(stdout(&out).contains("Usage: igf-lens search"));
     assert!(stderr(&out).is_empty());
 }
+
+/// Stderr of `igf-lens ARGS --index INDEX`, which must exit 2.
+fn index_error(args: &[&str], index: &Path) -> String {
+    let out = run_expect(igf_lens().args(args).arg("--index").arg(index), 2);
+    stderr(&out).trim().to_string()
+}
+
+#[test]
+fn an_index_path_that_holds_no_index_gets_a_hint_that_works() {
+    let s = Setup::new();
+    let commands: [&[&str]; 3] = [&["sessions"], &["search", "treaty"], &["verify"]];
+    // A file: --index takes a directory.
+    let file = s.corpus.join("base.txt");
+    for args in commands {
+        assert_eq!(
+            index_error(args, &file),
+            format!(
+                "igf-lens: no index at {}: it is a file, and --index takes a directory: make an \
+                 index with `igf-lens ingest DATA_DIR --index DIR` (DATA_DIR: the directory of \
+                 transcripts) and pass that DIR",
+                file.display()
+            ),
+            "{args:?}"
+        );
+    }
+    // A directory of transcripts: ingest it into another directory.
+    for args in commands {
+        assert_eq!(
+            index_error(args, &s.corpus),
+            format!(
+                "igf-lens: no index at {0}: it is a directory without one; to index the \
+                 transcripts in it, run `igf-lens ingest {0} --index DIR` and pass that DIR to \
+                 --index",
+                s.corpus.display()
+            ),
+            "{args:?}"
+        );
+    }
+    // Nothing there: the hint, run as given, makes the index the command then reads.
+    let fresh = s.path("fresh");
+    for args in commands {
+        assert_eq!(
+            index_error(args, &fresh),
+            format!(
+                "igf-lens: no index at {}: make one with `igf-lens ingest DATA_DIR --index {}` \
+                 (DATA_DIR: the directory of transcripts), or pass an existing index to --index",
+                fresh.display(),
+                fresh.display()
+            ),
+            "{args:?}"
+        );
+    }
+    let hinted = |index: &Path| {
+        run_expect(
+            igf_lens()
+                .args(["ingest", "-q"])
+                .arg(&s.corpus)
+                .arg("--index")
+                .arg(index),
+            0,
+        )
+    };
+    hinted(&fresh);
+    run_expect(igf_lens().args(["sessions", "-i"]).arg(&fresh), 0);
+    // An index without its manifest: `sessions` says how to write it, and that works.
+    std::fs::remove_file(s.index.join("igf-lens-manifest.json")).unwrap();
+    assert_eq!(
+        index_error(&["sessions"], &s.index),
+        format!(
+            "igf-lens: no ingest manifest in {}: write it with `igf-lens ingest DATA_DIR --index \
+             {}` (DATA_DIR: the transcripts the index was made from)",
+            s.index.display(),
+            s.index.display()
+        )
+    );
+    hinted(&s.index);
+    run_expect(igf_lens().args(["sessions", "-i"]).arg(&s.index), 0);
+}

@@ -557,7 +557,7 @@ fn missing_index_exits_2_and_says_what_to_run() {
         2,
     );
     assert!(
-        stderr(&out).contains("run `igf-lens ingest` first"),
+        stderr(&out).contains("make one with `igf-lens ingest DATA_DIR --index "),
         "{}",
         stderr(&out)
     );

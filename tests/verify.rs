@@ -171,7 +171,8 @@ fn no_index_says_run_ingest_first() {
     assert_eq!(
         err.trim(),
         format!(
-            "igf-lens: no index at {}: run `igf-lens ingest` first",
+            "igf-lens: no index at {0}: make one with `igf-lens ingest DATA_DIR --index {0}` \
+             (DATA_DIR: the directory of transcripts), or pass an existing index to --index",
             index.display()
         )
     );

@@ -44,8 +44,8 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     crate::index::require_index(&args.index)?;
     if !args.index.join(pipeline::MANIFEST_FILE).exists() {
         anyhow::bail!(
-            "no ingest manifest in {}: run `igf-lens ingest -i {}` first",
-            args.index.display(),
+            "no ingest manifest in {0}: write it with `igf-lens ingest DATA_DIR --index {0}` \
+             (DATA_DIR: the transcripts the index was made from)",
             args.index.display()
         );
     }

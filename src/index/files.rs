@@ -52,7 +52,7 @@ pub(crate) fn require_index(dir: &Path) -> Result<()> {
     if has_index(dir)? {
         Ok(())
     } else {
-        Err(Error::NoIndex(dir.to_path_buf()))
+        Err(Error::no_index(dir))
     }
 }
 

@@ -489,7 +489,10 @@ fn second_writer_is_locked() {
 #[test]
 fn reader_refuses_missing_index_and_other_versions() {
     let tmp = tempfile::tempdir().unwrap();
-    assert!(matches!(Reader::open(tmp.path()), Err(Error::NoIndex(_))));
+    assert!(matches!(
+        Reader::open(tmp.path()),
+        Err(Error::NoIndex { .. })
+    ));
     build(tmp.path(), &records()[..1]);
     std::fs::write(
         tmp.path().join(VERSION_FILE),

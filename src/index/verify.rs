@@ -657,6 +657,8 @@ mod tests {
     #[test]
     fn a_missing_index_is_an_error_not_a_finding() {
         let tmp = tempfile::tempdir().unwrap();
-        assert!(matches!(verify(tmp.path()), Err(Error::NoIndex(p)) if p == tmp.path()));
+        assert!(
+            matches!(verify(tmp.path()), Err(Error::NoIndex { path, .. }) if path == tmp.path())
+        );
     }
 }

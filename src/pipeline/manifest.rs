@@ -171,7 +171,7 @@ pub fn previous(index_dir: &Path, rebuild: bool) -> Result<Previous> {
             manifest,
             index_missing: false,
         }),
-        Err(Error::NoIndex(_)) => Ok(Previous {
+        Err(Error::NoIndex { .. }) => Ok(Previous {
             manifest: Manifest::default(),
             index_missing: true,
         }),
