@@ -1033,3 +1033,50 @@ fn an_index_path_that_holds_no_index_gets_a_hint_that_works() {
     hinted(&s.index);
     run_expect(igf_lens().args(["sessions", "-i"]).arg(&s.index), 0);
 }
+
+#[test]
+fn a_jsonl_time_too_large_is_out_of_range_and_a_negative_one_is_below_zero() {
+    let s = Setup::new();
+    let line = |time: &str| {
+        format!(
+            "{{\"session\":\"IGF 2023 WS #902\",\"speaker\":\"ANNA\",\"text\":\"Safeguards \
+             matter.\",{time}}}\n"
+        )
+    };
+    let cases = [
+        (
+            "huge.jsonl",
+            "\"start\":1e308",
+            "\"start\" 1e+308 is out of range: a time must be from 0 to under 1000000000 \
+             seconds (about 31 years), or \"HH:MM:SS.mmm\"",
+        ),
+        (
+            "overflow.jsonl",
+            "\"start\":1,\"end\":18446744073709551616",
+            "\"end\" 1.8446744073709552e+19 is out of range: a time must be from 0 to under \
+             1000000000 seconds (about 31 years), or \"HH:MM:SS.mmm\"",
+        ),
+        (
+            "negative.jsonl",
+            "\"start\":-1",
+            "\"start\" must be a number of seconds ≥ 0, found -1",
+        ),
+    ];
+    for (name, time, _) in cases {
+        std::fs::write(s.corpus.join(name), line(time)).unwrap();
+    }
+    let out = run_expect(&mut s.ingest(&[], &[]), 0);
+    let err = stderr(&out);
+    for (name, _, message) in cases {
+        let file = s.corpus.join(name);
+        assert_eq!(
+            warning_for(&err, &file),
+            format!(
+                "igf-lens: warning: skipped {0}: {0}:1: {message}",
+                file.display()
+            )
+        );
+    }
+    assert_eq!(count(&s.index), s.before);
+    s.assert_base_kept();
+}

@@ -208,14 +208,24 @@ fn required_str<'a>(
     }
 }
 
+/// A `start`/`end` number must be below this many seconds (about 31 years).
+const MAX_SECONDS: f64 = 1e9;
+
 /// `start`/`end`: seconds as a number, or a `HH:MM:SS.mmm` string; absent or null is `None`.
+/// A negative number and one too large to be a time (or not finite) are errors that say which.
 fn time_field(obj: &Map<String, Value>, field: &str) -> std::result::Result<Option<u64>, String> {
     match obj.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => match n.as_f64() {
-            Some(secs) if (0.0..1e9).contains(&secs) => Ok(Some((secs * 1000.0).round() as u64)),
-            _ => Err(format!(
+            Some(secs) if (0.0..MAX_SECONDS).contains(&secs) => {
+                Ok(Some((secs * 1000.0).round() as u64))
+            }
+            Some(secs) if secs < 0.0 => Err(format!(
                 "\"{field}\" must be a number of seconds ≥ 0, found {n}"
+            )),
+            _ => Err(format!(
+                "\"{field}\" {n} is out of range: a time must be from 0 to under {MAX_SECONDS} \
+                 seconds (about 31 years), or \"HH:MM:SS.mmm\""
             )),
         },
         Some(Value::String(s)) => parse_timestamp(s).map(Some).ok_or_else(|| {
@@ -314,6 +324,8 @@ mod tests {
             (r#"{"session":"IGF 2023 WS #1","speaker":"A","text":5}"#, "t.jsonl:1: \"text\" must be a string, found 5"),
             (r#"{"session":"IGF 2023 WS #1","speaker":"A","text":"x","start":"soon"}"#, "t.jsonl:1: \"start\" \"soon\" is not a time: use seconds (12.5) or \"HH:MM:SS.mmm\""),
             (r#"{"session":"IGF 2023 WS #1","speaker":"A","text":"x","start":5,"end":2}"#, "t.jsonl:1: \"end\" (2000 ms) is before \"start\" (5000 ms)"),
+            (r#"{"session":"IGF 2023 WS #1","speaker":"A","text":"x","start":-0.5}"#, "t.jsonl:1: \"start\" must be a number of seconds ≥ 0, found -0.5"),
+            (r#"{"session":"IGF 2023 WS #1","speaker":"A","text":"x","end":1e300}"#, "t.jsonl:1: \"end\" 1e+300 is out of range: a time must be from 0 to under 1000000000 seconds (about 31 years), or \"HH:MM:SS.mmm\""),
             (r#"{"session":"IGF 2023 WS #1","speaker":"A","text":"x","stakeholder":"Press"}"#, "t.jsonl:1: unknown \"stakeholder\" \"Press\": valid values are Government (government), Civil Society (civil-society), Private Sector (private-sector), Technical Community (technical-community), Intergovernmental Organization (intergovernmental-organization), Unknown"),
         ];
         for (line, want) in cases {
