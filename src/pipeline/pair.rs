@@ -50,7 +50,7 @@ pub struct Clue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// A page's roster names; a transcript's first speaker labels. Held in two allocations, not
-    /// one per name ([`Names`]): a run holds every file's clue at once while it pairs them.
+    /// one per name ([`Names`]): a run holds every page's clue at once while it pairs them.
     #[serde(default, skip_serializing_if = "Names::is_empty")]
     pub names: Names,
 }
@@ -217,46 +217,126 @@ pub fn pair_all(
         .chain(transcripts)
         .filter_map(|(_, c)| c.key.as_ref())
         .collect();
-    let mut out = Paired::default();
-    let mut views = Vec::with_capacity(pages.len());
-    for (file, clue) in pages {
-        let (key, source) = match pairs.session_for(file, clue.url.as_deref()) {
-            Some(id) => (Some(key_for_id(id, &known)), Some(KeySource::PairsFile)),
-            None => (clue.key.clone(), clue.source),
-        };
-        views.push(PageView {
+    let mut pairer = Pairer::new(pages, known, pairs, text_of);
+    let transcripts = transcripts
+        .iter()
+        .map(|(file, clue)| pairer.transcript(file, clue))
+        .collect();
+    Paired {
+        pages: pairer.finish(),
+        transcripts,
+    }
+}
+
+/// Pairing one transcript at a time, as [`pair_all`] does over them all: every page first
+/// ([`Pairer::new`]), then each transcript in order ([`Pairer::transcript`]), then what the
+/// transcripts tell the pages ([`Pairer::finish`]). A caller need not hold every transcript's
+/// clue at once, only its key (for the pairs file's ids).
+pub struct Pairer<'a> {
+    pairs: &'a Pairs,
+    /// The keys the files give themselves, pages' then transcripts' (a pairs-file id is read
+    /// as the first of them with that id).
+    known: Vec<&'a SessionKey>,
+    text_of: TextOf<'a>,
+    views: Vec<PageView<'a>>,
+    pages: Vec<Pairing>,
+    by_id: HashMap<String, usize>,
+    /// Pages with names but no key when pairing began: those a transcript's speakers may give
+    /// a session ([`adopt_by_names`]).
+    keyless: Vec<usize>,
+    /// For each transcript in order, the keyless pages sharing two names or more with its
+    /// speakers: (page, names shared, the transcript's key).
+    by_speakers: Vec<(usize, usize, SessionKey)>,
+}
+
+impl<'a> Pairer<'a> {
+    /// Takes every page (a pairs-file row over its own key); `known` are the keys the pages
+    /// and all the transcripts to come give themselves, in that order.
+    pub fn new(
+        pages: &[Input<'a>],
+        known: Vec<&'a SessionKey>,
+        pairs: &'a Pairs,
+        text_of: TextOf<'a>,
+    ) -> Pairer<'a> {
+        let mut views = Vec::with_capacity(pages.len());
+        let mut out = Vec::with_capacity(pages.len());
+        for &(file, clue) in pages {
+            let (key, source) = match pairs.session_for(file, clue.url.as_deref()) {
+                Some(id) => (Some(key_for_id(id, &known)), Some(KeySource::PairsFile)),
+                None => (clue.key.clone(), clue.source),
+            };
+            views.push(PageView {
+                file,
+                clue,
+                key: key.clone(),
+                words: OnceCell::new(),
+                names: OnceCell::new(),
+            });
+            out.push(Pairing {
+                key,
+                source,
+                ..Pairing::default()
+            });
+        }
+        let mut by_id: HashMap<String, usize> = HashMap::new();
+        for (i, v) in views.iter().enumerate() {
+            if let Some(k) = &v.key {
+                by_id.entry(k.id()).or_insert(i);
+            }
+        }
+        let keyless = (0..views.len())
+            .filter(|&i| views[i].key.is_none() && !views[i].clue.names.is_empty())
+            .collect();
+        Pairer {
+            pairs,
+            known,
+            text_of,
+            views,
+            pages: out,
+            by_id,
+            keyless,
+            by_speakers: Vec::new(),
+        }
+    }
+
+    /// The pairing of the next transcript; a page without a key it is matched to takes its key.
+    pub fn transcript(&mut self, file: &str, clue: &Clue) -> Pairing {
+        let p = pair_transcript(
             file,
             clue,
-            key: key.clone(),
-            words: OnceCell::new(),
-            names: OnceCell::new(),
-        });
-        out.pages.push(Pairing {
-            key,
-            source,
-            ..Pairing::default()
-        });
-    }
-    let mut by_id: HashMap<String, usize> = HashMap::new();
-    for (i, v) in views.iter().enumerate() {
-        if let Some(k) = &v.key {
-            by_id.entry(k.id()).or_insert(i);
+            self.pairs,
+            &self.known,
+            &mut self.views,
+            &self.by_id,
+            self.text_of,
+        );
+        if let (Some(key), false) = (&p.key, self.keyless.is_empty()) {
+            let labels: Vec<BTreeSet<String>> = clue.names.iter().map(token_set).collect();
+            for &o in &self.keyless {
+                let n = shared_names(self.views[o].names(), &labels);
+                if n >= 2 {
+                    self.by_speakers.push((o, n, key.clone()));
+                }
+            }
         }
+        p
     }
-    for (file, clue) in transcripts {
-        let p = pair_transcript(file, clue, pairs, &known, &mut views, &by_id, text_of);
-        out.transcripts.push(p);
-    }
-    adopt_by_names(&mut views, transcripts, &out.transcripts);
-    // Pages without a key of their own (or with only a title key) take the key of the
-    // transcript matched to them.
-    for (i, v) in views.iter().enumerate() {
-        if out.pages[i].key != v.key && v.key.is_some() {
-            out.pages[i].key = v.key.clone();
-            out.pages[i].source = Some(KeySource::PageMatch);
+
+    /// The pages' pairings, once every transcript is paired: a keyless page takes the session
+    /// whose speakers or roster it shares ([`adopt_by_names`]), a page matched to a transcript
+    /// the transcript's key.
+    pub fn finish(mut self) -> Vec<Pairing> {
+        adopt_by_names(&mut self.views, &self.by_speakers);
+        // Pages without a key of their own (or with only a title key) take the key of the
+        // transcript matched to them.
+        for (i, v) in self.views.iter().enumerate() {
+            if self.pages[i].key != v.key && v.key.is_some() {
+                self.pages[i].key = v.key.clone();
+                self.pages[i].source = Some(KeySource::PageMatch);
+            }
         }
+        self.pages
     }
-    out
 }
 
 /// One transcript's pairing; a page without a key it is matched to takes its key.
@@ -349,35 +429,37 @@ fn break_tie(
     }
 }
 
+/// How many of `names` are the same person as one of `others`.
+fn shared_names(names: &[BTreeSet<String>], others: &[BTreeSet<String>]) -> usize {
+    names
+        .iter()
+        .filter(|n| others.iter().any(|l| same_person(l, n)))
+        .count()
+}
+
 /// A page that names no session (a second rendering of a page that lost its title) takes the
-/// session of the transcript whose speakers it lists (at least two shared names), else of the
-/// keyed page whose roster it shares (at least three), when no other session shares as many.
-/// Its roster then joins the session's.
-fn adopt_by_names(views: &mut [PageView<'_>], transcripts: &[Input<'_>], paired: &[Pairing]) {
-    let shared = |names: &[BTreeSet<String>], others: &[BTreeSet<String>]| {
-        names
-            .iter()
-            .filter(|n| others.iter().any(|l| same_person(l, n)))
-            .count()
-    };
+/// session of the transcript whose speakers it lists (at least two shared names: `by_speakers`,
+/// gathered by [`Pairer::transcript`] in the transcripts' order), else of the keyed page whose
+/// roster it shares (at least three), when no other session shares as many. Its roster then
+/// joins the session's.
+fn adopt_by_names(views: &mut [PageView<'_>], by_speakers: &[(usize, usize, SessionKey)]) {
     let orphans: Vec<usize> = (0..views.len())
         .filter(|&i| views[i].key.is_none() && !views[i].clue.names.is_empty())
         .collect();
     let mut adopted: Vec<(usize, SessionKey)> = Vec::new();
     for o in orphans {
         let v = &views[o];
-        let by_speakers = transcripts.iter().zip(paired).filter_map(|((_, clue), p)| {
-            let labels: Vec<BTreeSet<String>> = clue.names.iter().map(token_set).collect();
-            let n = shared(v.names(), &labels);
-            (n >= 2).then_some((n, p.key.as_ref()?))
-        });
+        let speakers = by_speakers
+            .iter()
+            .filter(|(page, ..)| *page == o)
+            .map(|(_, n, key)| (*n, key));
         // keyed pages as they were before any page was adopted
         let by_roster = views.iter().filter_map(|k| {
             let key = k.key.as_ref()?;
-            let n = shared(v.names(), k.names());
+            let n = shared_names(v.names(), k.names());
             (n >= 3).then_some((n, key))
         });
-        let mut scored: Vec<(usize, &SessionKey)> = by_speakers.chain(by_roster).collect();
+        let mut scored: Vec<(usize, &SessionKey)> = speakers.chain(by_roster).collect();
         scored.sort_by_key(|s| std::cmp::Reverse(s.0));
         match scored.as_slice() {
             [(_, k)] => adopted.push((o, (*k).clone())),

@@ -161,7 +161,7 @@ pub enum Sniff {
     /// Session pages (pages are small: parsed whole here), reduced to what pairing reads of
     /// the first ([`page_clue`]), whether any lacks a roster, and the file's content hash (a
     /// page is read again when a transcript of its session is processed).
-    /// Boxed: the sniffs of a run are collected all at once, most of them transcripts.
+    /// Boxed: the sniffs of a chunk of files are collected at once, most of them transcripts.
     Page(Box<SniffedPage>),
     /// A transcript-like file (raw text, captions, JSON Lines, or an HTML transcript): what
     /// pairing reads of each session it holds (a JSON Lines file may hold several).
@@ -350,7 +350,7 @@ pub struct Sources {
     pub transcripts: BTreeMap<usize, Vec<String>>,
     /// What processing takes from the pairing of each paired single-session transcript (by
     /// file index). Its clue and pairing, for its manifest entry, wait in the run's spill
-    /// ([`Spill::park`]), parked as pairing decides them: not in memory while every file's
+    /// ([`Spill::park`]), parked as pairing decides them: not in memory while every page's
     /// sniff is.
     pub given: HashMap<usize, Given>,
     /// Sessions the run touches: those of changed files (old and new), of new pages, of pruned
@@ -386,13 +386,35 @@ impl Given {
 }
 
 /// Parks the clue and pairing of transcript `i` in `spill` as two lines (the clue's JSON, the
-/// pairing's), to be taken back when the run writes its entry.
-fn park(spill: &mut Spill, i: usize, clue: &Clue, pairing: &Pairing) -> Result<(), Error> {
-    let mut text = serde_json::to_string(clue).map_err(|e| Error::Other(e.to_string()))?;
+/// pairing's), to be taken back when the run writes its entry. `clue_json` is the clue's JSON
+/// when the load parked it while pairing waited ([`Sniffed::Parked`]).
+fn park(
+    spill: &mut Spill,
+    i: usize,
+    clue: &Clue,
+    clue_json: Option<String>,
+    pairing: &Pairing,
+) -> Result<(), Error> {
+    let mut text = match clue_json {
+        Some(json) => json,
+        None => serde_json::to_string(clue).map_err(|e| Error::Other(e.to_string()))?,
+    };
     text.push('\n');
     let json = serde_json::to_string(pairing).map_err(|e| Error::Other(e.to_string()))?;
     text.push_str(&json);
     spill.park(i, &text)
+}
+
+/// The clue the load parked for transcript `i` ([`Sniffed::Parked`]), and its JSON.
+fn unpark_clue(spill: &mut Spill, i: usize) -> Result<(Clue, String), Error> {
+    let lost = || {
+        Error::Other(format!(
+            "the sniff of file {i} is missing from the run's spill"
+        ))
+    };
+    let json = spill.unpark(i)?.ok_or_else(lost)?;
+    let clue = serde_json::from_str(&json).map_err(|e| Error::Other(e.to_string()))?;
+    Ok((clue, json))
 }
 
 /// What [`load`] starts from.
@@ -413,38 +435,95 @@ pub struct Load<'a> {
     pub pairs: &'a Pairs,
 }
 
+/// Changed files sniffed at once: enough to keep both cores busy, few enough that the load
+/// does not hold every transcript's sniff (a transcript's clue goes to the spill at once).
+const SNIFF_CHUNK: usize = 4096;
+
+/// A changed transcript file as the load holds it until pairing.
+enum Sniffed {
+    /// The clue of a file of one session, held (a load without a spill).
+    Held(Clue),
+    /// The clue of a file of one session, parked in the spill until pairing reads it; its key
+    /// is kept (a pairs-file id is read as the key some file gives).
+    Parked(Option<SessionKey>),
+    /// A file of several sessions (JSON Lines), or of none: its sessions' ids. Not paired.
+    Many(Vec<String>),
+}
+
+impl Sniffed {
+    /// Holds the clues of changed file `i`, parking a single clue in `spill` when there is one.
+    fn of(clues: Vec<Clue>, i: usize, spill: &mut Option<&mut Spill>) -> Result<Sniffed, Error> {
+        let clue = match <[Clue; 1]>::try_from(clues) {
+            Ok([clue]) => clue,
+            Err(clues) => {
+                let ids = clues
+                    .iter()
+                    .filter_map(|c| c.key.as_ref().map(SessionKey::id));
+                return Ok(Sniffed::Many(ids.collect()));
+            }
+        };
+        match spill {
+            Some(spill) => {
+                let json = serde_json::to_string(&clue).map_err(|e| Error::Other(e.to_string()))?;
+                spill.park(i, &json)?;
+                Ok(Sniffed::Parked(clue.key))
+            }
+            None => Ok(Sniffed::Held(clue)),
+        }
+    }
+
+    /// The key the file's clue gives, for a file of one session.
+    fn key(&self) -> Option<&SessionKey> {
+        match self {
+            Sniffed::Held(clue) => clue.key.as_ref(),
+            Sniffed::Parked(key) => key.as_ref(),
+            Sniffed::Many(_) => None,
+        }
+    }
+
+    fn is_single(&self) -> bool {
+        !matches!(self, Sniffed::Many(_))
+    }
+}
+
 /// The changed files as sniffed, sorted by kind.
 #[derive(Default)]
 struct Fresh {
     pages: Vec<(usize, Box<SniffedPage>)>,
-    transcripts: Vec<(usize, Vec<Clue>)>,
+    transcripts: Vec<(usize, Sniffed)>,
 }
 
-/// Sniffs the changed files (in parallel), pairs every file (the unchanged ones from what the
-/// manifest kept of them), keeps the pages, lists the transcripts to process (those changed,
-/// and those whose pairing changed), then adds the unchanged transcripts of the sessions
-/// touched (their page may have changed) and reads the unchanged pages those sessions lack.
-/// The changed pages' entries and the transcripts' clues and pairings go to `spill` as they
-/// are known (none: the clues and pairings are dropped, the entries kept in [`Sources`]).
+/// A transcript as pairing gave it, to file ([`Sources::file_transcript`]).
+struct PairedTranscript<'c> {
+    /// Index into the files found.
+    i: usize,
+    changed: bool,
+    clue: &'c Clue,
+    /// The clue's JSON, when it was parked while pairing waited.
+    json: Option<String>,
+    pairing: Pairing,
+}
+
+/// A transcript to pair: changed (its sniff) or unchanged (the clue its manifest entry kept).
+#[derive(Clone, Copy)]
+enum ToPair<'a> {
+    Changed(&'a Sniffed),
+    Unchanged(&'a Clue),
+}
+
+/// Sniffs the changed files (in parallel, a chunk at a time), pairs every file (the unchanged
+/// ones from what the manifest kept of them), keeps the pages, lists the transcripts to process
+/// (those changed, and those whose pairing changed), then adds the unchanged transcripts of the
+/// sessions touched (their page may have changed) and reads the unchanged pages those sessions
+/// lack. A changed transcript's clue goes to `spill` as soon as it is sniffed, and comes back
+/// from it one at a time to be paired (the load holds every page's sniff, but of the
+/// transcripts only their keys); its clue and pairing are then parked for its entry, and the
+/// changed pages' entries spilled as they are filed (no spill: clues and pairings are held,
+/// then dropped, and the entries kept in [`Sources`]).
 pub fn load(l: &Load<'_>, mut spill: Option<&mut Spill>) -> Result<Sources, Error> {
-    let sniffed: Vec<(usize, Sniff)> = l
-        .changed
-        .par_iter()
-        .map(|&i| (i, sniff(&l.files[i].path())))
-        .collect();
     let mut s = Sources::default();
-    let mut fresh = Fresh::default();
     let mut unreadable = BTreeSet::new();
-    for (i, sniff) in sniffed {
-        match sniff {
-            Sniff::Page(page) => fresh.pages.push((i, page)),
-            Sniff::Transcript { clues } => fresh.transcripts.push((i, clues)),
-            Sniff::Skipped(why) => {
-                s.add_skipped(l, i, why);
-                unreadable.insert(i);
-            }
-        }
-    }
+    let fresh = s.sniff_changed(l, &mut spill, &mut unreadable)?;
     s.pair(l, fresh, &mut spill)?;
     for &i in l.changed.iter().filter(|i| !unreadable.contains(i)) {
         if let Some(e) = l.old.files.get(&l.files[i].key) {
@@ -474,6 +553,37 @@ pub struct PageFile {
 }
 
 impl Sources {
+    /// Sniffs the changed files, [`SNIFF_CHUNK`] at a time (each chunk in parallel): pages are
+    /// kept, transcripts' clues parked ([`Sniffed::of`]), unusable files skipped (and listed in
+    /// `unreadable`).
+    fn sniff_changed(
+        &mut self,
+        l: &Load<'_>,
+        spill: &mut Option<&mut Spill>,
+        unreadable: &mut BTreeSet<usize>,
+    ) -> Result<Fresh, Error> {
+        let mut fresh = Fresh::default();
+        for chunk in l.changed.chunks(SNIFF_CHUNK) {
+            let sniffed: Vec<(usize, Sniff)> = chunk
+                .par_iter()
+                .map(|&i| (i, sniff(&l.files[i].path())))
+                .collect();
+            for (i, sniff) in sniffed {
+                match sniff {
+                    Sniff::Page(page) => fresh.pages.push((i, page)),
+                    Sniff::Transcript { clues } => {
+                        fresh.transcripts.push((i, Sniffed::of(clues, i, spill)?));
+                    }
+                    Sniff::Skipped(why) => {
+                        self.add_skipped(l, i, why);
+                        unreadable.insert(i);
+                    }
+                }
+            }
+        }
+        Ok(fresh)
+    }
+
     /// A file that could not be used: reported, and its old entry kept when it was read before.
     fn add_skipped(&mut self, l: &Load<'_>, i: usize, why: SkipReason) {
         let f = &l.files[i];
@@ -490,7 +600,9 @@ impl Sources {
     }
 
     /// Pairs every page and single-session transcript (the changed ones from their sniff, the
-    /// unchanged ones from their manifest clue), then files the results.
+    /// unchanged ones from their manifest clue), then files the results: each transcript as
+    /// soon as it is paired (its clue read back from the spill and parked again with its
+    /// pairing), the pages once every transcript is.
     fn pair(
         &mut self,
         l: &Load<'_>,
@@ -517,34 +629,87 @@ impl Sources {
             .filter_map(|(k, e)| Some((*index.get(k.as_str())?, e)))
             .filter(|(i, e)| !fresh_idx.contains(i) && e.clue.is_some())
             .collect();
+        drop(fresh_idx);
         let mut page_in: Vec<(usize, &Clue)> =
             fresh.pages.iter().map(|(i, p)| (*i, &p.clue)).collect();
-        let mut tr_in: Vec<(usize, &Clue)> = fresh
+        let mut tr_in: Vec<(usize, ToPair<'_>)> = fresh
             .transcripts
             .iter()
-            .filter(|(_, clues)| clues.len() == 1)
-            .map(|(i, clues)| (*i, &clues[0]))
+            .filter(|(_, t)| t.is_single())
+            .map(|(i, t)| (*i, ToPair::Changed(t)))
             .collect();
         for (i, e) in &carried {
             let clue = e.clue.as_ref().expect("filtered on clue");
             match e.kind {
                 FileKind::Page => page_in.push((*i, clue)),
-                FileKind::Transcript | FileKind::Duplicate => tr_in.push((*i, clue)),
+                FileKind::Transcript | FileKind::Duplicate => {
+                    tr_in.push((*i, ToPair::Unchanged(clue)));
+                }
                 FileKind::Skipped => {}
+            }
+        }
+        for (i, t) in &fresh.transcripts {
+            if let Sniffed::Many(ids) = t {
+                self.transcripts.insert(*i, ids.clone());
             }
         }
         let key_of = |i: usize| l.files[i].key.as_str();
         let pages: Vec<pair::Input<'_>> = page_in.iter().map(|(i, c)| (key_of(*i), *c)).collect();
-        let trs: Vec<pair::Input<'_>> = tr_in.iter().map(|(i, c)| (key_of(*i), *c)).collect();
+        let known: Vec<&SessionKey> = page_in
+            .iter()
+            .filter_map(|(_, c)| c.key.as_ref())
+            .chain(tr_in.iter().filter_map(|(_, t)| match t {
+                ToPair::Changed(s) => s.key(),
+                ToPair::Unchanged(c) => c.key.as_ref(),
+            }))
+            .collect();
         let text = |file: &str| text_of(&l.files[*index.get(file)?].path());
-        let paired = pair::pair_all(&pages, &trs, l.pairs, &text);
+        let mut pairer = pair::Pairer::new(&pages, known, l.pairs, &text);
+        for (i, t) in tr_in {
+            self.pair_transcript(l, i, t, &mut pairer, spill)?;
+        }
+        let paired_pages = pairer.finish();
         let page_idx: Vec<usize> = page_in.iter().map(|(i, _)| *i).collect();
         drop((pages, page_in));
         // The changed pages' clues move into their entries, not copied: no page's clue is held
         // twice at the load's peak. The pages' pairings stay in the order of `page_idx`, not in
         // a map by file (another copy of them at the load's peak).
-        self.file_pages(l, fresh.pages, &paired.pages, &page_idx, spill)?;
-        self.file_transcripts(l, &fresh.transcripts, &tr_in, paired.transcripts, spill)
+        self.file_pages(l, fresh.pages, &paired_pages, &page_idx, spill)
+    }
+
+    /// Pairs transcript `i` (its clue taken back from the spill when the load parked it) and
+    /// files it ([`Sources::file_transcript`]).
+    fn pair_transcript(
+        &mut self,
+        l: &Load<'_>,
+        i: usize,
+        t: ToPair<'_>,
+        pairer: &mut pair::Pairer<'_>,
+        spill: &mut Option<&mut Spill>,
+    ) -> Result<(), Error> {
+        let unparked;
+        let (clue, json, changed) = match t {
+            ToPair::Changed(Sniffed::Many(_)) => return Ok(()),
+            ToPair::Changed(Sniffed::Held(clue)) => (clue, None, true),
+            ToPair::Changed(Sniffed::Parked(_)) => {
+                let spill = spill
+                    .as_deref_mut()
+                    .ok_or_else(|| Error::Other("a sniff parked without a spill".into()))?;
+                let (clue, json) = unpark_clue(spill, i)?;
+                unparked = clue;
+                (&unparked, Some(json), true)
+            }
+            ToPair::Unchanged(clue) => (clue, None, false),
+        };
+        let pairing = pairer.transcript(&l.files[i].key, clue);
+        let t = PairedTranscript {
+            i,
+            changed,
+            clue,
+            json,
+            pairing,
+        };
+        self.file_transcript(l, t, spill)
     }
 
     /// Keeps the changed pages under the session pairing gave them (rosters of one session's
@@ -611,59 +776,53 @@ impl Sources {
         Ok(())
     }
 
-    /// Lists the changed transcripts under their sessions (a transcript nothing identifies is
-    /// skipped with how to name it), and the unchanged ones whose pairing changed.
-    fn file_transcripts(
+    /// Files a transcript as pairing gave it: a changed one nothing identifies is skipped with
+    /// how to name it; a changed one, and one whose pairing changed, is to be processed; the
+    /// clue and pairing of a paired one are parked in `spill` for its entry.
+    fn file_transcript(
         &mut self,
         l: &Load<'_>,
-        fresh: &[(usize, Vec<Clue>)],
-        tr_in: &[(usize, &Clue)],
-        paired: Vec<Pairing>,
+        t: PairedTranscript<'_>,
         spill: &mut Option<&mut Spill>,
     ) -> Result<(), Error> {
-        for (i, clues) in fresh {
-            if clues.len() != 1 {
-                let ids = clues
-                    .iter()
-                    .filter_map(|c| c.key.as_ref().map(SessionKey::id));
-                self.transcripts.insert(*i, ids.collect());
-            }
-        }
-        let fresh_set: BTreeSet<usize> = fresh.iter().map(|(i, _)| *i).collect();
-        for ((i, clue), pairing) in tr_in.iter().zip(paired) {
-            let f = &l.files[*i];
-            let changed = fresh_set.contains(i);
-            let Some(key) = pairing.key.clone() else {
-                if changed {
-                    let why = pairing.why_unpaired.clone().unwrap_or_default();
-                    self.add_skipped(l, *i, SkipReason::NoIdentity(why));
-                    if let Some((_, e)) = self.entries.last_mut() {
-                        e.clue = Some((*clue).clone());
-                        e.pairing = Some(pairing);
-                    }
-                }
-                continue;
-            };
-            let id = key.id();
-            let before = l.carried.files.get(&f.key);
-            let moved = before.is_some_and(|e| {
-                e.sessions.first() != Some(&id)
-                    || e.pairing.as_ref().and_then(|p| p.page.as_ref()) != pairing.page.as_ref()
-            });
-            if moved {
-                if let Some(e) = before {
-                    self.affected.extend(e.sessions.iter().cloned());
+        let PairedTranscript {
+            i,
+            changed,
+            clue,
+            json,
+            pairing,
+        } = t;
+        let f = &l.files[i];
+        let Some(key) = pairing.key.clone() else {
+            if changed {
+                let why = pairing.why_unpaired.clone().unwrap_or_default();
+                self.add_skipped(l, i, SkipReason::NoIdentity(why));
+                if let Some((_, e)) = self.entries.last_mut() {
+                    e.clue = Some(clue.clone());
+                    e.pairing = Some(pairing);
                 }
             }
-            if changed || moved {
-                self.transcripts.insert(*i, vec![id]);
-            }
-            self.given.insert(*i, Given::of(&pairing));
-            if let Some(spill) = spill {
-                park(spill, *i, clue, &pairing)?;
+            return Ok(());
+        };
+        let id = key.id();
+        let before = l.carried.files.get(&f.key);
+        let moved = before.is_some_and(|e| {
+            e.sessions.first() != Some(&id)
+                || e.pairing.as_ref().and_then(|p| p.page.as_ref()) != pairing.page.as_ref()
+        });
+        if moved {
+            if let Some(e) = before {
+                self.affected.extend(e.sessions.iter().cloned());
             }
         }
-        Ok(())
+        if changed || moved {
+            self.transcripts.insert(i, vec![id]);
+        }
+        self.given.insert(i, Given::of(&pairing));
+        match spill {
+            Some(spill) => park(spill, i, clue, json, &pairing),
+            None => Ok(()),
+        }
     }
 
     fn skip(&mut self, path: &Path, reason: SkipReason) {
@@ -767,4 +926,114 @@ pub fn strict_failure(skipped: &[SkippedFile], what: &str) -> Option<Error> {
             skipped.len()
         ),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// A made-up surname for session `k`: letters only (names are matched as words).
+    fn surname(k: usize) -> String {
+        let letters: String = k
+            .to_string()
+            .bytes()
+            .map(|d| char::from(b'a' + (d - b'0')))
+            .collect();
+        format!("Ko{letters}")
+    }
+
+    /// `n` sessions of 2030, each a page and a raw transcript of two speakers, and a page that
+    /// names no session listing both speakers of session 5.
+    fn corpus(dir: &Path, n: usize) {
+        for k in 1..=n {
+            let (a, b) = (format!("Ana {}", surname(k)), format!("Ben {}", surname(k)));
+            let page = format!(
+                "IGF 2030 WS #{k} Harbour lights {k}\n\nSpeaker 1: {a}, Civil Society, African Group\n\
+                 Speaker 2: {b}, Government, Asia-Pacific Group\n"
+            );
+            std::fs::write(dir.join(format!("2030-ws-{k}.page.txt")), page).unwrap();
+            let raw = format!(
+                "IGF 2030 – Day 1 – WS #{k} Harbour lights {k} – RAW\n\n>> {}:  Welcome, all.\n\n\
+                 >> {}:  Thank you.\n",
+                a.to_uppercase(),
+                b.to_uppercase()
+            );
+            std::fs::write(dir.join(format!("2030-ws-{k}.raw.txt")), raw).unwrap();
+        }
+        let (a, b) = (format!("Ana {}", surname(5)), format!("Ben {}", surname(5)));
+        let lost = format!(
+            "Speaker 1: {a}, Civil Society, African Group\nSpeaker 2: {b}, Government, Asia-Pacific Group\n"
+        );
+        std::fs::write(dir.join("lost-title.txt"), lost).unwrap();
+    }
+
+    fn given(s: &Sources) -> BTreeMap<usize, String> {
+        s.given
+            .iter()
+            .map(|(i, g)| (*i, format!("{g:?}")))
+            .collect()
+    }
+
+    fn pages(s: &Sources) -> BTreeMap<String, String> {
+        s.pages
+            .iter()
+            .map(|(id, p)| (id.clone(), format!("{p:?}")))
+            .collect()
+    }
+
+    #[test]
+    fn a_load_of_several_chunks_with_its_sniffs_parked_pairs_as_one_holding_them() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("corpus");
+        std::fs::create_dir(&dir).unwrap();
+        let n = SNIFF_CHUNK / 2 + 10;
+        corpus(&dir, n);
+        let found = discover(&[dir]);
+        let all: Vec<usize> = (0..found.files.len()).collect();
+        assert!(all.len() > SNIFF_CHUNK, "{} files", all.len());
+        let (old, pairs) = (Manifest::default(), Pairs::default());
+        let l = Load {
+            files: &found.files,
+            changed: &all,
+            old: &old,
+            carried: &old,
+            pruned: &[],
+            full: true,
+            pairs: &pairs,
+        };
+        let held = load(&l, None).unwrap();
+        let ix = tmp.path().join("ix");
+        std::fs::create_dir(&ix).unwrap();
+        let mut spill = Spill::create(&ix, found.files.len()).unwrap();
+        let parked = load(&l, Some(&mut spill)).unwrap();
+        assert_eq!(parked.transcripts, held.transcripts);
+        assert_eq!(given(&parked), given(&held));
+        assert_eq!(pages(&parked), pages(&held));
+        assert_eq!(parked.transcripts.len(), n);
+        assert_eq!(parked.given.len(), n);
+        assert_eq!(parked.page_files, n + 1);
+        assert_eq!(parked.skipped.len(), 0, "{:?}", parked.skipped);
+        let lost = found
+            .files
+            .iter()
+            .position(|f| f.key.ends_with("lost-title.txt"));
+        let ws5: Vec<usize> = parked.pages["2030-ws-5"].iter().map(|p| p.file).collect();
+        assert_eq!(
+            ws5.len(),
+            2,
+            "the page that lost its title joins session 5: {ws5:?}"
+        );
+        assert!(ws5.contains(&lost.unwrap()));
+        // Each transcript's clue and pairing wait in the spill for its entry, and nothing else.
+        for (&i, ids) in &parked.transcripts {
+            let text = spill.unpark(i).unwrap().expect("parked");
+            let lines: Vec<&str> = text.lines().collect();
+            assert_eq!(lines.len(), 2, "{text}");
+            let clue: Clue = serde_json::from_str(lines[0]).unwrap();
+            let pairing: Pairing = serde_json::from_str(lines[1]).unwrap();
+            assert_eq!(clue.key.map(|k| k.id()).as_ref(), ids.first());
+            assert_eq!(pairing.by, Some(PairedBy::Key));
+        }
+    }
 }

@@ -110,8 +110,9 @@ impl Spill {
         Ok(())
     }
 
-    /// Keeps `text` (a transcript's clue and pairing) on disk for file `i` until [`Spill::unpark`]
-    /// takes it: the run holds 16 bytes a file, not the text. The manifest never reads it.
+    /// Keeps `text` (a transcript's clue while pairing waits, then its clue and pairing) on
+    /// disk for file `i` until [`Spill::unpark`] takes it: the run holds 16 bytes a file, not
+    /// the text. The manifest never reads it.
     pub fn park(&mut self, i: usize, text: &str) -> Result<()> {
         let at = self.append(text.as_bytes())?;
         if self.parked.len() <= i {
