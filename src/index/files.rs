@@ -30,7 +30,7 @@ struct VersionFile {
 }
 
 /// Whether `dir` already holds a tantivy index. A directory the user may not enter is an
-/// [`Error::Io`] naming it, with the fix ([`super::verify::denied`]), not "no index".
+/// [`Error::Io`] naming it, with the fix ([`denied`]), not "no index".
 pub(crate) fn has_index(dir: &Path) -> Result<bool> {
     index_found(
         dir,
@@ -42,8 +42,22 @@ pub(crate) fn has_index(dir: &Path) -> Result<bool> {
 fn index_found(dir: &Path, is_file: std::io::Result<bool>) -> Result<bool> {
     match is_file {
         Ok(found) => Ok(found),
-        Err(e) => super::verify::denied(dir, &e).map_or(Ok(false), Err),
+        Err(e) => denied(dir, &e).map_or(Ok(false), Err),
     }
+}
+
+/// An I/O failure on `path` (an index file, or the index directory) because the user may not
+/// read it: an [`Error::Io`] naming it, with the fix (its permissions, not a rebuild).
+pub(crate) fn denied(path: &Path, io_error: &std::io::Error) -> Option<Error> {
+    (io_error.kind() == std::io::ErrorKind::PermissionDenied).then(|| {
+        Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!("{io_error}: give the user running igf-lens read access to the index"),
+            ),
+        )
+    })
 }
 
 /// Fails with [`Error::NoIndex`] unless `dir` holds an index (and with [`Error::Io`] when the

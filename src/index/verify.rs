@@ -470,23 +470,11 @@ pub(crate) fn open_failure(dir: &Path, e: tantivy::TantivyError) -> Error {
 /// A read that failed because the user may not read the file: an I/O error naming it.
 fn not_permitted(dir: &Path, e: &OpenReadError) -> Option<Error> {
     match e {
-        OpenReadError::IoError { io_error, filepath } => denied(&dir.join(filepath), io_error),
+        OpenReadError::IoError { io_error, filepath } => {
+            files::denied(&dir.join(filepath), io_error)
+        }
         _ => None,
     }
-}
-
-/// An I/O failure on `path` (an index file, or the index directory) because the user may not
-/// read it: an [`Error::Io`] naming it, with the fix (its permissions, not a rebuild).
-pub(crate) fn denied(path: &Path, io_error: &std::io::Error) -> Option<Error> {
-    (io_error.kind() == std::io::ErrorKind::PermissionDenied).then(|| {
-        Error::io(
-            path,
-            std::io::Error::new(
-                std::io::ErrorKind::PermissionDenied,
-                format!("{io_error}: give the user running igf-lens read access to the index"),
-            ),
-        )
-    })
 }
 
 fn corrupt(dir: &Path, e: impl std::fmt::Display) -> Error {
