@@ -40,7 +40,8 @@ pub enum Error {
     #[error("no index at {path}: {hint}")]
     NoIndex { path: PathBuf, hint: String },
     /// An index written by an incompatible igf-lens version.
-    #[error("the index at {path} was written by schema version {found}, this igf-lens reads version {expected}: run `igf-lens ingest --rebuild --index {path}`")]
+    /// The hint names the paths the index was made from ([`crate::pipeline::manifest::ingest_hint`]).
+    #[error("the index at {path} was written by schema version {found}, this igf-lens reads version {expected}: run {}", rebuild_hint(path))]
     IndexVersion {
         path: PathBuf,
         found: String,
@@ -50,7 +51,8 @@ pub enum Error {
     #[error("the index at {0} is locked: another ingest is running on it; try again when it has finished, or pass --wait")]
     Locked(PathBuf),
     /// The index is damaged.
-    #[error("the index at {path} is damaged: {message}. Run `igf-lens verify --index {path}` for details, then `igf-lens ingest --rebuild --index {path}`")]
+    /// The hint names the paths the index was made from, as for [`Error::IndexVersion`].
+    #[error("the index at {path} is damaged: {message}. Run `igf-lens verify --index {path}` for details, then {}", rebuild_hint(path))]
     Corrupt { path: PathBuf, message: String },
     /// An I/O error on a named path.
     #[error("{path}: {source}")]
@@ -171,6 +173,12 @@ impl Error {
             _ => 2,
         }
     }
+}
+
+/// The command that rebuilds the index at `dir` from the paths its manifest records (read when
+/// the error is shown).
+fn rebuild_hint(dir: &std::path::Path) -> String {
+    crate::pipeline::manifest::ingest_hint(dir, Some("--rebuild"))
 }
 
 impl From<tantivy::TantivyError> for Error {

@@ -227,8 +227,10 @@ fn every_kind_of_segment_damage_is_reported_never_panics_and_rebuild_recovers() 
             assert_eq!(
                 err.trim(),
                 format!(
-                    "igf-lens: the index at {0} is damaged: rebuild it from the source files with `igf-lens ingest --rebuild --index {0}` (give the same paths as before)",
-                    index.display()
+                    "igf-lens: the index at {} is damaged: rebuild it from the source files with `igf-lens ingest --rebuild --index {} {}`",
+                    index.display(),
+                    index.display(),
+                    corpus.display()
                 ),
                 "{what}"
             );
@@ -321,8 +323,9 @@ fn ingest_into_a_damaged_index_says_how_to_rebuild() {
     assert!(
         err.contains(&format!("the index at {} is damaged", index.display()))
             && err.contains(&format!(
-                "igf-lens ingest --rebuild --index {}",
-                index.display()
+                "`igf-lens ingest --rebuild --index {} {}`",
+                index.display(),
+                corpus.display()
             )),
         "{err}"
     );
@@ -501,17 +504,23 @@ fn changed_and_deleted_source_files_are_warnings_with_the_command_to_run() {
         warnings,
         [
             format!(
-                "warning: {} no longer exists ({deleted_passages} passage(s) from it stay in the index): run `igf-lens ingest --prune` to drop them",
-                deleted.display()
+                "warning: {} no longer exists ({deleted_passages} passage(s) from it stay in the index): run `igf-lens ingest --prune --index {} {}` to drop them",
+                deleted.display(),
+                index.display(),
+                corpus.display()
             ),
             format!(
-                "warning: {} changed since the last ingest (size {old_size} → {}): run `igf-lens ingest` to read it again",
+                "warning: {} changed since the last ingest (size {old_size} → {}): run `igf-lens ingest --index {} {}` to read it again",
                 changed.display(),
-                text.len()
+                text.len(),
+                index.display(),
+                corpus.display()
             ),
             format!(
-                "warning: {} changed since the last ingest (same size, new content): run `igf-lens ingest` to read it again",
-                touched.display()
+                "warning: {} changed since the last ingest (same size, new content): run `igf-lens ingest --index {} {}` to read it again",
+                touched.display(),
+                index.display(),
+                corpus.display()
             ),
         ]
     );
@@ -595,4 +604,134 @@ fn a_footer_whose_json_ends_early_is_reported_as_no_valid_footer() {
         &name[..8]
     );
     assert!(out.lines().any(|l| l == want), "{out}");
+}
+
+/// The `igf-lens ingest …` command in backquotes in `message` (the last one).
+fn printed_command(message: &str) -> String {
+    let start = message
+        .rfind("`igf-lens ingest")
+        .unwrap_or_else(|| panic!("no ingest command in: {message}"));
+    let rest = &message[start + 1..];
+    rest[..rest.find('`').unwrap()].to_string()
+}
+
+/// Runs a command as printed by a hint, with `sh`, from `cwd` (which has no `data/`), the
+/// built binary standing for `igf-lens`.
+fn run_printed(command: &str, cwd: &Path) -> std::process::Output {
+    let bin = env!("CARGO_BIN_EXE_igf-lens");
+    let rest = command.strip_prefix("igf-lens ").unwrap();
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("'{bin}' {rest} -q"))
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_commands_hints_print_work_for_an_index_and_data_elsewhere() {
+    let tmp = tempdir();
+    // Neither the index nor the corpus is where ingest looks by default, and the corpus's
+    // name needs quoting; the commands run from a directory without data/.
+    let corpus = tmp.path().join("my corpus");
+    copy_dir(&repo().join("data/sessions"), &corpus);
+    let index = tmp.path().join("ix");
+    run_expect(
+        igf_lens()
+            .args(["ingest", "-q", "--index"])
+            .arg(&index)
+            .arg(&corpus),
+        0,
+    );
+    let n = Reader::open(&index).unwrap().num_passages();
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let sound = |what: &str| {
+        let (out, _) = verify(&index, 0);
+        assert!(
+            out.contains(&format!("verdict: sound: {n} passage(s)")),
+            "{what}: {out}"
+        );
+    };
+    let want = format!(
+        "igf-lens ingest --rebuild --index {} '{}'",
+        index.display(),
+        corpus.display()
+    );
+
+    // An index of another schema version: the error of a reader, then its command.
+    std::fs::write(
+        index.join(igf_lens::index::VERSION_FILE),
+        r#"{"schema_version": 999, "analyzer": "x", "written_by": "y"}"#,
+    )
+    .unwrap();
+    let out = run_expect(
+        igf_lens().args(["search", "treaty", "--index"]).arg(&index),
+        2,
+    );
+    let command = printed_command(&stderr(&out));
+    run_expect_output(run_printed(&command, &elsewhere), 0);
+    sound("old version");
+    assert_eq!(command, want);
+
+    // A damaged index: the reader's error and verify's verdict print the same command.
+    std::fs::write(index.join("meta.json"), b"{ not json").unwrap();
+    let out = run_expect(
+        igf_lens().args(["search", "treaty", "--index"]).arg(&index),
+        2,
+    );
+    let from_search = printed_command(&stderr(&out));
+    let (_, err) = verify(&index, 2);
+    let command = printed_command(&err);
+    run_expect_output(run_printed(&command, &elsewhere), 0);
+    sound("damaged");
+    assert_eq!(command, want);
+    assert_eq!(from_search, want);
+
+    // A deleted transcript: verify's warning names the prune command, which drops it.
+    let deleted = corpus.join("2021-of-7.raw.txt");
+    std::fs::remove_file(&deleted).unwrap();
+    let (out, _) = verify(&index, 0);
+    let warning = out.lines().find(|l| l.starts_with("warning: ")).unwrap();
+    let command = printed_command(warning);
+    run_expect_output(run_printed(&command, &elsewhere), 0);
+    let (out, _) = verify(&index, 0);
+    assert!(!out.contains("warning: "), "{out}");
+    assert!(Reader::open(&index).unwrap().num_passages() < n);
+    assert_eq!(
+        command,
+        format!(
+            "igf-lens ingest --prune --index {} '{}'",
+            index.display(),
+            corpus.display()
+        )
+    );
+
+    // An index whose manifest does not record its paths (made before they were): DATA_DIR,
+    // explained.
+    let mut m = igf_lens::pipeline::Manifest::load(&index).unwrap();
+    m.inputs.clear();
+    m.save(&index).unwrap();
+    std::fs::write(index.join("meta.json"), b"{ not json").unwrap();
+    let (_, err) = verify(&index, 2);
+    assert!(
+        err.trim_end().ends_with(&format!(
+            "`igf-lens ingest --rebuild --index {} DATA_DIR` (DATA_DIR: the files and \
+             directories it was made from)",
+            index.display()
+        )),
+        "{err}"
+    );
+}
+
+/// Checks a finished command's exit code, showing its output when it is not `want`.
+fn run_expect_output(out: std::process::Output, want: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(want),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
 }

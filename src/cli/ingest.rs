@@ -108,8 +108,9 @@ pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: 
     print_codes(r.codes);
     if r.files_missing > 0 && r.files_pruned == 0 {
         eprintln!(
-            "igf-lens: warning: {} file(s) ingested before no longer exist; their passages stay in the index until you run ingest with --prune",
-            r.files_missing
+            "igf-lens: warning: {} file(s) ingested before no longer exist; their passages stay in the index until you run {}",
+            r.files_missing,
+            export::for_terminal(&pipeline::manifest::ingest_hint(index, Some("--prune")))
         );
     }
     if let Some(why @ FullReason::CodesDropped) = &r.full_reprocess {

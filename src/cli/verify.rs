@@ -59,8 +59,10 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
         v.count(Level::Damaged)
     )?;
     out.flush()?;
+    let rebuild = pipeline::manifest::ingest_hint(&args.index, Some("--rebuild"));
     eprintln!(
-        "igf-lens: the index at {dir} is damaged: rebuild it from the source files with `igf-lens ingest --rebuild --index {dir}` (give the same paths as before)"
+        "igf-lens: the index at {dir} is damaged: rebuild it from the source files with {}",
+        crate::export::for_terminal(&rebuild)
     );
     Ok(2)
 }

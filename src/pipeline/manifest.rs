@@ -110,6 +110,9 @@ impl FileEntry {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub fingerprint: String,
+    /// The paths ingested, as given (see [`record_inputs`]): what a hint names to ingest again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<String>,
     /// By path as given to ingest.
     pub files: BTreeMap<String, FileEntry>,
 }
@@ -141,6 +144,75 @@ impl Manifest {
                 }
             })
         })
+    }
+}
+
+/// The inputs a run records, sorted: its own, and unless it starts over (`--rebuild`, `--prune`)
+/// those of the earlier runs that still exist, whose files it keeps ([`super::sources::carry_earlier`]),
+/// so an ingest of them all, as a hint prints it ([`ingest_hint`]), reads what the index holds.
+pub fn record_inputs(inputs: &[std::path::PathBuf], old: &Manifest, fresh: bool) -> Vec<String> {
+    let mut all: std::collections::BTreeSet<String> =
+        inputs.iter().map(|p| crate::disk::path_key(p)).collect();
+    if !fresh {
+        all.extend(old.inputs.iter().filter(|k| exists(k)).cloned());
+    }
+    all.into_iter().collect()
+}
+
+fn exists(key: &str) -> bool {
+    std::fs::symlink_metadata(crate::disk::key_path(key)).is_ok()
+}
+
+/// The most recorded inputs a hint names; with more, it says where they are listed.
+const HINT_INPUTS: usize = 4;
+
+/// An `igf-lens ingest` command, in backquotes, with `flag` (`--rebuild`, `--prune`), that works
+/// on the index at `dir`: its `--index` and the paths its manifest records. When they are not
+/// known (an index made before they were recorded, a manifest that does not parse), not all
+/// found from here, or too many, the paths are DATA_DIR, explained after the command.
+pub fn ingest_hint(dir: &Path, flag: Option<&str>) -> String {
+    #[derive(Deserialize)]
+    struct Inputs {
+        #[serde(default)]
+        inputs: Vec<String>,
+    }
+    let inputs = std::fs::read(dir.join(MANIFEST_FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Inputs>(&b).ok())
+        .map(|m| m.inputs)
+        .unwrap_or_default();
+    let flag = flag.map(|f| format!(" {f}")).unwrap_or_default();
+    let index = shell_word(&crate::disk::path_key(dir));
+    let command = |paths: &str| format!("`igf-lens ingest{flag} --index {index} {paths}`");
+    let words: Vec<String> = inputs.iter().map(|k| shell_word(k)).collect();
+    let found = inputs.iter().all(|k| exists(k));
+    let why = if inputs.is_empty() {
+        "the files and directories it was made from".to_string()
+    } else if !found {
+        format!(
+            "the paths it was made from, recorded as {}, not found from here",
+            words.join(" ")
+        )
+    } else if inputs.len() > HINT_INPUTS {
+        format!(
+            "the {} paths listed as \"inputs\" in {}",
+            inputs.len(),
+            dir.join(MANIFEST_FILE).display()
+        )
+    } else {
+        return command(&words.join(" "));
+    };
+    format!("{} (DATA_DIR: {why})", command("DATA_DIR"))
+}
+
+/// `word` as one shell word: as it is when it holds only characters no shell treats specially,
+/// else in single quotes.
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "/._-+,:@%=".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
     }
 }
 
@@ -226,8 +298,12 @@ fn check_manifest(dir: &Path, v: &mut Verification) {
         );
     }
     let mut fine = 0usize;
+    let hints = Hints {
+        ingest: ingest_hint(dir, None),
+        prune: ingest_hint(dir, Some("--prune")),
+    };
     for (path, entry) in &manifest.files {
-        match source_state(&crate::disk::key_path(path), entry) {
+        match source_state(&crate::disk::key_path(path), entry, &hints) {
             None => fine += 1,
             Some(msg) => v.push(Level::Warning, msg),
         }
@@ -240,23 +316,31 @@ fn check_manifest(dir: &Path, v: &mut Verification) {
     }
 }
 
-/// What is wrong with a source file listed in the manifest, if anything.
-fn source_state(path: &Path, entry: &FileEntry) -> Option<String> {
+/// The commands that bring an index up to date with its files ([`ingest_hint`]).
+struct Hints {
+    ingest: String,
+    prune: String,
+}
+
+/// What is wrong with a source file listed in the manifest, if anything, and the command
+/// (of `hints`) that fixes it.
+fn source_state(path: &Path, entry: &FileEntry, hints: &Hints) -> Option<String> {
+    let Hints { ingest, prune } = hints;
     let shown = path.display();
     let Ok(meta) = std::fs::metadata(path) else {
         return Some(format!(
-            "{shown} no longer exists ({} passage(s) from it stay in the index): run `igf-lens ingest --prune` to drop them",
+            "{shown} no longer exists ({} passage(s) from it stay in the index): run {prune} to drop them",
             entry.passages
         ));
     };
     if entry.size == FileEntry::UNREADABLE {
         return Some(format!(
-            "{shown} could not be read at the last ingest (its earlier passages were kept): run `igf-lens ingest` once it is readable"
+            "{shown} could not be read at the last ingest (its earlier passages were kept): run {ingest} once it is readable"
         ));
     }
     if meta.len() != entry.size {
         return Some(format!(
-            "{shown} changed since the last ingest (size {} → {}): run `igf-lens ingest` to read it again",
+            "{shown} changed since the last ingest (size {} → {}): run {ingest} to read it again",
             entry.size,
             meta.len()
         ));
@@ -266,7 +350,7 @@ fn source_state(path: &Path, entry: &FileEntry) -> Option<String> {
             && std::fs::read(path).is_ok_and(|b| crate::hash::sha256_hex(&b) == entry.hash);
         if !same {
             return Some(format!(
-                "{shown} changed since the last ingest (same size, new content): run `igf-lens ingest` to read it again"
+                "{shown} changed since the last ingest (same size, new content): run {ingest} to read it again"
             ));
         }
     }
@@ -303,32 +387,79 @@ mod tests {
             ..FileEntry::new(FileKind::Transcript, size, mtime_ns, hash.into(), vec![])
         };
         let shown = path.display();
+        let hints = Hints {
+            ingest: "`INGEST`".into(),
+            prune: "`PRUNE`".into(),
+        };
         let cases: Vec<(&str, FileEntry, Option<String>)> = vec![
             ("unchanged", entry(5, mtime, ""), None),
             ("touched, same content", entry(5, mtime + 1, &sha256_hex(b"hello")), None),
             (
                 "touched, new content",
                 entry(5, mtime + 1, &sha256_hex(b"jello")),
-                Some(format!("{shown} changed since the last ingest (same size, new content): run `igf-lens ingest` to read it again")),
+                Some(format!("{shown} changed since the last ingest (same size, new content): run `INGEST` to read it again")),
             ),
             (
                 "grown",
                 entry(3, mtime, ""),
-                Some(format!("{shown} changed since the last ingest (size 3 → 5): run `igf-lens ingest` to read it again")),
+                Some(format!("{shown} changed since the last ingest (size 3 → 5): run `INGEST` to read it again")),
             ),
             (
                 "unreadable last time",
                 entry(5, mtime, "").unreadable(),
-                Some(format!("{shown} could not be read at the last ingest (its earlier passages were kept): run `igf-lens ingest` once it is readable")),
+                Some(format!("{shown} could not be read at the last ingest (its earlier passages were kept): run `INGEST` once it is readable")),
             ),
         ];
         for (name, e, want) in cases {
-            assert_eq!(source_state(&path, &e), want, "{name}");
+            assert_eq!(source_state(&path, &e, &hints), want, "{name}");
         }
         let gone = tmp.path().join("gone.txt");
         assert_eq!(
-            source_state(&gone, &entry(5, mtime, "")),
-            Some(format!("{} no longer exists (2 passage(s) from it stay in the index): run `igf-lens ingest --prune` to drop them", gone.display()))
+            source_state(&gone, &entry(5, mtime, ""), &hints),
+            Some(format!("{} no longer exists (2 passage(s) from it stay in the index): run `PRUNE` to drop them", gone.display()))
         );
+    }
+
+    #[test]
+    fn ingest_hint_names_the_recorded_inputs_or_explains_data_dir() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ix = tmp.path().join("ix");
+        std::fs::create_dir(&ix).unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("my data"));
+        std::fs::create_dir(&a).unwrap();
+        std::fs::create_dir(&b).unwrap();
+        let (ixs, as_, bs) = (ix.display(), a.display(), b.display());
+        let hint = |flag| ingest_hint(&ix, flag);
+        assert_eq!(
+            hint(Some("--rebuild")),
+            format!("`igf-lens ingest --rebuild --index {ixs} DATA_DIR` (DATA_DIR: the files and directories it was made from)")
+        );
+        let old = Manifest {
+            inputs: vec![a.to_str().unwrap().into()],
+            ..Manifest::default()
+        };
+        let m = Manifest {
+            inputs: record_inputs(std::slice::from_ref(&b), &old, false),
+            ..Manifest::default()
+        };
+        m.save(&ix).unwrap();
+        assert_eq!(
+            hint(None),
+            format!("`igf-lens ingest --index {ixs} {as_} '{bs}'`")
+        );
+        assert_eq!(
+            record_inputs(std::slice::from_ref(&b), &old, true),
+            [b.to_str().unwrap()]
+        );
+        std::fs::remove_dir(&a).unwrap();
+        assert_eq!(
+            record_inputs(std::slice::from_ref(&b), &old, false),
+            [b.to_str().unwrap()]
+        );
+        assert_eq!(
+            hint(Some("--prune")),
+            format!("`igf-lens ingest --prune --index {ixs} DATA_DIR` (DATA_DIR: the paths it was made from, recorded as {as_} '{bs}', not found from here)")
+        );
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
     }
 }

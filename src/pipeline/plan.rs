@@ -60,6 +60,7 @@ pub fn diff(previous: &Previous, files: &[SourceFile], fingerprint: &str, rebuil
         changed: Vec::new(),
         manifest: Manifest {
             fingerprint: fingerprint.to_string(),
+            inputs: Vec::new(),
             files: BTreeMap::new(),
         },
         missing,

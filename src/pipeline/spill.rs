@@ -190,6 +190,7 @@ impl Spill {
         spilled.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let merged = Merged {
             fingerprint: &carried.fingerprint,
+            inputs: &carried.inputs,
             files: Files {
                 carried: &carried.files,
                 spilled,
@@ -219,13 +220,19 @@ impl Drop for Spill {
 /// The manifest as [`Manifest`] serializes, with entries from memory and from the spill.
 struct Merged<'a> {
     fingerprint: &'a str,
+    inputs: &'a [String],
     files: Files<'a>,
 }
 
 impl Serialize for Merged<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Manifest", 2)?;
+        let mut st = s.serialize_struct("Manifest", 3)?;
         st.serialize_field("fingerprint", self.fingerprint)?;
+        if self.inputs.is_empty() {
+            st.skip_field("inputs")?;
+        } else {
+            st.serialize_field("inputs", self.inputs)?;
+        }
         st.serialize_field("files", &self.files)?;
         st.end()
     }
@@ -311,6 +318,7 @@ mod tests {
         let files = vec![file("b"), file("d"), file("a"), file("e")];
         let mut carried = Manifest {
             fingerprint: "fp".into(),
+            inputs: vec!["corpus".into(), "more".into()],
             files: BTreeMap::new(),
         };
         carried.files.insert("c".into(), entry(FileKind::Page, 0));
@@ -364,6 +372,7 @@ mod tests {
         assert_eq!(spill.unpark(7).unwrap(), None);
         let carried = Manifest {
             fingerprint: "fp".into(),
+            inputs: Vec::new(),
             files: BTreeMap::new(),
         };
         spill.save(&carried, &files, tmp.path()).unwrap();
