@@ -40,7 +40,7 @@ pub enum Error {
     #[error("no index at {path}: {hint}")]
     NoIndex { path: PathBuf, hint: String },
     /// An index written by an incompatible igf-lens version.
-    /// The hint names the paths the index was made from ([`crate::pipeline::manifest::ingest_hint`]).
+    /// The hint names the paths the index was made from ([`crate::rerun::ingest_hint`]).
     #[error("the index at {path} was written by schema version {found}, this igf-lens reads version {expected}: run {}", rebuild_hint(path))]
     IndexVersion {
         path: PathBuf,
@@ -178,7 +178,7 @@ impl Error {
 /// The command that rebuilds the index at `dir` from the paths its manifest records (read when
 /// the error is shown).
 fn rebuild_hint(dir: &std::path::Path) -> String {
-    crate::pipeline::manifest::ingest_hint(dir, Some("--rebuild"))
+    crate::rerun::ingest_hint(dir, Some("--rebuild"))
 }
 
 impl From<tantivy::TantivyError> for Error {

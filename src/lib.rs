@@ -64,6 +64,7 @@ pub mod model;
 pub mod parse;
 pub mod pipeline;
 pub mod read;
+pub mod rerun;
 pub mod resolve;
 pub mod segment;
 pub mod stats;

@@ -14,8 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Name of the manifest file inside the index directory.
-pub const MANIFEST_FILE: &str = "igf-lens-manifest.json";
+pub use crate::rerun::{ingest_hint, MANIFEST_FILE};
 
 /// What an input file turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,59 +160,6 @@ pub fn record_inputs(inputs: &[std::path::PathBuf], old: &Manifest, fresh: bool)
 
 fn exists(key: &str) -> bool {
     std::fs::symlink_metadata(crate::disk::key_path(key)).is_ok()
-}
-
-/// The most recorded inputs a hint names; with more, it says where they are listed.
-const HINT_INPUTS: usize = 4;
-
-/// An `igf-lens ingest` command, in backquotes, with `flag` (`--rebuild`, `--prune`), that works
-/// on the index at `dir`: its `--index` and the paths its manifest records. When they are not
-/// known (an index made before they were recorded, a manifest that does not parse), not all
-/// found from here, or too many, the paths are DATA_DIR, explained after the command.
-pub fn ingest_hint(dir: &Path, flag: Option<&str>) -> String {
-    #[derive(Deserialize)]
-    struct Inputs {
-        #[serde(default)]
-        inputs: Vec<String>,
-    }
-    let inputs = std::fs::read(dir.join(MANIFEST_FILE))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<Inputs>(&b).ok())
-        .map(|m| m.inputs)
-        .unwrap_or_default();
-    let flag = flag.map(|f| format!(" {f}")).unwrap_or_default();
-    let index = shell_word(&crate::disk::path_key(dir));
-    let command = |paths: &str| format!("`igf-lens ingest{flag} --index {index} {paths}`");
-    let words: Vec<String> = inputs.iter().map(|k| shell_word(k)).collect();
-    let found = inputs.iter().all(|k| exists(k));
-    let why = if inputs.is_empty() {
-        "the files and directories it was made from".to_string()
-    } else if !found {
-        format!(
-            "the paths it was made from, recorded as {}, not found from here",
-            words.join(" ")
-        )
-    } else if inputs.len() > HINT_INPUTS {
-        format!(
-            "the {} paths listed as \"inputs\" in {}",
-            inputs.len(),
-            dir.join(MANIFEST_FILE).display()
-        )
-    } else {
-        return command(&words.join(" "));
-    };
-    format!("{} (DATA_DIR: {why})", command("DATA_DIR"))
-}
-
-/// `word` as one shell word: as it is when it holds only characters no shell treats specially,
-/// else in single quotes.
-fn shell_word(word: &str) -> String {
-    let plain = |c: char| c.is_alphanumeric() || "/._-+,:@%=".contains(c);
-    if !word.is_empty() && word.chars().all(plain) {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
 }
 
 /// The manifest a run starts from, and whether its index was found missing.
@@ -460,6 +406,5 @@ mod tests {
             hint(Some("--prune")),
             format!("`igf-lens ingest --prune --index {ixs} DATA_DIR` (DATA_DIR: the paths it was made from, recorded as {as_} '{bs}', not found from here)")
         );
-        assert_eq!(shell_word("it's"), r"'it'\''s'");
     }
 }
