@@ -480,10 +480,6 @@ impl Sniffed {
             Sniffed::Many(_) => None,
         }
     }
-
-    fn is_single(&self) -> bool {
-        !matches!(self, Sniffed::Many(_))
-    }
 }
 
 /// The changed files as sniffed, sorted by kind.
@@ -635,7 +631,6 @@ impl Sources {
         let mut tr_in: Vec<(usize, ToPair<'_>)> = fresh
             .transcripts
             .iter()
-            .filter(|(_, t)| t.is_single())
             .map(|(i, t)| (*i, ToPair::Changed(t)))
             .collect();
         for (i, e) in &carried {
@@ -689,6 +684,7 @@ impl Sources {
     ) -> Result<(), Error> {
         let unparked;
         let (clue, json, changed) = match t {
+            // listed under its sessions by `pair`, not paired
             ToPair::Changed(Sniffed::Many(_)) => return Ok(()),
             ToPair::Changed(Sniffed::Held(clue)) => (clue, None, true),
             ToPair::Changed(Sniffed::Parked(_)) => {
