@@ -57,7 +57,7 @@ pub use sources::{corpus_files, discover_inputs, CorpusFiles};
 use crate::error::{Error, Result};
 use manifest::Previous;
 use plan::Plan;
-use sources::{Discovered, Load, SourceFile, Sources};
+use sources::{Discovered, Files, Load, Sources};
 use spill::Spill;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -131,8 +131,8 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     // What the run reads of the load, held flat: the maps' strings and vectors per file would
     // stay strewn among the load's freed memory for the whole run.
     let work = Work::take(&mut sources)?;
-    // Made again now: the files found were allocated among what discovery and the load freed.
-    found.files = found.files.clone();
+    // Made again now, in allocations of their exact size (its vectors grew as discovery went).
+    found.files = found.files.shrunk();
     report.pages = sources.page_files;
     report.pages_without_roster = sources.pages_without_roster.clone();
     report.pages_without_key = sources.pages_without_key.clone();
@@ -185,7 +185,7 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
 /// file's manifest entry goes into `spill` (none for `feed`, which keeps no manifest).
 fn run_loaded(
     cfg: &IngestConfig,
-    files: &[SourceFile],
+    files: &Files,
     work: &Work,
     res: &Resources,
     sink: &dyn Sink,

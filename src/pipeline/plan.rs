@@ -9,7 +9,7 @@
 use super::manifest::{FileKind, Manifest, Previous};
 use super::report::FullReason;
 use super::resources::has_codes;
-use super::sources::SourceFile;
+use super::sources::Files;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,7 +31,7 @@ pub struct Plan {
 }
 
 /// Compares the files found with the previous manifest.
-pub fn diff(previous: &Previous, files: &[SourceFile], fingerprint: &str, rebuild: bool) -> Plan {
+pub fn diff(previous: &Previous, files: &Files, fingerprint: &str, rebuild: bool) -> Plan {
     let old = &previous.manifest;
     let full = rebuild || old.fingerprint != fingerprint || old.files.is_empty();
     let full_reason = if rebuild {
@@ -47,7 +47,7 @@ pub fn diff(previous: &Previous, files: &[SourceFile], fingerprint: &str, rebuil
     } else {
         None
     };
-    let current: BTreeSet<&str> = files.iter().map(|f| f.key.as_str()).collect();
+    let current: BTreeSet<&str> = files.iter().map(|f| f.key).collect();
     let missing = old
         .files
         .keys()
@@ -66,7 +66,7 @@ pub fn diff(previous: &Previous, files: &[SourceFile], fingerprint: &str, rebuil
         missing,
     };
     for (i, f) in files.iter().enumerate() {
-        match old.files.get(&f.key) {
+        match old.files.get(f.key) {
             // Skipped files are looked at again each run: they are still wrong and get their
             // warning (and fail --strict) until fixed.
             Some(e)
@@ -75,7 +75,7 @@ pub fn diff(previous: &Previous, files: &[SourceFile], fingerprint: &str, rebuil
                     && e.size == f.size
                     && e.mtime_ns == f.mtime_ns =>
             {
-                plan.manifest.files.insert(f.key.clone(), e.clone());
+                plan.manifest.files.insert(f.key.to_string(), e.clone());
             }
             _ => plan.changed.push(i),
         }
@@ -89,14 +89,14 @@ pub fn diff(previous: &Previous, files: &[SourceFile], fingerprint: &str, rebuil
 impl Plan {
     /// Files of the same size with a new time: compared by content hash before being called
     /// changed.
-    fn keep_touched_but_same(&mut self, old: &Manifest, files: &[SourceFile]) {
+    fn keep_touched_but_same(&mut self, old: &Manifest, files: &Files) {
         let same: BTreeSet<usize> = self
             .changed
             .par_iter()
             .copied()
             .filter(|&i| {
-                let f = &files[i];
-                old.files.get(&f.key).is_some_and(|e| {
+                let f = files.file(i);
+                old.files.get(f.key).is_some_and(|e| {
                     e.size == f.size
                         && std::fs::read(f.path())
                             .is_ok_and(|b| crate::hash::sha256_hex(&b) == e.hash)
@@ -104,16 +104,16 @@ impl Plan {
             })
             .collect();
         for &i in &same {
-            let f = &files[i];
-            let mut e = old.files[&f.key].clone();
+            let f = files.file(i);
+            let mut e = old.files[f.key].clone();
             e.mtime_ns = f.mtime_ns;
-            self.manifest.files.insert(f.key.clone(), e);
+            self.manifest.files.insert(f.key.to_string(), e);
         }
         self.changed.retain(|i| !same.contains(i));
     }
 
     /// Files whose content is unchanged.
-    pub fn unchanged(&self, files: &[SourceFile]) -> usize {
+    pub fn unchanged(&self, files: &Files) -> usize {
         files.len() - self.changed.len()
     }
 }
@@ -124,7 +124,7 @@ pub fn stale_sources<'a>(
     old: &'a Manifest,
     affected: &BTreeSet<String>,
     transcripts: impl Iterator<Item = usize>,
-    files: &'a [SourceFile],
+    files: &'a Files,
 ) -> BTreeSet<&'a str> {
     let mut stale: BTreeSet<&str> = old
         .files
@@ -134,6 +134,6 @@ pub fn stale_sources<'a>(
         })
         .map(|(k, _)| k.as_str())
         .collect();
-    stale.extend(transcripts.map(|i| files[i].key.as_str()));
+    stale.extend(transcripts.map(|i| files.key(i)));
     stale
 }

@@ -18,7 +18,7 @@ use super::records::{self, Built};
 use super::report::{DamagedLine, Duplicate, IngestReport, SkipReason, SkippedFile};
 use super::resources::Resources;
 use super::seen::FlagSet;
-use super::sources::{SourceFile, Sources};
+use super::sources::{Files, SourceFile, Sources};
 use super::spill::Spill;
 use super::work::Work;
 use crate::error::{Error, Result};
@@ -56,7 +56,7 @@ impl Sink for Mutex<Vec<PassageRecord>> {
 
 /// What a run works on.
 pub struct Job<'a> {
-    pub files: &'a [SourceFile],
+    pub files: &'a Files,
     /// The transcripts to process, their sessions and keys, and the sessions' page files.
     pub work: &'a Work,
     pub res: &'a Resources,
@@ -80,7 +80,7 @@ pub struct Ran {
 /// the transcripts' clues and pairings for them.
 pub fn run(job: &Job<'_>, spill: Option<&mut Spill>) -> Result<Ran> {
     let groups = dedupe::groups(job.work.first_sessions());
-    let total: u64 = job.work.files().map(|i| job.files[i].size).sum();
+    let total: u64 = job.work.files().map(|i| job.files.file(i).size).sum();
     let pb = progress(job.quiet, total, "ingesting");
     let fold = Mutex::new(Fold {
         spill,
@@ -88,7 +88,7 @@ pub fn run(job: &Job<'_>, spill: Option<&mut Spill>) -> Result<Ran> {
     });
     (0..groups.len()).into_par_iter().for_each(|n| {
         for (i, outcome) in process_group(job, groups.get(n)) {
-            pb.inc(job.files[i].size);
+            pb.inc(job.files.file(i).size);
             let guess = job.work.guessed(i);
             fold.lock()
                 .unwrap_or_else(PoisonError::into_inner)
@@ -104,12 +104,12 @@ pub fn run(job: &Job<'_>, spill: Option<&mut Spill>) -> Result<Ran> {
 /// The transcripts of `sources` that a run would skip, read and parsed (not processed) on the
 /// pool, in path order: what `--strict` counts when other files already failed, before
 /// anything is written.
-pub fn failing_transcripts(files: &[SourceFile], work: &Work) -> Vec<SkippedFile> {
+pub fn failing_transcripts(files: &Files, work: &Work) -> Vec<SkippedFile> {
     let ids: Vec<usize> = work.files().collect();
     let mut out: Vec<(usize, SkippedFile)> = ids
         .par_iter()
         .filter_map(|&i| {
-            let why = match load(&files[i].path(), true) {
+            let why = match load(&files.file(i).path(), true) {
                 Err(e) => e.detail(),
                 Ok((_, parsed)) if !parsed.iter().any(|p| matches!(p, Parsed::Transcript(_))) => {
                     "no speaker turns found".into()
@@ -119,7 +119,7 @@ pub fn failing_transcripts(files: &[SourceFile], work: &Work) -> Vec<SkippedFile
             Some((
                 i,
                 SkippedFile {
-                    path: files[i].path(),
+                    path: files.file(i).path(),
                     reason: SkipReason::Unusable(why),
                 },
             ))
@@ -170,7 +170,7 @@ fn load(path: &Path, strict: bool) -> Loaded {
 fn process_group(job: &Job<'_>, group: &[usize]) -> Vec<(usize, FileOutcome)> {
     let loaded: Vec<Loaded> = group
         .iter()
-        .map(|&i| load(&job.files[i].path(), job.strict))
+        .map(|&i| load(&job.files.file(i).path(), job.strict))
         .collect();
     let outcomes = if group.len() > 1 {
         let shingles: Vec<_> = loaded
@@ -382,7 +382,7 @@ impl Fold<'_> {
     }
 
     fn add(&mut self, job: &Job<'_>, i: usize, outcome: FileOutcome, guess: bool) {
-        let f = &job.files[i];
+        let f = job.files.file(i);
         let sessions = || job.work.sessions(i);
         let (clue, pairing) = self.unpark(i);
         let entry = |kind, clue| {
@@ -414,10 +414,10 @@ impl Fold<'_> {
             FileOutcome::Duplicate { of } => {
                 report.duplicates.push(Duplicate {
                     path: f.path(),
-                    of: job.files[of].path(),
+                    of: job.files.file(of).path(),
                 });
                 let mut e = entry(FileKind::Duplicate, clue);
-                e.duplicate_of = Some(job.files[of].key.clone());
+                e.duplicate_of = Some(job.files.key(of).to_string());
                 self.keep(i, e);
             }
         }
@@ -426,7 +426,7 @@ impl Fold<'_> {
     fn add_result(
         &mut self,
         i: usize,
-        f: &SourceFile,
+        f: SourceFile<'_>,
         fr: FileResult,
         clue: Option<Clue>,
         pairing: Option<Pairing>,
@@ -493,7 +493,7 @@ pub fn open_writer(
     cfg: &IngestConfig,
     plan: &Plan,
     old: &Manifest,
-    files: &[SourceFile],
+    files: &Files,
     sources: &Sources,
     work: &Work,
 ) -> Result<Writer> {

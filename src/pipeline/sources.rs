@@ -15,7 +15,7 @@
 //! exception: a transcript whose best pages tie is read here with those pages ([`text_of`]),
 //! to break the tie, and dropped again; ties are rare.
 
-pub use super::found::SourceFile;
+pub use super::found::{Files, SourceFile};
 use super::manifest::{FileEntry, FileKind, Manifest};
 use super::pair::{self, Clue, PairedBy, Pairing};
 use super::pairs::Pairs;
@@ -42,7 +42,7 @@ const CONFIG_EXTENSIONS: &[&str] = &["toml", "csv", "md", "json", "gitkeep", "ts
 /// The files found under the inputs, and the paths passed over.
 #[derive(Debug, Default)]
 pub struct Discovered {
-    pub files: Vec<SourceFile>,
+    pub files: Files,
     pub skipped: Vec<SkippedFile>,
 }
 
@@ -81,16 +81,16 @@ pub fn refuse_own_dirs(inputs: &[PathBuf]) -> Result<(), Error> {
 /// them, and the manifest and the index agree whatever the order of ingests). Only files that
 /// no longer exist stay missing; `--prune` does not call this, and drops the others too.
 pub fn carry_earlier(found: &mut Discovered, old: &Manifest) {
-    let seen: BTreeSet<String> = found.files.iter().map(|f| f.key.clone()).collect();
-    for key in old.files.keys().filter(|k| !seen.contains(*k)) {
+    let seen: BTreeSet<&str> = found.files.iter().map(|f| f.key).collect();
+    let mut carried = Files::default();
+    for key in old.files.keys().filter(|k| !seen.contains(k.as_str())) {
         let path = crate::disk::key_path(key);
         if let Some(m) = std::fs::metadata(&path).ok().filter(|m| m.is_file()) {
-            found.files.push(SourceFile {
-                key: key.clone(),
-                size: m.len(),
-                mtime_ns: crate::disk::mtime_ns(&m),
-            });
+            carried.push(key, m.len(), crate::disk::mtime_ns(&m));
         }
+    }
+    for f in carried.iter() {
+        found.files.push(f.key, f.size, f.mtime_ns);
     }
 }
 
@@ -98,7 +98,7 @@ pub fn carry_earlier(found: &mut Discovered, old: &Manifest) {
 pub fn discover(inputs: &[PathBuf]) -> Discovered {
     let (paths, skipped) = discover_inputs(inputs);
     let mut found = Discovered {
-        files: Vec::with_capacity(paths.len()),
+        files: Files::with_capacity(paths.len()),
         skipped: skipped
             .into_iter()
             .map(|s| SkippedFile {
@@ -109,11 +109,11 @@ pub fn discover(inputs: &[PathBuf]) -> Discovered {
     };
     for path in paths {
         match std::fs::metadata(&path) {
-            Ok(m) => found.files.push(SourceFile {
-                key: crate::disk::path_key(&path),
-                size: m.len(),
-                mtime_ns: crate::disk::mtime_ns(&m),
-            }),
+            Ok(m) => found.files.push(
+                &crate::disk::path_key(&path),
+                m.len(),
+                crate::disk::mtime_ns(&m),
+            ),
             Err(e) => found.skipped.push(SkippedFile {
                 path,
                 reason: SkipReason::Unreadable(e.to_string()),
@@ -420,7 +420,7 @@ fn unpark_clue(spill: &mut Spill, i: usize) -> Result<(Clue, String), Error> {
 /// What [`load`] starts from.
 pub struct Load<'a> {
     /// Every discovered file.
-    pub files: &'a [SourceFile],
+    pub files: &'a Files,
     /// Indices of the files whose content may have changed.
     pub changed: &'a [usize],
     /// The manifest of the previous run.
@@ -522,7 +522,7 @@ pub fn load(l: &Load<'_>, mut spill: Option<&mut Spill>) -> Result<Sources, Erro
     let fresh = s.sniff_changed(l, &mut spill, &mut unreadable)?;
     s.pair(l, fresh, &mut spill)?;
     for &i in l.changed.iter().filter(|i| !unreadable.contains(i)) {
-        if let Some(e) = l.old.files.get(&l.files[i].key) {
+        if let Some(e) = l.old.files.get(l.files.key(i)) {
             s.affected.extend(e.sessions.iter().cloned());
         }
     }
@@ -562,7 +562,7 @@ impl Sources {
         for chunk in l.changed.chunks(SNIFF_CHUNK) {
             let sniffed: Vec<(usize, Sniff)> = chunk
                 .par_iter()
-                .map(|&i| (i, sniff(&l.files[i].path())))
+                .map(|&i| (i, sniff(&l.files.file(i).path())))
                 .collect();
             for (i, sniff) in sniffed {
                 match sniff {
@@ -582,9 +582,9 @@ impl Sources {
 
     /// A file that could not be used: reported, and its old entry kept when it was read before.
     fn add_skipped(&mut self, l: &Load<'_>, i: usize, why: SkipReason) {
-        let f = &l.files[i];
+        let f = l.files.file(i);
         self.skip(&f.path(), why);
-        let old = l.old.files.get(&f.key);
+        let old = l.old.files.get(f.key);
         let kept = old.filter(|e| e.kind != FileKind::Skipped && !l.full);
         // A file that was read before and is unreadable now keeps its passages (and its old
         // entry, so the next run looks at it again).
@@ -592,7 +592,7 @@ impl Sources {
             Some(e) => e.clone().unreadable(),
             None => FileEntry::new(FileKind::Skipped, f.size, f.mtime_ns, String::new(), vec![]),
         };
-        self.entries.push((f.key.clone(), e));
+        self.entries.push((f.key.to_string(), e));
     }
 
     /// Pairs every page and single-session transcript (the changed ones from their sniff, the
@@ -609,7 +609,7 @@ impl Sources {
             .files
             .iter()
             .enumerate()
-            .map(|(i, f)| (f.key.as_str(), i))
+            .map(|(i, f)| (f.key, i))
             .collect();
         let fresh_idx: BTreeSet<usize> = fresh
             .pages
@@ -648,7 +648,7 @@ impl Sources {
                 self.transcripts.insert(*i, ids.clone());
             }
         }
-        let key_of = |i: usize| l.files[i].key.as_str();
+        let key_of = |i: usize| l.files.key(i);
         let pages: Vec<pair::Input<'_>> = page_in.iter().map(|(i, c)| (key_of(*i), *c)).collect();
         let known: Vec<&SessionKey> = page_in
             .iter()
@@ -658,7 +658,7 @@ impl Sources {
                 ToPair::Unchanged(c) => c.key.as_ref(),
             }))
             .collect();
-        let text = |file: &str| text_of(&l.files[*index.get(file)?].path());
+        let text = |file: &str| text_of(&l.files.file(*index.get(file)?).path());
         let mut pairer = pair::Pairer::new(&pages, known, l.pairs, &text);
         for (i, t) in tr_in {
             self.pair_transcript(l, i, t, &mut pairer, spill)?;
@@ -697,7 +697,7 @@ impl Sources {
             }
             ToPair::Unchanged(clue) => (clue, None, false),
         };
-        let pairing = pairer.transcript(&l.files[i].key, clue);
+        let pairing = pairer.transcript(l.files.key(i), clue);
         let t = PairedTranscript {
             i,
             changed,
@@ -724,7 +724,7 @@ impl Sources {
             |j: usize| -> Option<String> { pairings.get(j)?.key.as_ref().map(SessionKey::id) };
         for (j, (i, page)) in fresh.into_iter().enumerate() {
             debug_assert_eq!(page_in.get(j), Some(&i));
-            let f = &l.files[i];
+            let f = l.files.file(i);
             let id = id_of(j);
             let pairing = pairings.get(j).cloned();
             if page.no_roster {
@@ -751,12 +751,12 @@ impl Sources {
             .paired(Some(clue), pairing);
             match spill {
                 Some(spill) => spill.put(i, &e)?,
-                None => self.entries.push((f.key.clone(), e)),
+                None => self.entries.push((f.key.to_string(), e)),
             }
         }
         for (j, i) in page_in.iter().enumerate() {
-            let f = &l.files[*i];
-            let Some(old) = l.carried.files.get(&f.key) else {
+            let f = l.files.file(*i);
+            let Some(old) = l.carried.files.get(f.key) else {
                 continue;
             };
             let id: Vec<String> = id_of(j).into_iter().collect();
@@ -766,7 +766,7 @@ impl Sources {
                 let mut e = old.clone();
                 e.sessions = id;
                 e.pairing = pairings.get(j).cloned();
-                self.entries.push((f.key.clone(), e));
+                self.entries.push((f.key.to_string(), e));
             }
         }
         Ok(())
@@ -788,7 +788,7 @@ impl Sources {
             json,
             pairing,
         } = t;
-        let f = &l.files[i];
+        let f = l.files.file(i);
         let Some(key) = pairing.key.clone() else {
             if changed {
                 let why = pairing.why_unpaired.clone().unwrap_or_default();
@@ -801,7 +801,7 @@ impl Sources {
             return Ok(());
         };
         let id = key.id();
-        let before = l.carried.files.get(&f.key);
+        let before = l.carried.files.get(f.key);
         let moved = before.is_some_and(|e| {
             e.sessions.first() != Some(&id)
                 || e.pairing.as_ref().and_then(|p| p.page.as_ref()) != pairing.page.as_ref()
@@ -841,11 +841,7 @@ impl Sources {
             if changed.contains(&i) || self.transcripts.contains_key(&i) {
                 continue;
             }
-            let Some(e) = updated
-                .get(f.key.as_str())
-                .copied()
-                .or(l.carried.files.get(&f.key))
-            else {
+            let Some(e) = updated.get(f.key).copied().or(l.carried.files.get(f.key)) else {
                 continue;
             };
             if !e.sessions.iter().any(|s| self.affected.contains(s)) {

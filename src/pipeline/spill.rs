@@ -11,7 +11,7 @@
 //! the old manifest stays valid (it is replaced only by a rename), and the next run removes
 //! it ([`remove_stale`]). Decides nothing about what an entry says.
 
-use super::found::SourceFile;
+use super::found::Files;
 use super::manifest::{FileEntry, Manifest, MANIFEST_FILE};
 use crate::error::{Error, Result};
 use serde::ser::{Error as _, SerializeMap, SerializeStruct};
@@ -148,19 +148,12 @@ impl Spill {
     }
 
     /// Spills entries given by key (keys of files found; another key is an internal error).
-    pub fn put_keyed(
-        &mut self,
-        files: &[SourceFile],
-        entries: Vec<(String, FileEntry)>,
-    ) -> Result<()> {
+    pub fn put_keyed(&mut self, files: &Files, entries: Vec<(String, FileEntry)>) -> Result<()> {
         if entries.is_empty() {
             return Ok(());
         }
-        let index: HashMap<&str, usize> = files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.key.as_str(), i))
-            .collect();
+        let index: HashMap<&str, usize> =
+            files.iter().enumerate().map(|(i, f)| (f.key, i)).collect();
         for (key, e) in entries {
             let i = *index
                 .get(key.as_str())
@@ -173,25 +166,20 @@ impl Spill {
     /// Writes the manifest of `index_dir` atomically: `carried`'s fingerprint, and its entries
     /// with the spilled ones (a spilled entry replaces a carried one of the same key), in key
     /// order. The spill file is removed after.
-    pub fn save(
-        mut self,
-        carried: &Manifest,
-        files: &[SourceFile],
-        index_dir: &Path,
-    ) -> Result<()> {
+    pub fn save(mut self, carried: &Manifest, files: &Files, index_dir: &Path) -> Result<()> {
         self.out.flush().map_err(|e| Error::io(&self.path, e))?;
         let reader = File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
         let mut spilled: Vec<(&str, At)> = self
             .at
             .iter()
-            .zip(files)
-            .filter_map(|(at, f)| Some((f.key.as_str(), (*at)?)))
+            .zip(files.iter())
+            .filter_map(|(at, f)| Some((f.key, (*at)?)))
             .collect();
         spilled.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let merged = Merged {
             fingerprint: &carried.fingerprint,
             inputs: &carried.inputs,
-            files: Files {
+            files: Entries {
                 carried: &carried.files,
                 spilled,
                 reader: RefCell::new(reader),
@@ -221,7 +209,7 @@ impl Drop for Spill {
 struct Merged<'a> {
     fingerprint: &'a str,
     inputs: &'a [String],
-    files: Files<'a>,
+    files: Entries<'a>,
 }
 
 impl Serialize for Merged<'_> {
@@ -239,7 +227,7 @@ impl Serialize for Merged<'_> {
 }
 
 /// The entries, merged in key order.
-struct Files<'a> {
+struct Entries<'a> {
     carried: &'a BTreeMap<String, FileEntry>,
     /// Keys and places of the spilled entries, sorted by key.
     spilled: Vec<(&'a str, At)>,
@@ -247,7 +235,7 @@ struct Files<'a> {
     path: &'a Path,
 }
 
-impl Files<'_> {
+impl Entries<'_> {
     /// One spilled entry, read back.
     fn read(&self, at: At) -> std::io::Result<FileEntry> {
         let mut reader = self.reader.borrow_mut();
@@ -258,7 +246,7 @@ impl Files<'_> {
     }
 }
 
-impl Serialize for Files<'_> {
+impl Serialize for Entries<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
         let mut carried = self.carried.iter().peekable();
@@ -283,15 +271,18 @@ impl Serialize for Files<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::found::SourceFile;
     use crate::pipeline::manifest::FileKind;
     use crate::pipeline::pair::{Clue, Pairing};
 
-    fn file(key: &str) -> SourceFile {
-        SourceFile {
-            key: key.into(),
-            size: 1,
-            mtime_ns: 2,
-        }
+    fn files(keys: &[&str]) -> Files {
+        keys.iter()
+            .map(|key| SourceFile {
+                key,
+                size: 1,
+                mtime_ns: 2,
+            })
+            .collect()
     }
 
     fn entry(kind: FileKind, passages: usize) -> FileEntry {
@@ -315,7 +306,7 @@ mod tests {
     #[test]
     fn the_manifest_written_from_a_spill_is_the_one_written_from_memory() {
         let tmp = tempfile::tempdir().unwrap();
-        let files = vec![file("b"), file("d"), file("a"), file("e")];
+        let files = files(&["b", "d", "a", "e"]);
         let mut carried = Manifest {
             fingerprint: "fp".into(),
             inputs: vec!["corpus".into(), "more".into()],
@@ -335,7 +326,7 @@ mod tests {
             (1, entry(FileKind::Transcript, 3)),
         ] {
             spill.put(i, &e).unwrap();
-            want.files.insert(files[i].key.clone(), e);
+            want.files.insert(files.key(i).to_string(), e);
         }
         let keyed = vec![("a".to_string(), entry(FileKind::Page, 0))];
         want.files.extend(keyed.clone());
@@ -355,7 +346,7 @@ mod tests {
     #[test]
     fn parked_texts_come_back_once_and_stay_out_of_the_manifest() {
         let tmp = tempfile::tempdir().unwrap();
-        let files = vec![file("a"), file("b"), file("c")];
+        let files = files(&["a", "b", "c"]);
         let mut spill = Spill::create(tmp.path(), files.len()).unwrap();
         spill.park(2, "{\"title\":\"✓\"}\n{}").unwrap();
         spill.park(0, "").unwrap();

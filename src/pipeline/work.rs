@@ -9,7 +9,7 @@
 //! allocations strewn among the freed memory of the load, for the whole run. Held flat, the
 //! same takes about 6 MB in a handful of allocations. Decides nothing; reads a page only in `page_for`.
 
-use super::sources::{merge_page, slim, Given, PageFile, SourceFile, Sources};
+use super::sources::{merge_page, slim, Files, Given, PageFile, Sources};
 use crate::error::{Error, Result};
 use crate::model::{KeySource, SessionKey, SessionPage};
 use crate::parse::Parsed;
@@ -241,7 +241,7 @@ impl Work {
     /// The session page of session `id`, read from its files now: the first gives the title and
     /// date, each adds the roster entries the others lack. None when the session has no page or
     /// no page file can be read any more.
-    pub fn page_for(&self, id: &str, found: &[SourceFile]) -> Option<SessionPage> {
+    pub fn page_for(&self, id: &str, found: &Files) -> Option<SessionPage> {
         let from = self.pages.partition_point(|p| self.str(p.id) < id);
         let mut merged: HashMap<String, SessionPage> = HashMap::new();
         for f in self.pages[from..]
@@ -282,6 +282,7 @@ fn small(n: usize) -> Result<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::found::SourceFile;
 
     fn key(year: u16, code: &str) -> SessionKey {
         SessionKey {
@@ -290,9 +291,9 @@ mod tests {
         }
     }
 
-    fn file(path: &str) -> SourceFile {
+    fn file(path: &str) -> SourceFile<'_> {
         SourceFile {
-            key: path.to_string(),
+            key: path,
             size: 0,
             mtime_ns: 0,
         }
@@ -394,11 +395,10 @@ mod tests {
         std::fs::copy("data/sessions/2021-of-7.page.txt", &of7).unwrap();
         let ws128 = dir.path().join("ws128.page.txt");
         std::fs::copy("data/sessions/2021-ws-128.page.txt", &ws128).unwrap();
-        let found = [
-            file(&of7.to_string_lossy()),
-            file("missing.page.txt"),
-            file(&ws128.to_string_lossy()),
-        ];
+        let (of7_key, ws128_key) = (of7.to_string_lossy(), ws128.to_string_lossy());
+        let found: Files = [file(&of7_key), file("missing.page.txt"), file(&ws128_key)]
+            .into_iter()
+            .collect();
         let w = Work::take(&mut sources()).unwrap();
         // Filed under 2021-ws-128: its own page first (title, date), then the page of OF #7
         // that pairing gave WS #128's key, whose roster it adds.
