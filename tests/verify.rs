@@ -725,6 +725,102 @@ fn the_commands_hints_print_work_for_an_index_and_data_elsewhere() {
     );
 }
 
+#[test]
+fn the_commands_hints_print_repeat_the_ingest_options_and_work_from_another_directory() {
+    let tmp = tempdir();
+    // The corpus and a taxonomy of one's own (the shipped one with a line added, so its hash
+    // differs), named relative to the directory ingest runs in; the index is elsewhere.
+    let project = tmp.path().join("project");
+    copy_dir(&repo().join("data/sessions"), &project.join("my corpus"));
+    let text = std::fs::read_to_string(repo().join("data/themes.toml")).unwrap() + "# ours\n";
+    std::fs::write(project.join("my themes.toml"), &text).unwrap();
+    let ours = format!(
+        "taxonomy={};model=;",
+        igf_lens::tag::taxonomy::version_of(&text)
+    );
+    let index = tmp.path().join("ix");
+    let ingest = ["ingest", "-q", "--themes", "my themes.toml", "--no-model"];
+    run_expect(
+        igf_lens()
+            .current_dir(&project)
+            .args(ingest)
+            .arg("--index")
+            .arg(&index)
+            .arg("my corpus"),
+        0,
+    );
+    let fingerprint = || {
+        igf_lens::pipeline::Manifest::load(&index)
+            .unwrap()
+            .fingerprint
+    };
+    let made = fingerprint();
+    assert!(made.contains(&ours), "{made}");
+    let n = Reader::open(&index).unwrap().num_passages();
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let ix = index.display();
+
+    // A damaged index. From the directory ingest ran in, the command names the paths as given.
+    std::fs::write(index.join("meta.json"), b"{ not json").unwrap();
+    let (_, err) = verify_from(&index, &project, 2);
+    assert_eq!(
+        printed_command(&err),
+        format!("igf-lens ingest --rebuild --index {ix} --themes 'my themes.toml' --no-model 'my corpus'")
+    );
+    // From elsewhere, where they are not found, it names them from that directory, and works.
+    let (_, err) = verify_from(&index, &elsewhere, 2);
+    let command = printed_command(&err);
+    assert_eq!(
+        command,
+        format!(
+            "igf-lens ingest --rebuild --index {ix} --themes '{}' --no-model '{}'",
+            project.join("my themes.toml").display(),
+            project.join("my corpus").display()
+        )
+    );
+    run_expect_output(run_printed(&command, &elsewhere), 0);
+    let (out, _) = verify_from(&index, &elsewhere, 0);
+    assert!(
+        out.contains(&format!("verdict: sound: {n} passage(s)")),
+        "{out}"
+    );
+    assert_eq!(
+        fingerprint(),
+        made,
+        "the same taxonomy and model as the first ingest"
+    );
+
+    // A later ingest without the options tags with the shipped taxonomy, and its hints say so.
+    run_expect(
+        igf_lens()
+            .current_dir(&project)
+            .args(["ingest", "-q", "--index"])
+            .arg(&index)
+            .arg("my corpus"),
+        0,
+    );
+    assert!(!fingerprint().contains(&ours), "{}", fingerprint());
+    std::fs::write(index.join("meta.json"), b"{ not json").unwrap();
+    let (_, err) = verify_from(&index, &project, 2);
+    assert_eq!(
+        printed_command(&err),
+        format!("igf-lens ingest --rebuild --index {ix} 'my corpus'")
+    );
+}
+
+/// `igf-lens verify --index INDEX` run from `cwd`.
+fn verify_from(index: &Path, cwd: &Path, want: i32) -> (String, String) {
+    let out = run_expect(
+        igf_lens()
+            .current_dir(cwd)
+            .args(["verify", "--index"])
+            .arg(index),
+        want,
+    );
+    (stdout(&out), stderr(&out))
+}
+
 /// Checks a finished command's exit code, showing its output when it is not `want`.
 fn run_expect_output(out: std::process::Output, want: i32) {
     assert_eq!(

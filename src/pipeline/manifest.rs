@@ -7,6 +7,7 @@
 //! adds to the index's own checks ([`crate::index::verify()`]) the comparison of the manifest
 //! with the index and with the files on disk. Deciding what to re-read is [`super::plan`]'s job.
 
+use super::config::IngestConfig;
 use super::pair::{Clue, Pairing};
 use crate::error::{Error, Result};
 use crate::index::{Level, Verification};
@@ -14,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub use crate::rerun::{ingest_hint, MANIFEST_FILE};
+pub use crate::rerun::{ingest_hint, IngestOptions, RecordedModel, MANIFEST_FILE};
 
 /// What an input file turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +110,14 @@ impl FileEntry {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub fingerprint: String,
+    /// The directory the last ingest ran in, which the relative paths of `options` and `inputs`
+    /// are relative to (see [`record_run`]); absent in manifests written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workdir: Option<String>,
+    /// The options of the last ingest that change what the index holds (see [`record_run`]):
+    /// what a hint repeats. Absent when none was given, and in older manifests.
+    #[serde(default, skip_serializing_if = "IngestOptions::is_default")]
+    pub options: IngestOptions,
     /// The paths ingested, as given (see [`record_inputs`]): what a hint names to ingest again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<String>,
@@ -146,16 +155,72 @@ impl Manifest {
     }
 }
 
-/// The inputs a run records, sorted: its own, and unless it starts over (`--rebuild`, `--prune`)
-/// those of the earlier runs that still exist, whose files it keeps ([`super::sources::carry_earlier`]),
-/// so an ingest of them all, as a hint prints it ([`ingest_hint`]), reads what the index holds.
-pub fn record_inputs(inputs: &[std::path::PathBuf], old: &Manifest, fresh: bool) -> Vec<String> {
+/// Records in `manifest` how the run of `cfg` was asked, for the hints ([`ingest_hint`]) to
+/// repeat: the directory it runs in, the options that shape what the index holds (those of this
+/// run alone: a run without them made the index without them, every file read again when the
+/// resources changed), and the inputs ([`record_inputs`]).
+pub fn record_run(manifest: &mut Manifest, cfg: &IngestConfig, old: &Manifest) {
+    let workdir = std::env::current_dir()
+        .ok()
+        .map(|d| crate::disk::path_key(&d));
+    let fresh = cfg.rebuild || cfg.prune;
+    manifest.inputs = record_inputs(&cfg.inputs, old, fresh, workdir.as_deref());
+    manifest.options = record_options(cfg);
+    manifest.workdir = workdir;
+}
+
+/// The options of `cfg` that change what the index holds, their paths as given.
+pub fn record_options(cfg: &IngestConfig) -> IngestOptions {
+    let key = |p: &Option<std::path::PathBuf>| p.as_deref().map(crate::disk::path_key);
+    IngestOptions {
+        themes: key(&cfg.themes),
+        model: match &cfg.model {
+            crate::tag::ModelChoice::Embedded => RecordedModel::Embedded,
+            crate::tag::ModelChoice::Off => RecordedModel::Off,
+            crate::tag::ModelChoice::File(p) => RecordedModel::File(crate::disk::path_key(p)),
+        },
+        registry: key(&cfg.registry),
+        organizations: key(&cfg.organizations),
+        pairs: key(&cfg.pairs),
+        codes: key(&cfg.codes),
+    }
+}
+
+/// The inputs a run in `workdir` records, sorted: its own, and unless it starts over
+/// (`--rebuild`, `--prune`) those of the earlier runs that still exist, whose files it keeps
+/// ([`super::sources::carry_earlier`]), so an ingest of them all, as a hint prints it
+/// ([`ingest_hint`]), reads what the index holds. Earlier relative inputs recorded from another
+/// directory are made absolute from it, since one `workdir` is recorded for all; an earlier input
+/// that is one of this run's through another path (absolute, say) is not named twice.
+pub fn record_inputs(
+    inputs: &[std::path::PathBuf],
+    old: &Manifest,
+    fresh: bool,
+    workdir: Option<&str>,
+) -> Vec<String> {
     let mut all: std::collections::BTreeSet<String> =
         inputs.iter().map(|p| crate::disk::path_key(p)).collect();
     if !fresh {
-        all.extend(old.inputs.iter().filter(|k| exists(k)).cloned());
+        let moved = old.workdir.as_deref().filter(|w| Some(*w) != workdir);
+        let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+        let own: Vec<std::path::PathBuf> = inputs.iter().filter_map(|p| canonical(p)).collect();
+        let is_own =
+            |k: &str| canonical(&crate::disk::key_path(k)).is_some_and(|c| own.contains(&c));
+        let earlier = old.inputs.iter().map(|k| rebase(k, moved));
+        all.extend(earlier.filter(|k| exists(k) && !is_own(k)));
     }
     all.into_iter().collect()
+}
+
+/// The input `key`, recorded relative to `from` when that is given, as an absolute key.
+fn rebase(key: &str, from: Option<&str>) -> String {
+    let path = crate::disk::key_path(key);
+    match from {
+        Some(dir) if path.is_relative() => {
+            crate::disk::path_key(&crate::disk::key_path(dir).join(path))
+        }
+        _ => key.to_string(),
+    }
 }
 
 fn exists(key: &str) -> bool {
@@ -385,7 +450,7 @@ mod tests {
             ..Manifest::default()
         };
         let m = Manifest {
-            inputs: record_inputs(std::slice::from_ref(&b), &old, false),
+            inputs: record_inputs(std::slice::from_ref(&b), &old, false, None),
             ..Manifest::default()
         };
         m.save(&ix).unwrap();
@@ -394,17 +459,156 @@ mod tests {
             format!("`igf-lens ingest --index {ixs} {as_} '{bs}'`")
         );
         assert_eq!(
-            record_inputs(std::slice::from_ref(&b), &old, true),
+            record_inputs(std::slice::from_ref(&b), &old, true, None),
             [b.to_str().unwrap()]
         );
         std::fs::remove_dir(&a).unwrap();
         assert_eq!(
-            record_inputs(std::slice::from_ref(&b), &old, false),
+            record_inputs(std::slice::from_ref(&b), &old, false, None),
             [b.to_str().unwrap()]
         );
         assert_eq!(
             hint(Some("--prune")),
             format!("`igf-lens ingest --prune --index {ixs} DATA_DIR` (DATA_DIR: the paths it was made from, recorded as {as_} '{bs}', not found from here)")
+        );
+    }
+
+    #[test]
+    fn the_options_and_workdir_of_a_run_survive_a_save_and_load() {
+        let tmp = tempfile::tempdir().unwrap();
+        let m = Manifest {
+            fingerprint: "fp".into(),
+            workdir: Some("/home/me/project".into()),
+            options: IngestOptions {
+                themes: Some("my themes.toml".into()),
+                model: RecordedModel::File("models/m.tsv".into()),
+                registry: Some("r.csv".into()),
+                organizations: Some("o.csv".into()),
+                pairs: Some("p.csv".into()),
+                codes: Some("c.csv".into()),
+            },
+            inputs: vec!["corpus".into()],
+            files: BTreeMap::new(),
+        };
+        m.save(tmp.path()).unwrap();
+        assert_eq!(Manifest::load(tmp.path()).unwrap(), m);
+        // Without options, none is written (and none is read back).
+        let plain = Manifest {
+            options: IngestOptions::default(),
+            ..m
+        };
+        plain.save(tmp.path()).unwrap();
+        let text = std::fs::read_to_string(tmp.path().join(MANIFEST_FILE)).unwrap();
+        assert!(!text.contains("\"options\""), "{text}");
+        assert_eq!(Manifest::load(tmp.path()).unwrap(), plain);
+    }
+
+    #[test]
+    fn a_manifest_written_before_options_and_workdir_were_recorded_still_loads() {
+        let tmp = tempfile::tempdir().unwrap();
+        let old = r#"{"fingerprint": "schema=2;taxonomy=abc", "inputs": ["data"], "files": {}}"#;
+        std::fs::write(tmp.path().join(MANIFEST_FILE), old).unwrap();
+        let m = Manifest::load(tmp.path()).unwrap();
+        assert_eq!(m.fingerprint, "schema=2;taxonomy=abc");
+        assert_eq!((m.workdir, m.options), (None, IngestOptions::default()));
+        assert_eq!(m.inputs, ["data"]);
+        // Its hint names the paths as before (data/ is in the package's directory, where
+        // tests run), without options.
+        assert_eq!(
+            ingest_hint(tmp.path(), None),
+            format!("`igf-lens ingest --index {} data`", tmp.path().display())
+        );
+    }
+
+    #[test]
+    fn a_run_records_its_own_options_only_and_makes_earlier_inputs_from_elsewhere_absolute() {
+        let cfg = IngestConfig {
+            themes: Some("my themes.toml".into()),
+            model: crate::tag::ModelChoice::Off,
+            codes: Some("codes/c.csv".into()),
+            ..IngestConfig::default()
+        };
+        let want = IngestOptions {
+            themes: Some("my themes.toml".into()),
+            model: RecordedModel::Off,
+            codes: Some("codes/c.csv".into()),
+            ..IngestOptions::default()
+        };
+        assert_eq!(record_options(&cfg), want);
+        assert!(record_options(&IngestConfig::default()).is_default());
+        let old = Manifest {
+            options: want,
+            ..Manifest::default()
+        };
+        let mut m = Manifest::default();
+        record_run(&mut m, &IngestConfig::default(), &old);
+        assert!(m.options.is_default(), "a run without options records none");
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(m.workdir, Some(crate::disk::path_key(&cwd)));
+        // An earlier relative input recorded from another directory (here: the package's
+        // src, seen from the package's directory, where tests run) is kept, made absolute.
+        let old = Manifest {
+            workdir: Some(crate::disk::path_key(&cwd.join("src"))),
+            inputs: vec!["pipeline".into(), "gone".into()],
+            ..Manifest::default()
+        };
+        let here = cwd.to_str().unwrap();
+        let pipeline = cwd.join("src/pipeline");
+        assert_eq!(
+            record_inputs(&["data".into()], &old, false, Some(here)),
+            [pipeline.to_str().unwrap(), "data"]
+        );
+        assert_eq!(
+            record_inputs(&["data".into()], &old, true, Some(here)),
+            ["data"]
+        );
+        // The same input through another path is named once, as this run gave it.
+        assert_eq!(
+            record_inputs(&["src/pipeline".into()], &old, false, Some(here)),
+            ["src/pipeline"]
+        );
+    }
+
+    #[test]
+    fn ingest_hint_repeats_the_options_and_names_paths_from_where_ingest_ran() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ix = tmp.path().join("ix");
+        std::fs::create_dir(&ix).unwrap();
+        std::fs::create_dir(tmp.path().join("my corpus")).unwrap();
+        std::fs::write(tmp.path().join("t.toml"), "").unwrap();
+        let m = Manifest {
+            workdir: Some(tmp.path().to_str().unwrap().into()),
+            options: IngestOptions {
+                themes: Some("t.toml".into()),
+                model: RecordedModel::File("gone.tsv".into()),
+                ..IngestOptions::default()
+            },
+            inputs: vec!["my corpus".into()],
+            ..Manifest::default()
+        };
+        m.save(&ix).unwrap();
+        // Tests run in the package's directory, where none of these relative paths is.
+        let at = |name: &str| tmp.path().join(name).display().to_string();
+        assert_eq!(
+            ingest_hint(&ix, Some("--rebuild")),
+            format!(
+                "`igf-lens ingest --rebuild --index {} --themes {} --model {} '{}'`",
+                ix.display(),
+                at("t.toml"),
+                at("gone.tsv"),
+                at("my corpus")
+            )
+        );
+        std::fs::remove_dir(tmp.path().join("my corpus")).unwrap();
+        assert_eq!(
+            ingest_hint(&ix, None),
+            format!(
+                "`igf-lens ingest --index {} --themes {} --model {} DATA_DIR` (DATA_DIR: the paths it was made from, recorded as 'my corpus' (from {}), not found)",
+                ix.display(),
+                at("t.toml"),
+                at("gone.tsv"),
+                tmp.path().display()
+            )
         );
     }
 }

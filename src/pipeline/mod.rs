@@ -104,8 +104,7 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     // Paths that discovery skipped fail --strict even when no file changed.
     fail_strict(cfg, &found.skipped, "path(s)")?;
     let mut plan = plan::diff(&previous, &found.files, &res.fingerprint(), cfg.rebuild);
-    plan.manifest.inputs =
-        manifest::record_inputs(&cfg.inputs, &previous.manifest, cfg.rebuild || cfg.prune);
+    manifest::record_run(&mut plan.manifest, cfg, &previous.manifest);
     let pruned = if cfg.prune {
         plan.missing.clone()
     } else {

@@ -11,7 +11,7 @@ use super::report::FullReason;
 use super::resources::has_codes;
 use super::sources::Files;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// What a run has to do.
 #[derive(Debug)]
@@ -60,8 +60,7 @@ pub fn diff(previous: &Previous, files: &Files, fingerprint: &str, rebuild: bool
         changed: Vec::new(),
         manifest: Manifest {
             fingerprint: fingerprint.to_string(),
-            inputs: Vec::new(),
-            files: BTreeMap::new(),
+            ..Manifest::default()
         },
         missing,
     };

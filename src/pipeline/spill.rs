@@ -12,7 +12,7 @@
 //! it ([`remove_stale`]). Decides nothing about what an entry says.
 
 use super::found::Files;
-use super::manifest::{FileEntry, Manifest, MANIFEST_FILE};
+use super::manifest::{FileEntry, IngestOptions, Manifest, MANIFEST_FILE};
 use crate::error::{Error, Result};
 use serde::ser::{Error as _, SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
@@ -178,6 +178,8 @@ impl Spill {
         spilled.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let merged = Merged {
             fingerprint: &carried.fingerprint,
+            workdir: carried.workdir.as_deref(),
+            options: &carried.options,
             inputs: &carried.inputs,
             files: Entries {
                 carried: &carried.files,
@@ -208,14 +210,25 @@ impl Drop for Spill {
 /// The manifest as [`Manifest`] serializes, with entries from memory and from the spill.
 struct Merged<'a> {
     fingerprint: &'a str,
+    workdir: Option<&'a str>,
+    options: &'a IngestOptions,
     inputs: &'a [String],
     files: Entries<'a>,
 }
 
 impl Serialize for Merged<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Manifest", 3)?;
+        let mut st = s.serialize_struct("Manifest", 5)?;
         st.serialize_field("fingerprint", self.fingerprint)?;
+        match self.workdir {
+            Some(w) => st.serialize_field("workdir", w)?,
+            None => st.skip_field("workdir")?,
+        }
+        if self.options.is_default() {
+            st.skip_field("options")?;
+        } else {
+            st.serialize_field("options", self.options)?;
+        }
         if self.inputs.is_empty() {
             st.skip_field("inputs")?;
         } else {
@@ -309,6 +322,12 @@ mod tests {
         let files = files(&["b", "d", "a", "e"]);
         let mut carried = Manifest {
             fingerprint: "fp".into(),
+            workdir: Some("/home/me".into()),
+            options: IngestOptions {
+                themes: Some("my themes.toml".into()),
+                model: crate::pipeline::manifest::RecordedModel::Off,
+                ..IngestOptions::default()
+            },
             inputs: vec!["corpus".into(), "more".into()],
             files: BTreeMap::new(),
         };
@@ -363,8 +382,7 @@ mod tests {
         assert_eq!(spill.unpark(7).unwrap(), None);
         let carried = Manifest {
             fingerprint: "fp".into(),
-            inputs: Vec::new(),
-            files: BTreeMap::new(),
+            ..Manifest::default()
         };
         spill.save(&carried, &files, tmp.path()).unwrap();
         let mut want = carried.clone();
