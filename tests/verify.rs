@@ -761,6 +761,15 @@ fn the_commands_hints_print_repeat_the_ingest_options_and_work_from_another_dire
     std::fs::create_dir(&elsewhere).unwrap();
     let ix = index.display();
 
+    // Sound, looked at from elsewhere: the files' relative keys are found from the directory
+    // ingest ran in, not reported gone.
+    let (out, err) = verify_from(&index, &elsewhere, 0);
+    assert!(
+        out.contains("source file(s) unchanged since the last ingest")
+            && !err.contains("no longer exists"),
+        "{out}{err}"
+    );
+
     // A damaged index. From the directory ingest ran in, the command names the paths as given.
     std::fs::write(index.join("meta.json"), b"{ not json").unwrap();
     let (_, err) = verify_from(&index, &project, 2);

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::index::{Level, Verification};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use crate::rerun::{ingest_hint, IngestOptions, RecordedModel, MANIFEST_FILE};
 
@@ -313,8 +313,9 @@ fn check_manifest(dir: &Path, v: &mut Verification) {
         ingest: ingest_hint(dir, None),
         prune: ingest_hint(dir, Some("--prune")),
     };
-    for (path, entry) in &manifest.files {
-        match source_state(&crate::disk::key_path(path), entry, &hints) {
+    let elsewhere = ingest_dir_if_elsewhere(&manifest);
+    for (key, entry) in &manifest.files {
+        match source_state(&located(key, elsewhere.as_deref()), entry, &hints) {
             None => fine += 1,
             Some(msg) => v.push(Level::Warning, msg),
         }
@@ -324,6 +325,24 @@ fn check_manifest(dir: &Path, v: &mut Verification) {
             Level::Ok,
             format!("all {fine} source file(s) unchanged since the last ingest"),
         );
+    }
+}
+
+/// The directory the last ingest ran in ([`Manifest::workdir`]), when it is not the current one.
+fn ingest_dir_if_elsewhere(manifest: &Manifest) -> Option<PathBuf> {
+    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+    let there = crate::disk::key_path(manifest.workdir.as_deref()?);
+    let here = std::env::current_dir().ok()?;
+    (canonical(&there)? != canonical(&here)?).then_some(there)
+}
+
+/// Where the file of manifest key `key` is from here: a relative key names a path from the
+/// directory ingest ran in (`elsewhere`, when that is not the current one).
+fn located(key: &str, elsewhere: Option<&Path>) -> PathBuf {
+    let path = crate::disk::key_path(key);
+    match elsewhere {
+        Some(dir) if path.is_relative() => dir.join(path),
+        _ => path,
     }
 }
 
