@@ -212,12 +212,14 @@ fn locate(given: &str, workdir: Option<&Path>) -> Located {
 /// both resolve to the same entry.
 fn same_entry(path: &Path, there: &Path, workdir: Option<&Path>) -> bool {
     let canonical = |p: &Path| std::fs::canonicalize(p).ok();
-    let cwd = std::env::current_dir().ok();
-    let same_dir = cwd
-        .as_deref()
-        .and_then(canonical)
-        .is_some_and(|c| workdir.and_then(canonical) == Some(c));
-    same_dir || canonical(path).is_some_and(|p| canonical(there) == Some(p))
+    workdir.and_then(is_current_dir) == Some(true)
+        || canonical(path).is_some_and(|p| canonical(there) == Some(p))
+}
+
+/// Whether `dir` is the current directory (both resolved); None when either cannot be resolved.
+pub fn is_current_dir(dir: &Path) -> Option<bool> {
+    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+    Some(canonical(dir)? == canonical(&std::env::current_dir().ok()?)?)
 }
 
 /// `word` as one shell word: as it is when it holds only characters no shell treats specially,

@@ -330,10 +330,8 @@ fn check_manifest(dir: &Path, v: &mut Verification) {
 
 /// The directory the last ingest ran in ([`Manifest::workdir`]), when it is not the current one.
 fn ingest_dir_if_elsewhere(manifest: &Manifest) -> Option<PathBuf> {
-    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
     let there = crate::disk::key_path(manifest.workdir.as_deref()?);
-    let here = std::env::current_dir().ok()?;
-    (canonical(&there)? != canonical(&here)?).then_some(there)
+    (!crate::rerun::is_current_dir(&there)?).then_some(there)
 }
 
 /// Where the file of manifest key `key` is from here: a relative key names a path from the
