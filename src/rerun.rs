@@ -222,9 +222,13 @@ pub fn is_current_dir(dir: &Path) -> Option<bool> {
     Some(canonical(dir)? == canonical(&std::env::current_dir().ok()?)?)
 }
 
-/// `word` as one shell word: as it is when it holds only characters no shell treats specially,
-/// else in single quotes.
+/// The path `word` as one shell word that igf-lens does not read as a flag: after `./` when it
+/// begins with `-` (a relative path, then: absolute ones begin with `/`); as it is when it holds
+/// only characters no shell treats specially, else in single quotes.
 fn shell_word(word: &str) -> String {
+    if word.starts_with('-') {
+        return shell_word(&format!("./{word}"));
+    }
     let plain = |c: char| c.is_alphanumeric() || "/._-+,:@%=".contains(c);
     if !word.is_empty() && word.chars().all(plain) {
         word.to_string()
@@ -242,6 +246,35 @@ mod tests {
         assert_eq!(shell_word("it's"), r"'it'\''s'");
         assert_eq!(shell_word("data/sessions"), "data/sessions");
         assert_eq!(shell_word("my data"), "'my data'");
+    }
+
+    #[test]
+    fn a_path_that_begins_with_a_dash_is_not_printed_as_a_flag() {
+        assert_eq!(shell_word("-corpus"), "./-corpus");
+        assert_eq!(shell_word("--rebuild"), "./--rebuild");
+        assert_eq!(shell_word("-my data"), "'./-my data'");
+        assert_eq!(shell_word("a/-b"), "a/-b");
+        assert_eq!(Located::AsGiven.word("-ix"), "./-ix");
+        let opts = IngestOptions {
+            codes: Some("-c.csv".into()),
+            ..IngestOptions::default()
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("-ix");
+        std::fs::create_dir(&dir).unwrap();
+        let manifest = serde_json::json!({ "options": opts, "inputs": ["-corpus"] });
+        std::fs::write(dir.join(MANIFEST_FILE), manifest.to_string()).unwrap();
+        // Neither -c.csv nor -corpus is found (no workdir recorded): DATA_DIR, explained.
+        let hint = ingest_hint(&dir, Some("--rebuild"));
+        assert!(
+            hint.contains(" --codes ./-c.csv DATA_DIR` (DATA_DIR: the paths it was made from, recorded as ./-corpus,"),
+            "{hint}"
+        );
+        let relative = ingest_hint(std::path::Path::new("-ix"), None);
+        assert!(
+            relative.starts_with("`igf-lens ingest --index ./-ix "),
+            "{relative}"
+        );
     }
 
     #[test]

@@ -43,14 +43,6 @@ fn segment_files(index: &Path, ext: &str) -> Vec<PathBuf> {
     v
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
-    }
-}
-
 /// A small deterministic generator (xorshift), so damage is the same on every run.
 struct Rng(u64);
 
@@ -816,6 +808,34 @@ fn the_commands_hints_print_repeat_the_ingest_options_and_work_from_another_dire
         printed_command(&err),
         format!("igf-lens ingest --rebuild --index {ix} 'my corpus'")
     );
+}
+
+/// Paths that begin with `-` (given after `--`, or as `--index=-ix`) are printed in a hint as
+/// `./-name`, which the command line takes for a path, not a flag. On the code before, the hint
+/// printed `--index -ix -corpus`, which fails.
+#[test]
+fn a_hint_prints_a_path_that_begins_with_a_dash_as_a_path() {
+    let tmp = tempdir();
+    copy_dir(&repo().join("data/sessions"), &tmp.path().join("-corpus"));
+    run_expect(
+        igf_lens()
+            .current_dir(tmp.path())
+            .args(["ingest", "-q", "--index=-ix", "--", "-corpus"]),
+        0,
+    );
+    let index = tmp.path().join("-ix");
+    std::fs::write(index.join("meta.json"), b"{ not json").unwrap();
+    let out = run_expect(
+        igf_lens()
+            .current_dir(tmp.path())
+            .args(["verify", "--index=-ix"]),
+        2,
+    );
+    let command = printed_command(&stderr(&out));
+    assert_eq!(command, "igf-lens ingest --rebuild --index ./-ix ./-corpus");
+    run_expect_output(run_printed(&command, tmp.path()), 0);
+    let (out, _) = verify_from(&index, tmp.path(), 0);
+    assert!(out.contains("verdict: sound"), "{out}");
 }
 
 /// `igf-lens verify --index INDEX` run from `cwd`.
