@@ -3,7 +3,7 @@
 //! `eval --codes` compare the tagger with the codes.
 
 use crate::util::{
-    col, igf_lens, ingest_quiet, read_csv, repo, run_expect, stderr, stdout, tempdir,
+    col, copy_dir, igf_lens, ingest_quiet, read_csv, repo, run_expect, stderr, stdout, tempdir,
 };
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -379,10 +379,10 @@ fn agreement_and_eval_compare_the_tagger_with_the_codes() {
     assert_eq!(v["polarity_accuracy"], 1.0);
 }
 
-/// An index built with codes, ingested again without them, says so: the human decisions are
-/// gone from it, and the warning (shown even with `--quiet`) says how to apply them again.
+/// An index built with codes, ingested again with `--no-codes`, says so: the human decisions
+/// are gone from it, and the warning (shown even with `--quiet`) says how to apply them again.
 #[test]
-fn an_ingest_not_given_the_codes_warns_that_the_human_decisions_are_gone() {
+fn an_ingest_told_no_codes_warns_that_the_human_decisions_are_gone() {
     let (_tmp, index, codes) = sample();
     let (bare, _, theme_id) = pick(&passages(&index));
     code(
@@ -399,7 +399,7 @@ fn an_ingest_not_given_the_codes_warns_that_the_human_decisions_are_gone() {
     );
     let out = run_expect(
         igf_lens()
-            .args(["ingest", "--quiet", "--index"])
+            .args(["ingest", "--quiet", "--no-codes", "--index"])
             .arg(&index)
             .arg(repo().join("data/sessions")),
         0,
@@ -408,10 +408,27 @@ fn an_ingest_not_given_the_codes_warns_that_the_human_decisions_are_gone() {
     assert!(
         err.contains(
             "warning: every file was processed again: the index was built with a codes file"
-        ) && err.contains("--codes FILE"),
+        ) && err.contains("--codes FILE")
+            && !err.contains("applying the codes"),
         "{err}"
     );
     assert_eq!(theme(&passage(&index, bare), &theme_id), None);
+    // Nothing recorded any more: the next ingest has no codes to apply again.
+    assert_eq!(recorded_codes_files(&index), Vec::<String>::new());
+    // --codes and --no-codes contradict each other.
+    let out = run_expect(
+        igf_lens()
+            .args(["ingest", "--no-codes", "--codes"])
+            .arg(&codes)
+            .arg("--index")
+            .arg(&index),
+        2,
+    );
+    assert!(
+        stderr(&out).contains("'--no-codes' cannot be used with '--codes <FILE>'"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -467,4 +484,289 @@ fn eval_with_codes_that_match_no_passage_of_the_index_is_an_error_not_a_table_of
             .arg(&codes),
         0,
     );
+}
+
+/// A header and no code: a codes file an ingest can be given before anything is coded.
+const NO_CODES_YET: &str = "key,theme,decision,coder,note\n";
+
+/// `igf-lens ARGS` run in `dir`, exiting 0.
+fn in_dir(dir: &Path, args: &[&str]) -> std::process::Output {
+    run_expect(igf_lens().current_dir(dir).args(args), 0)
+}
+
+/// The `codes_files` the index's manifest records (none when it has no such field).
+fn recorded_codes_files(index: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(index.join(igf_lens::pipeline::MANIFEST_FILE)).unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    v["codes_files"]
+        .as_array()
+        .map(|a| a.iter().map(|f| f.as_str().unwrap().to_string()).collect())
+        .unwrap_or_default()
+}
+
+/// How the tag `theme_id` of passage `id` was decided (`None`: the passage lacks the theme).
+fn decided_by(index: &Path, id: u64, theme_id: &str) -> Option<String> {
+    theme(&passage(index, id), theme_id).and_then(|t| t["decided_by"].as_str().map(String::from))
+}
+
+/// Issue 18, item 5: codes given once stick. `code` without `--codes` writes the file the
+/// index was built with (not data/codes.csv), and an ingest not given `--codes`, `--rebuild`
+/// too, applies that file again, and says so. On the code before, `code` wrote data/codes.csv
+/// and the rebuild dropped the decision.
+#[test]
+fn code_writes_the_codes_file_of_the_index_and_a_rebuild_not_given_it_applies_it_again() {
+    let tmp = tempdir();
+    let dir = tmp.path();
+    copy_dir(&repo().join("data/sessions"), &dir.join("corpus"));
+    std::fs::write(dir.join("my.csv"), NO_CODES_YET).unwrap();
+    in_dir(dir, &["ingest", "-q", "--codes", "my.csv", "corpus"]);
+    let index = dir.join("index");
+    let (bare, _, theme_id) = pick(&passages(&index));
+    let add = format!("{theme_id}:risk");
+    let id = bare.to_string();
+    let out = in_dir(dir, &["code", &id, "--add", &add, "--coder", "Ana"]);
+    assert_eq!(
+        stdout(&out).lines().next(),
+        Some(format!("{bare} {theme_id} risk -> my.csv").as_str())
+    );
+    let text = std::fs::read_to_string(dir.join("my.csv")).unwrap();
+    assert!(text.contains(&format!(",{theme_id},risk,Ana,")), "{text}");
+    assert!(!dir.join("data").exists());
+
+    let out = in_dir(dir, &["ingest", "--rebuild", "corpus"]);
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(
+            "igf-lens: applying the codes of the last ingest: my.csv (--no-codes to ingest without them)\n"
+        ) && err.contains("codes: 1 read, 1 applied")
+            && !err.contains("warning"),
+        "{err}"
+    );
+    assert_eq!(
+        decided_by(&index, bare, &theme_id).as_deref(),
+        Some("human")
+    );
+    let session = passage(&index, bare)["session"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = in_dir(
+        dir,
+        &[
+            "search",
+            "--theme",
+            &theme_id,
+            "--session",
+            &session,
+            "--format",
+            "json",
+            "-n",
+            "1000",
+        ],
+    );
+    let hit: Value = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|v| v["passage_id"] == bare)
+        .expect("the coded passage is found by its theme");
+    let t = theme(&hit, &theme_id).unwrap();
+    assert_eq!(
+        (t["decided_by"].as_str(), t["coder"].as_str()),
+        (Some("human"), Some("Ana"))
+    );
+    let out = in_dir(dir, &["export", "excerpts", "--theme", &theme_id]);
+    let file = dir.join("excerpts.csv");
+    std::fs::write(&file, stdout(&out)).unwrap();
+    let (h, rows) = read_csv(&file);
+    let row = rows
+        .iter()
+        .find(|r| r[col(&h, "passage_id")] == id)
+        .unwrap();
+    assert_eq!(row[col(&h, "decided_by")], "human");
+    assert_eq!(recorded_codes_files(&index), ["my.csv"]);
+}
+
+/// Issue 18, item 5: an index built from a directory holding a codes.csv, ingested again
+/// through a subdirectory (as `ingest data/sessions` after `ingest`), keeps the decisions and
+/// processes nothing again: the codes are the same, so is the fingerprint. On the code before,
+/// every file was processed again without the codes, with a warning.
+#[test]
+fn an_ingest_of_a_subdirectory_keeps_the_codes_csv_of_the_directory_and_processes_nothing() {
+    let tmp = tempdir();
+    let corpus = tmp.path().join("corpus");
+    let sessions = corpus.join("sessions");
+    copy_dir(&repo().join("data/sessions"), &sessions);
+    let index = tmp.path().join("index");
+    ingest_quiet(&index, &corpus, 0);
+    let (bare, _, theme_id) = pick(&passages(&index));
+    let codes = corpus.join("codes.csv");
+    code(
+        &index,
+        &codes,
+        bare,
+        &["--add", &format!("{theme_id}:risk")],
+        0,
+    );
+    ingest_quiet(&index, &corpus, 0);
+    assert_eq!(
+        decided_by(&index, bare, &theme_id).as_deref(),
+        Some("human")
+    );
+
+    let out = run_expect(
+        igf_lens()
+            .args(["ingest", "--index"])
+            .arg(&index)
+            .arg(&sessions),
+        0,
+    );
+    let files = std::fs::read_dir(&sessions)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().unwrap() == "txt")
+        .count();
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert_eq!(
+        lines[0],
+        format!(
+            "igf-lens: applying the codes of the last ingest: {} (--no-codes to ingest without them)",
+            codes.display()
+        )
+    );
+    let up_to_date = format!(
+        "igf-lens: {files} files unchanged; index {} is up to date (",
+        index.display()
+    );
+    assert!(lines[1].starts_with(&up_to_date), "{err}");
+    assert_eq!(
+        decided_by(&index, bare, &theme_id).as_deref(),
+        Some("human")
+    );
+}
+
+/// Issue 18, item 5: a codes file the last ingest read that is gone is named in a warning, then
+/// the ingest goes on as one not given codes (every file again, the decisions gone, said so).
+/// On the code before, only the second warning was printed.
+#[test]
+fn a_recorded_codes_file_that_is_gone_is_named_and_its_decisions_dropped() {
+    let (tmp, index, codes) = sample();
+    let (bare, _, theme_id) = pick(&passages(&index));
+    code(
+        &index,
+        &codes,
+        bare,
+        &["--add", &format!("{theme_id}:risk")],
+        0,
+    );
+    rebuild(&index, &codes);
+    assert_eq!(
+        decided_by(&index, bare, &theme_id).as_deref(),
+        Some("human")
+    );
+    std::fs::remove_file(&codes).unwrap();
+    let out = run_expect(
+        igf_lens()
+            .current_dir(tmp.path())
+            .args(["ingest", "-q", "--index"])
+            .arg(&index)
+            .arg(repo().join("data/sessions")),
+        0,
+    );
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines.first().copied(),
+        Some(
+            format!(
+                "igf-lens: warning: the codes file {} the last ingest read no longer exists: its decisions are not applied (to apply a codes file, ingest with --codes FILE)",
+                codes.display()
+            )
+            .as_str()
+        ),
+        "{err}"
+    );
+    assert!(
+        lines.len() == 2
+            && lines[1].starts_with(
+                "igf-lens: warning: every file was processed again: the index was built with a codes file"
+            ),
+        "{err}"
+    );
+    assert_eq!(decided_by(&index, bare, &theme_id), None);
+    // Forgotten: the next ingest warns no more.
+    let out = run_expect(
+        igf_lens()
+            .args(["ingest", "-q", "--index"])
+            .arg(&index)
+            .arg(repo().join("data/sessions")),
+        0,
+    );
+    assert_eq!(stderr(&out), "");
+}
+
+/// Issue 18, item 5: from another directory, a relative codes file the index was built with is
+/// the one in the directory ingest ran in, for `code` and for the next ingest. On the code
+/// before, `code` wrote data/codes.csv under the current directory.
+#[test]
+fn from_another_directory_the_recorded_codes_file_is_found_where_ingest_ran() {
+    let tmp = tempdir();
+    let project = tmp.path().join("project");
+    copy_dir(&repo().join("data/sessions"), &project.join("corpus"));
+    std::fs::write(project.join("my.csv"), NO_CODES_YET).unwrap();
+    in_dir(&project, &["ingest", "-q", "--codes", "my.csv", "corpus"]);
+    let index = project.join("index");
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let (bare, _, theme_id) = pick(&passages(&index));
+    let ix = index.to_str().unwrap();
+    let out = in_dir(
+        &elsewhere,
+        &[
+            "code",
+            &bare.to_string(),
+            "--add",
+            &format!("{theme_id}:opportunity"),
+            "--index",
+            ix,
+        ],
+    );
+    let my = project.join("my.csv");
+    assert_eq!(
+        stdout(&out).lines().next(),
+        Some(format!("{bare} {theme_id} opportunity -> {}", my.display()).as_str())
+    );
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    let text = passage(&index, bare)["text"].clone();
+    // Rebuilt: the files' keys (and so the passage ids) from here are not those from project.
+    let corpus = project.join("corpus");
+    let out = in_dir(
+        &elsewhere,
+        &[
+            "ingest",
+            "--rebuild",
+            "--index",
+            ix,
+            corpus.to_str().unwrap(),
+        ],
+    );
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(&format!(
+            "igf-lens: applying the codes of the last ingest: {} (--no-codes to ingest without them)\n",
+            my.display()
+        )) && err.contains("codes: 1 read, 1 applied"),
+        "{err}"
+    );
+    let coded = passages(&index)
+        .into_iter()
+        .find(|p| p["text"] == text)
+        .unwrap();
+    let t = theme(&coded, &theme_id).cloned().unwrap();
+    assert_eq!(
+        (t["decided_by"].as_str(), t["polarity"].as_str()),
+        (Some("human"), Some("opportunity"))
+    );
+    // Recorded as read from here: absolute, since this ingest ran elsewhere.
+    assert_eq!(recorded_codes_files(&index), [my.to_str().unwrap()]);
 }

@@ -29,7 +29,7 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     let _ = g;
     let taxonomy = crate::tag::load_taxonomy(args.on.themes.as_deref())?;
     let tagger = crate::tag::load_tagger(&taxonomy, &args.model.choice())?;
-    let codes = Codes::load(&args.on.codes)?;
+    let codes = Codes::load(&args.on.codes_file())?;
     let (coded, unmatched) = coded_passages(&args.on.index, &codes, &taxonomy)?;
     let rows = agreement(&coded, &tagger);
     let mut out = BufWriter::new(std::io::stdout().lock());

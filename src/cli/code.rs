@@ -2,11 +2,13 @@
 //! applies it to the index at once (see [`crate::codes`] and [`crate::pipeline::corrections`]).
 //!
 //! Input: a passage id and one change (`--add THEME:POLARITY`, `--remove THEME`, `--polarity
-//! THEME:POLARITY`). Output on stdout: the decision and the passage's tags as now indexed.
+//! THEME:POLARITY`). Output on stdout: the decision, the codes file written and the passage's
+//! tags as now indexed.
 
 use super::global::Global;
 use crate::codes::DEFAULT_CODES;
 use crate::model::Polarity;
+use crate::pipeline::codes_files::last_codes_file;
 use crate::pipeline::{record_code, Change, CodeRequest};
 use std::path::PathBuf;
 
@@ -53,9 +55,11 @@ fn theme_polarity(s: &str) -> Result<(String, Polarity), String> {
 /// `code` and `agreement` share.
 #[derive(Debug, clap::Args)]
 pub struct CodedIndex {
-    /// Codes file (as `igf-lens code` writes it; `code` creates it when missing).
-    #[arg(long, value_name = "FILE", default_value = DEFAULT_CODES)]
-    pub codes: PathBuf,
+    /// Codes file (as `igf-lens code` writes it; `code` creates it when missing). Default: the
+    /// last codes file the index was built with (its `--codes` file, if any), else
+    /// data/codes.csv.
+    #[arg(long, value_name = "FILE")]
+    pub codes: Option<PathBuf>,
     /// Index directory.
     #[arg(short, long, value_name = "DIR", default_value = "index")]
     pub index: PathBuf,
@@ -63,6 +67,17 @@ pub struct CodedIndex {
     /// built with.
     #[arg(long, value_name = "FILE")]
     pub themes: Option<PathBuf>,
+}
+
+impl CodedIndex {
+    /// The codes file: `--codes`, else the last one the index's manifest records (from here),
+    /// else [`DEFAULT_CODES`].
+    pub fn codes_file(&self) -> PathBuf {
+        self.codes
+            .clone()
+            .or_else(|| last_codes_file(&self.index))
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_CODES))
+    }
 }
 
 /// Runs `igf-lens code`.
@@ -76,10 +91,11 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
         ),
     };
     let taxonomy = crate::tag::load_taxonomy(args.on.themes.as_deref())?;
-    let (code, record) = record_code(
+    let codes_file = args.on.codes_file();
+    let coded = record_code(
         &CodeRequest {
             index_dir: &args.on.index,
-            codes_file: &args.on.codes,
+            codes_file: &codes_file,
             passage_id: args.passage_id,
             change,
             coder: &args.coder,
@@ -89,13 +105,21 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
         },
         &taxonomy,
     )?;
-    let tags: Vec<String> = record.tags.iter().map(|t| t.label()).collect();
+    if !coded.remembered {
+        super::ingest::warn(&format!(
+            "the index {} has no manifest (or one that does not parse) to record {} in: give the next ingest --codes {}",
+            args.on.index.display(),
+            codes_file.display(),
+            codes_file.display()
+        ));
+    }
+    let tags: Vec<String> = coded.record.tags.iter().map(|t| t.label()).collect();
     println!(
         "{} {} {} -> {}\n  themes: {}",
         args.passage_id,
-        code.theme,
-        code.decision.as_str(),
-        args.on.codes.display(),
+        coded.code.theme,
+        coded.code.decision.as_str(),
+        codes_file.display(),
         if tags.is_empty() {
             "none".to_string()
         } else {

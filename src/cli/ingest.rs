@@ -46,9 +46,13 @@ pub struct IngestOpts {
     pub pairs: Option<PathBuf>,
     /// Codes file (CSV: key,theme,decision,coder,note, as `igf-lens code` writes it): a person's
     /// decisions on tags, applied over the tagger's (a `codes.csv` among the inputs is read too,
-    /// before this one).
-    #[arg(long, value_name = "FILE")]
+    /// before this one). Default: the codes files the last ingest of the index read.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_codes")]
     pub codes: Option<PathBuf>,
+    /// Do not read again the codes files the last ingest read (a `codes.csv` among the inputs is
+    /// still read): the human decisions they applied are dropped.
+    #[arg(long)]
+    pub no_codes: bool,
     /// Drop everything in the index and ingest all files again.
     #[arg(long)]
     pub rebuild: bool,
@@ -76,7 +80,11 @@ impl IngestOpts {
             registry: self.registry.clone(),
             organizations: self.organizations.clone(),
             pairs: self.pairs.clone(),
-            codes: self.codes.clone(),
+            codes: match (&self.codes, self.no_codes) {
+                (_, true) => pipeline::CodesChoice::InputsOnly,
+                (Some(p), false) => pipeline::CodesChoice::File(p.clone()),
+                (None, false) => pipeline::CodesChoice::LastIngest,
+            },
             rebuild: self.rebuild,
             prune: self.prune,
             strict: self.strict,
@@ -105,6 +113,7 @@ pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: 
         ));
     }
     print_damaged(&r.damaged);
+    print_reused_codes(r, quiet);
     print_codes(r.codes);
     if r.files_missing > 0 && r.files_pruned == 0 {
         eprintln!(
@@ -185,6 +194,29 @@ pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: 
             r.unpaired.join(", ")
         );
     }
+}
+
+/// Warns about the codes files of the last ingest that are gone (always), and names those read
+/// again (unless quiet).
+fn print_reused_codes(r: &pipeline::IngestReport, quiet: bool) {
+    for path in &r.codes_missing {
+        warn(&format!(
+            "the codes file {} the last ingest read no longer exists: its decisions are not applied (to apply a codes file, ingest with --codes FILE)",
+            path.display()
+        ));
+    }
+    if quiet || r.codes_reused.is_empty() {
+        return;
+    }
+    let names: Vec<String> = r
+        .codes_reused
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    eprintln!(
+        "igf-lens: applying the codes of the last ingest: {} (--no-codes to ingest without them)",
+        export::for_terminal(&names.join(", "))
+    );
 }
 
 /// Warns about codes that matched no passage or name a theme the taxonomy lacks.

@@ -55,7 +55,8 @@ pub enum Command {
     Tag(tag::Args),
     /// Evaluate the taxonomy against a hand-labelled gold set.
     Eval(eval::Args),
-    /// Record a person's decision on a passage's tags (kept in data/codes.csv, applied at once).
+    /// Record a person's decision on a passage's tags (kept in the index's codes file, by default
+    /// data/codes.csv; applied at once).
     Code(code::Args),
     /// Agreement of the automatic tagger with a person's codes (Cohen's kappa, Krippendorff's alpha).
     Agreement(agreement::Args),

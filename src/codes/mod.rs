@@ -1,5 +1,5 @@
 //! A person's decisions on the tags of passages ("codes"), kept outside the index in a CSV file
-//! (`data/codes.csv` by default) so that they survive `ingest --rebuild`, a change of taxonomy
+//! (`data/codes.csv` unless the index was built with another) so that they survive `ingest --rebuild`, a change of taxonomy
 //! and a re-segmentation.
 //!
 //! The file has the header `key,theme,decision,coder,note`, one row per passage and theme:
@@ -26,7 +26,7 @@ use crate::model::{DecidedBy, Evidence, Polarity, Tag};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The default codes file.
+/// The codes file `igf-lens code` writes when given none and the index records none.
 pub const DEFAULT_CODES: &str = "data/codes.csv";
 
 /// The header of a codes file.

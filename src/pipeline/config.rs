@@ -31,8 +31,9 @@ pub struct IngestConfig {
     pub organizations: Option<PathBuf>,
     /// Pairs file (file or address → session), read after the corpus's own `pairs.csv`.
     pub pairs: Option<PathBuf>,
-    /// Codes file (a person's decisions on tags), read after a `codes.csv` among the inputs.
-    pub codes: Option<PathBuf>,
+    /// Which codes files (a person's decisions on tags) are read after a `codes.csv` among the
+    /// inputs.
+    pub codes: CodesChoice,
     /// Start over: drop every passage and the manifest.
     pub rebuild: bool,
     /// Remove the passages of files that no longer exist.
@@ -57,12 +58,35 @@ impl Default for IngestConfig {
             registry: None,
             organizations: None,
             pairs: None,
-            codes: None,
+            codes: CodesChoice::LastIngest,
             rebuild: false,
             prune: false,
             strict: false,
             quiet: false,
             wait: false,
+        }
+    }
+}
+
+/// The codes files an ingest reads besides the `codes.csv` files among its inputs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum CodesChoice {
+    /// Those the last ingest of the index read, as its manifest records them (no flag): the
+    /// human decisions an index carries stay when an ingest is not given their file again.
+    #[default]
+    LastIngest,
+    /// This file (`--codes FILE`), and none recorded.
+    File(PathBuf),
+    /// None recorded (`--no-codes`).
+    InputsOnly,
+}
+
+impl CodesChoice {
+    /// The file of `--codes FILE`, if that was the choice.
+    pub fn file(&self) -> Option<&std::path::Path> {
+        match self {
+            CodesChoice::File(p) => Some(p),
+            CodesChoice::LastIngest | CodesChoice::InputsOnly => None,
         }
     }
 }

@@ -162,10 +162,23 @@ pub struct CodeRequest<'a> {
     pub quiet: bool,
 }
 
+/// What `igf-lens code` did.
+#[derive(Debug, Clone)]
+pub struct Coded {
+    /// The decision recorded.
+    pub code: Code,
+    /// The passage as now indexed.
+    pub record: PassageRecord,
+    /// Whether the index's manifest lists the codes file, so that the next ingest not given
+    /// `--codes` reads it ([`super::codes_files::remember_codes_file`]).
+    pub remembered: bool,
+}
+
 /// Records a decision: checks it, writes it into the codes file, then replaces the passage in
-/// the index by the same passage with every decision on it applied, under the ingest lock.
-/// Returns the decision and the passage as now indexed.
-pub fn record_code(req: &CodeRequest<'_>, taxonomy: &Taxonomy) -> Result<(Code, PassageRecord)> {
+/// the index by the same passage with every decision on it applied, and has the manifest list
+/// the codes file, under the ingest lock. The fingerprint stays: the codes it was made with
+/// have changed, so the next ingest processes every file again with them.
+pub fn record_code(req: &CodeRequest<'_>, taxonomy: &Taxonomy) -> Result<Coded> {
     let reader = Reader::open(req.index_dir)?;
     let _lock = IngestLock::acquire(req.index_dir, req.wait, req.quiet)?;
     let Some(mut record) = reader.get(req.passage_id)? else {
@@ -208,7 +221,12 @@ pub fn record_code(req: &CodeRequest<'_>, taxonomy: &Taxonomy) -> Result<(Code, 
     writer.delete_passage(req.passage_id)?;
     writer.add(&record)?;
     writer.commit()?;
-    Ok((code, record))
+    let remembered = super::codes_files::remember_codes_file(req.index_dir, req.codes_file)?;
+    Ok(Coded {
+        code,
+        record,
+        remembered,
+    })
 }
 
 /// The passages of the index that carry codes (codes of themes the taxonomy lacks left out),

@@ -121,6 +121,11 @@ pub struct Manifest {
     /// The paths ingested, as given (see [`record_inputs`]): what a hint names to ingest again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<String>,
+    /// Every codes file the last ingest read, in the order read, as it saw them (relative ones
+    /// to `workdir`), and any `igf-lens code` wrote into since: what the next ingest not given
+    /// `--codes` reads again ([`super::codes_files`]). Absent in older manifests.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes_files: Vec<String>,
     /// By path as given to ingest.
     pub files: BTreeMap<String, FileEntry>,
 }
@@ -158,8 +163,8 @@ impl Manifest {
 /// Records in `manifest` how the run of `cfg` was asked, for the hints ([`ingest_hint`]) to
 /// repeat: the directory it runs in, the options that shape what the index holds (those of this
 /// run alone: a run without them made the index without them, every file read again when the
-/// resources changed), and the inputs ([`record_inputs`]).
-pub fn record_run(manifest: &mut Manifest, cfg: &IngestConfig, old: &Manifest) {
+/// resources changed), the inputs ([`record_inputs`]) and the codes files it read, `codes`.
+pub fn record_run(manifest: &mut Manifest, cfg: &IngestConfig, old: &Manifest, codes: &[PathBuf]) {
     let workdir = std::env::current_dir()
         .ok()
         .map(|d| crate::disk::path_key(&d));
@@ -167,6 +172,7 @@ pub fn record_run(manifest: &mut Manifest, cfg: &IngestConfig, old: &Manifest) {
     manifest.inputs = record_inputs(&cfg.inputs, old, fresh, workdir.as_deref());
     manifest.options = record_options(cfg);
     manifest.workdir = workdir;
+    manifest.codes_files = codes.iter().map(|p| crate::disk::path_key(p)).collect();
 }
 
 /// The options of `cfg` that change what the index holds, their paths as given.
@@ -182,7 +188,7 @@ pub fn record_options(cfg: &IngestConfig) -> IngestOptions {
         registry: key(&cfg.registry),
         organizations: key(&cfg.organizations),
         pairs: key(&cfg.pairs),
-        codes: key(&cfg.codes),
+        codes: cfg.codes.file().map(crate::disk::path_key),
     }
 }
 
@@ -313,7 +319,7 @@ fn check_manifest(dir: &Path, v: &mut Verification) {
         ingest: ingest_hint(dir, None),
         prune: ingest_hint(dir, Some("--prune")),
     };
-    let elsewhere = ingest_dir_if_elsewhere(&manifest);
+    let elsewhere = ingest_dir_if_elsewhere(manifest.workdir.as_deref());
     for (key, entry) in &manifest.files {
         match source_state(&located(key, elsewhere.as_deref()), entry, &hints) {
             None => fine += 1,
@@ -328,15 +334,16 @@ fn check_manifest(dir: &Path, v: &mut Verification) {
     }
 }
 
-/// The directory the last ingest ran in ([`Manifest::workdir`]), when it is not the current one.
-fn ingest_dir_if_elsewhere(manifest: &Manifest) -> Option<PathBuf> {
-    let there = crate::disk::key_path(manifest.workdir.as_deref()?);
+/// The directory the last ingest ran in (`workdir`, as [`Manifest::workdir`] records it), when it
+/// is not the current one.
+pub(super) fn ingest_dir_if_elsewhere(workdir: Option<&str>) -> Option<PathBuf> {
+    let there = crate::disk::key_path(workdir?);
     (!crate::rerun::is_current_dir(&there)?).then_some(there)
 }
 
 /// Where the file of manifest key `key` is from here: a relative key names a path from the
 /// directory ingest ran in (`elsewhere`, when that is not the current one).
-fn located(key: &str, elsewhere: Option<&Path>) -> PathBuf {
+pub(super) fn located(key: &str, elsewhere: Option<&Path>) -> PathBuf {
     let path = crate::disk::key_path(key);
     match elsewhere {
         Some(dir) if path.is_relative() => dir.join(path),
@@ -505,6 +512,7 @@ mod tests {
                 codes: Some("c.csv".into()),
             },
             inputs: vec!["corpus".into()],
+            codes_files: vec!["corpus/codes.csv".into(), "/home/me/my codes.csv".into()],
             files: BTreeMap::new(),
         };
         m.save(tmp.path()).unwrap();
@@ -529,6 +537,7 @@ mod tests {
         assert_eq!(m.fingerprint, "schema=2;taxonomy=abc");
         assert_eq!((m.workdir, m.options), (None, IngestOptions::default()));
         assert_eq!(m.inputs, ["data"]);
+        assert!(m.codes_files.is_empty());
         // Its hint names the paths as before (data/ is in the package's directory, where
         // tests run), without options.
         assert_eq!(
@@ -542,7 +551,7 @@ mod tests {
         let cfg = IngestConfig {
             themes: Some("my themes.toml".into()),
             model: crate::tag::ModelChoice::Off,
-            codes: Some("codes/c.csv".into()),
+            codes: super::super::config::CodesChoice::File("codes/c.csv".into()),
             ..IngestConfig::default()
         };
         let want = IngestOptions {
@@ -558,7 +567,7 @@ mod tests {
             ..Manifest::default()
         };
         let mut m = Manifest::default();
-        record_run(&mut m, &IngestConfig::default(), &old);
+        record_run(&mut m, &IngestConfig::default(), &old, &[]);
         assert!(m.options.is_default(), "a run without options records none");
         let cwd = std::env::current_dir().unwrap();
         assert_eq!(m.workdir, Some(crate::disk::path_key(&cwd)));

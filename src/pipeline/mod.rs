@@ -3,7 +3,8 @@
 //!
 //! An ingest is these steps, each a module:
 //!
-//! 1. [`lock`]: one ingest per index at a time;
+//! 1. [`lock`]: one ingest per index at a time; then [`codes_files`]: which codes files the run
+//!    reads (under the lock, since `igf-lens code` adds to the manifest's list);
 //! 2. [`manifest`]: what the previous run recorded (and whether the index is still there);
 //! 3. [`sources`]`::discover`: the files under the inputs, with size and time;
 //! 4. [`plan`]: the manifest diff (new, changed, unchanged, gone; or everything again);
@@ -20,6 +21,7 @@
 //! steps 3–6 over every file into any [`Sink`], without index or manifest: what the bench's
 //! baseline and the tests compare the index with.
 
+pub mod codes_files;
 pub mod config;
 pub mod corrections;
 pub mod dedupe;
@@ -41,8 +43,9 @@ pub mod sources;
 pub mod spill;
 pub mod work;
 
-pub use config::{IngestConfig, DEFAULT_BUDGET_PER_THREAD};
-pub use corrections::{record_code, Change, CodeRequest, CodesReport, Corrections};
+pub use codes_files::CodesFiles;
+pub use config::{CodesChoice, IngestConfig, DEFAULT_BUDGET_PER_THREAD};
+pub use corrections::{record_code, Change, CodeRequest, Coded, CodesReport, Corrections};
 pub use lock::{IngestLock, LOCK_FILE};
 pub use manifest::{verify, FileEntry, FileKind, Manifest, MANIFEST_FILE};
 pub use pair::{Clue, PairedBy, Pairing};
@@ -74,10 +77,16 @@ pub fn ingest(cfg: &IngestConfig) -> Result<IngestReport> {
         cfg.registry.as_deref(),
         cfg.organizations.as_deref(),
     )?
-    .with_corpus(&corpus, cfg.pairs.as_deref())?
-    .with_codes(&corpus, cfg.codes.as_deref())?;
+    .with_corpus(&corpus, cfg.pairs.as_deref())?;
     let _lock = IngestLock::acquire(&cfg.index_dir, cfg.wait, cfg.quiet)?;
-    pool(cfg.threads())?.install(|| ingest_locked(cfg, &res, started))
+    // Under the lock: `igf-lens code` adds the file it writes to the manifest's codes files.
+    let codes = codes_files::pick_codes_files(cfg, &corpus.codes);
+    let res = res.with_codes(&codes.read).map_err(|e| codes.explain(e))?;
+    let mut report =
+        pool(cfg.threads())?.install(|| ingest_locked(cfg, &res, &codes.read, started))?;
+    report.codes_reused = codes.reused;
+    report.codes_missing = codes.missing;
+    Ok(report)
 }
 
 /// The rayon pool of a run: built once, here.
@@ -88,7 +97,13 @@ fn pool(threads: usize) -> Result<rayon::ThreadPool> {
         .map_err(|e| Error::Other(format!("cannot start the thread pool: {e}")))
 }
 
-fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Result<IngestReport> {
+/// The ingest under the lock, `codes` the codes files `res` was given (for the manifest).
+fn ingest_locked(
+    cfg: &IngestConfig,
+    res: &Resources,
+    codes: &[PathBuf],
+    started: Instant,
+) -> Result<IngestReport> {
     // Files a failed run left (a full disk, a kill) would fill the disk again: gone first.
     crate::index::remove_orphans(&cfg.index_dir)?;
     spill::remove_stale(&cfg.index_dir)?;
@@ -104,7 +119,7 @@ fn ingest_locked(cfg: &IngestConfig, res: &Resources, started: Instant) -> Resul
     // Paths that discovery skipped fail --strict even when no file changed.
     fail_strict(cfg, &found.skipped, "path(s)")?;
     let mut plan = plan::diff(&previous, &found.files, &res.fingerprint(), cfg.rebuild);
-    manifest::record_run(&mut plan.manifest, cfg, &previous.manifest);
+    manifest::record_run(&mut plan.manifest, cfg, &previous.manifest, codes);
     let pruned = if cfg.prune {
         plan.missing.clone()
     } else {

@@ -167,6 +167,11 @@ pub struct IngestReport {
     pub full_reprocess: Option<FullReason>,
     /// What the codes did, on a run that processed every file with codes (`None` otherwise).
     pub codes: Option<super::corrections::CodesReport>,
+    /// Codes files the last ingest read that this one read again, not given them
+    /// ([`super::codes_files`]).
+    pub codes_reused: Vec<PathBuf>,
+    /// Codes files the last ingest read that no longer exist (their decisions are not applied).
+    pub codes_missing: Vec<PathBuf>,
     /// True when nothing changed and the index was not touched.
     pub untouched: bool,
 }

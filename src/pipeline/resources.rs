@@ -97,10 +97,11 @@ impl Resources {
         Ok(self)
     }
 
-    /// Reads the corpus's own `codes.csv` files, then `codes` (later rows win).
-    pub fn with_codes(mut self, corpus: &CorpusFiles, codes: Option<&Path>) -> Result<Resources> {
+    /// Reads the codes files, in order (later rows win): those an ingest picks
+    /// ([`super::codes_files::pick_codes_files`]).
+    pub fn with_codes(mut self, files: &[PathBuf]) -> Result<Resources> {
         let mut all = crate::codes::Codes::default();
-        for path in corpus.codes.iter().map(PathBuf::as_path).chain(codes) {
+        for path in files {
             all.extend(crate::codes::Codes::load(path)?);
         }
         self.corrections = Corrections::new(all, &self.taxonomy)?;

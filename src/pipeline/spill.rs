@@ -181,6 +181,7 @@ impl Spill {
             workdir: carried.workdir.as_deref(),
             options: &carried.options,
             inputs: &carried.inputs,
+            codes_files: &carried.codes_files,
             files: Entries {
                 carried: &carried.files,
                 spilled,
@@ -213,12 +214,13 @@ struct Merged<'a> {
     workdir: Option<&'a str>,
     options: &'a IngestOptions,
     inputs: &'a [String],
+    codes_files: &'a [String],
     files: Entries<'a>,
 }
 
 impl Serialize for Merged<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Manifest", 5)?;
+        let mut st = s.serialize_struct("Manifest", 6)?;
         st.serialize_field("fingerprint", self.fingerprint)?;
         match self.workdir {
             Some(w) => st.serialize_field("workdir", w)?,
@@ -233,6 +235,11 @@ impl Serialize for Merged<'_> {
             st.skip_field("inputs")?;
         } else {
             st.serialize_field("inputs", self.inputs)?;
+        }
+        if self.codes_files.is_empty() {
+            st.skip_field("codes_files")?;
+        } else {
+            st.serialize_field("codes_files", self.codes_files)?;
         }
         st.serialize_field("files", &self.files)?;
         st.end()
@@ -329,6 +336,7 @@ mod tests {
                 ..IngestOptions::default()
             },
             inputs: vec!["corpus".into(), "more".into()],
+            codes_files: vec!["corpus/codes.csv".into(), "my codes.csv".into()],
             files: BTreeMap::new(),
         };
         carried.files.insert("c".into(), entry(FileKind::Page, 0));
