@@ -1080,3 +1080,52 @@ fn a_jsonl_time_too_large_is_out_of_range_and_a_negative_one_is_below_zero() {
     assert_eq!(count(&s.index), s.before);
     s.assert_base_kept();
 }
+
+/// The message of a text input refused for its size (`Error::read_limited`).
+fn too_big(path: &str) -> String {
+    format!(
+        "igf-lens: {path}: more than 512 MB (or a device that never ends, such as /dev/zero): \
+         igf-lens reads text inputs of up to 512 MB; give the right file, or split it"
+    )
+}
+
+/// A taxonomy, registry, gold set, codes file or `tag` input read whole had no bound:
+/// `eval /dev/zero`, `tag --themes /dev/zero`, `ingest --registry /dev/zero` and
+/// `code --codes /dev/full` read until memory ran out and the kernel killed igf-lens (exit 137).
+/// Now 512 MB are read at most, and the file is named.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_text_input_that_never_ends_is_refused_not_read_until_memory_runs_out() {
+    let s = Setup::new();
+    let index = s.index.clone().into_os_string();
+    let cases: [&[&str]; 3] = [
+        &["eval", "/dev/zero"],
+        &["tag", "--themes", "/dev/zero", "--text", "treaty"],
+        &["ingest", "-q", "--registry", "/dev/zero", "--index"],
+    ];
+    for args in cases {
+        let mut args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        if args[0] == "ingest" {
+            args.extend([index.clone(), s.corpus.clone().into_os_string()]);
+        }
+        let (out, peak) = run_measured(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        // The first line: /usr/bin/time adds its own about the exit status.
+        let err = stderr(&out);
+        assert_eq!(
+            err.lines().next(),
+            Some(too_big("/dev/zero").as_str()),
+            "{args:?}"
+        );
+        assert!(peak < 2_000 * MB, "{args:?}: peak {} MB", peak / MB);
+    }
+    // The standard input of `tag -` is bounded the same way.
+    let out = igf_lens()
+        .args(["tag", "-"])
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), too_big("standard input") + "\n");
+    assert_eq!(count(&s.index), s.before);
+}
