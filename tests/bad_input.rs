@@ -1129,3 +1129,59 @@ fn a_text_input_that_never_ends_is_refused_not_read_until_memory_runs_out() {
     assert_eq!(stderr(&out), too_big("standard input") + "\n");
     assert_eq!(count(&s.index), s.before);
 }
+
+/// Bounds of numeric flags: `train --steps 18446744073709551615` ran for ever and `--l2` took
+/// any number of penalties (each a cross-validation of every head); `show -C` refused a large
+/// number as "too large to fit in target type" where `-n` takes any (as all).
+#[test]
+fn train_steps_and_penalties_are_bounded_and_show_context_takes_any_count() {
+    let gold = repo().join("tests/gold/tune.csv");
+    let tmp = tempdir();
+    let model = tmp.path().join("m.tsv");
+    let out = run_expect(
+        igf_lens()
+            .arg("train")
+            .arg(&gold)
+            .args(["--steps", "18446744073709551615", "-o"])
+            .arg(&model),
+        2,
+    );
+    assert!(
+        stderr(&out).starts_with(
+            "igf-lens: invalid value '18446744073709551615' for '--steps <STEPS>': the \
+             gradient steps per fit is 1 to 10000"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let many: Vec<String> = (1..=21).map(|i| i.to_string()).collect();
+    let out = run_expect(
+        igf_lens()
+            .arg("train")
+            .arg(&gold)
+            .args(["--l2", &many.join(","), "-o"])
+            .arg(&model),
+        2,
+    );
+    assert_eq!(
+        stderr(&out),
+        "igf-lens: --l2 takes at most 20 penalties (each one is cross-validated for every \
+         head), and 21 were given: keep the ones worth trying, e.g. 0.3,1,3,10\n"
+    );
+    assert!(!model.exists());
+
+    let s = Setup::new();
+    let id = records(&s.index)[0].passage_id.to_string();
+    let out = run_expect(
+        igf_lens()
+            .args(["show", "-C", "18446744073709551615", "-i"])
+            .arg(&s.index)
+            .arg(&id),
+        0,
+    );
+    assert!(
+        stdout(&out).starts_with("IGF 2023 WS #901"),
+        "{}",
+        stdout(&out)
+    );
+}
