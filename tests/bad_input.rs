@@ -1185,3 +1185,31 @@ fn train_steps_and_penalties_are_bounded_and_show_context_takes_any_count() {
         stdout(&out)
     );
 }
+
+
+/// `search 'the of'` said "the query only excludes terms" (exit 2), `search the` "no passage
+/// matches" (exit 1): a query of stop words alone now says so, as `kwic` does.
+#[test]
+fn a_query_of_stop_words_alone_says_they_are_not_indexed() {
+    let s = Setup::new();
+    for query in ["the of", "the", "the AND of"] {
+        let out = run_expect(
+            igf_lens()
+                .args(["search", "--index"])
+                .arg(&s.index)
+                .arg(query),
+            2,
+        );
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "igf-lens: search in {}: invalid value {query:?} for QUERY: valid values are a \
+                 query with at least one word that is not a stop word (the, and, of… are not \
+                 indexed, so a query of them alone matches nothing)\n",
+                s.index.display()
+            )
+        );
+    }
+    // A stop word beside another word, or excluded from a query that has one, is no error.
+    assert_eq!(search(&s.index, &["the treaty"]), (1, 0));
+}
