@@ -1130,63 +1130,6 @@ fn a_text_input_that_never_ends_is_refused_not_read_until_memory_runs_out() {
     assert_eq!(count(&s.index), s.before);
 }
 
-/// Bounds of numeric flags: `train --steps 18446744073709551615` ran for ever and `--l2` took
-/// any number of penalties (each a cross-validation of every head); `show -C` refused a large
-/// number as "too large to fit in target type" where `-n` takes any (as all).
-#[test]
-fn train_steps_and_penalties_are_bounded_and_show_context_takes_any_count() {
-    let gold = repo().join("tests/gold/tune.csv");
-    let tmp = tempdir();
-    let model = tmp.path().join("m.tsv");
-    let out = run_expect(
-        igf_lens()
-            .arg("train")
-            .arg(&gold)
-            .args(["--steps", "18446744073709551615", "-o"])
-            .arg(&model),
-        2,
-    );
-    assert!(
-        stderr(&out).starts_with(
-            "igf-lens: invalid value '18446744073709551615' for '--steps <STEPS>': the \
-             gradient steps per fit is 1 to 10000"
-        ),
-        "{}",
-        stderr(&out)
-    );
-    let many: Vec<String> = (1..=21).map(|i| i.to_string()).collect();
-    let out = run_expect(
-        igf_lens()
-            .arg("train")
-            .arg(&gold)
-            .args(["--l2", &many.join(","), "-o"])
-            .arg(&model),
-        2,
-    );
-    assert_eq!(
-        stderr(&out),
-        "igf-lens: --l2 takes at most 20 penalties (each one is cross-validated for every \
-         head), and 21 were given: keep the ones worth trying, e.g. 0.3,1,3,10\n"
-    );
-    assert!(!model.exists());
-
-    let s = Setup::new();
-    let id = records(&s.index)[0].passage_id.to_string();
-    let out = run_expect(
-        igf_lens()
-            .args(["show", "-C", "18446744073709551615", "-i"])
-            .arg(&s.index)
-            .arg(&id),
-        0,
-    );
-    assert!(
-        stdout(&out).starts_with("IGF 2023 WS #901"),
-        "{}",
-        stdout(&out)
-    );
-}
-
-
 /// `search 'the of'` said "the query only excludes terms" (exit 2), `search the` "no passage
 /// matches" (exit 1): a query of stop words alone now says so, as `kwic` does.
 #[test]
@@ -1251,4 +1194,90 @@ fn a_loop_of_symlinks_is_a_symlink_that_cannot_be_followed() {
         )
     );
     assert_eq!(count(&s.index), s.before);
+}
+
+/// `export passages -o DIR` wrote the whole export to a temporary file beside DIR, then failed
+/// with "DIR: Is a directory (os error 21)"; it is now refused first, with what to give.
+#[test]
+fn an_output_path_that_is_a_directory_is_refused_with_the_fix() {
+    let s = Setup::new();
+    let dir = s.path("a-dir");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = run_expect(
+        igf_lens()
+            .args(["export", "passages", "-i"])
+            .arg(&s.index)
+            .arg("-o")
+            .arg(&dir),
+        2,
+    );
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "igf-lens: {}: is a directory, not a file: give the path of a file to write (one \
+             inside it, say)\n",
+            dir.display()
+        )
+    );
+    assert_eq!(
+        std::fs::read_dir(s.tmp.path()).unwrap().count(),
+        3,
+        "a temporary file left"
+    );
+}
+
+/// Bounds of numeric flags: `train --steps 18446744073709551615` ran for ever and `--l2` took
+/// any number of penalties (each a cross-validation of every head); `show -C` refused a large
+/// number as "too large to fit in target type" where `-n` takes any (as all).
+#[test]
+fn train_steps_and_penalties_are_bounded_and_show_context_takes_any_count() {
+    let gold = repo().join("tests/gold/tune.csv");
+    let tmp = tempdir();
+    let model = tmp.path().join("m.tsv");
+    let out = run_expect(
+        igf_lens()
+            .arg("train")
+            .arg(&gold)
+            .args(["--steps", "18446744073709551615", "-o"])
+            .arg(&model),
+        2,
+    );
+    assert!(
+        stderr(&out).starts_with(
+            "igf-lens: invalid value '18446744073709551615' for '--steps <STEPS>': the \
+             gradient steps per fit is 1 to 10000"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let many: Vec<String> = (1..=21).map(|i| i.to_string()).collect();
+    let out = run_expect(
+        igf_lens()
+            .arg("train")
+            .arg(&gold)
+            .args(["--l2", &many.join(","), "-o"])
+            .arg(&model),
+        2,
+    );
+    assert_eq!(
+        stderr(&out),
+        "igf-lens: --l2 takes at most 20 penalties (each one is cross-validated for every \
+         head), and 21 were given: keep the ones worth trying, e.g. 0.3,1,3,10\n"
+    );
+    assert!(!model.exists());
+
+    let s = Setup::new();
+    let id = records(&s.index)[0].passage_id.to_string();
+    let out = run_expect(
+        igf_lens()
+            .args(["show", "-C", "18446744073709551615", "-i"])
+            .arg(&s.index)
+            .arg(&id),
+        0,
+    );
+    assert!(
+        stdout(&out).starts_with("IGF 2023 WS #901"),
+        "{}",
+        stdout(&out)
+    );
 }
