@@ -23,7 +23,16 @@ use std::path::Path;
 pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     let path = &follow_links(path)?;
     match std::fs::metadata(path) {
-        Ok(meta) if !meta.is_file() && !meta.is_dir() => return write_through(path, fill),
+        Ok(meta) if meta.is_dir() => {
+            // Said before anything is written (the rename over it failed only at the end).
+            return Err(Error::InputFile {
+                path: path.to_path_buf(),
+                message: "is a directory, not a file: give the path of a file to write (one \
+                          inside it, say)"
+                    .into(),
+            });
+        }
+        Ok(meta) if !meta.is_file() => return write_through(path, fill),
         _ => {}
     }
     let dir = match path.parent() {

@@ -2,7 +2,12 @@
 //! query) are kept apart from internal faults, and each carries what is needed to fix it: the
 //! path, the line, the value, what is allowed.
 
+use std::io::Read as _;
 use std::path::PathBuf;
+
+/// Most bytes read from one text input read whole: a taxonomy, a CSV file, a model, a file or
+/// the standard input of `tag` (transcripts are read by ingest with their own checks).
+pub const MAX_TEXT_FILE: u64 = 512 << 20;
 
 /// Result alias used across the library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -124,10 +129,35 @@ impl Error {
     }
 
     /// Reads the file `path` as UTF-8 text (a taxonomy, a CSV file, a model). An I/O failure is
-    /// an [`Error::Io`]; bytes that are not UTF-8 an [`Error::InputLine`] (see [`Error::utf8`]).
+    /// an [`Error::Io`]; bytes that are not UTF-8 an [`Error::InputLine`] (see [`Error::utf8`]);
+    /// a file larger than [`MAX_TEXT_FILE`] an [`Error::InputFile`] ([`Error::read_limited`]).
     pub fn read_utf8(path: &std::path::Path) -> Result<String> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let bytes = Error::read_limited(file, path)?;
         Error::utf8(path, bytes)
+    }
+
+    /// Reads all of `input` (the file or stream `path` names), refusing more than
+    /// [`MAX_TEXT_FILE`] bytes: a device such as `/dev/zero`, or a file that is not the text
+    /// asked for, would otherwise be read until memory runs out.
+    pub fn read_limited(input: impl std::io::Read, path: &std::path::Path) -> Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        input
+            .take(MAX_TEXT_FILE + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(path, e))?;
+        if bytes.len() as u64 > MAX_TEXT_FILE {
+            return Err(Error::InputFile {
+                path: path.to_path_buf(),
+                message: format!(
+                    "more than {} MB (or a device that never ends, such as /dev/zero): igf-lens \
+                     reads text inputs of up to {} MB; give the right file, or split it",
+                    MAX_TEXT_FILE >> 20,
+                    MAX_TEXT_FILE >> 20
+                ),
+            });
+        }
+        Ok(bytes)
     }
 
     /// `bytes`, read from `path`, as text; when they are not UTF-8, an error naming the line and

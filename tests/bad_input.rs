@@ -1080,3 +1080,204 @@ fn a_jsonl_time_too_large_is_out_of_range_and_a_negative_one_is_below_zero() {
     assert_eq!(count(&s.index), s.before);
     s.assert_base_kept();
 }
+
+/// The message of a text input refused for its size (`Error::read_limited`).
+fn too_big(path: &str) -> String {
+    format!(
+        "igf-lens: {path}: more than 512 MB (or a device that never ends, such as /dev/zero): \
+         igf-lens reads text inputs of up to 512 MB; give the right file, or split it"
+    )
+}
+
+/// A taxonomy, registry, gold set, codes file or `tag` input read whole had no bound:
+/// `eval /dev/zero`, `tag --themes /dev/zero`, `ingest --registry /dev/zero` and
+/// `code --codes /dev/full` read until memory ran out and the kernel killed igf-lens (exit 137).
+/// Now 512 MB are read at most, and the file is named.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_text_input_that_never_ends_is_refused_not_read_until_memory_runs_out() {
+    let s = Setup::new();
+    let index = s.index.clone().into_os_string();
+    let cases: [&[&str]; 3] = [
+        &["eval", "/dev/zero"],
+        &["tag", "--themes", "/dev/zero", "--text", "treaty"],
+        &["ingest", "-q", "--registry", "/dev/zero", "--index"],
+    ];
+    for args in cases {
+        let mut args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        if args[0] == "ingest" {
+            args.extend([index.clone(), s.corpus.clone().into_os_string()]);
+        }
+        let (out, peak) = run_measured(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        // The first line: /usr/bin/time adds its own about the exit status.
+        let err = stderr(&out);
+        assert_eq!(
+            err.lines().next(),
+            Some(too_big("/dev/zero").as_str()),
+            "{args:?}"
+        );
+        assert!(peak < 2_000 * MB, "{args:?}: peak {} MB", peak / MB);
+    }
+    // The standard input of `tag -` is bounded the same way.
+    let out = igf_lens()
+        .args(["tag", "-"])
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), too_big("standard input") + "\n");
+    assert_eq!(count(&s.index), s.before);
+}
+
+/// `search 'the of'` said "the query only excludes terms" (exit 2), `search the` "no passage
+/// matches" (exit 1): a query of stop words alone now says so, as `kwic` does.
+#[test]
+fn a_query_of_stop_words_alone_says_they_are_not_indexed() {
+    let s = Setup::new();
+    for query in ["the of", "the", "the AND of"] {
+        let out = run_expect(
+            igf_lens()
+                .args(["search", "--index"])
+                .arg(&s.index)
+                .arg(query),
+            2,
+        );
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "igf-lens: search in {}: invalid value {query:?} for QUERY: valid values are a \
+                 query with at least one word that is not a stop word (the, and, of… are not \
+                 indexed, so a query of them alone matches nothing)\n",
+                s.index.display()
+            )
+        );
+    }
+    // A stop word beside another word, or excluded from a query that has one, is no error.
+    assert_eq!(search(&s.index, &["the treaty"]), (1, 0));
+}
+
+/// A tree 1,500 directories deep took 46 s to discover (every entry's path was canonicalized
+/// anew, one `readlink` per component: d² system calls on paths of length d); 1.5 s now.
+#[test]
+fn a_very_deep_directory_is_walked_in_linear_time() {
+    let s = Setup::new();
+    let top = s.path("deep");
+    let mut dir = top.clone();
+    for _ in 0..1500 {
+        dir.push("d");
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("t.txt"), transcript(950)).unwrap();
+    let started = Instant::now();
+    run_expect(&mut s.ingest(&[&top], &[]), 0);
+    let took = started.elapsed();
+    assert_eq!(count(&s.index), s.before + 4);
+    assert!(took < Duration::from_secs(15), "took {took:?}");
+}
+
+/// Two symlinks to each other were "broken symlink: its target too many levels of symbolic
+/// links"; now the warning says the link cannot be followed, and why.
+#[test]
+fn a_loop_of_symlinks_is_a_symlink_that_cannot_be_followed() {
+    let s = Setup::new();
+    let (a, b) = (s.path("loop-a.txt"), s.path("loop-b.txt"));
+    std::os::unix::fs::symlink(&b, &a).unwrap();
+    std::os::unix::fs::symlink(&a, &b).unwrap();
+    let out = run_expect(&mut s.ingest(&[&a], &[]), 0);
+    assert_eq!(
+        warning_for(&stderr(&out), &a),
+        format!(
+            "igf-lens: warning: skipped {}: cannot follow the symlink: too many levels of \
+             symbolic links",
+            a.display()
+        )
+    );
+    assert_eq!(count(&s.index), s.before);
+}
+
+/// `export passages -o DIR` wrote the whole export to a temporary file beside DIR, then failed
+/// with "DIR: Is a directory (os error 21)"; it is now refused first, with what to give.
+#[test]
+fn an_output_path_that_is_a_directory_is_refused_with_the_fix() {
+    let s = Setup::new();
+    let dir = s.path("a-dir");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = run_expect(
+        igf_lens()
+            .args(["export", "passages", "-i"])
+            .arg(&s.index)
+            .arg("-o")
+            .arg(&dir),
+        2,
+    );
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "igf-lens: {}: is a directory, not a file: give the path of a file to write (one \
+             inside it, say)\n",
+            dir.display()
+        )
+    );
+    assert_eq!(
+        std::fs::read_dir(s.tmp.path()).unwrap().count(),
+        3,
+        "a temporary file left"
+    );
+}
+
+/// Bounds of numeric flags: `train --steps 18446744073709551615` ran for ever and `--l2` took
+/// any number of penalties (each a cross-validation of every head); `show -C` refused a large
+/// number as "too large to fit in target type" where `-n` takes any (as all).
+#[test]
+fn train_steps_and_penalties_are_bounded_and_show_context_takes_any_count() {
+    let gold = repo().join("tests/gold/tune.csv");
+    let tmp = tempdir();
+    let model = tmp.path().join("m.tsv");
+    let out = run_expect(
+        igf_lens()
+            .arg("train")
+            .arg(&gold)
+            .args(["--steps", "18446744073709551615", "-o"])
+            .arg(&model),
+        2,
+    );
+    assert!(
+        stderr(&out).starts_with(
+            "igf-lens: invalid value '18446744073709551615' for '--steps <STEPS>': the \
+             gradient steps per fit is 1 to 10000"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let many: Vec<String> = (1..=21).map(|i| i.to_string()).collect();
+    let out = run_expect(
+        igf_lens()
+            .arg("train")
+            .arg(&gold)
+            .args(["--l2", &many.join(","), "-o"])
+            .arg(&model),
+        2,
+    );
+    assert_eq!(
+        stderr(&out),
+        "igf-lens: --l2 takes at most 20 penalties (each one is cross-validated for every \
+         head), and 21 were given: keep the ones worth trying, e.g. 0.3,1,3,10\n"
+    );
+    assert!(!model.exists());
+
+    let s = Setup::new();
+    let id = records(&s.index)[0].passage_id.to_string();
+    let out = run_expect(
+        igf_lens()
+            .args(["show", "-C", "18446744073709551615", "-i"])
+            .arg(&s.index)
+            .arg(&id),
+        0,
+    );
+    assert!(
+        stdout(&out).starts_with("IGF 2023 WS #901"),
+        "{}",
+        stdout(&out)
+    );
+}

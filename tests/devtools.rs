@@ -51,3 +51,72 @@ fn bench_help_and_errors_come_from_the_devtools_binary() {
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("--no-such-flag"), "{err}");
 }
+
+/// `synth --mb 100000` and `bench --mb 100000` wrote until the disk was full (10 GB a minute
+/// here, then `No space left on device`, and a killed bench left its corpus in the temporary
+/// directory); `--mb 18446744073709551615` overflowed; `-j 100000` never finished starting its
+/// threads. Now the free space is checked before anything is written, and the flags are
+/// bounded.
+#[test]
+fn synth_and_bench_refuse_what_the_disk_cannot_hold_and_bound_their_flags() {
+    let tmp = tempdir();
+    let corpus = tmp.path().join("corpus");
+    let out = run_expect(
+        igf_lens()
+            .args(["synth", "--standard", "--mb", "10000000", "--out"])
+            .arg(&corpus),
+        2,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    let want = format!(
+        "igf-lens: cannot write the corpus into {0}: the corpus needs about 10000000 MB, and \
+         the file system holding {0} has ",
+        corpus.display()
+    );
+    assert!(err.starts_with(&want), "{err}");
+    assert!(
+        err.ends_with("MB spare): lower --mb or --sessions, or free space there\n"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_dir(&corpus).map_or(0, |d| d.count()), 0);
+
+    let keep = tmp.path().join("bench");
+    let out = run_expect(
+        igf_lens()
+            .args(["bench", "--no-peer", "--mb", "10000000", "--keep"])
+            .arg(&keep),
+        2,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(&format!(
+            "igf-lens: bench --mb 10000000 (the corpus and two indexes) needs about 40000000 \
+             MB, and the file system holding {} has ",
+            keep.display()
+        )),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_dir(&keep).map_or(0, |d| d.count()), 0);
+
+    for (args, want) in [
+        (
+            &["synth", "--mb", "18446744073709551615", "--out", "x"][..],
+            "error: invalid value '18446744073709551615' for '--mb <N>': \
+             18446744073709551615 is not in 1..=10000000",
+        ),
+        (
+            &["synth", "--sessions", "2", "-j", "100000", "--out", "x"][..],
+            "error: invalid value '100000' for '--threads <N>': a thread count is a whole \
+             number from 0 to 64",
+        ),
+        (
+            &["bench", "--mb", "1", "-j", "1,100000"][..],
+            "error: invalid value '100000' for '--threads <LIST>': a thread count is a whole \
+             number from 1 to 64",
+        ),
+    ] {
+        let out = run_expect(igf_lens().args(args).current_dir(tmp.path()), 2);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.starts_with(want), "{args:?}: {err}");
+    }
+}

@@ -18,8 +18,8 @@ pub struct Args {
     #[arg(short, long, value_name = "DIR", default_value = "index")]
     pub index: PathBuf,
     /// Number of turns to show before and after the passage's turn.
-    #[arg(short = 'C', long, value_name = "N", default_value_t = 1)]
-    pub context: u32,
+    #[arg(short = 'C', long, value_name = "N", default_value_t = 1, value_parser = super::bounds::count)]
+    pub context: usize,
 }
 
 /// Runs `igf-lens show`.
@@ -33,7 +33,11 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
             args.index.display()
         );
     };
-    let context = reader.turn_context(&target.session, target.turn, args.context)?;
+    let context = reader.turn_context(
+        &target.session,
+        target.turn,
+        u32::try_from(args.context).unwrap_or(u32::MAX),
+    )?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     out.write_all(export::render_context(&target, &context, term_width()).as_bytes())?;
     out.flush()?;

@@ -14,7 +14,7 @@ use crate::tag::explain::{model_reasons, HeadReason};
 use crate::tag::learned::HeadKind;
 use crate::tag::{load_tagger, load_taxonomy, Tagger};
 use anyhow::Context;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// Output formats of `tag` and `eval`.
@@ -92,15 +92,15 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     let input = match (&args.text, &args.file) {
         (Some(t), _) => t.clone(),
         (None, Some(p)) if p.as_os_str() != "-" => {
-            let bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
+            let file =
+                std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?;
+            let bytes = Error::read_limited(file, p)?;
             Error::utf8(p, bytes)?
         }
         _ => {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .context("cannot read standard input")?;
-            Error::utf8(Path::new("standard input"), bytes)?
+            let stdin = Path::new("standard input");
+            let bytes = Error::read_limited(std::io::stdin(), stdin)?;
+            Error::utf8(stdin, bytes)?
         }
     };
     let passages = if args.text.is_some() {

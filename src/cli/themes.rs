@@ -155,8 +155,9 @@ fn list(tax: &Taxonomy) -> anyhow::Result<i32> {
 }
 
 fn check(file: &std::path::Path, g: Global) -> anyhow::Result<i32> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let text = Error::utf8(file, bytes)?;
+    let input =
+        std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = Error::utf8(file, Error::read_limited(input, file)?)?;
     match Taxonomy::check(&text, file) {
         Ok(tax) => {
             let terms: usize = tax.themes().iter().map(|t| t.terms().len()).sum();

@@ -7,6 +7,7 @@
 //! and of the model per theme, the selection, and with `--explain` the top-weighted features
 //! of each head. No index is read or written.
 
+use super::bounds::MAX_PENALTIES;
 use super::global::Global;
 use crate::tag::eval::{check_labels, load_gold, load_gold_files, Report};
 use crate::tag::learned::train::{select, train, Selection, TrainOptions};
@@ -44,8 +45,8 @@ pub struct Args {
     /// Words only, no bigrams.
     #[arg(long)]
     pub no_bigrams: bool,
-    /// Gradient steps per fit.
-    #[arg(long, default_value_t = 300)]
+    /// Gradient steps per fit (1 to 10000).
+    #[arg(long, default_value_t = 300, value_parser = super::bounds::steps)]
     pub steps: usize,
     /// Seed of the fold assignment.
     #[arg(long, default_value_t = 17)]
@@ -68,12 +69,19 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     if args.l2.iter().any(|x| !x.is_finite() || *x < 0.0) {
         anyhow::bail!("--l2 takes penalties of 0 or more, e.g. 0.3,1,3");
     }
+    if args.l2.len() > MAX_PENALTIES {
+        anyhow::bail!(
+            "--l2 takes at most {MAX_PENALTIES} penalties (each one is cross-validated for \
+             every head), and {} were given: keep the ones worth trying, e.g. 0.3,1,3,10",
+            args.l2.len()
+        );
+    }
     let opts = TrainOptions {
         folds: usize::from(args.folds),
         l2: args.l2.clone(),
         min_df: args.min_df.max(1),
         bigrams: !args.no_bigrams,
-        steps: args.steps.max(1),
+        steps: args.steps,
         seed: args.seed,
         trained: format!("{names} ({} passages)", gold.len()),
     };

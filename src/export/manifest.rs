@@ -75,7 +75,10 @@ pub struct Manifest {
 }
 
 fn hash_file(path: &Path) -> InputFile {
-    let (sha256, bytes) = match std::fs::read(path) {
+    let read = std::fs::File::open(path)
+        .map_err(|e| Error::io(path, e))
+        .and_then(|f| Error::read_limited(f, path));
+    let (sha256, bytes) = match read {
         Ok(b) => (Some(crate::hash::sha256_hex(&b)), Some(b.len() as u64)),
         Err(_) => (None, None),
     };

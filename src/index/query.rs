@@ -46,6 +46,15 @@ pub(crate) fn build(
         if let Some(d) = check_syntax(text) {
             return Err(d.into_error(text));
         }
+        if only_stop_words(text) {
+            return Err(Error::InvalidValue {
+                what: "QUERY".into(),
+                value: text.into(),
+                valid: "a query with at least one word that is not a stop word (the, and, of… \
+                        are not indexed, so a query of them alone matches nothing)"
+                    .into(),
+            });
+        }
         let plain = parser(index, f, false)
             .parse_query(text)
             .map_err(|e| diagnose(text, &e).into_error(text))?;
@@ -74,6 +83,16 @@ pub(crate) fn build(
         query: Box::new(BooleanQuery::new(clauses)),
         snippet,
     })
+}
+
+/// Whether the query is words alone (no field, wildcard or range) and every one of them is a
+/// stop word. The analyzer drops them all, so tantivy matches nothing for one word and refuses
+/// several as a query that "only excludes terms", neither of which says why.
+fn only_stop_words(q: &str) -> bool {
+    if q.contains([':', '*', '[', '{']) || !q.chars().any(char::is_alphanumeric) {
+        return false;
+    }
+    crate::text::analyze(&mut crate::text::analyzer(), q).is_empty()
 }
 
 /// The parser for the query text. Bare words search the passage text only: every passage of
@@ -507,6 +526,23 @@ mod tests {
         query: &'static str,
         pos: usize,
         problem: &'static str,
+    }
+
+    #[test]
+    fn a_query_of_stop_words_alone_is_told_apart() {
+        for q in ["the", "the of", "\"the of\" AND a", "-the"] {
+            assert!(only_stop_words(q), "{q}");
+        }
+        for q in [
+            "the treaty",
+            "-budapest",
+            "speaker:the",
+            "*",
+            "year:[2021 TO 2023]",
+            "🙂",
+        ] {
+            assert!(!only_stop_words(q), "{q}");
+        }
     }
 
     #[test]

@@ -89,7 +89,7 @@ impl OwnDir {
 pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Skipped>) {
     let mut walk = Walk::default();
     for path in paths {
-        walk.visit(path, true);
+        walk.visit(path, true, None);
     }
     (walk.files, walk.skipped)
 }
@@ -111,7 +111,8 @@ impl Walk {
         });
     }
 
-    fn visit(&mut self, path: &Path, given: bool) {
+    /// Visits `path`; `parent` is the canonical path of the directory it was listed in.
+    fn visit(&mut self, path: &Path, given: bool, parent: Option<&Path>) {
         let link = match fs::symlink_metadata(path) {
             Ok(m) => m,
             Err(e) => return self.skip(path, format!("cannot read: {}", io_reason(&e))),
@@ -119,14 +120,23 @@ impl Walk {
         let meta = match fs::metadata(path) {
             Ok(m) => m,
             Err(e) if link.file_type().is_symlink() => {
-                return self.skip(
-                    path,
-                    format!("broken symlink: its target {}", io_reason(&e)),
-                )
+                // "its target too many levels of symbolic links" said nothing clear.
+                let reason = match e.kind() {
+                    std::io::ErrorKind::NotFound => {
+                        "broken symlink: its target does not exist".into()
+                    }
+                    _ => format!("cannot follow the symlink: {}", io_reason(&e)),
+                };
+                return self.skip(path, reason);
             }
             Err(e) => return self.skip(path, format!("cannot read: {}", io_reason(&e))),
         };
-        let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        // An entry that is no symlink is its directory's canonical path and its name: asking
+        // the system (one `readlink` per component) made walking a tree of depth d cost d².
+        let canonical = match (parent, path.file_name()) {
+            (Some(dir), Some(name)) if !link.file_type().is_symlink() => dir.join(name),
+            _ => fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+        };
         if self.seen.contains(&canonical) {
             if meta.is_dir() && link.file_type().is_symlink() && self.leads_back(path, &canonical) {
                 self.skip(
@@ -139,7 +149,7 @@ impl Walk {
             }
             return;
         }
-        self.seen.insert(canonical);
+        self.seen.insert(canonical.clone());
         if meta.is_file() {
             self.files.push(path.to_path_buf());
         } else if meta.is_dir() {
@@ -147,7 +157,7 @@ impl Walk {
                 return;
             }
             let before = (self.files.len(), self.skipped.len());
-            self.walk_dir(path);
+            self.walk_dir(path, &canonical);
             if given && before == (self.files.len(), self.skipped.len()) {
                 self.skip(
                     path,
@@ -173,7 +183,7 @@ impl Walk {
             .is_some_and(|parent| parent.starts_with(target))
     }
 
-    fn walk_dir(&mut self, dir: &Path) {
+    fn walk_dir(&mut self, dir: &Path, canonical: &Path) {
         let entries = match fs::read_dir(dir) {
             Ok(e) => e,
             Err(e) => return self.skip(dir, format!("cannot read directory: {}", io_reason(&e))),
@@ -190,7 +200,7 @@ impl Walk {
             if name.to_string_lossy().starts_with('.') {
                 continue;
             }
-            self.visit(&dir.join(name), false);
+            self.visit(&dir.join(name), false, Some(canonical));
         }
     }
 }

@@ -86,10 +86,7 @@ use std::time::Instant;
 pub fn ensure_corpus(cfg: &BenchConfig) -> Result<(PathBuf, u64, u32)> {
     let corpus = cfg.dir.join("corpus");
     let marker = cfg.dir.join("corpus.json");
-    let want = format!(
-        "{{\"mb\":{},\"seed\":{},\"generator\":\"standard\"}}",
-        cfg.mb, cfg.seed
-    );
+    let want = corpus_marker(cfg);
     if corpus.is_dir() && std::fs::read_to_string(&marker).is_ok_and(|m| m.trim() == want) {
         let (bytes, files) = dir_size(&corpus)?;
         return Ok((corpus, bytes, (files / 2) as u32));
@@ -97,9 +94,35 @@ pub fn ensure_corpus(cfg: &BenchConfig) -> Result<(PathBuf, u64, u32)> {
     if corpus.exists() {
         std::fs::remove_dir_all(&corpus).map_err(|e| Error::io(&corpus, e))?;
     }
-    let summary = Generator::standard(cfg.seed).write(&corpus, Size::Bytes(cfg.mb * 1_000_000))?;
+    let target = cfg.mb.saturating_mul(1_000_000);
+    let summary = Generator::standard(cfg.seed).write(&corpus, Size::Bytes(target))?;
     igf_lens::disk::write_bytes(&marker, want.as_bytes())?;
     Ok((corpus, summary.bytes, summary.sessions))
+}
+
+/// What `corpus.json` holds for the corpus `cfg` asks for.
+fn corpus_marker(cfg: &BenchConfig) -> String {
+    format!(
+        "{{\"mb\":{},\"seed\":{},\"generator\":\"standard\"}}",
+        cfg.mb, cfg.seed
+    )
+}
+
+/// Refuses a bench the disk cannot hold: the corpus (unless a `--keep` run left it) and, at
+/// a time, the ingest's index and one other (each about 1.2 times the corpus; 1.5 counted).
+fn check_bench_room(cfg: &BenchConfig) -> Result<()> {
+    let corpus = cfg.mb.saturating_mul(1_000_000);
+    let kept = std::fs::read_to_string(cfg.dir.join("corpus.json"))
+        .is_ok_and(|m| m.trim() == corpus_marker(cfg));
+    let need = corpus
+        .saturating_mul(3)
+        .saturating_add(if kept { 0 } else { corpus });
+    crate::synth::check_room(
+        &cfg.dir,
+        need,
+        &format!("bench --mb {} (the corpus and two indexes)", cfg.mb),
+        "lower --mb",
+    )
 }
 
 /// Runs a whole bench: the corpus, then for each thread count every [`Phase`] through `exec`
@@ -117,6 +140,7 @@ pub fn run(
             valid: "a comma-separated list of thread counts of at least 1, such as 1,2".into(),
         });
     }
+    check_bench_room(cfg)?;
     let started = Instant::now();
     let (corpus, corpus_bytes, sessions) = ensure_corpus(cfg)?;
     log(&format!(

@@ -35,10 +35,11 @@ pub const DEFAULT_HISTORY: &str = "benches/history.csv";
 pub struct Args {
     /// Size of the synthetic corpus in MB (1 MB = 1,000,000 bytes).
     #[arg(long, value_name = "N", default_value_t = 200,
-          value_parser = clap::value_parser!(u64).range(1..))]
+          value_parser = clap::value_parser!(u64).range(1..=super::bounds::MAX_MB))]
     pub mb: u64,
-    /// Thread counts to measure, comma-separated.
-    #[arg(short = 'j', long, value_name = "LIST", value_delimiter = ',', default_values_t = [1, 2])]
+    /// Thread counts to measure, comma-separated (each 1 to 64).
+    #[arg(short = 'j', long, value_name = "LIST", value_delimiter = ',', default_values_t = [1, 2],
+          value_parser = |s: &str| super::bounds::thread_count(s, 1))]
     pub threads: Vec<usize>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]

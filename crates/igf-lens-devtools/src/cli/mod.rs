@@ -4,6 +4,7 @@
 use clap::{Parser, Subcommand};
 
 pub mod bench;
+mod bounds;
 pub mod synth;
 
 /// igf-lens-devtools: the synthetic corpus and the benchmark of igf-lens.

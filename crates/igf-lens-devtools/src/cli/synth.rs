@@ -19,7 +19,7 @@ pub struct Args {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub sessions: Option<u32>,
     /// Approximate corpus size in megabytes (1 MB = 1,000,000 bytes; within one session).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=super::bounds::MAX_MB))]
     pub mb: Option<u64>,
     /// Seed: the same seed (and the same profile and terms) gives the same bytes.
     #[arg(long, value_name = "S", default_value_t = 1)]
@@ -36,8 +36,8 @@ pub struct Args {
     /// else the embedded taxonomy].
     #[arg(long, value_name = "FILE")]
     pub themes: Option<PathBuf>,
-    /// Threads for generation and writing (default: all cores).
-    #[arg(short = 'j', long, value_name = "N")]
+    /// Threads for generation and writing (default: all cores; 0 to 64).
+    #[arg(short = 'j', long, value_name = "N", value_parser = |s: &str| super::bounds::thread_count(s, 0))]
     pub threads: Option<usize>,
 }
 
@@ -52,7 +52,7 @@ pub fn run(args: Args, quiet: bool) -> anyhow::Result<i32> {
     };
     let size = match (args.sessions, args.mb) {
         (Some(n), _) => Size::Sessions(n),
-        (None, Some(mb)) => Size::Bytes(mb * 1_000_000),
+        (None, Some(mb)) => Size::Bytes(mb.saturating_mul(1_000_000)),
         (None, None) => anyhow::bail!("give --sessions N or --mb N"),
     };
     let mut pool = rayon::ThreadPoolBuilder::new();

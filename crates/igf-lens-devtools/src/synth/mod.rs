@@ -14,9 +14,11 @@
 //! measures throughput, the fixtures in `tests/fixtures` cover robustness.
 
 mod profile;
+mod room;
 mod words;
 
 pub use profile::{Profile, Vocabulary};
+pub use room::{check_room, free_bytes};
 
 use igf_lens::error::{Error, Result};
 use igf_lens::model::{Region, Stakeholder};
@@ -204,8 +206,22 @@ impl Generator {
                     .into(),
             });
         }
+        let (mut done, mut written) = (0u32, 0u64);
         let (sessions, bytes) = self.batches(size, |batch| {
-            batch.par_iter().try_for_each(|s| s.write_to(dir))
+            let batch_bytes: u64 = batch.iter().map(SessionFiles::len).sum();
+            // What is still to come, from the target or from this batch's mean session.
+            let still = match size {
+                Size::Bytes(target) => target.saturating_sub(written).max(batch_bytes),
+                Size::Sessions(total) => {
+                    u64::from(total.saturating_sub(done))
+                        * (batch_bytes / batch.len().max(1) as u64)
+                }
+            };
+            check_room(dir, still, "the corpus", "lower --mb or --sessions")?;
+            batch.par_iter().try_for_each(|s| s.write_to(dir))?;
+            done += batch.len() as u32;
+            written += batch_bytes;
+            Ok(())
         })?;
         Ok(Summary {
             dir: dir.to_path_buf(),
