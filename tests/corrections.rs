@@ -770,3 +770,25 @@ fn from_another_directory_the_recorded_codes_file_is_found_where_ingest_ran() {
     // Recorded as read from here: absolute, since this ingest ran elsewhere.
     assert_eq!(recorded_codes_files(&index), [my.to_str().unwrap()]);
 }
+
+/// `agreement` with no codes recorded yet says how to make them, naming the file it looked for.
+#[test]
+fn agreement_without_a_codes_file_says_how_to_record_codes() {
+    let (tmp, index, _codes) = sample();
+    let missing = tmp.path().join("none.csv");
+    let out = run_expect(
+        igf_lens()
+            .args(["agreement", "--index"])
+            .arg(&index)
+            .arg("--codes")
+            .arg(&missing),
+        2,
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "none.csv: no codes file there yet: record a person's decisions with `igf-lens code"
+        ),
+        "{err}"
+    );
+}

@@ -1,7 +1,7 @@
 //! `igf-lens tag`, `eval` and `themes`: the gold-set figures, explanations, custom taxonomies
 //! and validation errors.
 
-use crate::util::{igf_lens, run_expect, stderr, stdout, tempdir};
+use crate::util::{igf_lens, repo, run_expect, stderr, stdout, tempdir};
 use std::io::Write;
 use std::process::Stdio;
 
@@ -378,4 +378,43 @@ fn real_speech_sessions_keep_tuning_and_frozen_sets_apart() {
             "frozen session {title} ({url}) is also a tuning session"
         );
     }
+}
+
+/// A copy of the shipped model cut off at a line's end (as `head -200` leaves it) is refused,
+/// with the count it lacks, instead of tagging with part of the model (every passage then read
+/// as procedural); the whole file is taken.
+#[test]
+fn a_model_file_cut_off_at_a_line_end_is_refused_with_the_rows_it_lacks() {
+    let tmp = tempdir();
+    let whole = std::fs::read_to_string(repo().join("data/model.tsv")).expect("model");
+    let cut: String = whole.lines().take(200).map(|l| format!("{l}\n")).collect();
+    let path = tmp.path().join("cut.tsv");
+    std::fs::write(&path, cut).expect("write");
+    let text = "The convention must protect security researchers from prosecution.";
+    let out = run_expect(
+        igf_lens()
+            .args(["tag", "--text", text, "--model"])
+            .arg(&path),
+        2,
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "cut.tsv: the `features` line announces 10500 weight rows but the file holds 166"
+        ),
+        "{err}"
+    );
+    let whole_copy = tmp.path().join("whole.tsv");
+    std::fs::write(&whole_copy, whole).expect("write");
+    let out = run_expect(
+        igf_lens()
+            .args(["tag", "--format", "json", "--text", text, "--model"])
+            .arg(&whole_copy),
+        0,
+    );
+    assert!(
+        stdout(&out).contains("security-research"),
+        "{}",
+        stdout(&out)
+    );
 }

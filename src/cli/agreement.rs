@@ -29,7 +29,15 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     let _ = g;
     let taxonomy = crate::tag::load_taxonomy(args.on.themes.as_deref())?;
     let tagger = crate::tag::load_tagger(&taxonomy, &args.model.choice())?;
-    let codes = Codes::load(&args.on.codes_file())?;
+    let file = args.on.codes_file();
+    if !file.exists() {
+        anyhow::bail!(
+            "{}: no codes file there yet: record a person's decisions with `igf-lens code \
+             PASSAGE_ID --add THEME:POLARITY` (it writes that file), or give the file with --codes FILE",
+            file.display()
+        );
+    }
+    let codes = Codes::load(&file)?;
     let (coded, unmatched) = coded_passages(&args.on.index, &codes, &taxonomy)?;
     let rows = agreement(&coded, &tagger);
     let mut out = BufWriter::new(std::io::stdout().lock());

@@ -12,6 +12,8 @@
 //! setting     <name>  <value>                      (training settings, for the record)
 //! head        procedural | presence:THEME | polarity   bias=<f>  threshold=<p>  use=model|dictionary
 //! polarity    THEME  model|dictionary              (what decides the polarity of THEME's tags)
+//! features    <the number of `w` lines>            (so a file cut off at a line's end is refused;
+//!                                                   optional: files written before it load)
 //! w           <feature>  <weight per head, in head order>
 //! ```
 //!
@@ -280,6 +282,8 @@ impl Model {
         for (t, src) in self.themes.iter().zip(&self.polarity) {
             let _ = writeln!(s, "polarity\t{t}\t{}", src.as_str());
         }
+        // The number of weight rows: a file cut off at a line's end is told from a whole one.
+        let _ = writeln!(s, "features\t{}", self.weights.len());
         for (f, w) in &self.weights {
             let _ = write!(s, "w\t{}", f.name(&self.themes));
             for x in w {
@@ -349,6 +353,7 @@ impl<'a> Parser<'a> {
             weights: Vec::new(),
         };
         let mut format = None;
+        let mut announced = None;
         for (i, raw) in text.lines().enumerate() {
             self.line = i + 1;
             let line = raw.trim_end_matches('\r');
@@ -377,10 +382,11 @@ impl<'a> Parser<'a> {
                     let (t, src) = self.polarity(&fields)?;
                     m.polarity[t] = src;
                 }
+                "features" => announced = Some(self.count(&fields)?),
                 "w" => m.weights.push(self.weight(&fields, m.heads.len())?),
                 other => {
                     return Err(self.err(format!(
-                        "unknown record {other:?}: valid records are format, taxonomy, trained, setting, head, polarity, w"
+                        "unknown record {other:?}: valid records are format, taxonomy, trained, setting, head, polarity, features, w"
                     )))
                 }
             }
@@ -394,7 +400,14 @@ impl<'a> Parser<'a> {
         if m.heads.is_empty() {
             return Err(self.err("no `head` line: a model needs at least one head"));
         }
-        Ok(m)
+        match announced {
+            Some(n) if n != m.weights.len() => Err(self.err(format!(
+                "the `features` line announces {n} weight rows but the file holds {}: it was cut \
+                 off or edited; copy the model file again, or train it again with `igf-lens train`",
+                m.weights.len()
+            ))),
+            _ => Ok(m),
+        }
     }
 
     fn one<'f>(&self, fields: &[&'f str]) -> Result<&'f str> {
@@ -402,6 +415,17 @@ impl<'a> Parser<'a> {
             [_, v] if !v.trim().is_empty() => Ok(v.trim()),
             _ => Err(self.err(format!("`{}` takes one value", fields[0]))),
         }
+    }
+
+    /// The value of a `features` line: the number of `w` rows the file holds (written since
+    /// 2026-12-08; a file without one is read as before).
+    fn count(&self, fields: &[&str]) -> Result<usize> {
+        let v = self.one(fields)?;
+        v.parse().map_err(|_| {
+            self.err(format!(
+                "`features` takes the number of weight rows, not {v:?}"
+            ))
+        })
     }
 
     fn format(&self, fields: &[&str]) -> Result<u32> {
@@ -562,6 +586,7 @@ mod tests {
             ],
         };
         let text = m.to_text("a test model");
+        assert!(text.contains("\nfeatures\t5\n"), "{text}");
         let back = Model::parse(&text, Path::new("m.tsv"), &t).expect("parses");
         assert_eq!(back.version, version_of(&text));
         assert_eq!(
@@ -596,6 +621,14 @@ mod tests {
                 "m.tsv:3: \"NaN\" is not a finite number",
             ),
             ("format\t1\nfoo\n", "m.tsv:2: unknown record \"foo\""),
+            (
+                "format\t1\nhead\tprocedural\nfeatures\t2\nw\tw:a\t1\n",
+                "m.tsv: the `features` line announces 2 weight rows but the file holds 1: it was cut off",
+            ),
+            (
+                "format\t1\nhead\tprocedural\nfeatures\tmany\n",
+                "m.tsv:3: `features` takes the number of weight rows, not \"many\"",
+            ),
         ];
         for (text, want) in cases {
             let e = Model::parse(text, Path::new("m.tsv"), &t)
