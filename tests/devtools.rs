@@ -120,3 +120,42 @@ fn synth_and_bench_refuse_what_the_disk_cannot_hold_and_bound_their_flags() {
         assert!(err.starts_with(want), "{args:?}: {err}");
     }
 }
+
+/// A bench that is killed (Ctrl-C, the OOM killer) cannot remove its scratch directory, with
+/// its corpus and indexes (gigabytes at `--mb 1000`); the next bench removes it, naming it, and
+/// removes its own when it ends.
+#[test]
+fn bench_removes_the_scratch_directory_a_killed_bench_left_and_its_own() {
+    let tmp = tempdir();
+    let dead = tmp.path().join("igf-lens-bench-4000000001");
+    std::fs::create_dir_all(dead.join("corpus")).expect("mkdir");
+    std::fs::write(dead.join("corpus/a.txt"), "x").expect("write");
+    std::fs::write(tmp.path().join("igf-lens-bench-4000000001.lock"), "").expect("write");
+    let out = run_expect(
+        igf_lens()
+            .args([
+                "bench",
+                "--no-peer",
+                "--mb",
+                "1",
+                "-j",
+                "1",
+                "--format",
+                "csv",
+            ])
+            .env("TMPDIR", tmp.path()),
+        0,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    let want = format!(
+        "bench: removed {}, the scratch directory of a bench that was killed",
+        dead.display()
+    );
+    assert!(err.contains(&want), "{err}");
+    assert!(stdout(&out).contains(",end_to_end,"), "{}", stdout(&out));
+    let left: Vec<String> = std::fs::read_dir(tmp.path())
+        .expect("read_dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -11,6 +11,7 @@
 //! Exit codes: 0, or 1 when `--check` finds a figure more than 10 % below the history's
 //! median; 2 on any error (a missing or garbled history among them).
 
+use super::scratch::Scratch;
 use crate::bench::{self, BenchConfig, HistoryRow, Phase, PhaseConfig, PhaseResult, Provenance};
 use anyhow::{bail, Context};
 use std::io::Write;
@@ -209,16 +210,20 @@ fn converted(args: &Args, from: &Path) -> anyhow::Result<HistoryRow> {
 
 /// A bench run, printed as asked; its history row.
 fn measured(args: &Args, quiet: bool) -> anyhow::Result<HistoryRow> {
-    let (dir, _cleanup) = match &args.keep {
+    let (dir, _scratch) = match &args.keep {
         Some(d) => {
             std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
             (d.clone(), None)
         }
         None => {
-            let d = std::env::temp_dir().join(format!("igf-lens-bench-{}", std::process::id()));
-            std::fs::create_dir_all(&d)
-                .with_context(|| format!("cannot create {}", d.display()))?;
-            (d.clone(), Some(RemoveOnDrop(d)))
+            let (scratch, swept) = Scratch::create(&std::env::temp_dir())?;
+            for d in swept.iter().filter(|_| !quiet) {
+                eprintln!(
+                    "bench: removed {}, the scratch directory of a bench that was killed",
+                    d.display()
+                );
+            }
+            (scratch.dir().to_path_buf(), Some(scratch))
         }
     };
     if let Some(factor) = args.test_slow_ingest {
@@ -305,14 +310,6 @@ fn now() -> String {
 }
 
 /// Removes a temporary working directory when the run ends, however it ends.
-struct RemoveOnDrop(PathBuf);
-
-impl Drop for RemoveOnDrop {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 fn run_child(phase: &str, args: &Args) -> anyhow::Result<i32> {
     let phase = Phase::parse(phase).with_context(|| format!("unknown bench phase {phase:?}"))?;
     let cfg = PhaseConfig {

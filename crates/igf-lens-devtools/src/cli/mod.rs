@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 
 pub mod bench;
 mod bounds;
+mod scratch;
 pub mod synth;
 
 /// igf-lens-devtools: the synthetic corpus and the benchmark of igf-lens.
