@@ -95,15 +95,31 @@ impl IngestOptions {
     }
 }
 
-/// What a hint reads of the manifest.
+/// What the hints and the choice of codes files read of a manifest; the file entries, its bulk,
+/// are passed over.
 #[derive(Default, Deserialize)]
-struct Recorded {
+pub struct Recorded {
+    /// The directory the last ingest ran in.
     #[serde(default)]
-    workdir: Option<String>,
+    pub workdir: Option<String>,
     #[serde(default)]
-    options: IngestOptions,
+    pub options: IngestOptions,
     #[serde(default)]
-    inputs: Vec<String>,
+    pub inputs: Vec<String>,
+    /// The codes files the last ingest read, in order.
+    #[serde(default)]
+    pub codes_files: Vec<String>,
+}
+
+impl Recorded {
+    /// The record of the index at `dir`; empty when it has no manifest or one that does not
+    /// parse (which the commands report themselves).
+    pub fn load(dir: &Path) -> Recorded {
+        std::fs::read(dir.join(MANIFEST_FILE))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
 }
 
 /// An `igf-lens ingest` command, in backquotes, with `flag` (`--rebuild`, `--prune`), that works
@@ -113,10 +129,7 @@ struct Recorded {
 /// before they were recorded, a manifest that does not parse), not all found, or too many, they
 /// are DATA_DIR, explained after the command.
 pub fn ingest_hint(dir: &Path, flag: Option<&str>) -> String {
-    let recorded = std::fs::read(dir.join(MANIFEST_FILE))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<Recorded>(&b).ok())
-        .unwrap_or_default();
+    let recorded = Recorded::load(dir);
     let workdir = recorded.workdir.as_deref().map(Path::new);
     let mut head = format!(
         "igf-lens ingest{}",

@@ -10,9 +10,9 @@
 //! decides nothing about what is processed again (the plan does, from the fingerprint).
 
 use super::config::{CodesChoice, IngestConfig};
-use super::manifest::{ingest_dir_if_elsewhere, located, IngestOptions, Manifest, MANIFEST_FILE};
+use super::manifest::{ingest_dir_if_elsewhere, located, Manifest, MANIFEST_FILE};
 use crate::error::{Error, Result};
-use serde::Deserialize;
+use crate::rerun::Recorded;
 use std::path::{Path, PathBuf};
 
 /// The codes files of an ingest.
@@ -59,7 +59,7 @@ pub fn pick_codes_files(cfg: &IngestConfig, corpus: &[PathBuf]) -> CodesFiles {
         CodesChoice::File(path) => files.read.push(path.clone()),
         CodesChoice::InputsOnly => {}
         CodesChoice::LastIngest => {
-            for path in Recorded::load(&cfg.index_dir).files() {
+            for path in recorded_files(&Recorded::load(&cfg.index_dir)) {
                 if files.read.iter().any(|r| same_file(r, &path)) {
                     continue;
                 }
@@ -79,7 +79,7 @@ pub fn pick_codes_files(cfg: &IngestConfig, corpus: &[PathBuf]) -> CodesFiles {
 /// `index_dir` records (the `--codes` file of the last ingest, when it had one), from here;
 /// `None` when it records none.
 pub fn last_codes_file(index_dir: &Path) -> Option<PathBuf> {
-    Recorded::load(index_dir).files().pop()
+    recorded_files(&Recorded::load(index_dir)).pop()
 }
 
 /// Adds `file`, a codes file `igf-lens code` wrote into, to the manifest of `index_dir` unless
@@ -88,8 +88,7 @@ pub fn last_codes_file(index_dir: &Path) -> Option<PathBuf> {
 /// manifest, or one that does not parse (the next ingest reads every file again, or reports the
 /// damage, and knows no codes file).
 pub fn remember_codes_file(index_dir: &Path, file: &Path) -> Result<bool> {
-    if Recorded::load(index_dir)
-        .files()
+    if recorded_files(&Recorded::load(index_dir))
         .iter()
         .any(|r| same_file(r, file))
     {
@@ -123,42 +122,19 @@ pub fn remember_codes_file(index_dir: &Path, file: &Path) -> Result<bool> {
     Ok(true)
 }
 
-/// What this module reads of a manifest; the file entries, its bulk, are passed over.
-#[derive(Default, Deserialize)]
-struct Recorded {
-    #[serde(default)]
-    workdir: Option<String>,
-    #[serde(default)]
-    options: IngestOptions,
-    #[serde(default)]
-    codes_files: Vec<String>,
+/// The codes files `recorded` names, in order, as paths from here. A manifest written before
+/// they were recorded names the `--codes` file of its ingest, if any.
+fn recorded_files(recorded: &Recorded) -> Vec<PathBuf> {
+    let elsewhere = ingest_dir_if_elsewhere(recorded.workdir.as_deref());
+    let keys = if recorded.codes_files.is_empty() {
+        recorded.options.codes.as_slice()
+    } else {
+        recorded.codes_files.as_slice()
+    };
+    keys.iter()
+        .map(|k| located(k, elsewhere.as_deref()))
+        .collect()
 }
-
-impl Recorded {
-    /// The record of the index at `index_dir`; empty when it has no manifest or one that does
-    /// not parse (which the ingest reports itself).
-    fn load(index_dir: &Path) -> Recorded {
-        std::fs::read(index_dir.join(MANIFEST_FILE))
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default()
-    }
-
-    /// The codes files recorded, in order, as paths from here. A manifest written before they
-    /// were recorded names the `--codes` file of its ingest, if any.
-    fn files(&self) -> Vec<PathBuf> {
-        let elsewhere = ingest_dir_if_elsewhere(self.workdir.as_deref());
-        let keys = if self.codes_files.is_empty() {
-            self.options.codes.as_slice()
-        } else {
-            self.codes_files.as_slice()
-        };
-        keys.iter()
-            .map(|k| located(k, elsewhere.as_deref()))
-            .collect()
-    }
-}
-
 /// Whether two paths name the same file: equal, or resolving to the same one.
 fn same_file(a: &Path, b: &Path) -> bool {
     let canonical = |p: &Path| std::fs::canonicalize(p).ok();
@@ -168,6 +144,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rerun::IngestOptions;
 
     fn save(dir: &Path, m: &Manifest) {
         m.save(dir).unwrap();
