@@ -1157,10 +1157,12 @@ fn a_query_of_stop_words_alone_says_they_are_not_indexed() {
     assert_eq!(search(&s.index, &["the treaty"]), (1, 0));
 }
 
-/// A tree 1,500 directories deep took 46 s to discover (every entry's path was canonicalized
-/// anew, one `readlink` per component: d² system calls on paths of length d); 1.5 s now.
+/// A tree 1,500 directories deep is walked and its transcript ingested. (It took 46 s to
+/// discover: every entry's path was canonicalized anew, one `readlink` per component, d² system
+/// calls on paths of length d; 1.5 s now. The time is printed, not asserted: timings belong to
+/// the benchmarks.)
 #[test]
-fn a_very_deep_directory_is_walked_in_linear_time() {
+fn a_very_deep_directory_is_walked_and_its_transcript_ingested() {
     let s = Setup::new();
     let top = s.path("deep");
     let mut dir = top.clone();
@@ -1171,9 +1173,8 @@ fn a_very_deep_directory_is_walked_in_linear_time() {
     std::fs::write(dir.join("t.txt"), transcript(950)).unwrap();
     let started = Instant::now();
     run_expect(&mut s.ingest(&[&top], &[]), 0);
-    let took = started.elapsed();
+    eprintln!("a tree 1,500 directories deep: {:?}", started.elapsed());
     assert_eq!(count(&s.index), s.before + 4);
-    assert!(took < Duration::from_secs(15), "took {took:?}");
 }
 
 /// Two symlinks to each other were "broken symlink: its target too many levels of symbolic
