@@ -384,19 +384,7 @@ fn agreement_and_eval_compare_the_tagger_with_the_codes() {
 #[test]
 fn an_ingest_told_no_codes_warns_that_the_human_decisions_are_gone() {
     let (_tmp, index, codes) = sample();
-    let (bare, _, theme_id) = pick(&passages(&index));
-    code(
-        &index,
-        &codes,
-        bare,
-        &["--add", &format!("{theme_id}:risk")],
-        0,
-    );
-    rebuild(&index, &codes);
-    assert_eq!(
-        theme(&passage(&index, bare), &theme_id).map(|t| t["decided_by"].clone()),
-        Some(Value::from("human"))
-    );
+    let (bare, theme_id) = coded_and_rebuilt(&index, &codes);
     let out = run_expect(
         igf_lens()
             .args(["ingest", "--quiet", "--no-codes", "--index"])
@@ -507,6 +495,22 @@ fn recorded_codes_files(index: &Path) -> Vec<String> {
 /// How the tag `theme_id` of passage `id` was decided (`None`: the passage lacks the theme).
 fn decided_by(index: &Path, id: u64, theme_id: &str) -> Option<String> {
     theme(&passage(index, id), theme_id).and_then(|t| t["decided_by"].as_str().map(String::from))
+}
+
+/// A passage with no theme coded `THEME:risk` in `codes`, the index rebuilt with them: the tag
+/// is the person's. Returns the passage id and the theme.
+fn coded_and_rebuilt(index: &Path, codes: &Path) -> (u64, String) {
+    let (bare, _, theme_id) = pick(&passages(index));
+    code(
+        index,
+        codes,
+        bare,
+        &["--add", &format!("{theme_id}:risk")],
+        0,
+    );
+    rebuild(index, codes);
+    assert_eq!(decided_by(index, bare, &theme_id).as_deref(), Some("human"));
+    (bare, theme_id)
 }
 
 /// Issue 18, item 5: codes given once stick. `code` without `--codes` writes the file the
@@ -651,19 +655,7 @@ fn an_ingest_of_a_subdirectory_keeps_the_codes_csv_of_the_directory_and_processe
 #[test]
 fn a_recorded_codes_file_that_is_gone_is_named_and_its_decisions_dropped() {
     let (tmp, index, codes) = sample();
-    let (bare, _, theme_id) = pick(&passages(&index));
-    code(
-        &index,
-        &codes,
-        bare,
-        &["--add", &format!("{theme_id}:risk")],
-        0,
-    );
-    rebuild(&index, &codes);
-    assert_eq!(
-        decided_by(&index, bare, &theme_id).as_deref(),
-        Some("human")
-    );
+    let (bare, theme_id) = coded_and_rebuilt(&index, &codes);
     std::fs::remove_file(&codes).unwrap();
     let out = run_expect(
         igf_lens()
