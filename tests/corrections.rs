@@ -784,3 +784,44 @@ fn agreement_without_a_codes_file_says_how_to_record_codes() {
         "{err}"
     );
 }
+
+/// `agreement` without `--codes` compares the tagger with every codes file the index was built
+/// with (a `codes.csv` among the inputs and the `--codes` file), as the ingest applied them;
+/// it read only the last one before.
+#[test]
+fn agreement_without_codes_reads_every_codes_file_the_index_was_built_with() {
+    let tmp = tempdir();
+    let corpus = tmp.path().join("corpus");
+    copy_dir(&repo().join("data/sessions"), &corpus.join("sessions"));
+    let index = tmp.path().join("index");
+    ingest_quiet(&index, &corpus, 0);
+    let (bare, tagged, theme_id) = pick(&passages(&index));
+    let among_inputs = corpus.join("codes.csv");
+    let extra = tmp.path().join("extra.csv");
+    code(
+        &index,
+        &among_inputs,
+        bare,
+        &["--add", &format!("{theme_id}:risk")],
+        0,
+    );
+    code(&index, &extra, tagged, &["--remove", &theme_id], 0);
+    run_expect(
+        igf_lens()
+            .args(["ingest", "-q", "--index"])
+            .arg(&index)
+            .arg("--codes")
+            .arg(&extra)
+            .arg(&corpus),
+        0,
+    );
+    let out = run_expect(
+        igf_lens()
+            .args(["agreement", "--format", "json", "--index"])
+            .arg(&index),
+        0,
+    );
+    let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["passages"], 2, "{v}");
+    assert_eq!(v["unmatched_codes"], 0, "{v}");
+}

@@ -1,14 +1,17 @@
 //! `igf-lens agreement`: per theme, how far the automatic tagger agrees with a person's codes
 //! (Cohen's kappa, Krippendorff's alpha; see [`crate::codes::agreement`]).
 //!
-//! Input: the codes file and the index (to find the coded passages' text). Output on stdout: a
+//! Input: the codes (`--codes FILE`, else every codes file the index was built with) and the
+//! index (to find the coded passages' text). Output on stdout: a
 //! table, or with `--format json` one JSON object.
 
+use super::code::CodedIndex;
 use super::global::Global;
 use super::model::ModelArgs;
 use super::tag::Format;
 use crate::codes::agreement::{agreement, ThemeAgreement};
 use crate::codes::Codes;
+use crate::pipeline::codes_files::recorded_codes_files;
 use crate::pipeline::corrections::coded_passages;
 use std::io::{BufWriter, Write};
 
@@ -19,7 +22,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     #[command(flatten)]
-    pub on: super::code::CodedIndex,
+    pub on: CodedIndex,
     #[command(flatten)]
     pub model: ModelArgs,
 }
@@ -29,15 +32,7 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     let _ = g;
     let taxonomy = crate::tag::load_taxonomy(args.on.themes.as_deref())?;
     let tagger = crate::tag::load_tagger(&taxonomy, &args.model.choice())?;
-    let file = args.on.codes_file();
-    if !file.exists() {
-        anyhow::bail!(
-            "{}: no codes file there yet: record a person's decisions with `igf-lens code \
-             PASSAGE_ID --add THEME:POLARITY` (it writes that file), or give the file with --codes FILE",
-            file.display()
-        );
-    }
-    let codes = Codes::load(&file)?;
+    let codes = load_codes(&args.on)?;
     let (coded, unmatched) = coded_passages(&args.on.index, &codes, &taxonomy)?;
     let rows = agreement(&coded, &tagger);
     let mut out = BufWriter::new(std::io::stdout().lock());
@@ -54,6 +49,36 @@ pub fn run(args: Args, g: Global) -> anyhow::Result<i32> {
     }
     out.flush()?;
     Ok(0)
+}
+
+/// The codes to compare with: `--codes FILE`, else every codes file the index's manifest records
+/// (merged in the order the last ingest read them, as the index applied them), else
+/// `data/codes.csv`.
+fn load_codes(on: &CodedIndex) -> anyhow::Result<Codes> {
+    let files = match &on.codes {
+        Some(file) => vec![file.clone()],
+        None => {
+            let recorded = recorded_codes_files(&on.index);
+            if recorded.is_empty() {
+                vec![on.codes_file()]
+            } else {
+                recorded
+            }
+        }
+    };
+    let mut codes = Codes::default();
+    for file in &files {
+        if !file.exists() {
+            anyhow::bail!(
+                "{}: no codes file there yet: record a person's decisions with `igf-lens code \
+                 PASSAGE_ID --add THEME:POLARITY` (it writes that file), or give the file with \
+                 --codes FILE",
+                file.display()
+            );
+        }
+        codes.extend(Codes::load(file)?);
+    }
+    Ok(codes)
 }
 
 fn write_table(

@@ -55,9 +55,9 @@ fn theme_polarity(s: &str) -> Result<(String, Polarity), String> {
 /// `code` and `agreement` share.
 #[derive(Debug, clap::Args)]
 pub struct CodedIndex {
-    /// Codes file (as `igf-lens code` writes it; `code` creates it when missing). Default: the
-    /// last codes file the index was built with (its `--codes` file, if any), else
-    /// data/codes.csv.
+    /// Codes file (as `igf-lens code` writes it; `code` creates it when missing). Default: for
+    /// `code`, the last codes file the index was built with (its `--codes` file, if any); for
+    /// `agreement`, every one of them, merged as the ingest applied them; else data/codes.csv.
     #[arg(long, value_name = "FILE")]
     pub codes: Option<PathBuf>,
     /// Index directory.

@@ -75,6 +75,12 @@ pub fn pick_codes_files(cfg: &IngestConfig, corpus: &[PathBuf]) -> CodesFiles {
     files
 }
 
+/// The codes files the manifest of `index_dir` records, in the order the last ingest read them
+/// (a later row wins), from here: the human decisions the index holds.
+pub fn recorded_codes_files(index_dir: &Path) -> Vec<PathBuf> {
+    recorded_files(&Recorded::load(index_dir))
+}
+
 /// The codes file `igf-lens code` writes when not given `--codes`: the last one the manifest of
 /// `index_dir` records (the `--codes` file of the last ingest, when it had one), from here;
 /// `None` when it records none.
