@@ -127,16 +127,7 @@ fn a_code_shows_as_human_in_search_and_exports_and_survives_rebuild() {
             .arg(&index),
         0,
     );
-    let hit: Value = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .find(|v| v["passage_id"] == bare)
-        .expect("the coded passage is found by its new theme");
-    let t = theme(&hit, &theme_id).unwrap();
-    assert_eq!(
-        (t["decided_by"].as_str(), t["coder"].as_str()),
-        (Some("human"), Some("Ana"))
-    );
+    let t = coded_hit(&out, bare, &theme_id);
     assert_eq!(t["polarity"], "risk");
 
     // passages.csv and excerpts
@@ -497,6 +488,22 @@ fn decided_by(index: &Path, id: u64, theme_id: &str) -> Option<String> {
     theme(&passage(index, id), theme_id).and_then(|t| t["decided_by"].as_str().map(String::from))
 }
 
+/// The tag of `theme_id` on passage `id` among the hits of a `search --format json`: Ana's,
+/// decided by a person.
+fn coded_hit(out: &std::process::Output, id: u64, theme_id: &str) -> Value {
+    let hit: Value = stdout(out)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|v| v["passage_id"] == id)
+        .expect("the coded passage is found by its theme");
+    let t = theme(&hit, theme_id).cloned().unwrap();
+    assert_eq!(
+        (t["decided_by"].as_str(), t["coder"].as_str()),
+        (Some("human"), Some("Ana"))
+    );
+    t
+}
+
 /// A passage with no theme coded `THEME:risk` in `codes`, the index rebuilt with them: the tag
 /// is the person's. Returns the passage id and the theme.
 fn coded_and_rebuilt(index: &Path, codes: &Path) -> (u64, String) {
@@ -568,16 +575,7 @@ fn code_writes_the_codes_file_of_the_index_and_a_rebuild_not_given_it_applies_it
             "1000",
         ],
     );
-    let hit: Value = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .find(|v| v["passage_id"] == bare)
-        .expect("the coded passage is found by its theme");
-    let t = theme(&hit, &theme_id).unwrap();
-    assert_eq!(
-        (t["decided_by"].as_str(), t["coder"].as_str()),
-        (Some("human"), Some("Ana"))
-    );
+    coded_hit(&out, bare, &theme_id);
     let out = in_dir(dir, &["export", "excerpts", "--theme", &theme_id]);
     let file = dir.join("excerpts.csv");
     std::fs::write(&file, stdout(&out)).unwrap();
