@@ -189,6 +189,29 @@ fn a_huge_result_count_is_not_called_damage() {
 }
 
 #[test]
+fn an_offset_past_the_last_match_says_which_offsets_there_are() {
+    let (_tmp, index) = small_index();
+    let (code, err) = code_and_err(&["search", "treaty", "-n", "1"], &index);
+    assert_eq!(code, 0, "{err}");
+    let total: usize = err
+        .split(" of ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {err:?}"));
+    for offset in [total.to_string(), "18446744073709551615".to_string()] {
+        let (code, err) = code_and_err(&["search", "treaty", "--offset", &offset], &index);
+        assert_eq!(code, 0, "--offset {offset}: {err}");
+        let want = format!(
+            "0 of {total} matching passages shown: --offset is past the last (offsets 0 to {})",
+            total - 1
+        );
+        assert!(err.contains(&want), "--offset {offset}: {err}");
+        assert!(!err.contains("(from"), "{err}");
+    }
+}
+
+#[test]
 fn a_fuzzy_query_with_thousands_of_words_is_refused() {
     let (_tmp, index) = small_index();
     let words: Vec<String> = (0..2000).map(|i| format!("word{i}")).collect();

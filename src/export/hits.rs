@@ -259,14 +259,21 @@ pub fn render_table(hits: &[Hit], offset: usize, width: usize, color: bool) -> S
 }
 
 /// How many of the matching passages a table showed: `2 of 9 matching passages shown`, with
-/// `(from N)` when an offset skipped some (a message for stderr, not part of the table).
+/// `(from N)` when an offset skipped some, and the offsets there are when it skipped them all
+/// (a message for stderr, not part of the table).
 pub fn shown_line(shown: usize, total: usize, offset: usize) -> String {
+    let noun = if total == 1 { "passage" } else { "passages" };
+    if shown == 0 && total > 0 && offset >= total {
+        return format!(
+            "0 of {total} matching {noun} shown: --offset is past the last (offsets 0 to {})",
+            total - 1
+        );
+    }
     let from = if offset > 0 {
         format!(" (from {})", offset + 1)
     } else {
         String::new()
     };
-    let noun = if total == 1 { "passage" } else { "passages" };
     format!("{shown} of {total} matching {noun} shown{from}")
 }
 
@@ -389,6 +396,14 @@ mod tests {
             "3 of 10 matching passages shown (from 3)"
         );
         assert_eq!(shown_line(1, 1, 0), "1 of 1 matching passage shown");
+        assert_eq!(
+            shown_line(0, 92, u32::MAX as usize),
+            "0 of 92 matching passages shown: --offset is past the last (offsets 0 to 91)"
+        );
+        assert_eq!(
+            shown_line(0, 1, 1),
+            "0 of 1 matching passage shown: --offset is past the last (offsets 0 to 0)"
+        );
     }
 
     #[test]
