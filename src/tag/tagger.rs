@@ -796,13 +796,7 @@ impl Tagger {
                 opportunity,
                 last,
             });
-            for m in cues.iter() {
-                for o in compiled.cue_owners(m.pattern) {
-                    if let matcher::Scope::Theme(t) = o.scope {
-                        scoped.push(t);
-                    }
-                }
-            }
+            self.themes_with_own_cues(cues, scoped);
         }
         for g in groups.iter_mut() {
             let theme = &tax.themes[g.theme];
@@ -832,6 +826,17 @@ impl Tagger {
         }
         *cue_hits = recycle(base);
         *theme_cue_hits = recycle(theme_hits);
+    }
+
+    /// The themes that have cues of their own among the cue matches `cues`, into `out`.
+    fn themes_with_own_cues(&self, cues: &[RawMatch], out: &mut Vec<usize>) {
+        for m in cues {
+            for o in self.compiled.cue_owners(m.pattern) {
+                if let matcher::Scope::Theme(t) = o.scope {
+                    out.push(t);
+                }
+            }
+        }
     }
 
     /// The cue hits that apply to one theme, into `out`: its own cues before global ones,
