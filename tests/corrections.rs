@@ -992,8 +992,8 @@ fn a_hand_edit_of_the_codes_processes_again_only_the_files_of_its_session() {
 /// An index made by an igf-lens that put the codes' hash in its fingerprint and recorded no
 /// codes per file: with the same codes, only the files they apply to are processed again, once;
 /// with other codes, every file, once, said why. Then the next ingest processes nothing. On the
-/// code before, the first found the index up to date, the second processed every file for
-/// "changed resources".
+/// code before, every file was processed again for "changed resources" (its fingerprint had a
+/// codes hash already, which the test's made two).
 #[test]
 fn an_index_with_the_codes_in_its_fingerprint_is_processed_again_once_as_its_codes_allow() {
     let (_tmp, index, codes) = sample();

@@ -122,15 +122,7 @@ pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: 
             export::for_terminal(&pipeline::manifest::ingest_hint(index, Some("--prune")))
         );
     }
-    if let Some(why @ FullReason::CodesDropped) = &r.full_reprocess {
-        warn(&format!("every file was processed again: {why}"));
-    }
-    if let Some(Recoded::Dropped(n)) = r.recoded {
-        warn(&format!(
-            "{n} file(s) with codes processed again without them: {}",
-            FullReason::CodesDropped
-        ));
-    }
+    print_codes_dropped(r);
     if quiet {
         return;
     }
@@ -224,6 +216,20 @@ fn print_reused_codes(r: &pipeline::IngestReport, quiet: bool) {
         "igf-lens: applying the codes of the last ingest: {} (--no-codes to ingest without them)",
         export::for_terminal(&names.join(", "))
     );
+}
+
+/// Warns that the human decisions of the index are gone from the files processed again without
+/// the codes they were made with (always).
+fn print_codes_dropped(r: &pipeline::IngestReport) {
+    let why = FullReason::CodesDropped;
+    if r.full_reprocess == Some(why) {
+        warn(&format!("every file was processed again: {why}"));
+    }
+    if let Some(Recoded::Dropped(n)) = r.recoded {
+        warn(&format!(
+            "{n} file(s) with codes processed again without them: {why}"
+        ));
+    }
 }
 
 /// Says why unchanged files were processed again for their codes (a note; the warning of

@@ -7,7 +7,8 @@
 //!    reads (under the lock, since `igf-lens code` adds to the manifest's list);
 //! 2. [`manifest`]: what the previous run recorded (and whether the index is still there);
 //! 3. [`sources`]`::discover`: the files under the inputs, with size and time;
-//! 4. [`plan`]: the manifest diff (new, changed, unchanged, gone; or everything again);
+//! 4. [`plan`]: the manifest diff (new, changed, unchanged, gone, unchanged but with other codes
+//!    for their sessions; or everything again);
 //! 5. [`sources`]`::load`: a first look at each changed file; pages kept (slim), transcripts
 //!    listed with their sessions, unchanged files of the touched sessions added; what the run
 //!    reads of it then held flat ([`work`]);
@@ -120,15 +121,7 @@ fn ingest_locked(
     }
     // Paths that discovery skipped fail --strict even when no file changed.
     fail_strict(cfg, &found.skipped, "path(s)")?;
-    let fingerprint = res.fingerprint();
-    let mut plan = plan::diff(
-        &previous,
-        &found.files,
-        &fingerprint,
-        cfg.rebuild,
-        &res.corrections,
-    );
-    manifest::record_run(&mut plan.manifest, cfg, &previous.manifest, codes);
+    let mut plan = plan_run(cfg, res, &previous, &found.files, codes);
     let pruned = if cfg.prune {
         plan.missing.clone()
     } else {
@@ -199,6 +192,21 @@ fn ingest_locked(
     spill.save(&plan.manifest, &found.files, &cfg.index_dir)?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Step 4: what the run does ([`plan::diff`]), its manifest recording how it was asked
+/// ([`manifest::record_run`]), `codes` the codes files `res` was given.
+fn plan_run(
+    cfg: &IngestConfig,
+    res: &Resources,
+    previous: &Previous,
+    files: &Files,
+    codes: &[PathBuf],
+) -> Plan {
+    let fingerprint = res.fingerprint();
+    let mut plan = plan::diff(previous, files, &fingerprint, cfg.rebuild, &res.corrections);
+    manifest::record_run(&mut plan.manifest, cfg, &previous.manifest, codes);
+    plan
 }
 
 /// Step 6 over what `sources` loaded, into `sink`, as `cfg` says (`strict`, `quiet`): each
