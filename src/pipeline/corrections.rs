@@ -387,7 +387,7 @@ pub fn coded_passages(
 mod tests {
     use super::*;
     use crate::model::Polarity;
-    use crate::pipeline::FileEntry;
+    use crate::pipeline::manifest::FileEntry;
 
     fn corrections(rows: &str) -> Corrections {
         let text = format!("key,theme,decision,coder,note\n{rows}");
