@@ -2,7 +2,8 @@
 //!
 //! - **Content hashes** (SHA-256, hex): of input files in the ingest manifest and the export
 //!   manifest ([`sha256_hex`], [`HashingWriter`]), and their short forms that name a version of
-//!   the taxonomy, the registry or the organisations list ([`short_hex`]).
+//!   the taxonomy, the registry or the organisations list ([`short_hex`]), and the digests of
+//!   the codes that applied to a file ([`short_u64`]).
 //! - **Stable ids** (FNV-1a, 64 bits): a passage's id and the word shingles of duplicate
 //!   detection ([`fnv1a`]); the same input gives the same value on every machine and version,
 //!   which is why they are not the fast hash.
@@ -31,6 +32,15 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub fn short_hex(bytes: &[u8], n: usize) -> String {
     let digest = Sha256::digest(bytes);
     hex(&digest[..n.min(digest.len())])
+}
+
+/// The first 8 bytes of the SHA-256 of `bytes`, big-endian: the number whose 16 hex digits
+/// [`short_hex`] with `n` = 8 gives. A stamp kept on disk (a manifest's codes digests).
+pub fn short_u64(bytes: &[u8]) -> u64 {
+    let digest = Sha256::digest(bytes);
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&digest[..8]);
+    u64::from_be_bytes(b)
 }
 
 /// A UUID made from `bytes`: the first 16 bytes of their SHA-256 with the version (8) and the
@@ -138,6 +148,7 @@ mod tests {
         );
         assert_eq!(short_hex(b"abc", 8), "ba7816bf8f01cfea");
         assert_eq!(short_hex(b"abc", 6), "ba7816bf8f01");
+        assert_eq!(format!("{:016x}", short_u64(b"abc")), short_hex(b"abc", 8));
     }
 
     #[test]

@@ -116,18 +116,7 @@ fn a_code_shows_as_human_in_search_and_exports_and_survives_rebuild() {
     assert!(text.contains(&format!(",{theme_id},risk,Ana,")), "{text}");
 
     // search JSON
-    let session = passage(&index, bare)["session"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let out = run_expect(
-        igf_lens()
-            .args(["search", "--theme", &theme_id, "--session", &session])
-            .args(["--format", "json", "-n", "1000", "--index"])
-            .arg(&index),
-        0,
-    );
-    let t = coded_hit(&out, bare, &theme_id);
+    let t = searched_coded_hit(&index, bare, &theme_id);
     assert_eq!(t["polarity"], "risk");
 
     // passages.csv and excerpts
@@ -371,23 +360,22 @@ fn agreement_and_eval_compare_the_tagger_with_the_codes() {
 }
 
 /// An index built with codes, ingested again with `--no-codes`, says so: the human decisions
-/// are gone from it, and the warning (shown even with `--quiet`) says how to apply them again.
+/// are gone from it, and the warning (shown even with `--quiet`) says from how many files and
+/// how to apply them again. Only those files are processed again; every file was, before.
 #[test]
 fn an_ingest_told_no_codes_warns_that_the_human_decisions_are_gone() {
     let (_tmp, index, codes) = sample();
     let (bare, theme_id) = coded_and_rebuilt(&index, &codes);
-    let out = run_expect(
-        igf_lens()
-            .args(["ingest", "--quiet", "--no-codes", "--index"])
-            .arg(&index)
-            .arg(repo().join("data/sessions")),
-        0,
-    );
-    let err = stderr(&out);
+    // Only the files the codes applied to are processed again (every file, before).
+    let (files, coded) = manifest_counts(&index, &session_of(&index, bare));
+    let err = ingest_sample(&index, &["--no-codes"]);
     assert!(
-        err.contains(
-            "warning: every file was processed again: the index was built with a codes file"
-        ) && err.contains("--codes FILE")
+        err.contains(&format!(
+            "igf-lens: warning: {coded} file(s) with codes processed again without them: the \
+             index was built with a codes file"
+        )) && err.contains("--codes FILE")
+            && err.contains(&processed_unchanged(coded, files - coded))
+            && !err.contains("every file")
             && !err.contains("applying the codes"),
         "{err}"
     );
@@ -475,9 +463,7 @@ fn in_dir(dir: &Path, args: &[&str]) -> std::process::Output {
 
 /// The `codes_files` the index's manifest records (none when it has no such field).
 fn recorded_codes_files(index: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(index.join(igf_lens::pipeline::MANIFEST_FILE)).unwrap();
-    let v: Value = serde_json::from_str(&text).unwrap();
-    v["codes_files"]
+    manifest(index)["codes_files"]
         .as_array()
         .map(|a| a.iter().map(|f| f.as_str().unwrap().to_string()).collect())
         .unwrap_or_default()
@@ -502,6 +488,20 @@ fn coded_hit(out: &std::process::Output, id: u64, theme_id: &str) -> Value {
         (Some("human"), Some("Ana"))
     );
     t
+}
+
+/// [`coded_hit`] among the hits of `search --theme THEME --session SESSION --format json` on
+/// `index`, SESSION that of passage `id`.
+fn searched_coded_hit(index: &Path, id: u64, theme_id: &str) -> Value {
+    let session = passage(index, id)["session"].as_str().unwrap().to_string();
+    let out = run_expect(
+        igf_lens()
+            .args(["search", "--theme", theme_id, "--session", &session])
+            .args(["--format", "json", "-n", "1000", "--index"])
+            .arg(index),
+        0,
+    );
+    coded_hit(&out, id, theme_id)
 }
 
 /// A passage with no theme coded `THEME:risk` in `codes`, the index rebuilt with them: the tag
@@ -648,7 +648,8 @@ fn an_ingest_of_a_subdirectory_keeps_the_codes_csv_of_the_directory_and_processe
 }
 
 /// Issue 18, item 5: a codes file the last ingest read that is gone is named in a warning, then
-/// the ingest goes on as one not given codes (every file again, the decisions gone, said so).
+/// the ingest goes on as one not given codes (the files they applied to again, the decisions
+/// gone, said so).
 /// On the code before, only the second warning was printed.
 #[test]
 fn a_recorded_codes_file_that_is_gone_is_named_and_its_decisions_dropped() {
@@ -676,11 +677,13 @@ fn a_recorded_codes_file_that_is_gone_is_named_and_its_decisions_dropped() {
         ),
         "{err}"
     );
+    let (_, coded) = manifest_counts(&index, &session_of(&index, bare));
     assert!(
         lines.len() == 2
-            && lines[1].starts_with(
-                "igf-lens: warning: every file was processed again: the index was built with a codes file"
-            ),
+            && lines[1].starts_with(&format!(
+                "igf-lens: warning: {coded} file(s) with codes processed again without them: the \
+                 index was built with a codes file"
+            )),
         "{err}"
     );
     assert_eq!(decided_by(&index, bare, &theme_id), None);
@@ -822,4 +825,225 @@ fn agreement_without_codes_reads_every_codes_file_the_index_was_built_with() {
     let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(v["passages"], 2, "{v}");
     assert_eq!(v["unmatched_codes"], 0, "{v}");
+}
+
+/// `igf-lens ingest ARGS --index INDEX data/sessions`, exiting 0: what it printed on stderr.
+fn ingest_sample(index: &Path, args: &[&str]) -> String {
+    let out = run_expect(
+        igf_lens()
+            .arg("ingest")
+            .args(args)
+            .arg("--index")
+            .arg(index)
+            .arg(repo().join("data/sessions")),
+        0,
+    );
+    stderr(&out)
+}
+
+/// The session of passage `id`.
+fn session_of(index: &Path, id: u64) -> String {
+    passage(index, id)["session"].as_str().unwrap().to_string()
+}
+
+/// The files the manifest of `index` lists, and how many of them are transcripts of `session`.
+fn manifest_counts(index: &Path, session: &str) -> (usize, usize) {
+    let m = manifest(index);
+    let files = m["files"].as_object().unwrap();
+    let of_session = files
+        .values()
+        .filter(|e| e["kind"] == "transcript")
+        .filter(|e| {
+            e["sessions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s == session)
+        })
+        .count();
+    (files.len(), of_session)
+}
+
+fn manifest(index: &Path) -> Value {
+    let text = std::fs::read_to_string(index.join(igf_lens::pipeline::MANIFEST_FILE)).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The counts of an ingest summary's first line.
+fn processed_unchanged(processed: usize, unchanged: usize) -> String {
+    format!("({processed} processed, {unchanged} unchanged,")
+}
+
+/// The line of an ingest that found nothing to do.
+fn up_to_date(index: &Path, files: usize) -> String {
+    format!(
+        "igf-lens: {files} files unchanged; index {} is up to date (",
+        index.display()
+    )
+}
+
+/// After `code`, the index is what an ingest with the codes makes: the next ingest processes
+/// nothing, and the tag stays the person's in search, in `export passages` and after
+/// `--rebuild` (which reads the codes file `code` wrote, recorded in the manifest). On the code
+/// before, the next ingest processed every file again.
+#[test]
+fn after_code_an_ingest_processes_nothing_and_the_tag_stays_human() {
+    let (_tmp, index, codes) = sample();
+    let (bare, tagged, theme_id) = pick(&passages(&index));
+    code(
+        &index,
+        &codes,
+        bare,
+        &["--add", &format!("{theme_id}:risk")],
+        0,
+    );
+    let (files, coded) = manifest_counts(&index, &session_of(&index, bare));
+    assert!(coded > 0);
+    let err = ingest_sample(&index, &[]);
+    assert!(err.contains(&up_to_date(&index, files)), "{err}");
+    assert_eq!(
+        searched_coded_hit(&index, bare, &theme_id)["polarity"],
+        "risk"
+    );
+    assert_eq!(
+        decided_by(&index, bare, &theme_id).as_deref(),
+        Some("human")
+    );
+    let err = ingest_sample(&index, &["--rebuild"]);
+    assert!(err.contains("codes: 1 read, 1 applied"), "{err}");
+    assert_eq!(
+        decided_by(&index, bare, &theme_id).as_deref(),
+        Some("human")
+    );
+    // And so on: a second decision, then an ingest: nothing again.
+    code(&index, &codes, tagged, &["--remove", &theme_id], 0);
+    let err = ingest_sample(&index, &[]);
+    assert!(err.contains(&up_to_date(&index, files)), "{err}");
+    assert_eq!(theme(&passage(&index, tagged), &theme_id), None);
+}
+
+/// A hand edit of the codes file for one session processes again only that session's files
+/// (and says so), with the tag applied; the row removed, those files again, the tag gone. A
+/// code for a session no file holds changes nothing, and is counted as matching no passage by
+/// the runs that process files; a code of a session not processed is not (it was counted when
+/// its files were). On the code before, every file was processed again each time.
+#[test]
+fn a_hand_edit_of_the_codes_processes_again_only_the_files_of_its_session() {
+    let (_tmp, index, codes) = sample();
+    let (bare, theme_id) = coded_and_rebuilt(&index, &codes);
+    let first = session_of(&index, bare);
+    let other = passages(&index)
+        .into_iter()
+        .find(|p| {
+            p["session"] != first.as_str()
+                && p["words"].as_u64() > Some(20)
+                && theme(p, &theme_id).is_none()
+        })
+        .unwrap();
+    let id = other["passage_id"].as_u64().unwrap();
+    let session = other["session"].as_str().unwrap();
+    let key = igf_lens::codes::passage_key(session, other["text"].as_str().unwrap());
+    let (files, n) = manifest_counts(&index, session);
+    assert!(n > 0);
+    let made = std::fs::read_to_string(&codes).unwrap();
+    let ghost = "2019-ws-999/0123456789abcdef,scope,risk,Ben,\n";
+    std::fs::write(&codes, format!("{made}{ghost}")).unwrap();
+    let err = ingest_sample(&index, &[]);
+    assert!(err.contains(&up_to_date(&index, files)), "{err}");
+    std::fs::write(
+        &codes,
+        format!("{made}{ghost}{key},{theme_id},opportunity,Ben,\n"),
+    )
+    .unwrap();
+    let err = ingest_sample(&index, &[]);
+    assert!(
+        err.contains(&format!(
+            "igf-lens: {n} file(s) processed again for changed codes\n"
+        )) && err.contains(&processed_unchanged(n, files - n))
+            && err.contains("warning: 1 code(s) matched no passage")
+            && err.contains("codes: 3 read, 2 applied"),
+        "{err}"
+    );
+    let t = theme(&passage(&index, id), &theme_id).cloned().unwrap();
+    assert_eq!(
+        (t["decided_by"].as_str(), t["polarity"].as_str()),
+        (Some("human"), Some("opportunity"))
+    );
+    assert_eq!(
+        decided_by(&index, bare, &theme_id).as_deref(),
+        Some("human")
+    );
+    // -q hides the note, not the warning.
+    std::fs::write(&codes, format!("{made}{ghost}")).unwrap();
+    let err = ingest_sample(&index, &["-q"]);
+    assert!(
+        !err.contains("changed codes") && err.contains("1 code(s) matched no passage"),
+        "{err}"
+    );
+    assert_eq!(theme(&passage(&index, id), &theme_id), None);
+    assert_eq!(
+        decided_by(&index, bare, &theme_id).as_deref(),
+        Some("human")
+    );
+    let err = ingest_sample(&index, &[]);
+    assert!(err.contains(&up_to_date(&index, files)), "{err}");
+}
+
+/// An index made by an igf-lens that put the codes' hash in its fingerprint and recorded no
+/// codes per file: with the same codes, only the files they apply to are processed again, once;
+/// with other codes, every file, once, said why. Then the next ingest processes nothing. On the
+/// code before, every file was processed again for "changed resources" (its fingerprint had a
+/// codes hash already, which the test's made two).
+#[test]
+fn an_index_with_the_codes_in_its_fingerprint_is_processed_again_once_as_its_codes_allow() {
+    let (_tmp, index, codes) = sample();
+    let (bare, theme_id) = coded_and_rebuilt(&index, &codes);
+    let (files, coded) = manifest_counts(&index, &session_of(&index, bare));
+    let hash = igf_lens::codes::Codes::load(&codes)
+        .unwrap()
+        .hash()
+        .unwrap();
+    let older = |hash: &str| {
+        let mut m = manifest(&index);
+        let fp = format!("{};codes={hash}", m["fingerprint"].as_str().unwrap());
+        m["fingerprint"] = fp.into();
+        for e in m["files"].as_object_mut().unwrap().values_mut() {
+            e.as_object_mut().unwrap().remove("codes");
+        }
+        let path = index.join(igf_lens::pipeline::MANIFEST_FILE);
+        std::fs::write(path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+    };
+    older(&hash);
+    let err = ingest_sample(&index, &[]);
+    assert!(
+        err.contains(&format!(
+            "igf-lens: {coded} file(s) with codes processed again, once: the index was made by an \
+             earlier igf-lens"
+        )) && err.contains(&processed_unchanged(coded, files - coded)),
+        "{err}"
+    );
+    assert_eq!(
+        decided_by(&index, bare, &theme_id).as_deref(),
+        Some("human")
+    );
+    assert!(!manifest(&index)["fingerprint"]
+        .as_str()
+        .unwrap()
+        .contains("codes"));
+    assert!(ingest_sample(&index, &[]).contains(&up_to_date(&index, files)));
+    // Made with other codes: which files they applied to is not known.
+    older("0123456789abcdef");
+    let err = ingest_sample(&index, &[]);
+    assert!(
+        err.contains(
+            "igf-lens: every file was processed again: the codes changed since the index was made \
+             by an earlier igf-lens"
+        ) && err.contains(" 0 unchanged,"),
+        "{err}"
+    );
+    assert_eq!(
+        decided_by(&index, bare, &theme_id).as_deref(),
+        Some("human")
+    );
+    assert!(ingest_sample(&index, &[]).contains(&up_to_date(&index, files)));
 }

@@ -3,7 +3,7 @@
 use super::bounds;
 use super::global::Global;
 use crate::export;
-use crate::pipeline::{self, FullReason};
+use crate::pipeline::{self, FullReason, Recoded};
 use std::path::PathBuf;
 
 /// Arguments of `igf-lens ingest`.
@@ -122,9 +122,7 @@ pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: 
             export::for_terminal(&pipeline::manifest::ingest_hint(index, Some("--prune")))
         );
     }
-    if let Some(why @ FullReason::CodesDropped) = &r.full_reprocess {
-        warn(&format!("every file was processed again: {why}"));
-    }
+    print_codes_dropped(r);
     if quiet {
         return;
     }
@@ -135,6 +133,7 @@ pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: 
     {
         eprintln!("igf-lens: every file was processed again: {why}");
     }
+    print_recoded(r.recoded);
     if r.untouched {
         eprintln!(
             "igf-lens: {} files unchanged; index {} is up to date ({:.2}s)",
@@ -217,6 +216,35 @@ fn print_reused_codes(r: &pipeline::IngestReport, quiet: bool) {
         "igf-lens: applying the codes of the last ingest: {} (--no-codes to ingest without them)",
         export::for_terminal(&names.join(", "))
     );
+}
+
+/// Warns that the human decisions of the index are gone from the files processed again without
+/// the codes they were made with (always).
+fn print_codes_dropped(r: &pipeline::IngestReport) {
+    let why = FullReason::CodesDropped;
+    if r.full_reprocess == Some(why) {
+        warn(&format!("every file was processed again: {why}"));
+    }
+    if let Some(Recoded::Dropped(n)) = r.recoded {
+        warn(&format!(
+            "{n} file(s) with codes processed again without them: {why}"
+        ));
+    }
+}
+
+/// Says why unchanged files were processed again for their codes (a note; the warning of
+/// [`Recoded::Dropped`] is printed even when quiet).
+fn print_recoded(recoded: Option<Recoded>) {
+    match recoded {
+        Some(Recoded::Changed(n)) => {
+            eprintln!("igf-lens: {n} file(s) processed again for changed codes");
+        }
+        Some(Recoded::FirstRecorded(n)) => eprintln!(
+            "igf-lens: {n} file(s) with codes processed again, once: the index was made by an \
+             earlier igf-lens, which did not record the codes of each file"
+        ),
+        Some(Recoded::Dropped(_)) | None => {}
+    }
 }
 
 /// Warns about codes that matched no passage or name a theme the taxonomy lacks.

@@ -232,9 +232,110 @@ impl Codes {
         })
     }
 
-    /// A short content hash of the decisions (16 hex digits), for the ingest fingerprint.
+    /// A short content hash of the decisions (16 hex digits): what the ingest fingerprint of
+    /// igf-lens before per-file codes digests carried (see [`CodesDigest`]).
     pub fn hash(&self) -> Result<String> {
         Ok(crate::hash::short_hex(self.to_csv()?.as_bytes(), 8))
+    }
+
+    /// The digest of each session's decisions (the SESSION part of their keys), sorted by
+    /// session; a session without decisions has none.
+    pub fn session_digests(&self) -> Vec<(String, CodesDigest)> {
+        let mut out: Vec<(String, CodesDigest)> = Vec::new();
+        let mut text = String::new();
+        let mut flush = |session: &str, text: &mut String| {
+            if !text.is_empty() {
+                out.push((session.to_string(), CodesDigest::of(text.as_bytes())));
+                text.clear();
+            }
+        };
+        let mut current = "";
+        for (key, row) in &self.by_key {
+            let session = session_of(key);
+            if session != current {
+                flush(current, &mut text);
+                current = session;
+            }
+            for c in row {
+                // Unit and record separators: no field of a CSV row read back holds them
+                // unescaped in a way that makes two sets of rows alike.
+                for field in [&*c.key, &c.theme, c.decision.as_str(), &c.coder, &c.note] {
+                    text.push_str(field);
+                    text.push('\u{1f}');
+                }
+                text.push('\u{1e}');
+            }
+        }
+        flush(current, &mut text);
+        out
+    }
+}
+
+/// The session a passage key names: its part before the last `/`.
+pub fn session_of(key: &str) -> &str {
+    key.rsplit_once('/').map_or(key, |(session, _)| session)
+}
+
+/// A digest of the decisions on the passages of one or more sessions (64 bits of a SHA-256):
+/// what an ingest manifest records, per file, of the codes that applied to its passages, so
+/// that a change of the codes processes again only the files of the sessions it touches. In
+/// the manifest, 16 hex digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodesDigest(std::num::NonZeroU64);
+
+impl CodesDigest {
+    /// The digest of `bytes` (never 0, so that an absent digest costs no room).
+    fn of(bytes: &[u8]) -> CodesDigest {
+        let n = crate::hash::short_u64(bytes);
+        CodesDigest(std::num::NonZeroU64::new(n).unwrap_or(std::num::NonZeroU64::MIN))
+    }
+
+    /// The digest of a file's decisions from those of its sessions (`session`, digest), in the
+    /// file's order; `None` when no session of it has any.
+    pub fn combine<'a>(
+        sessions: impl IntoIterator<Item = (&'a str, CodesDigest)>,
+    ) -> Option<CodesDigest> {
+        let mut text = String::new();
+        for (session, d) in sessions {
+            text.push_str(&format!("{session}\u{1f}{d}\u{1e}"));
+        }
+        (!text.is_empty()).then(|| CodesDigest::of(text.as_bytes()))
+    }
+}
+
+impl std::fmt::Display for CodesDigest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+impl std::str::FromStr for CodesDigest {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<CodesDigest, String> {
+        let bad = || format!("{s:?} is not a codes digest (16 hex digits, not all 0)");
+        if s.len() != 16 {
+            return Err(bad());
+        }
+        let n = u64::from_str_radix(s, 16).map_err(|_| bad())?;
+        std::num::NonZeroU64::new(n)
+            .map(CodesDigest)
+            .ok_or_else(bad)
+    }
+}
+
+impl serde::Serialize for CodesDigest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CodesDigest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<CodesDigest, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -332,6 +433,46 @@ mod tests {
              s/b,scope,opportunity,Ana,changed my mind\n"
         );
         assert_eq!(Codes::parse(&out, Path::new("x")).unwrap(), codes);
+    }
+
+    #[test]
+    fn each_session_has_a_digest_of_its_own_rows_only() {
+        let text = "key,theme,decision,coder,note\n\
+                    2021-of-7/aa,scope,risk,Ana,\n\
+                    2021-of-7/bb,rights,absent,Ana,\n\
+                    2023-ws-1/cc,scope,risk,Ana,\n";
+        let codes = Codes::parse(text, Path::new("codes.csv")).unwrap();
+        let d = codes.session_digests();
+        let ids: Vec<&str> = d.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(ids, ["2021-of-7", "2023-ws-1"]);
+        assert_eq!(session_of("2021-of-7/aa"), "2021-of-7");
+        // A change in one session moves its digest, not the other's.
+        let mut other = codes.clone();
+        other.set(code("2023-ws-1/cc", "scope", Decision::Absent));
+        let e = other.session_digests();
+        assert_eq!(d[0], e[0]);
+        assert_ne!(d[1].1, e[1].1);
+        // So does a new coder or note: they are shown with the tag, or kept with it.
+        let mut noted = codes.clone();
+        noted.set(Code {
+            note: "why".into(),
+            ..code("2023-ws-1/cc", "scope", Decision::Present(Polarity::Risk))
+        });
+        assert_ne!(d[1].1, noted.session_digests()[1].1);
+        assert!(Codes::default().session_digests().is_empty());
+        // A file's digest: none without coded sessions; its sessions' in its order.
+        assert_eq!(CodesDigest::combine([]), None);
+        let (a, b) = (("a", d[0].1), ("b", d[1].1));
+        let ab = CodesDigest::combine([a, b]).unwrap();
+        assert_ne!(Some(ab), CodesDigest::combine([b, a]));
+        assert_ne!(Some(ab), CodesDigest::combine([a]));
+        // On disk: 16 hex digits, read back; anything else is refused.
+        let json = serde_json::to_string(&ab).unwrap();
+        assert_eq!(json.len(), 18, "{json}");
+        assert_eq!(serde_json::from_str::<CodesDigest>(&json).unwrap(), ab);
+        for bad in ["\"\"", "\"0000000000000000\"", "\"xyz\"", "12"] {
+            assert!(serde_json::from_str::<CodesDigest>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

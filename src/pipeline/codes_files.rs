@@ -5,9 +5,11 @@
 //!
 //! Input: an ingest's configuration and the `codes.csv` files among its inputs, or an index
 //! directory. Output: [`CodesFiles`] (what to read, what is read again, what is gone), the file
-//! `code` writes when not given `--codes` ([`last_codes_file`]), and the manifest with the file
-//! `code` wrote added ([`remember_codes_file`]). Reads no codes file (the resources do) and
-//! decides nothing about what is processed again (the plan does, from the fingerprint).
+//! `code` writes when not given `--codes` ([`last_codes_file`]), those the next ingest reads
+//! once `code` wrote one ([`codes_files_in_force`]), and the manifest with the file `code`
+//! wrote added ([`remember_codes_file`]). Reads no codes file (the resources do) and
+//! decides nothing about what is processed again (the plan does, from the fingerprint and the
+//! codes digests of the entries).
 
 use super::config::{CodesChoice, IngestConfig};
 use super::manifest::{ingest_dir_if_elsewhere, located, Manifest, MANIFEST_FILE};
@@ -88,24 +90,51 @@ pub fn last_codes_file(index_dir: &Path) -> Option<PathBuf> {
     recorded_files(&Recorded::load(index_dir)).pop()
 }
 
-/// Adds `file`, a codes file `igf-lens code` wrote into, to the manifest of `index_dir` unless
-/// it records it already, so that the next ingest not given `--codes` reads it. Call it under
-/// the ingest lock. Returns whether the manifest records it now: not when the index has no
-/// manifest, or one that does not parse (the next ingest reads every file again, or reports the
-/// damage, and knows no codes file).
-pub fn remember_codes_file(index_dir: &Path, file: &Path) -> Result<bool> {
-    if recorded_files(&Recorded::load(index_dir))
-        .iter()
-        .any(|r| same_file(r, file))
-    {
-        return Ok(true);
+/// The codes files the next ingest of `index_dir` not given `--codes` reads, `file` (a codes
+/// file `igf-lens code` writes into) among them, in the order it reads them (a later row
+/// wins): those its manifest records that exist (from here), then `file` unless it is one.
+pub fn codes_files_in_force(index_dir: &Path, file: &Path) -> Vec<PathBuf> {
+    let mut files = recorded_files(&Recorded::load(index_dir));
+    files.retain(|f| f.is_file());
+    if !files.iter().any(|f| same_file(f, file)) {
+        files.push(file.to_path_buf());
     }
+    files
+}
+
+/// Adds `file`, a codes file `igf-lens code` wrote into, to the manifest of `index_dir` unless
+/// it records it already, so that the next ingest not given `--codes` reads it, and lets
+/// `recode` move the codes digests of its entries (returning whether it did); the manifest is
+/// written when either changed it. Call it under the ingest lock. Returns whether the manifest
+/// records the file now: not when the index has no manifest, or one that does not parse (the
+/// next ingest reads every file again, or reports the damage, and knows no codes file).
+pub fn remember_codes_file(
+    index_dir: &Path,
+    file: &Path,
+    recode: &mut dyn FnMut(&mut Manifest) -> bool,
+) -> Result<bool> {
+    let known = recorded_files(&Recorded::load(index_dir))
+        .iter()
+        .any(|r| same_file(r, file));
     if !index_dir.join(MANIFEST_FILE).is_file() {
-        return Ok(false);
+        return Ok(known);
     }
     let Ok(mut manifest) = Manifest::load(index_dir) else {
-        return Ok(false);
+        return Ok(known);
     };
+    let mut changed = recode(&mut manifest);
+    if !known {
+        add_codes_file(&mut manifest, file)?;
+        changed = true;
+    }
+    if changed {
+        manifest.save(index_dir)?;
+    }
+    Ok(true)
+}
+
+/// Adds `file` to the codes files `manifest` records.
+fn add_codes_file(manifest: &mut Manifest, file: &Path) -> Result<()> {
     // A relative path names the file from the directory the last ingest ran in only when that
     // is this one.
     let here = manifest
@@ -124,8 +153,7 @@ pub fn remember_codes_file(index_dir: &Path, file: &Path) -> Result<bool> {
         manifest.codes_files = manifest.options.codes.iter().cloned().collect();
     }
     manifest.codes_files.push(crate::disk::path_key(&key));
-    manifest.save(index_dir)?;
-    Ok(true)
+    Ok(())
 }
 
 /// The codes files `recorded` names, in order, as paths from here. A manifest written before
@@ -219,7 +247,7 @@ mod tests {
         std::fs::write(&old, "").unwrap();
         std::fs::write(&new, "").unwrap();
         // No manifest: nothing to record into.
-        assert!(!remember_codes_file(&ix, &new).unwrap());
+        assert!(!remember_codes_file(&ix, &new, &mut |_| false).unwrap());
         let m = Manifest {
             options: IngestOptions {
                 codes: Some(old.to_str().unwrap().into()),
@@ -229,18 +257,18 @@ mod tests {
         };
         save(&ix, &m);
         assert_eq!(last_codes_file(&ix), Some(old.clone()));
-        assert!(remember_codes_file(&ix, &old).unwrap());
+        assert!(remember_codes_file(&ix, &old, &mut |_| false).unwrap());
         assert!(Manifest::load(&ix).unwrap().codes_files.is_empty());
-        assert!(remember_codes_file(&ix, &new).unwrap());
+        assert!(remember_codes_file(&ix, &new, &mut |_| false).unwrap());
         let want = [old.to_str().unwrap(), new.to_str().unwrap()];
         assert_eq!(Manifest::load(&ix).unwrap().codes_files, want);
         assert_eq!(last_codes_file(&ix), Some(new.clone()));
         // Recorded already: the manifest is not written again.
-        assert!(remember_codes_file(&ix, &new).unwrap());
+        assert!(remember_codes_file(&ix, &new, &mut |_| false).unwrap());
         assert_eq!(Manifest::load(&ix).unwrap().codes_files, want);
         // A manifest that does not parse is left as it is.
         std::fs::write(ix.join(MANIFEST_FILE), "{").unwrap();
-        assert!(!remember_codes_file(&ix, &tmp.path().join("third.csv")).unwrap());
+        assert!(!remember_codes_file(&ix, &tmp.path().join("third.csv"), &mut |_| false).unwrap());
         assert_eq!(
             std::fs::read_to_string(ix.join(MANIFEST_FILE)).unwrap(),
             "{"
@@ -260,7 +288,7 @@ mod tests {
             },
         );
         // Tests run in the package's directory, not in tmp.
-        assert!(remember_codes_file(&ix, Path::new("Cargo.toml")).unwrap());
+        assert!(remember_codes_file(&ix, Path::new("Cargo.toml"), &mut |_| false).unwrap());
         let cwd = std::env::current_dir().unwrap();
         assert_eq!(
             Manifest::load(&ix).unwrap().codes_files,

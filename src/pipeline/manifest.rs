@@ -2,13 +2,14 @@
 //!
 //! Input: an index directory. Output: its [`Manifest`] (`igf-lens-manifest.json`: the
 //! fingerprint of the resources, and per input file its size, modification time, SHA-256, kind,
-//! sessions and passage count, what pairing read of it and decided, and for a duplicate the copy
-//! kept), written atomically after each commit; and [`verify`], which
+//! sessions and passage count, what pairing read of it and decided, for a duplicate the copy
+//! kept, and the digest of the codes that applied to it), written atomically after each commit; and [`verify`], which
 //! adds to the index's own checks ([`crate::index::verify()`]) the comparison of the manifest
 //! with the index and with the files on disk. Deciding what to re-read is [`super::plan`]'s job.
 
 use super::config::IngestConfig;
 use super::pair::{Clue, Pairing};
+use crate::codes::CodesDigest;
 use crate::error::{Error, Result};
 use crate::index::{Level, Verification};
 use serde::{Deserialize, Serialize};
@@ -64,6 +65,12 @@ pub struct FileEntry {
     /// A duplicate's kept copy (its key in the manifest).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicate_of: Option<String>,
+    /// The digest of the codes that applied to the passages of a transcript (those of its
+    /// sessions); absent when none did. A run whose codes for its sessions have another
+    /// digest processes it again ([`super::plan`]); `igf-lens code` moves it with the passage
+    /// it replaces ([`super::corrections::record_code`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codes: Option<CodesDigest>,
 }
 
 impl FileEntry {
@@ -89,6 +96,7 @@ impl FileEntry {
             clue: None,
             pairing: None,
             duplicate_of: None,
+            codes: None,
         }
     }
 

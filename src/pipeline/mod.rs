@@ -7,7 +7,8 @@
 //!    reads (under the lock, since `igf-lens code` adds to the manifest's list);
 //! 2. [`manifest`]: what the previous run recorded (and whether the index is still there);
 //! 3. [`sources`]`::discover`: the files under the inputs, with size and time;
-//! 4. [`plan`]: the manifest diff (new, changed, unchanged, gone; or everything again);
+//! 4. [`plan`]: the manifest diff (new, changed, unchanged, gone, unchanged but with other codes
+//!    for their sessions; or everything again);
 //! 5. [`sources`]`::load`: a first look at each changed file; pages kept (slim), transcripts
 //!    listed with their sessions, unchanged files of the touched sessions added; what the run
 //!    reads of it then held flat ([`work`]);
@@ -51,7 +52,9 @@ pub use manifest::{verify, FileEntry, FileKind, Manifest, MANIFEST_FILE};
 pub use pair::{Clue, PairedBy, Pairing};
 pub use pairs::Pairs;
 pub use records::{build_records, passage_id, Built, Emit};
-pub use report::{DamagedLine, Duplicate, FullReason, IngestReport, SkipReason, SkippedFile};
+pub use report::{
+    DamagedLine, Duplicate, FullReason, IngestReport, Recoded, SkipReason, SkippedFile,
+};
 pub use resources::{Resources, FORMAT_VERSION};
 pub use run::Sink;
 pub use sessions::{DuplicateRow, SessionRow};
@@ -118,8 +121,7 @@ fn ingest_locked(
     }
     // Paths that discovery skipped fail --strict even when no file changed.
     fail_strict(cfg, &found.skipped, "path(s)")?;
-    let mut plan = plan::diff(&previous, &found.files, &res.fingerprint(), cfg.rebuild);
-    manifest::record_run(&mut plan.manifest, cfg, &previous.manifest, codes);
+    let mut plan = plan_run(cfg, res, &previous, &found.files, codes);
     let pruned = if cfg.prune {
         plan.missing.clone()
     } else {
@@ -184,15 +186,27 @@ fn ingest_locked(
     drop(work);
     report.absorb(ran.report);
     report.sort();
-    if plan.full {
-        // Only a run over every file can tell which codes matched no passage.
-        report.codes = res.corrections.report();
-    }
+    report.codes = codes_report(res, &plan);
     // One commit, then the manifest: a crash in between only makes the next run redo files.
     writer.commit()?;
     spill.save(&plan.manifest, &found.files, &cfg.index_dir)?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Step 4: what the run does ([`plan::diff`]), its manifest recording how it was asked
+/// ([`manifest::record_run`]), `codes` the codes files `res` was given.
+fn plan_run(
+    cfg: &IngestConfig,
+    res: &Resources,
+    previous: &Previous,
+    files: &Files,
+    codes: &[PathBuf],
+) -> Plan {
+    let fingerprint = res.fingerprint();
+    let mut plan = plan::diff(previous, files, &fingerprint, cfg.rebuild, &res.corrections);
+    manifest::record_run(&mut plan.manifest, cfg, &previous.manifest, codes);
+    plan
 }
 
 /// Step 6 over what `sources` loaded, into `sink`, as `cfg` says (`strict`, `quiet`): each
@@ -232,8 +246,32 @@ fn first_report(found: &Discovered, plan: &Plan) -> IngestReport {
         files_missing: plan.missing.len(),
         skipped: found.skipped.clone(),
         full_reprocess: plan.full_reason,
+        recoded: plan.recoded,
         ..IngestReport::default()
     }
+}
+
+/// What a run that processed files did with its codes ([`Corrections::report`]): the sessions
+/// it did not process are held by the files it carried over, every one's on a partial run (a
+/// code of a session held and not processed was counted when its files were), none on a run
+/// over every file.
+fn codes_report(res: &Resources, plan: &Plan) -> Option<CodesReport> {
+    let codes = &res.corrections;
+    if codes.is_empty() {
+        return None;
+    }
+    let held: std::collections::BTreeSet<&str> = if plan.full {
+        Default::default()
+    } else {
+        plan.manifest
+            .files
+            .values()
+            .filter(|e| e.kind == FileKind::Transcript)
+            .flat_map(|e| e.sessions.iter().map(String::as_str))
+            .filter(|s| codes.has_session(s))
+            .collect()
+    };
+    codes.report(&|s| held.contains(s))
 }
 
 /// Missing files keep their entries (their passages stay in the index) unless pruned.

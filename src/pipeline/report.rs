@@ -97,10 +97,16 @@ pub enum FullReason {
     Rebuild,
     /// The manifest lists files but the index beside it is gone.
     IndexMissing,
-    /// The taxonomy, registry, organisations list, codes or pipeline version changed.
+    /// The taxonomy, model, registry, organisations list, pairs file or pipeline version
+    /// changed.
     ResourcesChanged,
     /// The index was built with a codes file this run was not given: its decisions are gone.
+    /// (An index whose files record their codes processes only those files again:
+    /// [`Recoded::Dropped`].)
     CodesDropped,
+    /// The index was made by an igf-lens that recorded the codes for all files at once, and the
+    /// codes changed since: every file is processed again, once, to record the codes of each.
+    OlderCodes,
 }
 
 impl fmt::Display for FullReason {
@@ -111,14 +117,41 @@ impl fmt::Display for FullReason {
                 "the manifest lists files but the index next to it is missing"
             }
             FullReason::ResourcesChanged => {
-                "the taxonomy, registry, organisations list, codes or schema changed since the last ingest"
+                "the taxonomy, model, registry, organisations list, pairs file or schema changed since the last ingest"
             }
             FullReason::CodesDropped => {
                 "the index was built with a codes file this ingest was not given, so the human \
                  decisions it applied are gone from the index; to apply them again, ingest with \
                  --codes FILE (or with the codes.csv among the inputs)"
             }
+            FullReason::OlderCodes => {
+                "the codes changed since the index was made by an earlier igf-lens, which \
+                 recorded them for all files at once (from now on, a change of the codes \
+                 processes again only the files of the sessions it touches)"
+            }
         })
+    }
+}
+
+/// Why unchanged files were read again for their sessions' codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recoded {
+    /// The codes of their sessions changed (a row added, changed or removed).
+    Changed(usize),
+    /// They had codes and this run has none (`--no-codes`, a recorded codes file gone): the
+    /// human decisions on them are gone.
+    Dropped(usize),
+    /// The index was made by an igf-lens that recorded the codes for all files at once: the
+    /// files the codes apply to are read once to record theirs.
+    FirstRecorded(usize),
+}
+
+impl Recoded {
+    /// How many files.
+    pub fn files(self) -> usize {
+        match self {
+            Recoded::Changed(n) | Recoded::Dropped(n) | Recoded::FirstRecorded(n) => n,
+        }
     }
 }
 
@@ -165,7 +198,9 @@ pub struct IngestReport {
     pub seconds: f64,
     /// Why every file was processed again, when it was (not on a first ingest).
     pub full_reprocess: Option<FullReason>,
-    /// What the codes did, on a run that processed every file with codes (`None` otherwise).
+    /// Unchanged files processed again for their sessions' codes, and why.
+    pub recoded: Option<Recoded>,
+    /// What the codes did, on a run with codes that processed files (`None` otherwise).
     pub codes: Option<super::corrections::CodesReport>,
     /// Codes files the last ingest read that this one read again, not given them
     /// ([`super::codes_files`]).

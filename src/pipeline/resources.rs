@@ -6,7 +6,8 @@
 //! (its `speakers.csv`, `organizations.csv`, `pairs.csv` and `codes.csv`, which extend them).
 //! Output:
 //! [`Resources`] and its fingerprint, which the manifest keeps so a change of any of them
-//! re-processes every file.
+//! re-processes every file (of the codes, only the files their sessions' codes apply to: see
+//! [`Resources::fingerprint`]).
 
 use super::corrections::Corrections;
 use super::pairs::Pairs;
@@ -108,8 +109,11 @@ impl Resources {
         Ok(self)
     }
 
-    /// Identifies everything that shapes the passages besides the input files: when it changes,
-    /// every file is processed again.
+    /// Identifies everything that shapes the passages besides the input files and the codes:
+    /// when it changes, every file is processed again. The codes are not in it: each file's
+    /// manifest entry records the digest of those that applied to it
+    /// ([`super::manifest::FileEntry::codes`]), so that a change of the codes processes again
+    /// only the files of the sessions it touches ([`super::plan`]).
     pub fn fingerprint(&self) -> String {
         let mut f = format!(
             "schema={};taxonomy={};model={};registry={};organizations={}",
@@ -122,16 +126,18 @@ impl Resources {
         if !self.pairs.is_empty() {
             f.push_str(&format!(";pairs={}", self.pairs.hash()));
         }
-        if let Some(h) = self.corrections.hash() {
-            f.push_str(&format!(";codes={h}"));
-        }
         f
     }
 }
 
-/// Whether a [`Resources::fingerprint`] includes codes.
-pub fn has_codes(fingerprint: &str) -> bool {
-    fingerprint.contains(";codes=")
+/// A fingerprint recorded in a manifest, split into what [`Resources::fingerprint`] makes and
+/// the content hash of the codes ([`crate::codes::Codes::hash`]) that igf-lens appended
+/// (`;codes=HASH`, last) before it recorded the codes that applied to each file in its entry.
+pub fn split_codes(fingerprint: &str) -> (&str, Option<&str>) {
+    match fingerprint.split_once(";codes=") {
+        Some((base, hash)) => (base, Some(hash)),
+        None => (fingerprint, None),
+    }
 }
 
 /// Whether a file holds exactly `text`.

@@ -18,7 +18,7 @@ use super::records::{self, Built};
 use super::report::{DamagedLine, Duplicate, IngestReport, SkipReason, SkippedFile};
 use super::resources::Resources;
 use super::seen::FlagSet;
-use super::sources::{Files, SourceFile, Sources};
+use super::sources::{Files, Sources};
 use super::spill::Spill;
 use super::work::Work;
 use crate::error::{Error, Result};
@@ -395,7 +395,7 @@ impl Fold<'_> {
                 if guess {
                     report.paired_by_guess += 1;
                 }
-                self.add_result(i, f, *fr, clue, pairing)
+                self.add_result(job, i, *fr, clue, pairing)
             }
             FileOutcome::Failed(e) if job.strict => self.failed.push((
                 i,
@@ -425,17 +425,20 @@ impl Fold<'_> {
 
     fn add_result(
         &mut self,
+        job: &Job<'_>,
         i: usize,
-        f: SourceFile<'_>,
         fr: FileResult,
         clue: Option<Clue>,
         pairing: Option<Pairing>,
     ) {
+        let f = job.files.file(i);
+        let codes = &job.res.corrections;
         for s in fr.speakers {
             self.speakers.insert(s.key, s.resolved);
         }
         let entry = FileEntry {
             passages: fr.counts.passages,
+            codes: codes.digest_for(&fr.sessions),
             ..FileEntry::new(
                 FileKind::Transcript,
                 f.size,
