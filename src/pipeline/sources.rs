@@ -248,22 +248,22 @@ pub fn sniff(path: &Path) -> Sniff {
     if buf.is_empty() {
         return Sniff::Skipped(SkipReason::Empty);
     }
+    if crate::read::archive_kind(&buf, path).is_some() {
+        // An MHTML file is read whole for the HTML page in it (a web archive for its reason).
+        return match whole_document(path, buf, whole) {
+            Ok(doc) => sniff_page_or_html(&doc),
+            Err(e) => Sniff::Skipped(SkipReason::Unusable(e.detail())),
+        };
+    }
     let text = match crate::read::decode(&buf) {
         Ok(t) => t,
         Err(e) => return Sniff::Skipped(SkipReason::NotText(e)),
     };
     match crate::read::detect(&text, path) {
-        Format::SessionPage | Format::Html => {
-            let doc = if whole {
-                crate::read::from_bytes(path, buf)
-            } else {
-                crate::read::load(path)
-            };
-            match doc {
-                Ok(doc) => sniff_page_or_html(&doc),
-                Err(e) => Sniff::Skipped(SkipReason::Unusable(e.detail())),
-            }
-        }
+        Format::SessionPage | Format::Html => match whole_document(path, buf, whole) {
+            Ok(doc) => sniff_page_or_html(&doc),
+            Err(e) => Sniff::Skipped(SkipReason::Unusable(e.detail())),
+        },
         // A raw transcript's first part tells its session (title, address, file name) and its
         // first speakers: no need to parse it whole, the full parse comes later.
         Format::Transcript => {
@@ -300,6 +300,16 @@ pub fn sniff(path: &Path) -> Sniff {
             Sniff::Skipped(SkipReason::ServerWarningsOnly)
         }
         Format::Unknown => Sniff::Skipped(SkipReason::UnknownFormat),
+    }
+}
+
+/// The whole file as a document: from the sniffed bytes when they hold all of it (`whole`),
+/// else read again.
+fn whole_document(path: &Path, buf: Vec<u8>, whole: bool) -> Result<Document, Error> {
+    if whole {
+        crate::read::from_bytes(path, buf)
+    } else {
+        crate::read::load(path)
     }
 }
 
