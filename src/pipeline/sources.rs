@@ -373,6 +373,9 @@ pub struct Sources {
     pub pages_without_key: Vec<PathBuf>,
     /// Files passed over, and why.
     pub skipped: Vec<SkippedFile>,
+    /// Files of saved pages' asset folders that hold no transcript or page, and why: passed
+    /// over without a warning each ([`IngestReport::assets`](super::IngestReport::assets)).
+    pub assets: Vec<SkippedFile>,
     /// Manifest entries of the pages and the skipped files, by key, that are not in the
     /// spill yet (the changed pages' go there as they are paired).
     pub entries: Vec<(String, FileEntry)>,
@@ -581,7 +584,13 @@ impl Sources {
                         fresh.transcripts.push((i, Sniffed::of(clues, i, spill)?));
                     }
                     Sniff::Skipped(why) => {
-                        self.add_skipped(l, i, why);
+                        let path = l.files.file(i).path();
+                        if why.is_not_a_document() && crate::read::asset_folder(&path).is_some() {
+                            self.assets.push(SkippedFile { path, reason: why });
+                            self.add_entry(l, i);
+                        } else {
+                            self.add_skipped(l, i, why);
+                        }
                         unreadable.insert(i);
                     }
                 }
@@ -592,8 +601,14 @@ impl Sources {
 
     /// A file that could not be used: reported, and its old entry kept when it was read before.
     fn add_skipped(&mut self, l: &Load<'_>, i: usize, why: SkipReason) {
+        self.skip(&l.files.file(i).path(), why);
+        self.add_entry(l, i);
+    }
+
+    /// The manifest entry of a file passed over: a skipped file's, or its old entry when it was
+    /// read before.
+    fn add_entry(&mut self, l: &Load<'_>, i: usize) {
         let f = l.files.file(i);
-        self.skip(&f.path(), why);
         let old = l.old.files.get(f.key);
         let kept = old.filter(|e| e.kind != FileKind::Skipped && !l.full);
         // A file that was read before and is unreadable now keeps its passages (and its old
