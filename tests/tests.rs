@@ -11,6 +11,7 @@ mod ingest;
 mod parse;
 mod qda;
 mod readme;
+mod saved_pages;
 mod search;
 mod structures;
 mod tagging;

@@ -59,9 +59,14 @@ pub struct IngestOpts {
     /// Remove the passages of files that no longer exist.
     #[arg(long)]
     pub prune: bool,
-    /// Fail (exit 2, nothing indexed) when any file would be skipped.
+    /// Fail (exit 2, nothing indexed) when any file would be skipped (the files of a saved
+    /// page's asset folder that hold no transcript or page do not count).
     #[arg(long)]
     pub strict: bool,
+    /// Name every skipped file: without it, at most 3 files are named per reason (the rest
+    /// counted) and the files of saved pages' asset folders are only counted.
+    #[arg(long)]
+    pub list_skipped: bool,
     /// Wait for another ingest on the same index instead of exiting with code 75.
     #[arg(long)]
     pub wait: bool,
@@ -100,11 +105,79 @@ pub fn warn(message: &str) {
     eprintln!("igf-lens: warning: {}", export::for_terminal(message));
 }
 
-/// Prints warnings for skipped files and duplicates (always), and the summary (unless quiet).
-pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: bool) {
+/// At most this many files are named per reason a file is skipped for; the others are counted
+/// (`--list-skipped` names them all).
+const SKIPPED_SHOWN: usize = 3;
+
+/// Warns about the skipped files, grouped by reason (in the order of their first file): at most
+/// [`SKIPPED_SHOWN`] named per reason and the others counted on one line, unless `list_all`
+/// (`--list-skipped`), which names every one, and the files of asset folders too.
+fn print_skipped(r: &pipeline::IngestReport, list_all: bool) {
+    let mut groups: Vec<(String, Vec<&std::path::Path>)> = Vec::new();
+    let mut group_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for s in &r.skipped {
-        warn(&format!("skipped {}: {}", s.path.display(), s.reason));
+        let reason = s.reason.to_string();
+        let g = *group_of.entry(reason.clone()).or_insert_with(|| {
+            groups.push((reason, Vec::new()));
+            groups.len() - 1
+        });
+        groups[g].1.push(&s.path);
     }
+    for (reason, paths) in &groups {
+        // One more would take the line that counts it: named instead.
+        let shown = if list_all || paths.len() <= SKIPPED_SHOWN + 1 {
+            paths.len()
+        } else {
+            SKIPPED_SHOWN
+        };
+        for path in &paths[..shown] {
+            warn(&format!("skipped {}: {reason}", path.display()));
+        }
+        if shown < paths.len() {
+            warn(&format!(
+                "… and {} more skipped for the same reason (--list-skipped names every file)",
+                paths.len() - shown
+            ));
+        }
+    }
+    if list_all {
+        for a in &r.assets {
+            eprintln!(
+                "igf-lens: skipped {}: {} (a file of a saved page's asset folder)",
+                export::for_terminal(&a.path.display().to_string()),
+                export::for_terminal(&a.reason.to_string())
+            );
+        }
+    }
+}
+
+/// Says how many skipped files lie in saved pages' asset folders (each passed over without a
+/// warning).
+fn print_assets(r: &pipeline::IngestReport, list_all: bool) {
+    if r.assets.is_empty() {
+        return;
+    }
+    eprintln!(
+        "igf-lens: {} file(s) in saved pages' asset folders (NAME_files/ beside NAME.html) hold \
+         no transcript or page: counted as skipped, without a warning each{}",
+        r.assets.len(),
+        if list_all {
+            ""
+        } else {
+            " (--list-skipped names them)"
+        }
+    );
+}
+
+/// Prints warnings for skipped files (grouped by reason, see [`print_skipped`]) and duplicates
+/// (always), and the summary (unless quiet); `list_all` is `--list-skipped`.
+pub fn print_report(
+    r: &pipeline::IngestReport,
+    index: &std::path::Path,
+    quiet: bool,
+    list_all: bool,
+) {
+    print_skipped(r, list_all);
     for d in &r.duplicates {
         warn(&format!(
             "skipped {}: same session as {} (duplicate)",
@@ -135,6 +208,7 @@ pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: 
     }
     print_recoded(r.recoded);
     if r.untouched {
+        print_assets(r, list_all);
         eprintln!(
             "igf-lens: {} files unchanged; index {} is up to date ({:.2}s)",
             r.files_unchanged,
@@ -158,7 +232,7 @@ pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: 
         r.files_seen,
         r.files_processed,
         r.files_unchanged,
-        r.skipped.len(),
+        r.skipped_count(),
         r.duplicates.len(),
         r.files_pruned,
         r.sessions,
@@ -179,6 +253,7 @@ pub fn print_report(r: &pipeline::IngestReport, index: &std::path::Path, quiet: 
         r.mb_per_s(),
         index.display()
     );
+    print_assets(r, list_all);
     if let Some(c) = r.codes {
         eprintln!(
             "igf-lens: codes: {} read, {} applied",
@@ -336,6 +411,6 @@ pub fn ingest_and_report(
     let cfg = opts.config(inputs, g.quiet);
     check_memory(opts.memory, cfg.threads())?;
     let report = pipeline::ingest(&cfg)?;
-    print_report(&report, &cfg.index_dir, g.quiet);
+    print_report(&report, &cfg.index_dir, g.quiet, opts.list_skipped);
     Ok(cfg)
 }

@@ -49,8 +49,10 @@ pub fn html_to_text(html: &str) -> String {
     text
 }
 
-/// The page's canonical link (`<link rel="canonical" href>`), else its `og:url`, when it is a
-/// web address: what the provenance reader sees as a `# canonical:` line.
+/// The page's canonical link (`<link rel="canonical" href>`), else its `og:url`, else the
+/// address a browser noted it was saved from (`<!-- saved from url=(0071)https://… -->`, which
+/// Chrome writes atop a page saved as "Webpage, Complete" and igf-lens atop the HTML of an MHTML
+/// file), when it is a web address: what the provenance reader sees as a `# canonical:` line.
 fn canonical_url(doc: &Html) -> Option<String> {
     [
         ("link[rel=canonical]", "href"),
@@ -60,10 +62,28 @@ fn canonical_url(doc: &Html) -> Option<String> {
     .find_map(|(css, attr)| {
         let sel = Selector::parse(css).ok()?;
         let el = doc.select(&sel).next()?;
-        let v = el.value().attr(attr)?.trim();
-        (v.starts_with("http://") || v.starts_with("https://"))
-            .then(|| v.to_string())
-            .filter(|v| !v.contains(char::is_whitespace))
+        web_address(el.value().attr(attr)?)
+    })
+    .or_else(|| saved_from(doc))
+}
+
+/// A value that is a web address (`http://`, `https://`, no space in it), trimmed.
+fn web_address(v: &str) -> Option<String> {
+    let v = v.trim();
+    (v.starts_with("http://") || v.starts_with("https://"))
+        .then(|| v.to_string())
+        .filter(|v| !v.contains(char::is_whitespace))
+}
+
+/// The address of a `saved from url=(NNNN)ADDRESS` comment before the page's `<html>`.
+fn saved_from(doc: &Html) -> Option<String> {
+    doc.tree.root().children().find_map(|node| {
+        let Node::Comment(c) = node.value() else {
+            return None;
+        };
+        let rest = c.trim().strip_prefix("saved from url=(")?;
+        let (_, url) = rest.split_once(')')?;
+        web_address(url)
     })
 }
 
@@ -347,6 +367,22 @@ mod tests {
         let relative = r#"<html><head><link rel="canonical" href="/node/5"></head>
             <body><main><p>Speaker 1: Ana Lee, Civil Society, African Group</p></main></body></html>"#;
         assert!(!html_to_text(relative).contains("canonical"));
+    }
+
+    #[test]
+    fn a_saved_from_url_comment_is_the_address_when_the_page_names_none() {
+        let saved = "<!-- saved from url=(0047)https://www.intgovforum.org/en/content/igf-x -->\n\
+            <html><body><main><p>Speaker 1: Ana Lee, Civil Society, African Group</p></main></body></html>";
+        assert!(html_to_text(saved)
+            .starts_with("# canonical: https://www.intgovforum.org/en/content/igf-x\n"));
+        let both = saved.replace(
+            "<html>",
+            "<html><head><link rel=\"canonical\" href=\"https://example.org/c\"></head>",
+        );
+        assert!(html_to_text(&both).starts_with("# canonical: https://example.org/c\n"));
+        let not_web =
+            "<!-- saved from url=(0014)about:internet -->\n<html><body><p>x</p></body></html>";
+        assert!(!html_to_text(not_web).contains("# canonical"));
     }
 
     #[test]

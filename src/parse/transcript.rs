@@ -296,11 +296,16 @@ fn read_header(lines: &[&str], kinds: &[Line]) -> Header {
             .to_lowercase();
         if is_disclaimer(&joined) {
             // Only the lines up to the last one carrying disclaimer wording are dropped: in
-            // files without blank lines speech may follow on the next line.
-            let last = (start..end)
+            // files without blank lines speech may follow on the next line. The lines that
+            // finish its sentence go too: a disclaimer hard-wrapped (Firefox's "Text Files")
+            // ends on a line of common words (`of what was said.`).
+            let mut last = (start..end)
                 .rev()
                 .find(|&j| has_disclaimer_word(&lines[j].to_lowercase()))
                 .unwrap_or(end - 1);
+            while last + 1 < end && wraps_on(lines[last], lines[last + 1]) {
+                last += 1;
+            }
             *disclaimer_end = Some(last + 1);
         }
     };
@@ -385,6 +390,13 @@ fn has_disclaimer_word(lower: &str) -> bool {
     ]
     .iter()
     .any(|w| lower.contains(w))
+}
+
+/// Whether `next` carries on the sentence of `line` (a hard-wrapped paragraph): `line` does not
+/// end a sentence and `next` starts in lower case (speech after the disclaimer starts a
+/// sentence).
+fn wraps_on(line: &str, next: &str) -> bool {
+    !line.trim_end().ends_with(['.', '!', '?']) && next.trim_start().starts_with(char::is_lowercase)
 }
 
 /// Website debris seen before titles: PHP notices, banners, navigation leftovers.
@@ -937,6 +949,34 @@ mod tests {
             ]
         );
         assert_eq!(t.annotations, [("applause".to_string(), 1)]);
+    }
+
+    #[test]
+    fn a_hard_wrapped_disclaimer_is_dropped_to_the_end_of_its_sentence() {
+        // Firefox's "Text Files": navigation lines, the title, paragraphs wrapped at 72 columns.
+        let text = "   Skip to main content\n\n     * Home\n\n\
+            IGF 2031 – Day 3 – WS #318 Lanterns – RAW\n\n\
+            \x20  This text was produced by real-time captioning during the session. It\n\
+            \x20  is unedited and may hold errors, so it is not an authoritative record\n\
+            \x20  of what was said.\n\n\
+            \x20  >> MODERATOR:  Good morning, and thank you for coming this\n\
+            \x20  early.\n";
+        let t = parse(text);
+        assert_eq!(
+            turns(&t),
+            [(
+                "MODERATOR",
+                "Good morning, and thank you for coming this early.",
+                11
+            )]
+        );
+        // Without blank lines, speech after a disclaimer ending a sentence is kept.
+        let single = "IGF 2031 – Day 3 – WS #318 Lanterns – RAW\n\
+            This text comes from real-time captioning and is not an authoritative record\n\
+            Good morning before anyone was labelled.\n\
+            >> BO: Done.\n";
+        let t = parse(single);
+        assert_eq!(turns(&t)[0].1, "Good morning before anyone was labelled.");
     }
 
     #[test]

@@ -153,6 +153,7 @@ fn ingest_locked(
     report.pages_without_roster = sources.pages_without_roster.clone();
     report.pages_without_key = sources.pages_without_key.clone();
     report.skipped.extend(sources.skipped.iter().cloned());
+    report.assets = std::mem::take(&mut sources.assets);
     if cfg.strict && !report.skipped.is_empty() {
         // The count covers the transcripts that would fail too, not only those failed so far.
         let failing = run::failing_transcripts(&found.files, &work);
@@ -347,6 +348,7 @@ pub fn feed(
             ..IngestReport::default()
         };
         report.skipped.extend(sources.skipped);
+        report.assets = sources.assets;
         report.absorb(ran.report);
         report.sort();
         Ok(report)

@@ -30,6 +30,25 @@ pub enum SkipReason {
     Unusable(String),
 }
 
+impl SkipReason {
+    /// Whether the file is no transcript or page at all (empty, binary, an unknown format, an
+    /// HTML page or MHTML file holding neither, server warnings): what the files of a saved
+    /// page's asset folder are, passed over there without a warning each. A file read as a
+    /// transcript that then fails (no identity) is not one, nor a file that cannot be read.
+    pub fn is_not_a_document(&self) -> bool {
+        match self {
+            SkipReason::Empty
+            | SkipReason::NotText(_)
+            | SkipReason::UnknownFormat
+            | SkipReason::ServerWarningsOnly
+            | SkipReason::Unusable(_) => true,
+            SkipReason::Discovery(_) | SkipReason::Unreadable(_) | SkipReason::NoIdentity(_) => {
+                false
+            }
+        }
+    }
+}
+
 impl fmt::Display for SkipReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -165,6 +184,11 @@ pub struct IngestReport {
     pub files_pruned: usize,
     /// Sorted by path, then reason.
     pub skipped: Vec<SkippedFile>,
+    /// Files in a saved page's asset folder (`NAME_files/` beside `NAME.html`, see
+    /// [`crate::read::asset_folder`]) that hold no transcript or page (scripts, styles, images,
+    /// fonts, helper frames): passed over without a warning each and without failing
+    /// `--strict`, counted among the skipped files. Sorted by path.
+    pub assets: Vec<SkippedFile>,
     /// Sorted by path.
     pub duplicates: Vec<Duplicate>,
     /// Damaged lines of the files kept, sorted by path and line.
@@ -221,6 +245,11 @@ impl IngestReport {
         }
     }
 
+    /// Files passed over: those skipped with a warning and those of asset folders.
+    pub fn skipped_count(&self) -> usize {
+        self.skipped.len() + self.assets.len()
+    }
+
     /// Share of words (audience and unnamed excluded) attributed to a stakeholder group.
     pub fn resolved_share(&self) -> f64 {
         let total = self.words_resolved + self.words_unresolved;
@@ -245,6 +274,7 @@ impl IngestReport {
         self.speakers_resolved += ran.speakers_resolved;
         self.speakers_unresolved += ran.speakers_unresolved;
         self.skipped.extend(ran.skipped);
+        self.assets.extend(ran.assets);
         self.duplicates.extend(ran.duplicates);
         self.damaged.extend(ran.damaged);
         self.unpaired.extend(ran.unpaired);
@@ -258,6 +288,7 @@ impl IngestReport {
     pub(crate) fn sort(&mut self) {
         self.skipped
             .sort_by_cached_key(|s| (s.path.clone(), s.reason.to_string()));
+        self.assets.sort_by(|a, b| a.path.cmp(&b.path));
         self.duplicates.sort_by(|a, b| a.path.cmp(&b.path));
         self.damaged
             .sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));

@@ -248,22 +248,22 @@ pub fn sniff(path: &Path) -> Sniff {
     if buf.is_empty() {
         return Sniff::Skipped(SkipReason::Empty);
     }
+    if crate::read::archive_kind(&buf, path).is_some() {
+        // An MHTML file is read whole for the HTML page in it (a web archive for its reason).
+        return match whole_document(path, buf, whole) {
+            Ok(doc) => sniff_page_or_html(&doc),
+            Err(e) => Sniff::Skipped(SkipReason::Unusable(e.detail())),
+        };
+    }
     let text = match crate::read::decode(&buf) {
         Ok(t) => t,
         Err(e) => return Sniff::Skipped(SkipReason::NotText(e)),
     };
     match crate::read::detect(&text, path) {
-        Format::SessionPage | Format::Html => {
-            let doc = if whole {
-                crate::read::from_bytes(path, buf)
-            } else {
-                crate::read::load(path)
-            };
-            match doc {
-                Ok(doc) => sniff_page_or_html(&doc),
-                Err(e) => Sniff::Skipped(SkipReason::Unusable(e.detail())),
-            }
-        }
+        Format::SessionPage | Format::Html => match whole_document(path, buf, whole) {
+            Ok(doc) => sniff_page_or_html(&doc),
+            Err(e) => Sniff::Skipped(SkipReason::Unusable(e.detail())),
+        },
         // A raw transcript's first part tells its session (title, address, file name) and its
         // first speakers: no need to parse it whole, the full parse comes later.
         Format::Transcript => {
@@ -300,6 +300,16 @@ pub fn sniff(path: &Path) -> Sniff {
             Sniff::Skipped(SkipReason::ServerWarningsOnly)
         }
         Format::Unknown => Sniff::Skipped(SkipReason::UnknownFormat),
+    }
+}
+
+/// The whole file as a document: from the sniffed bytes when they hold all of it (`whole`),
+/// else read again.
+fn whole_document(path: &Path, buf: Vec<u8>, whole: bool) -> Result<Document, Error> {
+    if whole {
+        crate::read::from_bytes(path, buf)
+    } else {
+        crate::read::load(path)
     }
 }
 
@@ -363,6 +373,9 @@ pub struct Sources {
     pub pages_without_key: Vec<PathBuf>,
     /// Files passed over, and why.
     pub skipped: Vec<SkippedFile>,
+    /// Files of saved pages' asset folders that hold no transcript or page, and why: passed
+    /// over without a warning each ([`IngestReport::assets`](super::IngestReport::assets)).
+    pub assets: Vec<SkippedFile>,
     /// Manifest entries of the pages and the skipped files, by key, that are not in the
     /// spill yet (the changed pages' go there as they are paired).
     pub entries: Vec<(String, FileEntry)>,
@@ -571,7 +584,13 @@ impl Sources {
                         fresh.transcripts.push((i, Sniffed::of(clues, i, spill)?));
                     }
                     Sniff::Skipped(why) => {
-                        self.add_skipped(l, i, why);
+                        let path = l.files.file(i).path();
+                        if why.is_not_a_document() && crate::read::asset_folder(&path).is_some() {
+                            self.assets.push(SkippedFile { path, reason: why });
+                            self.add_entry(l, i);
+                        } else {
+                            self.add_skipped(l, i, why);
+                        }
                         unreadable.insert(i);
                     }
                 }
@@ -582,8 +601,14 @@ impl Sources {
 
     /// A file that could not be used: reported, and its old entry kept when it was read before.
     fn add_skipped(&mut self, l: &Load<'_>, i: usize, why: SkipReason) {
+        self.skip(&l.files.file(i).path(), why);
+        self.add_entry(l, i);
+    }
+
+    /// The manifest entry of a file passed over: a skipped file's, or its old entry when it was
+    /// read before.
+    fn add_entry(&mut self, l: &Load<'_>, i: usize) {
         let f = l.files.file(i);
-        self.skip(&f.path(), why);
         let old = l.old.files.get(f.key);
         let kept = old.filter(|e| e.kind != FileKind::Skipped && !l.full);
         // A file that was read before and is unreadable now keeps its passages (and its old

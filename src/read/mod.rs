@@ -8,15 +8,15 @@
 
 mod decode;
 mod detect;
+mod saved;
 
 pub use decode::decode;
 pub use detect::{detect, only_server_warnings};
 pub(crate) use detect::{is_disclaimer, is_listing_line};
+pub use saved::{archive_kind, asset_folder, read_mhtml, Archive, SavedPage};
 
 use crate::error::{Error, Result};
-#[cfg(test)]
-use crate::model::Format;
-use crate::model::{Document, LineDamage};
+use crate::model::{Document, Format, LineDamage};
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -250,15 +250,33 @@ pub fn load(path: &Path) -> Result<Document> {
     from_bytes(path, bytes)
 }
 
-/// [`load`] for a file's bytes already read (all of them): hashes, decodes and detects.
+/// [`load`] for a file's bytes already read (all of them): hashes, decodes and detects. An
+/// MHTML file ([`archive_kind`]) gives the HTML page it holds (format HTML, the address it was
+/// saved from in a `saved from url` comment, see [`SavedPage::into_html`]); a Safari web archive
+/// is an [`Error::InputFile`] saying how to save the page instead.
 pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Document> {
     let size = bytes.len() as u64;
     let hash = crate::hash::sha256_hex(&bytes);
-    let decoded = decode::decode_vec(bytes).map_err(|message| Error::InputFile {
+    let unusable = |message: String| Error::InputFile {
         path: path.to_path_buf(),
         message,
-    })?;
-    let format = detect(&decoded.text, path);
+    };
+    let (bytes, archive) = match archive_kind(&bytes, path) {
+        None => (bytes, false),
+        Some(Archive::Mhtml) => {
+            let page = read_mhtml(&bytes).map_err(unusable)?;
+            (page.into_html().into_bytes(), true)
+        }
+        Some(Archive::WebArchive) => {
+            return Err(unusable(saved::webarchive_reason().to_string()));
+        }
+    };
+    let decoded = decode::decode_vec(bytes).map_err(unusable)?;
+    let format = if archive {
+        Format::Html
+    } else {
+        detect(&decoded.text, path)
+    };
     Ok(Document {
         path: path.to_path_buf(),
         text: decoded.text,
