@@ -250,7 +250,10 @@ mod tests {
     fn an_mhtml_file_without_an_html_part_or_with_a_broken_boundary_has_a_reason() {
         let no_html = mhtml("Content-Type: text/css", "p { color: red }");
         let why = read_mhtml(&no_html).unwrap_err();
-        assert!(why.contains("no HTML page in it (none of its parts"), "{why}");
+        assert!(
+            why.contains("no HTML page in it (none of its parts"),
+            "{why}"
+        );
         assert!(why.contains("save the page again"), "{why}");
         let text = String::from_utf8(mhtml("Content-Type: text/html", "<p>x</p>")).unwrap();
         let broken = text.replace(
@@ -258,7 +261,10 @@ mod tests {
             "boundary=\"zz\"",
         );
         let why = read_mhtml(broken.as_bytes()).unwrap_err();
-        assert!(why.contains("the boundary its header names is not found"), "{why}");
+        assert!(
+            why.contains("the boundary its header names is not found"),
+            "{why}"
+        );
     }
 
     #[test]
